@@ -1,0 +1,38 @@
+import { z } from "zod";
+
+/** Stable machine-readable codes every service may answer with. Services add their own. */
+export const commonErrorCodes = {
+  MALFORMED_JSON: "MALFORMED_JSON",
+  BAD_REQUEST: "BAD_REQUEST",
+  VALIDATION_ERROR: "VALIDATION_ERROR",
+  UNAUTHENTICATED: "UNAUTHENTICATED",
+  FORBIDDEN: "FORBIDDEN",
+  NOT_FOUND: "NOT_FOUND",
+  CONFLICT: "CONFLICT",
+  PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
+  UNSUPPORTED_MEDIA_TYPE: "UNSUPPORTED_MEDIA_TYPE",
+  RATE_LIMITED: "RATE_LIMITED",
+  SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
+  BREAKER_OPEN: "BREAKER_OPEN",
+  NOT_READY: "NOT_READY",
+  INTERNAL_ERROR: "INTERNAL_ERROR",
+} as const;
+export type CommonErrorCode = (typeof commonErrorCodes)[keyof typeof commonErrorCodes];
+
+export const fieldIssueSchema = z.object({
+  path: z.string(),
+  message: z.string(),
+});
+export type FieldIssue = z.infer<typeof fieldIssueSchema>;
+
+/** The one error body every HTTP endpoint answers with, whatever went wrong. */
+export const errorBodySchema = z.object({
+  detail: z.string(),
+  error_code: z.string().min(1),
+  status_code: z.number().int().min(400).max(599),
+  timestamp: z.iso.datetime(),
+  request_id: z.string().min(1),
+  /** Present on validation errors: which field failed and why. */
+  errors: z.array(fieldIssueSchema).optional(),
+});
+export type ErrorBody = z.infer<typeof errorBodySchema>;

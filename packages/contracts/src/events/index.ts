@@ -1,0 +1,19 @@
+import { z } from "zod";
+import { sessionRevokedV1Schema, userDisabledV1Schema } from "./auth-events";
+import { eventTypes, type EventType } from "./topics";
+import { tokenActivatedV1Schema, tokenRevokedV1Schema } from "./token-events";
+
+export * from "./auth-events";
+export * from "./envelope";
+export * from "./token-events";
+export * from "./topics";
+
+/** The payload schema of every event type, so producers and consumers agree by construction. */
+export const eventDataSchemas = {
+  [eventTypes.tokenActivated]: tokenActivatedV1Schema,
+  [eventTypes.tokenRevoked]: tokenRevokedV1Schema,
+  [eventTypes.sessionRevoked]: sessionRevokedV1Schema,
+  [eventTypes.userDisabled]: userDisabledV1Schema,
+} as const satisfies Record<EventType, z.ZodType>;
+
+export type EventDataByType = { [K in EventType]: z.infer<(typeof eventDataSchemas)[K]> };

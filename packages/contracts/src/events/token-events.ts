@@ -1,0 +1,24 @@
+import { z } from "zod";
+
+export const durationHoursValues = [1, 12, 24, 168, 720] as const;
+
+export const tokenActivatedV1Schema = z.object({
+  token_id: z.uuid(),
+  user_id: z.uuid(),
+  duration_hours: z.number().int().positive(),
+  activated_at: z.iso.datetime({ offset: true }),
+  expires_at: z.iso.datetime({ offset: true }),
+});
+export type TokenActivatedV1 = z.infer<typeof tokenActivatedV1Schema>;
+
+export const tokenRevocationReasons = ["user_request", "admin", "user_disabled"] as const;
+
+export const tokenRevokedV1Schema = z.object({
+  token_id: z.uuid(),
+  user_id: z.uuid(),
+  /** SHA-256 (hex) of the token, so caches keyed by hash can drop it without the plaintext. */
+  token_sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  reason: z.string().min(1).max(200),
+  revoked_at: z.iso.datetime({ offset: true }),
+});
+export type TokenRevokedV1 = z.infer<typeof tokenRevokedV1Schema>;

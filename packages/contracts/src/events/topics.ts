@@ -1,0 +1,17 @@
+/** Kafka topics. Each service may prefix them with a namespace (tests use one per run). */
+export const topics = {
+  tokenEvents: "tollgate.token-events",
+  authEvents: "tollgate.auth-events",
+} as const;
+export type Topic = (typeof topics)[keyof typeof topics];
+
+/** Where a consumer sends a message it cannot parse. */
+export const deadLetterTopic = (topic: string): string => `${topic}.dlq`;
+
+export const eventTypes = {
+  tokenActivated: "tollgate.token.activated.v1",
+  tokenRevoked: "tollgate.token.revoked.v1",
+  sessionRevoked: "tollgate.auth.session.revoked.v1",
+  userDisabled: "tollgate.auth.user.disabled.v1",
+} as const;
+export type EventType = (typeof eventTypes)[keyof typeof eventTypes];

@@ -1,0 +1,12 @@
+/**
+ * @tollgate/contracts — every shape that crosses a process boundary: HTTP bodies, the error body,
+ * event envelopes and payloads, WebSocket messages and topic names.
+ * zod is this package's only dependency; every schema sits beside its inferred type.
+ */
+export * from "./error-body";
+export * from "./events";
+export * from "./rest/auth";
+export * from "./rest/common";
+export * from "./rest/games";
+export * from "./rest/tokens";
+export * from "./ws/game-messages";

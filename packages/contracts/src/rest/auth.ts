@@ -1,0 +1,134 @@
+import { z } from "zod";
+import { queryBooleanSchema } from "./common";
+
+export const PASSWORD_MIN_LENGTH = 12;
+export const PASSWORD_MAX_LENGTH = 128;
+
+export const usernameSchema = z
+  .string()
+  .min(3)
+  .max(32)
+  .regex(/^[A-Za-z0-9_-]+$/, "may contain only letters, digits, '_' and '-'");
+
+export const passwordSchema = z.string().min(PASSWORD_MIN_LENGTH).max(PASSWORD_MAX_LENGTH);
+
+export const registerRequestSchema = z.strictObject({
+  email: z.email().max(254),
+  username: usernameSchema,
+  password: passwordSchema,
+});
+export type RegisterRequest = z.infer<typeof registerRequestSchema>;
+
+export const userRoleSchema = z.enum(["user", "admin"]);
+export type UserRole = z.infer<typeof userRoleSchema>;
+
+export const userResponseSchema = z.object({
+  id: z.uuid(),
+  email: z.string(),
+  username: z.string(),
+  role: userRoleSchema,
+  created_at: z.iso.datetime({ offset: true }),
+  last_login_at: z.iso.datetime({ offset: true }).nullable(),
+});
+export type UserResponse = z.infer<typeof userResponseSchema>;
+
+export const loginRequestSchema = z.strictObject({
+  login: z.string().min(1).max(254),
+  password: z.string().min(1).max(PASSWORD_MAX_LENGTH),
+});
+export type LoginRequest = z.infer<typeof loginRequestSchema>;
+
+export const tokenPairResponseSchema = z.object({
+  access_token: z.string(),
+  refresh_token: z.string(),
+  token_type: z.literal("Bearer"),
+  expires_in: z.number().int().positive(),
+  user: userResponseSchema,
+});
+export type TokenPairResponse = z.infer<typeof tokenPairResponseSchema>;
+
+export const refreshRequestSchema = z.strictObject({
+  refresh_token: z.string().min(1).max(512),
+});
+export type RefreshRequest = z.infer<typeof refreshRequestSchema>;
+
+export const changePasswordRequestSchema = z.strictObject({
+  current_password: z.string().min(1).max(PASSWORD_MAX_LENGTH),
+  new_password: passwordSchema,
+  revoke_other_sessions: z.boolean().default(true),
+});
+export type ChangePasswordRequest = z.infer<typeof changePasswordRequestSchema>;
+
+export const serviceTokenRequestSchema = z.strictObject({
+  client_id: z.string().min(1).max(100),
+  client_secret: z.string().min(1).max(512),
+});
+export type ServiceTokenRequest = z.infer<typeof serviceTokenRequestSchema>;
+
+export const serviceTokenResponseSchema = z.object({
+  access_token: z.string(),
+  token_type: z.literal("Bearer"),
+  expires_in: z.number().int().positive(),
+  scope: z.string(),
+});
+export type ServiceTokenResponse = z.infer<typeof serviceTokenResponseSchema>;
+
+export const auditLogQuerySchema = z.strictObject({
+  user_id: z.uuid().optional(),
+  action: z.string().min(1).max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export type AuditLogQuery = z.infer<typeof auditLogQuerySchema>;
+
+export const auditLogEntrySchema = z.object({
+  id: z.uuid(),
+  user_id: z.uuid().nullable(),
+  action: z.string(),
+  ip: z.string().nullable(),
+  user_agent: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+  created_at: z.iso.datetime({ offset: true }),
+});
+export type AuditLogEntry = z.infer<typeof auditLogEntrySchema>;
+
+export const jwkSchema = z.object({
+  kty: z.literal("RSA"),
+  kid: z.string(),
+  use: z.literal("sig"),
+  alg: z.literal("RS256"),
+  n: z.string(),
+  e: z.string(),
+});
+export type Jwk = z.infer<typeof jwkSchema>;
+
+export const jwksSchema = z.object({ keys: z.array(jwkSchema) });
+export type Jwks = z.infer<typeof jwksSchema>;
+
+/** Claims of a user access token; services verify them with the JWKS. */
+export const accessTokenClaimsSchema = z.object({
+  sub: z.uuid(),
+  sid: z.uuid(),
+  jti: z.string(),
+  iss: z.string(),
+  aud: z.union([z.string(), z.array(z.string())]),
+  typ: z.literal("access"),
+  role: userRoleSchema,
+  iat: z.number(),
+  exp: z.number(),
+});
+export type AccessTokenClaims = z.infer<typeof accessTokenClaimsSchema>;
+
+/** Claims of a service-to-service token. */
+export const serviceTokenClaimsSchema = z.object({
+  sub: z.string(),
+  jti: z.string(),
+  iss: z.string(),
+  aud: z.union([z.string(), z.array(z.string())]),
+  typ: z.literal("service"),
+  scope: z.string(),
+  iat: z.number(),
+  exp: z.number(),
+});
+export type ServiceTokenClaims = z.infer<typeof serviceTokenClaimsSchema>;
+
+export { queryBooleanSchema };

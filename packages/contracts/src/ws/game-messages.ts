@@ -1,0 +1,50 @@
+import { z } from "zod";
+import { gameResultSchema } from "../rest/games";
+
+const gameId = z.uuid();
+
+/** Messages a game client sends over `/ws/game`. */
+export const clientMessageSchema = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("auth"), token: z.string().min(1).max(4096) }),
+  z.strictObject({ type: z.literal("game:join"), game_id: gameId }),
+  z.strictObject({
+    type: z.literal("game:action"),
+    game_id: gameId,
+    seq: z.number().int().nonnegative(),
+    action: z.unknown(),
+  }),
+  z.strictObject({ type: z.literal("game:resign"), game_id: gameId }),
+  z.strictObject({ type: z.literal("game:heartbeat") }),
+]);
+export type ClientMessage = z.infer<typeof clientMessageSchema>;
+
+export const wsAuthErrorCodes = ["invalid_token", "token_expired", "session_revoked", "auth_timeout", "user_disabled"] as const;
+
+/** Messages the server sends. */
+export const serverMessageSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("auth_ok"), user_id: z.uuid() }),
+  z.object({ type: z.literal("auth_error"), code: z.enum(wsAuthErrorCodes), message: z.string() }),
+  z.object({
+    type: z.literal("game:state"),
+    game_id: gameId,
+    version: z.number().int().nonnegative(),
+    state: z.unknown(),
+    your_turn: z.boolean(),
+  }),
+  z.object({ type: z.literal("game:event"), game_id: gameId, event: z.string(), data: z.unknown().optional() }),
+  z.object({ type: z.literal("game:opponent_disconnected"), game_id: gameId, grace_until: z.iso.datetime({ offset: true }) }),
+  z.object({ type: z.literal("game:opponent_reconnected"), game_id: gameId }),
+  z.object({
+    type: z.literal("game:over"),
+    game_id: gameId,
+    result: gameResultSchema,
+    reason: z.string(),
+  }),
+  z.object({ type: z.literal("game:heartbeat_ack") }),
+  z.object({ type: z.literal("error"), code: z.string(), message: z.string(), ref: z.string().optional() }),
+]);
+export type ServerMessage = z.infer<typeof serverMessageSchema>;
+
+/** A Connect Four move: the column (0-6) to drop a disc into. */
+export const connectFourActionSchema = z.strictObject({ column: z.number().int().min(0).max(6) });
+export type ConnectFourAction = z.infer<typeof connectFourActionSchema>;
