@@ -1,0 +1,1 @@
+module.exports = { preset: "./jest-preset.js", testMatch: ["<rootDir>/src/**/*.test.ts"] };

@@ -1,0 +1,34 @@
+/**
+ * Where the tests find their infrastructure. The global setup fills these variables in (from
+ * the local machine or from containers) before any test file runs; test files read them here.
+ */
+export interface TestInfra {
+  /** Postgres server URL without a database name, e.g. postgres://postgres@127.0.0.1:5432 */
+  postgresUrl: string;
+  redisUrl: string;
+  kafkaBrokers: string[];
+  /** Unique per `jest` run: prefixes topic names, consumer groups and Redis keys. */
+  runId: string;
+  mode: "local" | "containers";
+}
+
+export function testInfra(): TestInfra {
+  const env = process.env;
+  return {
+    postgresUrl: env.TOLLGATE_TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432",
+    redisUrl: env.TOLLGATE_TEST_REDIS_URL ?? "redis://127.0.0.1:6379",
+    kafkaBrokers: (env.TOLLGATE_TEST_KAFKA_BROKERS ?? "127.0.0.1:9092").split(","),
+    runId: env.TOLLGATE_TEST_RUN_ID ?? "local",
+    mode: env.TOLLGATE_TEST_INFRA === "containers" ? "containers" : "local",
+  };
+}
+
+/** A connection string for a test database (created by the global setup or by the service). */
+export function testDatabaseUrl(database: string): string {
+  return `${testInfra().postgresUrl}/${database}`;
+}
+
+/** A name unique to this run and this call, for topics, groups and keys. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}.${testInfra().runId}.${Math.random().toString(36).slice(2, 8)}`;
+}
