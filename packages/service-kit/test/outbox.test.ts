@@ -1,0 +1,108 @@
+import { eventTypes } from "@tollgate/contracts";
+import { EventCollector, kafkaBroker, waitFor } from "@tollgate/test-harness";
+import { randomUUID } from "node:crypto";
+import { applyOnce, createEvent, EventConsumer, writeToOutbox } from "../src";
+import { eventsFixture } from "./events-support";
+
+type Fixture = Awaited<ReturnType<typeof eventsFixture>>;
+
+function revokedEvent(tokenId: string) {
+  return createEvent({
+    source: "/tollgate/test",
+    type: eventTypes.tokenRevoked,
+    subject: tokenId,
+    data: { token_id: tokenId, user_id: randomUUID(), token_sha256: "a".repeat(64), reason: "user_request", revoked_at: new Date().toISOString() },
+  });
+}
+
+describe("outbox and relay", () => {
+  let fx: Fixture;
+  let collector: EventCollector;
+  let stopConsumer: (() => Promise<void>) | undefined;
+
+  beforeEach(async () => {
+    fx = await eventsFixture();
+    collector = await new EventCollector([fx.topic]).start();
+  });
+
+  afterEach(async () => {
+    await stopConsumer?.();
+    stopConsumer = undefined;
+    await collector.stop();
+    await fx.close();
+  });
+
+  it("when the writing transaction commits, then the event reaches Kafka keyed by aggregate; when it rolls back, nothing is published", async () => {
+    const key = randomUUID();
+    const rolledBack = revokedEvent(key);
+    const committed = revokedEvent(key);
+    await fx.knex
+      .transaction(async (trx) => {
+        await writeToOutbox(trx, { topic: fx.topic, key, event: rolledBack });
+        throw new Error("business rule failed");
+      })
+      .catch(() => undefined);
+    await fx.knex.transaction((trx) => writeToOutbox(trx, { topic: fx.topic, key, event: committed }));
+    fx.relay.start();
+
+    const [message] = await collector.waitForCount(1);
+    expect(message?.key).toBe(key);
+    expect(message?.headers.ce_type).toBe(eventTypes.tokenRevoked);
+    expect(JSON.parse(message?.value ?? "{}").id).toBe(committed.id);
+    // Same key, same partition: had the rolled-back event been published it would have come first.
+    expect(collector.values().map((event) => event.id)).toEqual([committed.id]);
+    expect(await fx.knex("outbox").where({ event_id: rolledBack.id }).first()).toBeUndefined();
+    expect(await fx.knex("outbox").where({ event_id: committed.id }).whereNotNull("sent_at").first()).toBeDefined();
+  });
+
+  it("when Kafka is down while 500 events are written, then they wait; when it is back, all 500 arrive and a deduplicating consumer applies each once", async () => {
+    const consumer = new EventConsumer({ kafka: fx.kafka, groupId: `${fx.topic}.applier`, topics: [fx.topic], logger: fx.logger, deadLetterProducer: fx.producer, fromBeginning: true });
+    consumer.on(eventTypes.tokenRevoked, async (event) => {
+      await applyOnce(fx.knex, "applier", event.id, async (trx) => {
+        await trx("applied_effects").insert({ event_id: event.id });
+      });
+    });
+    await consumer.start();
+    stopConsumer = () => consumer.stop();
+    await consumer.joined();
+    fx.relay.start();
+
+    kafkaBroker.stop();
+    try {
+      const events = Array.from({ length: 500 }, () => revokedEvent(randomUUID()));
+      for (let i = 0; i < events.length; i += 50) {
+        await fx.knex.transaction((trx) => writeToOutbox(trx, events.slice(i, i + 50).map((event) => ({ topic: fx.topic, key: event.subject ?? "", event }))));
+      }
+      await waitFor(async () => fx.capture.text().includes("outbox publish failed"), { timeoutMs: 30_000, what: "a failed publish" });
+      const waiting = await fx.knex("outbox").whereNull("sent_at").count<{ count: string }[]>("* as count");
+      expect(Number(waiting[0]?.count)).toBe(500);
+    } finally {
+      kafkaBroker.start();
+    }
+
+    await collector.waitForCount(500, { timeoutMs: 90_000 });
+    const ids = new Set(collector.values().map((event) => event.id));
+    expect(ids.size).toBe(500);
+    await waitFor(async () => Number((await fx.knex("applied_effects").count<{ count: string }[]>("* as count"))[0]?.count) >= 500, {
+      timeoutMs: 60_000,
+      what: "500 applied effects",
+    });
+
+    // Redeliver every event (at-least-once delivery): the consumer must not apply any twice.
+    const sample = collector.messages.slice(0, 100);
+    await fx.producer.send({ topic: fx.topic, messages: sample.map((message) => ({ key: message.key, value: message.value })) });
+    await collector.waitForCount(600, { timeoutMs: 30_000 });
+    await waitFor(
+      async () => {
+        const consumed = await fx.knex("processed_events").where({ consumer: "applier" }).count<{ count: string }[]>("* as count");
+        return Number(consumed[0]?.count) === 500;
+      },
+      { what: "processed events to settle" },
+    );
+    // Give the duplicates time to pass through the handler, then check nothing was applied twice.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const perEvent = await fx.knex("applied_effects").select("event_id").count<{ event_id: string; count: string }[]>("* as count").groupBy("event_id");
+    expect(perEvent).toHaveLength(500);
+    expect(perEvent.every((row) => Number(row.count) === 1)).toBe(true);
+  }, 240_000);
+});
