@@ -21,3 +21,7 @@ export * from "./redaction";
 export * from "./redis";
 export * from "./request-context";
 export * from "./resilience";
+export * from "./jwt/jwks-key-store";
+export * from "./jwt/jwt-verifier";
+export * from "./jwt/require-auth";
+export * from "./jwt/revoked-session-view";

@@ -1,0 +1,111 @@
+/**
+ * The sessions and users whose access tokens must be refused before those tokens expire, fed by
+ * `tollgate.auth-events` (`session.revoked`, `user.disabled`).
+ *
+ *   const view = new RevokedSessionView({ kafka, topic, logger, deadLetterProducer, service: "proxy", instanceId, retentionSeconds: 900 });
+ *   await view.start();           // joins a fresh per-instance group and replays the topic
+ *   view.isRevoked(claims);       // true for a revoked `sid`, or a `sub` disabled after `iat`
+ *
+ * Every start uses a new consumer group reading from the beginning, so each instance sees every
+ * event and rebuilds its state after a restart. Only events from the last `retentionSeconds` (the
+ * longest access-token lifetime) are kept: a token older than that has expired anyway.
+ */
+import { randomUUID } from "node:crypto";
+import { eventTypes } from "@tollgate/contracts";
+import type { Kafka, Producer } from "kafkajs";
+import { consumerGroupId, EventConsumer } from "../events/event-consumer";
+import type { Logger } from "../logger";
+
+export interface RevokedSessionViewOptions {
+  kafka: Kafka;
+  /** The (namespaced) auth-events topic. */
+  topic: string;
+  logger: Logger;
+  deadLetterProducer: Producer;
+  /** The consuming service's name, part of the group id. */
+  service: string;
+  instanceId: string;
+  /** How long an entry matters: the longest access-token lifetime, in seconds. */
+  retentionSeconds: number;
+  now?: () => number;
+}
+
+/** What `isRevoked` needs from verified claims. */
+export interface SessionClaims {
+  sid?: string;
+  sub: string;
+  iat?: number;
+}
+
+export class RevokedSessionView {
+  /** session id → ms until which it matters */
+  private readonly sessions = new Map<string, number>();
+  /** user id → { disabledAt ms, keep until ms } */
+  private readonly users = new Map<string, { disabledAt: number; until: number }>();
+  private consumer: EventConsumer | undefined;
+  private sweeper: NodeJS.Timeout | undefined;
+  private readonly now: () => number;
+
+  constructor(private readonly options: RevokedSessionViewOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  async start(): Promise<void> {
+    const groupId = consumerGroupId(this.options.service, "revoked-sessions", "per-instance", `${this.options.instanceId}.${randomUUID()}`);
+    const consumer = new EventConsumer({
+      kafka: this.options.kafka,
+      groupId,
+      topics: [this.options.topic],
+      logger: this.options.logger,
+      deadLetterProducer: this.options.deadLetterProducer,
+      fromBeginning: true,
+    });
+    consumer.on(eventTypes.sessionRevoked, async (event) => {
+      this.revokeSession(event.data.session_id, Date.parse(event.data.revoked_at));
+    });
+    consumer.on(eventTypes.userDisabled, async (event) => {
+      this.disableUser(event.data.user_id, Date.parse(event.data.disabled_at));
+    });
+    this.consumer = consumer;
+    await consumer.start();
+    await consumer.joined();
+    this.sweeper = setInterval(() => this.sweep(), 60_000);
+    this.sweeper.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.sweeper);
+    await this.consumer?.stop();
+    this.consumer = undefined;
+  }
+
+  isRevoked(claims: SessionClaims): boolean {
+    const now = this.now();
+    const sessionUntil = claims.sid === undefined ? undefined : this.sessions.get(claims.sid);
+    if (sessionUntil !== undefined && sessionUntil > now) return true;
+    const user = this.users.get(claims.sub);
+    // A token issued after the disable (e.g. the user was enabled again) is not affected.
+    return user !== undefined && user.until > now && (claims.iat === undefined || claims.iat * 1000 <= user.disabledAt + 1_000);
+  }
+
+  /** Also usable directly by the service that produces the events, before they round-trip Kafka. */
+  revokeSession(sessionId: string, revokedAt: number): void {
+    const until = revokedAt + this.options.retentionSeconds * 1000;
+    if (until > this.now()) this.sessions.set(sessionId, Math.max(until, this.sessions.get(sessionId) ?? 0));
+  }
+
+  disableUser(userId: string, disabledAt: number): void {
+    const until = disabledAt + this.options.retentionSeconds * 1000;
+    if (until > this.now()) this.users.set(userId, { disabledAt, until });
+  }
+
+  get size(): number {
+    return this.sessions.size + this.users.size;
+  }
+
+  private sweep(): void {
+    const now = this.now();
+    for (const [id, until] of this.sessions) if (until <= now) this.sessions.delete(id);
+    for (const [id, entry] of this.users) if (entry.until <= now) this.users.delete(id);
+  }
+}
