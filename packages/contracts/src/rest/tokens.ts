@@ -60,6 +60,15 @@ export const validateTokenResponseSchema = z.object({
 });
 export type ValidateTokenResponse = z.infer<typeof validateTokenResponseSchema>;
 
+export const tokenStatusResponseSchema = z.object({
+  token_id: z.uuid(),
+  user_id: z.uuid(),
+  status: tokenStatusSchema,
+  activated_at: z.iso.datetime({ offset: true }).nullable(),
+  expires_at: z.iso.datetime({ offset: true }).nullable(),
+});
+export type TokenStatusResponse = z.infer<typeof tokenStatusResponseSchema>;
+
 export const tokenErrorCodes = {
   TOKEN_MISSING: "TOKEN_MISSING",
   TOKEN_INVALID: "TOKEN_INVALID",

@@ -1,0 +1,59 @@
+import { createHttpApp, type HttpMetrics, type JwtVerifier, type Logger, type RevocationCheck } from "@tollgate/service-kit";
+import type { Express } from "express";
+import type { Knex } from "knex";
+import path from "node:path";
+import { AccessTokenRepository } from "./data/access-token.repository";
+import { PurchaseTokenUseCase } from "./domain/purchase-token.use-case";
+import { ReadTokensUseCase } from "./domain/read-tokens.use-case";
+import { RevokeTokenUseCase } from "./domain/revoke-token.use-case";
+import { ValidateTokenUseCase } from "./domain/validate-token.use-case";
+import { internalRouter } from "./http/internal.router";
+import { tokensRouter } from "./http/tokens.router";
+import { TokenEventsPublisher } from "./messaging/token-events.publisher";
+
+export interface TokenAppDeps {
+  logger: Logger;
+  knex: Knex;
+  verifier: JwtVerifier;
+  revocations?: RevocationCheck;
+  useCases: TokenUseCases;
+  bodyLimit?: string;
+  metrics?: HttpMetrics;
+  isShuttingDown?: () => boolean;
+  readiness?: Record<string, () => Promise<unknown>>;
+}
+
+/** The use cases, built once from the database and the event namespace; consumers share them. */
+export type TokenUseCases = ReturnType<typeof createTokenUseCases>;
+
+export function createTokenUseCases(knex: Knex, topicNamespace: string, maxTokensPerUser: number) {
+  const tokens = new AccessTokenRepository(knex);
+  const events = new TokenEventsPublisher(topicNamespace);
+  return {
+    purchase: new PurchaseTokenUseCase(tokens, maxTokensPerUser),
+    read: new ReadTokensUseCase(tokens),
+    revoke: new RevokeTokenUseCase(tokens, events),
+    validate: new ValidateTokenUseCase(tokens, events),
+  };
+}
+
+export function createApp(deps: TokenAppDeps): Express {
+  const { useCases } = deps;
+  return createHttpApp({
+    logger: deps.logger,
+    metrics: deps.metrics,
+    jsonBodyLimit: deps.bodyLimit ?? "16kb",
+    isShuttingDown: deps.isShuttingDown,
+    readiness: { database: () => deps.knex.raw("SELECT 1"), ...deps.readiness },
+    openapi: {
+      title: "Tollgate token service",
+      version: "1.0.0",
+      description: "Access tokens for the gated upstream: purchase, list, revoke; internal validation for the proxy.",
+      apis: [path.join(__dirname, "http", "*.router.{ts,js}")],
+    },
+    routes: (app) => {
+      app.use("/api/v1/tokens", tokensRouter({ verifier: deps.verifier, revocations: deps.revocations, ...useCases }));
+      app.use("/internal/v1/tokens", internalRouter({ verifier: deps.verifier, validate: useCases.validate }));
+    },
+  });
+}

@@ -1,0 +1,42 @@
+import { createHash, randomBytes } from "node:crypto";
+import type { TokenItem, TokenStatus } from "@tollgate/contracts";
+
+/** An access token as the domain sees it (never its plaintext). */
+export interface AccessToken {
+  id: string;
+  userId: string;
+  tokenSha256: string;
+  durationHours: number;
+  createdAt: Date;
+  activatedAt: Date | null;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+  revokeReason: string | null;
+}
+
+/** 48 random bytes → 64 URL-safe characters. */
+export function generateTokenValue(): string {
+  return randomBytes(48).toString("base64url");
+}
+
+export function hashToken(value: string): string {
+  return createHash("sha256").update(value, "utf8").digest("hex");
+}
+
+export function tokenStatus(token: AccessToken, now: Date): TokenStatus {
+  if (token.revokedAt) return "revoked";
+  if (!token.activatedAt || !token.expiresAt) return "pending";
+  return token.expiresAt.getTime() <= now.getTime() ? "expired" : "active";
+}
+
+export function toTokenItem(token: AccessToken, now: Date): TokenItem {
+  return {
+    id: token.id,
+    duration_hours: token.durationHours,
+    status: tokenStatus(token, now),
+    created_at: token.createdAt.toISOString(),
+    activated_at: token.activatedAt?.toISOString() ?? null,
+    expires_at: token.expiresAt?.toISOString() ?? null,
+    revoked_at: token.revokedAt?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,64 @@
+import { tokenErrorCodes, type TokenStatusResponse, type ValidateTokenResponse } from "@tollgate/contracts";
+import type { AccessTokenRepository } from "../data/access-token.repository";
+import type { TokenEventsPublisher } from "../messaging/token-events.publisher";
+import { hashToken, tokenStatus, type AccessToken } from "./access-token";
+import { TokenRejectedError } from "./token-errors";
+
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{64}$/;
+
+function granted(token: AccessToken): ValidateTokenResponse {
+  if (!token.activatedAt || !token.expiresAt) throw new Error(`token ${token.id} is not active`);
+  return { token_id: token.id, user_id: token.userId, activated_at: token.activatedAt.toISOString(), expires_at: token.expiresAt.toISOString() };
+}
+
+function rejectUnlessActive(token: AccessToken | undefined): ValidateTokenResponse {
+  if (!token) throw new TokenRejectedError(tokenErrorCodes.TOKEN_INVALID);
+  switch (tokenStatus(token, new Date())) {
+    case "revoked":
+      throw new TokenRejectedError(tokenErrorCodes.TOKEN_REVOKED);
+    case "expired":
+      throw new TokenRejectedError(tokenErrorCodes.TOKEN_EXPIRED);
+    case "pending":
+      throw new TokenRejectedError(tokenErrorCodes.TOKEN_INVALID);
+    case "active":
+      return granted(token);
+  }
+}
+
+export class ValidateTokenUseCase {
+  constructor(
+    private readonly tokens: AccessTokenRepository,
+    private readonly events: TokenEventsPublisher,
+  ) {}
+
+  /**
+   * Grants access, activating the token on first use: the atomic UPDATE and the
+   * `token.activated` outbox row commit together, so races yield one activation and one event.
+   */
+  async validate(value: string): Promise<ValidateTokenResponse> {
+    if (!TOKEN_SHAPE.test(value)) throw new TokenRejectedError(tokenErrorCodes.TOKEN_INVALID);
+    const tokenSha256 = hashToken(value);
+    return this.tokens.transaction(async (tx) => {
+      const activated = await this.tokens.activate(tx, tokenSha256);
+      if (activated) {
+        await this.events.activated(tx, activated);
+        return granted(activated);
+      }
+      return rejectUnlessActive(await this.tokens.findByHash(tokenSha256, tx));
+    });
+  }
+
+  /** Read-only check: never activates; any known token answers with its status. */
+  async status(value: string): Promise<TokenStatusResponse> {
+    if (!TOKEN_SHAPE.test(value)) throw new TokenRejectedError(tokenErrorCodes.TOKEN_INVALID);
+    const token = await this.tokens.findByHash(hashToken(value));
+    if (!token) throw new TokenRejectedError(tokenErrorCodes.TOKEN_INVALID);
+    return {
+      token_id: token.id,
+      user_id: token.userId,
+      status: tokenStatus(token, new Date()),
+      activated_at: token.activatedAt?.toISOString() ?? null,
+      expires_at: token.expiresAt?.toISOString() ?? null,
+    };
+  }
+}

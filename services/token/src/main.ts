@@ -1,0 +1,98 @@
+import { hostname } from "node:os";
+import http from "node:http";
+import { topics } from "@tollgate/contracts";
+import {
+  createDatabase,
+  createHttpMetrics,
+  createIdempotentProducer,
+  createKafka,
+  createLogger,
+  ensureDatabase,
+  ensureTopics,
+  httpJwksFetcher,
+  installGracefulShutdown,
+  JwksKeyStore,
+  JwtVerifier,
+  listen,
+  migrate,
+  namespacedTopic,
+  OutboxRelay,
+  RevokedSessionView,
+} from "@tollgate/service-kit";
+import { createApp, createTokenUseCases } from "./app";
+import { loadTokenConfig } from "./config";
+import { createUserDisabledConsumer } from "./messaging/user-disabled.consumer";
+import { tokenMigrations } from "./migrations";
+
+async function main(): Promise<void> {
+  const config = loadTokenConfig();
+  const logger = createLogger({ service: "token", level: config.LOG_LEVEL });
+  const instanceId = `${hostname()}-${process.pid}`;
+
+  await ensureDatabase(config.DATABASE_URL);
+  const knex = createDatabase({ url: config.DATABASE_URL, logger });
+  const applied = await migrate(knex, tokenMigrations);
+  if (applied.length > 0) logger.info("migrations applied", { applied });
+
+  const kafka = createKafka({ clientId: config.KAFKA_CLIENT_ID ?? "tollgate-token", brokers: config.KAFKA_BROKERS, logger });
+  const tokenTopic = namespacedTopic(config.KAFKA_TOPIC_NAMESPACE, topics.tokenEvents);
+  const authTopic = namespacedTopic(config.KAFKA_TOPIC_NAMESPACE, topics.authEvents);
+  await ensureTopics(kafka, [tokenTopic, authTopic]);
+  const producer = createIdempotentProducer(kafka);
+  await producer.connect();
+
+  const useCases = createTokenUseCases(knex, config.KAFKA_TOPIC_NAMESPACE, config.MAX_TOKENS_PER_USER);
+  const relay = new OutboxRelay({ knex, producer, logger, listenUrl: config.DATABASE_URL });
+  const userDisabled = createUserDisabledConsumer({ kafka, knex, logger, deadLetterProducer: producer, revokeTokens: useCases.revoke, topicNamespace: config.KAFKA_TOPIC_NAMESPACE });
+  const revocations = new RevokedSessionView({
+    kafka,
+    topic: authTopic,
+    logger,
+    deadLetterProducer: producer,
+    service: "token",
+    instanceId,
+    retentionSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+  });
+  const verifier = new JwtVerifier({
+    keys: new JwksKeyStore({ fetchJwks: httpJwksFetcher(config.AUTH_JWKS_URL) }),
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+  });
+
+  let shuttingDown = (): boolean => false;
+  const app = createApp({
+    logger,
+    knex,
+    verifier,
+    revocations,
+    useCases,
+    bodyLimit: config.HTTP_BODY_LIMIT,
+    metrics: createHttpMetrics({ defaultMetrics: true }),
+    isShuttingDown: () => shuttingDown(),
+  });
+  const server = http.createServer(app);
+  const shutdown = installGracefulShutdown({
+    server,
+    logger,
+    timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    steps: [
+      { name: "user-disabled consumer", run: () => userDisabled.stop() },
+      { name: "revoked-session view", run: () => revocations.stop() },
+      { name: "outbox relay", run: () => relay.stop({ flushTimeoutMs: 3_000 }) },
+      { name: "kafka producer", run: () => producer.disconnect() },
+      { name: "database", run: () => knex.destroy() },
+    ],
+  });
+  shuttingDown = shutdown.isShuttingDown;
+
+  relay.start();
+  await Promise.all([userDisabled.start(), revocations.start()]);
+  const port = await listen(server, config.PORT, config.HOST);
+  logger.info("token service listening", { port, host: config.HOST });
+}
+
+main().catch((error: unknown) => {
+  // The logger may not exist yet (bad config is reported by the config loader itself).
+  process.stderr.write(`token service failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

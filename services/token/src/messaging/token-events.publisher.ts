@@ -1,0 +1,43 @@
+import { eventTypes, topics, type TokenActivatedV1, type TokenRevokedV1 } from "@tollgate/contracts";
+import { createEvent, namespacedTopic, writeToOutbox } from "@tollgate/service-kit";
+import type { Tx } from "../data/access-token.repository";
+import type { AccessToken } from "../domain/access-token";
+
+const SOURCE = "/tollgate/token";
+
+/** Writes token events to the outbox inside the caller's transaction, keyed by token id. */
+export class TokenEventsPublisher {
+  private readonly topic: string;
+
+  constructor(namespace: string) {
+    this.topic = namespacedTopic(namespace, topics.tokenEvents);
+  }
+
+  async activated(tx: Tx, token: AccessToken): Promise<void> {
+    if (!token.activatedAt || !token.expiresAt) throw new Error(`token ${token.id} is not active`);
+    const data: TokenActivatedV1 = {
+      token_id: token.id,
+      user_id: token.userId,
+      duration_hours: token.durationHours,
+      activated_at: token.activatedAt.toISOString(),
+      expires_at: token.expiresAt.toISOString(),
+    };
+    await writeToOutbox(tx, { topic: this.topic, key: token.id, event: createEvent({ source: SOURCE, type: eventTypes.tokenActivated, subject: token.id, data }) });
+  }
+
+  async revoked(tx: Tx, token: AccessToken, correlationId?: string): Promise<void> {
+    if (!token.revokedAt) throw new Error(`token ${token.id} is not revoked`);
+    const data: TokenRevokedV1 = {
+      token_id: token.id,
+      user_id: token.userId,
+      token_sha256: token.tokenSha256,
+      reason: token.revokeReason ?? "user_request",
+      revoked_at: token.revokedAt.toISOString(),
+    };
+    await writeToOutbox(tx, {
+      topic: this.topic,
+      key: token.id,
+      event: createEvent({ source: SOURCE, type: eventTypes.tokenRevoked, subject: token.id, data, correlationId }),
+    });
+  }
+}

@@ -1,0 +1,91 @@
+import { topics } from "@tollgate/contracts";
+import {
+  createDatabase,
+  createIdempotentProducer,
+  createKafka,
+  createLogger,
+  ensureDatabase,
+  ensureTopics,
+  migrate,
+  namespacedTopic,
+  OutboxRelay,
+} from "@tollgate/service-kit";
+import { EventCollector, testDatabaseUrl, testInfra, uniqueName } from "@tollgate/test-harness";
+import type { Express } from "express";
+import type { Knex } from "knex";
+import Transport from "winston-transport";
+import { createApp, createTokenUseCases, type TokenUseCases } from "../../src/app";
+import { tokenMigrations } from "../../src/migrations";
+import { startAuthFixture, type AuthFixture } from "./auth-fixture";
+
+export const TOKEN_DATABASE_URL = testDatabaseUrl("tollgate_token_test");
+
+class LineCapture extends Transport {
+  readonly lines: string[] = [];
+  override log(info: unknown, next: () => void): void {
+    this.lines.push(String((info as Record<symbol, unknown>)[Symbol.for("message")]));
+    next();
+  }
+}
+
+export interface TokenFixture {
+  app: Express;
+  knex: Knex;
+  auth: AuthFixture;
+  useCases: TokenUseCases;
+  namespace: string;
+  tokenTopic: string;
+  authTopic: string;
+  events: EventCollector;
+  logLines: string[];
+  kafka: ReturnType<typeof createKafka>;
+  producer: ReturnType<typeof createIdempotentProducer>;
+  logger: ReturnType<typeof createLogger>;
+  close(): Promise<void>;
+}
+
+/** The token app in-process against real Postgres and Kafka, with a real auth issuer and a running relay. */
+export async function startTokenFixture({ maxTokensPerUser = 10 } = {}): Promise<TokenFixture> {
+  const capture = new LineCapture();
+  const logger = createLogger({ service: "token-test", level: "debug", transports: [capture] });
+  await ensureDatabase(TOKEN_DATABASE_URL);
+  const knex = createDatabase({ url: TOKEN_DATABASE_URL, logger });
+  await migrate(knex, tokenMigrations);
+  await knex("outbox").whereNull("sent_at").update({ sent_at: knex.fn.now() });
+
+  const namespace = uniqueName("tok");
+  const tokenTopic = namespacedTopic(namespace, topics.tokenEvents);
+  const authTopic = namespacedTopic(namespace, topics.authEvents);
+  const kafka = createKafka({ clientId: "token-test", brokers: testInfra().kafkaBrokers, logger });
+  await ensureTopics(kafka, [tokenTopic, authTopic]);
+  const producer = createIdempotentProducer(kafka);
+  await producer.connect();
+  const relay = new OutboxRelay({ knex, producer, logger, listenUrl: TOKEN_DATABASE_URL, pollIntervalMs: 100 });
+  relay.start();
+  const events = await new EventCollector([tokenTopic]).start();
+
+  const auth = await startAuthFixture();
+  const useCases = createTokenUseCases(knex, namespace, maxTokensPerUser);
+  const app = createApp({ logger, knex, verifier: auth.verifier, useCases });
+  return {
+    app,
+    knex,
+    auth,
+    useCases,
+    namespace,
+    tokenTopic,
+    authTopic,
+    events,
+    logLines: capture.lines,
+    kafka,
+    producer,
+    logger,
+    async close() {
+      await events.stop();
+      await relay.stop({ flushTimeoutMs: 0 });
+      await producer.disconnect();
+      await auth.close();
+      await knex.destroy();
+    },
+  };
+}
