@@ -1,0 +1,129 @@
+import path from "node:path";
+import { createHttpApp, JwksKeyStore, JwtVerifier, requireUser, type Logger } from "@tollgate/service-kit";
+import type { Express } from "express";
+import type { Redis } from "ioredis";
+import type { Knex } from "knex";
+import type { AuthConfig } from "./config";
+import { LoginThrottleStore } from "./data/login-throttle.store";
+import { SigningKeyRepository } from "./data/signing-key.repository";
+import { repositories, unitOfWork } from "./data/unit-of-work";
+import { ChangePasswordUseCase } from "./domain/change-password.use-case";
+import { DisableUserUseCase } from "./domain/disable-user.use-case";
+import { GetCurrentUserUseCase } from "./domain/get-current-user.use-case";
+import { IssueServiceTokenUseCase } from "./domain/issue-service-token.use-case";
+import { LoginUseCase } from "./domain/login.use-case";
+import { LogoutUseCase } from "./domain/logout.use-case";
+import { PasswordHasher } from "./domain/password-hasher";
+import { PasswordPolicy } from "./domain/password-policy";
+import { RefreshSessionUseCase } from "./domain/refresh-session.use-case";
+import { RegisterUseCase } from "./domain/register.use-case";
+import { SearchAuditLogsUseCase } from "./domain/search-audit-logs.use-case";
+import { SessionTokens } from "./domain/session-tokens";
+import { TokenSigner } from "./domain/signing-keys";
+import { adminRouter } from "./http/admin.router";
+import { authRouter } from "./http/auth.router";
+import { jwksRouter } from "./http/jwks.router";
+import { usersRouter } from "./http/users.router";
+
+export type AppConfig = Omit<AuthConfig, "NODE_ENV" | "LOG_LEVEL" | "HOST" | "PORT" | "DATABASE_URL" | "REDIS_URL" | "KAFKA_BROKERS" | "KAFKA_CLIENT_ID" | "INSTANCE_ID" | "SHUTDOWN_TIMEOUT_MS">;
+
+export interface AppDeps {
+  config: AppConfig;
+  logger: Logger;
+  knex: Knex;
+  redis: Redis;
+  /** The namespaced `tollgate.auth-events` topic. */
+  authEventsTopic: string;
+  /** The common-password list (loaded once by the caller: it is 15k lines). */
+  commonPasswords: ReadonlySet<string>;
+  isShuttingDown?: () => boolean;
+}
+
+/** Signing-key access shared by the app and the key-rotation command. */
+type KeyConfig = Pick<AppConfig, "ACCESS_TOKEN_TTL_SECONDS" | "SERVICE_TOKEN_TTL_SECONDS" | "SIGNING_KEY_CACHE_SECONDS">;
+
+/** A retired key must outlive every token it signed: the longest lifetime, plus instances' key cache, plus clock slack. */
+export function retiredKeyRetentionSeconds(config: KeyConfig): number {
+  return Math.max(config.ACCESS_TOKEN_TTL_SECONDS, config.SERVICE_TOKEN_TTL_SECONDS) + config.SIGNING_KEY_CACHE_SECONDS + 60;
+}
+
+export function createTokenSigner(knex: Knex, config: KeyConfig): TokenSigner {
+  return new TokenSigner(new SigningKeyRepository(knex), { keepRetiredSeconds: retiredKeyRetentionSeconds(config), cacheSeconds: config.SIGNING_KEY_CACHE_SECONDS });
+}
+
+export function trustProxySetting(value: string): boolean | number | string {
+  if (value === "true" || value === "false") return value === "true";
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+/** Builds the express app with real clients; never listens, never reads the environment. */
+export function createApp(deps: AppDeps): Express {
+  const { config, knex } = deps;
+  const repos = repositories(knex, deps.authEventsTopic);
+  const uow = unitOfWork(knex, deps.authEventsTopic);
+  const hasher = new PasswordHasher({ memoryKiB: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST, parallelism: config.ARGON2_PARALLELISM });
+  const policy = new PasswordPolicy(deps.commonPasswords);
+  const signer = createTokenSigner(knex, config);
+  const tokens = new SessionTokens(signer, {
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+    serviceTokenTtlSeconds: config.SERVICE_TOKEN_TTL_SECONDS,
+  });
+  const throttle = config.LOGIN_THROTTLE_ENABLED
+    ? new LoginThrottleStore(deps.redis, {
+        accountMaxFailures: config.LOGIN_ACCOUNT_MAX_FAILURES,
+        accountWindowSeconds: config.LOGIN_ACCOUNT_WINDOW_SECONDS,
+        ipMaxFailures: config.LOGIN_IP_MAX_FAILURES,
+        ipWindowSeconds: config.LOGIN_IP_WINDOW_SECONDS,
+        lockoutMaxSeconds: config.LOGIN_LOCKOUT_MAX_SECONDS,
+      })
+    : undefined;
+  // The auth service verifies its own tokens with the same verifier as everyone else, reading
+  // the JWKS from its database instead of over HTTP; sessions are checked in the database.
+  const verifier = new JwtVerifier({
+    keys: new JwksKeyStore({ fetchJwks: () => signer.jwks(), minRefetchIntervalMs: 1_000, maxAgeMs: 60_000 }),
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+  });
+  const revocations = { isRevoked: (claims: { sid?: string }) => (claims.sid ? repos.sessions.isRevoked(claims.sid) : true) };
+  const userOnly = requireUser({ verifier, revocations });
+  const adminOnly = requireUser({ verifier, revocations, role: "admin" });
+  const logger = deps.logger;
+
+  return createHttpApp({
+    logger,
+    isShuttingDown: deps.isShuttingDown,
+    trustProxy: trustProxySetting(config.TRUST_PROXY),
+    jsonBodyLimit: config.HTTP_BODY_LIMIT,
+    readiness: {
+      postgres: async () => {
+        await knex.raw("SELECT 1");
+      },
+      redis: async () => {
+        await deps.redis.ping();
+      },
+    },
+    openapi: {
+      title: "Tollgate auth service",
+      version: "1.0.0",
+      description: "Accounts, sessions with rotating refresh tokens, JWKS, service credentials and the audit log.",
+      apis: [path.join(__dirname, "http", "*.router.{ts,js}")],
+    },
+    routes: (app) => {
+      app.use(jwksRouter({ signer }));
+      app.use(
+        authRouter({
+          register: new RegisterUseCase({ uow, hasher, policy }),
+          login: new LoginUseCase({ uow, repos, hasher, tokens, throttle, sessionMaxLifetimeSeconds: config.SESSION_MAX_LIFETIME_SECONDS, logger }),
+          refresh: new RefreshSessionUseCase({ uow, repos, tokens, graceSeconds: config.REFRESH_GRACE_SECONDS, idleTimeoutSeconds: config.SESSION_IDLE_TIMEOUT_SECONDS, logger }),
+          logout: new LogoutUseCase({ uow }),
+          serviceToken: new IssueServiceTokenUseCase({ clients: config.SERVICE_CLIENTS, tokens }),
+          requireUser: userOnly,
+        }),
+      );
+      app.use(usersRouter({ requireUser: userOnly, getCurrentUser: new GetCurrentUserUseCase({ repos }), changePassword: new ChangePasswordUseCase({ uow, repos, hasher, policy }) }));
+      app.use(adminRouter({ requireAdmin: adminOnly, disableUser: new DisableUserUseCase({ uow }), searchAuditLogs: new SearchAuditLogsUseCase({ repos }) }));
+    },
+  });
+}

@@ -1,0 +1,48 @@
+import { randomUUID } from "node:crypto";
+import type { AuditLogEntry, AuditLogQuery } from "@tollgate/contracts";
+import type { Knex } from "knex";
+
+export const auditActions = {
+  register: "register",
+  loginSuccess: "login_success",
+  loginFailure: "login_failure",
+  logout: "logout",
+  refresh: "refresh",
+  refreshReuse: "refresh_reuse",
+  passwordChange: "password_change",
+  userDisabled: "user_disabled",
+  lockout: "lockout",
+  tokenActivated: "token_activated",
+} as const;
+export type AuditAction = (typeof auditActions)[keyof typeof auditActions];
+
+export interface AuditRecord {
+  userId: string | null;
+  action: AuditAction;
+  ip?: string | null;
+  userAgent?: string | null;
+  details?: Record<string, unknown>;
+}
+
+export class AuditLogRepository {
+  constructor(private readonly db: Knex | Knex.Transaction) {}
+
+  async record(entry: AuditRecord): Promise<void> {
+    await this.db("audit_logs").insert({
+      id: randomUUID(),
+      user_id: entry.userId,
+      action: entry.action,
+      ip: entry.ip ?? null,
+      user_agent: entry.userAgent?.slice(0, 512) ?? null,
+      details: JSON.stringify(entry.details ?? {}),
+    });
+  }
+
+  async search(query: AuditLogQuery): Promise<AuditLogEntry[]> {
+    const builder = this.db("audit_logs").orderBy([{ column: "created_at", order: "desc" }, { column: "id", order: "desc" }]).limit(query.limit);
+    if (query.user_id) builder.where({ user_id: query.user_id });
+    if (query.action) builder.where({ action: query.action });
+    const rows: { id: string; user_id: string | null; action: string; ip: string | null; user_agent: string | null; details: Record<string, unknown>; created_at: Date }[] = await builder;
+    return rows.map((row) => ({ ...row, created_at: row.created_at.toISOString() }));
+  }
+}

@@ -1,0 +1,89 @@
+import { createHash } from "node:crypto";
+import { DependencyUnavailableError } from "@tollgate/service-kit";
+import type { Redis } from "ioredis";
+
+export interface ThrottleLimits {
+  accountMaxFailures: number;
+  accountWindowSeconds: number;
+  ipMaxFailures: number;
+  ipWindowSeconds: number;
+  lockoutMaxSeconds: number;
+}
+
+export type ThrottleBlock = { scope: "account" | "ip"; retryAfterSeconds: number };
+export type FailureOutcome = { locked?: ThrottleBlock & { level: number } };
+
+/**
+ * Counts failed logins in Redis (keys `auth:login:*`) per account and per client IP. An account
+ * that reaches its limit inside the window is locked for window × 2^(level-1), capped; the level
+ * grows with each lock in 24 h and resets on a successful login. The account key is the hash of
+ * the login as typed, so unknown accounts lock the same way as real ones (no enumeration).
+ */
+const COUNT = `
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return n`;
+
+export class LoginThrottleStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly limits: ThrottleLimits,
+  ) {}
+
+  async check(login: string, ip: string): Promise<ThrottleBlock | undefined> {
+    const [lockTtl, ipCount, ipTtl] = await this.run(async () => {
+      const result = await this.redis.multi().pttl(this.lockKey(login)).get(this.ipKey(ip)).pttl(this.ipKey(ip)).exec();
+      return (result ?? []).map(([, value]) => value) as [number, string | null, number];
+    });
+    if (lockTtl > 0) return { scope: "account", retryAfterSeconds: Math.ceil(lockTtl / 1000) };
+    if (Number(ipCount ?? 0) >= this.limits.ipMaxFailures && ipTtl > 0) return { scope: "ip", retryAfterSeconds: Math.ceil(ipTtl / 1000) };
+    return undefined;
+  }
+
+  async recordFailure(login: string, ip: string): Promise<FailureOutcome> {
+    return this.run(async () => {
+      const ipCount = Number(await this.redis.eval(COUNT, 1, this.ipKey(ip), this.limits.ipWindowSeconds * 1000));
+      const count = Number(await this.redis.eval(COUNT, 1, this.failKey(login), this.limits.accountWindowSeconds * 1000));
+      if (count >= this.limits.accountMaxFailures) {
+        const level = await this.redis.incr(this.levelKey(login));
+        await this.redis.expire(this.levelKey(login), 24 * 3600);
+        const seconds = Math.min(this.limits.lockoutMaxSeconds, this.limits.accountWindowSeconds * 2 ** Math.min(level - 1, 20));
+        await this.redis.multi().set(this.lockKey(login), "1", "EX", seconds).del(this.failKey(login)).exec();
+        return { locked: { scope: "account", retryAfterSeconds: seconds, level } };
+      }
+      if (ipCount === this.limits.ipMaxFailures) {
+        return { locked: { scope: "ip", retryAfterSeconds: this.limits.ipWindowSeconds, level: 1 } };
+      }
+      return {};
+    });
+  }
+
+  async recordSuccess(login: string): Promise<void> {
+    await this.run(() => this.redis.del(this.failKey(login), this.levelKey(login)));
+  }
+
+  private async run<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      // Fail closed: without the counters we cannot tell a brute force from a user.
+      throw new DependencyUnavailableError("redis", { cause: error });
+    }
+  }
+
+  private account(login: string): string {
+    return createHash("sha256").update(login.toLowerCase()).digest("hex");
+  }
+  private failKey(login: string) {
+    return `auth:login:fail:${this.account(login)}`;
+  }
+  private lockKey(login: string) {
+    return `auth:login:lock:${this.account(login)}`;
+  }
+  private levelKey(login: string) {
+    return `auth:login:level:${this.account(login)}`;
+  }
+  private ipKey(ip: string) {
+    return `auth:login:ip:${ip}`;
+  }
+}

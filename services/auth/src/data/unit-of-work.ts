@@ -1,0 +1,28 @@
+import type { Knex } from "knex";
+import { AuthEventOutbox } from "../messaging/auth-event.outbox";
+import { AuditLogRepository } from "./audit-log.repository";
+import { SessionRepository } from "./session.repository";
+import { UserRepository } from "./user.repository";
+
+/** The repositories one transaction touches; use cases never see knex. */
+export interface Repositories {
+  users: UserRepository;
+  sessions: SessionRepository;
+  audit: AuditLogRepository;
+  events: AuthEventOutbox;
+}
+
+export type UnitOfWork = <T>(work: (repos: Repositories) => Promise<T>) => Promise<T>;
+
+export function repositories(db: Knex | Knex.Transaction, authEventsTopic: string): Repositories {
+  return {
+    users: new UserRepository(db),
+    sessions: new SessionRepository(db),
+    audit: new AuditLogRepository(db),
+    events: new AuthEventOutbox(db, authEventsTopic),
+  };
+}
+
+export function unitOfWork(knex: Knex, authEventsTopic: string): UnitOfWork {
+  return (work) => knex.transaction((trx) => work(repositories(trx, authEventsTopic)));
+}

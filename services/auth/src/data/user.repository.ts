@@ -1,0 +1,92 @@
+import type { UserRole } from "@tollgate/contracts";
+import type { Knex } from "knex";
+
+export interface User {
+  id: string;
+  email: string;
+  username: string;
+  role: UserRole;
+  passwordHash: string;
+  createdAt: Date;
+  lastLoginAt: Date | null;
+  disabledAt: Date | null;
+}
+
+export type NewUser = Pick<User, "id" | "email" | "username" | "passwordHash">;
+
+/** Which unique constraint an insert broke. */
+export class DuplicateUserError extends Error {
+  constructor(readonly field: "email" | "username") {
+    super(`duplicate ${field}`);
+  }
+}
+
+interface UserRow {
+  id: string;
+  email: string;
+  username: string;
+  role: UserRole;
+  password_hash: string;
+  created_at: Date;
+  last_login_at: Date | null;
+  disabled_at: Date | null;
+}
+
+const toUser = (row: UserRow): User => ({
+  id: row.id,
+  email: row.email,
+  username: row.username,
+  role: row.role,
+  passwordHash: row.password_hash,
+  createdAt: row.created_at,
+  lastLoginAt: row.last_login_at,
+  disabledAt: row.disabled_at,
+});
+
+export class UserRepository {
+  constructor(private readonly db: Knex | Knex.Transaction) {}
+
+  /** Relies on the unique indexes, so two racing registrations cannot both succeed. */
+  async insert(user: NewUser): Promise<User> {
+    try {
+      const [row] = await this.db<UserRow>("users")
+        .insert({ id: user.id, email: user.email, username: user.username, password_hash: user.passwordHash })
+        .returning("*");
+      return toUser(row as UserRow);
+    } catch (error) {
+      const constraint = (error as { code?: string; constraint?: string }).code === "23505" ? (error as { constraint?: string }).constraint : undefined;
+      if (constraint === "users_email_unique") throw new DuplicateUserError("email");
+      if (constraint === "users_username_unique") throw new DuplicateUserError("username");
+      throw error;
+    }
+  }
+
+  async findById(id: string): Promise<User | undefined> {
+    const row = await this.db<UserRow>("users").where({ id }).first();
+    return row && toUser(row);
+  }
+
+  /** By e-mail (case-insensitive) or username (case-insensitive). */
+  async findByLogin(login: string): Promise<User | undefined> {
+    const lower = login.toLowerCase();
+    const row = await this.db<UserRow>("users")
+      .whereRaw("lower(email) = ?", [lower])
+      .orWhereRaw("lower(username) = ?", [lower])
+      .first();
+    return row && toUser(row);
+  }
+
+  async recordLogin(id: string, at: Date): Promise<void> {
+    await this.db("users").where({ id }).update({ last_login_at: at });
+  }
+
+  async updatePassword(id: string, passwordHash: string, at: Date): Promise<void> {
+    await this.db("users").where({ id }).update({ password_hash: passwordHash, password_changed_at: at });
+  }
+
+  /** Returns false when the user does not exist or was already disabled. */
+  async disable(id: string, at: Date): Promise<boolean> {
+    const count = await this.db("users").where({ id }).whereNull("disabled_at").update({ disabled_at: at });
+    return count > 0;
+  }
+}

@@ -1,0 +1,27 @@
+import type { AccessTokenClaims, ChangePasswordRequest } from "@tollgate/contracts";
+import { auditActions } from "../data/audit-log.repository";
+import type { Repositories, UnitOfWork } from "../data/unit-of-work";
+import { invalidCredentialsError, userNotFoundError, weakPasswordError } from "./auth-errors";
+import type { PasswordHasher } from "./password-hasher";
+import type { PasswordPolicy } from "./password-policy";
+import type { ClientInfo } from "./session-tokens";
+
+export class ChangePasswordUseCase {
+  constructor(private readonly deps: { uow: UnitOfWork; repos: Repositories; hasher: PasswordHasher; policy: PasswordPolicy }) {}
+
+  async execute(claims: AccessTokenClaims, input: ChangePasswordRequest, client: ClientInfo): Promise<void> {
+    const user = await this.deps.repos.users.findById(claims.sub);
+    if (!user) throw userNotFoundError();
+    if (!(await this.deps.hasher.verify(user.passwordHash, input.current_password))) throw invalidCredentialsError();
+    const verdict = this.deps.policy.check(input.new_password, { email: user.email, username: user.username });
+    if (!verdict.ok) throw weakPasswordError("new_password", verdict.reason);
+    const hash = await this.deps.hasher.hash(input.new_password);
+    const now = new Date();
+    await this.deps.uow(async ({ users, sessions, events, audit }) => {
+      await users.updatePassword(user.id, hash, now);
+      const revoked = input.revoke_other_sessions ? await sessions.revoke({ userId: user.id, exceptId: claims.sid }, "password_change", now) : [];
+      for (const sessionId of revoked) await events.sessionRevoked(user.id, sessionId, "password_change", now);
+      await audit.record({ userId: user.id, action: auditActions.passwordChange, ip: client.ip, userAgent: client.userAgent, details: { revoked_sessions: revoked.length } });
+    });
+  }
+}

@@ -1,0 +1,24 @@
+import type { AccessTokenClaims } from "@tollgate/contracts";
+import { auditActions } from "../data/audit-log.repository";
+import type { UnitOfWork } from "../data/unit-of-work";
+import { userNotFoundError } from "./auth-errors";
+import type { ClientInfo } from "./session-tokens";
+
+/** An admin disables a user: every session is revoked, and `user.disabled` tells the token service to revoke their tokens. */
+export class DisableUserUseCase {
+  constructor(private readonly deps: { uow: UnitOfWork }) {}
+
+  async execute(admin: AccessTokenClaims, userId: string, client: ClientInfo): Promise<void> {
+    const now = new Date();
+    await this.deps.uow(async ({ users, sessions, events, audit }) => {
+      const user = await users.findById(userId);
+      if (!user) throw userNotFoundError();
+      // Disabling twice is not an error, and emits nothing new.
+      if (!(await users.disable(userId, now))) return;
+      const revoked = await sessions.revoke({ userId }, "user_disabled", now);
+      for (const sessionId of revoked) await events.sessionRevoked(userId, sessionId, "user_disabled", now);
+      await events.userDisabled(userId, now, `disabled by admin ${admin.sub}`);
+      await audit.record({ userId, action: auditActions.userDisabled, ip: client.ip, userAgent: client.userAgent, details: { by: admin.sub, revoked_sessions: revoked.length } });
+    });
+  }
+}

@@ -1,0 +1,14 @@
+import type { UserResponse } from "@tollgate/contracts";
+import type { Repositories } from "../data/unit-of-work";
+import { userNotFoundError } from "./auth-errors";
+import { toUserResponse } from "./session-tokens";
+
+export class GetCurrentUserUseCase {
+  constructor(private readonly deps: { repos: Repositories }) {}
+
+  async execute(userId: string): Promise<UserResponse> {
+    const user = await this.deps.repos.users.findById(userId);
+    if (!user) throw userNotFoundError();
+    return toUserResponse(user);
+  }
+}

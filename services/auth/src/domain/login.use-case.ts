@@ -1,0 +1,66 @@
+import { randomUUID } from "node:crypto";
+import type { LoginRequest, TokenPairResponse } from "@tollgate/contracts";
+import { RateLimitedError, type Logger } from "@tollgate/service-kit";
+import { auditActions } from "../data/audit-log.repository";
+import type { LoginThrottleStore } from "../data/login-throttle.store";
+import type { Repositories, UnitOfWork } from "../data/unit-of-work";
+import { accountDisabledError, invalidCredentialsError } from "./auth-errors";
+import type { PasswordHasher } from "./password-hasher";
+import { newRefreshToken, tokenSha256 } from "./refresh-token";
+import type { ClientInfo, SessionTokens } from "./session-tokens";
+
+export interface LoginDeps {
+  uow: UnitOfWork;
+  repos: Repositories;
+  hasher: PasswordHasher;
+  tokens: SessionTokens;
+  /** Undefined only when throttling is switched off by config (never in production). */
+  throttle: LoginThrottleStore | undefined;
+  sessionMaxLifetimeSeconds: number;
+  logger: Logger;
+}
+
+export class LoginUseCase {
+  private readonly log: Logger;
+
+  constructor(private readonly deps: LoginDeps) {
+    this.log = deps.logger.child({ component: "login" });
+  }
+
+  async execute(input: LoginRequest, client: ClientInfo): Promise<TokenPairResponse> {
+    const { repos, throttle } = this.deps;
+    const user = await repos.users.findByLogin(input.login);
+    // Known accounts are counted by id (e-mail and username share one budget); unknown ones by the login typed.
+    const accountKey = user ? `user:${user.id}` : `login:${input.login.toLowerCase()}`;
+    const ip = client.ip ?? "unknown";
+    const blocked = await throttle?.check(accountKey, ip);
+    if (blocked) throw new RateLimitedError(blocked.retryAfterSeconds, "too many failed logins, try again later");
+
+    const valid = await this.deps.hasher.verify(user?.passwordHash, input.password);
+    if (!user || !valid) {
+      const outcome = await throttle?.recordFailure(accountKey, ip);
+      await repos.audit.record({ userId: user?.id ?? null, action: auditActions.loginFailure, ip: client.ip, userAgent: client.userAgent, details: { known_account: user !== undefined } });
+      if (outcome?.locked) {
+        this.log.warn("login locked", { scope: outcome.locked.scope, user_id: user?.id, retry_after_seconds: outcome.locked.retryAfterSeconds });
+        await repos.audit.record({ userId: user?.id ?? null, action: auditActions.lockout, ip: client.ip, userAgent: client.userAgent, details: { ...outcome.locked } });
+      }
+      throw invalidCredentialsError();
+    }
+    if (user.disabledAt) throw accountDisabledError();
+    await throttle?.recordSuccess(accountKey);
+
+    const refreshToken = newRefreshToken();
+    const sessionId = randomUUID();
+    const now = new Date();
+    await this.deps.uow(async ({ sessions, users, audit }) => {
+      await sessions.create({ id: sessionId, userId: user.id, expiresAt: new Date(now.getTime() + this.deps.sessionMaxLifetimeSeconds * 1000), ...client }, tokenSha256(refreshToken));
+      await users.recordLogin(user.id, now);
+      await audit.record({ userId: user.id, action: auditActions.loginSuccess, ip: client.ip, userAgent: client.userAgent, details: { session_id: sessionId } });
+    });
+    if (this.deps.hasher.needsRehash(user.passwordHash)) {
+      await repos.users.updatePassword(user.id, await this.deps.hasher.hash(input.password), now);
+    }
+    this.log.info("login", { user_id: user.id, session_id: sessionId });
+    return this.deps.tokens.pair({ ...user, lastLoginAt: now }, sessionId, refreshToken);
+  }
+}

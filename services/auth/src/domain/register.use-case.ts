@@ -1,0 +1,29 @@
+import { randomUUID } from "node:crypto";
+import type { RegisterRequest, UserResponse } from "@tollgate/contracts";
+import { DuplicateUserError } from "../data/user.repository";
+import type { UnitOfWork } from "../data/unit-of-work";
+import { auditActions } from "../data/audit-log.repository";
+import { duplicateError, reservedUsernameError, weakPasswordError } from "./auth-errors";
+import type { PasswordHasher } from "./password-hasher";
+import { isReservedUsername, type PasswordPolicy } from "./password-policy";
+import { toUserResponse, type ClientInfo } from "./session-tokens";
+
+export class RegisterUseCase {
+  constructor(private readonly deps: { uow: UnitOfWork; hasher: PasswordHasher; policy: PasswordPolicy }) {}
+
+  async execute(input: RegisterRequest, client: ClientInfo): Promise<UserResponse> {
+    const email = input.email.toLowerCase();
+    if (isReservedUsername(input.username)) throw reservedUsernameError();
+    const verdict = this.deps.policy.check(input.password, { email, username: input.username });
+    if (!verdict.ok) throw weakPasswordError("password", verdict.reason);
+    const passwordHash = await this.deps.hasher.hash(input.password);
+    return this.deps.uow(async ({ users, audit }) => {
+      // The unique indexes decide a race between two registrations, not a prior read.
+      const user = await users.insert({ id: randomUUID(), email, username: input.username, passwordHash }).catch((error: unknown) => {
+        throw error instanceof DuplicateUserError ? duplicateError(error.field) : error;
+      });
+      await audit.record({ userId: user.id, action: auditActions.register, ip: client.ip, userAgent: client.userAgent });
+      return toUserResponse(user);
+    });
+  }
+}

@@ -1,0 +1,58 @@
+import { createPrivateKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from "node:crypto";
+import type { Jwk, Jwks } from "@tollgate/contracts";
+import type { SigningKey, SigningKeyRepository } from "../data/signing-key.repository";
+
+export interface SigningKeyOptions {
+  /** How long a retired key stays published: longest token lifetime plus the cache period. */
+  keepRetiredSeconds: number;
+  /** How long an instance keeps using the key it loaded before looking for a newer one. */
+  cacheSeconds: number;
+}
+
+/** A fresh RSA-2048 key with a random kid, ready to store. */
+export function generateSigningKey(): Omit<SigningKey, "createdAt" | "retiredAt"> {
+  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const kid = randomBytes(12).toString("base64url");
+  const jwk = publicKey.export({ format: "jwk" }) as { n: string; e: string };
+  const publicJwk: Jwk = { kty: "RSA", kid, use: "sig", alg: "RS256", n: jwk.n, e: jwk.e };
+  return { kid, privateKeyPem: privateKey.export({ format: "pem", type: "pkcs8" }).toString(), publicJwk };
+}
+
+/**
+ * Signs RS256 JWTs with the current database key. Instances cache it for `cacheSeconds`, which is
+ * why a retired key stays in the JWKS for the token lifetime plus that period.
+ */
+export class TokenSigner {
+  private cached: { kid: string; key: KeyObject; loadedAt: number } | undefined;
+
+  constructor(
+    private readonly keys: SigningKeyRepository,
+    private readonly options: SigningKeyOptions,
+  ) {}
+
+  /** Creates the first key when there is none (idempotent across instances). */
+  async ensureKey(): Promise<void> {
+    if (!(await this.keys.current())) await this.keys.add(generateSigningKey(), { onlyIfNone: true });
+  }
+
+  async sign(claims: Record<string, unknown>): Promise<string> {
+    const { kid, key } = await this.currentKey();
+    const header = Buffer.from(JSON.stringify({ alg: "RS256", typ: "JWT", kid })).toString("base64url");
+    const payload = Buffer.from(JSON.stringify(claims)).toString("base64url");
+    const signature = sign("RSA-SHA256", Buffer.from(`${header}.${payload}`), key).toString("base64url");
+    return `${header}.${payload}.${signature}`;
+  }
+
+  async jwks(): Promise<Jwks> {
+    const keys = await this.keys.published(this.options.keepRetiredSeconds);
+    return { keys: keys.map((key) => key.publicJwk) };
+  }
+
+  private async currentKey(): Promise<{ kid: string; key: KeyObject }> {
+    if (this.cached && Date.now() - this.cached.loadedAt < this.options.cacheSeconds * 1000) return this.cached;
+    const current = await this.keys.current();
+    if (!current) throw new Error("no signing key: run the service once or the rotate-keys command");
+    this.cached = { kid: current.kid, key: createPrivateKey(current.privateKeyPem), loadedAt: Date.now() };
+    return this.cached;
+  }
+}

@@ -1,0 +1,68 @@
+import { createServer } from "node:http";
+import { topics } from "@tollgate/contracts";
+import {
+  createDatabase,
+  createIdempotentProducer,
+  createKafka,
+  createLogger,
+  createRedis,
+  ensureDatabase,
+  ensureTopics,
+  installGracefulShutdown,
+  listen,
+  loadConfigOrExit,
+  migrate,
+  namespacedTopic,
+  OutboxRelay,
+} from "@tollgate/service-kit";
+import { createApp, createTokenSigner } from "./app";
+import { authEnvSchema } from "./config";
+import { loadCommonPasswords } from "./domain/password-policy";
+import { tokenActivatedConsumer } from "./messaging/token-activated.consumer";
+import { authMigrations } from "./migrations";
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit(authEnvSchema, process.env);
+  const logger = createLogger({ service: "auth", level: config.LOG_LEVEL });
+  await ensureDatabase(config.DATABASE_URL);
+  const knex = createDatabase({ url: config.DATABASE_URL, logger });
+  const applied = await migrate(knex, authMigrations);
+  if (applied.length > 0) logger.info("migrations applied", { applied });
+  await createTokenSigner(knex, config).ensureKey();
+
+  const redis = createRedis({ url: config.REDIS_URL, profile: "store", logger, name: "auth-throttle" });
+  const kafka = createKafka({ clientId: config.KAFKA_CLIENT_ID ?? `auth-${config.INSTANCE_ID}`, brokers: config.KAFKA_BROKERS, logger });
+  const authEventsTopic = namespacedTopic(config.KAFKA_TOPIC_NAMESPACE, topics.authEvents);
+  const tokenEventsTopic = namespacedTopic(config.KAFKA_TOPIC_NAMESPACE, topics.tokenEvents);
+  await ensureTopics(kafka, [authEventsTopic, tokenEventsTopic, `${authEventsTopic}.dlq`, `${tokenEventsTopic}.dlq`]);
+  const producer = createIdempotentProducer(kafka);
+  await producer.connect();
+  const relay = new OutboxRelay({ knex, producer, logger, listenUrl: config.DATABASE_URL });
+  relay.start();
+  const consumer = tokenActivatedConsumer({ kafka, knex, logger, tokenEventsTopic, deadLetterProducer: producer, instanceId: config.INSTANCE_ID });
+  await consumer.start();
+
+  let shuttingDown = () => false;
+  const app = createApp({ config, logger, knex, redis, authEventsTopic, commonPasswords: loadCommonPasswords(), isShuttingDown: () => shuttingDown() });
+  const server = createServer(app);
+  const shutdown = installGracefulShutdown({
+    server,
+    logger,
+    timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    steps: [
+      { name: "token-events consumer", run: () => consumer.stop() },
+      { name: "outbox relay", run: () => relay.stop() },
+      { name: "kafka producer", run: () => producer.disconnect() },
+      { name: "redis", run: () => redis.quit() },
+      { name: "postgres", run: () => knex.destroy() },
+    ],
+  });
+  shuttingDown = shutdown.isShuttingDown;
+  const port = await listen(server, config.PORT, config.HOST);
+  logger.info("auth service listening", { host: config.HOST, port });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`auth service failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,31 @@
+import { eventTypes } from "@tollgate/contracts";
+import { applyOnce, consumerGroupId, EventConsumer, type Logger } from "@tollgate/service-kit";
+import type { Kafka, Producer } from "kafkajs";
+import type { Knex } from "knex";
+import { AuditLogRepository, auditActions } from "../data/audit-log.repository";
+
+const CONSUMER = "auth.token-activated-audit";
+
+/**
+ * Writes a `token_activated` audit row for every `token.activated` event, once per event (the
+ * event id is recorded in `processed_events` in the same transaction). Instances share one group.
+ */
+export function tokenActivatedConsumer(deps: { kafka: Kafka; knex: Knex; logger: Logger; tokenEventsTopic: string; deadLetterProducer: Producer; instanceId: string }): EventConsumer {
+  const consumer = new EventConsumer({
+    kafka: deps.kafka,
+    groupId: consumerGroupId("auth", "token-activated-audit", "shared", deps.instanceId),
+    topics: [deps.tokenEventsTopic],
+    logger: deps.logger,
+    deadLetterProducer: deps.deadLetterProducer,
+    fromBeginning: true,
+  });
+  return consumer.on(eventTypes.tokenActivated, async (event) => {
+    await applyOnce(deps.knex, CONSUMER, event.id, async (trx) => {
+      await new AuditLogRepository(trx).record({
+        userId: event.data.user_id,
+        action: auditActions.tokenActivated,
+        details: { event_id: event.id, token_id: event.data.token_id, duration_hours: event.data.duration_hours, activated_at: event.data.activated_at, expires_at: event.data.expires_at },
+      });
+    });
+  });
+}

@@ -1,0 +1,8 @@
+import { outboxMigration, processedEventsMigration, type Migration } from "@tollgate/service-kit";
+import { usersMigration } from "./0001-users.migration";
+import { sessionsMigration } from "./0002-sessions.migration";
+import { signingKeysMigration } from "./0003-signing-keys.migration";
+import { auditLogsMigration } from "./0004-audit-logs.migration";
+
+/** In order; never edit one that has shipped, add the next. */
+export const authMigrations: Migration[] = [outboxMigration, processedEventsMigration, usersMigration, sessionsMigration, signingKeysMigration, auditLogsMigration];
