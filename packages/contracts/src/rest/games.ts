@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { usernameSchema } from "./auth";
 
 export const gameStatusSchema = z.enum(["waiting", "active", "finished"]);
 export type GameStatus = z.infer<typeof gameStatusSchema>;
@@ -7,8 +6,12 @@ export type GameStatus = z.infer<typeof gameStatusSchema>;
 export const gameResultSchema = z.enum(["player1_won", "player2_won", "draw"]);
 export type GameResult = z.infer<typeof gameResultSchema>;
 
+/**
+ * `opponent_id` reserves the game for one user; without it any user may join. Users are named by
+ * id, not username: access tokens carry no username and the game service keeps no user directory.
+ */
 export const createGameRequestSchema = z.strictObject({
-  opponent_username: usernameSchema.optional(),
+  opponent_id: z.uuid().optional(),
 });
 export type CreateGameRequest = z.infer<typeof createGameRequestSchema>;
 
@@ -18,10 +21,10 @@ export const gameSchema = z.object({
   status: gameStatusSchema,
   player1_id: z.uuid(),
   player2_id: z.uuid().nullable(),
-  invited_username: z.string().nullable(),
+  invited_user_id: z.uuid().nullable(),
   version: z.number().int().nonnegative(),
   result: gameResultSchema.nullable(),
-  end_reason: z.string().nullable(),
+  end_reason: z.enum(["win", "draw", "resignation", "forfeit"]).nullable(),
   created_at: z.iso.datetime({ offset: true }),
   updated_at: z.iso.datetime({ offset: true }),
 });

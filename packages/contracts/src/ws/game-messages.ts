@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { gameResultSchema } from "../rest/games";
+import { gameResultSchema, gameStatusSchema } from "../rest/games";
 
 const gameId = z.uuid();
 
@@ -28,6 +28,7 @@ export const serverMessageSchema = z.discriminatedUnion("type", [
     type: z.literal("game:state"),
     game_id: gameId,
     version: z.number().int().nonnegative(),
+    status: gameStatusSchema,
     state: z.unknown(),
     your_turn: z.boolean(),
   }),

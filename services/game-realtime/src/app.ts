@@ -1,0 +1,38 @@
+import path from "node:path";
+import { createHttpApp, type Logger, type ReadinessCheck } from "@tollgate/service-kit";
+import type { Express } from "express";
+import type { Authenticator } from "./auth/authenticator";
+import type { GameService } from "./domain/game.service";
+import type { GameMetrics } from "./game-metrics";
+import { authenticate } from "./http/authenticate.middleware";
+import { gamesRouter } from "./http/games.router";
+
+export interface AppDeps {
+  logger: Logger;
+  games: GameService;
+  authenticator: Authenticator;
+  metrics: GameMetrics;
+  readiness: Record<string, ReadinessCheck>;
+  isShuttingDown?: () => boolean;
+  jsonBodyLimit?: string;
+}
+
+/** The HTTP side of the service; the WebSocket server attaches to the same http.Server separately. */
+export function createApp(deps: AppDeps): Express {
+  return createHttpApp({
+    logger: deps.logger,
+    metrics: deps.metrics.http,
+    readiness: deps.readiness,
+    isShuttingDown: deps.isShuttingDown,
+    jsonBodyLimit: deps.jsonBodyLimit ?? "16kb",
+    openapi: {
+      title: "Tollgate game-realtime",
+      version: "1.0.0",
+      description: "Two-player games. Play happens over the WebSocket `/ws/game`; these endpoints create, join and list games.",
+      apis: [path.join(__dirname, "http", "*.router.{ts,js}")],
+    },
+    routes: (app) => {
+      app.use(gamesRouter({ games: deps.games, authenticate: authenticate(deps.authenticator) }));
+    },
+  });
+}

@@ -1,0 +1,90 @@
+import type { GameResult, GameStatus } from "@tollgate/contracts";
+import type { Knex } from "knex";
+import type { GameEndReason, GameRecord } from "../domain/game";
+import type { GameChanges } from "../domain/game-store.port";
+
+interface GameRow {
+  id: string;
+  kind: string;
+  status: GameStatus;
+  player1_id: string;
+  player2_id: string | null;
+  invited_user_id: string | null;
+  version: number;
+  result: GameResult | null;
+  end_reason: GameEndReason | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const toRecord = (row: GameRow): GameRecord => ({
+  id: row.id,
+  kind: row.kind,
+  status: row.status,
+  player1Id: row.player1_id,
+  player2Id: row.player2_id,
+  invitedUserId: row.invited_user_id,
+  version: row.version,
+  result: row.result,
+  endReason: row.end_reason,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
+
+/** Games over knex; every method takes an optional transaction so use cases can lock and write together. */
+export class GameRepository {
+  constructor(private readonly knex: Knex) {}
+
+  async insert(game: Pick<GameRecord, "id" | "kind" | "player1Id" | "invitedUserId">): Promise<GameRecord> {
+    const [row] = await this.knex<GameRow>("games")
+      .insert({ id: game.id, kind: game.kind, status: "waiting", player1_id: game.player1Id, invited_user_id: game.invitedUserId, version: 0 })
+      .returning("*");
+    if (!row) throw new Error("insert returned no row");
+    return toRecord(row);
+  }
+
+  async findById(id: string, trx?: Knex.Transaction): Promise<GameRecord | undefined> {
+    const row = await (trx ?? this.knex)<GameRow>("games").where({ id }).first();
+    return row ? toRecord(row) : undefined;
+  }
+
+  /** Reads and row-locks a game until the transaction ends, so moves on one game are serialised across instances. */
+  async lockById(trx: Knex.Transaction, id: string): Promise<GameRecord | undefined> {
+    const row = await trx<GameRow>("games").where({ id }).forUpdate().first();
+    return row ? toRecord(row) : undefined;
+  }
+
+  async listForPlayer(userId: string, status?: GameStatus): Promise<GameRecord[]> {
+    const query = this.knex<GameRow>("games")
+      .where((where) => where.where("player1_id", userId).orWhere("player2_id", userId).orWhere("invited_user_id", userId))
+      .orderBy("created_at", "desc")
+      .limit(100);
+    if (status) query.andWhere("status", status);
+    return (await query).map(toRecord);
+  }
+
+  async update(
+    trx: Knex.Transaction,
+    id: string,
+    changes: GameChanges,
+  ): Promise<GameRecord> {
+    const [row] = await trx<GameRow>("games")
+      .where({ id })
+      .update({
+        ...(changes.status === undefined ? {} : { status: changes.status }),
+        ...(changes.player2Id === undefined ? {} : { player2_id: changes.player2Id }),
+        ...(changes.version === undefined ? {} : { version: changes.version }),
+        ...(changes.result === undefined ? {} : { result: changes.result }),
+        ...(changes.endReason === undefined ? {} : { end_reason: changes.endReason }),
+        updated_at: trx.fn.now() as unknown as Date,
+      })
+      .returning("*");
+    if (!row) throw new Error(`game ${id} vanished during update`);
+    return toRecord(row);
+  }
+
+  async countByStatus(status: GameStatus): Promise<number> {
+    const row = await this.knex("games").where({ status }).count<{ count: string }[]>({ count: "*" }).first();
+    return Number(row?.count ?? 0);
+  }
+}

@@ -1,0 +1,50 @@
+import type { GameStatus } from "@tollgate/contracts";
+import type { Knex } from "knex";
+import type { GameRecord, MoveRecord } from "../domain/game";
+import type { GameStore, LockedGame } from "../domain/game-store.port";
+import { GameRepository } from "./game.repository";
+import { MoveRepository } from "./move.repository";
+
+/** The game store over Postgres: a locked game is a `SELECT … FOR UPDATE` inside a transaction. */
+export class KnexGameStore implements GameStore {
+  private readonly games: GameRepository;
+  private readonly moveRepository: MoveRepository;
+
+  constructor(private readonly knex: Knex) {
+    this.games = new GameRepository(knex);
+    this.moveRepository = new MoveRepository(knex);
+  }
+
+  create(game: Pick<GameRecord, "id" | "kind" | "player1Id" | "invitedUserId">): Promise<GameRecord> {
+    return this.games.insert(game);
+  }
+
+  find(id: string): Promise<GameRecord | undefined> {
+    return this.games.findById(id);
+  }
+
+  moves(gameId: string): Promise<MoveRecord[]> {
+    return this.moveRepository.listForGame(gameId);
+  }
+
+  listForPlayer(userId: string, status?: GameStatus): Promise<GameRecord[]> {
+    return this.games.listForPlayer(userId, status);
+  }
+
+  countByStatus(status: GameStatus): Promise<number> {
+    return this.games.countByStatus(status);
+  }
+
+  withLockedGame<T>(id: string, work: (locked: LockedGame) => Promise<T>): Promise<T | undefined> {
+    return this.knex.transaction(async (trx) => {
+      const game = await this.games.lockById(trx, id);
+      if (!game) return undefined;
+      return work({
+        game,
+        moves: () => this.moveRepository.listForGame(id, trx),
+        appendMove: (move) => this.moveRepository.insert(trx, { ...move, gameId: id }),
+        update: (changes) => this.games.update(trx, id, changes),
+      });
+    });
+  }
+}

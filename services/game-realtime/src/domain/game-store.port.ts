@@ -1,0 +1,22 @@
+import type { GameStatus } from "@tollgate/contracts";
+import type { GameRecord, MoveRecord } from "./game";
+
+export type GameChanges = Partial<Pick<GameRecord, "status" | "player2Id" | "version" | "result" | "endReason">>;
+
+/** What a use case may do while it holds a game's row lock; everything commits together. */
+export interface LockedGame {
+  readonly game: GameRecord;
+  moves(): Promise<MoveRecord[]>;
+  appendMove(move: Omit<MoveRecord, "createdAt" | "gameId">): Promise<void>;
+  update(changes: GameChanges): Promise<GameRecord>;
+}
+
+/** Persistence the game service needs (implemented over knex in data/). */
+export interface GameStore {
+  create(game: Pick<GameRecord, "id" | "kind" | "player1Id" | "invitedUserId">): Promise<GameRecord>;
+  find(id: string): Promise<GameRecord | undefined>;
+  moves(gameId: string): Promise<MoveRecord[]>;
+  listForPlayer(userId: string, status?: GameStatus): Promise<GameRecord[]>;
+  /** Runs `work` in one transaction holding the game's row lock; `undefined` when the game does not exist. */
+  withLockedGame<T>(id: string, work: (locked: LockedGame) => Promise<T>): Promise<T | undefined>;
+}

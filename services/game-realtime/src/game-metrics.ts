@@ -1,0 +1,30 @@
+import { createHttpMetrics, type HttpMetrics } from "@tollgate/service-kit";
+import { Counter, Gauge } from "prom-client";
+
+export interface GameMetrics {
+  http: HttpMetrics;
+  connections: Gauge;
+  gamesActive: Gauge;
+  messagesIn: Counter<"type">;
+  messagesOut: Counter<"type">;
+}
+
+/** HTTP metrics plus the game's own, in one registry per app instance. */
+export function createGameMetrics(options: { countActiveGames: () => Promise<number>; defaultMetrics?: boolean }): GameMetrics {
+  const http = createHttpMetrics({ defaultMetrics: options.defaultMetrics ?? false });
+  const registers = [http.registry];
+  return {
+    http,
+    connections: new Gauge({ name: "game_ws_connections", help: "Open WebSocket connections on this instance", registers }),
+    gamesActive: new Gauge({
+      name: "game_games_active",
+      help: "Games in progress (all instances, read from the database at scrape time)",
+      registers,
+      async collect() {
+        this.set(await options.countActiveGames());
+      },
+    }),
+    messagesIn: new Counter({ name: "game_ws_messages_in_total", help: "WebSocket messages received, by type", labelNames: ["type"], registers }),
+    messagesOut: new Counter({ name: "game_ws_messages_out_total", help: "WebSocket messages sent, by type", labelNames: ["type"], registers }),
+  };
+}

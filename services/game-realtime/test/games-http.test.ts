@@ -1,0 +1,125 @@
+import { randomUUID } from "node:crypto";
+import { errorBodySchema, gameSchema } from "@tollgate/contracts";
+import request from "supertest";
+import { startHttpInstance, type TestInstance } from "./support/instance";
+import { TestTokenIssuer } from "./support/tokens";
+
+describe("games HTTP API", () => {
+  let issuer: TestTokenIssuer;
+  let instance: TestInstance;
+
+  beforeAll(async () => {
+    issuer = await new TestTokenIssuer().start();
+    instance = await startHttpInstance(issuer);
+  });
+
+  afterAll(async () => {
+    await instance.stop();
+    await issuer.stop();
+  });
+
+  const api = () => request(instance.baseUrl);
+  const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+  it("when a player creates a game without an opponent, then 201 with a waiting Connect Four game", async () => {
+    const alice = issuer.user();
+    const res = await api().post("/api/v1/games").set(auth(alice.token)).send({});
+    expect(res.status).toBe(201);
+    const game = gameSchema.parse(res.body);
+    expect(game).toMatchObject({ kind: "connect_four", status: "waiting", player1_id: alice.userId, player2_id: null, invited_user_id: null, version: 0 });
+  });
+
+  it("when no token is sent, then 401 with the standard error body", async () => {
+    const res = await api().post("/api/v1/games").send({});
+    expect(res.status).toBe(401);
+    expect(errorBodySchema.parse(res.body).error_code).toBe("UNAUTHENTICATED");
+  });
+
+  it("when the token is signed by another key, then 401 INVALID_TOKEN", async () => {
+    const { generateKeyPairSync } = await import("node:crypto");
+    const forged = issuer.sign({ sub: randomUUID(), sid: randomUUID() }, { privateKey: generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey });
+    const res = await api().get("/api/v1/games").set(auth(forged));
+    expect(res.status).toBe(401);
+    expect(res.body.error_code).toBe("INVALID_TOKEN");
+  });
+
+  it("when the token has expired, then 401 TOKEN_EXPIRED", async () => {
+    const expired = issuer.sign({ sub: randomUUID(), sid: randomUUID() }, { expiresInSeconds: -60 });
+    const res = await api().get("/api/v1/games").set(auth(expired));
+    expect(res.status).toBe(401);
+    expect(res.body.error_code).toBe("TOKEN_EXPIRED");
+  });
+
+  it("when the body has an unknown field, then 422", async () => {
+    const res = await api().post("/api/v1/games").set(auth(issuer.user().token)).send({ board: "rigged" });
+    expect(res.status).toBe(422);
+  });
+
+  it("when a second player joins an open game, then it becomes active with both seats taken", async () => {
+    const alice = issuer.user();
+    const bob = issuer.user();
+    const created = await api().post("/api/v1/games").set(auth(alice.token)).send({});
+    const joined = await api().post(`/api/v1/games/${created.body.id}/join`).set(auth(bob.token));
+    expect(joined.status).toBe(200);
+    expect(joined.body).toMatchObject({ status: "active", player1_id: alice.userId, player2_id: bob.userId });
+    const fetched = await api().get(`/api/v1/games/${created.body.id}`).set(auth(alice.token));
+    expect(fetched.body.status).toBe("active");
+  });
+
+  it("when a third player tries to join a full game, then 409 game_not_joinable", async () => {
+    const [alice, bob, carol] = [issuer.user(), issuer.user(), issuer.user()];
+    const created = await api().post("/api/v1/games").set(auth(alice.token)).send({});
+    await api().post(`/api/v1/games/${created.body.id}/join`).set(auth(bob.token)).expect(200);
+    const res = await api().post(`/api/v1/games/${created.body.id}/join`).set(auth(carol.token));
+    expect(res.status).toBe(409);
+    expect(res.body.error_code).toBe("game_not_joinable");
+  });
+
+  it("when a game names an opponent, then only that user may join it", async () => {
+    const [alice, bob, carol] = [issuer.user(), issuer.user(), issuer.user()];
+    const created = await api().post("/api/v1/games").set(auth(alice.token)).send({ opponent_id: bob.userId });
+    expect(created.body.invited_user_id).toBe(bob.userId);
+    const intruder = await api().post(`/api/v1/games/${created.body.id}/join`).set(auth(carol.token));
+    expect(intruder.status).toBe(403);
+    const invitee = await api().post(`/api/v1/games/${created.body.id}/join`).set(auth(bob.token));
+    expect(invitee.status).toBe(200);
+  });
+
+  it("when a player invites themselves, then 422 self_invite", async () => {
+    const alice = issuer.user();
+    const res = await api().post("/api/v1/games").set(auth(alice.token)).send({ opponent_id: alice.userId });
+    expect(res.status).toBe(422);
+    expect(res.body.error_code).toBe("self_invite");
+  });
+
+  it("when someone who is not a player asks for a game, then 404", async () => {
+    const created = await api().post("/api/v1/games").set(auth(issuer.user().token)).send({});
+    const res = await api().get(`/api/v1/games/${created.body.id}`).set(auth(issuer.user().token));
+    expect(res.status).toBe(404);
+    expect(res.body.error_code).toBe("game_not_found");
+  });
+
+  it("when a player lists games by status, then only their games with that status come back", async () => {
+    const [alice, bob] = [issuer.user(), issuer.user()];
+    const waiting = await api().post("/api/v1/games").set(auth(alice.token)).send({});
+    const active = await api().post("/api/v1/games").set(auth(alice.token)).send({});
+    await api().post(`/api/v1/games/${active.body.id}/join`).set(auth(bob.token)).expect(200);
+    await api().post("/api/v1/games").set(auth(bob.token)).send({});
+
+    const all = await api().get("/api/v1/games").set(auth(alice.token));
+    expect(all.body.games.map((game: { id: string }) => game.id).sort()).toEqual([waiting.body.id, active.body.id].sort());
+    const onlyActive = await api().get("/api/v1/games?status=active").set(auth(alice.token));
+    expect(onlyActive.body.games.map((game: { id: string }) => game.id)).toEqual([active.body.id]);
+    const bad = await api().get("/api/v1/games?status=paused").set(auth(alice.token));
+    expect(bad.status).toBe(422);
+  });
+
+  it("when health, metrics and docs are asked for, then they answer", async () => {
+    await api().get("/health/ready").expect(200);
+    const metrics = await api().get("/metrics").expect(200);
+    expect(metrics.text).toContain("game_ws_connections");
+    expect(metrics.text).toMatch(/game_games_active \d+/);
+    const openapi = await api().get("/openapi.json").expect(200);
+    expect(Object.keys(openapi.body.paths)).toEqual(expect.arrayContaining(["/api/v1/games", "/api/v1/games/{id}", "/api/v1/games/{id}/join"]));
+  });
+});
