@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type LogEntry, type Producer } from "kafkajs";
+import { Kafka, logLevel, Partitioners, type LogEntry, type Producer } from "kafkajs";
 import type { Logger } from "../logger";
 
 export interface KafkaOptions {
@@ -43,6 +43,7 @@ export function createIdempotentProducer(kafka: Kafka): Producer {
     idempotent: true,
     maxInFlightRequests: 1,
     allowAutoTopicCreation: true,
+    createPartitioner: Partitioners.DefaultPartitioner,
     retry: { initialRetryTime: 100, retries: 3, maxRetryTime: 1_000 },
   });
 }

@@ -5,6 +5,10 @@ import type { Logger } from "../logger";
 import { OUTBOX_CHANNEL, OUTBOX_TABLE } from "./outbox";
 
 export interface OutboxRelayOptions {
+  /**
+   * Give the relay its own small pool (max 2), not the one serving requests: under load a shared
+   * pool's queue delays every publish by the length of the queue.
+   */
   knex: Knex;
   producer: Producer;
   logger: Logger;
