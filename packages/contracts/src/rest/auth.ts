@@ -32,8 +32,11 @@ export const userResponseSchema = z.object({
 });
 export type UserResponse = z.infer<typeof userResponseSchema>;
 
+/** No control characters: a NUL byte cannot even be compared in Postgres text. */
+const noControlCharacters = /^[^\u0000-\u001f\u007f]*$/;
+
 export const loginRequestSchema = z.strictObject({
-  login: z.string().min(1).max(254),
+  login: z.string().min(1).max(254).regex(noControlCharacters, "must not contain control characters"),
   password: z.string().min(1).max(PASSWORD_MAX_LENGTH),
 });
 export type LoginRequest = z.infer<typeof loginRequestSchema>;
@@ -75,7 +78,7 @@ export type ServiceTokenResponse = z.infer<typeof serviceTokenResponseSchema>;
 
 export const auditLogQuerySchema = z.strictObject({
   user_id: z.uuid().optional(),
-  action: z.string().min(1).max(64).optional(),
+  action: z.string().regex(/^[a-z_]{1,64}$/, "lower-case letters and '_'").optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 export type AuditLogQuery = z.infer<typeof auditLogQuerySchema>;
