@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { errorBodySchema, gameSchema } from "@tollgate/contracts";
 import request from "supertest";
-import { startHttpInstance, type TestInstance } from "./support/instance";
+import { startInstance, type TestInstance } from "./support/instance";
 import { TestTokenIssuer } from "./support/tokens";
 
 describe("games HTTP API", () => {
@@ -10,7 +10,7 @@ describe("games HTTP API", () => {
 
   beforeAll(async () => {
     issuer = await new TestTokenIssuer().start();
-    instance = await startHttpInstance(issuer);
+    instance = await startInstance(issuer);
   });
 
   afterAll(async () => {

@@ -57,6 +57,11 @@ export class GameService {
     return game;
   }
 
+  /** A game regardless of who asks (for the server's own bookkeeping, never for a client). */
+  async findGame(gameId: string): Promise<GameRecord | undefined> {
+    return this.deps.store.find(gameId);
+  }
+
   async listGames(userId: string, status?: GameStatus): Promise<GameRecord[]> {
     return this.deps.store.listForPlayer(userId, status);
   }

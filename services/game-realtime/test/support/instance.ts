@@ -1,18 +1,15 @@
+import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createDatabase, createLogger, createRedis, ensureDatabase, migrate, type Logger } from "@tollgate/service-kit";
+import { createDatabase, createKafka, createLogger, createRedis, ensureDatabase, ensureTopics, migrate, namespacedTopic, type Logger } from "@tollgate/service-kit";
+import { topics } from "@tollgate/contracts";
 import { testDatabaseUrl, testInfra } from "@tollgate/test-harness";
 import type { Redis } from "ioredis";
+import type { Producer } from "kafkajs";
 import type { Knex } from "knex";
-import { createApp } from "../../src/app";
-import { Authenticator } from "../../src/auth/authenticator";
 import { JwksKeySource } from "../../src/auth/jwks-key-source";
 import { JwtAccessTokenVerifier } from "../../src/auth/jwt-access-token-verifier";
-import { RevokedSessions } from "../../src/auth/revoked-sessions";
-import { KnexGameStore } from "../../src/data/knex-game.store";
-import { GameService } from "../../src/domain/game.service";
-import { createGameRulesFactory, DEFAULT_GAME_KIND } from "../../src/domain/game-rules.registry";
-import { createGameMetrics } from "../../src/game-metrics";
+import { buildGameRealtime, type GameRealtime, type GameRealtimeSettings } from "../../src/game-realtime";
 import { migrations } from "../../src/migrations/001-games-and-moves";
 import { AUDIENCE, ISSUER, type TestTokenIssuer } from "./tokens";
 
@@ -38,47 +35,90 @@ export function quietLogger(): Logger {
   return createLogger({ service: "game-realtime-test", level: process.env.TEST_LOG_LEVEL ?? "error" });
 }
 
-export interface TestInstance {
+export interface TestInstance extends GameRealtime {
   baseUrl: string;
+  wsUrl: string;
+  port: number;
   server: Server;
   knex: Knex;
   redis: Redis;
-  games: GameService;
+  instanceId: string;
   stop(): Promise<void>;
 }
 
-/** One instance of the HTTP side against the real test database and Redis, on a free port. */
-export async function startHttpInstance(issuer: TestTokenIssuer): Promise<TestInstance> {
+export interface InstanceOptions {
+  settings?: Partial<Omit<GameRealtimeSettings, "socket">> & { socket?: Partial<GameRealtimeSettings["socket"]> };
+  /** Consume auth events from this namespace (Kafka); off by default. */
+  kafkaNamespace?: string;
+  /** Listen on this port (to restart an instance where it was). */
+  port?: number;
+}
+
+/** One instance of the whole service (HTTP + WebSocket, optionally Kafka) on real infrastructure. */
+export async function startInstance(issuer: TestTokenIssuer, options: InstanceOptions = {}): Promise<TestInstance> {
   const logger = quietLogger();
   await migrateTestDatabase(logger);
+  const infra = testInfra();
+  const instanceId = options.settings?.instanceId ?? `test-${randomUUID().slice(0, 8)}`;
   const knex = createDatabase({ url: TEST_DATABASE_URL, logger });
-  const redis = createRedis({ url: testInfra().redisUrl, profile: "store", logger, name: "game-test" });
-  const store = new KnexGameStore(knex);
-  const games = new GameService({ store, rules: createGameRulesFactory(), defaultKind: DEFAULT_GAME_KIND, logger });
+  const redis = createRedis({ url: infra.redisUrl, profile: "store", logger, name: "game-test" });
+  const subscriber = createRedis({ url: infra.redisUrl, profile: "subscriber", logger, name: "game-test-sub" });
   const verifier = new JwtAccessTokenVerifier({ keys: new JwksKeySource({ url: issuer.jwksUrl }), issuer: ISSUER, audience: AUDIENCE });
-  const authenticator = new Authenticator({ verifier, revocations: new RevokedSessions(redis) });
-  const metrics = createGameMetrics({ countActiveGames: () => store.countByStatus("active") });
-  const app = createApp({
-    logger,
-    games,
-    authenticator,
-    metrics,
-    readiness: { postgres: () => knex.raw("select 1"), redis: () => redis.ping() },
-  });
-  const server = createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  let deadLetterProducer: Producer | undefined;
+  let kafkaClients: { kafka: ReturnType<typeof createKafka>; deadLetterProducer: Producer; topicNamespace: string } | undefined;
+  if (options.kafkaNamespace !== undefined) {
+    const kafka = createKafka({ clientId: instanceId, brokers: infra.kafkaBrokers, logger });
+    const topic = namespacedTopic(options.kafkaNamespace, topics.authEvents);
+    await ensureTopics(kafka, [topic, `${topic}.dlq`]);
+    deadLetterProducer = kafka.producer();
+    await deadLetterProducer.connect();
+    kafkaClients = { kafka, deadLetterProducer, topicNamespace: options.kafkaNamespace };
+  }
+  const service = buildGameRealtime(
+    { logger, knex, redis, subscriber, verifier, kafka: kafkaClients },
+    {
+      instanceId,
+      graceMs: options.settings?.graceMs ?? 60_000,
+      presenceTtlMs: options.settings?.presenceTtlMs ?? 90_000,
+      maxConnectionsPerUser: options.settings?.maxConnectionsPerUser ?? 5,
+      socket: {
+        allowedOrigins: ["https://play.tollgate.test"],
+        authTimeoutMs: 5_000,
+        maxPayloadBytes: 16 * 1024,
+        pingIntervalMs: 30_000,
+        maxBufferedBytes: 1024 * 1024,
+        ratePerSecond: 50,
+        rateBurst: 100,
+        ...options.settings?.socket,
+      },
+    },
+  );
+  const server = createServer(service.app);
+  service.sockets.attach(server);
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
+  if (service.consumer) {
+    await service.consumer.start();
+    await service.consumer.joined();
+  }
+  const port = (server.address() as AddressInfo).port;
   return {
-    baseUrl,
+    ...service,
+    baseUrl: `http://127.0.0.1:${port}`,
+    wsUrl: `ws://127.0.0.1:${port}/ws/game`,
+    port,
     server,
     knex,
     redis,
-    games,
+    instanceId,
     stop: async () => {
+      await service.sockets.close();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
+      await service.consumer?.stop();
+      await deadLetterProducer?.disconnect();
       await knex.destroy();
       redis.disconnect();
+      subscriber.disconnect();
     },
   };
 }

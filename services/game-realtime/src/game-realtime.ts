@@ -1,0 +1,86 @@
+import type { EventConsumer, Logger } from "@tollgate/service-kit";
+import type { Express } from "express";
+import type { Redis } from "ioredis";
+import type { Kafka, Producer } from "kafkajs";
+import type { Knex } from "knex";
+import { createApp } from "./app";
+import type { AccessTokenVerifier } from "./auth/access-token-verifier";
+import { Authenticator } from "./auth/authenticator";
+import { RevokedSessions } from "./auth/revoked-sessions";
+import { KnexGameStore } from "./data/knex-game.store";
+import { GameService } from "./domain/game.service";
+import { createGameRulesFactory, DEFAULT_GAME_KIND } from "./domain/game-rules.registry";
+import { createGameMetrics } from "./game-metrics";
+import { createAuthEventsConsumer } from "./messaging/auth-events.consumer";
+import { ConnectionManager } from "./presence/connection-manager";
+import { DisconnectGrace } from "./presence/disconnect-grace";
+import { AuthHandler } from "./ws/auth.handler";
+import { GameBroadcaster } from "./ws/game-broadcaster";
+import { GameMessageHandler } from "./ws/game-message.handler";
+import { createGameSocketServer, type GameSocketOptions, type GameSocketServer } from "./ws/game-socket-server";
+
+export interface GameRealtimeClients {
+  logger: Logger;
+  knex: Knex;
+  /** Commands (presence, revocations, publishing). */
+  redis: Redis;
+  /** A second connection, used only for SUBSCRIBE. */
+  subscriber: Redis;
+  verifier: AccessTokenVerifier;
+  /** Without Kafka the instance does not hear about revocations (tests that do not need it). */
+  kafka?: { kafka: Kafka; deadLetterProducer: Producer; topicNamespace: string };
+}
+
+export interface GameRealtimeSettings {
+  instanceId: string;
+  graceMs: number;
+  presenceTtlMs: number;
+  maxConnectionsPerUser: number;
+  socket: GameSocketOptions;
+  isShuttingDown?: () => boolean;
+}
+
+export interface GameRealtime {
+  app: Express;
+  sockets: GameSocketServer;
+  consumer: EventConsumer | undefined;
+  games: GameService;
+  connections: ConnectionManager;
+}
+
+/**
+ * Wires the service from real clients: the express app, the WebSocket server and the auth-events
+ * consumer share one game service and one connection manager. main.ts and the tests both call it.
+ */
+export function buildGameRealtime(clients: GameRealtimeClients, settings: GameRealtimeSettings): GameRealtime {
+  const { logger, redis } = clients;
+  const store = new KnexGameStore(clients.knex);
+  const games = new GameService({ store, rules: createGameRulesFactory(), defaultKind: DEFAULT_GAME_KIND, logger });
+  const revocations = new RevokedSessions(redis);
+  const authenticator = new Authenticator({ verifier: clients.verifier, revocations });
+  const metrics = createGameMetrics({ countActiveGames: () => store.countByStatus("active"), defaultMetrics: true });
+  const connections = new ConnectionManager({ redis, subscriber: clients.subscriber, instanceId: settings.instanceId, presenceTtlMs: settings.presenceTtlMs, logger });
+  const broadcaster = new GameBroadcaster(connections);
+  const grace = new DisconnectGrace({ redis, connections, games, broadcaster, graceMs: settings.graceMs, logger });
+  const sockets = createGameSocketServer({
+    logger,
+    auth: new AuthHandler({ authenticator, connections, maxConnectionsPerUser: settings.maxConnectionsPerUser, logger }),
+    messages: new GameMessageHandler({ games, connections, broadcaster, grace, logger }),
+    connections,
+    grace,
+    metrics,
+    options: settings.socket,
+  });
+  const app = createApp({
+    logger,
+    games,
+    authenticator,
+    metrics,
+    isShuttingDown: settings.isShuttingDown,
+    readiness: { postgres: () => clients.knex.raw("select 1"), redis: () => redis.ping() },
+  });
+  const consumer = clients.kafka
+    ? createAuthEventsConsumer({ ...clients.kafka, instanceId: settings.instanceId, revocations, connections, logger })
+    : undefined;
+  return { app, sockets, consumer, games, connections };
+}

@@ -1,0 +1,40 @@
+import { eventTypes, topics } from "@tollgate/contracts";
+import { consumerGroupId, EventConsumer, namespacedTopic, type Logger } from "@tollgate/service-kit";
+import type { Kafka, Producer } from "kafkajs";
+import type { RevokedSessions } from "../auth/revoked-sessions";
+import type { ConnectionManager } from "../presence/connection-manager";
+
+/**
+ * `tollgate.auth-events`, in a consumer group of this instance alone (every instance must close its
+ * own sockets). A revoked session or a disabled user is remembered in Redis, so a token of theirs
+ * that has not expired yet is refused on any later connection, and the sockets open here now are
+ * closed with `auth_error`. Both steps are idempotent, as at-least-once delivery requires.
+ */
+export function createAuthEventsConsumer(deps: {
+  kafka: Kafka;
+  deadLetterProducer: Producer;
+  topicNamespace: string;
+  instanceId: string;
+  revocations: RevokedSessions;
+  connections: ConnectionManager;
+  logger: Logger;
+}): EventConsumer {
+  const log = deps.logger.child({ component: "auth-events-consumer" });
+  return new EventConsumer({
+    kafka: deps.kafka,
+    groupId: consumerGroupId("game-realtime", "auth-events", "per-instance", deps.instanceId),
+    topics: [namespacedTopic(deps.topicNamespace, topics.authEvents)],
+    logger: deps.logger,
+    deadLetterProducer: deps.deadLetterProducer,
+  })
+    .on(eventTypes.sessionRevoked, async (event) => {
+      await deps.revocations.revokeSession(event.data.session_id);
+      const closed = deps.connections.closeSessions({ sessionId: event.data.session_id }, "session_revoked", "the session has been revoked");
+      log.info("session revoked", { session_id: event.data.session_id, reason: event.data.reason, sockets_closed: closed });
+    })
+    .on(eventTypes.userDisabled, async (event) => {
+      await deps.revocations.disableUser(event.data.user_id);
+      const closed = deps.connections.closeSessions({ userId: event.data.user_id }, "user_disabled", "the account has been disabled");
+      log.info("user disabled", { user_id: event.data.user_id, sockets_closed: closed });
+    });
+}

@@ -1,0 +1,150 @@
+import type { ServerMessage } from "@tollgate/contracts";
+import type { Logger } from "@tollgate/service-kit";
+import type { Redis } from "ioredis";
+import type { GameConnection } from "../ws/game-connection";
+import { fanOutEnvelopeSchema, gameChannel, presenceKey, type FanOutEnvelope } from "./fan-out";
+
+export interface ConnectionManagerOptions {
+  redis: Redis;
+  /** A dedicated connection in subscriber mode. */
+  subscriber: Redis;
+  instanceId: string;
+  presenceTtlMs: number;
+  logger: Logger;
+}
+
+/**
+ * Who is connected to which game, from any instance, and delivery of game messages to players
+ * wherever their sockets are.
+ *
+ * Presence: `game:presence:<game>` is a sorted set of `<user>|<instance>|<connection>` scored by
+ * expiry time. Heartbeats and pongs push the score forward; a crashed instance's entries simply
+ * age out. Fan-out: every message for a player is published on `game:fanout:<game>`; each
+ * instance subscribes to the games its local sockets have joined and hands the message to them.
+ * Going through Redis even for local sockets keeps one order for every recipient.
+ */
+export class ConnectionManager {
+  private readonly connections = new Map<string, GameConnection>();
+  private readonly byGame = new Map<string, Set<GameConnection>>();
+  private readonly log: Logger;
+
+  constructor(private readonly options: ConnectionManagerOptions) {
+    this.log = options.logger.child({ component: "connection-manager" });
+    options.subscriber.on("message", (channel: string, payload: string) => this.onMessage(channel, payload));
+  }
+
+  get size(): number {
+    return this.connections.size;
+  }
+
+  add(connection: GameConnection): void {
+    this.connections.set(connection.id, connection);
+  }
+
+  /** Authenticated sockets of one user on this instance. */
+  countForUser(userId: string): number {
+    let count = 0;
+    for (const connection of this.connections.values()) if (connection.userId === userId && !connection.closed) count++;
+    return count;
+  }
+
+  /** Forgets a closed socket; returns the games it had joined. */
+  async remove(connection: GameConnection): Promise<string[]> {
+    this.connections.delete(connection.id);
+    const games = [...connection.games];
+    await Promise.all(games.map((gameId) => this.leave(connection, gameId)));
+    return games;
+  }
+
+  async join(connection: GameConnection, gameId: string): Promise<void> {
+    if (!connection.games.has(gameId)) {
+      connection.games.add(gameId);
+      let local = this.byGame.get(gameId);
+      if (!local) {
+        local = new Set();
+        this.byGame.set(gameId, local);
+        await this.options.subscriber.subscribe(gameChannel(gameId));
+      }
+      local.add(connection);
+    }
+    await this.touch(connection, gameId);
+  }
+
+  async leave(connection: GameConnection, gameId: string): Promise<void> {
+    connection.games.delete(gameId);
+    await this.options.redis.zrem(presenceKey(gameId), this.member(connection));
+    const local = this.byGame.get(gameId);
+    local?.delete(connection);
+    if (local && local.size === 0) {
+      this.byGame.delete(gameId);
+      await this.options.subscriber.unsubscribe(gameChannel(gameId));
+    }
+  }
+
+  /** Pushes the presence expiry of every game a socket has joined (heartbeat, pong). */
+  async refresh(connection: GameConnection): Promise<void> {
+    await Promise.all([...connection.games].map((gameId) => this.touch(connection, gameId)));
+  }
+
+  /** Whether a user has a live socket in a game on any instance. */
+  async isPresent(gameId: string, userId: string): Promise<boolean> {
+    const members = await this.options.redis.zrangebyscore(presenceKey(gameId), Date.now(), "+inf");
+    return members.some((member) => member.startsWith(`${userId}|`));
+  }
+
+  /** Sends a message to a player's sockets in a game, on whichever instances they are. */
+  async publish(gameId: string, to: string, message: ServerMessage): Promise<void> {
+    const envelope: FanOutEnvelope = { game_id: gameId, to, message };
+    await this.options.redis.publish(gameChannel(gameId), JSON.stringify(envelope));
+  }
+
+  /** Closes this instance's sockets of a revoked session or a disabled user. */
+  closeSessions(match: { sessionId?: string; userId?: string }, code: "session_revoked" | "user_disabled", message: string): number {
+    let closed = 0;
+    for (const connection of this.connections.values()) {
+      const hit = (match.sessionId !== undefined && connection.sessionId === match.sessionId) || (match.userId !== undefined && connection.userId === match.userId);
+      if (hit && !connection.closed) {
+        connection.closeWithAuthError(code, message);
+        closed++;
+      }
+    }
+    return closed;
+  }
+
+  all(): GameConnection[] {
+    return [...this.connections.values()];
+  }
+
+  private async touch(connection: GameConnection, gameId: string): Promise<void> {
+    const key = presenceKey(gameId);
+    const now = Date.now();
+    await this.options.redis
+      .multi()
+      .zadd(key, now + this.options.presenceTtlMs, this.member(connection))
+      .zremrangebyscore(key, "-inf", now)
+      .pexpire(key, this.options.presenceTtlMs * 2)
+      .exec();
+  }
+
+  private member(connection: GameConnection): string {
+    return `${connection.userId ?? "anonymous"}|${this.options.instanceId}|${connection.id}`;
+  }
+
+  private onMessage(channel: string, payload: string): void {
+    let json: unknown;
+    try {
+      json = JSON.parse(payload);
+    } catch {
+      this.log.warn("fan-out message is not JSON", { channel });
+      return;
+    }
+    const envelope = fanOutEnvelopeSchema.safeParse(json);
+    if (!envelope.success || gameChannel(envelope.data.game_id) !== channel) {
+      this.log.warn("fan-out message does not parse", { channel });
+      return;
+    }
+    for (const connection of this.byGame.get(envelope.data.game_id) ?? []) {
+      if (connection.userId === envelope.data.to) connection.send(envelope.data.message);
+    }
+  }
+}

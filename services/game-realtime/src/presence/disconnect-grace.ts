@@ -1,0 +1,80 @@
+import type { Logger } from "@tollgate/service-kit";
+import type { Redis } from "ioredis";
+import { opponentOf } from "../domain/game";
+import type { GameService } from "../domain/game.service";
+import type { GameBroadcaster } from "../ws/game-broadcaster";
+import type { ConnectionManager } from "./connection-manager";
+
+const graceKey = (gameId: string, userId: string): string => `game:grace:${gameId}:${userId}`;
+
+/**
+ * A player whose last socket in an active game closes gets `graceMs` to come back. The opponent
+ * is told the deadline; a rejoin in time cancels the forfeit and tells the opponent. The pending
+ * forfeit is a Redis key, so whichever instance the player rejoins on can cancel it: the timer
+ * that fires only forfeits if it can still delete that key.
+ */
+export class DisconnectGrace {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly log: Logger;
+  private stopped = false;
+
+  constructor(
+    private readonly deps: { redis: Redis; connections: ConnectionManager; games: GameService; broadcaster: GameBroadcaster; graceMs: number; logger: Logger },
+  ) {
+    this.log = deps.logger.child({ component: "disconnect-grace" });
+  }
+
+  async playerLeft(gameId: string, userId: string): Promise<void> {
+    if (this.stopped) return;
+    if (await this.deps.connections.isPresent(gameId, userId)) return; // still connected elsewhere
+    const game = await this.deps.games.findGame(gameId);
+    if (!game || game.status !== "active") return;
+    const graceUntil = new Date(Date.now() + this.deps.graceMs);
+    await this.deps.redis.set(graceKey(gameId, userId), graceUntil.toISOString(), "PX", this.deps.graceMs * 2);
+    const opponent = opponentOf(game, userId);
+    if (opponent) await this.deps.connections.publish(gameId, opponent, { type: "game:opponent_disconnected", game_id: gameId, grace_until: graceUntil.toISOString() });
+    this.log.info("player disconnected; grace period started", { game_id: gameId, user_id: userId, grace_until: graceUntil.toISOString() });
+    const key = graceKey(gameId, userId);
+    clearTimeout(this.timers.get(key));
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        this.expire(gameId, userId).catch((error: unknown) =>
+          this.log.error("forfeit failed", { game_id: gameId, error: error instanceof Error ? error.message : String(error) }),
+        );
+      }, this.deps.graceMs),
+    );
+  }
+
+  /** A player (re)joined: cancels their pending forfeit and tells the opponent they are back. */
+  async playerJoined(gameId: string, userId: string, opponentId: string | null): Promise<void> {
+    const key = graceKey(gameId, userId);
+    clearTimeout(this.timers.get(key));
+    this.timers.delete(key);
+    const cancelled = await this.deps.redis.del(key);
+    if (cancelled > 0 && opponentId) {
+      await this.deps.connections.publish(gameId, opponentId, { type: "game:opponent_reconnected", game_id: gameId });
+      this.log.info("player reconnected within the grace period", { game_id: gameId, user_id: userId });
+    }
+  }
+
+  /** The deadline of an opponent's pending forfeit, if any (so a rejoining player learns of it). */
+  async pendingDeadline(gameId: string, userId: string): Promise<string | undefined> {
+    return (await this.deps.redis.get(graceKey(gameId, userId))) ?? undefined;
+  }
+
+  /** Stops local timers (shutdown). Pending keys stay; the player can still rejoin elsewhere. */
+  stop(): void {
+    this.stopped = true;
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  private async expire(gameId: string, userId: string): Promise<void> {
+    if ((await this.deps.redis.del(graceKey(gameId, userId))) === 0) return; // rejoined in time
+    if (await this.deps.connections.isPresent(gameId, userId)) return;
+    const view = await this.deps.games.forfeit(gameId, userId);
+    if (view) await this.deps.broadcaster.gameChanged(view);
+  }
+}

@@ -1,0 +1,39 @@
+import type { Logger } from "@tollgate/service-kit";
+import type { Authenticator } from "../auth/authenticator";
+import type { ConnectionManager } from "../presence/connection-manager";
+import { CLOSE_POLICY_VIOLATION, type GameConnection } from "./game-connection";
+
+/**
+ * Authenticates a socket (token from the upgrade's Authorization header or from a first `auth`
+ * message) and enforces the per-user connection cap. On failure the socket gets `auth_error` and
+ * is closed with 4401.
+ */
+export class AuthHandler {
+  private readonly log: Logger;
+
+  constructor(
+    private readonly deps: { authenticator: Authenticator; connections: ConnectionManager; maxConnectionsPerUser: number; logger: Logger },
+  ) {
+    this.log = deps.logger.child({ component: "ws-auth" });
+  }
+
+  async authenticate(connection: GameConnection, token: string): Promise<boolean> {
+    const result = await this.deps.authenticator.authenticate(token);
+    if (connection.closed) return false;
+    if (!result.ok) {
+      this.log.info("websocket authentication refused", { connection_id: connection.id, code: result.code });
+      connection.closeWithAuthError(result.code, result.message);
+      return false;
+    }
+    const { userId, sessionId } = result.principal;
+    if (this.deps.connections.countForUser(userId) >= this.deps.maxConnectionsPerUser) {
+      connection.send({ type: "error", code: "too_many_connections", message: `at most ${this.deps.maxConnectionsPerUser} connections per user` });
+      connection.close(CLOSE_POLICY_VIOLATION, "too many connections");
+      return false;
+    }
+    connection.userId = userId;
+    connection.sessionId = sessionId;
+    connection.send({ type: "auth_ok", user_id: userId });
+    return true;
+  }
+}

@@ -1,0 +1,80 @@
+import type { ServerMessage } from "@tollgate/contracts";
+import type { WebSocket } from "ws";
+import type { GameMetrics } from "../game-metrics";
+import { TokenBucket } from "./rate-limiter";
+
+export const CLOSE_GOING_AWAY = 1001;
+export const CLOSE_POLICY_VIOLATION = 1008;
+export const CLOSE_AUTH_FAILED = 4401;
+
+export interface ConnectionLimits {
+  maxBufferedBytes: number;
+  ratePerSecond: number;
+  rateBurst: number;
+}
+
+/** One client socket and what the server knows about it. */
+export class GameConnection {
+  userId: string | undefined;
+  sessionId: string | undefined;
+  /** Games this socket has joined (receives fan-out for). */
+  readonly games = new Set<string>();
+  /** Highest `game:state` version sent per game: fan-out from two instances may arrive out of order. */
+  private readonly versions = new Map<string, number>();
+  private readonly bucket: TokenBucket;
+  alive = true;
+  closed = false;
+
+  constructor(
+    readonly id: string,
+    private readonly socket: WebSocket,
+    private readonly limits: ConnectionLimits,
+    private readonly metrics: GameMetrics,
+  ) {
+    this.bucket = new TokenBucket(limits.ratePerSecond, limits.rateBurst);
+  }
+
+  get authenticated(): boolean {
+    return this.userId !== undefined;
+  }
+
+  allowMessage(): boolean {
+    return this.bucket.tryTake();
+  }
+
+  send(message: ServerMessage): void {
+    if (this.closed || this.socket.readyState !== this.socket.OPEN) return;
+    if (message.type === "game:state") {
+      const seen = this.versions.get(message.game_id);
+      if (seen !== undefined && message.version < seen) return;
+      this.versions.set(message.game_id, message.version);
+    }
+    // A client that stops reading would make us hold every message for it in memory; cut it off.
+    if (this.socket.bufferedAmount > this.limits.maxBufferedBytes) {
+      this.terminate();
+      return;
+    }
+    this.socket.send(JSON.stringify(message));
+    this.metrics.messagesOut.inc({ type: message.type });
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.close(code, reason);
+  }
+
+  closeWithAuthError(code: "invalid_token" | "token_expired" | "session_revoked" | "auth_timeout" | "user_disabled", message: string): void {
+    this.send({ type: "auth_error", code, message });
+    this.close(CLOSE_AUTH_FAILED, code);
+  }
+
+  ping(): void {
+    this.socket.ping();
+  }
+
+  terminate(): void {
+    this.closed = true;
+    this.socket.terminate();
+  }
+}

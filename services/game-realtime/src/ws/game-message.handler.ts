@@ -1,0 +1,88 @@
+import type { ClientMessage } from "@tollgate/contracts";
+import type { Logger } from "@tollgate/service-kit";
+import { opponentOf, slotOf } from "../domain/game";
+import { GameError } from "../domain/game.errors";
+import type { GameService } from "../domain/game.service";
+import type { ConnectionManager } from "../presence/connection-manager";
+import type { DisconnectGrace } from "../presence/disconnect-grace";
+import type { GameBroadcaster } from "./game-broadcaster";
+import { overMessage, stateMessage } from "./game-broadcaster";
+import type { GameConnection } from "./game-connection";
+
+type GameMessage = Exclude<ClientMessage, { type: "auth" }>;
+
+/** The game messages of an authenticated socket: parse is done, this calls the game service and answers. */
+export class GameMessageHandler {
+  private readonly log: Logger;
+
+  constructor(
+    private readonly deps: {
+      games: GameService;
+      connections: ConnectionManager;
+      broadcaster: GameBroadcaster;
+      grace: DisconnectGrace;
+      logger: Logger;
+    },
+  ) {
+    this.log = deps.logger.child({ component: "game-messages" });
+  }
+
+  async handle(connection: GameConnection, userId: string, message: GameMessage): Promise<void> {
+    try {
+      await this.dispatch(connection, userId, message);
+    } catch (error) {
+      if (error instanceof GameError) {
+        connection.send({ type: "error", code: error.code, message: error.detail, ref: reference(message) });
+        return;
+      }
+      this.log.error("game message failed", { type: message.type, error: error instanceof Error ? error.message : String(error) });
+      connection.send({ type: "error", code: "internal_error", message: "the server could not handle this message", ref: reference(message) });
+    }
+  }
+
+  private async dispatch(connection: GameConnection, userId: string, message: GameMessage): Promise<void> {
+    switch (message.type) {
+      case "game:join":
+        return this.join(connection, userId, message.game_id);
+      case "game:action": {
+        const outcome = await this.deps.games.applyAction(userId, message.game_id, message.seq, message.action);
+        // A repeated seq changes nothing: the sender alone gets the current state again.
+        if (outcome.kind === "duplicate") connection.send(stateMessage(outcome.view, userId));
+        else await this.deps.broadcaster.gameChanged(outcome.view);
+        return;
+      }
+      case "game:resign":
+        return this.deps.broadcaster.gameChanged(await this.deps.games.resign(userId, message.game_id));
+      case "game:heartbeat":
+        await this.deps.connections.refresh(connection);
+        connection.send({ type: "game:heartbeat_ack" });
+        return;
+    }
+  }
+
+  private async join(connection: GameConnection, userId: string, gameId: string): Promise<void> {
+    // Check first that the user plays this game, then subscribe, then read the state: a move made
+    // in between reaches the socket through the fan-out and the older direct state is dropped.
+    // A waiting game with a free seat is joined on the spot, as `POST /games/{id}/join` would.
+    const game = await this.deps.games.findGame(gameId);
+    const takesSeat = game !== undefined && slotOf(game, userId) === undefined && game.status === "waiting";
+    if (takesSeat) await this.deps.games.joinGame(userId, gameId);
+    await this.deps.games.viewForPlayer(userId, gameId);
+    await this.deps.connections.join(connection, gameId);
+    const view = await this.deps.games.viewForPlayer(userId, gameId);
+    // Taking the seat starts the game: both players get the state (player 1 learns it is their turn).
+    if (takesSeat) await this.deps.broadcaster.gameChanged(view);
+    else connection.send(stateMessage(view, userId));
+    const over = overMessage(view.game);
+    if (over) connection.send(over);
+    if (view.game.status !== "active") return;
+    const opponent = opponentOf(view.game, userId);
+    await this.deps.grace.playerJoined(gameId, userId, opponent);
+    const opponentDeadline = opponent ? await this.deps.grace.pendingDeadline(gameId, opponent) : undefined;
+    if (opponentDeadline) connection.send({ type: "game:opponent_disconnected", game_id: gameId, grace_until: opponentDeadline });
+  }
+}
+
+function reference(message: GameMessage): string {
+  return message.type === "game:action" ? `${message.type}:${message.seq}` : message.type;
+}

@@ -1,0 +1,166 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, Server } from "node:http";
+import type { Duplex } from "node:stream";
+import { clientMessageSchema } from "@tollgate/contracts";
+import type { Logger } from "@tollgate/service-kit";
+import { WebSocketServer, type RawData, type WebSocket } from "ws";
+import { bearerToken } from "../auth/authenticator";
+import type { GameMetrics } from "../game-metrics";
+import type { ConnectionManager } from "../presence/connection-manager";
+import type { DisconnectGrace } from "../presence/disconnect-grace";
+import type { AuthHandler } from "./auth.handler";
+import { CLOSE_GOING_AWAY, GameConnection } from "./game-connection";
+import type { GameMessageHandler } from "./game-message.handler";
+
+export const GAME_SOCKET_PATH = "/ws/game";
+
+export interface GameSocketOptions {
+  /** Browser origins allowed; a request without Origin (desktop client) is always allowed. */
+  allowedOrigins: string[];
+  authTimeoutMs: number;
+  maxPayloadBytes: number;
+  pingIntervalMs: number;
+  maxBufferedBytes: number;
+  ratePerSecond: number;
+  rateBurst: number;
+}
+
+export interface GameSocketDeps {
+  logger: Logger;
+  auth: AuthHandler;
+  messages: GameMessageHandler;
+  connections: ConnectionManager;
+  grace: DisconnectGrace;
+  metrics: GameMetrics;
+  options: GameSocketOptions;
+}
+
+export interface GameSocketServer {
+  attach(server: Server): void;
+  /** Closes every socket with 1001 (going away) and stops the timers. */
+  close(): Promise<void>;
+}
+
+/** `/ws/game`: origin check on the upgrade, authentication, then one message at a time per socket. */
+export function createGameSocketServer(deps: GameSocketDeps): GameSocketServer {
+  const log = deps.logger.child({ component: "game-socket" });
+  const { options } = deps;
+  // Bigger frames are refused by ws itself with close code 1009 (message too big).
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes, perMessageDeflate: false });
+  const allowed = new Set(options.allowedOrigins);
+
+  const heartbeat = setInterval(() => {
+    for (const connection of deps.connections.all()) {
+      // No pong since the last ping: the peer is gone without a close frame.
+      if (!connection.alive) {
+        connection.terminate();
+        continue;
+      }
+      connection.alive = false;
+      connection.ping();
+    }
+  }, options.pingIntervalMs);
+  heartbeat.unref();
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    if (url.pathname !== GAME_SOCKET_PATH) return refuse(socket, 404, "Not Found");
+    const origin = req.headers.origin;
+    if (origin !== undefined && !allowed.has(origin)) {
+      log.warn("websocket upgrade from a foreign origin refused", { origin });
+      return refuse(socket, 403, "Forbidden");
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, req));
+  };
+
+  const onConnection = (ws: WebSocket, req: IncomingMessage) => {
+    const connection = new GameConnection(randomUUID(), ws, options, deps.metrics);
+    deps.connections.add(connection);
+    deps.metrics.connections.inc();
+    let queue: Promise<unknown> = Promise.resolve();
+    const enqueue = (work: () => Promise<unknown>) => {
+      queue = queue.then(work).catch((error: unknown) => log.error("websocket handler failed", { error: error instanceof Error ? error.message : String(error) }));
+    };
+
+    const authTimer = setTimeout(() => {
+      if (!connection.authenticated) connection.closeWithAuthError("auth_timeout", `no authentication within ${options.authTimeoutMs} ms`);
+    }, options.authTimeoutMs);
+    const headerToken = bearerToken(req.headers.authorization);
+    if (headerToken) enqueue(() => deps.auth.authenticate(connection, headerToken));
+
+    ws.on("pong", () => {
+      connection.alive = true;
+      if (connection.authenticated) enqueue(() => deps.connections.refresh(connection));
+    });
+    ws.on("message", (data: RawData, isBinary: boolean) => {
+      if (!connection.allowMessage()) {
+        deps.metrics.messagesIn.inc({ type: "rate_limited" });
+        connection.send({ type: "error", code: "rate_limited", message: "too many messages; slow down" });
+        return;
+      }
+      enqueue(() => onMessage(connection, data, isBinary));
+    });
+    ws.on("error", (error) => log.debug("websocket error", { connection_id: connection.id, error: error.message }));
+    ws.on("close", () => {
+      clearTimeout(authTimer);
+      connection.closed = true;
+      deps.metrics.connections.dec();
+      enqueue(async () => {
+        const games = await deps.connections.remove(connection);
+        if (connection.userId) for (const gameId of games) await deps.grace.playerLeft(gameId, connection.userId);
+      });
+    });
+  };
+
+  const onMessage = async (connection: GameConnection, data: RawData, isBinary: boolean): Promise<void> => {
+    let json: unknown;
+    try {
+      json = JSON.parse(isBinary ? "" : data.toString());
+    } catch {
+      connection.send({ type: "error", code: "malformed_json", message: "messages must be JSON text" });
+      return;
+    }
+    const parsed = clientMessageSchema.safeParse(json);
+    deps.metrics.messagesIn.inc({ type: parsed.success ? parsed.data.type : "invalid" });
+    if (!parsed.success) {
+      const type = typeof json === "object" && json !== null && "type" in json ? String(json.type).slice(0, 40) : undefined;
+      connection.send({ type: "error", code: "invalid_message", message: "unknown message type or bad fields", ...(type ? { ref: type } : {}) });
+      return;
+    }
+    const message = parsed.data;
+    if (message.type === "auth") {
+      if (connection.authenticated) connection.send({ type: "error", code: "already_authenticated", message: "this socket is already authenticated", ref: "auth" });
+      else await deps.auth.authenticate(connection, message.token);
+      return;
+    }
+    if (!connection.userId) {
+      connection.send({ type: "error", code: "not_authenticated", message: "send an auth message first", ref: message.type });
+      return;
+    }
+    await deps.messages.handle(connection, connection.userId, message);
+  };
+
+  let attached: Server | undefined;
+  return {
+    attach(server) {
+      attached = server;
+      server.on("upgrade", onUpgrade);
+    },
+    async close() {
+      clearInterval(heartbeat);
+      deps.grace.stop();
+      attached?.off("upgrade", onUpgrade);
+      for (const connection of deps.connections.all()) connection.close(CLOSE_GOING_AWAY, "server shutting down");
+      // Peers normally answer the close frame at once; one that does not is cut off.
+      const cutOff = setTimeout(() => {
+        for (const client of wss.clients) client.terminate();
+      }, 2_000);
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      clearTimeout(cutOff);
+    },
+  };
+}
+
+function refuse(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
