@@ -40,7 +40,7 @@ export interface AppDeps {
 }
 
 /** Signing-key access shared by the app and the key-rotation command. */
-type KeyConfig = Pick<AppConfig, "ACCESS_TOKEN_TTL_SECONDS" | "SERVICE_TOKEN_TTL_SECONDS" | "SIGNING_KEY_CACHE_SECONDS">;
+type KeyConfig = Pick<AppConfig, "ACCESS_TOKEN_TTL_SECONDS" | "SERVICE_TOKEN_TTL_SECONDS" | "SIGNING_KEY_CACHE_SECONDS" | "SIGNING_KEY_ACTIVATION_DELAY_SECONDS">;
 
 /** A retired key must outlive every token it signed: the longest lifetime, plus instances' key cache, plus clock slack. */
 export function retiredKeyRetentionSeconds(config: KeyConfig): number {
@@ -48,7 +48,11 @@ export function retiredKeyRetentionSeconds(config: KeyConfig): number {
 }
 
 export function createTokenSigner(knex: Knex, config: KeyConfig): TokenSigner {
-  return new TokenSigner(new SigningKeyRepository(knex), { keepRetiredSeconds: retiredKeyRetentionSeconds(config), cacheSeconds: config.SIGNING_KEY_CACHE_SECONDS });
+  return new TokenSigner(new SigningKeyRepository(knex), {
+    keepRetiredSeconds: retiredKeyRetentionSeconds(config),
+    cacheSeconds: config.SIGNING_KEY_CACHE_SECONDS,
+    activationDelaySeconds: config.SIGNING_KEY_ACTIVATION_DELAY_SECONDS,
+  });
 }
 
 export function trustProxySetting(value: string): boolean | number | string {
@@ -82,7 +86,7 @@ export function createApp(deps: AppDeps): Express {
   // The auth service verifies its own tokens with the same verifier as everyone else, reading
   // the JWKS from its database instead of over HTTP; sessions are checked in the database.
   const verifier = new JwtVerifier({
-    keys: new JwksKeyStore({ fetchJwks: () => signer.jwks(), minRefetchIntervalMs: 1_000, maxAgeMs: 60_000 }),
+    keys: new JwksKeyStore({ fetchJwks: () => signer.jwks(), minRefetchIntervalMs: Math.min(1_000, config.SIGNING_KEY_ACTIVATION_DELAY_SECONDS * 1000), maxAgeMs: 60_000 }),
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
   });

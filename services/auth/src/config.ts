@@ -54,6 +54,7 @@ export const authEnvSchema = z
     SESSION_IDLE_TIMEOUT_SECONDS: positiveInt(7 * 24 * 3600),
     SESSION_MAX_LIFETIME_SECONDS: positiveInt(30 * 24 * 3600),
     SIGNING_KEY_CACHE_SECONDS: positiveInt(60),
+    SIGNING_KEY_ACTIVATION_DELAY_SECONDS: positiveInt(60),
     ARGON2_MEMORY_KIB: positiveInt(ARGON2_PRODUCTION_FLOOR.memoryKiB),
     ARGON2_TIME_COST: positiveInt(ARGON2_PRODUCTION_FLOOR.timeCost),
     ARGON2_PARALLELISM: positiveInt(ARGON2_PRODUCTION_FLOOR.parallelism),

@@ -1,13 +1,13 @@
 /**
  * Key rotation: `npm run rotate-keys -w @tollgate/auth-service` (or `rotate-keys:dev` from
- * sources). Adds a new signing key and retires the current one; retired keys stay in the JWKS until
- * every token they signed has expired, then this command prunes them.
+ * sources). Adds a new signing key, published at once and signing after
+ * SIGNING_KEY_ACTIVATION_DELAY_SECONDS; the keys before it retire then, stay in the JWKS until every
+ * token they signed has expired, and are pruned by a later run.
  */
 import { createDatabase, createLogger, loadConfigOrExit, migrate } from "@tollgate/service-kit";
 import { authEnvSchema } from "./config";
 import { createTokenSigner, retiredKeyRetentionSeconds } from "./app";
 import { SigningKeyRepository } from "./data/signing-key.repository";
-import { generateSigningKey } from "./domain/signing-keys";
 import { authMigrations } from "./migrations";
 
 async function rotate(): Promise<void> {
@@ -17,12 +17,11 @@ async function rotate(): Promise<void> {
   try {
     await migrate(knex, authMigrations);
     const keys = new SigningKeyRepository(knex);
-    const key = generateSigningKey();
-    await keys.add(key, { onlyIfNone: false });
     const signer = createTokenSigner(knex, config);
+    const kid = await signer.rotate();
     const published = (await signer.jwks()).keys.map((jwk) => jwk.kid);
     const pruned = await keys.prune(retiredKeyRetentionSeconds(config));
-    logger.info("signing key rotated", { new_kid: key.kid, published_kids: published, pruned });
+    logger.info("signing key rotated", { new_kid: kid, signs_in_seconds: config.SIGNING_KEY_ACTIVATION_DELAY_SECONDS, published_kids: published, pruned });
   } finally {
     await knex.destroy();
   }

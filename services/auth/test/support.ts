@@ -82,6 +82,7 @@ export function testEnv(namespace: string, overrides: Record<string, string> = {
     TRUST_PROXY: "true",
     LOGIN_IP_MAX_FAILURES: "100000",
     SIGNING_KEY_CACHE_SECONDS: "1",
+    SIGNING_KEY_ACTIVATION_DELAY_SECONDS: "1",
     SERVICE_CLIENTS: `${SERVICE_CLIENT_ID}:${createHash("sha256").update(SERVICE_CLIENT_SECRET).digest("hex")}:tokens:validate tokens:status`,
     ...overrides,
   };

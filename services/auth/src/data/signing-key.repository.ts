@@ -25,9 +25,17 @@ const KEY_LOCK = 7_411_906;
 export class SigningKeyRepository {
   constructor(private readonly knex: Knex) {}
 
-  /** The newest key that is not retired. */
-  async current(): Promise<SigningKey | undefined> {
-    const row = await this.knex<Row>("signing_keys").whereNull("retired_at").orderBy("created_at", "desc").first();
+  /**
+   * The key to sign with: the newest one published for at least `activationDelaySeconds`, so every
+   * verifier has had the chance to fetch it before it meets a token signed by it. On first start
+   * (no key old enough yet) the newest key.
+   */
+  async current(activationDelaySeconds: number): Promise<SigningKey | undefined> {
+    const settled = await this.knex<Row>("signing_keys")
+      .where("created_at", "<=", this.knex.raw("now() - make_interval(secs => ?)", [activationDelaySeconds]))
+      .orderBy("created_at", "desc")
+      .first();
+    const row = settled ?? (await this.knex<Row>("signing_keys").orderBy("created_at", "desc").first());
     return row && toKey(row);
   }
 
@@ -41,14 +49,17 @@ export class SigningKeyRepository {
   }
 
   /**
-   * Adds a key and retires the others, under an advisory lock. With `onlyIfNone`, does nothing
-   * when an active key exists (first start of several instances at once).
+   * Adds a key under an advisory lock; the keys before it are retired from the moment the new one
+   * takes over (`activationDelaySeconds` from now). With `onlyIfNone`, does nothing when a key
+   * exists (first start of several instances at once).
    */
-  async add(key: Omit<SigningKey, "createdAt" | "retiredAt">, { onlyIfNone }: { onlyIfNone: boolean }): Promise<boolean> {
+  async add(key: Omit<SigningKey, "createdAt" | "retiredAt">, { onlyIfNone, activationDelaySeconds }: { onlyIfNone: boolean; activationDelaySeconds: number }): Promise<boolean> {
     return this.knex.transaction(async (trx) => {
       await trx.raw("SELECT pg_advisory_xact_lock(?)", [KEY_LOCK]);
       if (onlyIfNone && (await trx("signing_keys").whereNull("retired_at").first())) return false;
-      await trx("signing_keys").whereNull("retired_at").update({ retired_at: trx.fn.now() });
+      await trx("signing_keys")
+        .whereNull("retired_at")
+        .update({ retired_at: trx.raw("now() + make_interval(secs => ?)", [activationDelaySeconds]) });
       await trx("signing_keys").insert({ kid: key.kid, private_key_pem: key.privateKeyPem, public_jwk: JSON.stringify(key.publicJwk) });
       return true;
     });

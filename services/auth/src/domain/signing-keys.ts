@@ -7,6 +7,8 @@ export interface SigningKeyOptions {
   keepRetiredSeconds: number;
   /** How long an instance keeps using the key it loaded before looking for a newer one. */
   cacheSeconds: number;
+  /** A new key is published this long before it signs anything (verifiers' refetch interval must be shorter). */
+  activationDelaySeconds: number;
 }
 
 /** A fresh RSA-2048 key with a random kid, ready to store. */
@@ -20,7 +22,9 @@ export function generateSigningKey(): Omit<SigningKey, "createdAt" | "retiredAt"
 
 /**
  * Signs RS256 JWTs with the current database key. Instances cache it for `cacheSeconds`, which is
- * why a retired key stays in the JWKS for the token lifetime plus that period.
+ * why a retired key stays in the JWKS for the token lifetime plus that period. A rotated-in key is
+ * in the JWKS for `activationDelaySeconds` before it signs, so a verifier that refetches on an
+ * unknown kid at most once per that delay never refuses a fresh token.
  */
 export class TokenSigner {
   private cached: { kid: string; key: KeyObject; loadedAt: number } | undefined;
@@ -30,9 +34,18 @@ export class TokenSigner {
     private readonly options: SigningKeyOptions,
   ) {}
 
+  /** Adds a new key; it signs once `activationDelaySeconds` have passed. */
+  async rotate(): Promise<string> {
+    const key = generateSigningKey();
+    await this.keys.add(key, { onlyIfNone: false, activationDelaySeconds: this.options.activationDelaySeconds });
+    return key.kid;
+  }
+
   /** Creates the first key when there is none (idempotent across instances). */
   async ensureKey(): Promise<void> {
-    if (!(await this.keys.current())) await this.keys.add(generateSigningKey(), { onlyIfNone: true });
+    if (!(await this.keys.current(this.options.activationDelaySeconds))) {
+      await this.keys.add(generateSigningKey(), { onlyIfNone: true, activationDelaySeconds: this.options.activationDelaySeconds });
+    }
   }
 
   async sign(claims: Record<string, unknown>): Promise<string> {
@@ -50,7 +63,7 @@ export class TokenSigner {
 
   private async currentKey(): Promise<{ kid: string; key: KeyObject }> {
     if (this.cached && Date.now() - this.cached.loadedAt < this.options.cacheSeconds * 1000) return this.cached;
-    const current = await this.keys.current();
+    const current = await this.keys.current(this.options.activationDelaySeconds);
     if (!current) throw new Error("no signing key: run the service once or the rotate-keys command");
     this.cached = { kid: current.kid, key: createPrivateKey(current.privateKeyPem), loadedAt: Date.now() };
     return this.cached;

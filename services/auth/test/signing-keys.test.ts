@@ -1,0 +1,74 @@
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { promisify } from "node:util";
+import { jwksSchema } from "@tollgate/contracts";
+import { call, Canaries, expectNoCanaryInLogs, registerAndLogin, startAuth, testEnv, type AuthFixture } from "./support";
+
+const run = promisify(execFile);
+
+const kidOf = (token: string) => JSON.parse(Buffer.from(token.split(".")[0] ?? "", "base64url").toString()).kid as string;
+
+describe("signing keys, JWKS and service surface", () => {
+  const canaries = new Canaries();
+  let fx: AuthFixture;
+
+  beforeAll(async () => {
+    fx = await startAuth();
+  });
+
+  afterAll(async () => {
+    await fx.close();
+    expectNoCanaryInLogs(canaries, fx.capture);
+  });
+
+  it("when the rotate-keys command runs, then new tokens carry the new kid and tokens signed by the old key still verify", async () => {
+    const before = await registerAndLogin(fx, canaries);
+    const oldKid = kidOf(before.tokens.access_token);
+
+    const env = { ...process.env, ...testEnv(fx.namespace) };
+    await run(path.join(__dirname, "..", "..", "..", "node_modules", ".bin", "tsx"), [path.join(__dirname, "..", "src", "rotate-keys.ts")], { env, timeout: 60_000 });
+
+    const jwks = jwksSchema.parse((await call(fx, "GET", "/.well-known/jwks.json")).body);
+    const kids = jwks.keys.map((key) => key.kid);
+    expect(kids).toContain(oldKid);
+    expect(kids.length).toBeGreaterThanOrEqual(2);
+    const newKid = kids[0];
+    expect(newKid).not.toBe(oldKid);
+
+    // SIGNING_KEY_CACHE_SECONDS is 1 in tests: after it, the app signs with the new key.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const after = await registerAndLogin(fx, canaries);
+    expect(kidOf(after.tokens.access_token)).toBe(newKid);
+    expect((await call(fx, "GET", "/api/v1/users/me", { token: after.tokens.access_token })).status).toBe(200);
+    expect((await call(fx, "GET", "/api/v1/users/me", { token: before.tokens.access_token })).status).toBe(200);
+  });
+
+  it("when the JWKS is fetched, then it holds only public RSA parameters", async () => {
+    const response = await call(fx, "GET", "/.well-known/jwks.json");
+    expect(response.status).toBe(200);
+    const text = JSON.stringify(response.body);
+    for (const privateField of ['"d"', '"p"', '"q"', '"dp"', '"dq"', '"qi"', "PRIVATE"]) expect(text).not.toContain(privateField);
+    expect(jwksSchema.parse(response.body).keys.every((key) => key.alg === "RS256" && key.use === "sig")).toBe(true);
+  });
+
+  it("when health, metrics and the OpenAPI document are asked for, then they answer and the document lists every route", async () => {
+    expect((await call(fx, "GET", "/health/live")).status).toBe(200);
+    expect((await call(fx, "GET", "/health/ready")).status).toBe(200);
+    expect((await fetch(`${fx.baseUrl}/metrics`)).status).toBe(200);
+    const openapi = await call<{ paths: Record<string, unknown> }>(fx, "GET", "/openapi.json");
+    expect(Object.keys(openapi.body.paths).sort()).toEqual(
+      [
+        "/.well-known/jwks.json",
+        "/api/v1/admin/audit-logs",
+        "/api/v1/admin/users/{id}/disable",
+        "/api/v1/auth/login",
+        "/api/v1/auth/logout",
+        "/api/v1/auth/refresh",
+        "/api/v1/auth/register",
+        "/api/v1/auth/service-token",
+        "/api/v1/users/me",
+        "/api/v1/users/me/password",
+      ].sort(),
+    );
+  });
+});
