@@ -1,0 +1,157 @@
+import { FULL_BOARD_DRAW, VERTICAL_WIN_FOR_PLAYER_1 } from "../src/domain/connect-four.fixtures";
+import { createActiveGame, joinBoth, playMoves } from "./support/game-flow";
+import { startInstance, type TestInstance } from "./support/instance";
+import { TestTokenIssuer } from "./support/tokens";
+import { TestSocket } from "./support/ws-client";
+
+const GRACE_MS = 1_000;
+
+describe("two instances, one game", () => {
+  let issuer: TestTokenIssuer;
+  let one: TestInstance;
+  let two: TestInstance;
+  const sockets: TestSocket[] = [];
+  const connect = async (instance: TestInstance, token: string) => {
+    const socket = await TestSocket.connect(instance.wsUrl, token);
+    sockets.push(socket);
+    return socket;
+  };
+
+  beforeAll(async () => {
+    issuer = await new TestTokenIssuer().start();
+    one = await startInstance(issuer, { settings: { graceMs: GRACE_MS } });
+    two = await startInstance(issuer, { settings: { graceMs: GRACE_MS } });
+  });
+
+  afterEach(() => {
+    for (const socket of sockets.splice(0)) socket.close();
+  });
+
+  afterAll(async () => {
+    await one.stop();
+    await two.stop();
+    await issuer.stop();
+  });
+
+  it("when players on two instances play to a win, then both receive every game:state and the result", async () => {
+    const [alice, bob] = [issuer.user(), issuer.user()];
+    const gameId = await createActiveGame(one, alice, bob);
+    const a = await connect(one, alice.token);
+    const b = await connect(two, bob.token);
+    await joinBoth(gameId, a, b);
+    await playMoves(gameId, a, b, VERTICAL_WIN_FOR_PLAYER_1);
+    for (const socket of [a, b]) {
+      expect(socket.ofType("game:state").map((m) => m.version)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+      expect((await socket.next("game:over")).result).toBe("player1_won");
+    }
+    expect(b.ofType("game:state").at(-1)?.state).toMatchObject({ winner: 1 });
+  });
+
+  it("when players on two instances fill the board, then both receive all 42 states and a draw", async () => {
+    const [alice, bob] = [issuer.user(), issuer.user()];
+    const gameId = await createActiveGame(two, alice, bob);
+    const a = await connect(one, alice.token);
+    const b = await connect(two, bob.token);
+    await joinBoth(gameId, a, b);
+    await playMoves(gameId, a, b, FULL_BOARD_DRAW);
+    for (const socket of [a, b]) {
+      expect(socket.ofType("game:state").map((m) => m.version)).toEqual(Array.from({ length: 43 }, (_, i) => i));
+      expect(await socket.next("game:over")).toMatchObject({ result: "draw", reason: "draw" });
+    }
+  });
+
+  it("when a player drops and rejoins on the other instance within the grace period, then the game resumes from the latest state", async () => {
+    const [alice, bob] = [issuer.user(), issuer.user()];
+    const gameId = await createActiveGame(one, alice, bob);
+    const a = await connect(one, alice.token);
+    const b = await connect(two, bob.token);
+    await joinBoth(gameId, a, b);
+    await playMoves(gameId, a, b, [3, 4]);
+
+    const droppedAt = Date.now();
+    a.close();
+    const notice = await b.next("game:opponent_disconnected");
+    const deadline = Date.parse(notice.grace_until);
+    expect(deadline).toBeGreaterThanOrEqual(droppedAt + GRACE_MS - 50);
+    expect(deadline).toBeLessThanOrEqual(Date.now() + GRACE_MS + 50);
+
+    const again = await connect(two, alice.token);
+    again.send({ type: "game:join", game_id: gameId });
+    expect(await again.next("game:state")).toMatchObject({ version: 2, your_turn: true, status: "active" });
+    await b.next("game:opponent_reconnected");
+
+    await new Promise((resolve) => setTimeout(resolve, GRACE_MS + 300));
+    again.send({ type: "game:action", game_id: gameId, seq: 2, action: { column: 3 } });
+    expect(await b.next("game:state", { where: (m) => m.version === 3 })).toMatchObject({ status: "active", your_turn: true });
+    expect(b.ofType("game:over")).toHaveLength(0);
+  });
+
+  it("when a player does not come back before the deadline, then the game ends by forfeit for the opponent", async () => {
+    const [alice, bob] = [issuer.user(), issuer.user()];
+    const gameId = await createActiveGame(one, alice, bob);
+    const a = await connect(one, alice.token);
+    const b = await connect(two, bob.token);
+    await joinBoth(gameId, a, b);
+
+    b.close();
+    const notice = await a.next("game:opponent_disconnected");
+    const over = await a.next("game:over", { timeoutMs: GRACE_MS + 3_000 });
+    expect(over).toEqual({ type: "game:over", game_id: gameId, result: "player1_won", reason: "forfeit" });
+    expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(notice.grace_until) - 20);
+    const row = await one.knex("games").where({ id: gameId }).first();
+    expect(row).toMatchObject({ status: "finished", result: "player1_won", end_reason: "forfeit" });
+  });
+
+  it("when a player still has another socket in the game, then closing one socket does not start a grace period", async () => {
+    const [alice, bob] = [issuer.user(), issuer.user()];
+    const gameId = await createActiveGame(one, alice, bob);
+    const a1 = await connect(one, alice.token);
+    const a2 = await connect(two, alice.token);
+    const b = await connect(two, bob.token);
+    await joinBoth(gameId, a1, b);
+    a2.send({ type: "game:join", game_id: gameId });
+    await a2.next("game:state");
+    a1.close();
+    await new Promise((resolve) => setTimeout(resolve, GRACE_MS + 500));
+    expect(b.ofType("game:opponent_disconnected")).toHaveLength(0);
+    expect(b.ofType("game:over")).toHaveLength(0);
+  });
+});
+
+describe("restart mid-game", () => {
+  it("when the instance restarts, then sockets close with 1001 and the players continue from the persisted moves", async () => {
+    const issuer = await new TestTokenIssuer().start();
+    let instance = await startInstance(issuer);
+    const [alice, bob] = [issuer.user(), issuer.user()];
+    const gameId = await createActiveGame(instance, alice, bob);
+    let a = await TestSocket.connect(instance.wsUrl, alice.token);
+    let b = await TestSocket.connect(instance.wsUrl, bob.token);
+    await joinBoth(gameId, a, b);
+    const version = await playMoves(gameId, a, b, [0, 1, 0, 1]);
+    const boardBefore = b.ofType("game:state").at(-1)?.state;
+
+    const port = instance.port;
+    await instance.stop();
+    expect(await a.closed).toBe(1001);
+    expect(await b.closed).toBe(1001);
+
+    instance = await startInstance(issuer, { port });
+    try {
+      a = await TestSocket.connect(instance.wsUrl, alice.token);
+      b = await TestSocket.connect(instance.wsUrl, bob.token);
+      a.send({ type: "game:join", game_id: gameId });
+      const resumed = await a.next("game:state");
+      expect(resumed).toMatchObject({ version, your_turn: true, status: "active" });
+      expect(resumed.state).toEqual(boardBefore);
+      b.send({ type: "game:join", game_id: gameId });
+      await b.next("game:state");
+      await playMoves(gameId, a, b, [0, 1, 0], version);
+      expect(await b.next("game:over")).toMatchObject({ result: "player1_won", reason: "win" });
+    } finally {
+      a.close();
+      b.close();
+      await instance.stop();
+      await issuer.stop();
+    }
+  });
+});
