@@ -28,7 +28,7 @@ export interface GameRealtimeClients {
   subscriber: Redis;
   verifier: AccessTokenVerifier;
   /** Without Kafka the instance does not hear about revocations (tests that do not need it). */
-  kafka?: { kafka: Kafka; deadLetterProducer: Producer; topicNamespace: string };
+  kafka?: { kafka: Kafka; deadLetterProducer: Producer; topicNamespace: string; fromBeginning?: boolean };
 }
 
 export interface GameRealtimeSettings {

@@ -18,6 +18,8 @@ export function createAuthEventsConsumer(deps: {
   revocations: RevokedSessions;
   connections: ConnectionManager;
   logger: Logger;
+  /** A new group starts at the end of the topic (old revocations concern expired tokens); tests read a fresh topic from its start. */
+  fromBeginning?: boolean;
 }): EventConsumer {
   const log = deps.logger.child({ component: "auth-events-consumer" });
   return new EventConsumer({
@@ -26,6 +28,7 @@ export function createAuthEventsConsumer(deps: {
     topics: [namespacedTopic(deps.topicNamespace, topics.authEvents)],
     logger: deps.logger,
     deadLetterProducer: deps.deadLetterProducer,
+    fromBeginning: deps.fromBeginning ?? false,
   })
     .on(eventTypes.sessionRevoked, async (event) => {
       await deps.revocations.revokeSession(event.data.session_id);

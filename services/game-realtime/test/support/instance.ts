@@ -65,14 +65,16 @@ export async function startInstance(issuer: TestTokenIssuer, options: InstanceOp
   const subscriber = createRedis({ url: infra.redisUrl, profile: "subscriber", logger, name: "game-test-sub" });
   const verifier = new JwtAccessTokenVerifier({ keys: new JwksKeySource({ url: issuer.jwksUrl }), issuer: ISSUER, audience: AUDIENCE });
   let deadLetterProducer: Producer | undefined;
-  let kafkaClients: { kafka: ReturnType<typeof createKafka>; deadLetterProducer: Producer; topicNamespace: string } | undefined;
+  let kafkaClients: { kafka: ReturnType<typeof createKafka>; deadLetterProducer: Producer; topicNamespace: string; fromBeginning: boolean } | undefined;
   if (options.kafkaNamespace !== undefined) {
     const kafka = createKafka({ clientId: instanceId, brokers: infra.kafkaBrokers, logger });
     const topic = namespacedTopic(options.kafkaNamespace, topics.authEvents);
     await ensureTopics(kafka, [topic, `${topic}.dlq`]);
     deadLetterProducer = kafka.producer();
     await deadLetterProducer.connect();
-    kafkaClients = { kafka, deadLetterProducer, topicNamespace: options.kafkaNamespace };
+    // The namespace's topic is new, so reading it from the start cannot replay anything old, and
+    // an event published right after start-up is not missed while the group looks up its offsets.
+    kafkaClients = { kafka, deadLetterProducer, topicNamespace: options.kafkaNamespace, fromBeginning: true };
   }
   const service = buildGameRealtime(
     { logger, knex, redis, subscriber, verifier, kafka: kafkaClients },
