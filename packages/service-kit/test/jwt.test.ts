@@ -1,0 +1,118 @@
+import { generateKeyPairSync, randomUUID, sign, type KeyObject } from "node:crypto";
+import { errorBodySchema, eventTypes, type Jwks } from "@tollgate/contracts";
+import { testInfra, uniqueName, waitFor } from "@tollgate/test-harness";
+import request from "supertest";
+import {
+  authenticatedService,
+  createEvent,
+  createHttpApp,
+  createIdempotentProducer,
+  createKafka,
+  ensureTopics,
+  JwksKeyStore,
+  JwtVerifier,
+  requireServiceScope,
+  requireUser,
+  RevokedSessionView,
+} from "../src";
+import { captureLogger } from "./support";
+
+function keyPair(kid: string) {
+  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const jwk = publicKey.export({ format: "jwk" }) as { n: string; e: string };
+  return { kid, privateKey, jwk: { kty: "RSA" as const, kid, use: "sig" as const, alg: "RS256" as const, n: jwk.n, e: jwk.e } };
+}
+
+function token(privateKey: KeyObject, kid: string, claims: Record<string, unknown>): string {
+  const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  const input = `${b64({ alg: "RS256", typ: "JWT", kid })}.${b64(claims)}`;
+  return `${input}.${sign("RSA-SHA256", Buffer.from(input), privateKey).toString("base64url")}`;
+}
+
+const now = () => Math.floor(Date.now() / 1000);
+const base = { iss: "issuer", aud: "tollgate", iat: now(), exp: now() + 300, jti: randomUUID() };
+
+describe("JWT verification", () => {
+  const first = keyPair("first");
+  const second = keyPair("second");
+
+  it("when tokens carry unknown kids in a burst, then the JWKS is fetched at most once per interval, and a rotated-in key is found", async () => {
+    let jwks: Jwks = { keys: [first.jwk] };
+    let fetches = 0;
+    let clock = 1_000_000;
+    const keys = new JwksKeyStore({ fetchJwks: async () => (fetches++, jwks), minRefetchIntervalMs: 30_000, now: () => clock });
+    expect(await keys.getKey("first")).toBeDefined();
+    await Promise.all(Array.from({ length: 50 }, (_, i) => keys.getKey(`invented-${i}`)));
+    expect(fetches).toBe(1);
+    jwks = { keys: [first.jwk, second.jwk] };
+    expect(await keys.getKey("second")).toBeUndefined(); // still inside the interval
+    clock += 30_001;
+    expect(await keys.getKey("second")).toBeDefined();
+    expect(fetches).toBe(2);
+  });
+
+  it("when a service token lacks the scope a route needs, then 403 INSUFFICIENT_SCOPE; with it, 200; a user token on that route is 401", async () => {
+    const { logger } = captureLogger();
+    const verifier = new JwtVerifier({ keys: new JwksKeyStore({ fetchJwks: async () => ({ keys: [first.jwk] }) }), issuer: "issuer", audience: "tollgate" });
+    const app = createHttpApp({
+      logger,
+      routes: (app) => {
+        app.get("/internal", requireServiceScope({ verifier }, "tokens:validate"), (_req, res) => {
+          res.json({ client: authenticatedService(res).sub });
+        });
+        app.get("/admin", requireUser({ verifier, role: "admin" }), (_req, res) => {
+          res.json({ ok: true });
+        });
+      },
+    });
+    const service = (scope: string) => token(first.privateKey, "first", { ...base, sub: "token-service", typ: "service", scope });
+    const user = (role: string) => token(first.privateKey, "first", { ...base, sub: randomUUID(), sid: randomUUID(), typ: "access", role });
+
+    const ok = await request(app).get("/internal").set("Authorization", `Bearer ${service("tokens:status tokens:validate")}`);
+    expect(ok.status).toBe(200);
+    expect(ok.body).toEqual({ client: "token-service" });
+    const missing = await request(app).get("/internal").set("Authorization", `Bearer ${service("tokens:status")}`);
+    expect(missing.status).toBe(403);
+    expect(errorBodySchema.parse(missing.body).error_code).toBe("INSUFFICIENT_SCOPE");
+    expect((await request(app).get("/internal").set("Authorization", `Bearer ${user("admin")}`)).status).toBe(401);
+    expect((await request(app).get("/admin").set("Authorization", `Bearer ${user("user")}`)).status).toBe(403);
+    expect((await request(app).get("/admin").set("Authorization", `Bearer ${user("admin")}`)).status).toBe(200);
+  });
+});
+
+describe("revoked-session view", () => {
+  it("when a view starts on a topic with old and recent revocations, then it rebuilds only the recent ones; a later event arrives live", async () => {
+    const { logger } = captureLogger();
+    const kafka = createKafka({ clientId: "kit-view-test", brokers: testInfra().kafkaBrokers, logger });
+    const topic = uniqueName("kit.auth-events");
+    await ensureTopics(kafka, [topic, `${topic}.dlq`]);
+    const producer = createIdempotentProducer(kafka);
+    await producer.connect();
+    const revoked = (sessionId: string, userId: string, at: Date) =>
+      createEvent({ source: "/test", type: eventTypes.sessionRevoked, data: { session_id: sessionId, user_id: userId, reason: "logout" as const, revoked_at: at.toISOString() } });
+    const [oldSession, recentSession, liveSession, disabledUser] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    const user = randomUUID();
+    await producer.send({
+      topic,
+      messages: [
+        { key: user, value: JSON.stringify(revoked(oldSession, user, new Date(Date.now() - 3_600_000))) },
+        { key: user, value: JSON.stringify(revoked(recentSession, user, new Date())) },
+        { key: disabledUser, value: JSON.stringify(createEvent({ source: "/test", type: eventTypes.userDisabled, data: { user_id: disabledUser, disabled_at: new Date().toISOString() } })) },
+      ],
+    });
+    const view = new RevokedSessionView({ kafka, topic, logger, deadLetterProducer: producer, service: "kit-test", instanceId: "a", retentionSeconds: 900 });
+    try {
+      await view.start();
+      await waitFor(() => view.isRevoked({ sid: recentSession, sub: user }) && view.size === 2, { timeoutMs: 20_000, what: "the view to replay the topic" });
+      expect(view.isRevoked({ sid: oldSession, sub: user })).toBe(false);
+      expect(view.isRevoked({ sub: disabledUser, sid: randomUUID(), iat: now() - 10 })).toBe(true);
+      expect(view.isRevoked({ sub: disabledUser, sid: randomUUID(), iat: now() + 60 })).toBe(false);
+
+      await producer.send({ topic, messages: [{ key: user, value: JSON.stringify(revoked(liveSession, user, new Date())) }] });
+      await waitFor(() => view.isRevoked({ sid: liveSession, sub: user }), { timeoutMs: 20_000, what: "a live revocation" });
+    } finally {
+      await view.stop();
+      await producer.disconnect();
+    }
+  });
+});
