@@ -1,14 +1,26 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createDatabase, createKafka, createLogger, createRedis, ensureDatabase, ensureTopics, migrate, namespacedTopic, type Logger } from "@tollgate/service-kit";
+import {
+  createDatabase,
+  createKafka,
+  createLogger,
+  createRedis,
+  ensureDatabase,
+  ensureTopics,
+  httpJwksFetcher,
+  JwksKeyStore,
+  JwtVerifier,
+  migrate,
+  namespacedTopic,
+  type Logger,
+} from "@tollgate/service-kit";
 import { topics } from "@tollgate/contracts";
 import { testDatabaseUrl, testInfra } from "@tollgate/test-harness";
 import type { Redis } from "ioredis";
 import type { Producer } from "kafkajs";
 import type { Knex } from "knex";
-import { JwksKeySource } from "../../src/auth/jwks-key-source";
-import { JwtAccessTokenVerifier } from "../../src/auth/jwt-access-token-verifier";
+import { KitAccessTokenVerifier } from "../../src/auth/kit-access-token-verifier";
 import { buildGameRealtime, type GameRealtime, type GameRealtimeSettings } from "../../src/game-realtime";
 import { migrations } from "../../src/migrations/001-games-and-moves";
 import { AUDIENCE, ISSUER, type TestTokenIssuer } from "./tokens";
@@ -63,7 +75,9 @@ export async function startInstance(issuer: TestTokenIssuer, options: InstanceOp
   const knex = createDatabase({ url: TEST_DATABASE_URL, logger });
   const redis = createRedis({ url: infra.redisUrl, profile: "store", logger, name: "game-test" });
   const subscriber = createRedis({ url: infra.redisUrl, profile: "subscriber", logger, name: "game-test-sub" });
-  const verifier = new JwtAccessTokenVerifier({ keys: new JwksKeySource({ url: issuer.jwksUrl }), issuer: ISSUER, audience: AUDIENCE });
+  const verifier = new KitAccessTokenVerifier(
+    new JwtVerifier({ keys: new JwksKeyStore({ fetchJwks: httpJwksFetcher(issuer.jwksUrl) }), issuer: ISSUER, audience: AUDIENCE }),
+  );
   let deadLetterProducer: Producer | undefined;
   let kafkaClients: { kafka: ReturnType<typeof createKafka>; deadLetterProducer: Producer; topicNamespace: string; fromBeginning: boolean } | undefined;
   if (options.kafkaNamespace !== undefined) {

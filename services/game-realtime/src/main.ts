@@ -1,0 +1,103 @@
+import { createServer } from "node:http";
+import { hostname } from "node:os";
+import {
+  createDatabase,
+  createKafka,
+  createLogger,
+  createRedis,
+  ensureDatabase,
+  ensureTopics,
+  httpJwksFetcher,
+  installGracefulShutdown,
+  JwksKeyStore,
+  JwtVerifier,
+  listen,
+  loadConfigOrExit,
+  migrate,
+  namespacedTopic,
+} from "@tollgate/service-kit";
+import { deadLetterTopic, topics } from "@tollgate/contracts";
+import { KitAccessTokenVerifier } from "./auth/kit-access-token-verifier";
+import { configSchema } from "./config";
+import { buildGameRealtime } from "./game-realtime";
+import { migrations } from "./migrations/001-games-and-moves";
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit(configSchema, process.env);
+  const logger = createLogger({ service: "game-realtime", level: config.LOG_LEVEL });
+  const instanceId = config.INSTANCE_ID ?? `${hostname()}-${process.pid}`;
+
+  await ensureDatabase(config.DATABASE_URL);
+  const knex = createDatabase({ url: config.DATABASE_URL, logger });
+  const applied = await migrate(knex, migrations);
+  if (applied.length > 0) logger.info("migrations applied", { migrations: applied });
+
+  const redis = createRedis({ url: config.REDIS_URL, profile: "store", logger, name: "game-realtime" });
+  const subscriber = createRedis({ url: config.REDIS_URL, profile: "subscriber", logger, name: "game-realtime-fanout" });
+  const kafka = createKafka({ clientId: config.KAFKA_CLIENT_ID ?? `game-realtime-${instanceId}`, brokers: config.KAFKA_BROKERS, logger });
+  const deadLetterProducer = kafka.producer();
+  const verifier = new KitAccessTokenVerifier(
+    new JwtVerifier({
+      keys: new JwksKeyStore({ fetchJwks: httpJwksFetcher(config.AUTH_JWKS_URL) }),
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+    }),
+  );
+
+  let shuttingDown = false;
+  const service = buildGameRealtime(
+    { logger, knex, redis, subscriber, verifier, kafka: { kafka, deadLetterProducer, topicNamespace: config.KAFKA_TOPIC_NAMESPACE } },
+    {
+      instanceId,
+      graceMs: config.GRACE_PERIOD_MS,
+      presenceTtlMs: config.PRESENCE_TTL_MS,
+      maxConnectionsPerUser: config.WS_MAX_CONNECTIONS_PER_USER,
+      isShuttingDown: () => shuttingDown,
+      socket: {
+        allowedOrigins: config.ALLOWED_ORIGINS,
+        authTimeoutMs: config.AUTH_TIMEOUT_MS,
+        maxPayloadBytes: config.WS_MAX_PAYLOAD_BYTES,
+        pingIntervalMs: config.WS_PING_INTERVAL_MS,
+        maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
+        ratePerSecond: config.WS_RATE_LIMIT_PER_SECOND,
+        rateBurst: config.WS_RATE_LIMIT_BURST,
+      },
+    },
+  );
+
+  const server = createServer(service.app);
+  service.sockets.attach(server);
+  const shutdown = installGracefulShutdown({
+    server,
+    logger,
+    timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    // Signals are handled below: the sockets must close before the HTTP server can finish closing.
+    signals: [],
+    steps: [
+      { name: "auth-events consumer", run: async () => service.consumer?.stop() },
+      { name: "dead-letter producer", run: () => deadLetterProducer.disconnect() },
+      { name: "redis", run: async () => Promise.all([redis.quit(), subscriber.quit()]) },
+      { name: "postgres", run: () => knex.destroy() },
+    ],
+  });
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.once(signal, () => {
+      shuttingDown = true;
+      // Every socket gets 1001 (going away); clients reconnect to another instance and rejoin.
+      void service.sockets.close().finally(() => shutdown.shutdown(signal));
+    });
+  }
+
+  const port = await listen(server, config.PORT, config.HOST);
+  logger.info("game-realtime listening", { port, host: config.HOST, instance_id: instanceId });
+  // Subscribing to a topic that does not exist yet fails; the auth service may not have published anything.
+  const authEvents = namespacedTopic(config.KAFKA_TOPIC_NAMESPACE, topics.authEvents);
+  await ensureTopics(kafka, [authEvents, deadLetterTopic(authEvents)]);
+  await deadLetterProducer.connect();
+  await service.consumer?.start();
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`game-realtime failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
