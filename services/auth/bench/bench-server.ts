@@ -1,0 +1,69 @@
+/**
+ * The server half of the login storm (forked by login-storm.ts): the real app with production
+ * argon2 cost, plus a raw argon2 verify measurement in the same process, and the event-loop delay
+ * during the storm. Talks to its parent over IPC.
+ */
+import { createServer } from "node:http";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { topics } from "@tollgate/contracts";
+import { createDatabase, createLogger, createRedis, ensureDatabase, listen, migrate, namespacedTopic, parseConfig } from "@tollgate/service-kit";
+import argon2 from "argon2";
+import { createApp, createTokenSigner } from "../src/app";
+import { authEnvSchema } from "../src/config";
+import { loadCommonPasswords } from "../src/domain/password-policy";
+import { authMigrations } from "../src/migrations";
+
+type Message = { kind: "raw"; seconds: number; concurrency: number } | { kind: "storm-start" } | { kind: "storm-end" } | { kind: "stop" };
+
+async function main(): Promise<void> {
+  const config = parseConfig(authEnvSchema, process.env);
+  const logger = createLogger({ service: "auth-bench", level: "error" });
+  await ensureDatabase(config.DATABASE_URL);
+  const knex = createDatabase({ url: config.DATABASE_URL, logger, pool: { max: 20 } });
+  await migrate(knex, authMigrations);
+  await createTokenSigner(knex, config).ensureKey();
+  const redis = createRedis({ url: config.REDIS_URL, profile: "store", logger, name: "auth-bench" });
+  const app = createApp({ config, logger, knex, redis, authEventsTopic: namespacedTopic(config.KAFKA_TOPIC_NAMESPACE, topics.authEvents), commonPasswords: loadCommonPasswords() });
+  const server = createServer(app);
+  const port = await listen(server, 0, "127.0.0.1");
+  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  const send = (message: unknown) => process.send?.(message);
+
+  process.on("message", (message: Message) => {
+    void (async () => {
+      if (message.kind === "raw") {
+        const hash = await argon2.hash("bench password for raw verifies", { type: argon2.argon2id, memoryCost: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST, parallelism: config.ARGON2_PARALLELISM });
+        const deadline = Date.now() + message.seconds * 1000;
+        let count = 0;
+        await Promise.all(
+          Array.from({ length: message.concurrency }, async () => {
+            while (Date.now() < deadline) {
+              await argon2.verify(hash, "bench password for raw verifies");
+              count++;
+            }
+          }),
+        );
+        send({ kind: "raw", perSecond: count / message.seconds });
+      } else if (message.kind === "storm-start") {
+        histogram.reset();
+        histogram.enable();
+        send({ kind: "storm-started" });
+      } else if (message.kind === "storm-end") {
+        histogram.disable();
+        send({ kind: "loop", p50Ms: histogram.percentile(50) / 1e6, p99Ms: histogram.percentile(99) / 1e6, maxMs: histogram.max / 1e6 });
+      } else {
+        server.closeAllConnections();
+        server.close();
+        await redis.quit();
+        await knex.destroy();
+        process.exit(0);
+      }
+    })();
+  });
+  send({ kind: "ready", port });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench server failed: ${String(error)}\n`);
+  process.exit(1);
+});
