@@ -3,6 +3,7 @@ import { createActiveGame, joinBoth, playMoves } from "./support/game-flow";
 import { startInstance, type TestInstance } from "./support/instance";
 import { TestTokenIssuer } from "./support/tokens";
 import { TestSocket } from "./support/ws-client";
+import { waitFor } from "@tollgate/test-harness";
 
 describe("/ws/game protocol", () => {
   let issuer: TestTokenIssuer;
@@ -230,6 +231,25 @@ describe("/ws/game protocol", () => {
       for (const socket of [a, b]) expect(await socket.next("game:over")).toMatchObject({ result: "player2_won", reason: "resignation" });
       a.send({ type: "game:action", game_id: gameId, seq: 1, action: { column: 1 } });
       expect((await a.next("error")).code).toBe("game_not_active");
+    });
+
+    it("when a player sends a heartbeat, then their presence expiry in Redis moves forward", async () => {
+      const [alice, bob] = [issuer.user(), issuer.user()];
+      const gameId = await createActiveGame(instance, alice, bob);
+      const a = track(await TestSocket.connect(instance.wsUrl, alice.token));
+      a.send({ type: "game:join", game_id: gameId });
+      await a.next("game:state");
+      const key = `game:presence:${gameId}`;
+      const [member, before] = await instance.redis.zrange(key, 0, 0, "WITHSCORES");
+      expect(member?.startsWith(`${alice.userId}|${instance.instanceId}|`)).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      a.send({ type: "game:heartbeat" });
+      await a.next("game:heartbeat_ack");
+      const after = await instance.redis.zscore(key, member ?? "");
+      expect(Number(after)).toBeGreaterThan(Number(before));
+      a.close();
+      await a.closed;
+      await waitFor(async () => (await instance.redis.zscore(key, member ?? "")) === null, { what: "the presence entry to go" });
     });
 
     it("when someone who does not play an active game joins it, then game_not_found", async () => {
