@@ -1,5 +1,21 @@
-import { createPrivateKey, generateKeyPairSync, randomUUID, sign, type KeyObject } from "node:crypto";
-import { JwtVerifier } from "@tollgate/service-kit";
+import { createHash, randomUUID } from "node:crypto";
+import { createServer } from "node:http";
+import { loginRequestSchema, registerRequestSchema, serviceTokenResponseSchema, tokenPairResponseSchema } from "@tollgate/contracts";
+import { authEnvSchema, authMigrations, createApp, createTokenSigner, loadCommonPasswords } from "@tollgate/auth-service";
+import {
+  createDatabase,
+  createLogger,
+  createRedis,
+  ensureDatabase,
+  httpJwksFetcher,
+  JwksKeyStore,
+  JwtVerifier,
+  listen,
+  migrate,
+  namespacedTopic,
+  parseConfig,
+} from "@tollgate/service-kit";
+import { testDatabaseUrl, testInfra, uniqueName } from "@tollgate/test-harness";
 
 export interface IssuedUser {
   token: string;
@@ -7,42 +23,89 @@ export interface IssuedUser {
   sessionId: string;
 }
 
+/**
+ * The real auth service, in-process on a free port: users register and log in over HTTP, service
+ * tokens come from `/api/v1/auth/service-token`, and the verifier reads its JWKS.
+ */
 export interface AuthFixture {
+  baseUrl: string;
   verifier: JwtVerifier;
-  /** A signed-in user's access token. */
+  /** The auth events topic this auth instance publishes to. */
+  authEventsTopic: string;
   user(role?: "user" | "admin"): Promise<IssuedUser>;
-  /** A service token carrying `scope`. */
+  /** A service token from a client configured with exactly this scope. */
   serviceToken(scope: string): Promise<string>;
+  /** Credentials of the client configured with `scope`. */
+  serviceClient(scope: string): { clientId: string; clientSecret: string };
   close(): Promise<void>;
 }
 
-const ISSUER = "tollgate-auth";
-const AUDIENCE = "tollgate";
-const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+const AUTH_DATABASE_URL = testDatabaseUrl("tollgate_auth_test");
+const SCOPES = ["tokens:validate", "games:read"];
+const clientFor = (scope: string) => ({ clientId: `client-${scope.replace(/[^a-z]/g, "-")}`, clientSecret: `secret-${scope}-${"s".repeat(24)}` });
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
-function signJwt(privateKey: KeyObject, kid: string, claims: Record<string, unknown>): string {
-  const input = `${b64({ alg: "RS256", typ: "JWT", kid })}.${b64(claims)}`;
-  return `${input}.${sign("sha256", Buffer.from(input), privateKey).toString("base64url")}`;
-}
+let commonPasswords: ReadonlySet<string> | undefined;
 
-/** RS256 tokens shaped exactly as the auth service issues them, verified by the shared verifier. */
-export async function startAuthFixture(): Promise<AuthFixture> {
-  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-  const kid = randomUUID().replace(/-/g, "");
-  const key = createPrivateKey(privateKey.export({ format: "pem", type: "pkcs8" }));
-  const verifier = new JwtVerifier({ keys: { getKey: async (wanted) => (wanted === kid ? publicKey : undefined) }, issuer: ISSUER, audience: AUDIENCE });
-  const now = () => Math.floor(Date.now() / 1000);
+export async function startAuthFixture({ namespace = uniqueName("auth") }: { namespace?: string } = {}): Promise<AuthFixture> {
+  const logger = createLogger({ service: "auth-fixture", level: "warn" });
+  const config = parseConfig(authEnvSchema, {
+    NODE_ENV: "test",
+    DATABASE_URL: AUTH_DATABASE_URL,
+    REDIS_URL: testInfra().redisUrl,
+    KAFKA_BROKERS: testInfra().kafkaBrokers.join(","),
+    KAFKA_TOPIC_NAMESPACE: namespace,
+    ARGON2_MEMORY_KIB: "1024",
+    ARGON2_TIME_COST: "1",
+    LOGIN_IP_MAX_FAILURES: "100000",
+    SERVICE_CLIENTS: SCOPES.map((scope) => `${clientFor(scope).clientId}:${sha256(clientFor(scope).clientSecret)}:${scope}`).join(","),
+  });
+  await ensureDatabase(AUTH_DATABASE_URL);
+  const knex = createDatabase({ url: AUTH_DATABASE_URL, logger });
+  await migrate(knex, authMigrations);
+  await createTokenSigner(knex, config).ensureKey();
+  const redis = createRedis({ url: config.REDIS_URL, profile: "store", logger, name: "auth-fixture" });
+  commonPasswords ??= loadCommonPasswords();
+  const authEventsTopic = namespacedTopic(namespace, "tollgate.auth-events");
+  const server = createServer(createApp({ config, logger, knex, redis, authEventsTopic, commonPasswords }));
+  const baseUrl = `http://127.0.0.1:${await listen(server, 0, "127.0.0.1")}`;
+  const verifier = new JwtVerifier({
+    keys: new JwksKeyStore({ fetchJwks: httpJwksFetcher(`${baseUrl}/.well-known/jwks.json`), minRefetchIntervalMs: 100 }),
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+  });
+
+  const post = async (path: string, body: unknown) => {
+    const res = await fetch(`${baseUrl}${path}`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    const json: unknown = await res.json().catch(() => undefined);
+    if (!res.ok) throw new Error(`${path} answered ${res.status}: ${JSON.stringify(json)}`);
+    return json;
+  };
+
   return {
+    baseUrl,
     verifier,
+    authEventsTopic,
     async user(role = "user") {
-      const userId = randomUUID();
-      const sessionId = randomUUID();
-      const token = signJwt(key, kid, { sub: userId, sid: sessionId, jti: randomUUID(), iss: ISSUER, aud: AUDIENCE, typ: "access", role, iat: now(), exp: now() + 900 });
-      return { token, userId, sessionId };
+      const name = `u${randomUUID().replace(/-/g, "").slice(0, 20)}`;
+      const password = `pw-${randomUUID()}`;
+      const registered = (await post("/api/v1/auth/register", registerRequestSchema.parse({ email: `${name}@example.test`, username: name, password }))) as { id: string };
+      if (role === "admin") await knex("users").where({ id: registered.id }).update({ role: "admin" });
+      const pair = tokenPairResponseSchema.parse(await post("/api/v1/auth/login", loginRequestSchema.parse({ login: name, password })));
+      const claims = JSON.parse(Buffer.from(pair.access_token.split(".")[1] ?? "", "base64url").toString()) as { sid: string };
+      return { token: pair.access_token, userId: registered.id, sessionId: claims.sid };
     },
     async serviceToken(scope) {
-      return signJwt(key, kid, { sub: "proxy", jti: randomUUID(), iss: ISSUER, aud: AUDIENCE, typ: "service", scope, iat: now(), exp: now() + 300 });
+      const client = clientFor(scope);
+      const body = serviceTokenResponseSchema.parse(await post("/api/v1/auth/service-token", { client_id: client.clientId, client_secret: client.clientSecret }));
+      return body.access_token;
     },
-    async close() {},
+    serviceClient: clientFor,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await redis.quit();
+      await knex.destroy();
+    },
   };
 }

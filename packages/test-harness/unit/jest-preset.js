@@ -10,7 +10,7 @@ module.exports = {
     "^.+\\.ts$": ["ts-jest", { tsconfig: { isolatedModules: true, esModuleInterop: true, module: "commonjs" }, diagnostics: false }],
   },
   moduleNameMapper: {
-    "^@tollgate/(contracts|service-kit|test-harness|client)$": path.join(packagesDir, "$1", "src"),
+    "^@tollgate/(contracts|service-kit|test-harness|client|auth-fixture)$": path.join(packagesDir, "$1", "src"),
     "^@tollgate/(auth|token|proxy|game-realtime|demo-upstream)-service$": path.join(servicesDir, "$1", "src"),
   },
   testMatch: ["<rootDir>/src/**/*.test.ts", "<rootDir>/test/**/*.test.ts"],

@@ -16,7 +16,7 @@ import type { Knex } from "knex";
 import Transport from "winston-transport";
 import { createApp, createTokenUseCases, type TokenUseCases } from "../../src/app";
 import { tokenMigrations } from "../../src/migrations";
-import { startAuthFixture, type AuthFixture } from "./auth-fixture";
+import { startAuthFixture, type AuthFixture } from "@tollgate/auth-fixture";
 
 export const TOKEN_DATABASE_URL = testDatabaseUrl("tollgate_token_test");
 

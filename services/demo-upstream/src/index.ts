@@ -1,0 +1,2 @@
+export { createDemoApp } from "./app";
+export { attachEchoSocket } from "./ws-echo";
