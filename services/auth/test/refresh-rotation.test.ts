@@ -104,4 +104,21 @@ describe("refresh token rotation", () => {
       await idle.close();
     }
   });
+
+  it("when a session is past its absolute lifetime, then its refresh token is refused even though it was just used", async () => {
+    const short = await startAuth({ SESSION_MAX_LIFETIME_SECONDS: "2" });
+    try {
+      const { tokens } = await registerAndLogin(short, canaries);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const early = await call<Pair>(short, "POST", "/api/v1/auth/refresh", { body: { refresh_token: tokens.refresh_token } });
+      expect(early.status).toBe(200);
+      canaries.addTokens(early.body);
+      await new Promise((resolve) => setTimeout(resolve, 1_200));
+      const late = await call(short, "POST", "/api/v1/auth/refresh", { body: { refresh_token: early.body.refresh_token } });
+      expect(late.status).toBe(401);
+      expect(late.body.error_code).toBe("INVALID_REFRESH_TOKEN");
+    } finally {
+      await short.close();
+    }
+  });
 });
