@@ -126,7 +126,7 @@ export function createApp(deps: AppDeps): Express {
           requireUser: userOnly,
         }),
       );
-      app.use(usersRouter({ requireUser: userOnly, getCurrentUser: new GetCurrentUserUseCase({ repos }), changePassword: new ChangePasswordUseCase({ uow, repos, hasher, policy }) }));
+      app.use(usersRouter({ requireUser: userOnly, getCurrentUser: new GetCurrentUserUseCase({ repos }), changePassword: new ChangePasswordUseCase({ uow, repos, hasher, policy, throttle }) }));
       app.use(adminRouter({ requireAdmin: adminOnly, disableUser: new DisableUserUseCase({ uow }), searchAuditLogs: new SearchAuditLogsUseCase({ repos }) }));
     },
   });

@@ -89,4 +89,18 @@ describe("brute-force limits", () => {
     expect(unknownUser.body.error_code).toBe("INVALID_CREDENTIALS");
     expect((wrongPassword.body as { detail?: string }).detail).toBe((unknownUser.body as { detail?: string }).detail);
   });
+
+  it("when the current password is guessed through the change-password endpoint, then the same account budget locks it with 429", async () => {
+    const { tokens } = await registerAndLogin(fx, canaries, { "x-forwarded-for": freshIp() });
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const response = await call(fx, "POST", "/api/v1/users/me/password", {
+        token: tokens.access_token,
+        body: { current_password: canaries.add(`canary-guess-${i}-password`), new_password: canaries.add("canary-new-password-zz9") },
+        headers: { "x-forwarded-for": freshIp() },
+      });
+      statuses.push(response.status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+  });
 });

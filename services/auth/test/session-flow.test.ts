@@ -1,5 +1,6 @@
-import { errorBodySchema, eventTypes, tokenPairResponseSchema, userResponseSchema } from "@tollgate/contracts";
-import { httpJwksFetcher, JwksKeyStore, JwtVerifier, RevokedSessionView } from "@tollgate/service-kit";
+import { errorBodySchema, eventTypes, sessionRevokedV1Schema, tokenPairResponseSchema, userResponseSchema } from "@tollgate/contracts";
+import { createHttpApp, httpJwksFetcher, JwksKeyStore, JwtVerifier, requireUser, RevokedSessionView } from "@tollgate/service-kit";
+import request from "supertest";
 import { EventCollector, waitFor } from "@tollgate/test-harness";
 import { call, Canaries, expectNoCanaryInLogs, newAccount, startAuth, type AuthFixture } from "./support";
 
@@ -68,8 +69,14 @@ describe("session flow", () => {
     expect(meAfter.status).toBe(401);
     expect(errorBodySchema.parse(meAfter.body).error_code).toBe("SESSION_REVOKED");
     await waitFor(() => view.isRevoked(claims), { timeoutMs: 20_000, what: "the revoked-session view to learn of the logout" });
-    expect(await verifier.verifyAccessToken(second.access_token)).toBeDefined(); // signature alone is still valid…
-    expect(view.isRevoked(claims)).toBe(true); // …which is why services consult the view.
+    expect(await verifier.verifyAccessToken(second.access_token)).toBeDefined(); // the signature alone is still valid…
+    const otherService = createHttpApp({
+      logger: fx.logger,
+      routes: (app) => app.get("/protected", requireUser({ verifier, revocations: view }), (_req, res) => res.json({ ok: true })),
+    });
+    const refused = await request(otherService).get("/protected").set("Authorization", `Bearer ${second.access_token}`);
+    expect(refused.status).toBe(401); // …which is why services consult the view.
+    expect(errorBodySchema.parse(refused.body).error_code).toBe("SESSION_REVOKED");
 
     const refreshAfter = await call(fx, "POST", "/api/v1/auth/refresh", { body: { refresh_token: second.refresh_token } });
     expect(refreshAfter.status).toBe(401);
@@ -79,7 +86,7 @@ describe("session flow", () => {
     expect(message?.key).toBe(user.id);
     const event = JSON.parse(message?.value ?? "{}");
     expect(event.type).toBe(eventTypes.sessionRevoked);
-    expect(event.data).toMatchObject({ session_id: claims.sid, user_id: user.id, reason: "logout" });
+    expect(sessionRevokedV1Schema.parse(event.data)).toMatchObject({ session_id: claims.sid, user_id: user.id, reason: "logout" });
   });
 
   it("when a session that was never revoked asks, then the view says not revoked", async () => {

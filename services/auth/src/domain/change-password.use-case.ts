@@ -1,5 +1,7 @@
 import type { AccessTokenClaims, ChangePasswordRequest } from "@tollgate/contracts";
 import { auditActions } from "../data/audit-log.repository";
+import { RateLimitedError } from "@tollgate/service-kit";
+import type { LoginThrottleStore } from "../data/login-throttle.store";
 import type { Repositories, UnitOfWork } from "../data/unit-of-work";
 import { invalidCredentialsError, userNotFoundError, weakPasswordError } from "./auth-errors";
 import type { PasswordHasher } from "./password-hasher";
@@ -7,12 +9,21 @@ import type { PasswordPolicy } from "./password-policy";
 import type { ClientInfo } from "./session-tokens";
 
 export class ChangePasswordUseCase {
-  constructor(private readonly deps: { uow: UnitOfWork; repos: Repositories; hasher: PasswordHasher; policy: PasswordPolicy }) {}
+  constructor(private readonly deps: { uow: UnitOfWork; repos: Repositories; hasher: PasswordHasher; policy: PasswordPolicy; throttle: LoginThrottleStore | undefined }) {}
 
   async execute(claims: AccessTokenClaims, input: ChangePasswordRequest, client: ClientInfo): Promise<void> {
     const user = await this.deps.repos.users.findById(claims.sub);
     if (!user) throw userNotFoundError();
-    if (!(await this.deps.hasher.verify(user.passwordHash, input.current_password))) throw invalidCredentialsError();
+    // A stolen access token must not become an oracle for the password: same budget as login.
+    const accountKey = `user:${user.id}`;
+    const ip = client.ip ?? "unknown";
+    const blocked = await this.deps.throttle?.check(accountKey, ip);
+    if (blocked) throw new RateLimitedError(blocked.retryAfterSeconds, "too many failed attempts, try again later");
+    if (!(await this.deps.hasher.verify(user.passwordHash, input.current_password))) {
+      const outcome = await this.deps.throttle?.recordFailure(accountKey, ip);
+      if (outcome?.locked) await this.deps.repos.audit.record({ userId: user.id, action: auditActions.lockout, ip: client.ip, userAgent: client.userAgent, details: { ...outcome.locked, via: "password_change" } });
+      throw invalidCredentialsError();
+    }
     const verdict = this.deps.policy.check(input.new_password, { email: user.email, username: user.username });
     if (!verdict.ok) throw weakPasswordError("new_password", verdict.reason);
     const hash = await this.deps.hasher.hash(input.new_password);
