@@ -61,7 +61,7 @@ export function createDemoApp(publicUrl: () => string): Express {
 
   /** Echoes what reached the upstream: the proxy's tests read the forwarded headers here. */
   app.all("/headers", (req, res) => {
-    res.json({ method: req.method, url: req.originalUrl, headers: req.headers });
+    res.json({ method: req.method, url: req.url, headers: req.headers });
   });
 
   app.get("/page/:name", (req, res) => {

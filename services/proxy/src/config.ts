@@ -1,0 +1,37 @@
+import { baseEnvShape, kafkaEnvShape, loadConfigOrExit, port, positiveInt, requiredString, urlString } from "@tollgate/service-kit";
+import { z } from "zod";
+
+export const proxyConfigSchema = z.object({
+  ...baseEnvShape,
+  ...kafkaEnvShape,
+  PORT: port(3003),
+  /** The application behind the gate, e.g. http://127.0.0.1:3999 */
+  UPSTREAM_URL: urlString(),
+  /** Optional `user:password` the proxy presents to the upstream (Basic auth). */
+  UPSTREAM_BASIC_AUTH: z.string().regex(/^[^:]+:.+$/, "must look like user:password").optional(),
+  UPSTREAM_TIMEOUT_MS: positiveInt(30_000),
+  UPSTREAM_BREAKER_THRESHOLD: positiveInt(5),
+  UPSTREAM_HALF_OPEN_MS: positiveInt(5_000),
+  UPSTREAM_MAX_SOCKETS: positiveInt(256),
+  REDIS_URL: z.string().min(1).default("redis://127.0.0.1:6379"),
+  REDIS_COMMAND_TIMEOUT_MS: positiveInt(100),
+  TOKEN_SERVICE_URL: urlString("http://127.0.0.1:3002"),
+  TOKEN_SERVICE_TIMEOUT_MS: positiveInt(2_000),
+  TOKEN_SERVICE_BREAKER_THRESHOLD: positiveInt(5),
+  TOKEN_SERVICE_HALF_OPEN_MS: positiveInt(5_000),
+  /** The auth service, which issues this proxy's service token. */
+  AUTH_URL: urlString("http://127.0.0.1:3001"),
+  SERVICE_CLIENT_ID: z.string().min(1).default("proxy"),
+  SERVICE_CLIENT_SECRET: requiredString(),
+  /** Positive validations live this long in memory at most (and never past the token's expiry). */
+  CACHE_POSITIVE_TTL_MS: positiveInt(5_000),
+  /** Refusals (unknown, expired, revoked) are remembered this long at most. */
+  CACHE_NEGATIVE_TTL_MS: z.coerce.number().int().min(0).max(1_000).default(1_000),
+  CACHE_MAX_ENTRIES: positiveInt(50_000),
+  /** Text bodies larger than this are streamed unchanged rather than rewritten. */
+  REWRITE_MAX_BYTES: positiveInt(2 * 1024 * 1024),
+  INSTANCE_ID: z.string().regex(/^[A-Za-z0-9._-]+$/).optional(),
+});
+export type ProxyConfig = z.infer<typeof proxyConfigSchema>;
+
+export const loadProxyConfig = (): ProxyConfig => loadConfigOrExit(proxyConfigSchema, process.env);

@@ -1,0 +1,133 @@
+import type { Logger } from "@tollgate/service-kit";
+import type { Redis } from "ioredis";
+import { LRUCache } from "lru-cache";
+import { tokenHash, TokenRejectedError, type Grant, type RejectionCode } from "./grant";
+
+type Entry = { grant: Grant } | { rejected: RejectionCode };
+
+export interface ValidationCounters {
+  hit(tier: "memory" | "redis" | "token_service"): void;
+}
+
+export interface TokenValidatorOptions {
+  redis: Redis;
+  validateRemotely: (token: string) => Promise<Grant>;
+  logger: Logger;
+  positiveTtlMs: number;
+  negativeTtlMs: number;
+  maxEntries: number;
+  counters?: ValidationCounters;
+  now?: () => number;
+}
+
+export const redisTokenKey = (hash: string) => `proxy:token:${hash}`;
+export const redisUserKey = (userId: string) => `proxy:user:${userId}`;
+
+/**
+ * Validation, fastest first: in-process LRU → Redis → token service. Positive answers never
+ * outlive the token; refusals live at most a second. A Redis failure skips that tier; a token
+ * service failure with nothing cached is an error (fail closed), never a pass.
+ */
+export class TokenValidator {
+  private readonly memory: LRUCache<string, Entry>;
+  private readonly inFlight = new Map<string, Promise<Grant>>();
+  private readonly log: Logger;
+  private readonly now: () => number;
+
+  constructor(private readonly options: TokenValidatorOptions) {
+    this.memory = new LRUCache<string, Entry>({ max: options.maxEntries, ttlAutopurge: false });
+    this.log = options.logger.child({ component: "token-validator" });
+    this.now = options.now ?? Date.now;
+  }
+
+  async validate(token: string): Promise<Grant> {
+    const hash = tokenHash(token);
+    const cached = this.memory.get(hash);
+    if (cached) {
+      this.options.counters?.hit("memory");
+      if ("rejected" in cached) throw new TokenRejectedError(cached.rejected);
+      if (cached.grant.expiresAt > this.now()) return cached.grant;
+    }
+    // Concurrent first requests for one token share one lookup.
+    let pending = this.inFlight.get(hash);
+    if (!pending) {
+      pending = this.lookup(token, hash).finally(() => this.inFlight.delete(hash));
+      this.inFlight.set(hash, pending);
+    }
+    return pending;
+  }
+
+  /** Drops a token everywhere this instance can reach (revocation). */
+  async evict(hash: string): Promise<void> {
+    this.memory.delete(hash);
+    await this.options.redis.del(redisTokenKey(hash)).catch((error: Error) => this.log.warn("redis evict failed", { error: error.message }));
+  }
+
+  /** Drops every token of a user (disabled user). */
+  async evictUser(userId: string): Promise<void> {
+    for (const [hash, entry] of this.memory.entries()) {
+      if ("grant" in entry && entry.grant.userId === userId) this.memory.delete(hash);
+    }
+    try {
+      const hashes = await this.options.redis.smembers(redisUserKey(userId));
+      if (hashes.length > 0) await this.options.redis.del(...hashes.map(redisTokenKey));
+      await this.options.redis.del(redisUserKey(userId));
+    } catch (error) {
+      this.log.warn("redis evict of a user's tokens failed", { error: (error as Error).message });
+    }
+  }
+
+  private async lookup(token: string, hash: string): Promise<Grant> {
+    const fromRedis = await this.readRedis(hash);
+    if (fromRedis && fromRedis.expiresAt > this.now()) {
+      this.options.counters?.hit("redis");
+      this.remember(hash, { grant: fromRedis });
+      return fromRedis;
+    }
+    try {
+      const grant = await this.options.validateRemotely(token);
+      this.options.counters?.hit("token_service");
+      this.remember(hash, { grant });
+      await this.writeRedis(hash, grant);
+      return grant;
+    } catch (error) {
+      if (error instanceof TokenRejectedError) this.remember(hash, { rejected: error.code });
+      throw error;
+    }
+  }
+
+  private remember(hash: string, entry: Entry): void {
+    const ttl = "grant" in entry ? Math.min(this.options.positiveTtlMs, entry.grant.expiresAt - this.now()) : this.options.negativeTtlMs;
+    if (ttl > 0) this.memory.set(hash, entry, { ttl });
+  }
+
+  private async readRedis(hash: string): Promise<Grant | undefined> {
+    try {
+      const raw = await this.options.redis.get(redisTokenKey(hash));
+      if (!raw) return undefined;
+      const parsed = JSON.parse(raw) as Partial<Grant>;
+      if (typeof parsed.tokenId !== "string" || typeof parsed.userId !== "string" || typeof parsed.expiresAt !== "number") return undefined;
+      return { tokenId: parsed.tokenId, userId: parsed.userId, expiresAt: parsed.expiresAt };
+    } catch (error) {
+      this.log.warn("redis read failed; asking the token service", { error: (error as Error).message });
+      return undefined;
+    }
+  }
+
+  private async writeRedis(hash: string, grant: Grant): Promise<void> {
+    const ttlMs = grant.expiresAt - this.now();
+    if (ttlMs <= 0) return;
+    try {
+      await this.options.redis
+        .multi()
+        .set(redisTokenKey(hash), JSON.stringify(grant), "PX", ttlMs)
+        .sadd(redisUserKey(grant.userId), hash)
+        // The set lives as long as the longest-lived token in it: NX sets a first TTL, GT only extends.
+        .pexpire(redisUserKey(grant.userId), ttlMs, "NX")
+        .pexpire(redisUserKey(grant.userId), ttlMs, "GT")
+        .exec();
+    } catch (error) {
+      this.log.warn("redis write failed", { error: (error as Error).message });
+    }
+  }
+}

@@ -1,0 +1,64 @@
+import { errorBodySchema, tokenErrorCodes, validateTokenResponseSchema } from "@tollgate/contracts";
+import { dependencyPolicy, isConnectionError, type DependencyPolicy } from "@tollgate/service-kit";
+import { TokenRejectedError, type Grant, type RejectionCode } from "../domain/grant";
+import type { ServiceTokenProvider } from "./service-token.provider";
+
+const REJECTIONS = new Set<string>([tokenErrorCodes.TOKEN_INVALID, tokenErrorCodes.TOKEN_EXPIRED, tokenErrorCodes.TOKEN_REVOKED]);
+
+/** The token service answered, and the answer is no: not a failure of the dependency. */
+const isAnswer = (error: unknown) => error instanceof TokenRejectedError;
+
+export interface TokenServiceClientOptions {
+  baseUrl: string;
+  serviceTokens: ServiceTokenProvider;
+  timeoutMs: number;
+  breakerThreshold: number;
+  halfOpenAfterMs: number;
+}
+
+/**
+ * `POST /internal/v1/tokens/validate` behind timeout + retry (connection errors only: the request
+ * never reached the service, so repeating it cannot activate twice) + breaker.
+ */
+export class TokenServiceClient {
+  readonly policy: DependencyPolicy;
+
+  constructor(private readonly options: TokenServiceClientOptions) {
+    this.policy = dependencyPolicy({
+      name: "token service",
+      timeoutMs: options.timeoutMs,
+      retries: 2,
+      isRetryable: isConnectionError,
+      breakerThreshold: options.breakerThreshold,
+      halfOpenAfterMs: options.halfOpenAfterMs,
+      isFailure: (error) => !isAnswer(error),
+    });
+  }
+
+  validate(token: string): Promise<Grant> {
+    return this.policy.execute((signal) => this.call(token, signal, true));
+  }
+
+  private async call(token: string, signal: AbortSignal, mayRetryAuth: boolean): Promise<Grant> {
+    const res = await fetch(new URL("/internal/v1/tokens/validate", this.options.baseUrl), {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${await this.options.serviceTokens.token()}` },
+      body: JSON.stringify({ token }),
+      signal,
+    });
+    const body: unknown = await res.json().catch(() => undefined);
+    if (res.ok) {
+      const granted = validateTokenResponseSchema.parse(body);
+      return { tokenId: granted.token_id, userId: granted.user_id, expiresAt: Date.parse(granted.expires_at) };
+    }
+    const error = errorBodySchema.safeParse(body);
+    const code = error.success ? error.data.error_code : undefined;
+    if (res.status === 401 && code && REJECTIONS.has(code)) throw new TokenRejectedError(code as RejectionCode);
+    if ((res.status === 401 || res.status === 403) && mayRetryAuth) {
+      // Our own service token was refused (expired, keys rotated): fetch a new one once.
+      this.options.serviceTokens.invalidate();
+      return this.call(token, signal, false);
+    }
+    throw new Error(`token service answered ${res.status}${code ? ` ${code}` : ""}`);
+  }
+}

@@ -1,0 +1,173 @@
+import http, { type Server } from "node:http";
+import { topics } from "@tollgate/contracts";
+import { startAuthFixture, type AuthFixture } from "@tollgate/auth-fixture";
+import { attachEchoSocket, createDemoApp } from "@tollgate/demo-upstream-service";
+import {
+  createDatabase,
+  createIdempotentProducer,
+  createKafka,
+  createLogger,
+  createRedis,
+  ensureDatabase,
+  ensureTopics,
+  listen,
+  migrate,
+  namespacedTopic,
+  OutboxRelay,
+} from "@tollgate/service-kit";
+import { testDatabaseUrl, testInfra, uniqueName } from "@tollgate/test-harness";
+import { createApp as createTokenApp, createTokenUseCases, tokenMigrations } from "@tollgate/token-service";
+import type { Knex } from "knex";
+import Transport from "winston-transport";
+import { createApp } from "../../src/app";
+import { createUpgradeHandler } from "../../src/http/upgrade.handler";
+import { createRevocationConsumer } from "../../src/messaging/revocation.consumer";
+import { createProxyRuntime, type ProxyRuntime, type ProxyRuntimeSettings } from "../../src/proxy-runtime";
+
+const TOKEN_DATABASE_URL = testDatabaseUrl("tollgate_token_test");
+
+class LineCapture extends Transport {
+  readonly lines: string[] = [];
+  override log(info: unknown, next: () => void): void {
+    this.lines.push(String((info as Record<symbol, unknown>)[Symbol.for("message")]));
+    next();
+  }
+}
+
+async function serve(server: Server, port = 0): Promise<string> {
+  return `http://127.0.0.1:${await listen(server, port, "127.0.0.1")}`;
+}
+
+function closeServer(server: Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+export interface ProxyFixture {
+  proxyUrl: string;
+  tokenUrl: string;
+  upstreamUrl: string;
+  auth: AuthFixture;
+  tokenKnex: Knex;
+  runtime: ProxyRuntime;
+  logLines: string[];
+  /** Buys a token for a fresh user (or the given one); returns the plaintext and ids. */
+  buyToken(options?: { durationHours?: number; user?: Awaited<ReturnType<AuthFixture["user"]>> }): Promise<{ token: string; id: string; userToken: string; userId: string }>;
+  stopUpstream(): Promise<void>;
+  startUpstream(): Promise<void>;
+  stopTokenService(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The proxy in-process with everything real around it: the auth service (service tokens), the
+ * token service (validation, activation, revocation events through its outbox), Redis, Kafka and
+ * the demo upstream.
+ */
+export async function startProxyFixture(overrides: Partial<ProxyRuntimeSettings> & { redisUrl?: string } = {}): Promise<ProxyFixture> {
+  const capture = new LineCapture();
+  const logger = createLogger({ service: "proxy-test", level: "debug", transports: [capture] });
+  const namespace = uniqueName("proxy");
+  const auth = await startAuthFixture({ namespace });
+
+  await ensureDatabase(TOKEN_DATABASE_URL);
+  const tokenKnex = createDatabase({ url: TOKEN_DATABASE_URL, logger });
+  await migrate(tokenKnex, tokenMigrations);
+  await tokenKnex("outbox").whereNull("sent_at").update({ sent_at: tokenKnex.fn.now() });
+  const kafka = createKafka({ clientId: "proxy-test", brokers: testInfra().kafkaBrokers, logger });
+  await ensureTopics(kafka, [namespacedTopic(namespace, topics.tokenEvents), namespacedTopic(namespace, topics.authEvents)]);
+  const producer = createIdempotentProducer(kafka);
+  await producer.connect();
+  const relay = new OutboxRelay({ knex: tokenKnex, producer, logger, listenUrl: TOKEN_DATABASE_URL, pollIntervalMs: 100 });
+  relay.start();
+  const tokenServer = http.createServer(createTokenApp({ logger, knex: tokenKnex, verifier: auth.verifier, useCases: createTokenUseCases(tokenKnex, namespace, 1_000) }));
+  const tokenUrl = await serve(tokenServer);
+
+  let upstreamServer = http.createServer();
+  let upstreamUrl = "";
+  const mountUpstream = (server: Server) => {
+    server.on("request", createDemoApp(() => upstreamUrl));
+    attachEchoSocket(server);
+  };
+  mountUpstream(upstreamServer);
+  upstreamUrl = await serve(upstreamServer);
+  const upstreamPort = Number(new URL(upstreamUrl).port);
+
+  const redis = createRedis({ url: overrides.redisUrl ?? testInfra().redisUrl, profile: "cache", logger, name: "proxy-test", commandTimeoutMs: 100 });
+  const client = auth.serviceClient("tokens:validate");
+  const runtime = createProxyRuntime(
+    {
+      upstreamUrl,
+      upstreamTimeoutMs: 5_000,
+      upstreamBreakerThreshold: 3,
+      upstreamHalfOpenMs: 500,
+      upstreamMaxSockets: 64,
+      tokenServiceUrl: tokenUrl,
+      tokenServiceTimeoutMs: 2_000,
+      tokenServiceBreakerThreshold: 3,
+      tokenServiceHalfOpenMs: 1_000,
+      authUrl: auth.baseUrl,
+      serviceClientId: client.clientId,
+      serviceClientSecret: client.clientSecret,
+      cachePositiveTtlMs: 5_000,
+      cacheNegativeTtlMs: 1_000,
+      cacheMaxEntries: 10_000,
+      rewriteMaxBytes: 64 * 1024,
+      ...overrides,
+    },
+    { redis, logger },
+  );
+  const revocations = createRevocationConsumer({ kafka, logger, deadLetterProducer: producer, validator: runtime.validator, tunnels: runtime.tunnels, topicNamespace: namespace, instanceId: "test" });
+  await revocations.start();
+  await revocations.joined();
+  const proxyServer = http.createServer(createApp({ logger, validator: runtime.validator, forwarder: runtime.forwarder }));
+  proxyServer.on("upgrade", createUpgradeHandler({ ...runtime, logger }));
+  const proxyUrl = await serve(proxyServer);
+  let tokenServiceUp = true;
+
+  return {
+    proxyUrl,
+    tokenUrl,
+    upstreamUrl,
+    auth,
+    tokenKnex,
+    runtime,
+    logLines: capture.lines,
+    async buyToken({ durationHours = 24, user } = {}) {
+      const owner = user ?? (await auth.user());
+      const res = await fetch(`${tokenUrl}/api/v1/tokens/purchase`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Authorization: `Bearer ${owner.token}` },
+        body: JSON.stringify({ duration_hours: durationHours }),
+      });
+      const body = (await res.json()) as { token: string; id: string };
+      if (res.status !== 201) throw new Error(`purchase answered ${res.status}`);
+      return { token: body.token, id: body.id, userToken: owner.token, userId: owner.userId };
+    },
+    async stopUpstream() {
+      await closeServer(upstreamServer);
+    },
+    async startUpstream() {
+      upstreamServer = http.createServer();
+      mountUpstream(upstreamServer);
+      await serve(upstreamServer, upstreamPort);
+    },
+    async stopTokenService() {
+      tokenServiceUp = false;
+      await closeServer(tokenServer);
+    },
+    async close() {
+      runtime.tunnels.closeAll(1001, "going_away");
+      await closeServer(proxyServer);
+      await revocations.stop();
+      runtime.forwarder.close();
+      if (tokenServiceUp) await closeServer(tokenServer);
+      await closeServer(upstreamServer).catch(() => undefined);
+      await relay.stop({ flushTimeoutMs: 0 });
+      await producer.disconnect();
+      redis.disconnect();
+      await tokenKnex.destroy();
+      await auth.close();
+    },
+  };
+}
