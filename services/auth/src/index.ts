@@ -1,8 +1,9 @@
 /**
- * What other packages (their component tests) may build the auth service from; the service
- * itself starts in main.ts.
+ * What other workspaces may import from the auth service (e.g. a test fixture that runs the real
+ * service in-process). Importing this never starts anything; `main.ts` is the entry point.
  */
-export { createApp, createTokenSigner, type AppConfig, type AppDeps } from "./app";
-export { authEnvSchema, type AuthConfig } from "./config";
+export { createApp, createTokenSigner, retiredKeyRetentionSeconds, type AppConfig, type AppDeps } from "./app";
+export { authEnvSchema, type AuthConfig, type ServiceClient } from "./config";
 export { loadCommonPasswords } from "./domain/password-policy";
+export { tokenActivatedConsumer } from "./messaging/token-activated.consumer";
 export { authMigrations } from "./migrations";
