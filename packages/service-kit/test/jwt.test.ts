@@ -51,6 +51,19 @@ describe("JWT verification", () => {
     expect(fetches).toBe(2);
   });
 
+  it("when the JWKS cannot be fetched and no key is cached, then a 503 error (not a 500); with keys cached, the known key still works", async () => {
+    let up = false;
+    let clock = 0;
+    const keys = new JwksKeyStore({ fetchJwks: async () => (up ? { keys: [first.jwk] } : Promise.reject(new Error("connection refused"))), minRefetchIntervalMs: 10, maxAgeMs: 50, now: () => clock });
+    await expect(keys.getKey("first")).rejects.toMatchObject({ statusCode: 503 });
+    up = true;
+    clock += 20;
+    expect(await keys.getKey("first")).toBeDefined();
+    up = false;
+    clock += 100; // stale: a refresh is attempted, fails, and the cached key is kept
+    expect(await keys.getKey("first")).toBeDefined();
+  });
+
   it("when a service token lacks the scope a route needs, then 403 INSUFFICIENT_SCOPE; with it, 200; a user token on that route is 401", async () => {
     const { logger } = captureLogger();
     const verifier = new JwtVerifier({ keys: new JwksKeyStore({ fetchJwks: async () => ({ keys: [first.jwk] }) }), issuer: "issuer", audience: "tollgate" });

@@ -10,6 +10,7 @@
  */
 import { createPublicKey, type KeyObject } from "node:crypto";
 import { jwksSchema, type Jwks } from "@tollgate/contracts";
+import { DependencyUnavailableError } from "../errors";
 
 export type JwksFetcher = () => Promise<Jwks>;
 
@@ -45,7 +46,7 @@ export class JwksKeyStore implements KeySource {
     const stale = this.now() - this.lastFetchAt > this.maxAgeMs;
     if (!this.keys.has(kid) || stale) await this.refresh().catch((error: unknown) => {
       // With keys still cached a failed refresh is not fatal; with none we cannot verify anything.
-      if (this.keys.size === 0) throw error;
+      if (this.keys.size === 0) throw new DependencyUnavailableError("auth JWKS", { cause: error });
     });
     return this.keys.get(kid);
   }
