@@ -70,11 +70,13 @@ export function rewriteJson(text: string, ctx: RewriteContext): string {
   return JSON.stringify(walk(value));
 }
 
-/** Routes the page's own fetch, XMLHttpRequest and WebSocket calls through the prefix. */
+/**
+ * Routes the page's own root-relative fetch, XMLHttpRequest and WebSocket calls through the
+ * prefix. It carries only the prefix: the upstream's internal address never reaches the client.
+ */
 export function clientShim(ctx: RewriteContext): string {
-  const origin = JSON.stringify(ctx.upstreamOrigin.replace(/\/$/, ""));
   const prefix = JSON.stringify(ctx.prefix);
-  return `<script data-tollgate-shim>(function(){var o=${origin},p=${prefix};function m(u){if(typeof u!=="string")return u;if(u.indexOf(o)===0)u=u.slice(o.length)||"/";else{var w=o.replace(/^http/,"ws");if(u.indexOf(w)===0){return location.origin.replace(/^http/,"ws")+p+(u.slice(w.length)||"/")}}if(u.charAt(0)==="/"&&u.charAt(1)!=="/"&&u.indexOf(p+"/")!==0)return p+u;return u}var f=window.fetch;if(f)window.fetch=function(i,n){return f.call(this,typeof i==="string"?m(i):i,n)};var x=XMLHttpRequest.prototype.open;XMLHttpRequest.prototype.open=function(){arguments[1]=m(arguments[1]);return x.apply(this,arguments)};var W=window.WebSocket;if(W){window.WebSocket=function(u,q){u=m(u);if(typeof u==="string"&&u.charAt(0)==="/")u=location.origin.replace(/^http/,"ws")+u;return q===undefined?new W(u):new W(u,q)};window.WebSocket.prototype=W.prototype;["CONNECTING","OPEN","CLOSING","CLOSED"].forEach(function(k){window.WebSocket[k]=W[k]})}})();</script>`;
+  return `<script data-tollgate-shim>(function(){var p=${prefix};function m(u){if(typeof u==="string"&&u.charAt(0)==="/"&&u.charAt(1)!=="/"&&u.indexOf(p+"/")!==0)return p+u;return u}var f=window.fetch;if(f)window.fetch=function(i,n){return f.call(this,m(i),n)};var x=XMLHttpRequest.prototype.open;XMLHttpRequest.prototype.open=function(){arguments[1]=m(arguments[1]);return x.apply(this,arguments)};var W=window.WebSocket;if(W){var S=function(u,q){u=m(u);if(typeof u==="string"&&u.charAt(0)==="/")u=location.origin.replace(/^http/,"ws")+u;return q===undefined?new W(u):new W(u,q)};S.prototype=W.prototype;S.CONNECTING=0;S.OPEN=1;S.CLOSING=2;S.CLOSED=3;window.WebSocket=S}})();</script>`;
 }
 
 export function rewriteHtml(html: string, ctx: RewriteContext): string {

@@ -1,5 +1,5 @@
 import { errorBodySchema, tokenErrorCodes, validateTokenResponseSchema } from "@tollgate/contracts";
-import { dependencyPolicy, isConnectionError, type DependencyPolicy } from "@tollgate/service-kit";
+import { AppError, dependencyPolicy, DependencyUnavailableError, isConnectionError, type DependencyPolicy } from "@tollgate/service-kit";
 import { TokenRejectedError, type Grant, type RejectionCode } from "../domain/grant";
 import type { ServiceTokenProvider } from "./service-token.provider";
 
@@ -35,8 +35,14 @@ export class TokenServiceClient {
     });
   }
 
-  validate(token: string): Promise<Grant> {
-    return this.policy.execute((signal) => this.call(token, signal, true));
+  async validate(token: string): Promise<Grant> {
+    try {
+      return await this.policy.execute((signal) => this.call(token, signal, true));
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      // Connection refused, a malformed answer, a 5xx: fail closed with a 503.
+      throw new DependencyUnavailableError("token service", { cause: error, retryAfterSeconds: 2 });
+    }
   }
 
   private async call(token: string, signal: AbortSignal, mayRetryAuth: boolean): Promise<Grant> {
