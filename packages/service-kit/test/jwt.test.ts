@@ -94,7 +94,7 @@ describe("JWT verification", () => {
 });
 
 describe("revoked-session view", () => {
-  it("when a view starts on a topic with old and recent revocations, then it rebuilds only the recent ones; a later event arrives live", async () => {
+  it("when a view starts on a topic with old and recent revocations, then it replays only the retention window and keeps only recent ones; a later event arrives live", async () => {
     const { logger } = captureLogger();
     const kafka = createKafka({ clientId: "kit-view-test", brokers: testInfra().kafkaBrokers, logger });
     const topic = uniqueName("kit.auth-events");
@@ -103,11 +103,13 @@ describe("revoked-session view", () => {
     await producer.connect();
     const revoked = (sessionId: string, userId: string, at: Date) =>
       createEvent({ source: "/test", type: eventTypes.sessionRevoked, data: { session_id: sessionId, user_id: userId, reason: "logout" as const, revoked_at: at.toISOString() } });
-    const [oldSession, recentSession, liveSession, disabledUser] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    const [oldSession, recentSession, liveSession, disabledUser, outsideWindow] = [randomUUID(), randomUUID(), randomUUID(), randomUUID(), randomUUID()];
     const user = randomUUID();
     await producer.send({
       topic,
       messages: [
+        // Published two hours ago (Kafka timestamp): the view must not even read it.
+        { key: user, value: JSON.stringify(revoked(outsideWindow, user, new Date())), timestamp: String(Date.now() - 7_200_000) },
         { key: user, value: JSON.stringify(revoked(oldSession, user, new Date(Date.now() - 3_600_000))) },
         { key: user, value: JSON.stringify(revoked(recentSession, user, new Date())) },
         { key: disabledUser, value: JSON.stringify(createEvent({ source: "/test", type: eventTypes.userDisabled, data: { user_id: disabledUser, disabled_at: new Date().toISOString() } })) },
@@ -118,6 +120,7 @@ describe("revoked-session view", () => {
       await view.start();
       await waitFor(() => view.isRevoked({ sid: recentSession, sub: user }) && view.size === 2, { timeoutMs: 20_000, what: "the view to replay the topic" });
       expect(view.isRevoked({ sid: oldSession, sub: user })).toBe(false);
+      expect(view.isRevoked({ sid: outsideWindow, sub: user })).toBe(false);
       expect(view.isRevoked({ sub: disabledUser, sid: randomUUID(), iat: now() - 10 })).toBe(true);
       expect(view.isRevoked({ sub: disabledUser, sid: randomUUID(), iat: now() + 60 })).toBe(false);
 

@@ -6,13 +6,14 @@
  *   await view.start();           // joins a fresh per-instance group and replays the topic
  *   view.isRevoked(claims);       // true for a revoked `sid`, or a `sub` disabled after `iat`
  *
- * Every start uses a new consumer group reading from the beginning, so each instance sees every
- * event and rebuilds its state after a restart. Only events from the last `retentionSeconds` (the
- * longest access-token lifetime) are kept: a token older than that has expired anyway.
+ * Every start uses a new consumer group (deleted again on stop), so each instance sees every event.
+ * Before it joins, the group's offsets are set to the first message of the last `retentionSeconds`
+ * (the longest access-token lifetime): the state is rebuilt from that window only, and entries are
+ * dropped once a token issued before the revocation would have expired anyway.
  */
 import { randomUUID } from "node:crypto";
 import { eventTypes } from "@tollgate/contracts";
-import type { Kafka, Producer } from "kafkajs";
+import type { Admin, Kafka, Producer } from "kafkajs";
 import { consumerGroupId, EventConsumer } from "../events/event-consumer";
 import type { Logger } from "../logger";
 
@@ -43,6 +44,7 @@ export class RevokedSessionView {
   /** user id → { disabledAt ms, keep until ms } */
   private readonly users = new Map<string, { disabledAt: number; until: number }>();
   private consumer: EventConsumer | undefined;
+  private groupId: string | undefined;
   private sweeper: NodeJS.Timeout | undefined;
   private readonly now: () => number;
 
@@ -52,6 +54,8 @@ export class RevokedSessionView {
 
   async start(): Promise<void> {
     const groupId = consumerGroupId(this.options.service, "revoked-sessions", "per-instance", `${this.options.instanceId}.${randomUUID()}`);
+    this.groupId = groupId;
+    await this.seekToWindow(groupId);
     const consumer = new EventConsumer({
       kafka: this.options.kafka,
       groupId,
@@ -77,6 +81,9 @@ export class RevokedSessionView {
     clearInterval(this.sweeper);
     await this.consumer?.stop();
     this.consumer = undefined;
+    const groupId = this.groupId;
+    this.groupId = undefined;
+    if (groupId) await this.withAdmin((admin) => admin.deleteGroups([groupId])).catch(() => undefined);
   }
 
   isRevoked(claims: SessionClaims): boolean {
@@ -101,6 +108,28 @@ export class RevokedSessionView {
 
   get size(): number {
     return this.sessions.size + this.users.size;
+  }
+
+  /** Commits, for the fresh group, the offsets of the first messages inside the retention window. */
+  private async seekToWindow(groupId: string): Promise<void> {
+    const since = this.now() - this.options.retentionSeconds * 1000;
+    await this.withAdmin(async (admin) => {
+      const partitions = await admin.fetchTopicOffsetsByTimestamp(this.options.topic, since);
+      const earliest = new Map((await admin.fetchTopicOffsets(this.options.topic)).map((p) => [p.partition, p.low]));
+      // Setting offsets costs a group join (seconds); skip it when the window starts at the beginning anyway.
+      if (partitions.every((p) => BigInt(p.offset) <= BigInt(earliest.get(p.partition) ?? "0"))) return;
+      await admin.setOffsets({ groupId, topic: this.options.topic, partitions });
+    });
+  }
+
+  private async withAdmin<T>(work: (admin: Admin) => Promise<T>): Promise<T> {
+    const admin = this.options.kafka.admin();
+    await admin.connect();
+    try {
+      return await work(admin);
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   private sweep(): void {
