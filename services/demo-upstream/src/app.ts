@@ -73,7 +73,8 @@ export function createDemoApp(publicUrl: () => string): Express {
     res.type("application/octet-stream").send(Buffer.alloc(size, 97));
   });
 
-  app.get("/health", (_req, res) => {
+  // The same probes as every Tollgate process, so the local stack and orchestrators can wait on it.
+  app.get(["/health", "/health/live", "/health/ready"], (_req, res) => {
     res.json({ status: "ok" });
   });
 
