@@ -4,7 +4,7 @@
  * during the storm. Talks to its parent over IPC.
  */
 import { createServer } from "node:http";
-import { monitorEventLoopDelay } from "node:perf_hooks";
+import { createHistogram, monitorEventLoopDelay, type IntervalHistogram } from "node:perf_hooks";
 import { topics } from "@tollgate/contracts";
 import { createDatabase, createLogger, createRedis, ensureDatabase, listen, migrate, namespacedTopic, parseConfig } from "@tollgate/service-kit";
 import argon2 from "argon2";
@@ -13,7 +13,7 @@ import { authEnvSchema } from "../src/config";
 import { loadCommonPasswords } from "../src/domain/password-policy";
 import { authMigrations } from "../src/migrations";
 
-type Message = { kind: "raw"; seconds: number; concurrency: number } | { kind: "storm-start" } | { kind: "storm-end" } | { kind: "stop" };
+type Message = { kind: "raw"; seconds: number; concurrency: number } | { kind: "storm-reset" | "storm-start" | "storm-pause" | "storm-end" | "stop" };
 
 async function main(): Promise<void> {
   const config = parseConfig(authEnvSchema, process.env);
@@ -26,7 +26,9 @@ async function main(): Promise<void> {
   const app = createApp({ config, logger, knex, redis, authEventsTopic: namespacedTopic(config.KAFKA_TOPIC_NAMESPACE, topics.authEvents), commonPasswords: loadCommonPasswords() });
   const server = createServer(app);
   const port = await listen(server, 0, "127.0.0.1");
-  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  // One monitor per storm phase, merged: a monitor re-enabled after a pause would count the pause as delay.
+  const histogram = createHistogram();
+  let phase: IntervalHistogram | undefined;
   const send = (message: unknown) => process.send?.(message);
 
   process.on("message", (message: Message) => {
@@ -44,12 +46,19 @@ async function main(): Promise<void> {
           }),
         );
         send({ kind: "raw", perSecond: count / message.seconds });
-      } else if (message.kind === "storm-start") {
+      } else if (message.kind === "storm-reset") {
         histogram.reset();
-        histogram.enable();
+        send({ kind: "storm-reset" });
+      } else if (message.kind === "storm-start") {
+        phase = monitorEventLoopDelay({ resolution: 10 });
+        phase.enable();
         send({ kind: "storm-started" });
+      } else if (message.kind === "storm-pause") {
+        phase?.disable();
+        if (phase) histogram.add(phase);
+        phase = undefined;
+        send({ kind: "storm-paused" });
       } else if (message.kind === "storm-end") {
-        histogram.disable();
         send({ kind: "loop", p50Ms: histogram.percentile(50) / 1e6, p99Ms: histogram.percentile(99) / 1e6, maxMs: histogram.max / 1e6 });
       } else {
         server.closeAllConnections();
