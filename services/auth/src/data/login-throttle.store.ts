@@ -11,7 +11,8 @@ export interface ThrottleLimits {
 }
 
 export type ThrottleBlock = { scope: "account" | "ip"; retryAfterSeconds: number };
-export type FailureOutcome = { locked?: ThrottleBlock & { level: number } };
+/** The locks this failure set off (none, the account's, the IP's, or both). */
+export type FailureOutcome = { locks: (ThrottleBlock & { level: number })[] };
 
 /**
  * Counts failed logins in Redis (keys `auth:login:*`) per account and per client IP. An account
@@ -44,17 +45,17 @@ export class LoginThrottleStore {
     return this.run(async () => {
       const ipCount = Number(await this.redis.eval(COUNT, 1, this.ipKey(ip), this.limits.ipWindowSeconds * 1000));
       const count = Number(await this.redis.eval(COUNT, 1, this.failKey(login), this.limits.accountWindowSeconds * 1000));
+      const locks: FailureOutcome["locks"] = [];
       if (count >= this.limits.accountMaxFailures) {
         const level = await this.redis.incr(this.levelKey(login));
         await this.redis.expire(this.levelKey(login), 24 * 3600);
         const seconds = Math.min(this.limits.lockoutMaxSeconds, this.limits.accountWindowSeconds * 2 ** Math.min(level - 1, 20));
         await this.redis.multi().set(this.lockKey(login), "1", "EX", seconds).del(this.failKey(login)).exec();
-        return { locked: { scope: "account", retryAfterSeconds: seconds, level } };
+        locks.push({ scope: "account", retryAfterSeconds: seconds, level });
       }
-      if (ipCount === this.limits.ipMaxFailures) {
-        return { locked: { scope: "ip", retryAfterSeconds: this.limits.ipWindowSeconds, level: 1 } };
-      }
-      return {};
+      // Exactly at the limit: the IP is blocked from this failure on, and the block is audited once.
+      if (ipCount === this.limits.ipMaxFailures) locks.push({ scope: "ip", retryAfterSeconds: this.limits.ipWindowSeconds, level: 1 });
+      return { locks };
     });
   }
 

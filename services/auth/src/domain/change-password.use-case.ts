@@ -21,7 +21,9 @@ export class ChangePasswordUseCase {
     if (blocked) throw new RateLimitedError(blocked.retryAfterSeconds, "too many failed attempts, try again later");
     if (!(await this.deps.hasher.verify(user.passwordHash, input.current_password))) {
       const outcome = await this.deps.throttle?.recordFailure(accountKey, ip);
-      if (outcome?.locked) await this.deps.repos.audit.record({ userId: user.id, action: auditActions.lockout, ip: client.ip, userAgent: client.userAgent, details: { ...outcome.locked, via: "password_change" } });
+      for (const lock of outcome?.locks ?? []) {
+        await this.deps.repos.audit.record({ userId: user.id, action: auditActions.lockout, ip: client.ip, userAgent: client.userAgent, details: { ...lock, via: "password_change" } });
+      }
       throw invalidCredentialsError();
     }
     const verdict = this.deps.policy.check(input.new_password, { email: user.email, username: user.username });

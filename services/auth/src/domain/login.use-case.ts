@@ -40,9 +40,9 @@ export class LoginUseCase {
     if (!user || !valid) {
       const outcome = await throttle?.recordFailure(accountKey, ip);
       await repos.audit.record({ userId: user?.id ?? null, action: auditActions.loginFailure, ip: client.ip, userAgent: client.userAgent, details: { known_account: user !== undefined } });
-      if (outcome?.locked) {
-        this.log.warn("login locked", { scope: outcome.locked.scope, user_id: user?.id, retry_after_seconds: outcome.locked.retryAfterSeconds });
-        await repos.audit.record({ userId: user?.id ?? null, action: auditActions.lockout, ip: client.ip, userAgent: client.userAgent, details: { ...outcome.locked } });
+      for (const lock of outcome?.locks ?? []) {
+        this.log.warn("login locked", { scope: lock.scope, user_id: user?.id, retry_after_seconds: lock.retryAfterSeconds });
+        await repos.audit.record({ userId: user?.id ?? null, action: auditActions.lockout, ip: client.ip, userAgent: client.userAgent, details: { ...lock } });
       }
       throw invalidCredentialsError();
     }
