@@ -14,6 +14,7 @@ import {
   migrate,
   namespacedTopic,
   OutboxRelay,
+  type Logger,
 } from "@tollgate/service-kit";
 import { createApp, createTokenSigner } from "./app";
 import { authEnvSchema } from "./config";
@@ -34,13 +35,17 @@ async function main(): Promise<void> {
   const kafka = createKafka({ clientId: config.KAFKA_CLIENT_ID ?? `auth-${config.INSTANCE_ID}`, brokers: config.KAFKA_BROKERS, logger });
   const authEventsTopic = namespacedTopic(config.KAFKA_TOPIC_NAMESPACE, topics.authEvents);
   const tokenEventsTopic = namespacedTopic(config.KAFKA_TOPIC_NAMESPACE, topics.tokenEvents);
-  await ensureTopics(kafka, [authEventsTopic, tokenEventsTopic, `${authEventsTopic}.dlq`, `${tokenEventsTopic}.dlq`]);
   const producer = createIdempotentProducer(kafka);
-  await producer.connect();
   const relay = new OutboxRelay({ knex, producer, logger, listenUrl: config.DATABASE_URL });
-  relay.start();
   const consumer = tokenActivatedConsumer({ kafka, knex, logger, tokenEventsTopic, deadLetterProducer: producer, instanceId: config.INSTANCE_ID });
-  await consumer.start();
+  // Kafka being down must not keep logins down: events wait in the outbox, the audit consumer
+  // catches up later. Keep trying in the background until the bus is reachable.
+  const messaging = startWhenReachable(logger, async () => {
+    await ensureTopics(kafka, [authEventsTopic, tokenEventsTopic, `${authEventsTopic}.dlq`, `${tokenEventsTopic}.dlq`]);
+    await producer.connect();
+    relay.start();
+    await consumer.start();
+  });
 
   let shuttingDown = () => false;
   const app = createApp({ config, logger, knex, redis, authEventsTopic, commonPasswords: loadCommonPasswords(), isShuttingDown: () => shuttingDown() });
@@ -50,6 +55,7 @@ async function main(): Promise<void> {
     logger,
     timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     steps: [
+      { name: "kafka start-up", run: () => messaging.cancel() },
       { name: "token-events consumer", run: () => consumer.stop() },
       { name: "outbox relay", run: () => relay.stop() },
       { name: "kafka producer", run: () => producer.disconnect() },
@@ -60,6 +66,29 @@ async function main(): Promise<void> {
   shuttingDown = shutdown.isShuttingDown;
   const port = await listen(server, config.PORT, config.HOST);
   logger.info("auth service listening", { host: config.HOST, port });
+}
+
+/** Runs `start` until it succeeds, backing off up to 30 s; `cancel` stops retrying. */
+function startWhenReachable(logger: Logger, start: () => Promise<void>): { cancel: () => Promise<void> } {
+  let cancelled = false;
+  let timer: NodeJS.Timeout | undefined;
+  const attempt = async (delayMs: number): Promise<void> => {
+    if (cancelled) return;
+    try {
+      await start();
+      logger.info("kafka connected: outbox relay and token-events consumer running");
+    } catch (error) {
+      logger.warn("kafka not reachable; logins work, events wait in the outbox", { retry_in_ms: delayMs, error: error instanceof Error ? error.message : String(error) });
+      timer = setTimeout(() => void attempt(Math.min(delayMs * 2, 30_000)), delayMs);
+    }
+  };
+  void attempt(1_000);
+  return {
+    cancel: async () => {
+      cancelled = true;
+      clearTimeout(timer);
+    },
+  };
 }
 
 main().catch((error: unknown) => {
