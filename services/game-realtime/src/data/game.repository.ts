@@ -83,6 +83,34 @@ export class GameRepository {
     return toRecord(row);
   }
 
+  /**
+   * The move and the new version in one statement (one round trip, one commit). The UPDATE only
+   * matches an active game still at `expectedVersion`, and the INSERT only runs for a row the
+   * UPDATE returned, so a lost race writes nothing.
+   */
+  async appendMoveIfVersion(
+    gameId: string,
+    expectedVersion: number,
+    move: { seq: number; playerId: string; action: unknown },
+    end: { status: GameStatus; result: GameResult | null; endReason: GameEndReason | null },
+  ): Promise<GameRecord | undefined> {
+    const result = await this.knex.raw<{ rows: GameRow[] }>(
+      `WITH updated AS (
+         UPDATE games SET version = version + 1, status = ?, result = ?, end_reason = ?, updated_at = now()
+         WHERE id = ? AND version = ? AND status = 'active'
+         RETURNING *
+       ), inserted AS (
+         INSERT INTO moves (game_id, seq, player_id, action)
+         SELECT id, ?, ?, ?::jsonb FROM updated
+         RETURNING seq
+       )
+       SELECT * FROM updated`,
+      [end.status, end.result, end.endReason, gameId, expectedVersion, move.seq, move.playerId, JSON.stringify(move.action)],
+    );
+    const row = result.rows[0];
+    return row ? toRecord(row) : undefined;
+  }
+
   async countByStatus(status: GameStatus): Promise<number> {
     const row = await this.knex("games").where({ status }).count<{ count: string }[]>({ count: "*" }).first();
     return Number(row?.count ?? 0);

@@ -1,7 +1,7 @@
 import type { GameStatus } from "@tollgate/contracts";
 import type { Knex } from "knex";
 import type { GameRecord, MoveRecord } from "../domain/game";
-import type { GameStore, LockedGame } from "../domain/game-store.port";
+import type { GameChanges, GameStore, LockedGame } from "../domain/game-store.port";
 import { GameRepository } from "./game.repository";
 import { MoveRepository } from "./move.repository";
 
@@ -33,6 +33,19 @@ export class KnexGameStore implements GameStore {
 
   countByStatus(status: GameStatus): Promise<number> {
     return this.games.countByStatus(status);
+  }
+
+  appendMove(
+    gameId: string,
+    expectedVersion: number,
+    move: Omit<MoveRecord, "createdAt" | "gameId">,
+    changes: Pick<GameChanges, "status" | "result" | "endReason">,
+  ): Promise<GameRecord | undefined> {
+    return this.games.appendMoveIfVersion(gameId, expectedVersion, move, {
+      status: changes.status ?? "active",
+      result: changes.result ?? null,
+      endReason: changes.endReason ?? null,
+    });
   }
 
   withLockedGame<T>(id: string, work: (locked: LockedGame) => Promise<T>): Promise<T | undefined> {

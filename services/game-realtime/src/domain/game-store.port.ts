@@ -17,6 +17,16 @@ export interface GameStore {
   find(id: string): Promise<GameRecord | undefined>;
   moves(gameId: string): Promise<MoveRecord[]>;
   listForPlayer(userId: string, status?: GameStatus): Promise<GameRecord[]>;
+  /**
+   * Records a move and the game's new version in one statement, only if the game is still active
+   * at `expectedVersion`; undefined when another move (from any instance) got there first.
+   */
+  appendMove(
+    gameId: string,
+    expectedVersion: number,
+    move: Omit<MoveRecord, "createdAt" | "gameId">,
+    changes: Pick<GameChanges, "status" | "result" | "endReason">,
+  ): Promise<GameRecord | undefined>;
   /** Runs `work` in one transaction holding the game's row lock; `undefined` when the game does not exist. */
   withLockedGame<T>(id: string, work: (locked: LockedGame) => Promise<T>): Promise<T | undefined>;
 }

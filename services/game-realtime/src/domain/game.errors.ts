@@ -20,5 +20,6 @@ export const gameErrors = {
   notYourTurn: () => new GameError(409, "not_your_turn", "it is not your turn"),
   staleSeq: (expected: number) => new GameError(409, "stale_seq", `seq does not match the game's version ${expected}`),
   invalidAction: () => new GameError(422, "invalid_action", "the action is not a move of this game"),
+  busy: () => new GameError(409, "game_busy", "the game changed while the move was checked; send it again"),
   illegalMove: (code: string, detail: string) => new GameError(422, code, detail),
 };

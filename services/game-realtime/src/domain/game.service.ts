@@ -3,9 +3,24 @@ import { isDeepStrictEqual } from "node:util";
 import type { GameStatus } from "@tollgate/contracts";
 import type { Logger } from "@tollgate/service-kit";
 import { playerInSlot, resultForWinner, slotOf, type GameRecord, type GameView, type MoveRecord } from "./game";
-import { gameErrors } from "./game.errors";
+import { gameErrors, type GameError } from "./game.errors";
 import type { AnyGameRules, GameRulesFactory } from "./game-rules";
 import type { GameStore, LockedGame } from "./game-store.port";
+
+interface GameSnapshot {
+  game: GameRecord;
+  moves: MoveRecord[];
+  state: unknown;
+}
+
+type Decision =
+  | { kind: "reject"; error: GameError }
+  | { kind: "conflict" }
+  | { kind: "duplicate" }
+  | { kind: "move"; rules: AnyGameRules; next: unknown; move: { seq: number; playerId: string; action: unknown } };
+
+/** Active games whose state this instance keeps between moves. */
+const MAX_SNAPSHOTS = 20_000;
 
 export type ActionOutcome =
   /** The move was accepted and persisted. */
@@ -14,12 +29,14 @@ export type ActionOutcome =
   | { kind: "duplicate"; view: GameView };
 
 /**
- * The referee. Every change runs inside one transaction that holds the game's row lock, rebuilds
- * the state from the stored moves, checks the move, and writes the move and the new version
- * together, so two instances can never accept two moves for the same turn.
+ * The referee. A move is checked against the game's state rebuilt from its stored moves (kept
+ * between moves as a snapshot) and written with its new version in one conditional statement, so
+ * two instances can never accept two moves for the same turn. Joining, resigning and forfeiting
+ * hold the game's row lock for their read-check-write.
  */
 export class GameService {
   private readonly log: Logger;
+  private readonly snapshots = new Map<string, GameSnapshot>();
 
   constructor(
     private readonly deps: { store: GameStore; rules: GameRulesFactory; defaultKind: string; logger: Logger },
@@ -68,44 +85,83 @@ export class GameService {
 
   /** The game and its state rebuilt from the moves, for a player (re)joining it. */
   async viewForPlayer(userId: string, gameId: string): Promise<GameView> {
-    const game = await this.deps.store.find(gameId);
-    if (!game || slotOf(game, userId) === undefined) throw gameErrors.notFound();
-    const state = this.replay(game, await this.deps.store.moves(gameId));
+    const { game, state } = await this.load(gameId);
+    if (slotOf(game, userId) === undefined) throw gameErrors.notFound();
     return this.view(game, state);
   }
 
+  /**
+   * A move. The state comes from this instance's snapshot of the game when it has one (no read);
+   * the write is conditional on the version the move was checked against, so a snapshot made
+   * stale by another instance costs a retry, never a wrong move. A rejection decided on a snapshot
+   * is confirmed against the database before it is sent.
+   */
   async applyAction(userId: string, gameId: string, seq: number, rawAction: unknown): Promise<ActionOutcome> {
-    const outcome = await this.deps.store.withLockedGame(gameId, async (locked): Promise<ActionOutcome> => {
-      const { game } = locked;
-      const slot = slotOf(game, userId);
-      if (slot === undefined) throw gameErrors.notFound();
-      const moves = await locked.moves();
-      const rules = this.rulesFor(game);
-      const state = this.replay(game, moves);
-      if (seq < game.version) {
-        const earlier = moves[seq];
-        if (earlier && earlier.playerId === userId && isDeepStrictEqual(earlier.action, rawAction)) {
-          return { kind: "duplicate", view: this.view(game, state) };
-        }
-        throw gameErrors.staleSeq(game.version);
+    let snapshot = this.snapshots.get(gameId);
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const cached = snapshot !== undefined;
+      snapshot ??= await this.load(gameId);
+      const decision = this.decide(snapshot, userId, seq, rawAction);
+      if (decision.kind === "reject" || decision.kind === "conflict") {
+        this.snapshots.delete(gameId);
+        snapshot = undefined;
+        if (decision.kind === "reject" && !cached) throw decision.error;
+        continue;
       }
-      if (game.status !== "active") throw gameErrors.notActive();
-      if (playerInSlot(game, rules.playerToMove(state)) !== userId) throw gameErrors.notYourTurn();
-      if (seq !== game.version) throw gameErrors.staleSeq(game.version);
-      const action = rules.parseAction(rawAction);
-      if (action === undefined) throw gameErrors.invalidAction();
-      const rejection = rules.validateMove(state, slot, action);
-      if (rejection) throw gameErrors.illegalMove(rejection.code, rejection.message);
-      const next = rules.apply(state, slot, action);
-      await locked.appendMove({ seq: moves.length, playerId: userId, action });
-      const updated = await locked.update({ version: game.version + 1, ...this.endOf(rules, next) });
-      return { kind: "applied", view: this.view(updated, next) };
-    });
-    if (!outcome) throw gameErrors.notFound();
-    if (outcome.kind === "applied" && outcome.view.game.status === "finished") {
-      this.log.info("game finished", { game_id: gameId, result: outcome.view.game.result, reason: outcome.view.game.endReason });
+      if (decision.kind === "duplicate") return { kind: "duplicate", view: this.view(snapshot.game, snapshot.state) };
+      const updated = await this.deps.store.appendMove(gameId, snapshot.game.version, decision.move, this.endOf(decision.rules, decision.next));
+      if (!updated) {
+        this.snapshots.delete(gameId);
+        snapshot = undefined;
+        continue; // another move landed first; decide again on fresh data
+      }
+      this.remember({ game: updated, moves: [...snapshot.moves, { ...decision.move, gameId, createdAt: updated.updatedAt }], state: decision.next });
+      if (updated.status === "finished") this.log.info("game finished", { game_id: gameId, result: updated.result, reason: updated.endReason });
+      return { kind: "applied", view: this.view(updated, decision.next) };
     }
-    return outcome;
+    throw gameErrors.busy();
+  }
+
+  private decide(snapshot: GameSnapshot, userId: string, seq: number, rawAction: unknown): Decision {
+    const { game, moves, state } = snapshot;
+    const slot = slotOf(game, userId);
+    if (slot === undefined) return { kind: "reject", error: gameErrors.notFound() };
+    const rules = this.rulesFor(game);
+    const earlier = seq < game.version ? moves[seq] : undefined;
+    if (earlier && earlier.playerId === userId && isDeepStrictEqual(earlier.action, rawAction)) return { kind: "duplicate" };
+    if (game.status !== "active") return { kind: "reject", error: gameErrors.notActive() };
+    if (seq < game.version) return { kind: "reject", error: gameErrors.staleSeq(game.version) };
+    if (playerInSlot(game, rules.playerToMove(state)) !== userId) return { kind: "reject", error: gameErrors.notYourTurn() };
+    if (seq !== game.version) return { kind: "reject", error: gameErrors.staleSeq(game.version) };
+    if (moves.length !== game.version) return { kind: "conflict" };
+    const action = rules.parseAction(rawAction);
+    if (action === undefined) return { kind: "reject", error: gameErrors.invalidAction() };
+    const rejection = rules.validateMove(state, slot, action);
+    if (rejection) return { kind: "reject", error: gameErrors.illegalMove(rejection.code, rejection.message) };
+    return { kind: "move", rules, next: rules.apply(state, slot, action), move: { seq: moves.length, playerId: userId, action } };
+  }
+
+  /** The game, its moves and its state rebuilt from them, read fresh from the database. */
+  private async load(gameId: string): Promise<GameSnapshot> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const game = await this.deps.store.find(gameId);
+      if (!game) throw gameErrors.notFound();
+      const moves = await this.deps.store.moves(gameId);
+      // Game row first, moves second: a move that lands in between shows up as one move too many.
+      if (game.status === "active" && moves.length !== game.version) continue;
+      const snapshot = { game, moves, state: this.replay(game, moves) };
+      this.remember(snapshot);
+      return snapshot;
+    }
+    throw gameErrors.busy();
+  }
+
+  private remember(snapshot: GameSnapshot): void {
+    this.snapshots.delete(snapshot.game.id);
+    if (snapshot.game.status !== "active") return;
+    this.snapshots.set(snapshot.game.id, snapshot);
+    // Map order is insertion order: the first key is the game touched longest ago.
+    if (this.snapshots.size > MAX_SNAPSHOTS) this.snapshots.delete(this.snapshots.keys().next().value as string);
   }
 
   async resign(userId: string, gameId: string): Promise<GameView> {
@@ -132,6 +188,7 @@ export class GameService {
   }
 
   private async finishAgainst(locked: LockedGame, loser: 1 | 2, reason: "resignation" | "forfeit"): Promise<GameView> {
+    this.snapshots.delete(locked.game.id);
     const state = this.replay(locked.game, await locked.moves());
     const updated = await locked.update({
       status: "finished",

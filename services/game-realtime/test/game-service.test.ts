@@ -1,0 +1,68 @@
+import { randomUUID } from "node:crypto";
+import { createDatabase } from "@tollgate/service-kit";
+import type { Knex } from "knex";
+import { KnexGameStore } from "../src/data/knex-game.store";
+import { GameError } from "../src/domain/game.errors";
+import { GameService } from "../src/domain/game.service";
+import { createGameRulesFactory, DEFAULT_GAME_KIND } from "../src/domain/game-rules.registry";
+import { migrateTestDatabase, quietLogger, TEST_DATABASE_URL } from "./support/instance";
+
+describe("game service on two instances sharing one database", () => {
+  let knex: Knex;
+  let one: GameService;
+  let two: GameService;
+
+  beforeAll(async () => {
+    const logger = quietLogger();
+    await migrateTestDatabase(logger);
+    knex = createDatabase({ url: TEST_DATABASE_URL, logger });
+    const build = () => new GameService({ store: new KnexGameStore(knex), rules: createGameRulesFactory(), defaultKind: DEFAULT_GAME_KIND, logger });
+    one = build();
+    two = build();
+  });
+
+  afterAll(async () => {
+    await knex.destroy();
+  });
+
+  async function activeGame(): Promise<{ id: string; p1: string; p2: string }> {
+    const [p1, p2] = [randomUUID(), randomUUID()];
+    const game = await one.createGame(p1, {});
+    await one.joinGame(p2, game.id);
+    return { id: game.id, p1, p2 };
+  }
+
+  it("when both instances get a move for the same turn at once, then exactly one is stored", async () => {
+    for (let round = 0; round < 5; round++) {
+      const { id, p1 } = await activeGame();
+      // Warm both snapshots so both decide without reading.
+      await Promise.all([one.viewForPlayer(p1, id), two.viewForPlayer(p1, id)]);
+      const results = await Promise.allSettled([one.applyAction(p1, id, 0, { column: 2 }), two.applyAction(p1, id, 0, { column: 5 })]);
+      const applied = results.filter((r) => r.status === "fulfilled" && r.value.kind === "applied");
+      expect(applied).toHaveLength(1);
+      const refused = results.find((r) => r.status === "rejected");
+      expect(refused && refused.status === "rejected" && refused.reason instanceof GameError ? refused.reason.code : undefined).toMatch(/^(stale_seq|not_your_turn)$/);
+      const moves = await knex("moves").where({ game_id: id });
+      expect(moves).toHaveLength(1);
+      expect((await knex("games").where({ id }).first()).version).toBe(1);
+    }
+  });
+
+  it("when another instance moved since this instance's snapshot, then the next move is checked against the stored state and accepted", async () => {
+    const { id, p1, p2 } = await activeGame();
+    await one.applyAction(p1, id, 0, { column: 3 }); // instance one's snapshot: version 1
+    await two.applyAction(p2, id, 1, { column: 3 }); // instance two moves; one's snapshot is stale
+    const outcome = await one.applyAction(p1, id, 2, { column: 3 });
+    expect(outcome.kind).toBe("applied");
+    expect(outcome.view.game.version).toBe(3);
+    expect(outcome.view.state).toMatchObject({ board: expect.arrayContaining([[0, 0, 0, 1, 0, 0, 0]]), moves: 3 });
+  });
+
+  it("when a game is resigned on one instance, then a move on the other is refused with game_not_active", async () => {
+    const { id, p1, p2 } = await activeGame();
+    await one.applyAction(p1, id, 0, { column: 0 });
+    await two.resign(p2, id);
+    await expect(one.applyAction(p2, id, 1, { column: 1 })).rejects.toMatchObject({ code: "game_not_active" });
+    expect(await knex("moves").where({ game_id: id })).toHaveLength(1);
+  });
+});
