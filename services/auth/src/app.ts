@@ -65,7 +65,7 @@ export function createApp(deps: AppDeps): Express {
   const { config, knex } = deps;
   const repos = repositories(knex, deps.authEventsTopic);
   const uow = unitOfWork(knex, deps.authEventsTopic);
-  const hasher = new PasswordHasher({ memoryKiB: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST, parallelism: config.ARGON2_PARALLELISM });
+  const hasher = new PasswordHasher({ memoryKiB: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST, parallelism: config.ARGON2_PARALLELISM, maxConcurrency: config.ARGON2_MAX_CONCURRENCY });
   const policy = new PasswordPolicy(deps.commonPasswords);
   const signer = createTokenSigner(knex, config);
   const tokens = new SessionTokens(signer, {

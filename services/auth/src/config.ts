@@ -1,4 +1,4 @@
-import { hostname } from "node:os";
+import { availableParallelism, hostname } from "node:os";
 import { baseEnvShape, envBoolean, kafkaEnvShape, port, positiveInt, requiredString } from "@tollgate/service-kit";
 import { z } from "zod";
 
@@ -58,6 +58,7 @@ export const authEnvSchema = z
     ARGON2_MEMORY_KIB: positiveInt(ARGON2_PRODUCTION_FLOOR.memoryKiB),
     ARGON2_TIME_COST: positiveInt(ARGON2_PRODUCTION_FLOOR.timeCost),
     ARGON2_PARALLELISM: positiveInt(ARGON2_PRODUCTION_FLOOR.parallelism),
+    ARGON2_MAX_CONCURRENCY: positiveInt(availableParallelism()),
     LOGIN_THROTTLE_ENABLED: envBoolean(true),
     LOGIN_ACCOUNT_MAX_FAILURES: positiveInt(10),
     LOGIN_ACCOUNT_WINDOW_SECONDS: positiveInt(900),
