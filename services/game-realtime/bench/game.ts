@@ -1,13 +1,14 @@
 /**
  * Load test of /ws/game against a bare `ws` relay, in one run:
  *   1. GAMES concurrent games (2 × GAMES sockets) on our service, each playing moves as fast as
- *      the opponent's `game:state` arrives, for SECONDS: action → opponent state p50/p99, moves/s.
+ *      the opponent's `game:state` arrives, for SECONDS: action → opponent state p50/p99, moves/s;
+ *      then the same games at one move per game every PACE_MS (latency below saturation).
  *   2. The same pattern on a bare relay (bench/bare-relay.ts).
  *   3. IDLE authenticated idle sockets on our service: RSS growth per connection.
  * The service runs as its real entry (src/main.ts) in a child process against the local Postgres,
  * Redis and Kafka; this process plays the auth service (RS256 key + JWKS) and all the clients.
  *
- *   npm run bench -w @tollgate/game-realtime-service       (GAMES=1000 SECONDS=10 IDLE=10000)
+ *   npm run bench -w @tollgate/game-realtime-service       (GAMES=1000 SECONDS=10 PACE_MS=2000 IDLE=10000)
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { generateKeyPairSync, randomUUID } from "node:crypto";
@@ -22,6 +23,7 @@ import { FULL_BOARD_DRAW } from "../src/domain/connect-four.fixtures";
 const GAMES = Number(process.env.GAMES ?? 1_000);
 const SECONDS = Number(process.env.SECONDS ?? 10);
 const IDLE = Number(process.env.IDLE ?? 10_000);
+const PACE_MS = Number(process.env.PACE_MS ?? 2_000);
 const SERVICE_PORT = Number(process.env.SERVICE_PORT ?? 3944);
 const RELAY_PORT = Number(process.env.RELAY_PORT ?? 3945);
 const root = path.resolve(__dirname, "..");
@@ -76,72 +78,82 @@ interface Result {
   latencies: number[];
 }
 
-async function benchService(base: string): Promise<Result> {
-  const api = async (pathname: string, token: string, body?: unknown) => {
-    const res = await fetch(`${base}${pathname}`, { method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" }, body: JSON.stringify(body ?? {}) });
+interface BenchGame {
+  id: string;
+  sockets: readonly [WebSocket, WebSocket];
+  version: number;
+  onState: ((version: number, index: number) => void) | undefined;
+}
+
+async function setUpService(base: string): Promise<BenchGame[]> {
+  const api = async (pathname: string, token: string) => {
+    const res = await fetch(`${base}${pathname}`, { method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" }, body: "{}" });
     if (!res.ok) throw new Error(`${pathname} answered ${res.status}`);
     return (await res.json()) as { id: string };
   };
   const wsUrl = base.replace("http", "ws") + "/ws/game";
-  const players = await inBatches(GAMES, 50, async () => {
+  const games = await inBatches(GAMES, 50, async () => {
     const [p1, p2] = [sign(randomUUID()), sign(randomUUID())];
-    const game = await api("/api/v1/games", p1);
-    await api(`/api/v1/games/${game.id}/join`, p2);
-    const sockets = [await open(wsUrl, p1), await open(wsUrl, p2)] as const;
-    return { id: game.id, sockets };
-  });
-  process.stdout.write(`  ${GAMES} games created, ${GAMES * 2} sockets open\n`);
-  const latencies: number[] = [];
-  let moves = 0;
-  let running = false;
-  let endAt = 0;
-  await Promise.all(
-    players.map(
-      ({ id, sockets }) =>
-        new Promise<void>((resolve) => {
-          let sentAt = 0;
-          let joined = 0;
-          const move = (version: number) => {
-            if (!running || Date.now() > endAt || version >= FULL_BOARD_DRAW.length) return resolve();
-            sentAt = performance.now();
-            sockets[version % 2]?.send(JSON.stringify({ type: "game:action", game_id: id, seq: version, action: { column: FULL_BOARD_DRAW[version] } }));
-          };
-          sockets.forEach((ws, index) =>
+    const created = await api("/api/v1/games", p1);
+    await api(`/api/v1/games/${created.id}/join`, p2);
+    const game: BenchGame = { id: created.id, sockets: [await open(wsUrl, p1), await open(wsUrl, p2)], version: 0, onState: undefined };
+    await Promise.all(
+      game.sockets.map(
+        (ws, index) =>
+          new Promise<void>((joined) => {
             ws.on("message", (data) => {
               const message = JSON.parse(data.toString()) as { type: string; version?: number; code?: string };
               if (message.type === "error") process.stdout.write(`  error ${message.code}\n`);
               if (message.type !== "game:state" || message.version === undefined) return;
-              if (message.version === 0) {
-                if (++joined === 2) void waitStart().then(() => move(0));
-                return;
-              }
-              // The opponent of the mover (the player who moves next) seeing the new state ends one round trip.
-              if (message.version % 2 === index) {
-                latencies.push(performance.now() - sentAt);
-                moves++;
-                move(message.version);
-              }
-            }),
-          );
-          for (const ws of sockets) ws.send(JSON.stringify({ type: "game:join", game_id: id }));
-        }),
-    ).concat([
-      (async () => {
-        await sleep(2_000);
-        running = true;
-        endAt = Date.now() + SECONDS * 1_000;
-        started();
-      })(),
-    ]),
-  );
-  const seconds = (Date.now() - (endAt - SECONDS * 1_000)) / 1_000;
-  for (const { sockets } of players) for (const ws of sockets) ws.terminate();
-  return { moves, seconds, latencies };
+              if (message.version === 0) return joined();
+              game.onState?.(message.version, index);
+            });
+            ws.send(JSON.stringify({ type: "game:join", game_id: game.id }));
+          }),
+      ),
+    );
+    return game;
+  });
+  process.stdout.write(`  ${GAMES} games created and joined, ${GAMES * 2} sockets open\n`);
+  return games;
 }
 
-let started: () => void = () => undefined;
-const startSignal = new Promise<void>((resolve) => (started = resolve));
-const waitStart = () => startSignal;
+/**
+ * Every game plays its next move as soon as the opponent has the previous state (paceMs 0: the
+ * server's saturation throughput), or one move every paceMs per game (the latency of a loaded but
+ * not saturated server).
+ */
+async function playService(games: BenchGame[], paceMs: number): Promise<Result> {
+  const latencies: number[] = [];
+  let moves = 0;
+  const begin = Date.now();
+  const endAt = begin + SECONDS * 1_000;
+  await Promise.all(
+    games.map(
+      (game) =>
+        new Promise<void>((resolve) => {
+          let sentAt = 0;
+          const move = () => {
+            if (Date.now() > endAt || game.version >= FULL_BOARD_DRAW.length) return resolve();
+            sentAt = performance.now();
+            const seq = game.version;
+            game.sockets[seq % 2]?.send(JSON.stringify({ type: "game:action", game_id: game.id, seq, action: { column: FULL_BOARD_DRAW[seq] } }));
+          };
+          game.onState = (version, index) => {
+            // The player who moves next (the mover's opponent) seeing the new state ends one round trip.
+            if (version % 2 !== index || version <= game.version) return;
+            latencies.push(performance.now() - sentAt);
+            moves++;
+            game.version = version;
+            if (paceMs === 0) move();
+            else setTimeout(move, Math.max(0, paceMs - (performance.now() - sentAt)));
+          };
+          setTimeout(move, paceMs === 0 ? 0 : Math.random() * paceMs);
+        }),
+    ),
+  );
+  return { moves, seconds: (Date.now() - begin) / 1_000, latencies };
+}
 
 async function benchRelay(url: string): Promise<Result> {
   const pairs = await inBatches(GAMES, 100, async (i) => {
@@ -215,9 +227,12 @@ async function main(): Promise<void> {
   const relay = await startChild(["bench/bare-relay.ts"], { PORT: String(RELAY_PORT) }, async (output) => output.includes("listening"));
   try {
     process.stdout.write(`game-realtime bench: ${GAMES} games, ${SECONDS} s of play each side, ${IDLE} idle connections\n`);
-    const ours = report("game-realtime", await benchService(`http://127.0.0.1:${SERVICE_PORT}`));
-    const bare = report("bare ws relay", await benchRelay(`ws://127.0.0.1:${RELAY_PORT}`));
-    process.stdout.write(`throughput ratio: ${(ours / bare).toFixed(2)} × the bare relay\n`);
+    const games = await setUpService(`http://127.0.0.1:${SERVICE_PORT}`);
+    const ours = report("game-realtime, saturated", await playService(games, 0));
+    report(`game-realtime, one move per game every ${PACE_MS} ms`, await playService(games, PACE_MS));
+    for (const game of games) for (const ws of game.sockets) ws.terminate();
+    const bare = report("bare ws relay, saturated", await benchRelay(`ws://127.0.0.1:${RELAY_PORT}`));
+    process.stdout.write(`throughput ratio (saturated): ${(ours / bare).toFixed(2)} × the bare relay\n`);
 
     await sleep(3_000);
     const before = rssKb(service.pid ?? 0);
