@@ -1,10 +1,10 @@
 /**
  * Load test of /ws/game against a bare `ws` relay, in one run:
+ *   0. IDLE authenticated idle sockets on a freshly started service: RSS growth per connection.
  *   1. GAMES concurrent games (2 × GAMES sockets) on our service, each playing moves as fast as
  *      the opponent's `game:state` arrives, for SECONDS: action → opponent state p50/p99, moves/s;
  *      then the same games at one move per game every PACE_MS (latency below saturation).
  *   2. The same pattern on a bare relay (bench/bare-relay.ts).
- *   3. IDLE authenticated idle sockets on our service: RSS growth per connection.
  * The service runs as its real entry (src/main.ts) in a child process against the local Postgres,
  * Redis and Kafka; this process plays the auth service (RS256 key + JWKS) and all the clients.
  *
@@ -227,13 +227,7 @@ async function main(): Promise<void> {
   const relay = await startChild(["bench/bare-relay.ts"], { PORT: String(RELAY_PORT) }, async (output) => output.includes("listening"));
   try {
     process.stdout.write(`game-realtime bench: ${GAMES} games, ${SECONDS} s of play each side, ${IDLE} idle connections\n`);
-    const games = await setUpService(`http://127.0.0.1:${SERVICE_PORT}`);
-    const ours = report("game-realtime, saturated", await playService(games, 0));
-    report(`game-realtime, one move per game every ${PACE_MS} ms`, await playService(games, PACE_MS));
-    for (const game of games) for (const ws of game.sockets) ws.terminate();
-    const bare = report("bare ws relay, saturated", await benchRelay(`ws://127.0.0.1:${RELAY_PORT}`));
-    process.stdout.write(`throughput ratio (saturated): ${(ours / bare).toFixed(2)} × the bare relay\n`);
-
+    // First, on the freshly started process, so the heap the game phase grew does not hide the cost.
     await sleep(3_000);
     const before = rssKb(service.pid ?? 0);
     const wsUrl = `ws://127.0.0.1:${SERVICE_PORT}/ws/game`;
@@ -244,6 +238,14 @@ async function main(): Promise<void> {
     const open_ = idle.filter((ws) => ws.readyState === WebSocket.OPEN).length;
     process.stdout.write(`idle: ${open_} authenticated sockets open; service RSS ${(before / 1024).toFixed(0)} MB → ${(after / 1024).toFixed(0)} MB = ${((after - before) / open_).toFixed(2)} KB per idle connection\n`);
     for (const ws of idle) ws.terminate();
+    await sleep(3_000);
+    const games = await setUpService(`http://127.0.0.1:${SERVICE_PORT}`);
+    const ours = report("game-realtime, saturated", await playService(games, 0));
+    report(`game-realtime, one move per game every ${PACE_MS} ms`, await playService(games, PACE_MS));
+    for (const game of games) for (const ws of game.sockets) ws.terminate();
+    const bare = report("bare ws relay, saturated", await benchRelay(`ws://127.0.0.1:${RELAY_PORT}`));
+    process.stdout.write(`throughput ratio (saturated): ${(ours / bare).toFixed(2)} × the bare relay\n`);
+
   } finally {
     service.kill("SIGTERM");
     relay.kill("SIGTERM");
