@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   const tokenEventsTopic = namespacedTopic(config.KAFKA_TOPIC_NAMESPACE, topics.tokenEvents);
   const producer = createIdempotentProducer(kafka);
   const relay = new OutboxRelay({ knex, producer, logger, listenUrl: config.DATABASE_URL });
-  const consumer = tokenActivatedConsumer({ kafka, knex, logger, tokenEventsTopic, deadLetterProducer: producer, instanceId: config.INSTANCE_ID });
+  const consumer = tokenActivatedConsumer({ kafka, knex, logger, tokenEventsTopic, deadLetterProducer: producer, instanceId: config.INSTANCE_ID, namespace: config.KAFKA_TOPIC_NAMESPACE });
   // Kafka being down must not keep logins down: events wait in the outbox, the audit consumer
   // catches up later. Keep trying in the background until the bus is reachable.
   const messaging = startWhenReachable(logger, async () => {

@@ -22,7 +22,7 @@ describe("admin, password change and audit log", () => {
     producer = relay.producer;
     await ensureTopics(relay.kafka, [fx.tokenEventsTopic, `${fx.tokenEventsTopic}.dlq`]);
     collector = await new EventCollector([fx.authEventsTopic]).start();
-    consumer = tokenActivatedConsumer({ kafka: relay.kafka, knex: fx.knex, logger: fx.logger, tokenEventsTopic: fx.tokenEventsTopic, deadLetterProducer: producer, instanceId: "test" });
+    consumer = tokenActivatedConsumer({ kafka: relay.kafka, knex: fx.knex, logger: fx.logger, tokenEventsTopic: fx.tokenEventsTopic, deadLetterProducer: producer, instanceId: "test", namespace: fx.namespace });
     await consumer.start();
     await consumer.joined();
     const admin = await registerAndLogin(fx, canaries);

@@ -1,5 +1,5 @@
 import { eventTypes } from "@tollgate/contracts";
-import { applyOnce, consumerGroupId, EventConsumer, type Logger } from "@tollgate/service-kit";
+import { applyOnce, consumerGroupId, EventConsumer, namespacedTopic, type Logger } from "@tollgate/service-kit";
 import type { Kafka, Producer } from "kafkajs";
 import type { Knex } from "knex";
 import { AuditLogRepository, auditActions } from "../data/audit-log.repository";
@@ -10,10 +10,19 @@ const CONSUMER = "auth.token-activated-audit";
  * Writes a `token_activated` audit row for every `token.activated` event, once per event (the
  * event id is recorded in `processed_events` in the same transaction). Instances share one group.
  */
-export function tokenActivatedConsumer(deps: { kafka: Kafka; knex: Knex; logger: Logger; tokenEventsTopic: string; deadLetterProducer: Producer; instanceId: string }): EventConsumer {
+export function tokenActivatedConsumer(deps: {
+  kafka: Kafka;
+  knex: Knex;
+  logger: Logger;
+  tokenEventsTopic: string;
+  deadLetterProducer: Producer;
+  instanceId: string;
+  /** KAFKA_TOPIC_NAMESPACE: groups are namespaced like topics, or two namespaces would share one group. */
+  namespace: string;
+}): EventConsumer {
   const consumer = new EventConsumer({
     kafka: deps.kafka,
-    groupId: consumerGroupId("auth", "token-activated-audit", "shared", deps.instanceId),
+    groupId: consumerGroupId(namespacedTopic(deps.namespace, "auth"), "token-activated-audit", "shared", deps.instanceId),
     topics: [deps.tokenEventsTopic],
     logger: deps.logger,
     deadLetterProducer: deps.deadLetterProducer,
