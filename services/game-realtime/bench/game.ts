@@ -133,8 +133,11 @@ async function playService(games: BenchGame[], paceMs: number): Promise<Result> 
       (game) =>
         new Promise<void>((resolve) => {
           let sentAt = 0;
+          let pending = false;
           const move = () => {
-            if (Date.now() > endAt || game.version >= FULL_BOARD_DRAW.length) return resolve();
+            // A phase ends for a game once its last move has arrived, so no move spills into the next phase.
+            if (Date.now() > endAt || game.version >= FULL_BOARD_DRAW.length) return pending ? undefined : resolve();
+            pending = true;
             sentAt = performance.now();
             const seq = game.version;
             game.sockets[seq % 2]?.send(JSON.stringify({ type: "game:action", game_id: game.id, seq, action: { column: FULL_BOARD_DRAW[seq] } }));
@@ -142,6 +145,7 @@ async function playService(games: BenchGame[], paceMs: number): Promise<Result> 
           game.onState = (version, index) => {
             // The player who moves next (the mover's opponent) seeing the new state ends one round trip.
             if (version % 2 !== index || version <= game.version) return;
+            pending = false;
             latencies.push(performance.now() - sentAt);
             moves++;
             game.version = version;

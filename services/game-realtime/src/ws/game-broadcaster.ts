@@ -9,9 +9,13 @@ export class GameBroadcaster {
   /** `game:state` to both players (each with their own `your_turn`), then `game:over` if it ended. */
   async gameChanged(view: GameView): Promise<void> {
     const players = [view.game.player1Id, view.game.player2Id].filter((id): id is string => id !== null);
-    for (const player of players) await this.connections.publish(view.game.id, player, stateMessage(view, player));
+    // One Redis connection sends commands in the order they are issued, so issuing them together
+    // keeps each player's state before their game:over while saving round trips.
     const over = overMessage(view.game);
-    if (over) for (const player of players) await this.connections.publish(view.game.id, player, over);
+    await Promise.all([
+      ...players.map((player) => this.connections.publish(view.game.id, player, stateMessage(view, player))),
+      ...(over ? players.map((player) => this.connections.publish(view.game.id, player, over)) : []),
+    ]);
   }
 }
 
