@@ -47,10 +47,16 @@ describe("malformed bodies", () => {
   const canaries = new Canaries();
   let fx: AuthFixture;
   let accessToken: string;
+  let adminToken: string;
 
   beforeAll(async () => {
     fx = await startAuth();
     accessToken = (await registerAndLogin(fx, canaries)).tokens.access_token;
+    const admin = await registerAndLogin(fx, canaries);
+    await fx.knex("users").where({ id: admin.userId }).update({ role: "admin" });
+    const login = await fetch(`${fx.baseUrl}/api/v1/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ login: admin.account.email, password: admin.account.password }) });
+    const pair = (await login.json()) as { access_token: string };
+    adminToken = canaries.add(pair.access_token);
   });
 
   afterAll(async () => {
@@ -89,5 +95,24 @@ describe("malformed bodies", () => {
     expect(seen.get(413)).toBeGreaterThan(0);
     expect(seen.get(422)).toBeGreaterThan(0);
     expect([...seen.values()].reduce((sum, count) => sum + count, 0)).toBe(RUNS);
+  });
+
+  it(`when ${RUNS} generated query strings are sent to the admin audit-log search, then none gets a 5xx and every error is in the standard body`, async () => {
+    const key = fc.constantFrom("user_id", "action", "limit", "user_id[]", "action[x]", "other");
+    const value = fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: "binary", maxLength: 20 }), controlString, fc.integer().map(String), fc.uuid(), fc.constantFrom("login_success", "0", "-1", "501", "1e3", ""));
+    const query = fc.array(fc.tuple(key, value), { maxLength: 5 }).map((pairs) => pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join("&"));
+    const seen = new Map<number, number>();
+    await fc.assert(
+      fc.asyncProperty(query, async (search) => {
+        const response = await fetch(`${fx.baseUrl}/api/v1/admin/audit-logs?${search}`, { headers: { authorization: `Bearer ${adminToken}` } });
+        const body = (await response.json()) as unknown;
+        seen.set(response.status, (seen.get(response.status) ?? 0) + 1);
+        expect(response.status).toBeLessThan(500);
+        if (response.status >= 400) expect(errorBodySchema.safeParse(body).success).toBe(true);
+      }),
+      { numRuns: RUNS },
+    );
+    expect(seen.get(200)).toBeGreaterThan(0);
+    expect(seen.get(422)).toBeGreaterThan(0);
   });
 });
