@@ -31,6 +31,7 @@ async function main(): Promise<void> {
     DATABASE_URL: process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/tollgate_auth_bench",
     SERVICE_CLIENTS: `bench:${createHash("sha256").update(randomBytes(16)).digest("hex")}:bench`,
     KAFKA_TOPIC_NAMESPACE: "bench",
+    REDIS_KEY_NAMESPACE: `bench-${Date.now()}`,
   };
   const child = fork(path.join(__dirname, "bench-server.ts"), [], { env, execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const replies: Reply[] = [];
@@ -76,7 +77,10 @@ async function main(): Promise<void> {
           const response = await fetch(`${base}/api/v1/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ login: user.email, password: user.password }) });
           await response.arrayBuffer();
           if (response.status === 200) ok++;
-          else failed++;
+          else {
+            if (failed === 0) process.stderr.write(`first failed login answered ${response.status}\n`);
+            failed++;
+          }
         }
       }),
     );

@@ -81,7 +81,7 @@ export function createApp(deps: AppDeps): Express {
         ipMaxFailures: config.LOGIN_IP_MAX_FAILURES,
         ipWindowSeconds: config.LOGIN_IP_WINDOW_SECONDS,
         lockoutMaxSeconds: config.LOGIN_LOCKOUT_MAX_SECONDS,
-      })
+      }, config.REDIS_KEY_NAMESPACE ? `auth:${config.REDIS_KEY_NAMESPACE}:` : "auth:")
     : undefined;
   // The auth service verifies its own tokens with the same verifier as everyone else, reading
   // the JWKS from its database instead of over HTTP; sessions are checked in the database.

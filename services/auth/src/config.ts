@@ -44,6 +44,8 @@ export const authEnvSchema = z
     PORT: port(3001),
     DATABASE_URL: requiredString(),
     REDIS_URL: z.string().min(1).default("redis://127.0.0.1:6379"),
+    /** Empty in production (keys `auth:*`); set where environments share one Redis (keys `auth:<namespace>:*`). */
+    REDIS_KEY_NAMESPACE: z.string().regex(/^[A-Za-z0-9._-]*$/, "letters, digits, '.', '_' and '-' only").default(""),
     INSTANCE_ID: z.string().regex(/^[A-Za-z0-9._-]+$/).default(`${hostname()}-${process.pid}`.replace(/[^A-Za-z0-9._-]/g, "-")),
     TRUST_PROXY: z.string().default("loopback"),
     JWT_ISSUER: z.string().min(1).default("tollgate-auth"),

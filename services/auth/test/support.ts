@@ -76,6 +76,8 @@ export function testEnv(namespace: string, overrides: Record<string, string> = {
     REDIS_URL: testInfra().redisUrl,
     KAFKA_BROKERS: testInfra().kafkaBrokers.join(","),
     KAFKA_TOPIC_NAMESPACE: namespace,
+    // Counters of earlier runs and other files must not leak into this one.
+    REDIS_KEY_NAMESPACE: namespace,
     // Low argon2 cost so the suite stays fast; production refuses anything below the floor.
     ARGON2_MEMORY_KIB: "1024",
     ARGON2_TIME_COST: "1",

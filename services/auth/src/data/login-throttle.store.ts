@@ -15,7 +15,7 @@ export type ThrottleBlock = { scope: "account" | "ip"; retryAfterSeconds: number
 export type FailureOutcome = { locks: (ThrottleBlock & { level: number })[] };
 
 /**
- * Counts failed logins in Redis (keys `auth:login:*`) per account and per client IP. An account
+ * Counts failed logins in Redis (keys `auth:login:*`, or `auth:<namespace>:login:*`) per account and per client IP. An account
  * that reaches its limit inside the window is locked for window × 2^(level-1), capped; the level
  * grows with each lock in 24 h and resets on a successful login. The account key is the hash of
  * the login as typed, so unknown accounts lock the same way as real ones (no enumeration).
@@ -26,9 +26,14 @@ if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return n`;
 
 export class LoginThrottleStore {
+  /**
+   * @param keyPrefix `auth:` in production; `auth:<namespace>:` where several environments (test
+   * runs, a bench) share one Redis.
+   */
   constructor(
     private readonly redis: Redis,
     private readonly limits: ThrottleLimits,
+    private readonly keyPrefix = "auth:",
   ) {}
 
   async check(login: string, ip: string): Promise<ThrottleBlock | undefined> {
@@ -76,15 +81,15 @@ export class LoginThrottleStore {
     return createHash("sha256").update(login.toLowerCase()).digest("hex");
   }
   private failKey(login: string) {
-    return `auth:login:fail:${this.account(login)}`;
+    return `${this.keyPrefix}login:fail:${this.account(login)}`;
   }
   private lockKey(login: string) {
-    return `auth:login:lock:${this.account(login)}`;
+    return `${this.keyPrefix}login:lock:${this.account(login)}`;
   }
   private levelKey(login: string) {
-    return `auth:login:level:${this.account(login)}`;
+    return `${this.keyPrefix}login:level:${this.account(login)}`;
   }
   private ipKey(ip: string) {
-    return `auth:login:ip:${ip}`;
+    return `${this.keyPrefix}login:ip:${ip}`;
   }
 }
