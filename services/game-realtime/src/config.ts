@@ -17,6 +17,7 @@ export const configSchema = z.object({
   /** Names this instance in presence and consumer groups; defaults to host name and pid. */
   INSTANCE_ID: z.string().regex(/^[A-Za-z0-9._-]+$/).optional(),
   GRACE_PERIOD_MS: positiveInt(60_000),
+  GRACE_SWEEP_INTERVAL_MS: positiveInt(5_000),
   AUTH_TIMEOUT_MS: positiveInt(5_000),
   WS_MAX_PAYLOAD_BYTES: positiveInt(16 * 1024),
   WS_PING_INTERVAL_MS: positiveInt(30_000),

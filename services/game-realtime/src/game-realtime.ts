@@ -34,6 +34,8 @@ export interface GameRealtimeClients {
 export interface GameRealtimeSettings {
   instanceId: string;
   graceMs: number;
+  /** Sweep for forfeit deadlines orphaned by a dead instance; default 5 s. */
+  graceSweepIntervalMs?: number;
   presenceTtlMs: number;
   maxConnectionsPerUser: number;
   socket: GameSocketOptions;
@@ -61,7 +63,16 @@ export function buildGameRealtime(clients: GameRealtimeClients, settings: GameRe
   const metrics = createGameMetrics({ countActiveGames: () => store.countByStatus("active"), defaultMetrics: true });
   const connections = new ConnectionManager({ redis, subscriber: clients.subscriber, instanceId: settings.instanceId, presenceTtlMs: settings.presenceTtlMs, logger });
   const broadcaster = new GameBroadcaster(connections);
-  const grace = new DisconnectGrace({ redis, connections, games, broadcaster, graceMs: settings.graceMs, logger });
+  const grace = new DisconnectGrace({
+    redis,
+    connections,
+    games,
+    broadcaster,
+    graceMs: settings.graceMs,
+    sweepIntervalMs: settings.graceSweepIntervalMs ?? 5_000,
+    logger,
+  });
+  grace.start();
   const sockets = createGameSocketServer({
     logger,
     auth: new AuthHandler({ authenticator, connections, maxConnectionsPerUser: settings.maxConnectionsPerUser, logger }),

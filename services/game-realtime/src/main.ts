@@ -50,6 +50,7 @@ async function main(): Promise<void> {
     {
       instanceId,
       graceMs: config.GRACE_PERIOD_MS,
+      graceSweepIntervalMs: config.GRACE_SWEEP_INTERVAL_MS,
       presenceTtlMs: config.PRESENCE_TTL_MS,
       maxConnectionsPerUser: config.WS_MAX_CONNECTIONS_PER_USER,
       isShuttingDown: () => shuttingDown,

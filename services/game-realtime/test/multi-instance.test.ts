@@ -155,3 +155,29 @@ describe("restart mid-game", () => {
     }
   });
 });
+
+describe("grace deadline orphaned by a stopped instance", () => {
+  it("when the instance that started a grace period goes away, then another instance forfeits the game after the deadline", async () => {
+    const issuer = await new TestTokenIssuer().start();
+    const survivor = await startInstance(issuer, { settings: { graceMs: GRACE_MS, graceSweepIntervalMs: 200 } });
+    const doomed = await startInstance(issuer, { settings: { graceMs: GRACE_MS, graceSweepIntervalMs: 200 } });
+    const [alice, bob] = [issuer.user(), issuer.user()];
+    const a = await TestSocket.connect(survivor.wsUrl, alice.token);
+    try {
+      const gameId = await createActiveGame(survivor, alice, bob);
+      const b = await TestSocket.connect(doomed.wsUrl, bob.token);
+      await joinBoth(gameId, a, b);
+      b.close();
+      const notice = await a.next("game:opponent_disconnected");
+      await doomed.stop(); // its timer for bob's deadline dies with it
+      const over = await a.next("game:over", { timeoutMs: GRACE_MS + 3_000 });
+      expect(over).toMatchObject({ result: "player1_won", reason: "forfeit" });
+      expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(notice.grace_until));
+      expect(await survivor.redis.exists(`game:grace:${gameId}:${bob.userId}`)).toBe(0);
+    } finally {
+      a.close();
+      await survivor.stop();
+      await issuer.stop();
+    }
+  });
+});

@@ -17,9 +17,19 @@ export class DisconnectGrace {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly log: Logger;
   private stopped = false;
+  private sweeper: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly deps: { redis: Redis; connections: ConnectionManager; games: GameService; broadcaster: GameBroadcaster; graceMs: number; logger: Logger },
+    private readonly deps: {
+      redis: Redis;
+      connections: ConnectionManager;
+      games: GameService;
+      broadcaster: GameBroadcaster;
+      graceMs: number;
+      /** How often to look for deadlines whose instance died before its timer fired. */
+      sweepIntervalMs: number;
+      logger: Logger;
+    },
   ) {
     this.log = deps.logger.child({ component: "disconnect-grace" });
   }
@@ -64,9 +74,37 @@ export class DisconnectGrace {
     return (await this.deps.redis.get(graceKey(gameId, userId))) ?? undefined;
   }
 
+  /**
+   * Starts the sweep for orphaned deadlines: an instance that crashed (or shut down) during a
+   * grace period leaves its key behind with no timer. Any instance forfeits such a game once the
+   * deadline is a sweep interval past; deleting the key first keeps it to one instance.
+   */
+  start(): void {
+    this.sweeper = setInterval(() => {
+      this.sweep().catch((error: unknown) => this.log.warn("grace sweep failed", { error: error instanceof Error ? error.message : String(error) }));
+    }, this.deps.sweepIntervalMs);
+    this.sweeper.unref();
+  }
+
+  async sweep(): Promise<void> {
+    let cursor = "0";
+    do {
+      const [next, keys] = await this.deps.redis.scan(cursor, "MATCH", "game:grace:*", "COUNT", 200);
+      cursor = next;
+      for (const key of keys) {
+        const deadline = Date.parse((await this.deps.redis.get(key)) ?? "");
+        // The owning instance's own timer goes first; the sweep only picks up what it left.
+        if (Number.isNaN(deadline) || deadline > Date.now() - this.deps.sweepIntervalMs) continue;
+        const [, , gameId, userId] = key.split(":");
+        if (gameId && userId) await this.expire(gameId, userId);
+      }
+    } while (cursor !== "0");
+  }
+
   /** Stops local timers (shutdown). Pending keys stay; the player can still rejoin elsewhere. */
   stop(): void {
     this.stopped = true;
+    clearInterval(this.sweeper);
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
   }

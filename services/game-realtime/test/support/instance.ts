@@ -95,6 +95,7 @@ export async function startInstance(issuer: TestTokenIssuer, options: InstanceOp
     {
       instanceId,
       graceMs: options.settings?.graceMs ?? 60_000,
+      graceSweepIntervalMs: options.settings?.graceSweepIntervalMs ?? 5_000,
       presenceTtlMs: options.settings?.presenceTtlMs ?? 90_000,
       maxConnectionsPerUser: options.settings?.maxConnectionsPerUser ?? 5,
       socket: {
