@@ -4,6 +4,7 @@ import type { Express } from "express";
 import type { Redis } from "ioredis";
 import type { Knex } from "knex";
 import type { AuthConfig } from "./config";
+import { LoginRecordRepository } from "./data/login-record.repository";
 import { LoginThrottleStore } from "./data/login-throttle.store";
 import { SigningKeyRepository } from "./data/signing-key.repository";
 import { repositories, unitOfWork } from "./data/unit-of-work";
@@ -119,7 +120,7 @@ export function createApp(deps: AppDeps): Express {
       app.use(
         authRouter({
           register: new RegisterUseCase({ uow, hasher, policy }),
-          login: new LoginUseCase({ uow, repos, hasher, tokens, throttle, sessionMaxLifetimeSeconds: config.SESSION_MAX_LIFETIME_SECONDS, logger }),
+          login: new LoginUseCase({ repos, logins: new LoginRecordRepository(knex), hasher, tokens, throttle, sessionMaxLifetimeSeconds: config.SESSION_MAX_LIFETIME_SECONDS, logger }),
           refresh: new RefreshSessionUseCase({ uow, repos, tokens, graceSeconds: config.REFRESH_GRACE_SECONDS, idleTimeoutSeconds: config.SESSION_IDLE_TIMEOUT_SECONDS, logger }),
           logout: new LogoutUseCase({ uow }),
           serviceToken: new IssueServiceTokenUseCase({ clients: config.SERVICE_CLIENTS, tokens }),

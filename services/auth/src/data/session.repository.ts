@@ -41,11 +41,6 @@ const toSession = (row: SessionRow): Session => ({
 export class SessionRepository {
   constructor(private readonly db: Knex | Knex.Transaction) {}
 
-  async create(session: { id: string; userId: string; expiresAt: Date; ip: string | null; userAgent: string | null }, firstTokenSha256: string): Promise<void> {
-    await this.db("sessions").insert({ id: session.id, user_id: session.userId, expires_at: session.expiresAt, ip: session.ip, user_agent: session.userAgent?.slice(0, 512) ?? null });
-    await this.db("refresh_tokens").insert({ token_sha256: firstTokenSha256, session_id: session.id, generation: 0 });
-  }
-
   async findRefreshToken(tokenSha256: string): Promise<RefreshTokenRecord | undefined> {
     const row = await this.db("refresh_tokens").where({ token_sha256: tokenSha256 }).first();
     return row && { tokenSha256: row.token_sha256, sessionId: row.session_id, generation: row.generation, rotatedAt: row.rotated_at, successorSealed: row.successor_sealed };

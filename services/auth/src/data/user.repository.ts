@@ -76,10 +76,6 @@ export class UserRepository {
     return row && toUser(row);
   }
 
-  async recordLogin(id: string, at: Date): Promise<void> {
-    await this.db("users").where({ id }).update({ last_login_at: at });
-  }
-
   async updatePassword(id: string, passwordHash: string, at: Date): Promise<void> {
     await this.db("users").where({ id }).update({ password_hash: passwordHash, password_changed_at: at });
   }

@@ -3,15 +3,16 @@ import type { LoginRequest, TokenPairResponse } from "@tollgate/contracts";
 import { RateLimitedError, type Logger } from "@tollgate/service-kit";
 import { auditActions } from "../data/audit-log.repository";
 import type { LoginThrottleStore } from "../data/login-throttle.store";
-import type { Repositories, UnitOfWork } from "../data/unit-of-work";
+import type { LoginRecordRepository } from "../data/login-record.repository";
+import type { Repositories } from "../data/unit-of-work";
 import { accountDisabledError, invalidCredentialsError } from "./auth-errors";
 import type { PasswordHasher } from "./password-hasher";
 import { newRefreshToken, tokenSha256 } from "./refresh-token";
 import type { ClientInfo, SessionTokens } from "./session-tokens";
 
 export interface LoginDeps {
-  uow: UnitOfWork;
   repos: Repositories;
+  logins: LoginRecordRepository;
   hasher: PasswordHasher;
   tokens: SessionTokens;
   /** Undefined only when throttling is switched off by config (never in production). */
@@ -52,10 +53,13 @@ export class LoginUseCase {
     const refreshToken = newRefreshToken();
     const sessionId = randomUUID();
     const now = new Date();
-    await this.deps.uow(async ({ sessions, users, audit }) => {
-      await sessions.create({ id: sessionId, userId: user.id, expiresAt: new Date(now.getTime() + this.deps.sessionMaxLifetimeSeconds * 1000), ...client }, tokenSha256(refreshToken));
-      await users.recordLogin(user.id, now);
-      await audit.record({ userId: user.id, action: auditActions.loginSuccess, ip: client.ip, userAgent: client.userAgent, details: { session_id: sessionId } });
+    await this.deps.logins.record({
+      sessionId,
+      userId: user.id,
+      firstTokenSha256: tokenSha256(refreshToken),
+      expiresAt: new Date(now.getTime() + this.deps.sessionMaxLifetimeSeconds * 1000),
+      at: now,
+      client,
     });
     if (this.deps.hasher.needsRehash(user.passwordHash)) {
       await repos.users.updatePassword(user.id, await this.deps.hasher.hash(input.password), now);
