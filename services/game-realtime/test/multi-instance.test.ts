@@ -119,7 +119,7 @@ describe("two instances, one game", () => {
 });
 
 describe("restart mid-game", () => {
-  it("when the instance restarts, then sockets close with 1001 and the players continue from the persisted moves", async () => {
+  it("when the instance restarts, then sockets close with 1001, the players get a grace deadline and continue from the persisted moves", async () => {
     const issuer = await new TestTokenIssuer().start();
     let instance = await startInstance(issuer);
     const [alice, bob] = [issuer.user(), issuer.user()];
@@ -143,8 +143,11 @@ describe("restart mid-game", () => {
       const resumed = await a.next("game:state");
       expect(resumed).toMatchObject({ version, your_turn: true, status: "active" });
       expect(resumed.state).toEqual(boardBefore);
+      // The shutdown gave both players a deadline: Alice learns Bob is not back yet, then that he is.
+      expect(Date.parse((await a.next("game:opponent_disconnected")).grace_until)).toBeGreaterThan(Date.now());
       b.send({ type: "game:join", game_id: gameId });
       await b.next("game:state");
+      await a.next("game:opponent_reconnected");
       await playMoves(gameId, a, b, [0, 1, 0], version);
       expect(await b.next("game:over")).toMatchObject({ result: "player1_won", reason: "win" });
     } finally {

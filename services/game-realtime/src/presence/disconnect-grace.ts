@@ -35,7 +35,6 @@ export class DisconnectGrace {
   }
 
   async playerLeft(gameId: string, userId: string): Promise<void> {
-    if (this.stopped) return;
     if (await this.deps.connections.isPresent(gameId, userId)) return; // still connected elsewhere
     const game = await this.deps.games.findGame(gameId);
     if (!game || game.status !== "active") return;
@@ -46,6 +45,9 @@ export class DisconnectGrace {
     this.log.info("player disconnected; grace period started", { game_id: gameId, user_id: userId, grace_until: graceUntil.toISOString() });
     const key = graceKey(gameId, userId);
     clearTimeout(this.timers.get(key));
+    // While this instance shuts down its players still get their deadline; the sweep of a
+    // running instance carries out the forfeit if they do not come back.
+    if (this.stopped) return;
     this.timers.set(
       key,
       setTimeout(() => {
@@ -101,7 +103,7 @@ export class DisconnectGrace {
     } while (cursor !== "0");
   }
 
-  /** Stops local timers (shutdown). Pending keys stay; the player can still rejoin elsewhere. */
+  /** Stops local timers (shutdown). Pending keys stay for the sweep; the player can still rejoin elsewhere. */
   stop(): void {
     this.stopped = true;
     clearInterval(this.sweeper);

@@ -48,6 +48,8 @@ export function createGameSocketServer(deps: GameSocketDeps): GameSocketServer {
   // Bigger frames are refused by ws itself with close code 1009 (message too big).
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes, perMessageDeflate: false });
   const allowed = new Set(options.allowedOrigins);
+  /** Each socket's message queue, so shutdown can wait for the last of them (presence clean-up, grace deadlines). */
+  const queues = new Map<string, Promise<unknown>>();
 
   const heartbeat = setInterval(() => {
     for (const connection of deps.connections.all()) {
@@ -80,6 +82,7 @@ export function createGameSocketServer(deps: GameSocketDeps): GameSocketServer {
     let queue: Promise<unknown> = Promise.resolve();
     const enqueue = (work: () => Promise<unknown>) => {
       queue = queue.then(work).catch((error: unknown) => log.error("websocket handler failed", { error: error instanceof Error ? error.message : String(error) }));
+      queues.set(connection.id, queue);
     };
 
     const authTimer = setTimeout(() => {
@@ -108,6 +111,9 @@ export function createGameSocketServer(deps: GameSocketDeps): GameSocketServer {
       enqueue(async () => {
         const games = await deps.connections.remove(connection);
         if (connection.userId) for (const gameId of games) await deps.grace.playerLeft(gameId, connection.userId);
+      });
+      void queue.finally(() => {
+        if (queues.get(connection.id) === queue) queues.delete(connection.id);
       });
     });
   };
@@ -157,6 +163,7 @@ export function createGameSocketServer(deps: GameSocketDeps): GameSocketServer {
       }, 2_000);
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       clearTimeout(cutOff);
+      await Promise.all(queues.values());
     },
   };
 }

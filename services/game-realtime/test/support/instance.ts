@@ -28,6 +28,7 @@ import { AUDIENCE, ISSUER, type TestTokenIssuer } from "./tokens";
 export const TEST_DATABASE_URL = testDatabaseUrl("tollgate_game_test");
 
 let migrated: Promise<void> | undefined;
+const createdTopics = new Set<string>();
 
 /** Creates `tollgate_game_test` and runs the service's migrations once per test file. */
 export function migrateTestDatabase(logger: Logger): Promise<void> {
@@ -83,7 +84,11 @@ export async function startInstance(issuer: TestTokenIssuer, options: InstanceOp
   if (options.kafkaNamespace !== undefined) {
     const kafka = createKafka({ clientId: instanceId, brokers: infra.kafkaBrokers, logger });
     const topic = namespacedTopic(options.kafkaNamespace, topics.authEvents);
-    await ensureTopics(kafka, [topic, `${topic}.dlq`]);
+    // Once per namespace: creating a topic that exists makes the broker log an error.
+    if (!createdTopics.has(topic)) {
+      await ensureTopics(kafka, [topic, `${topic}.dlq`]);
+      createdTopics.add(topic);
+    }
     deadLetterProducer = kafka.producer();
     await deadLetterProducer.connect();
     // The namespace's topic is new, so reading it from the start cannot replay anything old, and
