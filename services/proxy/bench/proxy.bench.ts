@@ -1,0 +1,191 @@
+/**
+ * bench/proxy: requests/s and latency through five paths to the same static nginx upstream, in
+ * one run on this machine, and the delay from a revocation to the proxy's first 401.
+ *
+ *   1. direct to the upstream            (the ceiling)
+ *   2. nginx proxy_pass                  (a plain reverse proxy)
+ *   3. nginx auth_request → validator    (what a team would build instead: a small Node service
+ *                                          that checks the token hash in Redis on every request)
+ *   4. bare http-proxy, no checks        (the library floor)
+ *   5. our proxy with a cached token     (validation from the in-process LRU)
+ *
+ *   npm run bench -w @tollgate/proxy-service        (needs nginx and wrk: apt-get install -y nginx-light wrk;
+ *                                                    Postgres, Redis, Kafka as `npm start` runs them)
+ *   BENCH_SECONDS=10 BENCH_CONNECTIONS=64 …
+ */
+import { execFile, spawn } from "node:child_process";
+import { promisify } from "node:util";
+import { createHash, randomBytes } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createLogger, createRedis, listen } from "@tollgate/service-kit";
+import httpProxy from "http-proxy";
+import { createApp } from "../src/app";
+import { redisTokenKey } from "../src/domain/token-validator";
+import { createProxyRuntime } from "../src/proxy-runtime";
+import { startProxyFixture } from "../test/support/proxy-fixture";
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const REVOCATIONS = Number(process.env.BENCH_REVOCATIONS ?? 30);
+const PORTS = { upstream: 18080, nginxPlain: 18081, nginxAuth: 18082, bare: 18083, ours: 18084, validator: 18090 };
+
+interface Result {
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+}
+
+// Asynchronous on purpose: the Node servers under test live in this process and must keep serving.
+const run = promisify(execFile);
+
+async function wrk(name: string, url: string, headers: Record<string, string> = {}): Promise<Result> {
+  const args = ["-t", "1", "-c", String(CONNECTIONS), "-d", `${SECONDS}s`, "--latency", ...Object.entries(headers).flatMap(([k, v]) => ["-H", `${k}: ${v}`]), url];
+  const { stdout: out } = await run("wrk", args, { encoding: "utf8" });
+  const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(out);
+  if (non2xx) throw new Error(`${name}: ${non2xx[1]} non-2xx responses\n${out}`);
+  const ms = (label: string) => {
+    const match = new RegExp(`${label}%\\s+([\\d.]+)(us|ms|s)`).exec(out);
+    if (!match) return NaN;
+    const value = Number(match[1]);
+    return match[2] === "us" ? value / 1000 : match[2] === "s" ? value * 1000 : value;
+  };
+  return { name, rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN), p50: ms("50"), p99: ms("99") };
+}
+
+function nginxConfig(dir: string): string {
+  return `worker_processes 1;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  upstream app { server 127.0.0.1:${PORTS.upstream}; keepalive 64; }
+  upstream validator { server 127.0.0.1:${PORTS.validator}; keepalive 64; }
+  server { listen 127.0.0.1:${PORTS.upstream}; location / { default_type text/plain; return 200 "hello from the upstream\\n"; } }
+  server {
+    listen 127.0.0.1:${PORTS.nginxPlain};
+    location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
+  server {
+    listen 127.0.0.1:${PORTS.nginxAuth};
+    location / { auth_request /_check; proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection ""; }
+    location = /_check {
+      internal;
+      proxy_pass http://validator/check;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_pass_request_body off;
+      proxy_set_header Content-Length "";
+      proxy_set_header X-Access-Token $http_x_access_token;
+    }
+  }
+}
+`;
+}
+
+async function main() {
+  const logger = createLogger({ service: "bench", level: "error" });
+  const dir = mkdtempSync(path.join(tmpdir(), "tollgate-bench-"));
+  writeFileSync(path.join(dir, "nginx.conf"), nginxConfig(dir));
+  const nginx = spawn("nginx", ["-c", path.join(dir, "nginx.conf"), "-p", dir, "-g", "daemon off;"], { stdio: "ignore" });
+  process.once("exit", () => nginx.kill("SIGKILL"));
+  await new Promise((resolve) => setTimeout(resolve, 500));
+
+  const redis = createRedis({ url: process.env.REDIS_URL ?? "redis://127.0.0.1:6379", profile: "cache", logger, name: "bench" });
+  // The cache profile does not queue commands while connecting.
+  await new Promise((resolve) => redis.once("ready", resolve));
+  const token = randomBytes(48).toString("base64url");
+  const hash = createHash("sha256").update(token).digest("hex");
+  const grant = { tokenId: "00000000-0000-4000-8000-000000000001", userId: "00000000-0000-4000-8000-000000000002", expiresAt: Date.now() + 3_600_000 };
+  await redis.set(redisTokenKey(hash), JSON.stringify(grant), "PX", 3_600_000);
+  await redis.set(`bench:validator:${hash}`, "1", "PX", 3_600_000);
+
+  // What a team would build for nginx auth_request: hash the token, look it up in Redis.
+  const validator = http.createServer(async (req, res) => {
+    const presented = String(req.headers["x-access-token"] ?? "");
+    const ok = presented && (await redis.get(`bench:validator:${createHash("sha256").update(presented).digest("hex")}`));
+    res.writeHead(ok ? 204 : 401).end();
+  });
+  await listen(validator, PORTS.validator, "127.0.0.1");
+
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const bareProxy = httpProxy.createProxyServer({ target: `http://127.0.0.1:${PORTS.upstream}`, agent });
+  const bare = http.createServer((req, res) => bareProxy.web(req, res));
+  await listen(bare, PORTS.bare, "127.0.0.1");
+
+  const runtime = createProxyRuntime(
+    {
+      upstreamUrl: `http://127.0.0.1:${PORTS.upstream}`,
+      upstreamTimeoutMs: 10_000,
+      upstreamBreakerThreshold: 50,
+      upstreamHalfOpenMs: 1_000,
+      upstreamMaxSockets: 256,
+      tokenServiceUrl: "http://127.0.0.1:1",
+      tokenServiceTimeoutMs: 1_000,
+      tokenServiceBreakerThreshold: 5,
+      tokenServiceHalfOpenMs: 1_000,
+      authUrl: "http://127.0.0.1:1",
+      serviceClientId: "bench",
+      serviceClientSecret: "unused: every validation is served from cache",
+      cachePositiveTtlMs: 5_000,
+      cacheNegativeTtlMs: 1_000,
+      cacheMaxEntries: 10_000,
+      rewriteMaxBytes: 1024 * 1024,
+    },
+    { redis, logger },
+  );
+  const ours = http.createServer(createApp({ logger, validator: runtime.validator, forwarder: runtime.forwarder }));
+  await listen(ours, PORTS.ours, "127.0.0.1");
+
+  const auth = { "X-Access-Token": token };
+  console.log(`bench/proxy: wrk, 1 thread, ${CONNECTIONS} connections, ${SECONDS} s each, same machine (2 cores)`);
+  const results = [
+    await wrk("direct to upstream", `http://127.0.0.1:${PORTS.upstream}/`),
+    await wrk("nginx proxy_pass", `http://127.0.0.1:${PORTS.nginxPlain}/`),
+    await wrk("nginx auth_request + validator", `http://127.0.0.1:${PORTS.nginxAuth}/`, auth),
+    await wrk("bare http-proxy", `http://127.0.0.1:${PORTS.bare}/`),
+    await wrk("tollgate proxy (cached token)", `http://127.0.0.1:${PORTS.ours}/api/v1/proxy/`, auth),
+  ];
+  for (const r of results) console.log(`${r.name.padEnd(34)} ${r.rps.toFixed(0).padStart(7)} req/s   p50 ${r.p50.toFixed(2)} ms   p99 ${r.p99.toFixed(2)} ms`);
+  const by = (name: string) => results.find((r) => r.name.startsWith(name)) as Result;
+  const oursResult = by("tollgate");
+  console.log(`ours / nginx proxy_pass:   ${(oursResult.rps / by("nginx proxy_pass").rps).toFixed(2)}  (goal >= 0.40)`);
+  console.log(`ours / nginx auth_request: ${(oursResult.rps / by("nginx auth_request").rps).toFixed(2)}  (goal >= 2.5)`);
+  console.log(`ours / bare http-proxy:    ${(oursResult.rps / by("bare http-proxy").rps).toFixed(2)}`);
+
+  ours.close();
+  bare.close();
+  validator.close();
+  runtime.forwarder.close();
+  bareProxy.close();
+  agent.destroy();
+  nginx.kill("SIGQUIT");
+  redis.disconnect();
+
+  // Revocation: through the real token service, Kafka and the proxy's consumer.
+  const fx = await startProxyFixture();
+  const delays: number[] = [];
+  for (let i = 0; i < REVOCATIONS; i++) {
+    const bought = await fx.buyToken();
+    const get = () => fetch(`${fx.proxyUrl}/api/v1/proxy/headers`, { headers: { "X-Access-Token": bought.token } });
+    if ((await get()).status !== 200) throw new Error("token did not work before revocation");
+    const started = performance.now();
+    await fetch(`${fx.tokenUrl}/api/v1/tokens/${bought.id}/revoke`, { method: "POST", headers: { "Content-Type": "application/json", Authorization: `Bearer ${bought.userToken}` }, body: "{}" });
+    while ((await get()).status !== 401) await new Promise((resolve) => setTimeout(resolve, 2));
+    delays.push(performance.now() - started);
+  }
+  await fx.close();
+  delays.sort((a, b) => a - b);
+  const pct = (p: number) => delays[Math.min(delays.length - 1, Math.floor((p / 100) * delays.length))] ?? NaN;
+  console.log(`revoke → 401 (n=${delays.length}): p50 ${pct(50).toFixed(0)} ms   p99 ${pct(99).toFixed(0)} ms   (goal p99 <= 100 ms)`);
+  process.exit(0);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
