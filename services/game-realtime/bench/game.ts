@@ -225,6 +225,7 @@ async function main(): Promise<void> {
       WS_RATE_LIMIT_PER_SECOND: "1000",
       WS_RATE_LIMIT_BURST: "1000",
       KAFKAJS_NO_PARTITIONER_WARNING: "1",
+      DATABASE_POOL_MAX: process.env.DATABASE_POOL_MAX ?? "10",
     },
     async () => (await fetch(`http://127.0.0.1:${SERVICE_PORT}/health/ready`)).ok,
   );

@@ -7,6 +7,7 @@ export const configSchema = z.object({
   ...kafkaEnvShape,
   PORT: port(3004),
   DATABASE_URL: urlString("postgres://postgres@127.0.0.1:5432/tollgate_game"),
+  DATABASE_POOL_MAX: positiveInt(10),
   REDIS_URL: urlString("redis://127.0.0.1:6379"),
   /** The auth service's key set; access tokens are verified against it. */
   AUTH_JWKS_URL: urlString("http://127.0.0.1:3001/.well-known/jwks.json"),

@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   const instanceId = config.INSTANCE_ID ?? `${hostname()}-${process.pid}`;
 
   await ensureDatabase(config.DATABASE_URL);
-  const knex = createDatabase({ url: config.DATABASE_URL, logger });
+  const knex = createDatabase({ url: config.DATABASE_URL, logger, pool: { max: config.DATABASE_POOL_MAX } });
   const applied = await migrate(knex, migrations);
   if (applied.length > 0) logger.info("migrations applied", { migrations: applied });
 
