@@ -64,6 +64,14 @@ describe("revocation over Kafka", () => {
     survivor.close();
   });
 
+  it("when a malformed event arrives before a revocation, then it is set aside and the revocation still closes the socket", async () => {
+    const carol = issuer.user();
+    const socket = await TestSocket.connect(one.wsUrl, carol.token);
+    await producer.send({ topic, messages: [{ key: carol.userId, value: "{not a cloud event" }] });
+    await publish(eventTypes.sessionRevoked, carol.userId, { session_id: carol.sessionId, user_id: carol.userId, reason: "logout", revoked_at: new Date().toISOString() });
+    expect((await socket.next("auth_error", { timeoutMs: 15_000 })).code).toBe("session_revoked");
+  });
+
   it("when the user is disabled, then all of their sockets close with user_disabled", async () => {
     const bob = issuer.user();
     const second = issuer.sign({ sub: bob.userId, sid: randomUUID() });
