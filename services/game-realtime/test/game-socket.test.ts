@@ -70,6 +70,30 @@ describe("/ws/game protocol", () => {
       expect(Date.now() - started).toBeGreaterThanOrEqual(4_900);
     });
 
+    it("when the token expires while the socket is open, then auth_error token_expired and close 4401", async () => {
+      const alice = issuer.user();
+      const socket = track(await TestSocket.connect(instance.wsUrl, issuer.sign({ sub: alice.userId, sid: alice.sessionId }, { expiresInSeconds: 1 })));
+      expect((await socket.next("auth_error", { timeoutMs: 3_000 })).code).toBe("token_expired");
+      expect(await socket.closed).toBe(4401);
+    });
+
+    it("when a fresh token of the same user arrives before expiry, then the socket outlives the first token", async () => {
+      const alice = issuer.user();
+      const socket = track(await TestSocket.connect(instance.wsUrl, issuer.sign({ sub: alice.userId, sid: alice.sessionId }, { expiresInSeconds: 1 })));
+      socket.send({ type: "auth", token: issuer.sign({ sub: alice.userId, sid: alice.sessionId }, { expiresInSeconds: 600 }) });
+      await socket.next("auth_ok");
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(socket.closeCode).toBeUndefined();
+      expect(socket.ofType("auth_error")).toHaveLength(0);
+    });
+
+    it("when an authenticated socket sends another user's token, then it is closed with invalid_token", async () => {
+      const socket = track(await TestSocket.connect(instance.wsUrl, issuer.user().token));
+      socket.send({ type: "auth", token: issuer.user().token });
+      expect((await socket.next("auth_error")).code).toBe("invalid_token");
+      expect(await socket.closed).toBe(4401);
+    });
+
     it("when a game message comes before authentication, then an error and the socket stays open", async () => {
       const socket = track(await TestSocket.open(tight.wsUrl));
       socket.send({ type: "game:heartbeat" });

@@ -17,6 +17,11 @@ export class AuthHandler {
     this.log = deps.logger.child({ component: "ws-auth" });
   }
 
+  /**
+   * First authentication of a socket, or a renewal: an authenticated socket may send a fresh
+   * token of the same user before its current one expires; at expiry it is closed with
+   * `token_expired`, as a socket must not outlive the token that opened it.
+   */
   async authenticate(connection: GameConnection, token: string): Promise<boolean> {
     const result = await this.deps.authenticator.authenticate(token);
     if (connection.closed) return false;
@@ -25,7 +30,17 @@ export class AuthHandler {
       connection.closeWithAuthError(result.code, result.message);
       return false;
     }
-    const { userId, sessionId } = result.principal;
+    const { userId, sessionId, expiresAt } = result.principal;
+    if (connection.authenticated) {
+      if (connection.userId !== userId) {
+        connection.closeWithAuthError("invalid_token", "a socket cannot change user");
+        return false;
+      }
+      connection.sessionId = sessionId;
+      connection.expireAt(expiresAt);
+      connection.send({ type: "auth_ok", user_id: userId });
+      return true;
+    }
     if (this.deps.connections.countForUser(userId) >= this.deps.maxConnectionsPerUser) {
       connection.send({ type: "error", code: "too_many_connections", message: `at most ${this.deps.maxConnectionsPerUser} connections per user` });
       connection.close(CLOSE_POLICY_VIOLATION, "too many connections");
@@ -33,6 +48,7 @@ export class AuthHandler {
     }
     connection.userId = userId;
     connection.sessionId = sessionId;
+    connection.expireAt(expiresAt);
     connection.send({ type: "auth_ok", user_id: userId });
     return true;
   }

@@ -24,6 +24,7 @@ export class GameConnection {
   private readonly bucket: TokenBucket;
   alive = true;
   closed = false;
+  private expiry: NodeJS.Timeout | undefined;
 
   constructor(
     readonly id: string,
@@ -59,9 +60,24 @@ export class GameConnection {
   }
 
   close(code: number, reason: string): void {
+    this.clearExpiry();
     if (this.closed) return;
     this.closed = true;
     this.socket.close(code, reason);
+  }
+
+  /** Closes the socket with `token_expired` when its token runs out (replaces an earlier deadline). */
+  expireAt(expiresAt: Date): void {
+    this.clearExpiry();
+    // setTimeout holds at most ~24.8 days; access tokens live minutes.
+    const delay = Math.min(Math.max(0, expiresAt.getTime() - Date.now()), 2 ** 31 - 1);
+    this.expiry = setTimeout(() => this.closeWithAuthError("token_expired", "the access token has expired; send a fresh one before it does"), delay);
+    this.expiry.unref();
+  }
+
+  clearExpiry(): void {
+    clearTimeout(this.expiry);
+    this.expiry = undefined;
   }
 
   closeWithAuthError(code: "invalid_token" | "token_expired" | "session_revoked" | "auth_timeout" | "user_disabled", message: string): void {
@@ -74,6 +90,7 @@ export class GameConnection {
   }
 
   terminate(): void {
+    this.clearExpiry();
     this.closed = true;
     this.socket.terminate();
   }

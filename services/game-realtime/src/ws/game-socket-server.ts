@@ -106,6 +106,7 @@ export function createGameSocketServer(deps: GameSocketDeps): GameSocketServer {
     ws.on("error", (error) => log.debug("websocket error", { connection_id: connection.id, error: error.message }));
     ws.on("close", () => {
       clearTimeout(authTimer);
+      connection.clearExpiry();
       connection.closed = true;
       deps.metrics.connections.dec();
       enqueue(async () => {
@@ -135,8 +136,7 @@ export function createGameSocketServer(deps: GameSocketDeps): GameSocketServer {
     }
     const message = parsed.data;
     if (message.type === "auth") {
-      if (connection.authenticated) connection.send({ type: "error", code: "already_authenticated", message: "this socket is already authenticated", ref: "auth" });
-      else await deps.auth.authenticate(connection, message.token);
+      await deps.auth.authenticate(connection, message.token);
       return;
     }
     if (!connection.userId) {
