@@ -58,6 +58,9 @@ async function main(): Promise<void> {
   // Raw and HTTP phases alternate in short rounds: on a shared machine the background load moves,
   // and interleaving lets both figures see the same conditions.
   const raws: number[] = [];
+  let rawCount = 0;
+  let rawCpuMs = 0;
+  let stormCpuMs = 0;
   let ok = 0;
   let failed = 0;
   let stormMs = 0;
@@ -65,7 +68,10 @@ async function main(): Promise<void> {
   await next();
   for (let round = 0; round < rounds; round++) {
     child.send({ kind: "raw", seconds, concurrency: threadpool });
-    raws.push(Number((await next()).perSecond));
+    const raw = await next();
+    raws.push(Number(raw.perSecond));
+    rawCount += Number(raw.count);
+    rawCpuMs += Number(raw.cpuMs);
     child.send({ kind: "storm-start" });
     await next();
     const startedAt = Date.now();
@@ -86,7 +92,7 @@ async function main(): Promise<void> {
     );
     stormMs += Date.now() - startedAt;
     child.send({ kind: "storm-pause" });
-    await next();
+    stormCpuMs += Number((await next()).cpuMs);
   }
   child.send({ kind: "storm-end" });
   const loop = await next();
@@ -105,6 +111,9 @@ async function main(): Promise<void> {
     http_logins_per_second: round(loginsPerSecond),
     ratio: round(loginsPerSecond / rawPerSecond),
     failed_logins: failed,
+    server_cpu_ms_per_raw_verify: round(rawCpuMs / rawCount),
+    server_cpu_ms_per_login: round(stormCpuMs / ok),
+    cpu_ratio: round(rawCpuMs / rawCount / (stormCpuMs / ok)),
     event_loop_delay_p50_ms: round(Number(loop.p50Ms)),
     event_loop_delay_p99_ms: round(Number(loop.p99Ms)),
     event_loop_delay_max_ms: round(Number(loop.maxMs)),
