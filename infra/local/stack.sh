@@ -134,7 +134,48 @@ status_table() {
     else state_text=down; fi
     printf '%-16s %-10s %-7s %s\n' "$name" "$state_text" "$port" "http://127.0.0.1:$port (docs: /docs)"
   done < <(grep -vE '^\s*(#|$)' "$conf")
+  if curl -fsS http://127.0.0.1:8080/health >/dev/null 2>&1; then state_text=ready
+  elif port_open 8080; then state_text=degraded
+  else state_text=down; fi
+  printf '%-16s %-10s %-7s %s\n' gateway "$state_text" 8080 "http://127.0.0.1:8080 (docs: /docs, health: /health)"
   printf '\nlogs: %s\n' "${logs#$root/}"
+}
+
+ensure_nginx() {
+  command -v nginx >/dev/null && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    say "installing nginx-light (the gateway)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null
+    # The package may start a default server on port 80; the gateway runs its own instance.
+    pkill -f "nginx: master process /usr/sbin/nginx" 2>/dev/null || true
+  else
+    say "nginx is not installed (apt-get install -y nginx-light); the gateway is skipped"; return 1
+  fi
+}
+
+start_gateway() {
+  ensure_nginx || return 0
+  local dir="$state/gateway"
+  mkdir -p "$dir"
+  (
+    set -a
+    # shellcheck disable=SC1090
+    source "$root/infra/local/env/gateway.env"
+    GATEWAY_LOG_DIR="$logs"
+    set +a
+    if ! { [ -f "$pids/gateway-health.pid" ] && kill -0 "$(cat "$pids/gateway-health.pid")" 2>/dev/null; }; then
+      nohup node "$root/infra/gateway/health-aggregator.mjs" >>"$logs/gateway-health.log" 2>&1 &
+      echo $! >"$pids/gateway-health.pid"
+    fi
+    if [ -f "$pids/gateway.pid" ] && kill -0 "$(cat "$pids/gateway.pid")" 2>/dev/null; then exit 0; fi
+    if port_open "${GATEWAY_LISTEN##*:}"; then say "port ${GATEWAY_LISTEN##*:} is taken; not starting the gateway"; exit 0; fi
+    node "$root/infra/gateway/render.mjs" "$dir"
+    nginx -t -q -p "$dir" -c "$dir/nginx.conf"
+    say "starting gateway on ${GATEWAY_LISTEN}"
+    nohup nginx -p "$dir" -c "$dir/nginx.conf" -g "daemon off;" >>"$logs/gateway.log" 2>&1 &
+    echo $! >"$pids/gateway.pid"
+    wait_port "${GATEWAY_LISTEN##*:}" 10 gateway
+  )
 }
 
 up() {
@@ -150,6 +191,7 @@ up() {
     start_service "$name" "$port" "$entry" "$database"
     if [ -f "$root/$entry" ]; then wait_ready "$name" "$port" || failed=1; fi
   done < <(grep -vE '^\s*(#|$)' "$conf")
+  start_gateway
   status_table
   return "$failed"
 }
@@ -169,6 +211,8 @@ stop_pid() { # name pidfile
 
 down() {
   local name
+  stop_pid gateway "$pids/gateway.pid"
+  stop_pid gateway-health "$pids/gateway-health.pid"
   # Services in reverse start order.
   while read -r name; do stop_pid "$name" "$pids/$name.pid"; done < <(grep -vE '^\s*(#|$)' "$conf" | awk '{print $1}' | tac)
   if [ -f "$started/kafka" ]; then bash "$root/infra/kafka/kafka.sh" stop; rm -f "$started/kafka"; fi
