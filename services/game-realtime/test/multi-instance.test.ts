@@ -3,6 +3,7 @@ import { createActiveGame, joinBoth, playMoves } from "./support/game-flow";
 import { startInstance, type TestInstance } from "./support/instance";
 import { TestTokenIssuer } from "./support/tokens";
 import { TestSocket } from "./support/ws-client";
+import { waitFor } from "@tollgate/test-harness";
 
 const GRACE_MS = 1_000;
 
@@ -19,8 +20,8 @@ describe("two instances, one game", () => {
 
   beforeAll(async () => {
     issuer = await new TestTokenIssuer().start();
-    one = await startInstance(issuer, { settings: { graceMs: GRACE_MS } });
-    two = await startInstance(issuer, { settings: { graceMs: GRACE_MS } });
+    one = await startInstance(issuer, { settings: { graceMs: GRACE_MS, maxConnectionsPerUser: 3 } });
+    two = await startInstance(issuer, { settings: { graceMs: GRACE_MS, maxConnectionsPerUser: 3 } });
   });
 
   afterEach(() => {
@@ -100,6 +101,20 @@ describe("two instances, one game", () => {
     expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(notice.grace_until) - 20);
     const row = await one.knex("games").where({ id: gameId }).first();
     expect(row).toMatchObject({ status: "finished", result: "player1_won", end_reason: "forfeit" });
+  });
+
+  it("when a user's sockets on both instances reach the cap, then one more on either is refused until one closes", async () => {
+    const alice = issuer.user();
+    const first = await connect(one, alice.token);
+    await connect(one, alice.token);
+    await connect(two, alice.token);
+    const extra = await TestSocket.open(two.wsUrl, { token: alice.token });
+    expect((await extra.next("error")).code).toBe("too_many_connections");
+    expect(await extra.closed).toBe(1008);
+    first.close();
+    await first.closed;
+    await waitFor(async () => (await one.redis.zcard(`game:user-sockets:${alice.userId}`)) === 2, { what: "the closed socket to free its place" });
+    await connect(two, alice.token);
   });
 
   it("when a player still has another socket in the game, then closing one socket does not start a grace period", async () => {

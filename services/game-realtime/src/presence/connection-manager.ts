@@ -13,6 +13,17 @@ export interface ConnectionManagerOptions {
   logger: Logger;
 }
 
+const userSocketsKey = (userId: string): string => `game:user-sockets:${userId}`;
+
+// KEYS[1] user's sockets; ARGV: now, expiry, member, cap, key ttl (ms)
+const ADMIT_SCRIPT = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[4]) then return 0 end
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[5])
+return 1
+`;
+
 /**
  * Who is connected to which game, from any instance, and delivery of game messages to players
  * wherever their sockets are.
@@ -41,19 +52,39 @@ export class ConnectionManager {
     this.connections.set(connection.id, connection);
   }
 
-  /** Authenticated sockets of one user on this instance. */
-  countForUser(userId: string): number {
-    let count = 0;
-    for (const connection of this.connections.values()) if (connection.userId === userId && !connection.closed) count++;
-    return count;
+  /**
+   * Counts a socket against its user's cap across all instances: `game:user-sockets:<user>` holds
+   * one entry per socket scored by expiry (refreshed like presence, so a crashed instance's
+   * entries age out). Check and add run as one script, so two instances cannot both admit the
+   * socket over the cap.
+   */
+  async admit(connection: GameConnection, userId: string, cap: number): Promise<boolean> {
+    const now = Date.now();
+    const admitted = await this.options.redis.eval(
+      ADMIT_SCRIPT,
+      1,
+      userSocketsKey(userId),
+      now,
+      now + this.options.presenceTtlMs,
+      this.socketMember(connection),
+      cap,
+      this.options.presenceTtlMs * 2,
+    );
+    return admitted === 1;
   }
 
   /** Forgets a closed socket; returns the games it had joined. */
   async remove(connection: GameConnection): Promise<string[]> {
     this.connections.delete(connection.id);
+    if (connection.userId) await this.release(connection, connection.userId);
     const games = [...connection.games];
     await Promise.all(games.map((gameId) => this.leave(connection, gameId)));
     return games;
+  }
+
+  /** Gives back a socket's place under its user's cap. */
+  async release(connection: GameConnection, userId: string): Promise<void> {
+    await this.options.redis.zrem(userSocketsKey(userId), this.socketMember(connection));
   }
 
   async join(connection: GameConnection, gameId: string): Promise<void> {
@@ -83,7 +114,10 @@ export class ConnectionManager {
 
   /** Pushes the presence expiry of every game a socket has joined (heartbeat, pong). */
   async refresh(connection: GameConnection): Promise<void> {
-    await Promise.all([...connection.games].map((gameId) => this.touch(connection, gameId)));
+    const userSockets = connection.userId
+      ? this.options.redis.zadd(userSocketsKey(connection.userId), "XX", Date.now() + this.options.presenceTtlMs, this.socketMember(connection))
+      : undefined;
+    await Promise.all([userSockets, ...[...connection.games].map((gameId) => this.touch(connection, gameId))]);
   }
 
   /** Whether a user has a live socket in a game on any instance. */
@@ -124,6 +158,10 @@ export class ConnectionManager {
       .zremrangebyscore(key, "-inf", now)
       .pexpire(key, this.options.presenceTtlMs * 2)
       .exec();
+  }
+
+  private socketMember(connection: GameConnection): string {
+    return `${this.options.instanceId}|${connection.id}`;
   }
 
   private member(connection: GameConnection): string {

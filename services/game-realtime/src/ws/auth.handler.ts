@@ -41,9 +41,14 @@ export class AuthHandler {
       connection.send({ type: "auth_ok", user_id: userId });
       return true;
     }
-    if (this.deps.connections.countForUser(userId) >= this.deps.maxConnectionsPerUser) {
+    if (!(await this.deps.connections.admit(connection, userId, this.deps.maxConnectionsPerUser))) {
       connection.send({ type: "error", code: "too_many_connections", message: `at most ${this.deps.maxConnectionsPerUser} connections per user` });
       connection.close(CLOSE_POLICY_VIOLATION, "too many connections");
+      return false;
+    }
+    if (connection.closed) {
+      // Closed while being admitted: give the slot back (the close handler ran before userId was set).
+      await this.deps.connections.release(connection, userId);
       return false;
     }
     connection.userId = userId;
