@@ -30,7 +30,8 @@ export const errorBodySchema = z.object({
   detail: z.string(),
   error_code: z.string().min(1),
   status_code: z.number().int().min(400).max(599),
-  timestamp: z.iso.datetime(),
+  /** ISO 8601; the gateway writes an offset (+00:00), the services a Z. */
+  timestamp: z.iso.datetime({ offset: true }),
   request_id: z.string().min(1),
   /** Present on validation errors: which field failed and why. */
   errors: z.array(fieldIssueSchema).optional(),

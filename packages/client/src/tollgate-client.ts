@@ -1,0 +1,142 @@
+import {
+  gameSchema,
+  purchaseTokenResponseSchema,
+  tokenItemSchema,
+  tokenPairResponseSchema,
+  userResponseSchema,
+  type DurationHours,
+  type Game,
+  type GameStatus,
+  type PurchaseTokenResponse,
+  type TokenItem,
+  type UserResponse,
+} from "@tollgate/contracts";
+import WebSocket from "ws";
+import { z } from "zod";
+import { TollgateError } from "./errors";
+import { GameSocket, type GameSocketOptions } from "./game-socket";
+import { MemorySessionStore, toStoredSession, type SessionStore, type StoredSession } from "./session";
+
+export interface TollgateClientOptions {
+  /** The gateway, e.g. http://127.0.0.1:8080 */
+  baseUrl: string;
+  session?: SessionStore;
+  /** Refresh when the access token has less than this left. */
+  refreshMarginMs?: number;
+  fetch?: typeof fetch;
+}
+
+/**
+ * The desktop client's view of Tollgate, over the gateway only. Access tokens are refreshed
+ * before they expire; parallel calls share one refresh, so a rotated refresh token is never
+ * presented twice (which the server would treat as theft and end the session).
+ */
+export class TollgateClient {
+  private readonly store: SessionStore;
+  private readonly margin: number;
+  private readonly fetchImpl: typeof fetch;
+  private refreshing: Promise<StoredSession> | undefined;
+
+  constructor(private readonly options: TollgateClientOptions) {
+    this.store = options.session ?? new MemorySessionStore();
+    this.margin = options.refreshMarginMs ?? 60_000;
+    this.fetchImpl = options.fetch ?? fetch;
+  }
+
+  // ---- auth --------------------------------------------------------------------------------
+  readonly auth = {
+    register: async (input: { email: string; username: string; password: string }): Promise<UserResponse> =>
+      userResponseSchema.parse(await this.call("POST", "/api/v1/auth/register", { body: input, anonymous: true })),
+    login: async (login: string, password: string): Promise<UserResponse> => {
+      const pair = tokenPairResponseSchema.parse(await this.call("POST", "/api/v1/auth/login", { body: { login, password }, anonymous: true }));
+      await this.store.save(toStoredSession(pair));
+      return pair.user;
+    },
+    logout: async (): Promise<void> => {
+      try {
+        await this.call("POST", "/api/v1/auth/logout", {});
+      } finally {
+        await this.store.save(undefined);
+      }
+    },
+    me: async (): Promise<UserResponse> => userResponseSchema.parse(await this.call("GET", "/api/v1/users/me", {})),
+    /** The current access token (refreshed if needed), for sockets and custom calls. */
+    accessToken: async (): Promise<string> => (await this.session()).accessToken,
+  };
+
+  // ---- tokens ------------------------------------------------------------------------------
+  readonly tokens = {
+    purchase: async (durationHours: DurationHours): Promise<PurchaseTokenResponse> =>
+      purchaseTokenResponseSchema.parse(await this.call("POST", "/api/v1/tokens/purchase", { body: { duration_hours: durationHours } })),
+    list: async (activeOnly = false): Promise<TokenItem[]> =>
+      z.array(tokenItemSchema).parse(await this.call("GET", `/api/v1/tokens/my-tokens?active_only=${activeOnly}`, {})),
+    revoke: async (id: string, reason?: string): Promise<TokenItem> =>
+      tokenItemSchema.parse(await this.call("POST", `/api/v1/tokens/${encodeURIComponent(id)}/revoke`, { body: reason ? { reason } : {} })),
+  };
+
+  // ---- proxy -------------------------------------------------------------------------------
+  readonly proxy = {
+    /** A request to the upstream through the gated proxy; errors are the upstream's or ours. */
+    fetch: (accessToken: string, path: string, init: RequestInit = {}): Promise<Response> => {
+      const headers = new Headers(init.headers);
+      headers.set("X-Access-Token", accessToken);
+      return this.fetchImpl(this.url(`/api/v1/proxy/${path.replace(/^\//, "")}`), { ...init, headers });
+    },
+    /** A WebSocket to the upstream through the proxy. */
+    websocket: (accessToken: string, path: string): WebSocket =>
+      new WebSocket(this.url(`/api/v1/proxy/${path.replace(/^\//, "")}`).replace(/^http/, "ws"), { headers: { "X-Access-Token": accessToken } }),
+  };
+
+  // ---- games -------------------------------------------------------------------------------
+  readonly games = {
+    /** A game against a named opponent (their user id), or open to whoever joins first. */
+    create: async (opponentId?: string): Promise<Game> =>
+      gameSchema.parse(await this.call("POST", "/api/v1/games", { body: opponentId ? { opponent_id: opponentId } : {} })),
+    join: async (id: string): Promise<Game> => gameSchema.parse(await this.call("POST", `/api/v1/games/${encodeURIComponent(id)}/join`, { body: {} })),
+    get: async (id: string): Promise<Game> => gameSchema.parse(await this.call("GET", `/api/v1/games/${encodeURIComponent(id)}`, {})),
+    list: async (status?: GameStatus): Promise<Game[]> => z.array(gameSchema).parse(await this.call("GET", `/api/v1/games${status ? `?status=${status}` : ""}`, {})),
+    /** A live game connection: heartbeat, reconnect and rejoin are handled for you. */
+    socket: (options: Partial<GameSocketOptions> = {}): GameSocket =>
+      new GameSocket({ url: this.url("/ws/game").replace(/^http/, "ws"), token: () => this.auth.accessToken(), heartbeatMs: 15_000, reconnect: true, maxBackoffMs: 5_000, ...options }),
+  };
+
+  // ---- plumbing ----------------------------------------------------------------------------
+  private url(path: string): string {
+    return `${this.options.baseUrl.replace(/\/$/, "")}${path}`;
+  }
+
+  private async session(): Promise<StoredSession> {
+    const current = await this.store.load();
+    if (!current) throw new TollgateError(401, "NOT_LOGGED_IN", "log in first");
+    if (current.accessExpiresAt - Date.now() > this.margin) return current;
+    this.refreshing ??= this.refresh(current).finally(() => {
+      this.refreshing = undefined;
+    });
+    return this.refreshing;
+  }
+
+  private async refresh(current: StoredSession): Promise<StoredSession> {
+    const res = await this.fetchImpl(this.url("/api/v1/auth/refresh"), {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ refresh_token: current.refreshToken }),
+    });
+    if (!res.ok) {
+      const error = await TollgateError.fromResponse(res);
+      if (res.status === 401) await this.store.save(undefined);
+      throw error;
+    }
+    const next = toStoredSession(tokenPairResponseSchema.parse(await res.json()));
+    await this.store.save(next);
+    return next;
+  }
+
+  private async call(method: string, path: string, { body, anonymous = false }: { body?: unknown; anonymous?: boolean }): Promise<unknown> {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (!anonymous) headers.Authorization = `Bearer ${(await this.session()).accessToken}`;
+    const res = await this.fetchImpl(this.url(path), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    if (!res.ok) throw await TollgateError.fromResponse(res);
+    return res.status === 204 ? undefined : res.json();
+  }
+}

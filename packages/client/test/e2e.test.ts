@@ -1,0 +1,116 @@
+import { randomUUID } from "node:crypto";
+import { waitFor } from "@tollgate/test-harness";
+import { TollgateClient, TollgateError } from "../src";
+import { startE2eStack, type E2eStack } from "./support/e2e-stack";
+
+const password = () => `pass-${randomUUID()}`;
+
+async function signedIn(stack: E2eStack, name: string) {
+  const client = new TollgateClient({ baseUrl: stack.gatewayUrl });
+  const username = `${name}${randomUUID().slice(0, 8)}`;
+  const secret = password();
+  await client.auth.register({ email: `${username}@example.test`, username, password: secret });
+  await client.auth.login(username, secret);
+  return { client, username };
+}
+
+describe("end to end, every service a process behind the nginx gateway, through the SDK", () => {
+  let stack: E2eStack;
+
+  beforeAll(async () => {
+    stack = await startE2eStack();
+  }, 180_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it("when a user buys access, then the proxy serves the upstream over HTTP and WebSocket until the token is revoked", async () => {
+    const { client } = await signedIn(stack, "buyer");
+    const me = await client.auth.me();
+    const bought = await client.tokens.purchase(1);
+
+    const res = await client.proxy.fetch(bought.token, "/headers");
+    expect(res.status).toBe(200);
+    const seen = (await res.json()) as { headers: Record<string, string> };
+    expect(seen.headers["x-user-id"]).toBe(me.id);
+    expect(seen.headers["x-access-token"]).toBeUndefined();
+
+    const socket = client.proxy.websocket(bought.token, "/ws/echo");
+    const messages: string[] = [];
+    const closed = new Promise<number>((resolve) => socket.once("close", (code) => resolve(code)));
+    socket.on("message", (data) => messages.push(data.toString()));
+    await new Promise((resolve, reject) => {
+      socket.once("open", resolve);
+      socket.once("error", reject);
+    });
+    socket.send("through the gateway");
+    await waitFor(() => messages.includes("through the gateway"), { what: "the echo through gateway and proxy" });
+
+    expect((await client.tokens.list(true)).map((token) => token.status)).toEqual(["active"]);
+    await client.tokens.revoke(bought.id);
+    expect(await closed).toBe(4401);
+    const refused = await waitFor(
+      async () => {
+        const next = await client.proxy.fetch(bought.token, "/headers");
+        return next.status === 401 ? next : undefined;
+      },
+      { timeoutMs: 10_000, what: "the revoked token to be refused" },
+    );
+    expect(((await refused.json()) as { error_code: string }).error_code).toBe("TOKEN_REVOKED");
+  });
+
+  it("when two players play Connect Four to the end, then both see every state and the result; logout closes the socket", async () => {
+    const alice = await signedIn(stack, "alice");
+    const bob = await signedIn(stack, "bob");
+    const game = await alice.client.games.create((await bob.client.auth.me()).id);
+    await bob.client.games.join(game.id);
+
+    const aliceSocket = alice.client.games.socket({ reconnect: false });
+    const bobSocket = bob.client.games.socket({ reconnect: false });
+    await aliceSocket.connect();
+    await bobSocket.connect();
+    const aliceStates: number[] = [];
+    const bobStates: number[] = [];
+    aliceSocket.on("state", (state) => aliceStates.push(state.version));
+    bobSocket.on("state", (state) => bobStates.push(state.version));
+    aliceSocket.join(game.id);
+    bobSocket.join(game.id);
+    await waitFor(() => aliceStates.length > 0 && bobStates.length > 0, { what: "both players' first state" });
+
+    // Alice stacks column 0, Bob column 1: Alice connects four vertically on her fourth move.
+    const over = Promise.all([aliceSocket.next("over"), bobSocket.next("over")]);
+    for (let turn = 0; turn < 7; turn++) {
+      const mover = turn % 2 === 0 ? aliceSocket : bobSocket;
+      const seen = turn % 2 === 0 ? aliceStates : bobStates;
+      await waitFor(() => seen.includes(turn) && aliceStates.includes(turn) && bobStates.includes(turn), { what: `version ${turn} on both sides` });
+      mover.act(game.id, { column: turn % 2 === 0 ? 0 : 1 });
+    }
+    const [[aliceOver], [bobOver]] = await over;
+    expect(aliceOver.result).toBe("player1_won");
+    expect(bobOver.result).toBe("player1_won");
+    expect((await alice.client.games.get(game.id)).status).toBe("finished");
+
+    const closed = bobSocket.next("closed", () => true, 20_000);
+    const loggedOutAt = performance.now();
+    await bob.client.auth.logout();
+    const [{ code }] = await closed;
+    console.log(`logout → game socket closed: ${(performance.now() - loggedOutAt).toFixed(0)} ms`);
+    expect(code).toBe(4401);
+    await expect(bob.client.auth.me()).rejects.toBeInstanceOf(TollgateError);
+    aliceSocket.close();
+  });
+
+  it("when one service dies, then only its routes answer 503 in the standard body", async () => {
+    stack.kill("game-realtime");
+    const { client } = await signedIn(stack, "carol");
+    const failure = await client.games.list().catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(TollgateError);
+    expect((failure as TollgateError).status).toBe(503);
+    expect((failure as TollgateError).code).toBe("SERVICE_UNAVAILABLE");
+    expect((failure as TollgateError).requestId).toBeTruthy();
+    await expect(client.tokens.list()).resolves.toEqual([]);
+    const health = await fetch(`${stack.gatewayUrl}/health`);
+    expect(health.status).toBe(503);
+  });
+});
