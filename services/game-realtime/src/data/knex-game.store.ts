@@ -55,7 +55,6 @@ export class KnexGameStore implements GameStore {
       return work({
         game,
         moves: () => this.moveRepository.listForGame(id, trx),
-        appendMove: (move) => this.moveRepository.insert(trx, { ...move, gameId: id }),
         update: (changes) => this.games.update(trx, id, changes),
       });
     });

@@ -20,15 +20,6 @@ const toRecord = (row: MoveRow): MoveRecord => ({
 export class MoveRepository {
   constructor(private readonly knex: Knex) {}
 
-  async insert(trx: Knex.Transaction, move: Omit<MoveRecord, "createdAt">): Promise<void> {
-    await trx<MoveRow>("moves").insert({
-      game_id: move.gameId,
-      seq: move.seq,
-      player_id: move.playerId,
-      action: JSON.stringify(move.action),
-    });
-  }
-
   /** Every move of a game in order: the game's state is rebuilt from these. */
   async listForGame(gameId: string, trx?: Knex.Transaction): Promise<MoveRecord[]> {
     const rows = await (trx ?? this.knex)<MoveRow>("moves").where({ game_id: gameId }).orderBy("seq", "asc");

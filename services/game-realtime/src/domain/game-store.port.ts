@@ -7,7 +7,6 @@ export type GameChanges = Partial<Pick<GameRecord, "status" | "player2Id" | "ver
 export interface LockedGame {
   readonly game: GameRecord;
   moves(): Promise<MoveRecord[]>;
-  appendMove(move: Omit<MoveRecord, "createdAt" | "gameId">): Promise<void>;
   update(changes: GameChanges): Promise<GameRecord>;
 }
 
