@@ -80,6 +80,7 @@ export function createGameSocketServer(deps: GameSocketDeps): GameSocketServer {
     deps.connections.add(connection);
     deps.metrics.connections.inc();
     let queue: Promise<unknown> = Promise.resolve();
+    let lastRateNotice = 0;
     const enqueue = (work: () => Promise<unknown>) => {
       queue = queue.then(work).catch((error: unknown) => log.error("websocket handler failed", { error: error instanceof Error ? error.message : String(error) }));
       queues.set(connection.id, queue);
@@ -98,7 +99,12 @@ export function createGameSocketServer(deps: GameSocketDeps): GameSocketServer {
     ws.on("message", (data: RawData, isBinary: boolean) => {
       if (!connection.allowMessage()) {
         deps.metrics.messagesIn.inc({ type: "rate_limited" });
-        connection.send({ type: "error", code: "rate_limited", message: "too many messages; slow down" });
+        // One notice per second at most: answering every dropped message would let a flood
+        // make the server send as much as it receives.
+        if (Date.now() - lastRateNotice >= 1_000) {
+          lastRateNotice = Date.now();
+          connection.send({ type: "error", code: "rate_limited", message: "too many messages; slow down" });
+        }
         return;
       }
       enqueue(() => onMessage(connection, data, isBinary));
