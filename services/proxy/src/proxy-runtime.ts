@@ -61,7 +61,7 @@ export function createProxyRuntime(settings: ProxyRuntimeSettings, deps: { redis
   const tunnels = new TunnelRegistry((open) => deps.metrics?.tunnelsOpen.set(open));
   if (deps.metrics) {
     const breakers = deps.metrics.breakerOpen;
-    forwarder.policy.breaker.onStateChange((state) => breakers.set({ dependency: "upstream" }, state === 0 ? 0 : 1));
+    forwarder.breaker.onStateChange((state) => breakers.set({ dependency: "upstream" }, state === 0 ? 0 : 1));
     tokenService.policy.breaker.onStateChange((state) => breakers.set({ dependency: "token_service" }, state === 0 ? 0 : 1));
   }
   return { serviceTokens, tokenService, validator, forwarder, tunnels };

@@ -1,7 +1,8 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { tokenErrorCodes } from "@tollgate/contracts";
-import { BreakerOpenError, dependencyPolicy, isConnectionError, type DependencyPolicy, type Logger } from "@tollgate/service-kit";
+import { BreakerOpenError, isConnectionError, type Logger } from "@tollgate/service-kit";
+import { BrokenCircuitError, circuitBreaker, ConsecutiveBreaker, handleAll, type CircuitBreakerPolicy } from "cockatiel";
 import httpProxy from "http-proxy";
 import type { Grant } from "../domain/grant";
 import type { RewriteContext } from "./rewriter";
@@ -61,7 +62,8 @@ export class UpstreamUnavailableError extends BreakerOpenError {
  * Only idempotent requests without a body are retried, and only on connection errors.
  */
 export class Forwarder {
-  readonly policy: DependencyPolicy;
+  readonly breaker: CircuitBreakerPolicy;
+  private readonly retryAfterSeconds: number;
   readonly agent: http.Agent;
   private readonly proxy: httpProxy;
   private readonly rewriteContext: RewriteContext;
@@ -90,26 +92,22 @@ export class Forwarder {
       proxyReq.once("response", () => resolve?.());
     });
     this.rewriteContext = { upstreamOrigin: new URL(options.upstreamUrl).origin, prefix: options.prefix };
-    this.policy = dependencyPolicy({
-      name: "upstream",
-      timeoutMs: options.timeoutMs + 1_000,
-      retries: 0,
-      isRetryable: () => false,
-      breakerThreshold: options.breakerThreshold,
-      halfOpenAfterMs: options.halfOpenAfterMs,
-    });
+    // Only a breaker here: http-proxy's proxyTimeout bounds each attempt, and a timeout policy
+    // would cost an AbortController (and an AbortError with its stack) on every request.
+    this.breaker = circuitBreaker(handleAll, { halfOpenAfter: options.halfOpenAfterMs, breaker: new ConsecutiveBreaker(options.breakerThreshold) });
+    this.retryAfterSeconds = Math.max(1, Math.ceil(options.halfOpenAfterMs / 1000));
   }
 
   async web(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const retryable = IDEMPOTENT.has(req.method ?? "GET") && !req.headers["content-length"] && !req.headers["transfer-encoding"];
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.policy.execute(() => this.once(req, res));
+        await this.breaker.execute(() => this.once(req, res));
         return;
       } catch (error) {
         // The upstream's own answer (say a 503) already went to the client; it only counted as a failure.
         if (res.headersSent) return;
-        if (error instanceof BreakerOpenError) throw new UpstreamUnavailableError(Number(error.headers["Retry-After"] ?? 5));
+        if (error instanceof BrokenCircuitError) throw new UpstreamUnavailableError(this.retryAfterSeconds);
         if (retryable && attempt < 2 && isConnectionError(error)) continue;
         this.log.warn("upstream request failed", { error: error instanceof Error ? error.message : String(error) });
         throw new UpstreamUnavailableError(1);
@@ -120,7 +118,7 @@ export class Forwarder {
   /** Tunnels a WebSocket upgrade; resolves once the upstream has answered the upgrade. */
   async ws(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     try {
-      await this.policy.execute(
+      await this.breaker.execute(
         () =>
           new Promise<void>((resolve, reject) => {
             this.pendingUpgrades.set(req, resolve);
@@ -131,7 +129,7 @@ export class Forwarder {
           }),
       );
     } catch (error) {
-      if (error instanceof BreakerOpenError) throw new UpstreamUnavailableError(Number(error.headers["Retry-After"] ?? 5));
+      if (error instanceof BrokenCircuitError) throw new UpstreamUnavailableError(this.retryAfterSeconds);
       throw new UpstreamUnavailableError(1);
     }
   }
