@@ -8,6 +8,7 @@
 #   kafka.sh status    print running/stopped; exit 0 when the port answers
 #
 # Environment: KAFKA_HOME_DIR (state: data, logs, pid; default infra/kafka/.cache),
+# KAFKA_PORT / KAFKA_CONTROLLER_PORT (default 9092 / 9093; tests run a second broker elsewhere),
 # KAFKA_HEAP_OPTS (default -Xms256m -Xmx768m), KAFKA_START_TIMEOUT (seconds, default 90).
 set -euo pipefail
 
@@ -19,7 +20,8 @@ logs="$state/logs"
 pidfile="$state/kafka.pid"
 conf="$state/server.properties"
 host=127.0.0.1
-port=9092
+port=${KAFKA_PORT:-9092}
+controller_port=${KAFKA_CONTROLLER_PORT:-9093}
 timeout=${KAFKA_START_TIMEOUT:-90}
 
 log() { printf '[kafka] %s\n' "$*" >&2; }
@@ -59,7 +61,7 @@ run_java() {
 
 format_once() {
   mkdir -p "$data" "$logs"
-  { cat "$here/server.properties"; echo "log.dirs=$data"; } > "$conf"
+  { sed -e "s/:9092/:$port/g" -e "s/:9093/:$controller_port/g" "$here/server.properties"; echo "log.dirs=$data"; } > "$conf"
   if [ -f "$data/meta.properties" ]; then return 0; fi
   log "formatting storage in $data"
   run_java kafka.tools.StorageTool format -t "$(run_java kafka.tools.StorageTool random-uuid)" -c "$conf" >>"$logs/format.log" 2>&1

@@ -16,7 +16,7 @@ import { captureLogger } from "./support";
 export const DATABASE_URL = testDatabaseUrl("tollgate_kit_events_test");
 
 /** A database with an outbox, a Kafka client, an idempotent producer and a relay, on fresh topics. */
-export async function eventsFixture() {
+export async function eventsFixture({ brokers = testInfra().kafkaBrokers }: { brokers?: string[] } = {}) {
   const { logger, capture } = captureLogger("kit-events");
   await ensureDatabase(DATABASE_URL);
   const knex: Knex = createDatabase({ url: DATABASE_URL, logger });
@@ -29,7 +29,7 @@ export async function eventsFixture() {
   await knex("outbox").delete();
   await knex("processed_events").delete();
   const topic = uniqueName("kit.events");
-  const kafka = createKafka({ clientId: "kit-test", brokers: testInfra().kafkaBrokers, logger });
+  const kafka = createKafka({ clientId: "kit-test", brokers, logger });
   await ensureTopics(kafka, [topic, `${topic}.dlq`]);
   const producer = createIdempotentProducer(kafka);
   await producer.connect();

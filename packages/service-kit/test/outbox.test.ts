@@ -1,5 +1,5 @@
 import { eventTypes } from "@tollgate/contracts";
-import { EventCollector, kafkaBroker, waitFor } from "@tollgate/test-harness";
+import { EventCollector, startDedicatedKafka, waitFor, type DedicatedKafka } from "@tollgate/test-harness";
 import { randomUUID } from "node:crypto";
 import { applyOnce, createEvent, EventConsumer, writeToOutbox } from "../src";
 import { eventsFixture } from "./events-support";
@@ -19,20 +19,25 @@ describe("outbox and relay", () => {
   let fx: Fixture;
   let collector: EventCollector;
   let stopConsumer: (() => Promise<void>) | undefined;
+  let dedicated: DedicatedKafka | undefined;
 
-  beforeEach(async () => {
-    fx = await eventsFixture();
-    collector = await new EventCollector([fx.topic]).start();
-  });
+  /** The outage test runs against a broker of its own, so stopping it disturbs nothing else. */
+  async function setUp(brokers?: string[]) {
+    fx = await eventsFixture({ brokers });
+    collector = await new EventCollector([fx.topic], brokers).start();
+  }
 
   afterEach(async () => {
     await stopConsumer?.();
     stopConsumer = undefined;
     await collector.stop();
     await fx.close();
+    dedicated?.dispose();
+    dedicated = undefined;
   });
 
   it("when the writing transaction commits, then the event reaches Kafka keyed by aggregate; when it rolls back, nothing is published", async () => {
+    await setUp();
     const key = randomUUID();
     const rolledBack = revokedEvent(key);
     const committed = revokedEvent(key);
@@ -56,6 +61,9 @@ describe("outbox and relay", () => {
   });
 
   it("when Kafka is down while 500 events are written, then they wait; when it is back, all 500 arrive and a deduplicating consumer applies each once", async () => {
+    dedicated = await startDedicatedKafka();
+    const broker = dedicated;
+    await setUp(broker.brokers);
     const consumer = new EventConsumer({ kafka: fx.kafka, groupId: `${fx.topic}.applier`, topics: [fx.topic], logger: fx.logger, deadLetterProducer: fx.producer, fromBeginning: true });
     consumer.on(eventTypes.tokenRevoked, async (event) => {
       await applyOnce(fx.knex, "applier", event.id, async (trx) => {
@@ -67,7 +75,7 @@ describe("outbox and relay", () => {
     await consumer.joined();
     fx.relay.start();
 
-    kafkaBroker.stop();
+    broker.stop();
     try {
       const events = Array.from({ length: 500 }, () => revokedEvent(randomUUID()));
       for (let i = 0; i < events.length; i += 50) {
@@ -77,7 +85,7 @@ describe("outbox and relay", () => {
       const waiting = await fx.knex("outbox").whereNull("sent_at").count<{ count: string }[]>("* as count");
       expect(Number(waiting[0]?.count)).toBe(500);
     } finally {
-      kafkaBroker.start();
+      broker.start();
     }
 
     await collector.waitForCount(500, { timeoutMs: 90_000 });

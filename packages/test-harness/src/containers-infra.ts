@@ -15,7 +15,6 @@ export async function startContainers(): Promise<() => Promise<void>> {
   process.env.TOLLGATE_TEST_POSTGRES_URL = `postgres://postgres:postgres@${postgres.getHost()}:${postgres.getPort()}`;
   process.env.TOLLGATE_TEST_REDIS_URL = `redis://${redis.getHost()}:${redis.getPort()}`;
   process.env.TOLLGATE_TEST_KAFKA_BROKERS = `${kafka.getHost()}:${kafka.getMappedPort(9093)}`;
-  process.env.TOLLGATE_TEST_KAFKA_CONTAINER = kafka.getId();
   return async () => {
     await Promise.all([postgres.stop(), redis.stop(), kafka.stop()]);
   };

@@ -15,10 +15,13 @@ export class EventCollector {
   readonly messages: CollectedMessage[] = [];
   private consumer: Consumer | undefined;
 
-  constructor(private readonly topics: string[]) {}
+  constructor(
+    private readonly topics: string[],
+    private readonly brokers: string[] = testInfra().kafkaBrokers,
+  ) {}
 
   async start(): Promise<this> {
-    const kafka = new Kafka({ clientId: "test-collector", brokers: testInfra().kafkaBrokers, logLevel: logLevel.NOTHING });
+    const kafka = new Kafka({ clientId: "test-collector", brokers: this.brokers, logLevel: logLevel.NOTHING });
     const admin = kafka.admin();
     await admin.connect();
     await admin.createTopics({ topics: this.topics.map((topic) => ({ topic, numPartitions: 3 })), waitForLeaders: true });
