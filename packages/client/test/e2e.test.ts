@@ -1,4 +1,8 @@
+import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { mkdtempSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { waitFor } from "@tollgate/test-harness";
 import { TollgateClient, TollgateError } from "../src";
 import { startE2eStack, type E2eStack } from "./support/e2e-stack";
@@ -112,5 +116,51 @@ describe("end to end, every service a process behind the nginx gateway, through 
     await expect(client.tokens.list()).resolves.toEqual([]);
     const health = await fetch(`${stack.gatewayUrl}/health`);
     expect(health.status).toBe(503);
+  });
+});
+
+describe("the tollgate CLI against the same kind of stack", () => {
+  let stack: E2eStack;
+  let home: string;
+
+  beforeAll(async () => {
+    stack = await startE2eStack();
+    home = mkdtempSync(path.join(tmpdir(), "tollgate-cli-"));
+  }, 180_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  const cli = (args: string[], env: Record<string, string> = {}) =>
+    spawnSync(process.execPath, [require.resolve("tsx/cli"), path.join(__dirname, "..", "src", "cli", "main.ts"), ...args], {
+      env: { PATH: process.env.PATH ?? "", TOLLGATE_URL: stack.gatewayUrl, TOLLGATE_HOME: home, ...env },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+
+  it("when a person registers, logs in, buys, fetches through the proxy and revokes, then each step says what happened", () => {
+    const username = `cli${randomUUID().slice(0, 8)}`;
+    const secret = { TOLLGATE_PASSWORD: password() };
+    expect(cli(["register", `${username}@example.test`, username], secret).stdout).toContain(`registered ${username}`);
+    expect(cli(["login", username], secret).stdout).toContain(`logged in as ${username}`);
+    expect(statSync(path.join(home, "credentials.json")).mode & 0o777).toBe(0o600);
+    expect(cli(["me"]).stdout).toContain(username);
+
+    const bought = cli(["buy", "1"]);
+    const token = /^([A-Za-z0-9_-]{64})$/m.exec(bought.stdout)?.[1];
+    const id = /token ([0-9a-f-]{36})/.exec(bought.stdout)?.[1];
+    expect(token).toBeDefined();
+    const fetched = cli(["get", "/headers", "--token", token ?? ""]);
+    expect(fetched.status).toBe(0);
+    expect(fetched.stdout).toContain("x-user-id");
+    expect(cli(["tokens"]).stdout).toMatch(/active/);
+    expect(cli(["revoke", id ?? ""]).stdout).toContain("revoked");
+    const refused = cli(["get", "/headers", "--token", token ?? ""]);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain("Your access token was revoked");
+    expect(cli(["buy", "2"]).stderr).toContain("hours must be one of");
+    expect(cli(["logout"]).stdout).toContain("logged out");
+    expect(cli(["me"]).stderr).toContain("You are not logged in");
   });
 });

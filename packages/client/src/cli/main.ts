@@ -1,0 +1,167 @@
+#!/usr/bin/env node
+import { createInterface } from "node:readline/promises";
+import { durationHoursValues, type DurationHours } from "@tollgate/contracts";
+import { TollgateError } from "../errors";
+import { TollgateClient } from "../tollgate-client";
+import { loadCliConfig } from "./cli-config";
+import { CredentialsFile } from "./credentials-file";
+import { renderBoard } from "./connect-four-board";
+import { describeError } from "./messages";
+import { withProgress } from "./progress";
+
+const USAGE = `tollgate — buy time-limited access and play Connect Four
+
+  tollgate register <email> <username>     (asks for a password)
+  tollgate login <username-or-email>       (asks for a password)
+  tollgate logout
+  tollgate me
+  tollgate buy <hours>                     hours: ${durationHoursValues.join(", ")}
+  tollgate tokens [--active]
+  tollgate revoke <token-id>
+  tollgate get <path> [--token <token>]    GET through the proxy (default: your newest token)
+  tollgate play [--opponent <user-id> | --join <game-id>]
+
+  TOLLGATE_URL   the gateway (default http://127.0.0.1:8080)
+  TOLLGATE_HOME  where credentials are kept (default ~/.config/tollgate, file mode 0600)
+  TOLLGATE_PASSWORD  password for register/login without a prompt (scripts)`;
+
+async function askPassword(prompt: string): Promise<string> {
+  if (process.env.TOLLGATE_PASSWORD) return process.env.TOLLGATE_PASSWORD;
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  const answer = await rl.question(prompt);
+  rl.close();
+  return answer;
+}
+
+function option(args: string[], name: string): string | undefined {
+  const index = args.indexOf(name);
+  return index >= 0 ? args[index + 1] : undefined;
+}
+
+async function run(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  const config = loadCliConfig();
+  const credentials = new CredentialsFile(config.credentialsFile);
+  const client = new TollgateClient({ baseUrl: config.baseUrl, session: credentials });
+  const print = (text: string) => process.stdout.write(`${text}\n`);
+
+  switch (command) {
+    case "register": {
+      const [email, username] = args;
+      if (!email || !username) return usage();
+      const user = await withProgress("registering", client.auth.register({ email, username, password: await askPassword("password: ") }));
+      print(`registered ${user.username} (${user.id}); now run: tollgate login ${user.username}`);
+      return 0;
+    }
+    case "login": {
+      const [login] = args;
+      if (!login) return usage();
+      const user = await withProgress("logging in", client.auth.login(login, await askPassword("password: ")));
+      print(`logged in as ${user.username}`);
+      return 0;
+    }
+    case "logout":
+      await client.auth.logout();
+      print("logged out");
+      return 0;
+    case "me": {
+      const me = await client.auth.me();
+      print(`${me.username} <${me.email}> id ${me.id} role ${me.role}`);
+      return 0;
+    }
+    case "buy": {
+      const hours = Number(args[0]);
+      if (!durationHoursValues.includes(hours as DurationHours)) {
+        process.stderr.write(`hours must be one of ${durationHoursValues.join(", ")}\n`);
+        return 2;
+      }
+      const bought = await withProgress("buying", client.tokens.purchase(hours as DurationHours));
+      print(`token ${bought.id} for ${bought.duration_hours} h (the clock starts on first use):\n${bought.token}\nKeep it: it is shown only once.`);
+      return 0;
+    }
+    case "tokens": {
+      const tokens = await client.tokens.list(args.includes("--active"));
+      if (tokens.length === 0) print("no tokens");
+      for (const token of tokens) print(`${token.id}  ${String(token.duration_hours).padStart(3)} h  ${token.status.padEnd(8)} ${token.expires_at ? `expires ${token.expires_at}` : ""}`);
+      return 0;
+    }
+    case "revoke": {
+      const [id] = args;
+      if (!id) return usage();
+      const token = await client.tokens.revoke(id);
+      print(`token ${token.id} is ${token.status}`);
+      return 0;
+    }
+    case "get": {
+      const [path] = args;
+      if (!path) return usage();
+      const token = option(args, "--token") ?? process.env.TOLLGATE_ACCESS_TOKEN;
+      if (!token) {
+        process.stderr.write("pass --token <token> (or set TOLLGATE_ACCESS_TOKEN); tokens are shown once, at purchase\n");
+        return 2;
+      }
+      const res = await client.proxy.fetch(token, path);
+      if (!res.ok && res.headers.get("content-type")?.includes("application/json")) {
+        throw await TollgateError.fromResponse(res);
+      }
+      process.stdout.write(await res.text());
+      return res.ok ? 0 : 1;
+    }
+    case "play":
+      return play(client, args);
+    default:
+      return usage();
+  }
+}
+
+async function play(client: TollgateClient, args: string[]): Promise<number> {
+  const me = await client.auth.me();
+  const joinId = option(args, "--join");
+  const game = joinId ? await client.games.join(joinId) : await client.games.create(option(args, "--opponent"));
+  if (!joinId) process.stdout.write(`game ${game.id} created; the other player runs: tollgate play --join ${game.id}\n`);
+  const you: 1 | 2 = game.player1_id === me.id ? 1 : 2;
+  const socket = client.games.socket();
+  await socket.connect();
+  socket.join(game.id);
+  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: false });
+  let myTurn = false;
+  socket.on("state", (state) => {
+    myTurn = state.your_turn;
+    const board = (state.state as { board?: number[][] }).board;
+    if (board) process.stdout.write(`\n${renderBoard(board, you)}\n`);
+    process.stdout.write(myTurn ? "your move (column 1-7): " : "waiting for the opponent…\n");
+  });
+  socket.on("opponent_disconnected", (event) => process.stdout.write(`\nopponent disconnected; they forfeit at ${event.grace_until} unless they return\n`));
+  socket.on("opponent_reconnected", () => process.stdout.write("\nopponent is back\n"));
+  socket.on("server_error", (error) => process.stdout.write(`\n${error.message}\n${myTurn ? "your move (column 1-7): " : ""}`));
+  const over = socket.next("over", () => true, 24 * 3600 * 1000);
+  rl.on("line", (line) => {
+    const column = Number(line.trim());
+    if (!myTurn) return;
+    if (!Number.isInteger(column) || column < 1 || column > 7) {
+      process.stdout.write("a column from 1 to 7: ");
+      return;
+    }
+    socket.act(game.id, { column: column - 1 });
+  });
+  const [result] = await over;
+  const won = (result.result === "player1_won" && you === 1) || (result.result === "player2_won" && you === 2);
+  process.stdout.write(`\ngame over: ${result.result === "draw" ? "draw" : won ? "you won" : "you lost"} (${result.reason})\n`);
+  rl.close();
+  socket.close();
+  return 0;
+}
+
+function usage(): number {
+  process.stderr.write(`${USAGE}\n`);
+  return 2;
+}
+
+run(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${describeError(error)}\n`);
+    process.exit(1);
+  },
+);
+
