@@ -38,12 +38,16 @@ export class ValidateTokenUseCase {
   async validate(value: string): Promise<ValidateTokenResponse> {
     if (!TOKEN_SHAPE.test(value)) throw new TokenRejectedError(tokenErrorCodes.TOKEN_INVALID);
     const tokenSha256 = hashToken(value);
+    // Most validations are of tokens already in use: one read, no transaction.
+    const existing = await this.tokens.findByHash(tokenSha256);
+    if (!existing || existing.activatedAt || existing.revokedAt) return rejectUnlessActive(existing);
     return this.tokens.transaction(async (tx) => {
       const activated = await this.tokens.activate(tx, tokenSha256);
       if (activated) {
         await this.events.activated(tx, activated);
         return granted(activated);
       }
+      // Another validation activated it (or it was revoked) since our read.
       return rejectUnlessActive(await this.tokens.findByHash(tokenSha256, tx));
     });
   }
