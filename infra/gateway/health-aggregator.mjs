@@ -37,4 +37,4 @@ http
     res.writeHead(ready ? 200 : 503, { "Content-Type": "application/json", "Cache-Control": "no-store", ...(ready ? {} : { "Retry-After": "5" }) });
     res.end(JSON.stringify(body));
   })
-  .listen(port, "127.0.0.1");
+  .listen(port, process.env.GATEWAY_HEALTH_HOST ?? "127.0.0.1");

@@ -95,6 +95,7 @@ export async function startE2eStack(): Promise<E2eStack> {
     GATEWAY_LOGIN_RATE: "100r/s",
     GATEWAY_LOGIN_BURST: "100",
     GATEWAY_HEALTH_PORT: String(ports.health),
+    GATEWAY_HEALTH_UPSTREAM: `127.0.0.1:${ports.health}`,
     GATEWAY_HEALTH_TARGETS: `auth=${local(ports.auth)},token=${local(ports.token)},proxy=${local(ports.proxy)},game-realtime=${local(ports.game)}`,
     GATEWAY_LOG_DIR: logDir,
     AUTH_UPSTREAM: `127.0.0.1:${ports.auth}`,
