@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -163,4 +163,41 @@ describe("the tollgate CLI against the same kind of stack", () => {
     expect(cli(["logout"]).stdout).toContain("logged out");
     expect(cli(["me"]).stderr).toContain("You are not logged in");
   });
+
+  it("when two people run tollgate play, then they play Connect Four to the end in their terminals", async () => {
+    const players = await Promise.all(
+      ["ann", "ben"].map(async (name) => {
+        const playerHome = mkdtempSync(path.join(tmpdir(), `tollgate-${name}-`));
+        const username = `${name}${randomUUID().slice(0, 8)}`;
+        const env = { TOLLGATE_HOME: playerHome, TOLLGATE_PASSWORD: password() };
+        expect(cli(["register", `${username}@example.test`, username], env).status).toBe(0);
+        expect(cli(["login", username], env).status).toBe(0);
+        const id = /id ([0-9a-f-]{36})/.exec(cli(["me"], env).stdout)?.[1] ?? "";
+        return { env, id };
+      }),
+    );
+    const [ann, ben] = players as [(typeof players)[number], (typeof players)[number]];
+    const play = (args: string[], env: Record<string, string>, column: string) => {
+      const child = spawn(process.execPath, [require.resolve("tsx/cli"), path.join(__dirname, "..", "src", "cli", "main.ts"), "play", ...args], {
+        env: { PATH: process.env.PATH ?? "", TOLLGATE_URL: stack.gatewayUrl, ...env },
+      });
+      let output = "";
+      child.stdout.on("data", (chunk: Buffer) => {
+        const text = chunk.toString();
+        output += text;
+        // Ann always drops in column 1, Ben in column 2: Ann connects four on her fourth move.
+        if (text.includes("your move") && text.includes("| ")) child.stdin.write(`${column}\n`);
+      });
+      const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+      return { child, output: () => output, exited };
+    };
+    const annGame = play(["--opponent", ben.id], ann.env, "1");
+    const gameId = await waitFor(() => /game ([0-9a-f-]{36}) created/.exec(annGame.output())?.[1], { timeoutMs: 30_000, what: "ann's game" });
+    const benGame = play(["--join", gameId], ben.env, "2");
+    expect(await annGame.exited).toBe(0);
+    expect(await benGame.exited).toBe(0);
+    expect(annGame.output()).toContain("game over: you won");
+    expect(benGame.output()).toContain("game over: you lost");
+    expect(annGame.output()).toContain("| X . . . . . . |");
+  }, 90_000);
 });

@@ -120,6 +120,10 @@ async function play(client: TollgateClient, args: string[]): Promise<number> {
   const game = joinId ? await client.games.join(joinId) : await client.games.create(option(args, "--opponent"));
   if (!joinId) process.stdout.write(`game ${game.id} created; the other player runs: tollgate play --join ${game.id}\n`);
   const you: 1 | 2 = game.player1_id === me.id ? 1 : 2;
+  // The creator waits for the opponent before taking a seat at the board.
+  for (let current = game; current.status === "waiting"; current = await client.games.get(game.id)) {
+    await withProgress("waiting for an opponent to join", new Promise((resolve) => setTimeout(resolve, 1_000)));
+  }
   const socket = client.games.socket();
   await socket.connect();
   socket.join(game.id);
@@ -128,8 +132,8 @@ async function play(client: TollgateClient, args: string[]): Promise<number> {
   socket.on("state", (state) => {
     myTurn = state.your_turn;
     const board = (state.state as { board?: number[][] }).board;
-    if (board) process.stdout.write(`\n${renderBoard(board, you)}\n`);
-    process.stdout.write(myTurn ? "your move (column 1-7): " : "waiting for the opponent…\n");
+    // One write per state, so a reader sees the board and the prompt together.
+    process.stdout.write(`${board ? `\n${renderBoard(board, you)}\n` : ""}${myTurn ? "your move (column 1-7): " : "waiting for the opponent…\n"}`);
   });
   socket.on("opponent_disconnected", (event) => process.stdout.write(`\nopponent disconnected; they forfeit at ${event.grace_until} unless they return\n`));
   socket.on("opponent_reconnected", () => process.stdout.write("\nopponent is back\n"));
