@@ -1,6 +1,7 @@
 import { KafkaContainer } from "@testcontainers/kafka";
 import { PostgreSqlContainer } from "@testcontainers/postgresql";
 import { RedisContainer } from "@testcontainers/redis";
+import { publishContainerInfra } from "./config";
 
 /**
  * Where a Docker engine answers, `TOLLGATE_TEST_INFRA=containers` runs the suite against
@@ -12,9 +13,11 @@ export async function startContainers(): Promise<() => Promise<void>> {
     new RedisContainer("redis:7-alpine").start(),
     new KafkaContainer("confluentinc/cp-kafka:7.7.1").withKraft().start(),
   ]);
-  process.env.TOLLGATE_TEST_POSTGRES_URL = `postgres://postgres:postgres@${postgres.getHost()}:${postgres.getPort()}`;
-  process.env.TOLLGATE_TEST_REDIS_URL = `redis://${redis.getHost()}:${redis.getPort()}`;
-  process.env.TOLLGATE_TEST_KAFKA_BROKERS = `${kafka.getHost()}:${kafka.getMappedPort(9093)}`;
+  publishContainerInfra({
+    postgresUrl: `postgres://postgres:postgres@${postgres.getHost()}:${postgres.getPort()}`,
+    redisUrl: `redis://${redis.getHost()}:${redis.getPort()}`,
+    kafkaBrokers: `${kafka.getHost()}:${kafka.getMappedPort(9093)}`,
+  });
   return async () => {
     await Promise.all([postgres.stop(), redis.stop(), kafka.stop()]);
   };

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { childEnv } from "./config";
 import { kafkaScript } from "./local-infra";
 
 function freePort(): Promise<number> {
@@ -31,7 +32,7 @@ export interface DedicatedKafka {
 export async function startDedicatedKafka(): Promise<DedicatedKafka> {
   const home = mkdtempSync(path.join(tmpdir(), "tollgate-kafka-"));
   const [port, controllerPort] = [await freePort(), await freePort()];
-  const env = { ...process.env, KAFKA_HOME_DIR: home, KAFKA_PORT: String(port), KAFKA_CONTROLLER_PORT: String(controllerPort), KAFKA_HEAP_OPTS: "-Xms128m -Xmx384m" };
+  const env = childEnv({ KAFKA_HOME_DIR: home, KAFKA_PORT: String(port), KAFKA_CONTROLLER_PORT: String(controllerPort), KAFKA_HEAP_OPTS: "-Xms128m -Xmx384m" });
   const kafka = (command: "start" | "stop") => execFileSync("bash", [kafkaScript(), command], { env, stdio: ["ignore", "inherit", "inherit"] });
   kafka("start");
   return {

@@ -1,5 +1,5 @@
 import { Kafka, logLevel, type Consumer } from "kafkajs";
-import { testInfra, uniqueName } from "./infra-env";
+import { testInfra, uniqueName } from "./config";
 import { waitFor } from "./wait-for";
 
 export interface CollectedMessage {

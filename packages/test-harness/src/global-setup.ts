@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { prepareRun } from "./config";
 import { ensureLocalInfra } from "./local-infra";
 
 /**
@@ -7,8 +8,7 @@ import { ensureLocalInfra } from "./local-infra";
  * Variables set here reach the test workers, which start after it.
  */
 export default async function globalSetup(): Promise<void> {
-  process.env.TOLLGATE_TEST_RUN_ID ??= `r${Date.now().toString(36)}${randomBytes(3).toString("hex")}`;
-  if (process.env.TOLLGATE_TEST_INFRA === "containers") {
+  if (prepareRun(`r${Date.now().toString(36)}${randomBytes(3).toString("hex")}`) === "containers") {
     // Loaded only in this mode: the container libraries are heavy and need a Docker engine.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { startContainers } = require("./containers-infra") as typeof import("./containers-infra");

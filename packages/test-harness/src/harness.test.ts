@@ -1,5 +1,5 @@
 import { portOpen } from "./local-infra";
-import { testInfra, uniqueName } from "./infra-env";
+import { testInfra, uniqueName } from "./config";
 import { waitFor } from "./wait-for";
 
 describe("test harness", () => {

@@ -1,5 +1,5 @@
 export { EventCollector, type CollectedMessage } from "./event-collector";
-export { testDatabaseUrl, testInfra, uniqueName, type TestInfra } from "./infra-env";
+export { testDatabaseUrl, testInfra, uniqueName, type TestInfra } from "./config";
 export { startDedicatedKafka, type DedicatedKafka } from "./dedicated-kafka";
 export { portOpen, waitForPort } from "./local-infra";
 export { repoRoot } from "./repo-root";

@@ -3,7 +3,7 @@ import { createInterface } from "node:readline/promises";
 import { durationHoursValues, type DurationHours } from "@tollgate/contracts";
 import { TollgateError } from "../errors";
 import { TollgateClient } from "../tollgate-client";
-import { loadCliConfig } from "./cli-config";
+import { loadCliConfig } from "./config";
 import { CredentialsFile } from "./credentials-file";
 import { renderBoard } from "./connect-four-board";
 import { describeError } from "./messages";
@@ -25,8 +25,8 @@ const USAGE = `tollgate — buy time-limited access and play Connect Four
   TOLLGATE_HOME  where credentials are kept (default ~/.config/tollgate, file mode 0600)
   TOLLGATE_PASSWORD  password for register/login without a prompt (scripts)`;
 
-async function askPassword(prompt: string): Promise<string> {
-  if (process.env.TOLLGATE_PASSWORD) return process.env.TOLLGATE_PASSWORD;
+async function askPassword(prompt: string, given: string | undefined): Promise<string> {
+  if (given) return given;
   const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
   const answer = await rl.question(prompt);
   rl.close();
@@ -49,14 +49,14 @@ async function run(argv: string[]): Promise<number> {
     case "register": {
       const [email, username] = args;
       if (!email || !username) return usage();
-      const user = await withProgress("registering", client.auth.register({ email, username, password: await askPassword("password: ") }));
+      const user = await withProgress("registering", client.auth.register({ email, username, password: await askPassword("password: ", config.password) }));
       print(`registered ${user.username} (${user.id}); now run: tollgate login ${user.username}`);
       return 0;
     }
     case "login": {
       const [login] = args;
       if (!login) return usage();
-      const user = await withProgress("logging in", client.auth.login(login, await askPassword("password: ")));
+      const user = await withProgress("logging in", client.auth.login(login, await askPassword("password: ", config.password)));
       print(`logged in as ${user.username}`);
       return 0;
     }
@@ -95,7 +95,7 @@ async function run(argv: string[]): Promise<number> {
     case "get": {
       const [path] = args;
       if (!path) return usage();
-      const token = option(args, "--token") ?? process.env.TOLLGATE_ACCESS_TOKEN;
+      const token = option(args, "--token") ?? config.accessToken;
       if (!token) {
         process.stderr.write("pass --token <token> (or set TOLLGATE_ACCESS_TOKEN); tokens are shown once, at purchase\n");
         return 2;

@@ -5,6 +5,10 @@ import { z } from "zod";
 const schema = z.object({
   TOLLGATE_URL: z.url({ error: "must be the gateway's URL, e.g. http://127.0.0.1:8080" }).default("http://127.0.0.1:8080"),
   TOLLGATE_HOME: z.string().min(1).optional(),
+  /** For scripts: the password for register/login, instead of a prompt. */
+  TOLLGATE_PASSWORD: z.string().min(1).optional(),
+  /** For scripts: the access token `get` uses when --token is not given. */
+  TOLLGATE_ACCESS_TOKEN: z.string().min(1).optional(),
 });
 
 /** The CLI's settings: where the gateway is, and where credentials live. */
@@ -12,5 +16,10 @@ export function loadCliConfig(env: Record<string, string | undefined> = process.
   const parsed = schema.safeParse(env);
   if (!parsed.success) throw new Error(parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; "));
   const home = parsed.data.TOLLGATE_HOME ?? path.join(homedir(), ".config", "tollgate");
-  return { baseUrl: parsed.data.TOLLGATE_URL, credentialsFile: path.join(home, "credentials.json"), tokensFile: path.join(home, "tokens.json") };
+  return {
+    baseUrl: parsed.data.TOLLGATE_URL,
+    credentialsFile: path.join(home, "credentials.json"),
+    password: parsed.data.TOLLGATE_PASSWORD,
+    accessToken: parsed.data.TOLLGATE_ACCESS_TOKEN,
+  };
 }

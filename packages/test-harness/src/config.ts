@@ -1,4 +1,5 @@
 /**
+ * The test harness's configuration: the only file here that touches process.env.
  * Where the tests find their infrastructure. The global setup fills these variables in (from
  * the local machine or from containers) before any test file runs; test files read them here.
  */
@@ -31,4 +32,22 @@ export function testDatabaseUrl(database: string): string {
 /** A name unique to this run and this call, for topics, groups and keys. */
 export function uniqueName(prefix: string): string {
   return `${prefix}.${testInfra().runId}.${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** The environment a child process of the harness starts from (PATH, JAVA_HOME, …) plus overrides. */
+export function childEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, ...overrides };
+}
+
+/** Makes container addresses visible to the test workers, which start after the global setup. */
+export function publishContainerInfra(urls: { postgresUrl: string; redisUrl: string; kafkaBrokers: string }): void {
+  process.env.TOLLGATE_TEST_POSTGRES_URL = urls.postgresUrl;
+  process.env.TOLLGATE_TEST_REDIS_URL = urls.redisUrl;
+  process.env.TOLLGATE_TEST_KAFKA_BROKERS = urls.kafkaBrokers;
+}
+
+/** Gives this jest run its id (kept when the caller set one) and reports the infrastructure mode. */
+export function prepareRun(runId: string): "local" | "containers" {
+  process.env.TOLLGATE_TEST_RUN_ID ??= runId;
+  return process.env.TOLLGATE_TEST_INFRA === "containers" ? "containers" : "local";
 }
