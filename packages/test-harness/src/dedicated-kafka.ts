@@ -6,7 +6,8 @@ import path from "node:path";
 import { childEnv } from "./config";
 import { kafkaScript } from "./local-infra";
 
-function freePort(): Promise<number> {
+/** A port nothing listens on right now (the OS picks it). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once("error", reject);

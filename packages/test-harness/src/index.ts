@@ -1,6 +1,6 @@
 export { EventCollector, type CollectedMessage } from "./event-collector";
 export { testDatabaseUrl, testInfra, uniqueName, type TestInfra } from "./config";
-export { startDedicatedKafka, type DedicatedKafka } from "./dedicated-kafka";
+export { freePort, startDedicatedKafka, type DedicatedKafka } from "./dedicated-kafka";
 export { portOpen, waitForPort } from "./local-infra";
 export { repoRoot } from "./repo-root";
 export { waitFor } from "./wait-for";

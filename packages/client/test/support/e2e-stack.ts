@@ -1,21 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
-import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { repoRoot, testDatabaseUrl, testInfra, uniqueName, waitFor } from "@tollgate/test-harness";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort, repoRoot, testDatabaseUrl, testInfra, uniqueName, waitFor } from "@tollgate/test-harness";
 
 export interface E2eStack {
   gatewayUrl: string;
