@@ -1,5 +1,5 @@
 import { availableParallelism, hostname } from "node:os";
-import { baseEnvShape, envBoolean, kafkaEnvShape, port, positiveInt, requiredString } from "@tollgate/service-kit";
+import { baseEnvShape, envBoolean, loadConfigOrExit, kafkaEnvShape, port, positiveInt, requiredString } from "@tollgate/service-kit";
 import { z } from "zod";
 
 /** OWASP's argon2id floor; production may only go upward from here. */
@@ -76,3 +76,6 @@ export const authEnvSchema = z
     if (!env.LOGIN_THROTTLE_ENABLED) ctx.addIssue({ code: "custom", path: ["LOGIN_THROTTLE_ENABLED"], message: "cannot be false in production" });
   });
 export type AuthConfig = z.infer<typeof authEnvSchema>;
+
+/** The service's configuration from the environment, or exit naming what is wrong. */
+export const loadAuthConfig = (): AuthConfig => loadConfigOrExit(authEnvSchema, process.env);

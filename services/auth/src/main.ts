@@ -10,20 +10,19 @@ import {
   ensureTopics,
   installGracefulShutdown,
   listen,
-  loadConfigOrExit,
   migrate,
   namespacedTopic,
   OutboxRelay,
   type Logger,
 } from "@tollgate/service-kit";
 import { createApp, createTokenSigner } from "./app";
-import { authEnvSchema } from "./config";
+import { loadAuthConfig } from "./config";
 import { loadCommonPasswords } from "./domain/password-policy";
 import { tokenActivatedConsumer } from "./messaging/token-activated.consumer";
 import { authMigrations } from "./migrations";
 
 async function main(): Promise<void> {
-  const config = loadConfigOrExit(authEnvSchema, process.env);
+  const config = loadAuthConfig();
   const logger = createLogger({ service: "auth", level: config.LOG_LEVEL });
   await ensureDatabase(config.DATABASE_URL);
   const knex = createDatabase({ url: config.DATABASE_URL, logger });

@@ -4,14 +4,14 @@
  * SIGNING_KEY_ACTIVATION_DELAY_SECONDS; the keys before it retire then, stay in the JWKS until every
  * token they signed has expired, and are pruned by a later run.
  */
-import { createDatabase, createLogger, loadConfigOrExit, migrate } from "@tollgate/service-kit";
-import { authEnvSchema } from "./config";
+import { createDatabase, createLogger, migrate } from "@tollgate/service-kit";
+import { loadAuthConfig } from "./config";
 import { createTokenSigner, retiredKeyRetentionSeconds } from "./app";
 import { SigningKeyRepository } from "./data/signing-key.repository";
 import { authMigrations } from "./migrations";
 
 async function rotate(): Promise<void> {
-  const config = loadConfigOrExit(authEnvSchema, process.env);
+  const config = loadAuthConfig();
   const logger = createLogger({ service: "auth-rotate-keys", level: config.LOG_LEVEL });
   const knex = createDatabase({ url: config.DATABASE_URL, logger });
   try {

@@ -1,4 +1,4 @@
-import { baseEnvShape, commaList, kafkaEnvShape, port, positiveInt, requiredString, urlString } from "@tollgate/service-kit";
+import { baseEnvShape, commaList, loadConfigOrExit, kafkaEnvShape, port, positiveInt, requiredString, urlString } from "@tollgate/service-kit";
 import { z } from "zod";
 
 /** Every variable the service reads. This is the only file that looks at process.env. */
@@ -30,3 +30,6 @@ export const configSchema = z.object({
 });
 
 export type Config = z.infer<typeof configSchema>;
+
+/** The service's configuration from the environment, or exit naming what is wrong. */
+export const loadConfig = (): Config => loadConfigOrExit(configSchema, process.env);

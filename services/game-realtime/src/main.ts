@@ -12,18 +12,17 @@ import {
   JwksKeyStore,
   JwtVerifier,
   listen,
-  loadConfigOrExit,
   migrate,
   namespacedTopic,
 } from "@tollgate/service-kit";
 import { deadLetterTopic, topics } from "@tollgate/contracts";
 import { KitAccessTokenVerifier } from "./auth/kit-access-token-verifier";
-import { configSchema } from "./config";
+import { loadConfig } from "./config";
 import { buildGameRealtime } from "./game-realtime";
 import { migrations } from "./migrations/001-games-and-moves";
 
 async function main(): Promise<void> {
-  const config = loadConfigOrExit(configSchema, process.env);
+  const config = loadConfig();
   const logger = createLogger({ service: "game-realtime", level: config.LOG_LEVEL });
   const instanceId = config.INSTANCE_ID ?? `${hostname()}-${process.pid}`;
 
