@@ -1,3 +1,4 @@
+export { CaptureTransport } from "./capture-transport";
 export { EventCollector, type CollectedMessage } from "./event-collector";
 export { testDatabaseUrl, testInfra, uniqueName, type TestInfra } from "./config";
 export { freePort, startDedicatedKafka, type DedicatedKafka } from "./dedicated-kafka";

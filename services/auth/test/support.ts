@@ -15,9 +15,8 @@ import {
   parseConfig,
   type Logger,
 } from "@tollgate/service-kit";
-import { testDatabaseUrl, testInfra, uniqueName } from "@tollgate/test-harness";
+import { CaptureTransport, testDatabaseUrl, testInfra, uniqueName } from "@tollgate/test-harness";
 import type { Kafka, Producer } from "kafkajs";
-import Transport from "winston-transport";
 import { createApp, createTokenSigner } from "../src/app";
 import { authEnvSchema, type AuthConfig } from "../src/config";
 import { loadCommonPasswords } from "../src/domain/password-policy";
@@ -28,16 +27,7 @@ export const SERVICE_CLIENT_ID = "token-service";
 /** A secret the tests know in plain text; config only holds its hash. */
 export const SERVICE_CLIENT_SECRET = "canary-client-secret-7f3b9e2a41c6d805";
 
-/** Keeps every line a logger writes, as the JSON text that would reach stdout. */
-export class CaptureTransport extends Transport {
-  readonly lines: string[] = [];
-
-  override log(info: unknown, next: () => void): void {
-    const message = (info as Record<symbol, unknown>)[Symbol.for("message")];
-    this.lines.push(typeof message === "string" ? message : JSON.stringify(info));
-    next();
-  }
-}
+export { CaptureTransport };
 
 /**
  * Secrets a test file used (passwords, issued tokens, client secrets). Every file checks in its

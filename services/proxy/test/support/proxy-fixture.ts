@@ -15,24 +15,15 @@ import {
   namespacedTopic,
   OutboxRelay,
 } from "@tollgate/service-kit";
-import { testDatabaseUrl, testInfra, uniqueName } from "@tollgate/test-harness";
+import { CaptureTransport, testDatabaseUrl, testInfra, uniqueName } from "@tollgate/test-harness";
 import { createApp as createTokenApp, createTokenUseCases, tokenMigrations } from "@tollgate/token-service";
 import type { Knex } from "knex";
-import Transport from "winston-transport";
 import { createApp } from "../../src/app";
 import { createUpgradeHandler } from "../../src/http/upgrade.handler";
 import { createRevocationConsumer } from "../../src/messaging/revocation.consumer";
 import { createProxyRuntime, type ProxyRuntime, type ProxyRuntimeSettings } from "../../src/proxy-runtime";
 
 const TOKEN_DATABASE_URL = testDatabaseUrl("tollgate_token_test");
-
-class LineCapture extends Transport {
-  readonly lines: string[] = [];
-  override log(info: unknown, next: () => void): void {
-    this.lines.push(String((info as Record<symbol, unknown>)[Symbol.for("message")]));
-    next();
-  }
-}
 
 async function serve(server: Server, port = 0): Promise<string> {
   return `http://127.0.0.1:${await listen(server, port, "127.0.0.1")}`;
@@ -65,7 +56,7 @@ export interface ProxyFixture {
  * the demo upstream.
  */
 export async function startProxyFixture(overrides: Partial<ProxyRuntimeSettings> & { redisUrl?: string } = {}): Promise<ProxyFixture> {
-  const capture = new LineCapture();
+  const capture = new CaptureTransport();
   const logger = createLogger({ service: "proxy-test", level: "debug", transports: [capture] });
   const namespace = uniqueName("proxy");
   const auth = await startAuthFixture({ namespace });

@@ -10,23 +10,14 @@ import {
   namespacedTopic,
   OutboxRelay,
 } from "@tollgate/service-kit";
-import { EventCollector, testDatabaseUrl, testInfra, uniqueName } from "@tollgate/test-harness";
+import { CaptureTransport, EventCollector, testDatabaseUrl, testInfra, uniqueName } from "@tollgate/test-harness";
 import type { Express } from "express";
 import type { Knex } from "knex";
-import Transport from "winston-transport";
 import { createApp, createTokenUseCases, type TokenUseCases } from "../../src/app";
 import { tokenMigrations } from "../../src/migrations";
 import { startAuthFixture, type AuthFixture } from "@tollgate/auth-fixture";
 
 export const TOKEN_DATABASE_URL = testDatabaseUrl("tollgate_token_test");
-
-class LineCapture extends Transport {
-  readonly lines: string[] = [];
-  override log(info: unknown, next: () => void): void {
-    this.lines.push(String((info as Record<symbol, unknown>)[Symbol.for("message")]));
-    next();
-  }
-}
 
 export interface TokenFixture {
   app: Express;
@@ -46,7 +37,7 @@ export interface TokenFixture {
 
 /** The token app in-process against real Postgres and Kafka, with a real auth issuer and a running relay. */
 export async function startTokenFixture({ maxTokensPerUser = 10 } = {}): Promise<TokenFixture> {
-  const capture = new LineCapture();
+  const capture = new CaptureTransport();
   const logger = createLogger({ service: "token-test", level: "debug", transports: [capture] });
   await ensureDatabase(TOKEN_DATABASE_URL);
   const knex = createDatabase({ url: TOKEN_DATABASE_URL, logger });
