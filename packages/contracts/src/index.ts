@@ -8,5 +8,6 @@ export * from "./events";
 export * from "./rest/auth";
 export * from "./rest/common";
 export * from "./rest/games";
+export * from "./rest/oauth";
 export * from "./rest/tokens";
 export * from "./ws/game-messages";
