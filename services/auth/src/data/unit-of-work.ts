@@ -1,6 +1,7 @@
 import type { Knex } from "knex";
 import { AuthEventOutbox } from "../messaging/auth-event.outbox";
 import { AuditLogRepository } from "./audit-log.repository";
+import { IdentityRepository } from "./identity.repository";
 import { SessionRepository } from "./session.repository";
 import { UserRepository } from "./user.repository";
 
@@ -8,6 +9,7 @@ import { UserRepository } from "./user.repository";
 export interface Repositories {
   users: UserRepository;
   sessions: SessionRepository;
+  identities: IdentityRepository;
   audit: AuditLogRepository;
   events: AuthEventOutbox;
 }
@@ -18,6 +20,7 @@ export function repositories(db: Knex | Knex.Transaction, authEventsTopic: strin
   return {
     users: new UserRepository(db),
     sessions: new SessionRepository(db),
+    identities: new IdentityRepository(db),
     audit: new AuditLogRepository(db),
     events: new AuthEventOutbox(db, authEventsTopic),
   };

@@ -6,7 +6,8 @@ export interface User {
   email: string;
   username: string;
   role: UserRole;
-  passwordHash: string;
+  /** Null for accounts created through a sign-in provider that never set a password. */
+  passwordHash: string | null;
   createdAt: Date;
   lastLoginAt: Date | null;
   disabledAt: Date | null;
@@ -26,7 +27,7 @@ interface UserRow {
   email: string;
   username: string;
   role: UserRole;
-  password_hash: string;
+  password_hash: string | null;
   created_at: Date;
   last_login_at: Date | null;
   disabled_at: Date | null;
@@ -73,6 +74,18 @@ export class UserRepository {
       .whereRaw("lower(email) = ?", [lower])
       .orWhereRaw("lower(username) = ?", [lower])
       .first();
+    return row && toUser(row);
+  }
+
+  /** By e-mail only (case-insensitive). */
+  async findByEmail(email: string): Promise<User | undefined> {
+    const row = await this.db<UserRow>("users").whereRaw("lower(email) = ?", [email.toLowerCase()]).first();
+    return row && toUser(row);
+  }
+
+  /** Locks the user row for the rest of the transaction (serialises changes to how the user signs in). */
+  async lock(id: string): Promise<User | undefined> {
+    const row = await this.db<UserRow>("users").where({ id }).forUpdate().first();
     return row && toUser(row);
   }
 

@@ -3,7 +3,7 @@ import { auditActions } from "../data/audit-log.repository";
 import { RateLimitedError } from "@tollgate/service-kit";
 import type { LoginThrottleStore } from "../data/login-throttle.store";
 import type { Repositories, UnitOfWork } from "../data/unit-of-work";
-import { invalidCredentialsError, userNotFoundError, weakPasswordError } from "./auth-errors";
+import { invalidCredentialsError, noPasswordSetError, userNotFoundError, weakPasswordError } from "./auth-errors";
 import type { PasswordHasher } from "./password-hasher";
 import type { PasswordPolicy } from "./password-policy";
 import type { ClientInfo } from "./session-tokens";
@@ -19,6 +19,8 @@ export class ChangePasswordUseCase {
     const ip = client.ip ?? "unknown";
     const blocked = await this.deps.throttle?.check(accountKey, ip);
     if (blocked) throw new RateLimitedError(blocked.retryAfterSeconds, "too many failed attempts, try again later");
+    // The caller holds this account's access token, so saying that it has no password leaks nothing.
+    if (user.passwordHash === null) throw noPasswordSetError();
     if (!(await this.deps.hasher.verify(user.passwordHash, input.current_password))) {
       const outcome = await this.deps.throttle?.recordFailure(accountKey, ip);
       for (const lock of outcome?.locks ?? []) {

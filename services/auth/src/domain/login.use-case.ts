@@ -37,7 +37,9 @@ export class LoginUseCase {
     const blocked = await throttle?.check(accountKey, ip);
     if (blocked) throw new RateLimitedError(blocked.retryAfterSeconds, "too many failed logins, try again later");
 
-    const valid = await this.deps.hasher.verify(user?.passwordHash, input.password);
+    // An account without a password (created through a sign-in provider) is checked against the
+    // dummy hash like an unknown one: same time, same answer.
+    const valid = await this.deps.hasher.verify(user?.passwordHash ?? undefined, input.password);
     if (!user || !valid) {
       const outcome = await throttle?.recordFailure(accountKey, ip);
       await repos.audit.record({ userId: user?.id ?? null, action: auditActions.loginFailure, ip: client.ip, userAgent: client.userAgent, details: { known_account: user !== undefined } });
@@ -61,7 +63,7 @@ export class LoginUseCase {
       at: now,
       client,
     });
-    if (this.deps.hasher.needsRehash(user.passwordHash)) {
+    if (user.passwordHash && this.deps.hasher.needsRehash(user.passwordHash)) {
       await repos.users.updatePassword(user.id, await this.deps.hasher.hash(input.password), now);
     }
     this.log.info("login", { user_id: user.id, session_id: sessionId });
