@@ -6,6 +6,7 @@ import type { Knex } from "knex";
 import type { AuthConfig } from "./config";
 import { LoginRecordRepository } from "./data/login-record.repository";
 import { LoginThrottleStore } from "./data/login-throttle.store";
+import { OAuthStateStore } from "./data/oauth-state.store";
 import { SigningKeyRepository } from "./data/signing-key.repository";
 import { repositories, unitOfWork } from "./data/unit-of-work";
 import { ChangePasswordUseCase } from "./domain/change-password.use-case";
@@ -14,6 +15,13 @@ import { GetCurrentUserUseCase } from "./domain/get-current-user.use-case";
 import { IssueServiceTokenUseCase } from "./domain/issue-service-token.use-case";
 import { LoginUseCase } from "./domain/login.use-case";
 import { LogoutUseCase } from "./domain/logout.use-case";
+import { CompleteOAuthSignInUseCase } from "./domain/oauth/complete-oauth-sign-in.use-case";
+import { ListIdentitiesUseCase } from "./domain/oauth/list-identities.use-case";
+import { OAuthAccountResolver } from "./domain/oauth/oauth-account-resolver";
+import { OAuthProviders } from "./domain/oauth/oauth-providers";
+import { RedirectUriAllowList } from "./domain/oauth/redirect-uri-allow-list";
+import { OAUTH_STATE_TTL_SECONDS, StartOAuthSignInUseCase } from "./domain/oauth/start-oauth-sign-in.use-case";
+import { UnlinkIdentityUseCase } from "./domain/oauth/unlink-identity.use-case";
 import { PasswordHasher } from "./domain/password-hasher";
 import { PasswordPolicy } from "./domain/password-policy";
 import { RefreshSessionUseCase } from "./domain/refresh-session.use-case";
@@ -23,7 +31,9 @@ import { SessionTokens } from "./domain/session-tokens";
 import { TokenSigner } from "./domain/signing-keys";
 import { adminRouter } from "./http/admin.router";
 import { authRouter } from "./http/auth.router";
+import { identitiesRouter } from "./http/identities.router";
 import { jwksRouter } from "./http/jwks.router";
+import { oauthRouter } from "./http/oauth.router";
 import { usersRouter } from "./http/users.router";
 
 export type AppConfig = Omit<AuthConfig, "NODE_ENV" | "LOG_LEVEL" | "HOST" | "PORT" | "DATABASE_URL" | "REDIS_URL" | "KAFKA_BROKERS" | "KAFKA_CLIENT_ID" | "INSTANCE_ID" | "SHUTDOWN_TIMEOUT_MS">;
@@ -75,6 +85,7 @@ export function createApp(deps: AppDeps): Express {
     accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
     serviceTokenTtlSeconds: config.SERVICE_TOKEN_TTL_SECONDS,
   });
+  const redisPrefix = config.REDIS_KEY_NAMESPACE ? `auth:${config.REDIS_KEY_NAMESPACE}:` : "auth:";
   const throttle = config.LOGIN_THROTTLE_ENABLED
     ? new LoginThrottleStore(deps.redis, {
         accountMaxFailures: config.LOGIN_ACCOUNT_MAX_FAILURES,
@@ -82,8 +93,11 @@ export function createApp(deps: AppDeps): Express {
         ipMaxFailures: config.LOGIN_IP_MAX_FAILURES,
         ipWindowSeconds: config.LOGIN_IP_WINDOW_SECONDS,
         lockoutMaxSeconds: config.LOGIN_LOCKOUT_MAX_SECONDS,
-      }, config.REDIS_KEY_NAMESPACE ? `auth:${config.REDIS_KEY_NAMESPACE}:` : "auth:")
+      }, redisPrefix)
     : undefined;
+  const logins = new LoginRecordRepository(knex);
+  const oauthProviders = new OAuthProviders(config.OAUTH_PROVIDERS, { timeoutMs: config.OAUTH_HTTP_TIMEOUT_MS });
+  const oauthStates = new OAuthStateStore(deps.redis, OAUTH_STATE_TTL_SECONDS, redisPrefix);
   // The auth service verifies its own tokens with the same verifier as everyone else, reading
   // the JWKS from its database instead of over HTTP; sessions are checked in the database.
   const verifier = new JwtVerifier({
@@ -120,13 +134,21 @@ export function createApp(deps: AppDeps): Express {
       app.use(
         authRouter({
           register: new RegisterUseCase({ uow, hasher, policy }),
-          login: new LoginUseCase({ repos, logins: new LoginRecordRepository(knex), hasher, tokens, throttle, sessionMaxLifetimeSeconds: config.SESSION_MAX_LIFETIME_SECONDS, logger }),
+          login: new LoginUseCase({ repos, logins, hasher, tokens, throttle, sessionMaxLifetimeSeconds: config.SESSION_MAX_LIFETIME_SECONDS, logger }),
           refresh: new RefreshSessionUseCase({ uow, repos, tokens, graceSeconds: config.REFRESH_GRACE_SECONDS, idleTimeoutSeconds: config.SESSION_IDLE_TIMEOUT_SECONDS, logger }),
           logout: new LogoutUseCase({ uow }),
           serviceToken: new IssueServiceTokenUseCase({ clients: config.SERVICE_CLIENTS, tokens }),
           requireUser: userOnly,
         }),
       );
+      app.use(
+        oauthRouter({
+          start: new StartOAuthSignInUseCase({ providers: oauthProviders, redirectUris: new RedirectUriAllowList(config.OAUTH_REDIRECT_URIS), states: oauthStates }),
+          complete: new CompleteOAuthSignInUseCase({ providers: oauthProviders, states: oauthStates, accounts: new OAuthAccountResolver({ uow }), logins, tokens, sessionMaxLifetimeSeconds: config.SESSION_MAX_LIFETIME_SECONDS, logger }),
+          requireUser: userOnly,
+        }),
+      );
+      app.use(identitiesRouter({ requireUser: userOnly, listIdentities: new ListIdentitiesUseCase({ repos }), unlinkIdentity: new UnlinkIdentityUseCase({ uow }) }));
       app.use(usersRouter({ requireUser: userOnly, getCurrentUser: new GetCurrentUserUseCase({ repos }), changePassword: new ChangePasswordUseCase({ uow, repos, hasher, policy, throttle }) }));
       app.use(adminRouter({ requireAdmin: adminOnly, disableUser: new DisableUserUseCase({ uow }), searchAuditLogs: new SearchAuditLogsUseCase({ repos }) }));
     },

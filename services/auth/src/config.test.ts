@@ -27,4 +27,42 @@ describe("auth config", () => {
     expect(parseConfig(authEnvSchema, { ...weak, NODE_ENV: "test" }).ARGON2_MEMORY_KIB).toBe(1024);
     expect(parseConfig(authEnvSchema, { ...base, NODE_ENV: "production", ARGON2_MEMORY_KIB: "65536" }).ARGON2_MEMORY_KIB).toBe(65_536);
   });
+
+  it("when no provider is configured, then OAUTH_PROVIDERS is an empty list and no OAUTH_* variable is required", () => {
+    const config = parseConfig(authEnvSchema, base);
+    expect(config.OAUTH_PROVIDERS).toEqual([]);
+    expect(config.OAUTH_REDIRECT_URIS).toEqual([]);
+    expect(config).not.toHaveProperty("OAUTH_VARIABLES");
+  });
+
+  it("when an OpenID Connect and a plain OAuth 2.0 provider are configured, then each is parsed with its kind and scopes", () => {
+    const config = parseConfig(authEnvSchema, {
+      ...base,
+      OAUTH_PROVIDERS: "google, github",
+      OAUTH_GOOGLE_CLIENT_ID: "g-id",
+      OAUTH_GOOGLE_CLIENT_SECRET: "g-secret",
+      OAUTH_GOOGLE_ISSUER: "https://accounts.google.com",
+      OAUTH_GITHUB_CLIENT_ID: "gh-id",
+      OAUTH_GITHUB_CLIENT_SECRET: "gh-secret",
+      OAUTH_GITHUB_AUTHORIZATION_URL: "https://github.com/login/oauth/authorize",
+      OAUTH_GITHUB_TOKEN_URL: "https://github.com/login/oauth/access_token",
+      OAUTH_GITHUB_USERINFO_URL: "https://api.github.com/user",
+      OAUTH_GITHUB_SCOPES: "read:user user:email",
+      OAUTH_REDIRECT_URIS: "http://127.0.0.1/callback,https://app.example.test/oauth/done",
+    });
+    expect(config.OAUTH_PROVIDERS).toEqual([
+      { name: "google", kind: "oidc", clientId: "g-id", clientSecret: "g-secret", issuer: "https://accounts.google.com", scopes: ["openid", "email", "profile"] },
+      { name: "github", kind: "oauth2", clientId: "gh-id", clientSecret: "gh-secret", authorizationUrl: "https://github.com/login/oauth/authorize", tokenUrl: "https://github.com/login/oauth/access_token", userinfoUrl: "https://api.github.com/user", scopes: ["read:user", "user:email"] },
+    ]);
+    expect(config.OAUTH_REDIRECT_URIS).toEqual(["http://127.0.0.1/callback", "https://app.example.test/oauth/done"]);
+  });
+
+  it("when a provider lacks its secret, mixes issuer and URLs, or uses plain http off this machine, then the error names each variable", () => {
+    expect(() => parseConfig(authEnvSchema, { ...base, OAUTH_PROVIDERS: "google", OAUTH_GOOGLE_CLIENT_ID: "id", OAUTH_GOOGLE_ISSUER: "https://accounts.google.com" })).toThrow(/OAUTH_GOOGLE_CLIENT_SECRET is required/);
+    expect(() => parseConfig(authEnvSchema, { ...base, OAUTH_PROVIDERS: "corp", OAUTH_CORP_CLIENT_ID: "id", OAUTH_CORP_CLIENT_SECRET: "s", OAUTH_CORP_ISSUER: "http://idp.example.test" })).toThrow(/OAUTH_CORP_ISSUER is invalid: must be an https URL/);
+    expect(() => parseConfig(authEnvSchema, { ...base, OAUTH_PROVIDERS: "corp", OAUTH_CORP_CLIENT_ID: "id", OAUTH_CORP_CLIENT_SECRET: "s", OAUTH_CORP_ISSUER: "https://idp.example.test", OAUTH_CORP_TOKEN_URL: "https://idp.example.test/token" })).toThrow(/OAUTH_CORP_ISSUER[\s\S]*not both/);
+    expect(() => parseConfig(authEnvSchema, { ...base, OAUTH_PROVIDERS: "corp", OAUTH_CORP_CLIENT_ID: "id", OAUTH_CORP_CLIENT_SECRET: "s" })).toThrow(/OAUTH_CORP_ISSUER is required/);
+    expect(() => parseConfig(authEnvSchema, { ...base, OAUTH_PROVIDERS: "Bad Name" })).toThrow(/OAUTH_PROVIDERS is invalid/);
+    expect(() => parseConfig(authEnvSchema, { ...base, OAUTH_REDIRECT_URIS: "http://app.example.test/cb" })).toThrow(/OAUTH_REDIRECT_URIS is invalid/);
+  });
 });

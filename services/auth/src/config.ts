@@ -1,5 +1,5 @@
 import { availableParallelism, hostname } from "node:os";
-import { baseEnvShape, envBoolean, loadConfigOrExit, kafkaEnvShape, port, positiveInt, requiredString } from "@tollgate/service-kit";
+import { baseEnvShape, commaList, envBoolean, loadConfigOrExit, kafkaEnvShape, port, positiveInt, requiredString } from "@tollgate/service-kit";
 import { z } from "zod";
 
 /** OWASP's argon2id floor; production may only go upward from here. */
@@ -37,7 +37,90 @@ const serviceClients = requiredString().transform((value, ctx) => {
   return clients;
 });
 
-export const authEnvSchema = z
+/** One configured sign-in provider: OpenID Connect (discovered from its issuer) or plain OAuth 2.0 (three URLs). */
+export type OAuthProviderConfig = { name: string; clientId: string; clientSecret: string; scopes: string[] } & (
+  | { kind: "oidc"; issuer: string }
+  | { kind: "oauth2"; authorizationUrl: string; tokenUrl: string; userinfoUrl: string }
+);
+
+const OAUTH_NAME = /^[a-z][a-z0-9-]{0,31}$/;
+const OAUTH_TOP_LEVEL = new Set(["OAUTH_PROVIDERS", "OAUTH_REDIRECT_URIS", "OAUTH_HTTP_TIMEOUT_MS"]);
+
+/** `OAUTH_<NAME>_` for a provider name (`my-idp` → `OAUTH_MY_IDP_`). */
+export const oauthVariablePrefix = (name: string): string => `OAUTH_${name.toUpperCase().replace(/-/g, "_")}_`;
+
+const isLoopbackHost = (hostname: string): boolean => hostname === "127.0.0.1" || hostname === "[::1]" || hostname === "localhost";
+
+/** Provider endpoints carry the client secret and the user's code: https only, except on this machine (tests, development). */
+function isProviderUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === "https:" || (url.protocol === "http:" && isLoopbackHost(url.hostname));
+  } catch {
+    return false;
+  }
+}
+
+/** Copies every `OAUTH_<NAME>_*` variable into one record: which names exist depends on OAUTH_PROVIDERS. */
+function gatherOAuthVariables(env: unknown): unknown {
+  if (typeof env !== "object" || env === null) return env;
+  const entries = Object.entries(env as Record<string, unknown>).filter(([key, value]) => key.startsWith("OAUTH_") && !OAUTH_TOP_LEVEL.has(key) && typeof value === "string");
+  return { ...env, OAUTH_VARIABLES: Object.fromEntries(entries) };
+}
+
+function oauthProvidersFromEnv(names: string[], variables: Record<string, string>, ctx: z.RefinementCtx): OAuthProviderConfig[] {
+  const providers: OAuthProviderConfig[] = [];
+  const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
+  for (const name of names) {
+    if (!OAUTH_NAME.test(name)) {
+      issue("OAUTH_PROVIDERS", `"${name.slice(0, 40)}" must be lower-case letters, digits and '-', starting with a letter`);
+      continue;
+    }
+    if (providers.some((provider) => provider.name === name)) {
+      issue("OAUTH_PROVIDERS", `"${name}" is listed twice`);
+      continue;
+    }
+    const prefix = oauthVariablePrefix(name);
+    const read = (suffix: string) => variables[`${prefix}${suffix}`]?.trim() || undefined;
+    const clientId = read("CLIENT_ID");
+    const clientSecret = read("CLIENT_SECRET");
+    if (!clientId) issue(`${prefix}CLIENT_ID`, `must be set for provider ${name}`);
+    if (!clientSecret) issue(`${prefix}CLIENT_SECRET`, `must be set for provider ${name}`);
+    const urls = { issuer: read("ISSUER"), authorizationUrl: read("AUTHORIZATION_URL"), tokenUrl: read("TOKEN_URL"), userinfoUrl: read("USERINFO_URL") };
+    for (const [key, suffix] of [["issuer", "ISSUER"], ["authorizationUrl", "AUTHORIZATION_URL"], ["tokenUrl", "TOKEN_URL"], ["userinfoUrl", "USERINFO_URL"]] as const) {
+      if (urls[key] !== undefined && !isProviderUrl(urls[key])) issue(`${prefix}${suffix}`, "must be an https URL (http only for 127.0.0.1, [::1] or localhost)");
+    }
+    const plain = urls.authorizationUrl ?? urls.tokenUrl ?? urls.userinfoUrl;
+    const scopes = (read("SCOPES") ?? (urls.issuer ? "openid email profile" : "")).split(/[\s,]+/).filter(Boolean);
+    if (urls.issuer && plain) issue(`${prefix}ISSUER`, `set either ${prefix}ISSUER (OpenID Connect) or the three ${prefix}*_URL variables (OAuth 2.0), not both`);
+    else if (urls.issuer && !scopes.includes("openid")) issue(`${prefix}SCOPES`, "must include openid for an OpenID Connect provider");
+    else if (!urls.issuer && !(urls.authorizationUrl && urls.tokenUrl && urls.userinfoUrl)) {
+      issue(`${prefix}ISSUER`, `set ${prefix}ISSUER (OpenID Connect) or all of ${prefix}AUTHORIZATION_URL, ${prefix}TOKEN_URL and ${prefix}USERINFO_URL (OAuth 2.0)`);
+    } else if (!urls.issuer && scopes.length === 0) issue(`${prefix}SCOPES`, "must be set for an OAuth 2.0 provider");
+    if (!clientId || !clientSecret) continue;
+    const common = { name, clientId, clientSecret, scopes };
+    if (urls.issuer) providers.push({ ...common, kind: "oidc", issuer: urls.issuer });
+    else if (urls.authorizationUrl && urls.tokenUrl && urls.userinfoUrl) providers.push({ ...common, kind: "oauth2", authorizationUrl: urls.authorizationUrl, tokenUrl: urls.tokenUrl, userinfoUrl: urls.userinfoUrl });
+  }
+  return providers;
+}
+
+const redirectUriList = commaList("").superRefine((uris, ctx) => {
+  for (const uri of uris) {
+    let url: URL | undefined;
+    try {
+      url = new URL(uri);
+    } catch {
+      url = undefined;
+    }
+    // A fragment can never come back from a provider (RFC 6749 §3.1.2); http is for loopback only.
+    if (!url || url.hash || (url.protocol === "http:" && !isLoopbackHost(url.hostname))) {
+      ctx.addIssue({ code: "custom", message: `"${uri.slice(0, 80)}" must be an absolute URL without a fragment; http only for loopback addresses` });
+    }
+  }
+});
+
+const authEnvObjectSchema = z
   .object({
     ...baseEnvShape,
     ...kafkaEnvShape,
@@ -68,13 +151,25 @@ export const authEnvSchema = z
     LOGIN_IP_WINDOW_SECONDS: positiveInt(900),
     LOGIN_LOCKOUT_MAX_SECONDS: positiveInt(24 * 3600),
     SERVICE_CLIENTS: serviceClients,
+    /** Names of the sign-in providers; each one's settings are `OAUTH_<NAME>_*` (see oauth-config.ts). Empty: none. */
+    OAUTH_PROVIDERS: commaList(""),
+    /** Where a provider may send the browser back; a loopback entry matches any port (RFC 8252). */
+    OAUTH_REDIRECT_URIS: redirectUriList,
+    /** Per-attempt limit of every call to a provider (discovery, token, userinfo, JWKS). */
+    OAUTH_HTTP_TIMEOUT_MS: positiveInt(5_000),
+    /** Every `OAUTH_*` variable, gathered before parsing (their names depend on OAUTH_PROVIDERS). */
+    OAUTH_VARIABLES: z.record(z.string(), z.string()),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== "production") return;
     if (env.ARGON2_MEMORY_KIB < ARGON2_PRODUCTION_FLOOR.memoryKiB) ctx.addIssue({ code: "custom", path: ["ARGON2_MEMORY_KIB"], message: `must be at least ${ARGON2_PRODUCTION_FLOOR.memoryKiB} in production` });
     if (env.ARGON2_TIME_COST < ARGON2_PRODUCTION_FLOOR.timeCost) ctx.addIssue({ code: "custom", path: ["ARGON2_TIME_COST"], message: `must be at least ${ARGON2_PRODUCTION_FLOOR.timeCost} in production` });
     if (!env.LOGIN_THROTTLE_ENABLED) ctx.addIssue({ code: "custom", path: ["LOGIN_THROTTLE_ENABLED"], message: "cannot be false in production" });
-  });
+  })
+  .transform(({ OAUTH_VARIABLES, OAUTH_PROVIDERS, ...env }, ctx) => ({ ...env, OAUTH_PROVIDERS: oauthProvidersFromEnv(OAUTH_PROVIDERS, OAUTH_VARIABLES, ctx) }));
+
+/** The service's schema over the raw environment (gathers the `OAUTH_*` variables first). */
+export const authEnvSchema = z.preprocess(gatherOAuthVariables, authEnvObjectSchema);
 export type AuthConfig = z.infer<typeof authEnvSchema>;
 
 /** The service's configuration from the environment, or exit naming what is wrong. */

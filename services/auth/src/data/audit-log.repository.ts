@@ -13,6 +13,9 @@ export const auditActions = {
   userDisabled: "user_disabled",
   lockout: "lockout",
   tokenActivated: "token_activated",
+  oauthLogin: "oauth_login",
+  oauthLink: "oauth_link",
+  oauthUnlink: "oauth_unlink",
 } as const;
 export type AuditAction = (typeof auditActions)[keyof typeof auditActions];
 

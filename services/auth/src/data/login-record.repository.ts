@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Knex } from "knex";
 import type { ClientInfo } from "../domain/session-tokens";
-import { auditActions } from "./audit-log.repository";
+import { auditActions, type AuditAction } from "./audit-log.repository";
 
 export interface LoginRecord {
   sessionId: string;
@@ -10,6 +10,8 @@ export interface LoginRecord {
   expiresAt: Date;
   at: Date;
   client: ClientInfo;
+  /** The audit row's action and extra details: `login_success` unless the login came another way (`oauth_login`). */
+  audit?: { action: AuditAction; details: Record<string, unknown> };
 }
 
 /**
@@ -40,8 +42,8 @@ export class LoginRecordRepository {
         at: login.at,
         tokenSha256: login.firstTokenSha256,
         auditId: randomUUID(),
-        action: auditActions.loginSuccess,
-        details: JSON.stringify({ session_id: login.sessionId }),
+        action: login.audit?.action ?? auditActions.loginSuccess,
+        details: JSON.stringify({ ...login.audit?.details, session_id: login.sessionId }),
       },
     );
   }

@@ -1,0 +1,59 @@
+import { randomUUID } from "node:crypto";
+import type { OAuthCallbackQuery, OAuthCallbackResponse } from "@tollgate/contracts";
+import type { Logger } from "@tollgate/service-kit";
+import { auditActions } from "../../data/audit-log.repository";
+import type { LoginRecordRepository } from "../../data/login-record.repository";
+import type { OAuthStateStore } from "../../data/oauth-state.store";
+import { invalidOAuthStateError } from "../auth-errors";
+import { newRefreshToken, tokenSha256 } from "../refresh-token";
+import type { ClientInfo, SessionTokens } from "../session-tokens";
+import type { OAuthAccountResolver } from "./oauth-account-resolver";
+import type { OAuthProviders } from "./oauth-providers";
+
+export interface CompleteOAuthSignInDeps {
+  providers: OAuthProviders;
+  states: OAuthStateStore;
+  accounts: OAuthAccountResolver;
+  logins: LoginRecordRepository;
+  tokens: SessionTokens;
+  sessionMaxLifetimeSeconds: number;
+  logger: Logger;
+}
+
+/**
+ * The callback: consume the `state` (once), exchange the code with the PKCE verifier, verify who
+ * the provider says this is, find / link / create the account, and open a session exactly as a
+ * password login does (same tokens, same session rows, audit row `oauth_login`).
+ */
+export class CompleteOAuthSignInUseCase {
+  private readonly log: Logger;
+
+  constructor(private readonly deps: CompleteOAuthSignInDeps) {
+    this.log = deps.logger.child({ component: "oauth-sign-in" });
+  }
+
+  async execute(providerName: string, query: OAuthCallbackQuery, client: ClientInfo): Promise<OAuthCallbackResponse> {
+    const provider = this.deps.providers.get(providerName);
+    const pending = await this.deps.states.consume(query.state);
+    if (!pending || pending.provider !== provider.config.name) throw invalidOAuthStateError();
+    const providerTokens = await provider.client.exchangeCode({ code: query.code, redirectUri: pending.redirectUri, codeVerifier: pending.codeVerifier });
+    const profile = await provider.profile(providerTokens, pending.nonce);
+    const { user, outcome } = await this.deps.accounts.resolve(provider.config.name, profile, pending.linkUserId, client);
+
+    const refreshToken = newRefreshToken();
+    const sessionId = randomUUID();
+    const now = new Date();
+    await this.deps.logins.record({
+      sessionId,
+      userId: user.id,
+      firstTokenSha256: tokenSha256(refreshToken),
+      expiresAt: new Date(now.getTime() + this.deps.sessionMaxLifetimeSeconds * 1000),
+      at: now,
+      client,
+      audit: { action: auditActions.oauthLogin, details: { provider: provider.config.name, outcome } },
+    });
+    this.log.info("oauth sign-in", { user_id: user.id, session_id: sessionId, provider: provider.config.name, outcome });
+    const pair = await this.deps.tokens.pair({ ...user, lastLoginAt: now }, sessionId, refreshToken);
+    return { ...pair, provider: provider.config.name, outcome };
+  }
+}

@@ -1,0 +1,24 @@
+import type { IdentitiesResponse } from "@tollgate/contracts";
+import type { Identity } from "../../data/identity.repository";
+import type { Repositories } from "../../data/unit-of-work";
+import { userNotFoundError } from "../auth-errors";
+
+export const toIdentityResponse = (identity: Identity) => ({
+  provider: identity.provider,
+  subject: identity.subject,
+  email: identity.email,
+  email_verified: identity.emailVerified,
+  created_at: identity.createdAt.toISOString(),
+  last_login_at: identity.lastLoginAt?.toISOString() ?? null,
+});
+
+export class ListIdentitiesUseCase {
+  constructor(private readonly deps: { repos: Repositories }) {}
+
+  async execute(userId: string): Promise<IdentitiesResponse> {
+    const user = await this.deps.repos.users.findById(userId);
+    if (!user) throw userNotFoundError();
+    const identities = await this.deps.repos.identities.listForUser(userId);
+    return { identities: identities.map(toIdentityResponse), has_password: user.passwordHash !== null };
+  }
+}
