@@ -16,7 +16,7 @@ import { captureLogger } from "./support";
 export const DATABASE_URL = testDatabaseUrl("tollgate_kit_events_test");
 
 /** A database with an outbox, a Kafka client, an idempotent producer and a relay, on fresh topics. */
-export async function eventsFixture({ brokers = testInfra().kafkaBrokers }: { brokers?: string[] } = {}) {
+export async function eventsFixture({ brokers = testInfra().kafkaBrokers, pollIntervalMs = 200 }: { brokers?: string[]; pollIntervalMs?: number } = {}) {
   const { logger, capture } = captureLogger("kit-events");
   await ensureDatabase(DATABASE_URL);
   const knex: Knex = createDatabase({ url: DATABASE_URL, logger });
@@ -33,7 +33,7 @@ export async function eventsFixture({ brokers = testInfra().kafkaBrokers }: { br
   await ensureTopics(kafka, [topic, `${topic}.dlq`]);
   const producer = createIdempotentProducer(kafka);
   await producer.connect();
-  const relay = new OutboxRelay({ knex, producer, logger, listenUrl: DATABASE_URL, pollIntervalMs: 200, maxBackoffMs: 1_000 });
+  const relay = new OutboxRelay({ knex, producer, logger, listenUrl: DATABASE_URL, pollIntervalMs, maxBackoffMs: 1_000 });
   return {
     knex,
     kafka,

@@ -22,8 +22,8 @@ describe("outbox and relay", () => {
   let dedicated: DedicatedKafka | undefined;
 
   /** The outage test runs against a broker of its own, so stopping it disturbs nothing else. */
-  async function setUp(brokers?: string[]) {
-    fx = await eventsFixture({ brokers });
+  async function setUp(brokers?: string[], pollIntervalMs?: number) {
+    fx = await eventsFixture({ brokers, pollIntervalMs });
     collector = await new EventCollector([fx.topic], brokers).start();
   }
 
@@ -58,6 +58,24 @@ describe("outbox and relay", () => {
     expect(collector.values().map((event) => event.id)).toEqual([committed.id]);
     expect(await fx.knex("outbox").where({ event_id: rolledBack.id }).first()).toBeUndefined();
     expect(await fx.knex("outbox").where({ event_id: committed.id }).whereNotNull("sent_at").first()).toBeDefined();
+  });
+
+  it("when events commit one after another while the relay is publishing, then each goes out on its notification, not on the next poll", async () => {
+    // A poll a minute away: only notifications can get these events out within the wait below.
+    await setUp(undefined, 60_000);
+    fx.relay.start();
+    await fx.knex.transaction((trx) => writeToOutbox(trx, { topic: fx.topic, key: "first", event: revokedEvent(randomUUID()) }));
+    // The second of each pair commits while the relay is busy with the first: its notification
+    // must not be lost, or it waits for the poll and the pair never completes in time.
+    let messages = await collector.waitForCount(1);
+    for (let pair = 0; pair < 20; pair++) {
+      for (let i = 0; i < 2; i++) {
+        const tokenId = randomUUID();
+        await fx.knex.transaction((trx) => writeToOutbox(trx, { topic: fx.topic, key: tokenId, event: revokedEvent(tokenId) }));
+      }
+      messages = await collector.waitForCount(3 + pair * 2, { timeoutMs: 3_000 });
+    }
+    expect(new Set(messages.map((message) => JSON.parse(message.value ?? "{}").id)).size).toBe(41);
   });
 
   it("when Kafka is down while 500 events are written, then they wait; when it is back, all 500 arrive and a deduplicating consumer applies each once", async () => {

@@ -50,6 +50,8 @@ export class OutboxRelay {
   private running: Promise<void> | undefined;
   private stopping = false;
   private wake: (() => void) | undefined;
+  /** A commit was announced since the last drain began: the next pause returns at once. */
+  private notified = false;
   private listener: pg.Client | undefined;
   private lastCleanup = 0;
   private lastWarnAt = 0;
@@ -86,6 +88,7 @@ export class OutboxRelay {
 
   /** Publishes one batch; returns how many rows were sent (0 when there was nothing or another instance holds the lock). */
   async drainOnce(): Promise<number> {
+    this.notified = false;
     return this.options.knex.transaction(async (trx) => {
       // Marking rows sent need not wait for the disk: after a crash a row is published again,
       // which at-least-once consumers absorb. This keeps an fsync out of every relay cycle.
@@ -142,6 +145,8 @@ export class OutboxRelay {
   }
 
   private pause(ms: number, wakeOnNotify: boolean): Promise<void> {
+    // A notification that came while the last drain ran may be for a row that drain did not see.
+    if (wakeOnNotify && this.notified) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const finish = () => {
         clearTimeout(timer);
@@ -162,7 +167,10 @@ export class OutboxRelay {
   private async listen(): Promise<void> {
     if (!this.options.listenUrl || this.listener) return;
     const client = new pg.Client({ connectionString: this.options.listenUrl, connectionTimeoutMillis: 3_000 });
-    client.on("notification", () => this.wake?.());
+    client.on("notification", () => {
+      this.notified = true;
+      this.wake?.();
+    });
     client.on("error", (error) => {
       this.log.warn("outbox listen connection lost; polling until it is back", { error: error.message });
       if (this.listener === client) this.listener = undefined;
