@@ -120,46 +120,48 @@ const redirectUriList = commaList("").superRefine((uris, ctx) => {
   }
 });
 
+const authEnvShape = {
+  ...baseEnvShape,
+  ...kafkaEnvShape,
+  PORT: port(3001),
+  DATABASE_URL: requiredString(),
+  REDIS_URL: z.string().min(1).default("redis://127.0.0.1:6379"),
+  /** Empty in production (keys `auth:*`); set where environments share one Redis (keys `auth:<namespace>:*`). */
+  REDIS_KEY_NAMESPACE: z.string().regex(/^[A-Za-z0-9._-]*$/, "letters, digits, '.', '_' and '-' only").default(""),
+  INSTANCE_ID: z.string().regex(/^[A-Za-z0-9._-]+$/).default(`${hostname()}-${process.pid}`.replace(/[^A-Za-z0-9._-]/g, "-")),
+  TRUST_PROXY: z.string().default("loopback"),
+  JWT_ISSUER: z.string().min(1).default("tollgate-auth"),
+  JWT_AUDIENCE: z.string().min(1).default("tollgate"),
+  ACCESS_TOKEN_TTL_SECONDS: positiveInt(900),
+  SERVICE_TOKEN_TTL_SECONDS: positiveInt(300),
+  REFRESH_GRACE_SECONDS: z.coerce.number().int().min(0).default(10),
+  SESSION_IDLE_TIMEOUT_SECONDS: positiveInt(7 * 24 * 3600),
+  SESSION_MAX_LIFETIME_SECONDS: positiveInt(30 * 24 * 3600),
+  SIGNING_KEY_CACHE_SECONDS: positiveInt(60),
+  SIGNING_KEY_ACTIVATION_DELAY_SECONDS: positiveInt(60),
+  ARGON2_MEMORY_KIB: positiveInt(ARGON2_PRODUCTION_FLOOR.memoryKiB),
+  ARGON2_TIME_COST: positiveInt(ARGON2_PRODUCTION_FLOOR.timeCost),
+  ARGON2_PARALLELISM: positiveInt(ARGON2_PRODUCTION_FLOOR.parallelism),
+  ARGON2_MAX_CONCURRENCY: positiveInt(availableParallelism()),
+  LOGIN_THROTTLE_ENABLED: envBoolean(true),
+  LOGIN_ACCOUNT_MAX_FAILURES: positiveInt(10),
+  LOGIN_ACCOUNT_WINDOW_SECONDS: positiveInt(900),
+  LOGIN_IP_MAX_FAILURES: positiveInt(100),
+  LOGIN_IP_WINDOW_SECONDS: positiveInt(900),
+  LOGIN_LOCKOUT_MAX_SECONDS: positiveInt(24 * 3600),
+  SERVICE_CLIENTS: serviceClients,
+  /** Names of the sign-in providers; each one's settings are `OAUTH_<NAME>_*` (oauthProvidersFromEnv). Empty: none. */
+  OAUTH_PROVIDERS: commaList(""),
+  /** Where a provider may send the browser back; a loopback entry matches any port (RFC 8252). */
+  OAUTH_REDIRECT_URIS: redirectUriList,
+  /** Per-attempt limit of every call to a provider (discovery, token, userinfo, JWKS). */
+  OAUTH_HTTP_TIMEOUT_MS: positiveInt(5_000),
+  /** Every `OAUTH_*` variable, gathered before parsing (their names depend on OAUTH_PROVIDERS). */
+  OAUTH_VARIABLES: z.record(z.string(), z.string()),
+};
+
 const authEnvObjectSchema = z
-  .object({
-    ...baseEnvShape,
-    ...kafkaEnvShape,
-    PORT: port(3001),
-    DATABASE_URL: requiredString(),
-    REDIS_URL: z.string().min(1).default("redis://127.0.0.1:6379"),
-    /** Empty in production (keys `auth:*`); set where environments share one Redis (keys `auth:<namespace>:*`). */
-    REDIS_KEY_NAMESPACE: z.string().regex(/^[A-Za-z0-9._-]*$/, "letters, digits, '.', '_' and '-' only").default(""),
-    INSTANCE_ID: z.string().regex(/^[A-Za-z0-9._-]+$/).default(`${hostname()}-${process.pid}`.replace(/[^A-Za-z0-9._-]/g, "-")),
-    TRUST_PROXY: z.string().default("loopback"),
-    JWT_ISSUER: z.string().min(1).default("tollgate-auth"),
-    JWT_AUDIENCE: z.string().min(1).default("tollgate"),
-    ACCESS_TOKEN_TTL_SECONDS: positiveInt(900),
-    SERVICE_TOKEN_TTL_SECONDS: positiveInt(300),
-    REFRESH_GRACE_SECONDS: z.coerce.number().int().min(0).default(10),
-    SESSION_IDLE_TIMEOUT_SECONDS: positiveInt(7 * 24 * 3600),
-    SESSION_MAX_LIFETIME_SECONDS: positiveInt(30 * 24 * 3600),
-    SIGNING_KEY_CACHE_SECONDS: positiveInt(60),
-    SIGNING_KEY_ACTIVATION_DELAY_SECONDS: positiveInt(60),
-    ARGON2_MEMORY_KIB: positiveInt(ARGON2_PRODUCTION_FLOOR.memoryKiB),
-    ARGON2_TIME_COST: positiveInt(ARGON2_PRODUCTION_FLOOR.timeCost),
-    ARGON2_PARALLELISM: positiveInt(ARGON2_PRODUCTION_FLOOR.parallelism),
-    ARGON2_MAX_CONCURRENCY: positiveInt(availableParallelism()),
-    LOGIN_THROTTLE_ENABLED: envBoolean(true),
-    LOGIN_ACCOUNT_MAX_FAILURES: positiveInt(10),
-    LOGIN_ACCOUNT_WINDOW_SECONDS: positiveInt(900),
-    LOGIN_IP_MAX_FAILURES: positiveInt(100),
-    LOGIN_IP_WINDOW_SECONDS: positiveInt(900),
-    LOGIN_LOCKOUT_MAX_SECONDS: positiveInt(24 * 3600),
-    SERVICE_CLIENTS: serviceClients,
-    /** Names of the sign-in providers; each one's settings are `OAUTH_<NAME>_*` (see oauth-config.ts). Empty: none. */
-    OAUTH_PROVIDERS: commaList(""),
-    /** Where a provider may send the browser back; a loopback entry matches any port (RFC 8252). */
-    OAUTH_REDIRECT_URIS: redirectUriList,
-    /** Per-attempt limit of every call to a provider (discovery, token, userinfo, JWKS). */
-    OAUTH_HTTP_TIMEOUT_MS: positiveInt(5_000),
-    /** Every `OAUTH_*` variable, gathered before parsing (their names depend on OAUTH_PROVIDERS). */
-    OAUTH_VARIABLES: z.record(z.string(), z.string()),
-  })
+  .object(authEnvShape)
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== "production") return;
     if (env.ARGON2_MEMORY_KIB < ARGON2_PRODUCTION_FLOOR.memoryKiB) ctx.addIssue({ code: "custom", path: ["ARGON2_MEMORY_KIB"], message: `must be at least ${ARGON2_PRODUCTION_FLOOR.memoryKiB} in production` });
@@ -168,8 +170,11 @@ const authEnvObjectSchema = z
   })
   .transform(({ OAUTH_VARIABLES, OAUTH_PROVIDERS, ...env }, ctx) => ({ ...env, OAUTH_PROVIDERS: oauthProvidersFromEnv(OAUTH_PROVIDERS, OAUTH_VARIABLES, ctx) }));
 
-/** The service's schema over the raw environment (gathers the `OAUTH_*` variables first). */
-export const authEnvSchema = z.preprocess(gatherOAuthVariables, authEnvObjectSchema);
+/**
+ * The service's schema over the raw environment (gathers the `OAUTH_*` variables first). `shape`
+ * stays available for tools that read one variable's default (deploy-check reads PORT).
+ */
+export const authEnvSchema = Object.assign(z.preprocess(gatherOAuthVariables, authEnvObjectSchema), { shape: authEnvShape });
 export type AuthConfig = z.infer<typeof authEnvSchema>;
 
 /** The service's configuration from the environment, or exit naming what is wrong. */
