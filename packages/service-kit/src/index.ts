@@ -14,6 +14,7 @@ export * from "./http/health";
 export * from "./http/json-body";
 export * from "./http/metrics";
 export * from "./http/openapi";
+export * from "./http/plain-route";
 export * from "./http/request-id";
 export * from "./lifecycle";
 export * from "./logger";

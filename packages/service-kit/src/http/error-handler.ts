@@ -45,6 +45,20 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
   next(new AppError(404, commonErrorCodes.NOT_FOUND, `no route for ${req.method} ${req.path}`));
 };
 
+/**
+ * What a failed request answers: known errors as they are (a 5xx logged as a dependency failure),
+ * body-parser's mapped to our codes, anything else a 500 without details, logged in full.
+ */
+export function toAppError(error: unknown, log: Logger, request: { method?: string; path: string }): AppError {
+  const known = error instanceof AppError ? error : fromBodyParser(error);
+  if (known) {
+    if (known.statusCode >= 500) log.warn("dependency failure", { path: request.path, error_code: known.errorCode, cause: known.cause });
+    return known;
+  }
+  log.error("unhandled error", { method: request.method, path: request.path, error });
+  return new AppError(500, commonErrorCodes.INTERNAL_ERROR, "internal server error");
+}
+
 /** The one error middleware: the standard body for everything, a 500 without details for the unknown. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   const log = logger.child({ component: "http-error" });
@@ -53,13 +67,6 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       next(error);
       return;
     }
-    const known = error instanceof AppError ? error : fromBodyParser(error);
-    if (known) {
-      if (known.statusCode >= 500) log.warn("dependency failure", { path: req.path, error_code: known.errorCode, cause: known.cause });
-      sendError(res, known);
-      return;
-    }
-    log.error("unhandled error", { method: req.method, path: req.path, error });
-    sendError(res, new AppError(500, commonErrorCodes.INTERNAL_ERROR, "internal server error"));
+    sendError(res, toAppError(error, log, req));
   };
 }
