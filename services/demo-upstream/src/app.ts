@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import express, { type Express } from "express";
 
@@ -62,6 +63,23 @@ export function createDemoApp(publicUrl: () => string): Express {
   /** Echoes what reached the upstream: the proxy's tests read the forwarded headers here. */
   app.all("/headers", (req, res) => {
     res.json({ method: req.method, url: req.url, headers: req.headers });
+  });
+
+  /** Reads the whole request body and says what arrived: the proxy's tests check bodies pass intact. */
+  app.all("/echo", async (req, res) => {
+    const hash = createHash("sha256");
+    let bytes = 0;
+    for await (const chunk of req) {
+      hash.update(chunk as Buffer);
+      bytes += (chunk as Buffer).length;
+    }
+    res.json({ method: req.method, bytes, sha256: hash.digest("hex"), content_length: req.headers["content-length"] ?? null, transfer_encoding: req.headers["transfer-encoding"] ?? null });
+  });
+
+  /** Answers after `ms` milliseconds (at most 30 s), for timeout tests. */
+  app.get("/slow", (req, res) => {
+    const ms = Math.min(Number(req.query.ms) || 0, 30_000);
+    setTimeout(() => res.json({ waited_ms: ms }), ms);
   });
 
   app.get("/page/:name", (req, res) => {

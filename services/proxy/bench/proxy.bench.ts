@@ -6,8 +6,9 @@
  *   2. nginx proxy_pass                  (a plain reverse proxy)
  *   3. nginx auth_request → validator    (what a team would build instead: a small Node service
  *                                          that checks the token hash in Redis on every request)
- *   4. bare http-proxy, no checks        (the library floor)
- *   5. our proxy with a cached token     (validation from the in-process LRU)
+ *   4. bare http-proxy, no checks        (the library we started with)
+ *   5. bare undici pool, no checks       (the library we forward HTTP with now)
+ *   6. our proxy with a cached token     (validation from the in-process LRU)
  *
  *   npm run bench -w @tollgate/proxy-service        (needs nginx and wrk: apt-get install -y nginx-light wrk;
  *                                                    Postgres, Redis, Kafka as `npm start` runs them)
@@ -22,6 +23,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createLogger, createRedis, listen } from "@tollgate/service-kit";
 import httpProxy from "http-proxy";
+import { Pool, type Dispatcher } from "undici";
 import { createApp } from "../src/app";
 import { redisTokenKey } from "../src/domain/token-validator";
 import { createProxyRuntime } from "../src/proxy-runtime";
@@ -30,7 +32,7 @@ import { startProxyFixture } from "../test/support/proxy-fixture";
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const REVOCATIONS = Number(process.env.BENCH_REVOCATIONS ?? 30);
-const PORTS = { upstream: 18080, nginxPlain: 18081, nginxAuth: 18082, bare: 18083, ours: 18084, validator: 18090 };
+const PORTS = { upstream: 18080, nginxPlain: 18081, nginxAuth: 18082, bare: 18083, ours: 18084, bareUndici: 18085, validator: 18090 };
 
 interface Result {
   name: string;
@@ -117,6 +119,27 @@ async function main() {
   const bare = http.createServer((req, res) => bareProxy.web(req, res));
   await listen(bare, PORTS.bare, "127.0.0.1");
 
+  // The least a proxy on undici can do: pass the request and stream the answer back.
+  const pool = new Pool(`http://127.0.0.1:${PORTS.upstream}`, { connections: 256 });
+  const bareUndici = http.createServer((req, res) => {
+    const { host: _host, connection: _connection, ...headers } = req.headers;
+    pool.dispatch(
+      { path: req.url ?? "/", method: (req.method ?? "GET") as Dispatcher.HttpMethod, headers, body: null },
+      {
+        // undici treats a handler as the new kind only when it has onRequestStart.
+        onRequestStart: () => undefined,
+        onResponseStart: (_controller, status, upstreamHeaders) => {
+          const { connection: _c, "keep-alive": _k, ...forwarded } = upstreamHeaders;
+          res.writeHead(status, forwarded);
+        },
+        onResponseData: (_controller, chunk) => void res.write(chunk),
+        onResponseEnd: () => void res.end(),
+        onResponseError: () => void res.destroy(),
+      },
+    );
+  });
+  await listen(bareUndici, PORTS.bareUndici, "127.0.0.1");
+
   const runtime = createProxyRuntime(
     {
       upstreamUrl: `http://127.0.0.1:${PORTS.upstream}`,
@@ -148,6 +171,7 @@ async function main() {
     await wrk("nginx proxy_pass", `http://127.0.0.1:${PORTS.nginxPlain}/`),
     await wrk("nginx auth_request + validator", `http://127.0.0.1:${PORTS.nginxAuth}/`, auth),
     await wrk("bare http-proxy", `http://127.0.0.1:${PORTS.bare}/`),
+    await wrk("bare undici", `http://127.0.0.1:${PORTS.bareUndici}/`),
     await wrk("tollgate proxy (cached token)", `http://127.0.0.1:${PORTS.ours}/api/v1/proxy/`, auth),
   ];
   for (const r of results) console.log(`${r.name.padEnd(34)} ${r.rps.toFixed(0).padStart(7)} req/s   p50 ${r.p50.toFixed(2)} ms   p99 ${r.p99.toFixed(2)} ms`);
@@ -156,11 +180,15 @@ async function main() {
   console.log(`ours / nginx proxy_pass:   ${(oursResult.rps / by("nginx proxy_pass").rps).toFixed(2)}  (goal >= 0.40)`);
   console.log(`ours / nginx auth_request: ${(oursResult.rps / by("nginx auth_request").rps).toFixed(2)}  (goal >= 2.5)`);
   console.log(`ours / bare http-proxy:    ${(oursResult.rps / by("bare http-proxy").rps).toFixed(2)}`);
+  console.log(`ours / bare undici:        ${(oursResult.rps / by("bare undici").rps).toFixed(2)}`);
+  console.log(`bare http-proxy / nginx:   ${(by("bare http-proxy").rps / by("nginx proxy_pass").rps).toFixed(2)}   bare undici / nginx: ${(by("bare undici").rps / by("nginx proxy_pass").rps).toFixed(2)}`);
 
   ours.close();
   bare.close();
+  bareUndici.close();
+  await pool.close();
   validator.close();
-  runtime.forwarder.close();
+  await runtime.forwarder.close();
   bareProxy.close();
   agent.destroy();
   nginx.kill("SIGQUIT");

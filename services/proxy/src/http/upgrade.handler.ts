@@ -4,7 +4,8 @@ import type { Duplex } from "node:stream";
 import { AppError, acceptRequestId, errorBody, requestContext, type Logger } from "@tollgate/service-kit";
 import { tokenHash, TokenMissingError } from "../domain/grant";
 import type { TokenValidator } from "../domain/token-validator";
-import { prepareUpstreamRequest, type Forwarder } from "../upstream/forwarder";
+import type { Forwarder } from "../upstream/forwarder";
+import { prepareUpstreamRequest } from "../upstream/upstream-request";
 import type { TunnelRegistry } from "../tunnel/tunnel-registry";
 import { assertUnambiguousLength, PROXY_PREFIX, singleHeader } from "./proxy.handler";
 
@@ -43,7 +44,7 @@ export function createUpgradeHandler(deps: { validator: TokenValidator; forwarde
         const token = takeToken(req);
         if (!token) throw new TokenMissingError();
         const grant = await deps.validator.validate(token);
-        prepareUpstreamRequest(req, grant, { prefix: PROXY_PREFIX, basicAuth: deps.basicAuth, requestId, remoteAddress: (socket as Socket).remoteAddress ?? "unknown", proto: "http" });
+        prepareUpstreamRequest(req, grant, { prefix: PROXY_PREFIX, basicAuth: deps.basicAuth, requestId, remoteAddress: (socket as Socket).remoteAddress ?? "unknown", proto: "http", upgrade: true });
         await deps.forwarder.ws(req, socket, head);
         deps.tunnels.add(socket, grant, tokenHash(token));
         log.info("tunnel open", { token_id: grant.tokenId, path: req.url?.split("?")[0] });

@@ -151,7 +151,7 @@ export async function startProxyFixture(overrides: Partial<ProxyRuntimeSettings>
       runtime.tunnels.closeAll(1001, "going_away");
       await closeServer(proxyServer);
       await revocations.stop();
-      runtime.forwarder.close();
+      await runtime.forwarder.close();
       if (tokenServiceUp) await closeServer(tokenServer);
       await closeServer(upstreamServer).catch(() => undefined);
       await relay.stop({ flushTimeoutMs: 0 });
