@@ -2,7 +2,8 @@ import { errorBodySchema } from "@tollgate/contracts";
 import { call, Canaries, expectNoCanaryInLogs, newAccount, registerAndLogin, startAuth, type AuthFixture } from "./support";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-let ipCounter = 0;
+// The test database outlives a run, and audit rows are looked up by IP: start each run somewhere else.
+let ipCounter = Math.floor(Math.random() * 2 ** 24);
 const freshIp = () => `10.${(ipCounter >> 16) & 255}.${(ipCounter >> 8) & 255}.${ipCounter++ & 255}`;
 
 describe("brute-force limits", () => {
@@ -42,6 +43,20 @@ describe("brute-force limits", () => {
     const after = await login({ login: account.email, password: account.password });
     expect(after.status).toBe(200);
     canaries.addTokens(after.body);
+  });
+
+  it("when an account fails below its limit and then logs in, then its failure count starts again", async () => {
+    const { account } = await registerAndLogin(fx, canaries, { "x-forwarded-for": freshIp() });
+    const wrong = canaries.add("canary-wrong-password-0004");
+    for (let i = 0; i < 4; i++) expect((await login({ login: account.email, password: wrong })).status).toBe(401);
+    const success = await login({ login: account.email, password: account.password });
+    expect(success.status).toBe(200);
+    canaries.addTokens(success.body);
+    // Without the reset these would be failures 5 to 8 and lock the account.
+    for (let i = 0; i < 4; i++) expect((await login({ login: account.email, password: wrong })).status).toBe(401);
+    const again = await login({ login: account.email, password: account.password });
+    expect(again.status).toBe(200);
+    canaries.addTokens(again.body);
   });
 
   it("when an account is locked a second time within a day, then the lock lasts twice as long", async () => {

@@ -13,6 +13,8 @@ export interface ThrottleLimits {
 export type ThrottleBlock = { scope: "account" | "ip"; retryAfterSeconds: number };
 /** The locks this failure set off (none, the account's, the IP's, or both). */
 export type FailureOutcome = { locks: (ThrottleBlock & { level: number })[] };
+/** `block` set: refuse the attempt. `failuresOnRecord`: a success has counters to reset. */
+export type ThrottleCheck = { block: ThrottleBlock | undefined; failuresOnRecord: boolean };
 
 /**
  * Counts failed logins in Redis (keys `auth:login:*`, or `auth:<namespace>:login:*`) per account and per client IP. An account
@@ -24,6 +26,9 @@ const COUNT = `
 local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return n`;
+// KEYS: lock, ip, fail, level. A Lua nil would cut the reply short, so a missing count is 0.
+const CHECK = `
+return {redis.call('PTTL', KEYS[1]), tonumber(redis.call('GET', KEYS[2]) or '0'), redis.call('PTTL', KEYS[2]), redis.call('EXISTS', KEYS[3], KEYS[4])}`;
 
 export class LoginThrottleStore {
   /**
@@ -36,14 +41,17 @@ export class LoginThrottleStore {
     private readonly keyPrefix = "auth:",
   ) {}
 
-  async check(login: string, ip: string): Promise<ThrottleBlock | undefined> {
-    const [lockTtl, ipCount, ipTtl] = await this.run(async () => {
-      const result = await this.redis.multi().pttl(this.lockKey(login)).get(this.ipKey(ip)).pttl(this.ipKey(ip)).exec();
-      return (result ?? []).map(([, value]) => value) as [number, string | null, number];
-    });
-    if (lockTtl > 0) return { scope: "account", retryAfterSeconds: Math.ceil(lockTtl / 1000) };
-    if (Number(ipCount ?? 0) >= this.limits.ipMaxFailures && ipTtl > 0) return { scope: "ip", retryAfterSeconds: Math.ceil(ipTtl / 1000) };
-    return undefined;
+  /**
+   * One round trip: the account lock, the IP's count, and whether the account has failures or a
+   * lock level on record (only then does a successful login need `recordSuccess`). A failure that
+   * a concurrent attempt records after the check then stays counted: stricter, never looser.
+   */
+  async check(login: string, ip: string): Promise<ThrottleCheck> {
+    const [lockTtl, ipCount, ipTtl, onRecord] = await this.run(async () => (await this.redis.eval(CHECK, 4, this.lockKey(login), this.ipKey(ip), this.failKey(login), this.levelKey(login))) as [number, number, number, number]);
+    const failuresOnRecord = onRecord > 0;
+    if (lockTtl > 0) return { block: { scope: "account", retryAfterSeconds: Math.ceil(lockTtl / 1000) }, failuresOnRecord };
+    if (ipCount >= this.limits.ipMaxFailures && ipTtl > 0) return { block: { scope: "ip", retryAfterSeconds: Math.ceil(ipTtl / 1000) }, failuresOnRecord };
+    return { block: undefined, failuresOnRecord };
   }
 
   async recordFailure(login: string, ip: string): Promise<FailureOutcome> {

@@ -17,7 +17,7 @@ export class ChangePasswordUseCase {
     // A stolen access token must not become an oracle for the password: same budget as login.
     const accountKey = `user:${user.id}`;
     const ip = client.ip ?? "unknown";
-    const blocked = await this.deps.throttle?.check(accountKey, ip);
+    const blocked = (await this.deps.throttle?.check(accountKey, ip))?.block;
     if (blocked) throw new RateLimitedError(blocked.retryAfterSeconds, "too many failed attempts, try again later");
     // The caller holds this account's access token, so saying that it has no password leaks nothing.
     if (user.passwordHash === null) throw noPasswordSetError();

@@ -34,8 +34,8 @@ export class LoginUseCase {
     // Known accounts are counted by id (e-mail and username share one budget); unknown ones by the login typed.
     const accountKey = user ? `user:${user.id}` : `login:${input.login.toLowerCase()}`;
     const ip = client.ip ?? "unknown";
-    const blocked = await throttle?.check(accountKey, ip);
-    if (blocked) throw new RateLimitedError(blocked.retryAfterSeconds, "too many failed logins, try again later");
+    const verdict = await throttle?.check(accountKey, ip);
+    if (verdict?.block) throw new RateLimitedError(verdict.block.retryAfterSeconds, "too many failed logins, try again later");
 
     // An account without a password (created through a sign-in provider) is checked against the
     // dummy hash like an unknown one: same time, same answer.
@@ -50,7 +50,8 @@ export class LoginUseCase {
       throw invalidCredentialsError();
     }
     if (user.disabledAt) throw accountDisabledError();
-    await throttle?.recordSuccess(accountKey);
+    // Most logins have no failures on record: skip the reset's round trip for them.
+    if (verdict?.failuresOnRecord) await throttle?.recordSuccess(accountKey);
 
     const refreshToken = newRefreshToken();
     const sessionId = randomUUID();
