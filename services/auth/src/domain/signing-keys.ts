@@ -11,6 +11,15 @@ export interface SigningKeyOptions {
   activationDelaySeconds: number;
 }
 
+/**
+ * RS256 on libuv's thread pool (crypto.sign with a callback): an RSA-2048 signature costs about a
+ * millisecond of CPU here, which on the main thread showed up in every request's event-loop delay
+ * during a login storm (login-storm bench).
+ */
+function signAsync(data: Buffer, key: KeyObject): Promise<Buffer> {
+  return new Promise((resolve, reject) => sign("RSA-SHA256", data, key, (error, signature) => (error ? reject(error) : resolve(signature))));
+}
+
 /** A fresh RSA-2048 key with a random kid, ready to store. */
 export function generateSigningKey(): Omit<SigningKey, "createdAt" | "retiredAt"> {
   const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
@@ -52,8 +61,8 @@ export class TokenSigner {
     const { kid, key } = await this.currentKey();
     const header = Buffer.from(JSON.stringify({ alg: "RS256", typ: "JWT", kid })).toString("base64url");
     const payload = Buffer.from(JSON.stringify(claims)).toString("base64url");
-    const signature = sign("RSA-SHA256", Buffer.from(`${header}.${payload}`), key).toString("base64url");
-    return `${header}.${payload}.${signature}`;
+    const signature = await signAsync(Buffer.from(`${header}.${payload}`), key);
+    return `${header}.${payload}.${signature.toString("base64url")}`;
   }
 
   async jwks(): Promise<Jwks> {
