@@ -1,8 +1,8 @@
 import { eventTypes } from "@tollgate/contracts";
 import { EventCollector, startDedicatedKafka, waitFor, type DedicatedKafka } from "@tollgate/test-harness";
 import { randomUUID } from "node:crypto";
-import { applyOnce, createEvent, EventConsumer, writeToOutbox } from "../src";
-import { eventsFixture } from "./events-support";
+import { applyOnce, createEvent, EventConsumer, OutboxRelay, writeToOutbox } from "../src";
+import { DATABASE_URL, eventsFixture } from "./events-support";
 
 type Fixture = Awaited<ReturnType<typeof eventsFixture>>;
 
@@ -76,6 +76,47 @@ describe("outbox and relay", () => {
       messages = await collector.waitForCount(3 + pair * 2, { timeoutMs: 3_000 });
     }
     expect(new Set(messages.map((message) => JSON.parse(message.value ?? "{}").id)).size).toBe(41);
+  });
+
+  it("when two relays share one outbox, then every event is published once and those of one key keep their order", async () => {
+    await setUp();
+    const second = new OutboxRelay({ knex: fx.knex, producer: fx.producer, logger: fx.logger, listenUrl: DATABASE_URL, pollIntervalMs: 200 });
+    fx.relay.start();
+    second.start();
+    try {
+      const keys = ["key-a", "key-b", "key-c"];
+      const written: Record<string, string[]> = { "key-a": [], "key-b": [], "key-c": [] };
+      for (let i = 0; i < 90; i++) {
+        const key = keys[i % keys.length] as string;
+        const event = revokedEvent(randomUUID());
+        written[key]?.push(event.id);
+        await fx.knex.transaction((trx) => writeToOutbox(trx, { topic: fx.topic, key, event }));
+      }
+      const messages = await collector.waitForCount(90);
+      // Let anything published twice arrive before counting.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(collector.messages).toHaveLength(90);
+      for (const key of keys) {
+        expect(messages.filter((message) => message.key === key).map((message) => JSON.parse(message.value ?? "{}").id)).toEqual(written[key]);
+      }
+    } finally {
+      await second.stop({ flushTimeoutMs: 0 });
+    }
+  });
+
+  it("when the relay's connection is killed, then it reconnects and publishes what was written meanwhile", async () => {
+    await setUp();
+    fx.relay.start();
+    await fx.knex.transaction((trx) => writeToOutbox(trx, { topic: fx.topic, key: "before", event: revokedEvent(randomUUID()) }));
+    await collector.waitForCount(1);
+    const killed = await fx.knex.raw<{ rows: unknown[] }>(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'tollgate-outbox-relay'",
+    );
+    expect(killed.rows.length).toBeGreaterThan(0);
+    await fx.knex.transaction((trx) => writeToOutbox(trx, { topic: fx.topic, key: "after", event: revokedEvent(randomUUID()) }));
+    const messages = await collector.waitForCount(2, { timeoutMs: 15_000 });
+    expect(messages.map((message) => message.key)).toEqual(["before", "after"]);
+    await waitFor(async () => fx.capture.text().includes("outbox relay connection lost"), { what: "the lost connection to be logged" });
   });
 
   it("when Kafka is down while 500 events are written, then they wait; when it is back, all 500 arrive and a deduplicating consumer applies each once", async () => {

@@ -6,9 +6,13 @@
  *   npm run bench:events -w @tollgate/token-service            (defaults: 1000/s for 5 s)
  *   BENCH_RATE=1000 BENCH_SECONDS=10 npm run bench:events -w @tollgate/token-service
  *
+ * Consumers run in a child process (bench/events-consumer.ts), as the real ones run in other
+ * services; the load, the relay and the producer share this process, as they share the token
+ * service. Times cross the process boundary as epoch milliseconds.
+ *
  * Needs Postgres and Kafka on their local defaults (npm start brings them up).
  */
-import { eventTypes, topics } from "@tollgate/contracts";
+import { topics } from "@tollgate/contracts";
 import {
   createDatabase,
   createIdempotentProducer,
@@ -16,13 +20,15 @@ import {
   createLogger,
   ensureDatabase,
   ensureTopics,
-  EventConsumer,
   migrate,
   namespacedTopic,
   OutboxRelay,
 } from "@tollgate/service-kit";
+import { fork, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import path from "node:path";
 import { Partitioners } from "kafkajs";
+import type { Arrival, ConsumerSetup } from "./events-consumer";
 import { createTokenUseCases } from "../src/app";
 import { tokenMigrations } from "../src/migrations";
 
@@ -64,23 +70,44 @@ async function waitUntil(check: () => boolean, timeoutMs: number, what: string) 
   }
 }
 
+const epochNow = () => performance.timeOrigin + performance.now();
+
+/** Starts a consumer process and resolves once it has joined its group. */
+async function startConsumer(setup: ConsumerSetup, onArrivals: (arrivals: Arrival[]) => void): Promise<ChildProcess> {
+  const child = fork(path.join(__dirname, "events-consumer.ts"), [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  // A bench that fails must not leave its consumer behind.
+  process.once("exit", () => child.kill());
+  const ready = new Promise<void>((resolve, reject) => {
+    child.on("message", (message: { kind: string; arrivals?: Arrival[] }) => {
+      if (message.kind === "ready") resolve();
+      else if (message.kind === "arrivals" && message.arrivals) onArrivals(message.arrivals);
+    });
+    child.once("exit", (code) => reject(new Error(`consumer process exited with ${String(code)}`)));
+  });
+  child.send(setup);
+  await ready;
+  return child;
+}
+
+async function stopConsumer(child: ChildProcess): Promise<void> {
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.send("stop");
+  await exited;
+}
+
 async function rawLoop(kafka: ReturnType<typeof createKafka>, topic: string) {
   // The plainest loop: default producer settings, one send per message, no database.
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
-  const consumer = kafka.consumer({ groupId: `bench-raw-${randomUUID()}`, maxWaitTimeInMs: 100 });
   const latencies: number[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  let joined = false;
-  consumer.on(consumer.events.GROUP_JOIN, () => (joined = true));
-  await consumer.run({ eachMessage: async ({ message }) => void latencies.push(performance.now() - Number(message.value?.toString())) });
-  await waitUntil(() => joined, 30_000, "raw consumer join");
+  const consumer = await startConsumer({ mode: "raw", topic, brokers: BROKERS }, (arrivals) => {
+    for (const [sentAt, arrivedAt] of arrivals) latencies.push(arrivedAt - Number(sentAt));
+  });
   await paced(async (i) => {
-    await producer.send({ topic, messages: [{ key: String(i % 64), value: String(performance.now()) }] });
+    await producer.send({ topic, messages: [{ key: String(i % 64), value: String(epochNow()) }] });
   });
   await waitUntil(() => latencies.length >= COUNT, 60_000, "raw messages");
-  await consumer.disconnect();
+  await stopConsumer(consumer);
   await producer.disconnect();
   return summary(latencies);
 }
@@ -93,9 +120,8 @@ async function outboxLoop(kafka: ReturnType<typeof createKafka>, namespace: stri
   const useCases = createTokenUseCases(knex, namespace, Number.MAX_SAFE_INTEGER);
   const producer = createIdempotentProducer(kafka);
   await producer.connect();
-  // The relay gets its own small pool, as in main.ts: request traffic must never starve it.
-  const relayKnex = createDatabase({ url: DATABASE_URL, logger, pool: { max: 2 } });
-  const relay = new OutboxRelay({ knex: relayKnex, producer, logger, listenUrl: DATABASE_URL });
+  // As in main.ts: the relay publishes over its own connection, never waiting for the pool.
+  const relay = new OutboxRelay({ knex, producer, logger, listenUrl: DATABASE_URL });
 
   const userId = randomUUID();
   const tokens: string[] = [];
@@ -103,30 +129,28 @@ async function outboxLoop(kafka: ReturnType<typeof createKafka>, namespace: stri
 
   const committedAt = new Map<string, number>();
   const latencies: number[] = [];
-  const consumer = new EventConsumer({
-    kafka,
-    groupId: `bench-outbox-${randomUUID()}`,
-    topics: [namespacedTopic(namespace, topics.tokenEvents)],
-    logger,
-    deadLetterProducer: producer,
-    fromBeginning: true,
+  const early: Arrival[] = [];
+  const consumer = await startConsumer({ mode: "outbox", topic: namespacedTopic(namespace, topics.tokenEvents), brokers: BROKERS }, (arrivals) => {
+    for (const arrival of arrivals) {
+      const committed = committedAt.get(arrival[0]);
+      // The handler can report before this process has noted the commit time: match it later.
+      if (committed === undefined) early.push(arrival);
+      else latencies.push(arrival[1] - committed);
+    }
   });
-  consumer.on(eventTypes.tokenActivated, async (event) => {
-    const committed = committedAt.get(event.data.token_id);
-    if (committed !== undefined) latencies.push(performance.now() - committed);
-  });
-  await consumer.start();
-  await consumer.joined();
   relay.start();
   await paced(async (i) => {
     const granted = await useCases.validate.validate(tokens[i] ?? "");
-    committedAt.set(granted.token_id, performance.now());
+    committedAt.set(granted.token_id, epochNow());
   });
+  for (const [tokenId, arrivedAt] of early.splice(0)) {
+    const committed = committedAt.get(tokenId);
+    if (committed !== undefined) latencies.push(arrivedAt - committed);
+  }
   await waitUntil(() => latencies.length >= COUNT, 60_000, "activation events");
-  await consumer.stop();
+  await stopConsumer(consumer);
   await relay.stop({ flushTimeoutMs: 0 });
   await producer.disconnect();
-  await relayKnex.destroy();
   await knex.destroy();
   return summary(latencies);
 }

@@ -42,10 +42,9 @@ async function main(): Promise<void> {
   await producer.connect();
 
   const useCases = createTokenUseCases(knex, config.KAFKA_TOPIC_NAMESPACE, config.MAX_TOKENS_PER_USER);
-  // The relay has its own small pool: a burst of requests holding every pooled connection would
-  // otherwise delay event publication by as long as the burst (measured in bench/events: p50 1 s → 32 ms).
-  const relayKnex = createDatabase({ url: config.DATABASE_URL, logger, pool: { max: 2 } });
-  const relay = new OutboxRelay({ knex: relayKnex, producer, logger, listenUrl: config.DATABASE_URL });
+  // The relay publishes over a connection of its own (listenUrl), so request traffic holding every
+  // pooled connection never delays an event; the pool only serves its hourly clean-up.
+  const relay = new OutboxRelay({ knex, producer, logger, listenUrl: config.DATABASE_URL });
   const userDisabled = createUserDisabledConsumer({ kafka, knex, logger, deadLetterProducer: producer, revokeTokens: useCases.revoke, topicNamespace: config.KAFKA_TOPIC_NAMESPACE });
   const revocations = new RevokedSessionView({
     kafka,
@@ -83,7 +82,7 @@ async function main(): Promise<void> {
       { name: "revoked-session view", run: () => revocations.stop() },
       { name: "outbox relay", run: () => relay.stop({ flushTimeoutMs: 3_000 }) },
       { name: "kafka producer", run: () => producer.disconnect() },
-      { name: "database", run: () => Promise.all([knex.destroy(), relayKnex.destroy()]) },
+      { name: "database", run: () => knex.destroy() },
     ],
   });
   shuttingDown = shutdown.isShuttingDown;
