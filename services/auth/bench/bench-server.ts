@@ -3,6 +3,7 @@
  * argon2 cost, plus a raw argon2 verify measurement in the same process, and the event-loop delay
  * during the storm. Talks to its parent over IPC.
  */
+import { readFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import { monitorEventLoopDelay, type IntervalHistogram } from "node:perf_hooks";
 import { topics } from "@tollgate/contracts";
@@ -33,6 +34,24 @@ async function main(): Promise<void> {
   // CPU time of the whole process (every thread, argon2's included): unlike wall-clock rates it
   // does not move with whatever else runs on the machine.
   let stormCpuBefore = process.cpuUsage();
+  // CPU of the other processes a login runs through (they share the same cores as argon2): this
+  // database's Postgres backends (from /proc, Linux only) and the Redis server (INFO, whole server).
+  const backendCpuMs = async (): Promise<Map<number, number>> => {
+    const { rows } = (await knex.raw("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")) as { rows: { pid: number }[] };
+    const ticks = new Map<number, number>();
+    for (const { pid } of rows) {
+      const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => undefined);
+      const fields = stat?.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (fields) ticks.set(pid, (Number(fields[11]) + Number(fields[12])) * 10);
+    }
+    return ticks;
+  };
+  const redisCpuMs = async (): Promise<number> => {
+    const info = await redis.info("cpu");
+    const read = (name: string) => Number(new RegExp(`${name}:([0-9.]+)`).exec(info)?.[1] ?? 0);
+    return (read("used_cpu_user") + read("used_cpu_sys")) * 1000;
+  };
+  let othersBefore = { postgres: new Map<number, number>(), redis: 0 };
   const send = (message: unknown) => process.send?.(message);
 
   process.on("message", (message: Message) => {
@@ -40,7 +59,8 @@ async function main(): Promise<void> {
       if (message.kind === "raw") {
         const hash = await argon2.hash("bench password for raw verifies", { type: argon2.argon2id, memoryCost: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST, parallelism: config.ARGON2_PARALLELISM });
         const cpuBefore = process.cpuUsage();
-        const deadline = Date.now() + message.seconds * 1000;
+        const startedAt = Date.now();
+        const deadline = startedAt + message.seconds * 1000;
         let count = 0;
         await Promise.all(
           Array.from({ length: message.concurrency }, async () => {
@@ -51,11 +71,13 @@ async function main(): Promise<void> {
           }),
         );
         const cpu = process.cpuUsage(cpuBefore);
-        send({ kind: "raw", perSecond: count / message.seconds, count, cpuMs: (cpu.user + cpu.system) / 1000 });
+        // Verifies started before the deadline finish after it: divide by the time actually taken.
+        send({ kind: "raw", perSecond: count / ((Date.now() - startedAt) / 1000), count, cpuMs: (cpu.user + cpu.system) / 1000 });
       } else if (message.kind === "storm-reset") {
         phases.length = 0;
         send({ kind: "storm-reset" });
       } else if (message.kind === "storm-start") {
+        othersBefore = { postgres: await backendCpuMs(), redis: await redisCpuMs() };
         phase = monitorEventLoopDelay({ resolution: 10 });
         phase.enable();
         stormCpuBefore = process.cpuUsage();
@@ -65,7 +87,9 @@ async function main(): Promise<void> {
         if (phase) phases.push({ p50Ms: phase.percentile(50) / 1e6, p99Ms: phase.percentile(99) / 1e6, maxMs: phase.max / 1e6 });
         phase = undefined;
         const cpu = process.cpuUsage(stormCpuBefore);
-        send({ kind: "storm-paused", cpuMs: (cpu.user + cpu.system) / 1000 });
+        let postgresMs = 0;
+        for (const [pid, ms] of await backendCpuMs()) postgresMs += ms - (othersBefore.postgres.get(pid) ?? 0);
+        send({ kind: "storm-paused", cpuMs: (cpu.user + cpu.system) / 1000, postgresCpuMs: postgresMs, redisCpuMs: (await redisCpuMs()) - othersBefore.redis });
       } else if (message.kind === "storm-end") {
         const worst = (key: "p50Ms" | "p99Ms" | "maxMs") => Math.max(...phases.map((entry) => entry[key]));
         send({ kind: "loop", p50Ms: worst("p50Ms"), p99Ms: worst("p99Ms"), maxMs: worst("maxMs") });
@@ -78,7 +102,7 @@ async function main(): Promise<void> {
       }
     })();
   });
-  send({ kind: "ready", port });
+  send({ kind: "ready", port, argon2Concurrency: config.ARGON2_MAX_CONCURRENCY });
 }
 
 main().catch((error: unknown) => {

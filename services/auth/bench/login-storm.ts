@@ -4,12 +4,14 @@
  * server's event-loop delay during the storm.
  *
  *   npm run bench -w @tollgate/auth-service -- [--rounds 4] [--seconds 5] [--clients 8] [--users 16]
+ *     [--raw-concurrency <server's ARGON2_MAX_CONCURRENCY>] [--cpu-prof <dir for the server's profile>]
  *
  * Needs Postgres and Redis (DATABASE_URL defaults to the local tollgate_auth_bench database).
  * Throttling stays on: every login succeeds, so it never trips.
  */
 import { fork } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
+import { Agent, request } from "node:http";
 import path from "node:path";
 
 const arg = (name: string, fallback: number) => {
@@ -21,8 +23,27 @@ const rounds = arg("rounds", 4);
 const clients = arg("clients", 8);
 const userCount = arg("users", 16);
 const threadpool = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
+const profileIndex = process.argv.indexOf("--cpu-prof");
+const profileDir = profileIndex >= 0 ? process.argv[profileIndex + 1] : undefined;
 
 type Reply = { kind: string; [key: string]: unknown };
+
+/**
+ * One login over a kept-alive connection. The client runs on the same cores as the server, so its
+ * CPU is charged against the logins: node's http client costs about a third of global fetch's
+ * (undici's WHATWG streams and Headers), and the bodies are serialised once, before the storm.
+ */
+function postLogin(agent: Agent, port: number, body: Buffer): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({ agent, host: "127.0.0.1", port, method: "POST", path: "/api/v1/auth/login", headers: { "content-type": "application/json", "content-length": body.length } }, (res) => {
+      res.on("data", () => undefined);
+      res.on("end", () => resolve(res.statusCode ?? 0));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
 
 async function main(): Promise<void> {
   const env = {
@@ -33,7 +54,7 @@ async function main(): Promise<void> {
     KAFKA_TOPIC_NAMESPACE: "bench",
     REDIS_KEY_NAMESPACE: `bench-${Date.now()}`,
   };
-  const child = fork(path.join(__dirname, "bench-server.ts"), [], { env, execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const child = fork(path.join(__dirname, "bench-server.ts"), [], { env, execArgv: ["--import", "tsx", ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [])], stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const replies: Reply[] = [];
   const waiters: ((reply: Reply) => void)[] = [];
   child.on("message", (reply: Reply) => {
@@ -44,7 +65,11 @@ async function main(): Promise<void> {
   const next = () => new Promise<Reply>((resolve) => (replies.length > 0 ? resolve(replies.shift() as Reply) : waiters.push(resolve)));
 
   const ready = await next();
-  const base = `http://127.0.0.1:${String(ready.port)}`;
+  const port = Number(ready.port);
+  // The server runs at most ARGON2_MAX_CONCURRENCY verifies at once; the raw phase runs as many. More
+  // (the thread pool's 4) would claim a bigger share of a shared machine than the server can.
+  const rawConcurrency = arg("raw-concurrency", Number(ready.argon2Concurrency));
+  const base = `http://127.0.0.1:${String(port)}`;
   const users = await Promise.all(
     Array.from({ length: userCount }, async (_, i) => {
       const id = `${Date.now().toString(36)}${i}${randomBytes(3).toString("hex")}`;
@@ -55,19 +80,25 @@ async function main(): Promise<void> {
     }),
   );
 
+  const bodies = users.map((user) => Buffer.from(JSON.stringify({ login: user.email, password: user.password })));
+  const agent = new Agent({ keepAlive: true, maxSockets: clients });
+
   // Raw and HTTP phases alternate in short rounds: on a shared machine the background load moves,
   // and interleaving lets both figures see the same conditions.
   const raws: number[] = [];
   let rawCount = 0;
   let rawCpuMs = 0;
   let stormCpuMs = 0;
+  let clientCpuMs = 0;
+  let postgresCpuMs = 0;
+  let redisCpuMs = 0;
   let ok = 0;
   let failed = 0;
   let stormMs = 0;
   child.send({ kind: "storm-reset" });
   await next();
   for (let round = 0; round < rounds; round++) {
-    child.send({ kind: "raw", seconds, concurrency: threadpool });
+    child.send({ kind: "raw", seconds, concurrency: rawConcurrency });
     const raw = await next();
     raws.push(Number(raw.perSecond));
     rawCount += Number(raw.count);
@@ -75,27 +106,32 @@ async function main(): Promise<void> {
     child.send({ kind: "storm-start" });
     await next();
     const startedAt = Date.now();
+    const clientCpuBefore = process.cpuUsage();
     const deadline = startedAt + seconds * 1000;
     await Promise.all(
       Array.from({ length: clients }, async (_, c) => {
         for (let i = c; Date.now() < deadline; i += clients) {
-          const user = users[i % users.length] as (typeof users)[number];
-          const response = await fetch(`${base}/api/v1/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ login: user.email, password: user.password }) });
-          await response.arrayBuffer();
-          if (response.status === 200) ok++;
+          const status = await postLogin(agent, port, bodies[i % bodies.length] as Buffer);
+          if (status === 200) ok++;
           else {
-            if (failed === 0) process.stderr.write(`first failed login answered ${response.status}\n`);
+            if (failed === 0) process.stderr.write(`first failed login answered ${status}\n`);
             failed++;
           }
         }
       }),
     );
     stormMs += Date.now() - startedAt;
+    const clientCpu = process.cpuUsage(clientCpuBefore);
+    clientCpuMs += (clientCpu.user + clientCpu.system) / 1000;
     child.send({ kind: "storm-pause" });
-    stormCpuMs += Number((await next()).cpuMs);
+    const paused = await next();
+    stormCpuMs += Number(paused.cpuMs);
+    postgresCpuMs += Number(paused.postgresCpuMs);
+    redisCpuMs += Number(paused.redisCpuMs);
   }
   child.send({ kind: "storm-end" });
   const loop = await next();
+  agent.destroy();
   child.send({ kind: "stop" });
 
   const rawPerSecond = raws.reduce((sum, value) => sum + value, 0) / raws.length;
@@ -103,6 +139,7 @@ async function main(): Promise<void> {
   const figures = {
     argon2: "m=19456 KiB, t=2, p=1",
     threadpool,
+    argon2_concurrency: { server: Number(ready.argon2Concurrency), raw: rawConcurrency },
     clients,
     rounds,
     seconds_per_phase: seconds,
@@ -114,6 +151,10 @@ async function main(): Promise<void> {
     server_cpu_ms_per_raw_verify: round(rawCpuMs / rawCount),
     server_cpu_ms_per_login: round(stormCpuMs / ok),
     cpu_ratio: round(rawCpuMs / rawCount / (stormCpuMs / ok)),
+    client_cpu_ms_per_login: round(clientCpuMs / ok),
+    postgres_cpu_ms_per_login: round(postgresCpuMs / ok),
+    redis_server_cpu_ms_per_login: round(redisCpuMs / ok),
+    // Sampled with a 10 ms timer: an idle loop reads about 10 ms.
     event_loop_delay_p50_ms: round(Number(loop.p50Ms)),
     event_loop_delay_p99_ms: round(Number(loop.p99Ms)),
     event_loop_delay_max_ms: round(Number(loop.maxMs)),
