@@ -1,5 +1,5 @@
 import { createHttpMetrics, type HttpMetrics } from "@tollgate/service-kit";
-import { Counter, Gauge } from "prom-client";
+import { Counter, Gauge, Histogram } from "prom-client";
 
 export interface GameMetrics {
   http: HttpMetrics;
@@ -7,6 +7,9 @@ export interface GameMetrics {
   gamesActive: Gauge;
   messagesIn: Counter<"type">;
   messagesOut: Counter<"type">;
+  /** Group-committed move statements: moves per statement and time to commit. */
+  moveBatchSize: Histogram;
+  moveBatchSeconds: Histogram;
 }
 
 /** HTTP metrics plus the game's own, in one registry per app instance. */
@@ -26,5 +29,17 @@ export function createGameMetrics(options: { countActiveGames: () => Promise<num
     }),
     messagesIn: new Counter({ name: "game_ws_messages_in_total", help: "WebSocket messages received, by type", labelNames: ["type"], registers }),
     messagesOut: new Counter({ name: "game_ws_messages_out_total", help: "WebSocket messages sent, by type", labelNames: ["type"], registers }),
+    moveBatchSize: new Histogram({
+      name: "game_move_batch_moves",
+      help: "Moves written per group-committed statement",
+      buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
+      registers,
+    }),
+    moveBatchSeconds: new Histogram({
+      name: "game_move_batch_seconds",
+      help: "Time from sending a group-committed move statement to its commit",
+      buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2],
+      registers,
+    }),
   };
 }

@@ -7,7 +7,8 @@ import { createApp } from "./app";
 import type { AccessTokenVerifier } from "./auth/access-token-verifier";
 import { Authenticator } from "./auth/authenticator";
 import { RevokedSessions } from "./auth/revoked-sessions";
-import { KnexGameStore } from "./data/knex-game.store";
+import { DEFAULT_MOVE_BATCH, KnexGameStore } from "./data/knex-game.store";
+import type { MoveBatchOptions } from "./data/move-batch.writer";
 import { GameService } from "./domain/game.service";
 import { createGameRulesFactory, DEFAULT_GAME_KIND } from "./domain/game-rules.registry";
 import { createGameMetrics } from "./game-metrics";
@@ -38,6 +39,8 @@ export interface GameRealtimeSettings {
   graceSweepIntervalMs?: number;
   presenceTtlMs: number;
   maxConnectionsPerUser: number;
+  /** Group commit of moves; DEFAULT_MOVE_BATCH when absent. */
+  moveBatch?: Pick<MoveBatchOptions, "maxInFlight" | "maxBatch">;
   socket: GameSocketOptions;
   isShuttingDown?: () => boolean;
 }
@@ -56,11 +59,17 @@ export interface GameRealtime {
  */
 export function buildGameRealtime(clients: GameRealtimeClients, settings: GameRealtimeSettings): GameRealtime {
   const { logger, redis } = clients;
-  const store = new KnexGameStore(clients.knex);
+  const store: KnexGameStore = new KnexGameStore(clients.knex, {
+    ...(settings.moveBatch ?? DEFAULT_MOVE_BATCH),
+    onBatch: (moves, seconds) => {
+      metrics.moveBatchSize.observe(moves);
+      metrics.moveBatchSeconds.observe(seconds);
+    },
+  });
+  const metrics = createGameMetrics({ countActiveGames: () => store.countByStatus("active"), defaultMetrics: true });
   const games = new GameService({ store, rules: createGameRulesFactory(), defaultKind: DEFAULT_GAME_KIND, logger });
   const revocations = new RevokedSessions(redis);
   const authenticator = new Authenticator({ verifier: clients.verifier, revocations });
-  const metrics = createGameMetrics({ countActiveGames: () => store.countByStatus("active"), defaultMetrics: true });
   const connections = new ConnectionManager({ redis, subscriber: clients.subscriber, instanceId: settings.instanceId, presenceTtlMs: settings.presenceTtlMs, logger });
   const broadcaster = new GameBroadcaster(connections);
   const grace = new DisconnectGrace({

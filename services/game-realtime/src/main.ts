@@ -52,6 +52,7 @@ async function main(): Promise<void> {
       graceSweepIntervalMs: config.GRACE_SWEEP_INTERVAL_MS,
       presenceTtlMs: config.PRESENCE_TTL_MS,
       maxConnectionsPerUser: config.WS_MAX_CONNECTIONS_PER_USER,
+      moveBatch: { maxInFlight: config.MOVE_BATCHES_IN_FLIGHT, maxBatch: config.MOVE_BATCH_MAX },
       isShuttingDown: () => shuttingDown,
       socket: {
         allowedOrigins: config.ALLOWED_ORIGINS,

@@ -58,6 +58,40 @@ describe("game service on two instances sharing one database", () => {
     expect(outcome.view.state).toMatchObject({ board: expect.arrayContaining([[0, 0, 0, 1, 0, 0, 0]]), moves: 3 });
   });
 
+  it("when many games move at once on one instance, then every move is stored and they share statements", async () => {
+    const batches: number[] = [];
+    const batched = new GameService({
+      store: new KnexGameStore(knex, { maxInFlight: 1, maxBatch: 500, onBatch: (moves) => batches.push(moves) }),
+      rules: createGameRulesFactory(),
+      defaultKind: DEFAULT_GAME_KIND,
+      logger: quietLogger(),
+    });
+    const games = await Promise.all(Array.from({ length: 30 }, () => activeGame()));
+    await Promise.all(games.map(({ id, p1 }) => batched.viewForPlayer(p1, id)));
+    const outcomes = await Promise.all(games.map(({ id, p1 }, i) => batched.applyAction(p1, id, 0, { column: i % 7 })));
+    expect(outcomes.map((o) => [o.kind, o.view.game.version])).toEqual(games.map(() => ["applied", 1]));
+    const stored = await knex("moves").whereIn("game_id", games.map((g) => g.id));
+    expect(stored).toHaveLength(30);
+    expect(batches.reduce((sum, n) => sum + n, 0)).toBe(30);
+    expect(batches.length).toBeLessThan(30);
+  });
+
+  it("when one instance gets the same move twice at once, then it is stored once and the repeat is answered as a duplicate", async () => {
+    const { id, p1 } = await activeGame();
+    const [first, again] = await Promise.all([one.applyAction(p1, id, 0, { column: 4 }), one.applyAction(p1, id, 0, { column: 4 })]);
+    expect([first.kind, again.kind]).toEqual(["applied", "duplicate"]);
+    expect(again.view.game.version).toBe(1);
+    expect(await knex("moves").where({ game_id: id })).toHaveLength(1);
+  });
+
+  it("when one instance gets two different moves for the same turn at once, then the first is stored and the second is stale_seq", async () => {
+    const { id, p1 } = await activeGame();
+    const results = await Promise.allSettled([one.applyAction(p1, id, 0, { column: 1 }), one.applyAction(p1, id, 0, { column: 6 })]);
+    expect(results[0]).toMatchObject({ status: "fulfilled", value: { kind: "applied" } });
+    expect(results[1]).toMatchObject({ status: "rejected", reason: { code: "stale_seq" } });
+    expect(await knex("moves").where({ game_id: id }).select("action")).toEqual([{ action: { column: 1 } }]);
+  });
+
   it("when a game is resigned on one instance, then a move on the other is refused with game_not_active", async () => {
     const { id, p1, p2 } = await activeGame();
     await one.applyAction(p1, id, 0, { column: 0 });

@@ -17,6 +17,14 @@ interface GameRow {
   updated_at: Date;
 }
 
+/** One move to append, with the game's state after it. */
+export interface AppendMoveRow {
+  gameId: string;
+  expectedVersion: number;
+  move: { seq: number; playerId: string; action: unknown };
+  end: { status: GameStatus; result: GameResult | null; endReason: GameEndReason | null };
+}
+
 const toRecord = (row: GameRow): GameRecord => ({
   id: row.id,
   kind: row.kind,
@@ -84,31 +92,42 @@ export class GameRepository {
   }
 
   /**
-   * The move and the new version in one statement (one round trip, one commit). The UPDATE only
-   * matches an active game still at `expectedVersion`, and the INSERT only runs for a row the
-   * UPDATE returned, so a lost race writes nothing.
+   * Several moves (of different games) and their games' new versions in one statement: one round
+   * trip and one commit for the lot. Each UPDATE only matches an active game still at its
+   * expected version, and a move is only inserted for a game the UPDATE returned, so a move that
+   * lost a race writes nothing while the others in the statement still commit. Returns the
+   * updated games by id; a game missing from the map lost its race.
    */
-  async appendMoveIfVersion(
-    gameId: string,
-    expectedVersion: number,
-    move: { seq: number; playerId: string; action: unknown },
-    end: { status: GameStatus; result: GameResult | null; endReason: GameEndReason | null },
-  ): Promise<GameRecord | undefined> {
+  async appendMovesIfVersion(entries: readonly AppendMoveRow[]): Promise<Map<string, GameRecord>> {
+    const rows = entries.map((entry) => ({
+      game_id: entry.gameId,
+      expected_version: entry.expectedVersion,
+      status: entry.end.status,
+      result: entry.end.result,
+      end_reason: entry.end.endReason,
+      seq: entry.move.seq,
+      player_id: entry.move.playerId,
+      action: entry.move.action,
+    }));
     const result = await this.knex.raw<{ rows: GameRow[] }>(
-      `WITH updated AS (
-         UPDATE games SET version = version + 1, status = ?, result = ?, end_reason = ?, updated_at = now()
-         WHERE id = ? AND version = ? AND status = 'active'
-         RETURNING *
+      `WITH input AS (
+         SELECT * FROM jsonb_to_recordset(?::jsonb) AS t(
+           game_id uuid, expected_version integer, status text, result text, end_reason text, seq integer, player_id uuid, action jsonb)
+       ), updated AS (
+         UPDATE games AS g
+            SET version = g.version + 1, status = i.status, result = i.result, end_reason = i.end_reason, updated_at = now()
+           FROM input AS i
+          WHERE g.id = i.game_id AND g.version = i.expected_version AND g.status = 'active'
+         RETURNING g.*
        ), inserted AS (
          INSERT INTO moves (game_id, seq, player_id, action)
-         SELECT id, ?, ?, ?::jsonb FROM updated
-         RETURNING seq
+         SELECT i.game_id, i.seq, i.player_id, i.action FROM input AS i JOIN updated AS u ON u.id = i.game_id
+         RETURNING game_id
        )
        SELECT * FROM updated`,
-      [end.status, end.result, end.endReason, gameId, expectedVersion, move.seq, move.playerId, JSON.stringify(move.action)],
+      [JSON.stringify(rows)],
     );
-    const row = result.rows[0];
-    return row ? toRecord(row) : undefined;
+    return new Map(result.rows.map((row) => [row.id, toRecord(row)]));
   }
 
   async countByStatus(status: GameStatus): Promise<number> {

@@ -3,16 +3,28 @@ import type { Knex } from "knex";
 import type { GameRecord, MoveRecord } from "../domain/game";
 import type { GameChanges, GameStore, LockedGame } from "../domain/game-store.port";
 import { GameRepository } from "./game.repository";
+import { MoveBatchWriter, type MoveBatchOptions } from "./move-batch.writer";
 import { MoveRepository } from "./move.repository";
 
-/** The game store over Postgres: a locked game is a `SELECT … FOR UPDATE` inside a transaction. */
+/** Two batches in flight, up to 500 moves each, unless the caller says otherwise. */
+export const DEFAULT_MOVE_BATCH: MoveBatchOptions = { maxInFlight: 2, maxBatch: 500 };
+
+/**
+ * The game store over Postgres: a locked game is a `SELECT … FOR UPDATE` inside a transaction;
+ * moves are group-committed (see MoveBatchWriter).
+ */
 export class KnexGameStore implements GameStore {
   private readonly games: GameRepository;
   private readonly moveRepository: MoveRepository;
+  private readonly moveWriter: MoveBatchWriter;
 
-  constructor(private readonly knex: Knex) {
+  constructor(
+    private readonly knex: Knex,
+    moveBatch: MoveBatchOptions = DEFAULT_MOVE_BATCH,
+  ) {
     this.games = new GameRepository(knex);
     this.moveRepository = new MoveRepository(knex);
+    this.moveWriter = new MoveBatchWriter((rows) => this.games.appendMovesIfVersion(rows), moveBatch);
   }
 
   create(game: Pick<GameRecord, "id" | "kind" | "player1Id" | "invitedUserId">): Promise<GameRecord> {
@@ -41,10 +53,11 @@ export class KnexGameStore implements GameStore {
     move: Omit<MoveRecord, "createdAt" | "gameId">,
     changes: Pick<GameChanges, "status" | "result" | "endReason">,
   ): Promise<GameRecord | undefined> {
-    return this.games.appendMoveIfVersion(gameId, expectedVersion, move, {
-      status: changes.status ?? "active",
-      result: changes.result ?? null,
-      endReason: changes.endReason ?? null,
+    return this.moveWriter.append({
+      gameId,
+      expectedVersion,
+      move,
+      end: { status: changes.status ?? "active", result: changes.result ?? null, endReason: changes.endReason ?? null },
     });
   }
 

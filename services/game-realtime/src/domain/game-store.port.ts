@@ -17,8 +17,9 @@ export interface GameStore {
   moves(gameId: string): Promise<MoveRecord[]>;
   listForPlayer(userId: string, status?: GameStatus): Promise<GameRecord[]>;
   /**
-   * Records a move and the game's new version in one statement, only if the game is still active
-   * at `expectedVersion`; undefined when another move (from any instance) got there first.
+   * Records a move and the game's new version atomically, only if the game is still active at
+   * `expectedVersion`; settles once that is committed. Undefined when another move (from any
+   * instance) got there first. Moves of different games may be committed together.
    */
   appendMove(
     gameId: string,

@@ -6,6 +6,7 @@ import { playerInSlot, resultForWinner, slotOf, type GameRecord, type GameView, 
 import { gameErrors, type GameError } from "./game.errors";
 import type { AnyGameRules, GameRulesFactory } from "./game-rules";
 import type { GameStore, LockedGame } from "./game-store.port";
+import { PerGameQueue } from "./per-game-queue";
 
 interface GameSnapshot {
   game: GameRecord;
@@ -30,13 +31,15 @@ export type ActionOutcome =
 
 /**
  * The referee. A move is checked against the game's state rebuilt from its stored moves (kept
- * between moves as a snapshot) and written with its new version in one conditional statement, so
- * two instances can never accept two moves for the same turn. Joining, resigning and forfeiting
+ * between moves as a snapshot) and written with its new version conditionally on the version it
+ * was checked against, so two instances can never accept two moves for the same turn. Joining, resigning and forfeiting
  * hold the game's row lock for their read-check-write.
  */
 export class GameService {
   private readonly log: Logger;
   private readonly snapshots = new Map<string, GameSnapshot>();
+  /** Moves, resignations and forfeits of one game run one after another on this instance. */
+  private readonly queue = new PerGameQueue();
 
   constructor(
     private readonly deps: { store: GameStore; rules: GameRulesFactory; defaultKind: string; logger: Logger },
@@ -94,9 +97,14 @@ export class GameService {
    * A move. The state comes from this instance's snapshot of the game when it has one (no read);
    * the write is conditional on the version the move was checked against, so a snapshot made
    * stale by another instance costs a retry, never a wrong move. A rejection decided on a snapshot
-   * is confirmed against the database before it is sent.
+   * is confirmed against the database before it is sent. Moves of one game are decided one after
+   * another on this instance; the write is group-committed with other games' moves.
    */
-  async applyAction(userId: string, gameId: string, seq: number, rawAction: unknown): Promise<ActionOutcome> {
+  applyAction(userId: string, gameId: string, seq: number, rawAction: unknown): Promise<ActionOutcome> {
+    return this.queue.run(gameId, () => this.decideAndStore(userId, gameId, seq, rawAction));
+  }
+
+  private async decideAndStore(userId: string, gameId: string, seq: number, rawAction: unknown): Promise<ActionOutcome> {
     let snapshot = this.snapshots.get(gameId);
     for (let attempt = 0; attempt < 4; attempt++) {
       const cached = snapshot !== undefined;
@@ -165,12 +173,14 @@ export class GameService {
   }
 
   async resign(userId: string, gameId: string): Promise<GameView> {
-    const view = await this.deps.store.withLockedGame(gameId, async (locked) => {
-      const slot = slotOf(locked.game, userId);
-      if (slot === undefined) throw gameErrors.notFound();
-      if (locked.game.status !== "active") throw gameErrors.notActive();
-      return this.finishAgainst(locked, slot, "resignation");
-    });
+    const view = await this.queue.run(gameId, () =>
+      this.deps.store.withLockedGame(gameId, async (locked) => {
+        const slot = slotOf(locked.game, userId);
+        if (slot === undefined) throw gameErrors.notFound();
+        if (locked.game.status !== "active") throw gameErrors.notActive();
+        return this.finishAgainst(locked, slot, "resignation");
+      }),
+    );
     if (!view) throw gameErrors.notFound();
     this.log.info("game finished", { game_id: gameId, result: view.game.result, reason: "resignation" });
     return view;
@@ -178,11 +188,13 @@ export class GameService {
 
   /** Ends an active game against a player who did not come back in time; undefined when it had already ended. */
   async forfeit(gameId: string, loserId: string): Promise<GameView | undefined> {
-    const view = await this.deps.store.withLockedGame(gameId, async (locked) => {
-      const slot = slotOf(locked.game, loserId);
-      if (slot === undefined || locked.game.status !== "active") return undefined;
-      return this.finishAgainst(locked, slot, "forfeit");
-    });
+    const view = await this.queue.run(gameId, () =>
+      this.deps.store.withLockedGame(gameId, async (locked) => {
+        const slot = slotOf(locked.game, loserId);
+        if (slot === undefined || locked.game.status !== "active") return undefined;
+        return this.finishAgainst(locked, slot, "forfeit");
+      }),
+    );
     if (view) this.log.info("game finished", { game_id: gameId, result: view.game.result, reason: "forfeit" });
     return view;
   }
