@@ -61,6 +61,36 @@ describe("two instances, one game", () => {
     }
   });
 
+  it("when both players are on one instance, then nothing is published until a socket on the other instance joins, which then gets every later state", async () => {
+    const [alice, bob] = [issuer.user(), issuer.user()];
+    const gameId = await createActiveGame(one, alice, bob);
+    // A pattern subscription sees every PUBLISH on the channel without counting as a subscriber.
+    const observer = one.redis.duplicate();
+    const published: string[] = [];
+    observer.on("pmessage", (_pattern: string, _channel: string, payload: string) => published.push(payload));
+    await observer.psubscribe(`game:fanout:${gameId}`);
+    try {
+      const a = await connect(one, alice.token);
+      const b = await connect(one, bob.token);
+      await joinBoth(gameId, a, b);
+      const version = await playMoves(gameId, a, b, [0, 1, 0, 1]);
+      // Anything instance one published is ahead of these replies.
+      await one.redis.ping();
+      await observer.ping();
+      expect(published).toHaveLength(0);
+
+      const watcher = await connect(two, bob.token);
+      watcher.send({ type: "game:join", game_id: gameId });
+      expect(await watcher.next("game:state")).toMatchObject({ version, your_turn: false });
+      await playMoves(gameId, a, b, [0, 1, 0], version);
+      expect(watcher.ofType("game:state").map((m) => m.version)).toEqual([4, 5, 6, 7]);
+      expect(await watcher.next("game:over")).toMatchObject({ result: "player1_won" });
+      expect(published.length).toBeGreaterThanOrEqual(3);
+    } finally {
+      await observer.quit();
+    }
+  });
+
   it("when a player drops and rejoins on the other instance within the grace period, then the game resumes from the latest state", async () => {
     const [alice, bob] = [issuer.user(), issuer.user()];
     const gameId = await createActiveGame(one, alice, bob);

@@ -2,7 +2,8 @@ import type { ServerMessage } from "@tollgate/contracts";
 import type { Logger } from "@tollgate/service-kit";
 import type { Redis } from "ioredis";
 import type { GameConnection } from "../ws/game-connection";
-import { fanOutEnvelopeSchema, gameChannel, presenceKey, type FanOutEnvelope } from "./fan-out";
+import { delivery, encodeEnvelope, fanOutEnvelopeSchema, gameChannel, originPrefix, presenceKey, type Delivery } from "./fan-out";
+import { RemoteFanOut } from "./remote-fan-out";
 
 export interface ConnectionManagerOptions {
   redis: Redis;
@@ -11,6 +12,13 @@ export interface ConnectionManagerOptions {
   instanceId: string;
   presenceTtlMs: number;
   logger: Logger;
+}
+
+interface LocalGame {
+  sockets: Set<GameConnection>;
+  /** Settles once Redis has confirmed the SUBSCRIBE. */
+  subscription: Promise<void>;
+  confirmed: boolean;
 }
 
 const userSocketsKey = (userId: string): string => `game:user-sockets:${userId}`;
@@ -30,17 +38,25 @@ return 1
  *
  * Presence: `game:presence:<game>` is a sorted set of `<user>|<instance>|<connection>` scored by
  * expiry time. Heartbeats and pongs push the score forward; a crashed instance's entries simply
- * age out. Fan-out: every message for a player is published on `game:fanout:<game>`; each
- * instance subscribes to the games its local sockets have joined and hands the message to them.
- * Going through Redis even for local sockets keeps one order for every recipient.
+ * age out. Fan-out: the instance where a game changed hands the messages to its own sockets in
+ * that game directly, and publishes them on `game:fanout:<game>` only when another instance
+ * subscribes to that channel (see RemoteFanOut); each instance subscribes to the games its local
+ * sockets have joined. Before, every message went through Redis even when both players were
+ * local: two round trips and a parse per move for nothing. A recipient still sees one order: a
+ * change's messages travel together, and `game:state` versions only go up per socket.
  */
 export class ConnectionManager {
   private readonly connections = new Map<string, GameConnection>();
-  private readonly byGame = new Map<string, Set<GameConnection>>();
+  /** This instance's sockets per game, and its subscription to the game's channel. */
+  private readonly byGame = new Map<string, LocalGame>();
+  private readonly remote: RemoteFanOut;
+  private readonly ownPrefix: string;
   private readonly log: Logger;
 
   constructor(private readonly options: ConnectionManagerOptions) {
     this.log = options.logger.child({ component: "connection-manager" });
+    this.remote = new RemoteFanOut(options.redis);
+    this.ownPrefix = originPrefix(options.instanceId);
     options.subscriber.on("message", (channel: string, payload: string) => this.onMessage(channel, payload));
   }
 
@@ -90,13 +106,11 @@ export class ConnectionManager {
   async join(connection: GameConnection, gameId: string): Promise<void> {
     if (!connection.games.has(gameId)) {
       connection.games.add(gameId);
-      let local = this.byGame.get(gameId);
-      if (!local) {
-        local = new Set();
-        this.byGame.set(gameId, local);
-        await this.options.subscriber.subscribe(gameChannel(gameId));
-      }
-      local.add(connection);
+      const local = this.byGame.get(gameId) ?? this.subscribe(gameId);
+      local.sockets.add(connection);
+      // Every socket's join waits for the subscription, not only the first: the caller reads the
+      // game after this, and that read must come after the subscription (see RemoteFanOut).
+      await local.subscription;
     }
     await this.touch(connection, gameId);
   }
@@ -105,11 +119,26 @@ export class ConnectionManager {
     connection.games.delete(gameId);
     await this.options.redis.zrem(presenceKey(gameId), this.member(connection));
     const local = this.byGame.get(gameId);
-    local?.delete(connection);
-    if (local && local.size === 0) {
+    local?.sockets.delete(connection);
+    if (local && local.sockets.size === 0) {
       this.byGame.delete(gameId);
       await this.options.subscriber.unsubscribe(gameChannel(gameId));
     }
+  }
+
+  private subscribe(gameId: string): LocalGame {
+    const local: LocalGame = { sockets: new Set(), subscription: Promise.resolve(), confirmed: false };
+    local.subscription = this.options.subscriber.subscribe(gameChannel(gameId)).then(
+      () => {
+        local.confirmed = true;
+      },
+      (error: unknown) => {
+        if (this.byGame.get(gameId) === local) this.byGame.delete(gameId);
+        throw error;
+      },
+    );
+    this.byGame.set(gameId, local);
+    return local;
   }
 
   /** Pushes the presence expiry of every game a socket has joined (heartbeat, pong). */
@@ -127,9 +156,21 @@ export class ConnectionManager {
   }
 
   /** Sends a message to a player's sockets in a game, on whichever instances they are. */
-  async publish(gameId: string, to: string, message: ServerMessage): Promise<void> {
-    const envelope: FanOutEnvelope = { game_id: gameId, to, message };
-    await this.options.redis.publish(gameChannel(gameId), JSON.stringify(envelope));
+  publish(gameId: string, to: string, message: ServerMessage): Promise<void> {
+    return this.deliver(gameId, [delivery(to, message)]);
+  }
+
+  /**
+   * Sends a change's messages, in order, to the players' sockets in a game: this instance's at
+   * once, other instances' through Redis. Settles once the remote part is handed to Redis.
+   */
+  deliver(gameId: string, deliveries: readonly Delivery[]): Promise<void> {
+    this.deliverLocally(gameId, deliveries);
+    // Trusting our own subscription only while the subscriber is connected: after a reconnect it
+    // is not subscribed until ioredis has resubscribed, and an instance that believed itself the
+    // only subscriber could skip a remote one.
+    const ownSubscription = this.byGame.get(gameId)?.confirmed === true && this.options.subscriber.status === "ready";
+    return this.remote.publish(gameChannel(gameId), ownSubscription, encodeEnvelope(this.options.instanceId, gameId, deliveries));
   }
 
   /** Closes this instance's sockets of a revoked session or a disabled user. */
@@ -168,7 +209,16 @@ export class ConnectionManager {
     return `${connection.userId ?? "anonymous"}|${this.options.instanceId}|${connection.id}`;
   }
 
+  private deliverLocally(gameId: string, deliveries: readonly Delivery[]): void {
+    const local = this.byGame.get(gameId);
+    if (!local) return;
+    for (const { to, message, json } of deliveries) {
+      for (const connection of local.sockets) if (connection.userId === to) connection.send(message, json);
+    }
+  }
+
   private onMessage(channel: string, payload: string): void {
+    if (payload.startsWith(this.ownPrefix)) return; // delivered locally when it was published
     let json: unknown;
     try {
       json = JSON.parse(payload);
@@ -181,8 +231,9 @@ export class ConnectionManager {
       this.log.warn("fan-out message does not parse", { channel });
       return;
     }
-    for (const connection of this.byGame.get(envelope.data.game_id) ?? []) {
-      if (connection.userId === envelope.data.to) connection.send(envelope.data.message);
-    }
+    this.deliverLocally(
+      envelope.data.game_id,
+      envelope.data.deliveries.map((item) => delivery(item.to, item.message)),
+    );
   }
 }

@@ -43,7 +43,8 @@ export class GameConnection {
     return this.bucket.tryTake();
   }
 
-  send(message: ServerMessage): void {
+  /** Sends a message; `json` is its text when the caller already has it (serialised once for many sockets). */
+  send(message: ServerMessage, json?: string): void {
     if (this.closed || this.socket.readyState !== this.socket.OPEN) return;
     if (message.type === "game:state") {
       const seen = this.versions.get(message.game_id);
@@ -55,7 +56,7 @@ export class GameConnection {
       this.terminate();
       return;
     }
-    this.socket.send(JSON.stringify(message));
+    this.socket.send(json ?? JSON.stringify(message));
     this.metrics.messagesOut.inc({ type: message.type });
   }
 
