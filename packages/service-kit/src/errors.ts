@@ -101,6 +101,31 @@ export class DependencyUnavailableError extends AppError {
   }
 }
 
+/** Postgres SQLSTATEs meaning "the database is not there right now" (classes 08 and 57P, and 53300). */
+const DATABASE_UNAVAILABLE_STATES = new Set(["08000", "08001", "08003", "08004", "08006", "57P01", "57P02", "57P03", "53300"]);
+const SOCKET_ERROR_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH"]);
+
+/**
+ * Names the dependency behind an error that only says it could not be reached: Postgres (knex
+ * found no connection in time, the server refused or dropped it, is shutting down or full) or
+ * Redis (ioredis gave up or the connection is closed). Such a request may succeed in a moment, so
+ * it answers 503 with Retry-After rather than 500.
+ */
+export function unavailableDependency(error: unknown): DependencyUnavailableError | undefined {
+  // Duck-typed: errors from node's own modules may come from another realm (jest's sandbox).
+  for (let current: unknown = error, depth = 0; typeof current === "object" && current !== null && depth < 4; depth++) {
+    const { name = "", message = "", code } = current as { name?: string; message?: string; code?: unknown };
+    const isRedis = name === "MaxRetriesPerRequestError" || message === "Connection is closed." || message.startsWith("Stream isn't writeable");
+    if (isRedis) return new DependencyUnavailableError("redis", { cause: error, retryAfterSeconds: 2 });
+    if (name === "KnexTimeoutError" || message.startsWith("Connection terminated") || (typeof code === "string" && DATABASE_UNAVAILABLE_STATES.has(code))) {
+      return new DependencyUnavailableError("database", { cause: error, retryAfterSeconds: 2 });
+    }
+    if (typeof code === "string" && SOCKET_ERROR_CODES.has(code)) return new DependencyUnavailableError("a dependency", { cause: error, retryAfterSeconds: 2 });
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
 /** The breaker guarding a dependency is open: we do not even try. */
 export class BreakerOpenError extends DependencyUnavailableError {
   constructor(dependency: string, options: { retryAfterSeconds?: number; errorCode?: string } = {}) {

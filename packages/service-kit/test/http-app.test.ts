@@ -2,7 +2,7 @@ import { errorBodySchema } from "@tollgate/contracts";
 import { Router } from "express";
 import request from "supertest";
 import { z } from "zod";
-import { AppError, createHttpApp, parseOrThrow } from "../src";
+import { AppError, createDatabase, createHttpApp, createRedis, parseOrThrow } from "../src";
 import { captureLogger } from "./support";
 
 const CANARY_PASSWORD = "canary-password-7f3a9c";
@@ -31,6 +31,23 @@ function buildApp(readyCheck: () => Promise<unknown> = async () => undefined) {
       });
       router.get("/boom", () => {
         throw new Error("database password is hunter2 and the stack must stay inside");
+      });
+      router.get("/database-down", async () => {
+        // A real pool pointed at a port where nothing listens: the error a route sees when Postgres is away.
+        const knex = createDatabase({ url: "postgres://postgres@127.0.0.1:1/nowhere", logger, connectTimeoutMs: 1_000 });
+        try {
+          await knex.raw("SELECT 1");
+        } finally {
+          await knex.destroy();
+        }
+      });
+      router.get("/redis-down", async () => {
+        const redis = createRedis({ url: "redis://127.0.0.1:1", profile: "cache", logger, name: "down" });
+        try {
+          await redis.get("anything");
+        } finally {
+          redis.disconnect();
+        }
       });
       router.get("/conflict", () => {
         throw new AppError(409, "DUPLICATE_THING", "thing exists");
@@ -88,6 +105,16 @@ describe("createHttpApp", () => {
     expect(body.detail).toBe("internal server error");
     expect(JSON.stringify(res.body)).not.toContain("hunter2");
     expect(capture.text()).toContain("unhandled error");
+  });
+
+  it("when Postgres or Redis cannot be reached, then 503 SERVICE_UNAVAILABLE with Retry-After, not 500", async () => {
+    const { app } = buildApp();
+    for (const path of ["/database-down", "/redis-down"]) {
+      const res = await request(app).get(path);
+      const body = expectStandardError(res, 503, "SERVICE_UNAVAILABLE");
+      expect(res.headers["retry-after"]).toBe("2");
+      expect(body.detail).toMatch(/database|redis|dependency/);
+    }
   });
 
   it("when a handler throws an AppError, then its status and code", async () => {

@@ -1,6 +1,6 @@
 import { commonErrorCodes, type ErrorBody } from "@tollgate/contracts";
 import type { ErrorRequestHandler, RequestHandler, Response } from "express";
-import { AppError } from "../errors";
+import { AppError, unavailableDependency } from "../errors";
 import type { Logger } from "../logger";
 import { currentRequestId } from "../request-context";
 
@@ -47,10 +47,11 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
 
 /**
  * What a failed request answers: known errors as they are (a 5xx logged as a dependency failure),
- * body-parser's mapped to our codes, anything else a 500 without details, logged in full.
+ * body-parser's mapped to our codes, a database or Redis that cannot be reached a 503, anything
+ * else a 500 without details, logged in full.
  */
 export function toAppError(error: unknown, log: Logger, request: { method?: string; path: string }): AppError {
-  const known = error instanceof AppError ? error : fromBodyParser(error);
+  const known = error instanceof AppError ? error : (fromBodyParser(error) ?? unavailableDependency(error));
   if (known) {
     if (known.statusCode >= 500) log.warn("dependency failure", { path: request.path, error_code: known.errorCode, cause: known.cause });
     return known;
