@@ -94,7 +94,12 @@ export function createGameSocketServer(deps: GameSocketDeps): GameSocketServer {
 
     ws.on("pong", () => {
       connection.alive = true;
-      if (connection.authenticated) enqueue(() => deps.connections.refresh(connection));
+      // Not on the socket's queue: every socket's pong arrives at once, and a move must not wait
+      // behind thousands of presence refreshes in Redis (the bench saw 1 s). A refresh only pushes
+      // expiries forward, so it needs no ordering with the socket's messages.
+      if (connection.authenticated && !connection.closed) {
+        deps.connections.refresh(connection).catch((error: unknown) => log.warn("presence refresh failed", { error: error instanceof Error ? error.message : String(error) }));
+      }
     });
     ws.on("message", (data: RawData, isBinary: boolean) => {
       if (!connection.allowMessage()) {
