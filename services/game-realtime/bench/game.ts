@@ -1,14 +1,18 @@
 /**
  * Load test of /ws/game against a bare `ws` relay, in one run:
  *   0. IDLE authenticated idle sockets on a freshly started service: RSS growth per connection.
- *   1. GAMES concurrent games (2 × GAMES sockets) on our service, each playing moves as fast as
+ *   1. GAMES concurrent pairs (2 × GAMES sockets) on our service, each playing moves as fast as
  *      the opponent's `game:state` arrives, for SECONDS: action → opponent state p50/p99, moves/s;
- *      then the same games at one move per game every PACE_MS (latency below saturation).
- *   2. The same pattern on a bare relay (bench/bare-relay.ts).
- * The service runs as its real entry (src/main.ts) in a child process against the local Postgres,
- * Redis and Kafka; this process plays the auth service (RS256 key + JWKS) and all the clients.
+ *      then one move per pair every PACE_MS (latency below saturation). Each pair has ROUNDS
+ *      games created and joined before the clock starts, and goes on to the next when one ends.
+ *   2. The same client code against a bare relay (bench/bare-relay.ts), saturated and paced, once
+ *      sending each move to both players (as the service sends game:state to both) and once to
+ *      the opponent only. The service's figures are printed as ratios to these.
+ * The service runs as its real entry (src/main.ts) and the relay as its own process, each a
+ * child of this one, which plays the auth service (RS256 key + JWKS) and all the clients.
  *
- *   npm run bench -w @tollgate/game-realtime-service       (GAMES=1000 SECONDS=10 PACE_MS=2000 IDLE=10000)
+ *   npm run bench -w @tollgate/game-realtime-service   (GAMES=1000 SECONDS=10 PACE_MS=2000 IDLE=10000 ROUNDS=5)
+ *   BENCH_CHILD_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles both children.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { generateKeyPairSync, randomUUID } from "node:crypto";
@@ -16,14 +20,16 @@ import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+import { Redis } from "ioredis";
 import jwt from "jsonwebtoken";
 import { WebSocket } from "ws";
-import { FULL_BOARD_DRAW } from "../src/domain/connect-four.fixtures";
+import { loadAverage, makePair, play, summarise, type Pair, type Summary } from "./play";
 
 const GAMES = Number(process.env.GAMES ?? 1_000);
 const SECONDS = Number(process.env.SECONDS ?? 10);
 const IDLE = Number(process.env.IDLE ?? 10_000);
 const PACE_MS = Number(process.env.PACE_MS ?? 2_000);
+const ROUNDS = Number(process.env.ROUNDS ?? 4);
 const SERVICE_PORT = Number(process.env.SERVICE_PORT ?? 3944);
 const RELAY_PORT = Number(process.env.RELAY_PORT ?? 3945);
 const root = path.resolve(__dirname, "..");
@@ -40,7 +46,6 @@ const sign = (sub: string) =>
   });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const rssKb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? NaN);
 
 async function startChild(args: string[], env: Record<string, string>, isReady: (output: string) => Promise<boolean>): Promise<ChildProcess> {
@@ -72,138 +77,126 @@ async function inBatches<T>(count: number, size: number, make: (i: number) => Pr
   return out;
 }
 
-interface Result {
-  moves: number;
-  seconds: number;
-  latencies: number[];
-}
+/** Grace deadlines the service leaves for the bench's players when it stops; removed after it has. */
+const graceKeys: string[] = [];
 
-interface BenchGame {
-  id: string;
-  sockets: readonly [WebSocket, WebSocket];
-  version: number;
-  onState: ((version: number, index: number) => void) | undefined;
-}
-
-async function setUpService(base: string): Promise<BenchGame[]> {
+async function setUpService(base: string): Promise<Pair[]> {
   const api = async (pathname: string, token: string) => {
     const res = await fetch(`${base}${pathname}`, { method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" }, body: "{}" });
     if (!res.ok) throw new Error(`${pathname} answered ${res.status}`);
     return (await res.json()) as { id: string };
   };
   const wsUrl = base.replace("http", "ws") + "/ws/game";
-  const games = await inBatches(GAMES, 50, async () => {
-    const [p1, p2] = [sign(randomUUID()), sign(randomUUID())];
-    const created = await api("/api/v1/games", p1);
-    await api(`/api/v1/games/${created.id}/join`, p2);
-    const game: BenchGame = { id: created.id, sockets: [await open(wsUrl, p1), await open(wsUrl, p2)], version: 0, onState: undefined };
-    await Promise.all(
-      game.sockets.map(
-        (ws, index) =>
-          new Promise<void>((joined) => {
-            ws.on("message", (data) => {
-              const message = JSON.parse(data.toString()) as { type: string; version?: number; code?: string };
-              if (message.type === "error") process.stdout.write(`  error ${message.code}\n`);
-              if (message.type !== "game:state" || message.version === undefined) return;
-              if (message.version === 0) return joined();
-              game.onState?.(message.version, index);
-            });
-            ws.send(JSON.stringify({ type: "game:join", game_id: game.id }));
-          }),
-      ),
+  const pairs = await inBatches(GAMES, 50, async () => {
+    const users = [randomUUID(), randomUUID()];
+    const [p1, p2] = users.map(sign) as [string, string];
+    const games: string[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const created = await api("/api/v1/games", p1);
+      await api(`/api/v1/games/${created.id}/join`, p2);
+      games.push(created.id);
+      for (const user of users) graceKeys.push(`game:grace:${created.id}:${user}`);
+    }
+    const pair = makePair([await open(wsUrl, p1), await open(wsUrl, p2)], games);
+    const joined = new Map<string, () => void>();
+    pair.sockets.forEach((ws, index) =>
+      ws.on("message", (data) => {
+        const message = JSON.parse(data.toString()) as { type: string; game_id?: string; version?: number; code?: string };
+        if (message.type === "error") process.stdout.write(`  error ${message.code}\n`);
+        if (message.type !== "game:state" || message.version === undefined || message.game_id === undefined) return;
+        if (message.version === 0) return joined.get(`${index}:${message.game_id}`)?.();
+        pair.onChange?.(message.game_id, message.version, index as 0 | 1);
+      }),
     );
-    return game;
+    for (const gameId of games) {
+      await Promise.all(
+        pair.sockets.map(
+          (ws, index) =>
+            new Promise<void>((resolve) => {
+              joined.set(`${index}:${gameId}`, resolve);
+              ws.send(JSON.stringify({ type: "game:join", game_id: gameId }));
+            }),
+        ),
+      );
+    }
+    return pair;
   });
-  process.stdout.write(`  ${GAMES} games created and joined, ${GAMES * 2} sockets open\n`);
-  return games;
+  process.stdout.write(`  ${GAMES} pairs, ${GAMES * ROUNDS} games created and joined, ${GAMES * 2} sockets open\n`);
+  return pairs;
 }
 
-/**
- * Every game plays its next move as soon as the opponent has the previous state (paceMs 0: the
- * server's saturation throughput), or one move every paceMs per game (the latency of a loaded but
- * not saturated server).
- */
-async function playService(games: BenchGame[], paceMs: number): Promise<Result> {
-  const latencies: number[] = [];
-  let moves = 0;
-  const begin = Date.now();
-  const endAt = begin + SECONDS * 1_000;
-  await Promise.all(
-    games.map(
-      (game) =>
-        new Promise<void>((resolve) => {
-          let sentAt = 0;
-          let pending = false;
-          const move = () => {
-            // A phase ends for a game once its last move has arrived, so no move spills into the next phase.
-            if (Date.now() > endAt || game.version >= FULL_BOARD_DRAW.length) return pending ? undefined : resolve();
-            pending = true;
-            sentAt = performance.now();
-            const seq = game.version;
-            game.sockets[seq % 2]?.send(JSON.stringify({ type: "game:action", game_id: game.id, seq, action: { column: FULL_BOARD_DRAW[seq] } }));
-          };
-          game.onState = (version, index) => {
-            // The player who moves next (the mover's opponent) seeing the new state ends one round trip.
-            if (version % 2 !== index || version <= game.version) return;
-            pending = false;
-            latencies.push(performance.now() - sentAt);
-            moves++;
-            game.version = version;
-            if (paceMs === 0) move();
-            else setTimeout(move, Math.max(0, paceMs - (performance.now() - sentAt)));
-          };
-          setTimeout(move, paceMs === 0 ? 0 : Math.random() * paceMs);
-        }),
-    ),
-  );
-  return { moves, seconds: (Date.now() - begin) / 1_000, latencies };
-}
-
-async function benchRelay(url: string): Promise<Result> {
+/** The relay's pairs: the relay passes the action on, whose seq + 1 is the version it makes. */
+async function setUpRelay(url: string, to: "opponent" | "both"): Promise<Pair[]> {
   const pairs = await inBatches(GAMES, 100, async (i) => {
-    const sockets = [await open(url), await open(url)] as const;
-    for (const ws of sockets) ws.send(JSON.stringify({ join: `g${i}` }));
-    return sockets;
+    const pair = makePair(
+      [await open(url), await open(url)],
+      // Games cost the relay nothing: enough that no pair runs out, whatever the rate.
+      Array.from({ length: 1_000 }, (_, round) => `${to}-${i}-${round}`),
+    );
+    pair.sockets.forEach((ws, index) => {
+      ws.send(JSON.stringify({ join: `${to}-${i}`, to }));
+      ws.on("message", (data) => {
+        const message = JSON.parse(data.toString()) as { game_id: string; seq: number };
+        pair.onChange?.(message.game_id, message.seq + 1, index as 0 | 1);
+      });
+    });
+    return pair;
   });
   await sleep(500);
-  const latencies: number[] = [];
-  let moves = 0;
-  const endAt = Date.now() + SECONDS * 1_000;
-  const begin = Date.now();
-  await Promise.all(
-    pairs.map(
-      (sockets) =>
-        new Promise<void>((resolve) => {
-          let sentAt = 0;
-          const move = (version: number) => {
-            if (Date.now() > endAt) return resolve();
-            sentAt = performance.now();
-            sockets[version % 2]?.send(JSON.stringify({ type: "game:action", seq: version, action: { column: FULL_BOARD_DRAW[version % 42] } }));
-          };
-          sockets.forEach((ws) =>
-            ws.on("message", (data) => {
-              const message = JSON.parse(data.toString()) as { seq: number };
-              latencies.push(performance.now() - sentAt);
-              moves++;
-              move(message.seq + 1);
-            }),
-          );
-          move(0);
-        }),
-    ),
-  );
-  const seconds = (Date.now() - begin) / 1_000;
-  for (const sockets of pairs) for (const ws of sockets) ws.terminate();
-  return { moves, seconds, latencies };
+  return pairs;
 }
 
-function report(name: string, result: Result): number {
-  const sorted = [...result.latencies].sort((a, b) => a - b);
-  const rate = result.moves / result.seconds;
+const closeAll = (pairs: Pair[]) => {
+  for (const pair of pairs) for (const ws of pair.sockets) ws.terminate();
+};
+
+const ratio = (ours: number, theirs: number) => `${(ours / theirs).toFixed(2)} ×`;
+
+interface BatchCounters {
+  statements: number;
+  moves: number;
+  seconds: number;
+  /** Statements that committed within 100 ms and within 1 s. */
+  within100ms: number;
+  within1s: number;
+}
+
+/** The service's group-commit histograms (sums and counts) from /metrics. */
+async function batchCounters(): Promise<BatchCounters> {
+  const text = await (await fetch(`http://127.0.0.1:${SERVICE_PORT}/metrics`)).text();
+  const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1] ?? 0);
+  return {
+    statements: value("game_move_batch_moves_count"),
+    moves: value("game_move_batch_moves_sum"),
+    seconds: value("game_move_batch_seconds_sum"),
+    within100ms: value('game_move_batch_seconds_bucket\\{le="0.1"\\}'),
+    within1s: value('game_move_batch_seconds_bucket\\{le="1"\\}'),
+  };
+}
+
+function reportBatches(before: BatchCounters, after: BatchCounters): void {
+  const statements = after.statements - before.statements;
+  const moves = after.moves - before.moves;
+  const ms = (1_000 * (after.seconds - before.seconds)) / Math.max(1, statements);
+  const over100ms = statements - (after.within100ms - before.within100ms);
+  const over1s = statements - (after.within1s - before.within1s);
   process.stdout.write(
-    `${name}: ${result.moves} moves in ${result.seconds.toFixed(1)} s = ${rate.toFixed(0)} moves/s; action → opponent state p50 ${percentile(sorted, 50).toFixed(2)} ms, p99 ${percentile(sorted, 99).toFixed(2)} ms\n`,
+    `  move statements: ${statements}, ${(moves / Math.max(1, statements)).toFixed(1)} moves each, ${ms.toFixed(1)} ms each to commit (mean); ${over100ms} over 100 ms, ${over1s} over 1 s\n`,
   );
-  return rate;
+}
+
+async function servicePhase(name: string, pairs: Pair[], paceMs: number, pid: number): Promise<Summary> {
+  const before = await batchCounters();
+  const summary = summarise(name, await play(pairs, SECONDS, paceMs, { service: pid, generator: process.pid }));
+  reportBatches(before, await batchCounters());
+  return summary;
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  await exited;
 }
 
 async function main(): Promise<void> {
@@ -225,13 +218,16 @@ async function main(): Promise<void> {
       WS_RATE_LIMIT_PER_SECOND: "1000",
       WS_RATE_LIMIT_BURST: "1000",
       KAFKAJS_NO_PARTITIONER_WARNING: "1",
-      DATABASE_POOL_MAX: process.env.DATABASE_POOL_MAX ?? "10",
+      // The service's defaults unless set for the bench.
+      ...Object.fromEntries(
+        ["DATABASE_POOL_MAX", "MOVE_BATCH_MAX", "MOVE_BATCHES_IN_FLIGHT"].flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])),
+      ),
     },
     async () => (await fetch(`http://127.0.0.1:${SERVICE_PORT}/health/ready`)).ok,
   );
-  const relay = await startChild(["bench/bare-relay.ts"], { PORT: String(RELAY_PORT) }, async (output) => output.includes("listening"));
+  let relay: ChildProcess | undefined;
   try {
-    process.stdout.write(`game-realtime bench: ${GAMES} games, ${SECONDS} s of play each side, ${IDLE} idle connections\n`);
+    process.stdout.write(`game-realtime bench ${new Date().toISOString()}: ${GAMES} pairs, ${SECONDS} s per phase, ${IDLE} idle connections; load average ${loadAverage()}\n`);
     // First, on the freshly started process, so the heap the game phase grew does not hide the cost.
     await sleep(3_000);
     const before = rssKb(service.pid ?? 0);
@@ -245,15 +241,39 @@ async function main(): Promise<void> {
     for (const ws of idle) ws.terminate();
     await sleep(3_000);
     const games = await setUpService(`http://127.0.0.1:${SERVICE_PORT}`);
-    const ours = report("game-realtime, saturated", await playService(games, 0));
-    report(`game-realtime, one move per game every ${PACE_MS} ms`, await playService(games, PACE_MS));
-    for (const game of games) for (const ws of game.sockets) ws.terminate();
-    const bare = report("bare ws relay, saturated", await benchRelay(`ws://127.0.0.1:${RELAY_PORT}`));
-    process.stdout.write(`throughput ratio (saturated): ${(ours / bare).toFixed(2)} × the bare relay\n`);
+    const saturated = await servicePhase("game-realtime, saturated", games, 0, service.pid ?? 0);
+    const paced = await servicePhase(`game-realtime, one move per pair every ${PACE_MS} ms`, games, PACE_MS, service.pid ?? 0);
+    // The relay gets the machine to itself as the service did: the service stops first (its
+    // shutdown work and grace sweeps would otherwise run during the relay's phases).
+    await stop(service);
+    closeAll(games);
+    const redis = new Redis(process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379");
+    for (let i = 0; i < graceKeys.length; i += 1_000) await redis.del(...graceKeys.slice(i, i + 1_000));
+    await redis.quit();
 
+    relay = await startChild(["bench/bare-relay.ts"], { PORT: String(RELAY_PORT) }, async (output) => output.includes("listening"));
+    const relayUrl = `ws://127.0.0.1:${RELAY_PORT}`;
+    const baseline: Record<"both" | "opponent", { saturated: Summary; paced: Summary }> = {} as never;
+    for (const to of ["both", "opponent"] as const) {
+      const pairs = await setUpRelay(relayUrl, to);
+      const processes = { relay: relay.pid ?? 0, generator: process.pid };
+      baseline[to] = {
+        saturated: summarise(`bare ws relay (to ${to}), saturated`, await play(pairs, SECONDS, 0, processes)),
+        paced: summarise(`bare ws relay (to ${to}), one move per pair every ${PACE_MS} ms`, await play(pairs, SECONDS, PACE_MS, processes)),
+      };
+      closeAll(pairs);
+    }
+    process.stdout.write(`game-realtime ÷ bare relay (relay sending to both players | to the opponent only), load now ${loadAverage()}:\n`);
+    process.stdout.write(`  saturated moves/s: ${ratio(saturated.rate, baseline.both.saturated.rate)} | ${ratio(saturated.rate, baseline.opponent.saturated.rate)}\n`);
+    process.stdout.write(`  saturated p99:     ${ratio(saturated.p99, baseline.both.saturated.p99)} | ${ratio(saturated.p99, baseline.opponent.saturated.p99)}\n`);
+    process.stdout.write(`  paced p50:         ${ratio(paced.p50, baseline.both.paced.p50)} | ${ratio(paced.p50, baseline.opponent.paced.p50)}\n`);
+    process.stdout.write(`  paced p99:         ${ratio(paced.p99, baseline.both.paced.p99)} | ${ratio(paced.p99, baseline.opponent.paced.p99)}\n`);
+    process.stdout.write(
+      `  server CPU per move, saturated: ${ratio(saturated.serverCpuPerMove, baseline.both.saturated.serverCpuPerMove)} | ${ratio(saturated.serverCpuPerMove, baseline.opponent.saturated.serverCpuPerMove)}\n`,
+    );
   } finally {
-    service.kill("SIGTERM");
-    relay.kill("SIGTERM");
+    await stop(service);
+    if (relay) await stop(relay);
     jwksServer.close();
   }
 }
