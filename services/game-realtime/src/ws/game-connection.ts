@@ -31,6 +31,8 @@ export class GameConnection {
     private readonly socket: WebSocket,
     private readonly limits: ConnectionLimits,
     private readonly metrics: GameMetrics,
+    /** Which tenth of the ping interval this socket is pinged in. */
+    readonly heartbeatSlice = 0,
   ) {
     this.bucket = new TokenBucket(limits.ratePerSecond, limits.rateBurst);
   }

@@ -13,6 +13,7 @@ import { CLOSE_GOING_AWAY, GameConnection } from "./game-connection";
 import type { GameMessageHandler } from "./game-message.handler";
 
 export const GAME_SOCKET_PATH = "/ws/game";
+const HEARTBEAT_SLICES = 10;
 
 export interface GameSocketOptions {
   /** Browser origins allowed; a request without Origin (desktop client) is always allowed. */
@@ -51,8 +52,15 @@ export function createGameSocketServer(deps: GameSocketDeps): GameSocketServer {
   /** Each socket's message queue, so shutdown can wait for the last of them (presence clean-up, grace deadlines). */
   const queues = new Map<string, Promise<unknown>>();
 
+  // Each socket is pinged once per interval, a tenth of them at a time: pinging every socket at
+  // once brought every pong (and its presence refresh) back at once, a burst that held up moves
+  // for up to 0.3 s every 30 s in the bench.
+  let tick = 0;
+  let opened = 0;
   const heartbeat = setInterval(() => {
+    const slice = tick++ % HEARTBEAT_SLICES;
     for (const connection of deps.connections.all()) {
+      if (connection.heartbeatSlice !== slice) continue;
       // No pong since the last ping: the peer is gone without a close frame.
       if (!connection.alive) {
         connection.terminate();
@@ -61,7 +69,7 @@ export function createGameSocketServer(deps: GameSocketDeps): GameSocketServer {
       connection.alive = false;
       connection.ping();
     }
-  }, options.pingIntervalMs);
+  }, options.pingIntervalMs / HEARTBEAT_SLICES);
   heartbeat.unref();
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -76,7 +84,7 @@ export function createGameSocketServer(deps: GameSocketDeps): GameSocketServer {
   };
 
   const onConnection = (ws: WebSocket, req: IncomingMessage) => {
-    const connection = new GameConnection(randomUUID(), ws, options, deps.metrics);
+    const connection = new GameConnection(randomUUID(), ws, options, deps.metrics, opened++ % HEARTBEAT_SLICES);
     deps.connections.add(connection);
     deps.metrics.connections.inc();
     let queue: Promise<unknown> = Promise.resolve();
