@@ -3,6 +3,7 @@ import { createServer } from "node:http";
 import { loginRequestSchema, registerRequestSchema, serviceTokenResponseSchema, tokenPairResponseSchema } from "@tollgate/contracts";
 import { authEnvSchema, authMigrations, createApp, createTokenSigner, loadCommonPasswords } from "@tollgate/auth-service";
 import {
+  closeRedis,
   createDatabase,
   createLogger,
   createRedis,
@@ -104,7 +105,7 @@ export async function startAuthFixture({ namespace = uniqueName("auth") }: { nam
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
-      await redis.quit();
+      await closeRedis(redis);
       await knex.destroy();
     },
   };

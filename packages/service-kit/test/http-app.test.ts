@@ -2,7 +2,7 @@ import { errorBodySchema } from "@tollgate/contracts";
 import { Router } from "express";
 import request from "supertest";
 import { z } from "zod";
-import { AppError, createDatabase, createHttpApp, createRedis, parseOrThrow } from "../src";
+import { AppError, closeRedis, createDatabase, createHttpApp, createRedis, parseOrThrow } from "../src";
 import { captureLogger } from "./support";
 
 const CANARY_PASSWORD = "canary-password-7f3a9c";
@@ -46,7 +46,7 @@ function buildApp(readyCheck: () => Promise<unknown> = async () => undefined) {
         try {
           await redis.get("anything");
         } finally {
-          redis.disconnect();
+          await closeRedis(redis);
         }
       });
       router.get("/conflict", () => {

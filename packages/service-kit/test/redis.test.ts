@@ -1,5 +1,5 @@
 import { testInfra, waitFor } from "@tollgate/test-harness";
-import { createRedis } from "../src";
+import { closeRedis, createRedis } from "../src";
 import { captureLogger } from "./support";
 
 describe("createRedis", () => {
@@ -9,7 +9,7 @@ describe("createRedis", () => {
       await redis.set("kit:test:key", "v", "EX", 10);
       expect(await redis.get("kit:test:key")).toBe("v");
     } finally {
-      redis.disconnect();
+      await closeRedis(redis);
     }
   });
 
@@ -21,7 +21,7 @@ describe("createRedis", () => {
       // The failed connection is reported to the log, not thrown at the process.
       expect(await waitFor(() => capture.text().includes("redis error"), { what: "the connection error line" })).toBe(true);
     } finally {
-      redis.disconnect();
+      await closeRedis(redis);
     }
   });
 });

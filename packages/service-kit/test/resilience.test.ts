@@ -56,10 +56,11 @@ describe("dependencyPolicy", () => {
       .execute(
         (signal) =>
           new Promise((resolve) => {
+            const slowAnswer = setTimeout(resolve, 1_000);
             signal.addEventListener("abort", () => {
               aborted = true;
+              clearTimeout(slowAnswer);
             });
-            setTimeout(resolve, 1_000);
           }),
       )
       .catch((caught: unknown) => caught);

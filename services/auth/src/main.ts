@@ -1,6 +1,7 @@
 import { createServer } from "node:http";
 import { topics } from "@tollgate/contracts";
 import {
+  closeRedis,
   createDatabase,
   createIdempotentProducer,
   createKafka,
@@ -58,7 +59,7 @@ async function main(): Promise<void> {
       { name: "token-events consumer", run: () => consumer.stop() },
       { name: "outbox relay", run: () => relay.stop() },
       { name: "kafka producer", run: () => producer.disconnect() },
-      { name: "redis", run: () => redis.quit() },
+      { name: "redis", run: () => closeRedis(redis) },
       { name: "postgres", run: () => knex.destroy() },
     ],
   });

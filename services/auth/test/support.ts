@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import { topics } from "@tollgate/contracts";
 import {
+  closeRedis,
   createDatabase,
   createIdempotentProducer,
   createKafka,
@@ -139,7 +140,7 @@ export async function startAuth(overrides: Record<string, string> = {}): Promise
       for (const cleanup of cleanups.splice(0)) await cleanup();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
-      await redis.quit();
+      await closeRedis(redis);
       await knex.destroy();
     },
   };

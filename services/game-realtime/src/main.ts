@@ -1,6 +1,7 @@
 import { createServer } from "node:http";
 import { hostname } from "node:os";
 import {
+  closeRedis,
   createDatabase,
   createKafka,
   createLogger,
@@ -77,7 +78,7 @@ async function main(): Promise<void> {
     steps: [
       { name: "auth-events consumer", run: async () => service.consumer?.stop() },
       { name: "dead-letter producer", run: () => deadLetterProducer.disconnect() },
-      { name: "redis", run: async () => Promise.all([redis.quit(), subscriber.quit()]) },
+      { name: "redis", run: async () => Promise.all([closeRedis(redis), closeRedis(subscriber)]) },
       { name: "postgres", run: () => knex.destroy() },
     ],
   });

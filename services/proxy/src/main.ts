@@ -2,6 +2,7 @@ import http from "node:http";
 import { hostname } from "node:os";
 import { topics } from "@tollgate/contracts";
 import {
+  closeRedis,
   createHttpMetrics,
   createIdempotentProducer,
   createKafka,
@@ -91,7 +92,7 @@ async function main(): Promise<void> {
       { name: "revocation consumer", run: () => revocations.stop() },
       { name: "kafka producer", run: () => producer.disconnect() },
       { name: "forwarder", run: async () => runtime.forwarder.close() },
-      { name: "redis", run: () => redis.quit() },
+      { name: "redis", run: () => closeRedis(redis) },
     ],
   });
   shuttingDown = shutdown.isShuttingDown;

@@ -3,6 +3,7 @@ import { topics } from "@tollgate/contracts";
 import { startAuthFixture, type AuthFixture } from "@tollgate/auth-fixture";
 import { attachEchoSocket, createDemoApp } from "@tollgate/demo-upstream-service";
 import {
+  closeRedis,
   createDatabase,
   createIdempotentProducer,
   createKafka,
@@ -156,7 +157,7 @@ export async function startProxyFixture(overrides: Partial<ProxyRuntimeSettings>
       await closeServer(upstreamServer).catch(() => undefined);
       await relay.stop({ flushTimeoutMs: 0 });
       await producer.disconnect();
-      redis.disconnect();
+      await closeRedis(redis);
       await tokenKnex.destroy();
       await auth.close();
     },
