@@ -34,14 +34,18 @@ export interface OutboxMessage {
   event: CloudEvent;
 }
 
+/** The outbox row of a message: the one place a message is serialised for the relay. */
+export function outboxRow({ topic, key, event }: OutboxMessage): { event_id: string; topic: string; message_key: string; payload: string } {
+  return { event_id: event.id, topic, message_key: key, payload: JSON.stringify(event) };
+}
+
 /**
- * Writes events in the caller's transaction: they are published if and only if it commits.
+ * Writes events in the caller's transaction: they are published if and only if it commits. The
+ * insert and the relay's wake-up notification travel as one statement (Postgres holds the
+ * notification until the commit).
  */
 export async function writeToOutbox(trx: Knex.Transaction, messages: OutboxMessage | OutboxMessage[]): Promise<void> {
   const list = Array.isArray(messages) ? messages : [messages];
   if (list.length === 0) return;
-  await trx(OUTBOX_TABLE).insert(
-    list.map(({ topic, key, event }) => ({ event_id: event.id, topic, message_key: key, payload: JSON.stringify(event) })),
-  );
-  await trx.raw("SELECT pg_notify(?, '')", [OUTBOX_CHANNEL]);
+  await trx.raw("WITH written AS (?) SELECT pg_notify(?, '')", [trx(OUTBOX_TABLE).insert(list.map(outboxRow)), OUTBOX_CHANNEL]);
 }
