@@ -1,3 +1,4 @@
+import { OUTBOX_CHANNEL, OUTBOX_TABLE, outboxRow, type OutboxMessage } from "@tollgate/service-kit";
 import type { Knex } from "knex";
 import type { AccessToken } from "../domain/access-token";
 
@@ -73,19 +74,25 @@ export class AccessTokenRepository {
 
   /**
    * First use, in one statement: only a pending, unrevoked token changes, so however many
-   * validations race, exactly one of them gets the row back.
+   * validations race, exactly one of them gets the row back. The same statement writes that
+   * one's `token.activated` event to the outbox and wakes the relay, so the activation and its
+   * event commit together, in one round trip.
    */
-  async activate(tx: Tx, tokenSha256: string): Promise<AccessToken | undefined> {
-    const [row] = await tx("access_tokens")
-      .where({ token_sha256: tokenSha256 })
-      .whereNull("activated_at")
-      .whereNull("revoked_at")
-      .update({
-        activated_at: tx.raw("now()"),
-        expires_at: tx.raw("now() + make_interval(hours => duration_hours)"),
-      })
-      .returning<AccessTokenRow[]>("*");
-    return row ? toAccessToken(row) : undefined;
+  async activate(tokenSha256: string, activation: { activatedAt: Date; expiresAt: Date; event: OutboxMessage }): Promise<AccessToken | undefined> {
+    const row = outboxRow(activation.event);
+    const result = await this.knex.raw<{ rows: AccessTokenRow[] }>(
+      `WITH activated AS (
+         UPDATE access_tokens SET activated_at = ?, expires_at = ?
+         WHERE token_sha256 = ? AND activated_at IS NULL AND revoked_at IS NULL
+         RETURNING *
+       ), written AS (
+         INSERT INTO ${OUTBOX_TABLE} (event_id, topic, message_key, payload) SELECT ?, ?, ?, ? FROM activated RETURNING seq
+       )
+       SELECT activated.*, (SELECT pg_notify(?, '') FROM written) AS notified FROM activated`,
+      [activation.activatedAt, activation.expiresAt, tokenSha256, row.event_id, row.topic, row.message_key, row.payload, OUTBOX_CHANNEL],
+    );
+    const [activated] = result.rows;
+    return activated ? toAccessToken(activated) : undefined;
   }
 
   /** Revokes one token unless it already is; returns it only when this call revoked it. */

@@ -5,6 +5,7 @@ import { hashToken, tokenStatus, type AccessToken } from "./access-token";
 import { TokenRejectedError } from "./token-errors";
 
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{64}$/;
+const HOUR_MS = 3_600_000;
 
 function granted(token: AccessToken): ValidateTokenResponse {
   if (!token.activatedAt || !token.expiresAt) throw new Error(`token ${token.id} is not active`);
@@ -41,15 +42,15 @@ export class ValidateTokenUseCase {
     // Most validations are of tokens already in use: one read, no transaction.
     const existing = await this.tokens.findByHash(tokenSha256);
     if (!existing || existing.activatedAt || existing.revokedAt) return rejectUnlessActive(existing);
-    return this.tokens.transaction(async (tx) => {
-      const activated = await this.tokens.activate(tx, tokenSha256);
-      if (activated) {
-        await this.events.activated(tx, activated);
-        return granted(activated);
-      }
-      // Another validation activated it (or it was revoked) since our read.
-      return rejectUnlessActive(await this.tokens.findByHash(tokenSha256, tx));
-    });
+    // The activation time comes from this process's clock so that the row, the answer and the
+    // event carry the same instant (Postgres keeps microseconds, a Date milliseconds).
+    const activatedAt = new Date();
+    const expiresAt = new Date(activatedAt.getTime() + existing.durationHours * HOUR_MS);
+    const event = this.events.activated(existing, activatedAt, expiresAt);
+    const activated = await this.tokens.activate(tokenSha256, { activatedAt, expiresAt, event });
+    if (activated) return granted(activated);
+    // Another validation activated it (or it was revoked) since our read.
+    return rejectUnlessActive(await this.tokens.findByHash(tokenSha256));
   }
 
   /** Read-only check: never activates; any known token answers with its status. */

@@ -1,5 +1,5 @@
 import { eventTypes, topics, type TokenActivatedV1, type TokenRevokedV1 } from "@tollgate/contracts";
-import { createEvent, namespacedTopic, writeToOutbox } from "@tollgate/service-kit";
+import { createEvent, namespacedTopic, writeToOutbox, type OutboxMessage } from "@tollgate/service-kit";
 import type { Tx } from "../data/access-token.repository";
 import type { AccessToken } from "../domain/access-token";
 
@@ -13,16 +13,16 @@ export class TokenEventsPublisher {
     this.topic = namespacedTopic(namespace, topics.tokenEvents);
   }
 
-  async activated(tx: Tx, token: AccessToken): Promise<void> {
-    if (!token.activatedAt || !token.expiresAt) throw new Error(`token ${token.id} is not active`);
+  /** The `token.activated` message of a token about to be activated; the activation writes it. */
+  activated(token: AccessToken, activatedAt: Date, expiresAt: Date): OutboxMessage {
     const data: TokenActivatedV1 = {
       token_id: token.id,
       user_id: token.userId,
       duration_hours: token.durationHours,
-      activated_at: token.activatedAt.toISOString(),
-      expires_at: token.expiresAt.toISOString(),
+      activated_at: activatedAt.toISOString(),
+      expires_at: expiresAt.toISOString(),
     };
-    await writeToOutbox(tx, { topic: this.topic, key: token.id, event: createEvent({ source: SOURCE, type: eventTypes.tokenActivated, subject: token.id, data }) });
+    return { topic: this.topic, key: token.id, event: createEvent({ source: SOURCE, type: eventTypes.tokenActivated, subject: token.id, data }) };
   }
 
   async revoked(tx: Tx, token: AccessToken, correlationId?: string): Promise<void> {
