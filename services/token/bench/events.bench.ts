@@ -120,6 +120,15 @@ async function outboxLoop(kafka: ReturnType<typeof createKafka>, namespace: stri
   const useCases = createTokenUseCases(knex, namespace, Number.MAX_SAFE_INTEGER);
   const producer = createIdempotentProducer(kafka);
   await producer.connect();
+  // When the broker acknowledged each event's batch, to split the delay into relay and consumer.
+  const ackedAt = new Map<string, number>();
+  const sendBatch = producer.sendBatch.bind(producer);
+  producer.sendBatch = async (batch) => {
+    const result = await sendBatch(batch);
+    const now = epochNow();
+    for (const { messages } of batch.topicMessages ?? []) for (const { key } of messages) if (typeof key === "string") ackedAt.set(key, now);
+    return result;
+  };
   // As in main.ts: the relay publishes over its own connection, never waiting for the pool.
   const relay = new OutboxRelay({ knex, producer, logger, listenUrl: DATABASE_URL });
 
@@ -148,11 +157,16 @@ async function outboxLoop(kafka: ReturnType<typeof createKafka>, namespace: stri
     if (committed !== undefined) latencies.push(arrivedAt - committed);
   }
   await waitUntil(() => latencies.length >= COUNT, 60_000, "activation events");
+  const relayed: number[] = [];
+  for (const [tokenId, committed] of committedAt) {
+    const acked = ackedAt.get(tokenId);
+    if (acked !== undefined) relayed.push(acked - committed);
+  }
   await stopConsumer(consumer);
   await relay.stop({ flushTimeoutMs: 0 });
   await producer.disconnect();
   await knex.destroy();
-  return summary(latencies);
+  return { total: summary(latencies), relayed: summary(relayed) };
 }
 
 async function main() {
@@ -166,9 +180,10 @@ async function main() {
   const outbox = await outboxLoop(kafka, namespace);
   const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
   console.log(`raw kafkajs produce → consume:       p50 ${fmt(raw.p50)}  p99 ${fmt(raw.p99)}  max ${fmt(raw.max)}  (n=${raw.n})`);
-  console.log(`activation commit → consumer handler: p50 ${fmt(outbox.p50)}  p99 ${fmt(outbox.p99)}  max ${fmt(outbox.max)}  (n=${outbox.n})`);
-  console.log(`ratio outbox/raw: p50 ${(outbox.p50 / raw.p50).toFixed(2)}x  p99 ${(outbox.p99 / raw.p99).toFixed(2)}x`);
-  console.log(`goal p99 <= 50 ms: ${outbox.p99 <= 50 ? "met" : "NOT met"}`);
+  console.log(`activation commit → consumer handler: p50 ${fmt(outbox.total.p50)}  p99 ${fmt(outbox.total.p99)}  max ${fmt(outbox.total.max)}  (n=${outbox.total.n})`);
+  console.log(`  of which commit → broker ack (relay): p50 ${fmt(outbox.relayed.p50)}  p99 ${fmt(outbox.relayed.p99)}  max ${fmt(outbox.relayed.max)}`);
+  console.log(`ratio outbox/raw: p50 ${(outbox.total.p50 / raw.p50).toFixed(2)}x  p99 ${(outbox.total.p99 / raw.p99).toFixed(2)}x`);
+  console.log(`goal p99 <= 50 ms: ${outbox.total.p99 <= 50 ? "met" : "NOT met"}`);
 }
 
 main().catch((error: unknown) => {
