@@ -1,7 +1,8 @@
 import { eventTypes } from "@tollgate/contracts";
 import { EventCollector, startDedicatedKafka, waitFor, type DedicatedKafka } from "@tollgate/test-harness";
 import { randomUUID } from "node:crypto";
-import { applyOnce, createEvent, EventConsumer, OutboxRelay, writeToOutbox } from "../src";
+import pg from "pg";
+import { applyOnce, createEvent, EventConsumer, OUTBOX_CHANNEL, OutboxNotifier, outboxRow, OutboxRelay, writeToOutbox } from "../src";
 import { DATABASE_URL, eventsFixture } from "./events-support";
 
 type Fixture = Awaited<ReturnType<typeof eventsFixture>>;
@@ -117,6 +118,52 @@ describe("outbox and relay", () => {
     const messages = await collector.waitForCount(2, { timeoutMs: 15_000 });
     expect(messages.map((message) => message.key)).toEqual(["before", "after"]);
     await waitFor(async () => fx.capture.text().includes("outbox relay connection lost"), { what: "the lost connection to be logged" });
+  });
+
+  it("when rows are written without a notification, then a relay with a long poll leaves them until the notifier announces them after the commit", async () => {
+    await setUp(undefined, 60_000);
+    const notifier = new OutboxNotifier({ url: DATABASE_URL, logger: fx.logger });
+    try {
+      fx.relay.start();
+      // Let the relay finish its first drain, so only a wake-up can make it look again.
+      await waitFor(
+        async () => {
+          const relays = await fx.knex.raw<{ rows: unknown[] }>(
+            "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'tollgate-outbox-relay' AND state = 'idle' AND query = 'COMMIT'",
+          );
+          return relays.rows.length > 0;
+        },
+        { what: "the relay's first drain" },
+      );
+      await fx.knex("outbox").insert(outboxRow({ topic: fx.topic, key: "quiet", event: revokedEvent(randomUUID()) }));
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(collector.messages).toHaveLength(0);
+
+      notifier.announce();
+      const messages = await collector.waitForCount(1, { timeoutMs: 10_000 });
+      expect(messages.map((message) => message.key)).toEqual(["quiet"]);
+    } finally {
+      await notifier.close();
+    }
+  });
+
+  it("when the notifier is asked 200 times at once, then it sends one wake-up and one more after it, not 200", async () => {
+    await setUp();
+    const notifier = new OutboxNotifier({ url: DATABASE_URL, logger: fx.logger });
+    const listener = new pg.Client({ connectionString: DATABASE_URL });
+    let received = 0;
+    try {
+      await listener.connect();
+      listener.on("notification", () => void received++);
+      await listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      for (let i = 0; i < 200; i++) notifier.announce();
+      await waitFor(() => received >= 2, { what: "the two wake-ups" });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(received).toBe(2);
+    } finally {
+      await notifier.close();
+      await listener.end();
+    }
   });
 
   it("when Kafka is down while 500 events are written, then they wait; when it is back, all 500 arrive and a deduplicating consumer applies each once", async () => {
