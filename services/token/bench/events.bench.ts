@@ -22,6 +22,7 @@ import {
   ensureTopics,
   migrate,
   namespacedTopic,
+  OutboxNotifier,
   OutboxRelay,
 } from "@tollgate/service-kit";
 import { fork, type ChildProcess } from "node:child_process";
@@ -117,7 +118,8 @@ async function outboxLoop(kafka: ReturnType<typeof createKafka>, namespace: stri
   const knex = createDatabase({ url: DATABASE_URL, logger, pool: { max: 20 } });
   await migrate(knex, tokenMigrations);
   await knex("outbox").whereNull("sent_at").update({ sent_at: knex.fn.now() });
-  const useCases = createTokenUseCases(knex, namespace, Number.MAX_SAFE_INTEGER);
+  const outboxNotifier = new OutboxNotifier({ url: DATABASE_URL, logger });
+  const useCases = createTokenUseCases(knex, outboxNotifier, namespace, Number.MAX_SAFE_INTEGER);
   const producer = createIdempotentProducer(kafka);
   await producer.connect();
   // When the broker acknowledged each event's batch, to split the delay into relay and consumer.
@@ -163,6 +165,7 @@ async function outboxLoop(kafka: ReturnType<typeof createKafka>, namespace: stri
     if (acked !== undefined) relayed.push(acked - committed);
   }
   await stopConsumer(consumer);
+  await outboxNotifier.close();
   await relay.stop({ flushTimeoutMs: 0 });
   await producer.disconnect();
   await knex.destroy();

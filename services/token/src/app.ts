@@ -1,4 +1,4 @@
-import { createHttpApp, type HttpMetrics, type JwtVerifier, type Logger, type RevocationCheck } from "@tollgate/service-kit";
+import { createHttpApp, type HttpMetrics, type JwtVerifier, type Logger, type OutboxNotifier, type RevocationCheck } from "@tollgate/service-kit";
 import type { Express } from "express";
 import type { Knex } from "knex";
 import path from "node:path";
@@ -26,8 +26,8 @@ export interface TokenAppDeps {
 /** The use cases, built once from the database and the event namespace; consumers share them. */
 export type TokenUseCases = ReturnType<typeof createTokenUseCases>;
 
-export function createTokenUseCases(knex: Knex, topicNamespace: string, maxTokensPerUser: number) {
-  const tokens = new AccessTokenRepository(knex);
+export function createTokenUseCases(knex: Knex, outbox: OutboxNotifier, topicNamespace: string, maxTokensPerUser: number) {
+  const tokens = new AccessTokenRepository(knex, outbox);
   const events = new TokenEventsPublisher(topicNamespace);
   return {
     purchase: new PurchaseTokenUseCase(tokens, maxTokensPerUser),

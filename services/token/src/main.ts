@@ -16,6 +16,7 @@ import {
   listen,
   migrate,
   namespacedTopic,
+  OutboxNotifier,
   OutboxRelay,
   RevokedSessionView,
 } from "@tollgate/service-kit";
@@ -41,7 +42,9 @@ async function main(): Promise<void> {
   const producer = createIdempotentProducer(kafka);
   await producer.connect();
 
-  const useCases = createTokenUseCases(knex, config.KAFKA_TOPIC_NAMESPACE, config.MAX_TOKENS_PER_USER);
+  // Activations wake the relay after they commit, over a connection of their own.
+  const outboxNotifier = new OutboxNotifier({ url: config.DATABASE_URL, logger });
+  const useCases = createTokenUseCases(knex, outboxNotifier, config.KAFKA_TOPIC_NAMESPACE, config.MAX_TOKENS_PER_USER);
   // The relay publishes over a connection of its own (listenUrl), so request traffic holding every
   // pooled connection never delays an event; the pool only serves its hourly clean-up.
   const relay = new OutboxRelay({ knex, producer, logger, listenUrl: config.DATABASE_URL });
@@ -80,6 +83,7 @@ async function main(): Promise<void> {
     steps: [
       { name: "user-disabled consumer", run: () => userDisabled.stop() },
       { name: "revoked-session view", run: () => revocations.stop() },
+      { name: "outbox notifier", run: () => outboxNotifier.close() },
       { name: "outbox relay", run: () => relay.stop({ flushTimeoutMs: 3_000 }) },
       { name: "kafka producer", run: () => producer.disconnect() },
       { name: "database", run: () => knex.destroy() },

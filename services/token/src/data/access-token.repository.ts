@@ -1,4 +1,4 @@
-import { OUTBOX_CHANNEL, OUTBOX_TABLE, outboxRow, type OutboxMessage } from "@tollgate/service-kit";
+import { OUTBOX_TABLE, outboxRow, type OutboxMessage, type OutboxNotifier } from "@tollgate/service-kit";
 import type { Knex } from "knex";
 import type { AccessToken } from "../domain/access-token";
 
@@ -32,7 +32,10 @@ const toAccessToken = (row: AccessTokenRow): AccessToken => ({
 const live = (query: Knex.QueryBuilder) => query.whereNull("revoked_at").whereRaw("(expires_at IS NULL OR expires_at > now())");
 
 export class AccessTokenRepository {
-  constructor(private readonly knex: Knex) {}
+  constructor(
+    private readonly knex: Knex,
+    private readonly outbox: OutboxNotifier,
+  ) {}
 
   transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     return this.knex.transaction(work);
@@ -75,8 +78,8 @@ export class AccessTokenRepository {
   /**
    * First use, in one statement: only a pending, unrevoked token changes, so however many
    * validations race, exactly one of them gets the row back. The same statement writes that
-   * one's `token.activated` event to the outbox and wakes the relay, so the activation and its
-   * event commit together, in one round trip.
+   * one's `token.activated` event to the outbox, so the activation and its event commit together
+   * in one round trip; the relay is woken once it has committed.
    */
   async activate(tokenSha256: string, activation: { activatedAt: Date; expiresAt: Date; event: OutboxMessage }): Promise<AccessToken | undefined> {
     const row = outboxRow(activation.event);
@@ -86,13 +89,15 @@ export class AccessTokenRepository {
          WHERE token_sha256 = ? AND activated_at IS NULL AND revoked_at IS NULL
          RETURNING *
        ), written AS (
-         INSERT INTO ${OUTBOX_TABLE} (event_id, topic, message_key, payload) SELECT ?, ?, ?, ? FROM activated RETURNING seq
+         INSERT INTO ${OUTBOX_TABLE} (event_id, topic, message_key, payload) SELECT ?, ?, ?, ? FROM activated
        )
-       SELECT activated.*, (SELECT pg_notify(?, '') FROM written) AS notified FROM activated`,
-      [activation.activatedAt, activation.expiresAt, tokenSha256, row.event_id, row.topic, row.message_key, row.payload, OUTBOX_CHANNEL],
+       SELECT * FROM activated`,
+      [activation.activatedAt, activation.expiresAt, tokenSha256, row.event_id, row.topic, row.message_key, row.payload],
     );
     const [activated] = result.rows;
-    return activated ? toAccessToken(activated) : undefined;
+    if (!activated) return undefined;
+    this.outbox.announce();
+    return toAccessToken(activated);
   }
 
   /** Revokes one token unless it already is; returns it only when this call revoked it. */

@@ -8,6 +8,7 @@ import {
   ensureTopics,
   migrate,
   namespacedTopic,
+  OutboxNotifier,
   OutboxRelay,
 } from "@tollgate/service-kit";
 import { CaptureTransport, EventCollector, testDatabaseUrl, testInfra, uniqueName } from "@tollgate/test-harness";
@@ -56,7 +57,8 @@ export async function startTokenFixture({ maxTokensPerUser = 10 } = {}): Promise
   const events = await new EventCollector([tokenTopic]).start();
 
   const auth = await startAuthFixture();
-  const useCases = createTokenUseCases(knex, namespace, maxTokensPerUser);
+  const outboxNotifier = new OutboxNotifier({ url: TOKEN_DATABASE_URL, logger });
+  const useCases = createTokenUseCases(knex, outboxNotifier, namespace, maxTokensPerUser);
   const app = createApp({ logger, knex, verifier: auth.verifier, useCases });
   return {
     app,
@@ -73,6 +75,7 @@ export async function startTokenFixture({ maxTokensPerUser = 10 } = {}): Promise
     logger,
     async close() {
       await events.stop();
+      await outboxNotifier.close();
       await relay.stop({ flushTimeoutMs: 0 });
       await producer.disconnect();
       await auth.close();
