@@ -14,6 +14,7 @@ import {
   listen,
   migrate,
   namespacedTopic,
+  OutboxNotifier,
   OutboxRelay,
 } from "@tollgate/service-kit";
 import { CaptureTransport, testDatabaseUrl, testInfra, uniqueName } from "@tollgate/test-harness";
@@ -72,7 +73,10 @@ export async function startProxyFixture(overrides: Partial<ProxyRuntimeSettings>
   await producer.connect();
   const relay = new OutboxRelay({ knex: tokenKnex, producer, logger, listenUrl: TOKEN_DATABASE_URL, pollIntervalMs: 100 });
   relay.start();
-  const tokenServer = http.createServer(createTokenApp({ logger, knex: tokenKnex, verifier: auth.verifier, useCases: createTokenUseCases(tokenKnex, namespace, 1_000) }));
+  const outboxNotifier = new OutboxNotifier({ url: TOKEN_DATABASE_URL, logger });
+  const tokenServer = http.createServer(
+    createTokenApp({ logger, knex: tokenKnex, verifier: auth.verifier, useCases: createTokenUseCases(tokenKnex, outboxNotifier, namespace, 1_000) }),
+  );
   const tokenUrl = await serve(tokenServer);
 
   let upstreamServer = http.createServer();
@@ -155,6 +159,7 @@ export async function startProxyFixture(overrides: Partial<ProxyRuntimeSettings>
       await runtime.forwarder.close();
       if (tokenServiceUp) await closeServer(tokenServer);
       await closeServer(upstreamServer).catch(() => undefined);
+      await outboxNotifier.close();
       await relay.stop({ flushTimeoutMs: 0 });
       await producer.disconnect();
       await closeRedis(redis);
