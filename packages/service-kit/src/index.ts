@@ -8,6 +8,7 @@ export * from "./events/idempotency";
 export * from "./events/kafka";
 export * from "./events/outbox";
 export * from "./events/outbox-relay";
+export * from "./events/outbox-relay-thread";
 export * from "./http/create-http-app";
 export * from "./http/error-handler";
 export * from "./http/health";
