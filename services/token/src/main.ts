@@ -17,7 +17,7 @@ import {
   migrate,
   namespacedTopic,
   OutboxNotifier,
-  OutboxRelay,
+  OutboxRelayThread,
   RevokedSessionView,
 } from "@tollgate/service-kit";
 import { createApp, createTokenUseCases } from "./app";
@@ -45,9 +45,16 @@ async function main(): Promise<void> {
   // Activations wake the relay after they commit, over a connection of their own.
   const outboxNotifier = new OutboxNotifier({ url: config.DATABASE_URL, logger });
   const useCases = createTokenUseCases(knex, outboxNotifier, config.KAFKA_TOPIC_NAMESPACE, config.MAX_TOKENS_PER_USER);
-  // The relay publishes over a connection of its own (listenUrl), so request traffic holding every
-  // pooled connection never delays an event; the pool only serves its hourly clean-up.
-  const relay = new OutboxRelay({ knex, producer, logger, listenUrl: config.DATABASE_URL });
+  // The relay runs on a thread of its own, with its own connections and producer, so neither the
+  // request pool's queue nor the request thread's event loop delays an event.
+  const relay = new OutboxRelayThread({
+    databaseUrl: config.DATABASE_URL,
+    clientId: `${config.KAFKA_CLIENT_ID ?? "tollgate-token"}-relay`,
+    brokers: config.KAFKA_BROKERS,
+    service: "token",
+    logLevel: config.LOG_LEVEL,
+    logger,
+  });
   const userDisabled = createUserDisabledConsumer({ kafka, knex, logger, deadLetterProducer: producer, revokeTokens: useCases.revoke, topicNamespace: config.KAFKA_TOPIC_NAMESPACE });
   const revocations = new RevokedSessionView({
     kafka,

@@ -9,7 +9,7 @@ import {
   migrate,
   namespacedTopic,
   OutboxNotifier,
-  OutboxRelay,
+  OutboxRelayThread,
 } from "@tollgate/service-kit";
 import { CaptureTransport, EventCollector, testDatabaseUrl, testInfra, uniqueName } from "@tollgate/test-harness";
 import type { Express } from "express";
@@ -52,8 +52,18 @@ export async function startTokenFixture({ maxTokensPerUser = 10 } = {}): Promise
   await ensureTopics(kafka, [tokenTopic, authTopic]);
   const producer = createIdempotentProducer(kafka);
   await producer.connect();
-  const relay = new OutboxRelay({ knex, producer, logger, listenUrl: TOKEN_DATABASE_URL, pollIntervalMs: 100 });
+  // On its own thread, as main.ts runs it.
+  const relay = new OutboxRelayThread({
+    databaseUrl: TOKEN_DATABASE_URL,
+    clientId: "token-test-relay",
+    brokers: testInfra().kafkaBrokers,
+    service: "token-test",
+    logLevel: "warn",
+    pollIntervalMs: 100,
+    logger,
+  });
   relay.start();
+  await relay.ready();
   const events = await new EventCollector([tokenTopic]).start();
 
   const auth = await startAuthFixture();
