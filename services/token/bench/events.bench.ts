@@ -7,9 +7,9 @@
  *   BENCH_RATE=1000 BENCH_SECONDS=10 npm run bench:events -w @tollgate/token-service
  *
  * Consumers run in a child process (bench/events-consumer.ts), as the real ones run in other
- * services; the load shares this process with the relay's thread, as the token service does, and
- * then, for comparison, with a relay on its own thread. Times cross the process boundary as epoch
- * milliseconds.
+ * services; the load shares this process with a relay on a thread of its own, as in the token
+ * service, and then, for comparison, with a relay on the load's own thread. Times cross the
+ * process boundary as epoch milliseconds.
  *
  * Needs Postgres and Kafka on their local defaults (npm start brings them up).
  */
@@ -31,6 +31,7 @@ import { fork, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { Partitioners } from "kafkajs";
+import type { Knex } from "knex";
 import type { Arrival, ConsumerSetup } from "./events-consumer";
 import { createTokenUseCases } from "../src/app";
 import { tokenMigrations } from "../src/migrations";
@@ -127,21 +128,7 @@ async function outboxLoop(kafka: ReturnType<typeof createKafka>, namespace: stri
   await knex("outbox").whereNull("sent_at").update({ sent_at: knex.fn.now() });
   const outboxNotifier = new OutboxNotifier({ url: DATABASE_URL, logger });
   const useCases = createTokenUseCases(knex, outboxNotifier, namespace, Number.MAX_SAFE_INTEGER);
-  const producer = createIdempotentProducer(kafka);
-  await producer.connect();
-  // When the broker acknowledged each event's batch, to split the delay into relay and consumer.
-  const ackedAt = new Map<string, number>();
-  const sendBatch = producer.sendBatch.bind(producer);
-  producer.sendBatch = async (batch) => {
-    const result = await sendBatch(batch);
-    const now = epochNow();
-    for (const { messages } of batch.topicMessages ?? []) for (const { key } of messages) if (typeof key === "string") ackedAt.set(key, now);
-    return result;
-  };
-  const relay =
-    relayMode === "thread"
-      ? new OutboxRelayThread({ databaseUrl: DATABASE_URL, clientId: "bench-relay", brokers: BROKERS, service: "bench", logLevel: "warn", logger })
-      : new OutboxRelay({ knex, producer, logger, listenUrl: DATABASE_URL });
+  const relay = relayMode === "thread" ? relayThread() : await timedRelay(knex, kafka);
 
   const userId = randomUUID();
   const tokens: string[] = [];
@@ -159,7 +146,7 @@ async function outboxLoop(kafka: ReturnType<typeof createKafka>, namespace: stri
     }
   });
   relay.start();
-  if (relay instanceof OutboxRelayThread) await relay.ready();
+  await relay.ready();
   await paced(async (i) => {
     const granted = await useCases.validate.validate(tokens[i] ?? "");
     committedAt.set(granted.token_id, epochNow());
@@ -171,15 +158,44 @@ async function outboxLoop(kafka: ReturnType<typeof createKafka>, namespace: stri
   await waitUntil(() => latencies.length >= COUNT, 60_000, "activation events");
   const relayed: number[] = [];
   for (const [tokenId, committed] of committedAt) {
-    const acked = ackedAt.get(tokenId);
+    const acked = relay.ackedAt.get(tokenId);
     if (acked !== undefined) relayed.push(acked - committed);
   }
   await stopConsumer(consumer);
   await outboxNotifier.close();
   await relay.stop({ flushTimeoutMs: 0 });
-  await producer.disconnect();
   await knex.destroy();
   return { total: summary(latencies), relayed: summary(relayed) };
+}
+
+/** The relay on a thread of its own, as main.ts runs it. */
+function relayThread() {
+  const relay = new OutboxRelayThread({ databaseUrl: DATABASE_URL, clientId: "bench-relay", brokers: BROKERS, service: "bench", logLevel: "warn", logger });
+  return { ackedAt: new Map<string, number>(), start: () => relay.start(), ready: () => relay.ready(), stop: (options: { flushTimeoutMs: number }) => relay.stop(options) };
+}
+
+/** The relay on this thread, with the time the broker acknowledged each event's batch, by key. */
+async function timedRelay(knex: Knex, kafka: ReturnType<typeof createKafka>) {
+  const producer = createIdempotentProducer(kafka);
+  await producer.connect();
+  const ackedAt = new Map<string, number>();
+  const sendBatch = producer.sendBatch.bind(producer);
+  producer.sendBatch = async (batch) => {
+    const result = await sendBatch(batch);
+    const now = epochNow();
+    for (const { messages } of batch.topicMessages ?? []) for (const { key } of messages) if (typeof key === "string") ackedAt.set(key, now);
+    return result;
+  };
+  const relay = new OutboxRelay({ knex, producer, logger, listenUrl: DATABASE_URL });
+  return {
+    ackedAt,
+    start: () => relay.start(),
+    ready: async () => undefined,
+    stop: async (options: { flushTimeoutMs: number }) => {
+      await relay.stop(options);
+      await producer.disconnect();
+    },
+  };
 }
 
 async function main() {

@@ -70,8 +70,8 @@ export class AccessTokenRepository {
     return row ? toAccessToken(row) : undefined;
   }
 
-  async findByHash(tokenSha256: string, tx: Knex | Tx = this.knex): Promise<AccessToken | undefined> {
-    const row = await tx("access_tokens").where({ token_sha256: tokenSha256 }).first<AccessTokenRow | undefined>("*");
+  async findByHash(tokenSha256: string): Promise<AccessToken | undefined> {
+    const row = await this.knex("access_tokens").where({ token_sha256: tokenSha256 }).first<AccessTokenRow | undefined>("*");
     return row ? toAccessToken(row) : undefined;
   }
 
