@@ -105,6 +105,30 @@ describe("outbox and relay", () => {
     }
   });
 
+  it("when a relay stops in the middle of a backlog, then what it published is marked sent, the rest stays unsent, and the next relay sends each remaining event once", async () => {
+    await setUp();
+    const ids = Array.from({ length: 300 }, () => randomUUID());
+    await fx.knex.transaction(async (trx) => {
+      for (const id of ids) await writeToOutbox(trx, { topic: fx.topic, key: id, event: revokedEvent(id) });
+    });
+    // Small batches: the relay holds the next batch claimed while it marks the last one sent.
+    const first = new OutboxRelay({ knex: fx.knex, producer: fx.producer, logger: fx.logger, listenUrl: DATABASE_URL, batchSize: 5 });
+    first.start();
+    await collector.waitForCount(20);
+    await first.stop({ flushTimeoutMs: 0 });
+    const sent = Number((await fx.knex("outbox").whereNotNull("sent_at").count<{ count: string }[]>({ count: "*" }))[0]?.count);
+    // Let whatever the first relay published reach the collector before comparing.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(sent).toBe(collector.messages.length);
+    expect(sent).toBeLessThan(ids.length);
+
+    fx.relay.start();
+    const messages = await collector.waitForCount(ids.length);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(collector.messages).toHaveLength(ids.length);
+    expect(new Set(messages.map((message) => message.key))).toEqual(new Set(ids));
+  });
+
   it("when the relay's connection is killed, then it reconnects and publishes what was written meanwhile", async () => {
     await setUp();
     fx.relay.start();

@@ -56,6 +56,8 @@ export class OutboxRelay {
   /** A commit was announced since the last drain began: the next pause returns at once. */
   private notified = false;
   private connection: pg.Client | undefined;
+  /** The next batch, claimed in the transaction open on `connection` by the last publish. */
+  private claimed: OutboxRow[] | undefined;
   private lastCleanup = 0;
   private lastWarnAt = 0;
 
@@ -96,6 +98,7 @@ export class OutboxRelay {
     try {
       return await this.publishBatch(client);
     } catch (error) {
+      this.claimed = undefined;
       // Leave no transaction open on a connection that is still there.
       if (!(error instanceof RelayPublishError)) await client.query("ROLLBACK").catch(() => this.dropConnection(client));
       throw error;
@@ -103,20 +106,16 @@ export class OutboxRelay {
   }
 
   /**
-   * Two round trips a batch, not five: under load each one waits behind the service's own
-   * queries (bench/events in the token service measured 49 ms a cycle with five). Marking rows
-   * sent need not wait for the disk: after a crash a row is published again, which at-least-once
-   * consumers absorb. The CTE takes the lock once per transaction.
+   * Two round trips a batch while events keep coming: the batch's publish, then one trip that
+   * marks it sent, commits and claims the next batch in a new transaction. An event committed
+   * while a batch is in flight waits for that batch's publish and one trip, not three (claim,
+   * publish and mark, the earlier cycle). Marking rows sent need not wait for the disk: after a
+   * crash a row is published again, which at-least-once consumers absorb. The CTE takes the lock
+   * once per transaction.
    */
   private async publishBatch(client: pg.Client): Promise<number> {
-    const results = (await client.query(
-      `BEGIN; SET LOCAL synchronous_commit = off;
-       WITH relay AS (SELECT pg_try_advisory_xact_lock(${RELAY_LOCK_KEY}) AS locked)
-       SELECT o.seq, o.topic, o.message_key, o.payload FROM ${OUTBOX_TABLE} o, relay
-        WHERE relay.locked AND o.sent_at IS NULL ORDER BY o.seq LIMIT ${this.batchSize}
-        FOR UPDATE OF o SKIP LOCKED`,
-    )) as unknown as pg.QueryResult<OutboxRow>[];
-    const rows = results[2]?.rows ?? [];
+    const rows = this.claimed ?? (await this.claim(client, ""));
+    this.claimed = undefined;
     if (rows.length === 0) {
       await client.query("COMMIT");
       return 0;
@@ -131,8 +130,23 @@ export class OutboxRelay {
       await client.query("COMMIT");
       throw new RelayPublishError(rows.length, error);
     }
-    await client.query(`UPDATE ${OUTBOX_TABLE} SET sent_at = now() WHERE seq = ANY(${seqs}); COMMIT`);
+    const next = await this.claim(client, `UPDATE ${OUTBOX_TABLE} SET sent_at = now() WHERE seq = ANY(${seqs}); COMMIT;`);
+    // Nothing more yet: end the (empty) transaction now rather than idle inside it.
+    if (next.length === 0 || this.stopping) await client.query("COMMIT");
+    else this.claimed = next;
     return rows.length;
+  }
+
+  /** Runs `before`, then opens a transaction and claims the next batch in it (one round trip). */
+  private async claim(client: pg.Client, before: string): Promise<OutboxRow[]> {
+    const results = (await client.query(
+      `${before} BEGIN; SET LOCAL synchronous_commit = off;
+       WITH relay AS (SELECT pg_try_advisory_xact_lock(${RELAY_LOCK_KEY}) AS locked)
+       SELECT o.seq, o.topic, o.message_key, o.payload FROM ${OUTBOX_TABLE} o, relay
+        WHERE relay.locked AND o.sent_at IS NULL ORDER BY o.seq LIMIT ${this.batchSize}
+        FOR UPDATE OF o SKIP LOCKED`,
+    )) as unknown as pg.QueryResult<OutboxRow>[];
+    return results[results.length - 1]?.rows ?? [];
   }
 
   private async loop(): Promise<void> {
@@ -155,7 +169,7 @@ export class OutboxRelay {
         await this.pause(this.backoffMs, false);
         continue;
       }
-      if (sent < this.batchSize) await this.pause(this.pollIntervalMs, true);
+      if (sent < this.batchSize && !this.claimed) await this.pause(this.pollIntervalMs, true);
     }
   }
 
@@ -203,13 +217,17 @@ export class OutboxRelay {
   }
 
   private dropConnection(client: pg.Client): void {
-    if (this.connection === client) this.connection = undefined;
+    if (this.connection === client) {
+      this.connection = undefined;
+      this.claimed = undefined;
+    }
     client.end().catch(() => undefined);
   }
 
   private async closeConnection(): Promise<void> {
     const client = this.connection;
     this.connection = undefined;
+    this.claimed = undefined;
     await client?.end().catch(() => undefined);
   }
 
