@@ -271,6 +271,12 @@ async function main(): Promise<void> {
     process.stdout.write(
       `  server CPU per move, saturated: ${ratio(saturated.serverCpuPerMove, baseline.both.saturated.serverCpuPerMove)} | ${ratio(saturated.serverCpuPerMove, baseline.opponent.saturated.serverCpuPerMove)}\n`,
     );
+    // The generator is one thread and reads every game:state (the relay passes the small action on):
+    // even a service that cost nothing could not move faster than the generator can read its answers.
+    const ceiling = 1e6 / saturated.generatorCpuPerMove;
+    process.stdout.write(
+      `  ceiling of this generator on game-realtime: ${saturated.generatorCpuPerMove.toFixed(0)} µs of its CPU per move → at most ${ceiling.toFixed(0)} moves/s = ${ratio(ceiling, baseline.both.saturated.rate)} | ${ratio(ceiling, baseline.opponent.saturated.rate)}\n`,
+    );
   } finally {
     await stop(service);
     if (relay) await stop(relay);

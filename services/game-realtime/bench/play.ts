@@ -132,6 +132,8 @@ export interface Summary {
   p99: number;
   /** CPU time of the server process (service or relay) per move, in µs: comparable under load from others. */
   serverCpuPerMove: number;
+  /** CPU time of this (single-threaded) load generator per move, in µs. */
+  generatorCpuPerMove: number;
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -140,7 +142,7 @@ export function summarise(name: string, result: PhaseResult): Summary {
   const sorted = [...result.latencies].sort((a, b) => a - b);
   const [server = 0, generator = 0] = Object.values(result.cpu.seconds);
   const perMove = (cpu: number) => (1e6 * cpu) / Math.max(1, result.moves);
-  const summary = { rate: result.moves / result.seconds, p50: percentile(sorted, 50), p99: percentile(sorted, 99), serverCpuPerMove: perMove(server) };
+  const summary = { rate: result.moves / result.seconds, p50: percentile(sorted, 50), p99: percentile(sorted, 99), serverCpuPerMove: perMove(server), generatorCpuPerMove: perMove(generator) };
   process.stdout.write(
     `${name}: ${result.moves} moves in ${result.seconds.toFixed(1)} s = ${summary.rate.toFixed(0)} moves/s; ` +
       `action → opponent p50 ${summary.p50.toFixed(2)} ms, p99 ${summary.p99.toFixed(2)} ms (load ${result.load})\n` +
