@@ -16,7 +16,7 @@ import {
   namespacedTopic,
   parseConfig,
 } from "@tollgate/service-kit";
-import { testDatabaseUrl, testInfra, uniqueName } from "@tollgate/test-harness";
+import { testDatabaseUrl, testInfra, testSigningKeysEncryptionKey, uniqueName } from "@tollgate/test-harness";
 
 export interface IssuedUser {
   token: string;
@@ -59,6 +59,7 @@ export async function startAuthFixture({ namespace = uniqueName("auth") }: { nam
     ARGON2_MEMORY_KIB: "1024",
     ARGON2_TIME_COST: "1",
     LOGIN_IP_MAX_FAILURES: "100000",
+    SIGNING_KEYS_ENCRYPTION_KEYS: testSigningKeysEncryptionKey(),
     SERVICE_CLIENTS: SCOPES.map((scope) => `${clientFor(scope).clientId}:${sha256(clientFor(scope).clientSecret)}:${scope}`).join(","),
   });
   await ensureDatabase(AUTH_DATABASE_URL);

@@ -3,6 +3,8 @@
  * Where the tests find their infrastructure. The global setup fills these variables in (from
  * the local machine or from containers) before any test file runs; test files read them here.
  */
+import { createHash } from "node:crypto";
+
 export interface TestInfra {
   /** Postgres server URL without a database name, e.g. postgres://postgres@127.0.0.1:5432 */
   postgresUrl: string;
@@ -50,4 +52,13 @@ export function publishContainerInfra(urls: { postgresUrl: string; redisUrl: str
 export function prepareRun(runId: string): "local" | "containers" {
   process.env.TOLLGATE_TEST_RUN_ID ??= runId;
   return process.env.TOLLGATE_TEST_INFRA === "containers" ? "containers" : "local";
+}
+
+/**
+ * The key-encryption key every test that runs auth code seals signing keys with (base64 of 32
+ * bytes). Derived from a fixed label, not random: test files share the auth test database, and a
+ * key sealed by one file must open in the next. It protects test data only.
+ */
+export function testSigningKeysEncryptionKey(): string {
+  return createHash("sha256").update("tollgate test signing-key encryption").digest("base64");
 }

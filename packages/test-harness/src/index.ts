@@ -1,6 +1,6 @@
 export { CaptureTransport } from "./capture-transport";
 export { EventCollector, type CollectedMessage } from "./event-collector";
-export { testDatabaseUrl, testInfra, uniqueName, type TestInfra } from "./config";
+export { testDatabaseUrl, testInfra, testSigningKeysEncryptionKey, uniqueName, type TestInfra } from "./config";
 export { freePort, startDedicatedKafka, type DedicatedKafka } from "./dedicated-kafka";
 export { portOpen, waitForPort } from "./local-infra";
 export { repoRoot } from "./repo-root";

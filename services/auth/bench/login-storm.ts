@@ -51,6 +51,9 @@ async function main(): Promise<void> {
     NODE_ENV: "production",
     DATABASE_URL: process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/tollgate_auth_bench",
     SERVICE_CLIENTS: `bench:${createHash("sha256").update(randomBytes(16)).digest("hex")}:bench`,
+    // Production requires one. Derived from a fixed label, not random: the bench database keeps its
+    // signing keys between runs, and they must open in the next run. It protects bench data only.
+    SIGNING_KEYS_ENCRYPTION_KEYS: createHash("sha256").update("tollgate auth bench signing-key encryption").digest("base64"),
     KAFKA_TOPIC_NAMESPACE: "bench",
     REDIS_KEY_NAMESPACE: `bench-${Date.now()}`,
   };

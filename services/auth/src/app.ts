@@ -8,6 +8,7 @@ import { LoginRecordRepository } from "./data/login-record.repository";
 import { LoginThrottleStore } from "./data/login-throttle.store";
 import { OAuthStateStore } from "./data/oauth-state.store";
 import { SigningKeyRepository } from "./data/signing-key.repository";
+import { SigningKeyCipher } from "./domain/signing-key-cipher";
 import { repositories, unitOfWork } from "./data/unit-of-work";
 import { ChangePasswordUseCase } from "./domain/change-password.use-case";
 import { DisableUserUseCase } from "./domain/disable-user.use-case";
@@ -51,7 +52,7 @@ export interface AppDeps {
 }
 
 /** Signing-key access shared by the app and the key-rotation command. */
-type KeyConfig = Pick<AppConfig, "ACCESS_TOKEN_TTL_SECONDS" | "SERVICE_TOKEN_TTL_SECONDS" | "SIGNING_KEY_CACHE_SECONDS" | "SIGNING_KEY_ACTIVATION_DELAY_SECONDS">;
+type KeyConfig = Pick<AppConfig, "ACCESS_TOKEN_TTL_SECONDS" | "SERVICE_TOKEN_TTL_SECONDS" | "SIGNING_KEY_CACHE_SECONDS" | "SIGNING_KEY_ACTIVATION_DELAY_SECONDS" | "SIGNING_KEYS_ENCRYPTION_KEYS">;
 
 /** A retired key must outlive every token it signed: the longest lifetime, plus instances' key cache, plus clock slack. */
 export function retiredKeyRetentionSeconds(config: KeyConfig): number {
@@ -59,7 +60,7 @@ export function retiredKeyRetentionSeconds(config: KeyConfig): number {
 }
 
 export function createTokenSigner(knex: Knex, config: KeyConfig): TokenSigner {
-  return new TokenSigner(new SigningKeyRepository(knex), {
+  return new TokenSigner(new SigningKeyRepository(knex, new SigningKeyCipher(config.SIGNING_KEYS_ENCRYPTION_KEYS)), {
     keepRetiredSeconds: retiredKeyRetentionSeconds(config),
     cacheSeconds: config.SIGNING_KEY_CACHE_SECONDS,
     activationDelaySeconds: config.SIGNING_KEY_ACTIVATION_DELAY_SECONDS,

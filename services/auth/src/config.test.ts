@@ -1,8 +1,9 @@
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { ConfigError, parseConfig } from "@tollgate/service-kit";
 import { authEnvSchema } from "./config";
 
 const hash = createHash("sha256").update("s").digest("hex");
+const kek = randomBytes(32).toString("base64");
 const base = { DATABASE_URL: "postgres://localhost/tollgate_auth", SERVICE_CLIENTS: `token-service:${hash}:tokens:validate tokens:status` };
 
 describe("auth config", () => {
@@ -25,7 +26,18 @@ describe("auth config", () => {
     const weak = { ...base, ARGON2_MEMORY_KIB: "1024", ARGON2_TIME_COST: "1", LOGIN_THROTTLE_ENABLED: "false" };
     expect(() => parseConfig(authEnvSchema, { ...weak, NODE_ENV: "production" })).toThrow(/ARGON2_MEMORY_KIB[\s\S]*ARGON2_TIME_COST[\s\S]*LOGIN_THROTTLE_ENABLED/);
     expect(parseConfig(authEnvSchema, { ...weak, NODE_ENV: "test" }).ARGON2_MEMORY_KIB).toBe(1024);
-    expect(parseConfig(authEnvSchema, { ...base, NODE_ENV: "production", ARGON2_MEMORY_KIB: "65536" }).ARGON2_MEMORY_KIB).toBe(65_536);
+    expect(parseConfig(authEnvSchema, { ...base, NODE_ENV: "production", SIGNING_KEYS_ENCRYPTION_KEYS: kek, ARGON2_MEMORY_KIB: "65536" }).ARGON2_MEMORY_KIB).toBe(65_536);
+  });
+
+  it("when production has no key-encryption key for the signing keys, then config is refused; keys must be base64 of 32 bytes", () => {
+    expect(() => parseConfig(authEnvSchema, { ...base, NODE_ENV: "production" })).toThrow(/SIGNING_KEYS_ENCRYPTION_KEYS[\s\S]*required in production/);
+    expect(parseConfig(authEnvSchema, base).SIGNING_KEYS_ENCRYPTION_KEYS).toEqual([]);
+    const previous = randomBytes(32).toString("base64");
+    const keys = parseConfig(authEnvSchema, { ...base, SIGNING_KEYS_ENCRYPTION_KEYS: `${kek}, ${previous}` }).SIGNING_KEYS_ENCRYPTION_KEYS;
+    expect(keys.map((key) => key.toString("base64"))).toEqual([kek, previous]);
+    for (const bad of [randomBytes(16).toString("base64"), "not base64!", `${kek},${randomBytes(31).toString("base64")}`]) {
+      expect(() => parseConfig(authEnvSchema, { ...base, SIGNING_KEYS_ENCRYPTION_KEYS: bad })).toThrow(/SIGNING_KEYS_ENCRYPTION_KEYS[\s\S]*32 bytes/);
+    }
   });
 
   it("when no provider is configured, then OAUTH_PROVIDERS is an empty list and no OAUTH_* variable is required", () => {

@@ -37,6 +37,27 @@ const serviceClients = requiredString().transform((value, ctx) => {
   return clients;
 });
 
+/**
+ * Key-encryption keys for the signing keys' private halves at rest: base64 of 32 random bytes
+ * each (`openssl rand -base64 32`), comma-separated; the first seals, all open. Empty: stored as
+ * they are (refused in production).
+ */
+const encryptionKeys = z
+  .string()
+  .default("")
+  .transform((value, ctx) => {
+    const keys: Buffer[] = [];
+    for (const [index, entry] of value.split(",").map((item) => item.trim()).filter(Boolean).entries()) {
+      const key = /^[A-Za-z0-9+/_-]+={0,2}$/.test(entry) ? Buffer.from(entry, "base64") : Buffer.alloc(0);
+      if (key.length !== 32) {
+        ctx.addIssue({ code: "custom", message: `entry ${index + 1} must be base64 of exactly 32 bytes (openssl rand -base64 32)` });
+        return z.NEVER;
+      }
+      keys.push(key);
+    }
+    return keys;
+  });
+
 /** One configured sign-in provider: OpenID Connect (discovered from its issuer) or plain OAuth 2.0 (three URLs). */
 export type OAuthProviderConfig = { name: string; clientId: string; clientSecret: string; scopes: string[] } & (
   | { kind: "oidc"; issuer: string }
@@ -139,6 +160,7 @@ const authEnvShape = {
   SESSION_MAX_LIFETIME_SECONDS: positiveInt(30 * 24 * 3600),
   SIGNING_KEY_CACHE_SECONDS: positiveInt(60),
   SIGNING_KEY_ACTIVATION_DELAY_SECONDS: positiveInt(60),
+  SIGNING_KEYS_ENCRYPTION_KEYS: encryptionKeys,
   ARGON2_MEMORY_KIB: positiveInt(ARGON2_PRODUCTION_FLOOR.memoryKiB),
   ARGON2_TIME_COST: positiveInt(ARGON2_PRODUCTION_FLOOR.timeCost),
   ARGON2_PARALLELISM: positiveInt(ARGON2_PRODUCTION_FLOOR.parallelism),
@@ -167,6 +189,7 @@ const authEnvObjectSchema = z
     if (env.ARGON2_MEMORY_KIB < ARGON2_PRODUCTION_FLOOR.memoryKiB) ctx.addIssue({ code: "custom", path: ["ARGON2_MEMORY_KIB"], message: `must be at least ${ARGON2_PRODUCTION_FLOOR.memoryKiB} in production` });
     if (env.ARGON2_TIME_COST < ARGON2_PRODUCTION_FLOOR.timeCost) ctx.addIssue({ code: "custom", path: ["ARGON2_TIME_COST"], message: `must be at least ${ARGON2_PRODUCTION_FLOOR.timeCost} in production` });
     if (!env.LOGIN_THROTTLE_ENABLED) ctx.addIssue({ code: "custom", path: ["LOGIN_THROTTLE_ENABLED"], message: "cannot be false in production" });
+    if (env.SIGNING_KEYS_ENCRYPTION_KEYS.length === 0) ctx.addIssue({ code: "custom", path: ["SIGNING_KEYS_ENCRYPTION_KEYS"], message: "is required in production (signing keys are sealed at rest with it)" });
   })
   .transform(({ OAUTH_VARIABLES, OAUTH_PROVIDERS, ...env }, ctx) => ({ ...env, OAUTH_PROVIDERS: oauthProvidersFromEnv(OAUTH_PROVIDERS, OAUTH_VARIABLES, ctx) }));
 

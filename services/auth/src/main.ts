@@ -29,7 +29,9 @@ async function main(): Promise<void> {
   const knex = createDatabase({ url: config.DATABASE_URL, logger });
   const applied = await migrate(knex, authMigrations);
   if (applied.length > 0) logger.info("migrations applied", { applied });
-  await createTokenSigner(knex, config).ensureKey();
+  const { resealed } = await createTokenSigner(knex, config).ensureKey();
+  if (resealed > 0) logger.info("signing keys sealed with the current key-encryption key", { resealed });
+  if (config.SIGNING_KEYS_ENCRYPTION_KEYS.length === 0) logger.warn("SIGNING_KEYS_ENCRYPTION_KEYS is not set: signing keys are stored unencrypted (refused in production)");
 
   const redis = createRedis({ url: config.REDIS_URL, profile: "store", logger, name: "auth-throttle" });
   const kafka = createKafka({ clientId: config.KAFKA_CLIENT_ID ?? `auth-${config.INSTANCE_ID}`, brokers: config.KAFKA_BROKERS, logger });

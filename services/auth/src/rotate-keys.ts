@@ -6,8 +6,7 @@
  */
 import { createDatabase, createLogger, migrate } from "@tollgate/service-kit";
 import { loadAuthConfig } from "./config";
-import { createTokenSigner, retiredKeyRetentionSeconds } from "./app";
-import { SigningKeyRepository } from "./data/signing-key.repository";
+import { createTokenSigner } from "./app";
 import { authMigrations } from "./migrations";
 
 async function rotate(): Promise<void> {
@@ -16,12 +15,13 @@ async function rotate(): Promise<void> {
   const knex = createDatabase({ url: config.DATABASE_URL, logger });
   try {
     await migrate(knex, authMigrations);
-    const keys = new SigningKeyRepository(knex);
     const signer = createTokenSigner(knex, config);
+    // A key-encryption key just put first in SIGNING_KEYS_ENCRYPTION_KEYS reseals every key here too.
+    const resealed = await signer.reseal();
     const kid = await signer.rotate();
     const published = (await signer.jwks()).keys.map((jwk) => jwk.kid);
-    const pruned = await keys.prune(retiredKeyRetentionSeconds(config));
-    logger.info("signing key rotated", { new_kid: kid, signs_in_seconds: config.SIGNING_KEY_ACTIVATION_DELAY_SECONDS, published_kids: published, pruned });
+    const pruned = await signer.prune();
+    logger.info("signing key rotated", { new_kid: kid, signs_in_seconds: config.SIGNING_KEY_ACTIVATION_DELAY_SECONDS, published_kids: published, pruned, resealed });
   } finally {
     await knex.destroy();
   }

@@ -1,5 +1,6 @@
 import { createHmac, createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, sign, type KeyObject } from "node:crypto";
 import { errorBodySchema } from "@tollgate/contracts";
+import { SigningKeyCipher } from "../src/domain/signing-key-cipher";
 import { call, Canaries, expectNoCanaryInLogs, registerAndLogin, SERVICE_CLIENT_ID, SERVICE_CLIENT_SECRET, startAuth, type AuthFixture } from "./support";
 
 const b64 = (value: unknown) => Buffer.from(typeof value === "string" ? value : JSON.stringify(value)).toString("base64url");
@@ -26,7 +27,7 @@ describe("JWT attacks against /users/me", () => {
     kid = JSON.parse(Buffer.from(valid.access_token.split(".")[0] ?? "", "base64url").toString()).kid;
     // Tests hold the real private key only to prove that each forged token fails for the reason named.
     const row = await fx.knex("signing_keys").where({ kid }).first();
-    privateKey = createPrivateKey(row.private_key_pem);
+    privateKey = createPrivateKey(new SigningKeyCipher(fx.config.SIGNING_KEYS_ENCRYPTION_KEYS).open(kid, row.private_key_pem));
     publicPem = createPublicKey(privateKey).export({ type: "spki", format: "pem" }).toString();
   });
 

@@ -1,7 +1,11 @@
 import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { promisify } from "node:util";
 import { jwksSchema } from "@tollgate/contracts";
+import { createTokenSigner } from "../src/app";
+import { SigningKeyCipher, SigningKeyCipherError } from "../src/domain/signing-key-cipher";
+import { generateSigningKey } from "../src/domain/signing-keys";
 import { call, Canaries, expectNoCanaryInLogs, registerAndLogin, startAuth, testEnv, type AuthFixture } from "./support";
 
 const run = promisify(execFile);
@@ -41,6 +45,40 @@ describe("signing keys, JWKS and service surface", () => {
     expect(kidOf(after.tokens.access_token)).toBe(newKid);
     expect((await call(fx, "GET", "/api/v1/users/me", { token: after.tokens.access_token })).status).toBe(200);
     expect((await call(fx, "GET", "/api/v1/users/me", { token: before.tokens.access_token })).status).toBe(200);
+  });
+
+  it("when keys are stored, then no private key is in the table in the clear; a key stored before encryption is sealed on the next start and still opens", async () => {
+    const rows: { kid: string; private_key_pem: string }[] = await fx.knex("signing_keys").select("kid", "private_key_pem");
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      expect(row.private_key_pem).not.toContain("PRIVATE KEY");
+      expect(row.private_key_pem).toMatch(/^sealed:v1:[0-9a-f]{16}:[A-Za-z0-9_-]+$/);
+    }
+
+    // A key written in the clear (before SIGNING_KEYS_ENCRYPTION_KEYS was set), retired so it never signs here.
+    const legacy = generateSigningKey();
+    await fx.knex("signing_keys").insert({ kid: legacy.kid, private_key_pem: legacy.privateKeyPem, public_jwk: JSON.stringify(legacy.publicJwk), retired_at: fx.knex.fn.now() });
+    try {
+      const { resealed } = await createTokenSigner(fx.knex, fx.config).ensureKey();
+      expect(resealed).toBe(1);
+      const stored: string = (await fx.knex("signing_keys").where({ kid: legacy.kid }).first()).private_key_pem;
+      expect(stored).not.toContain("PRIVATE KEY");
+      const cipher = new SigningKeyCipher(fx.config.SIGNING_KEYS_ENCRYPTION_KEYS);
+      expect(cipher.open(legacy.kid, stored)).toBe(legacy.privateKeyPem);
+      // Bound to its kid: the same value on another row does not open.
+      expect(() => cipher.open(rows[0]?.kid ?? "other", stored)).toThrow(SigningKeyCipherError);
+      // A second start has nothing left to seal.
+      expect((await createTokenSigner(fx.knex, fx.config).ensureKey()).resealed).toBe(0);
+    } finally {
+      await fx.knex("signing_keys").where({ kid: legacy.kid }).delete();
+    }
+  });
+
+  it("when the service starts with a key-encryption key that sealed none of the keys, then signing fails with an error naming the setting", async () => {
+    const other = { ...fx.config, SIGNING_KEYS_ENCRYPTION_KEYS: [randomBytes(32)] };
+    await expect(createTokenSigner(fx.knex, other).ensureKey()).rejects.toThrow(/SIGNING_KEYS_ENCRYPTION_KEYS/);
+    const none = { ...fx.config, SIGNING_KEYS_ENCRYPTION_KEYS: [] };
+    await expect(createTokenSigner(fx.knex, none).sign({ sub: "x" })).rejects.toThrow(/set SIGNING_KEYS_ENCRYPTION_KEYS/);
   });
 
   it("when the JWKS is fetched, then it holds only public RSA parameters", async () => {

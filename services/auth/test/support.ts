@@ -16,7 +16,7 @@ import {
   parseConfig,
   type Logger,
 } from "@tollgate/service-kit";
-import { CaptureTransport, testDatabaseUrl, testInfra, uniqueName } from "@tollgate/test-harness";
+import { CaptureTransport, testDatabaseUrl, testInfra, testSigningKeysEncryptionKey, uniqueName } from "@tollgate/test-harness";
 import type { Kafka, Producer } from "kafkajs";
 import { createApp, createTokenSigner } from "../src/app";
 import { authEnvSchema, type AuthConfig } from "../src/config";
@@ -76,6 +76,7 @@ export function testEnv(namespace: string, overrides: Record<string, string> = {
     LOGIN_IP_MAX_FAILURES: "100000",
     SIGNING_KEY_CACHE_SECONDS: "1",
     SIGNING_KEY_ACTIVATION_DELAY_SECONDS: "1",
+    SIGNING_KEYS_ENCRYPTION_KEYS: testSigningKeysEncryptionKey(),
     SERVICE_CLIENTS: `${SERVICE_CLIENT_ID}:${createHash("sha256").update(SERVICE_CLIENT_SECRET).digest("hex")}:tokens:validate tokens:status`,
     ...overrides,
   };

@@ -1,12 +1,17 @@
 import type { Jwk } from "@tollgate/contracts";
 import type { Knex } from "knex";
+import type { SigningKeyCipher } from "../domain/signing-key-cipher";
 
-export interface SigningKey {
+/** A key as the JWKS shows it. */
+export interface PublishedKey {
   kid: string;
-  privateKeyPem: string;
   publicJwk: Jwk;
   createdAt: Date;
   retiredAt: Date | null;
+}
+
+export interface SigningKey extends PublishedKey {
+  privateKeyPem: string;
 }
 
 interface Row {
@@ -17,13 +22,17 @@ interface Row {
   retired_at: Date | null;
 }
 
-const toKey = (row: Row): SigningKey => ({ kid: row.kid, privateKeyPem: row.private_key_pem, publicJwk: row.public_jwk, createdAt: row.created_at, retiredAt: row.retired_at });
+const toPublished = (row: Omit<Row, "private_key_pem">): PublishedKey => ({ kid: row.kid, publicJwk: row.public_jwk, createdAt: row.created_at, retiredAt: row.retired_at });
 
 /** Any number: serialises key creation between instances and the rotation command. */
 const KEY_LOCK = 7_411_906;
 
+/** Signing keys in `signing_keys`; private keys are sealed at rest by the cipher (opened only for `current`). */
 export class SigningKeyRepository {
-  constructor(private readonly knex: Knex) {}
+  constructor(
+    private readonly knex: Knex,
+    private readonly cipher: SigningKeyCipher,
+  ) {}
 
   /**
    * The key to sign with: the newest one published for at least `activationDelaySeconds`, so every
@@ -36,16 +45,17 @@ export class SigningKeyRepository {
       .orderBy("created_at", "desc")
       .first();
     const row = settled ?? (await this.knex<Row>("signing_keys").orderBy("created_at", "desc").first());
-    return row && toKey(row);
+    return row && { ...toPublished(row), privateKeyPem: this.cipher.open(row.kid, row.private_key_pem) };
   }
 
   /** Keys still able to verify a token: active ones, and retired ones within `keepRetiredSeconds`. */
-  async published(keepRetiredSeconds: number): Promise<SigningKey[]> {
+  async published(keepRetiredSeconds: number): Promise<PublishedKey[]> {
     const rows = await this.knex<Row>("signing_keys")
+      .select("kid", "public_jwk", "created_at", "retired_at")
       .whereNull("retired_at")
       .orWhere("retired_at", ">", this.knex.raw(`now() - make_interval(secs => ?)`, [keepRetiredSeconds]))
       .orderBy("created_at", "desc");
-    return rows.map(toKey);
+    return rows.map(toPublished);
   }
 
   /**
@@ -60,8 +70,29 @@ export class SigningKeyRepository {
       await trx("signing_keys")
         .whereNull("retired_at")
         .update({ retired_at: trx.raw("now() + make_interval(secs => ?)", [activationDelaySeconds]) });
-      await trx("signing_keys").insert({ kid: key.kid, private_key_pem: key.privateKeyPem, public_jwk: JSON.stringify(key.publicJwk) });
+      await trx("signing_keys").insert({ kid: key.kid, private_key_pem: this.cipher.seal(key.kid, key.privateKeyPem), public_jwk: JSON.stringify(key.publicJwk) });
       return true;
+    });
+  }
+
+  /**
+   * Seals every stored private key that is not sealed with the cipher's current key: keys written
+   * before encryption was configured, or under a key-encryption key being retired. Under the key
+   * lock, so instances starting together reseal each row once. Returns how many rows changed.
+   */
+  async resealAll(): Promise<number> {
+    if (!this.cipher.enabled) return 0;
+    return this.knex.transaction(async (trx) => {
+      await trx.raw("SELECT pg_advisory_xact_lock(?)", [KEY_LOCK]);
+      const rows = await trx<Row>("signing_keys").select("kid", "private_key_pem");
+      let resealed = 0;
+      for (const row of rows) {
+        if (!this.cipher.needsReseal(row.private_key_pem)) continue;
+        const pem = this.cipher.open(row.kid, row.private_key_pem);
+        await trx("signing_keys").where({ kid: row.kid }).update({ private_key_pem: this.cipher.seal(row.kid, pem) });
+        resealed++;
+      }
+      return resealed;
     });
   }
 

@@ -50,11 +50,16 @@ export class TokenSigner {
     return key.kid;
   }
 
-  /** Creates the first key when there is none (idempotent across instances). */
-  async ensureKey(): Promise<void> {
+  /**
+   * Creates the first key when there is none (idempotent across instances), and seals any stored
+   * key not yet sealed with the current key-encryption key. Returns how many keys it resealed.
+   */
+  async ensureKey(): Promise<{ resealed: number }> {
+    const resealed = await this.reseal();
     if (!(await this.keys.current(this.options.activationDelaySeconds))) {
       await this.keys.add(generateSigningKey(), { onlyIfNone: true, activationDelaySeconds: this.options.activationDelaySeconds });
     }
+    return { resealed };
   }
 
   async sign(claims: Record<string, unknown>): Promise<string> {
@@ -63,6 +68,16 @@ export class TokenSigner {
     const payload = Buffer.from(JSON.stringify(claims)).toString("base64url");
     const signature = await signAsync(Buffer.from(`${header}.${payload}`), key);
     return `${header}.${payload}.${signature.toString("base64url")}`;
+  }
+
+  /** Seals every stored private key not sealed with the current key-encryption key; returns how many. */
+  reseal(): Promise<number> {
+    return this.keys.resealAll();
+  }
+
+  /** Deletes retired keys no token they signed can still need; returns how many. */
+  prune(): Promise<number> {
+    return this.keys.prune(this.options.keepRetiredSeconds);
   }
 
   async jwks(): Promise<Jwks> {
