@@ -1,9 +1,12 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+import path from "node:path";
 import { FULL_BOARD_DRAW, VERTICAL_WIN_FOR_PLAYER_1 } from "../src/domain/connect-four.fixtures";
 import { createActiveGame, joinBoth, playMoves } from "./support/game-flow";
-import { startInstance, type TestInstance } from "./support/instance";
-import { TestTokenIssuer } from "./support/tokens";
+import { startInstance, TEST_DATABASE_URL, type TestInstance } from "./support/instance";
+import { AUDIENCE, ISSUER, TestTokenIssuer } from "./support/tokens";
 import { TestSocket } from "./support/ws-client";
-import { waitFor } from "@tollgate/test-harness";
+import { testInfra, uniqueName, waitFor } from "@tollgate/test-harness";
 
 const GRACE_MS = 1_000;
 
@@ -204,7 +207,7 @@ describe("restart mid-game", () => {
   });
 });
 
-describe("grace deadline orphaned by a stopped instance", () => {
+describe("what an instance that goes away leaves behind", () => {
   it("when the instance that started a grace period goes away, then another instance forfeits the game after the deadline", async () => {
     const issuer = await new TestTokenIssuer().start();
     const survivor = await startInstance(issuer, { settings: { graceMs: GRACE_MS, graceSweepIntervalMs: 200 } });
@@ -228,4 +231,68 @@ describe("grace deadline orphaned by a stopped instance", () => {
       await issuer.stop();
     }
   });
+
+  it("when the instance holding a player's socket is killed, then the player's presence ages out, the opponent is told and the game is forfeited at the deadline", async () => {
+    const issuer = await new TestTokenIssuer().start();
+    const survivor = await startInstance(issuer, { settings: { graceMs: GRACE_MS, graceSweepIntervalMs: 200 } });
+    const [alice, bob] = [issuer.user(), issuer.user()];
+    let doomed: ChildProcess | undefined;
+    const a = await TestSocket.connect(survivor.wsUrl, alice.token);
+    try {
+      // The real entry point in a process of its own, so it can die without closing anything.
+      const port = await freePort();
+      doomed = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "..", "src", "main.ts")], {
+        env: {
+          ...process.env,
+          NODE_ENV: "test",
+          LOG_LEVEL: "warn",
+          PORT: String(port),
+          DATABASE_URL: TEST_DATABASE_URL,
+          REDIS_URL: testInfra().redisUrl,
+          KAFKA_BROKERS: testInfra().kafkaBrokers.join(","),
+          KAFKA_TOPIC_NAMESPACE: uniqueName("game-crash"),
+          AUTH_JWKS_URL: issuer.jwksUrl,
+          JWT_ISSUER: ISSUER,
+          JWT_AUDIENCE: AUDIENCE,
+          INSTANCE_ID: "doomed",
+          PRESENCE_TTL_MS: "1000",
+          WS_PING_INTERVAL_MS: "300",
+        },
+        stdio: "ignore",
+      });
+      const doomedUrl = `http://127.0.0.1:${port}`;
+      await waitFor(async () => (await fetch(`${doomedUrl}/health/ready`).catch(() => undefined))?.status === 200, { what: "the child instance to be ready", timeoutMs: 30_000 });
+
+      const gameId = await createActiveGame(survivor, alice, bob);
+      const b = await TestSocket.connect(`ws://127.0.0.1:${port}/ws/game`, bob.token);
+      await joinBoth(gameId, a, b);
+      const killedAt = Date.now();
+      doomed.kill("SIGKILL");
+
+      // Nothing closed bob's socket on the server side: only his presence running out tells.
+      const notice = await a.next("game:opponent_disconnected", { timeoutMs: 10_000 });
+      expect(Date.parse(notice.grace_until)).toBeGreaterThan(killedAt);
+      const over = await a.next("game:over", { timeoutMs: GRACE_MS + 3_000 });
+      expect(over).toMatchObject({ game_id: gameId, result: "player1_won", reason: "forfeit" });
+      expect(await survivor.knex("games").where({ id: gameId }).first()).toMatchObject({ status: "finished", end_reason: "forfeit" });
+      expect(await survivor.redis.zcount(`game:presence:${gameId}`, "-inf", "+inf")).toBeLessThanOrEqual(1);
+    } finally {
+      doomed?.kill("SIGKILL");
+      a.close();
+      await survivor.stop();
+      await issuer.stop();
+    }
+  });
 });
+
+/** A port nothing listens on right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}

@@ -203,16 +203,41 @@ export class ConnectionManager {
   }
 
   /**
-   * Pushes a socket's presence in a game forward and drops expired entries. A plain pipeline, not
-   * MULTI: each command is right on its own, and every pong of every socket lands here at once
-   * (30 s ping interval), where a transaction per game cost the bench a 1 s stall in Redis.
+   * Pushes a socket's presence in a game forward. A plain pipeline, not MULTI: each command is
+   * right on its own, and every pong of every socket lands here at once (30 s ping interval),
+   * where a transaction per game cost the bench a 1 s stall in Redis. Expired entries are left
+   * for `claimExpired`: a socket closed normally removes its own entry, so an expired one is what
+   * an instance that died with open sockets leaves behind, and its players need a grace period.
    */
   private touchIn(pipeline: ChainableCommander, connection: GameConnection, gameId: string, now: number): void {
     const key = presenceKey(gameId);
-    pipeline
-      .zadd(key, now + this.options.presenceTtlMs, this.member(connection))
-      .zremrangebyscore(key, "-inf", now)
-      .pexpire(key, this.options.presenceTtlMs * 2);
+    pipeline.zadd(key, now + this.options.presenceTtlMs, this.member(connection)).pexpire(key, this.options.presenceTtlMs * 2);
+  }
+
+  /**
+   * Expired presence entries, game by game (what a dead instance left), each removed by the one
+   * caller whose ZREM took it, so instances sweeping together never handle one twice. Returns the
+   * users whose entries this call removed, per game.
+   */
+  async claimExpired(): Promise<Map<string, Set<string>>> {
+    const claimed = new Map<string, Set<string>>();
+    const prefix = presenceKey("");
+    let cursor = "0";
+    do {
+      const [next, keys] = await this.options.redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 200);
+      cursor = next;
+      for (const key of keys) {
+        const expired = await this.options.redis.zrangebyscore(key, "-inf", Date.now());
+        for (const member of expired) {
+          if ((await this.options.redis.zrem(key, member)) === 0) continue;
+          const gameId = key.slice(prefix.length);
+          const userId = member.slice(0, member.indexOf("|"));
+          const users = claimed.get(gameId) ?? new Set<string>();
+          claimed.set(gameId, users.add(userId));
+        }
+      }
+    } while (cursor !== "0");
+    return claimed;
   }
 
   private socketMember(connection: GameConnection): string {

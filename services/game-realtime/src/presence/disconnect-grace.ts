@@ -77,9 +77,12 @@ export class DisconnectGrace {
   }
 
   /**
-   * Starts the sweep for orphaned deadlines: an instance that crashed (or shut down) during a
-   * grace period leaves its key behind with no timer. Any instance forfeits such a game once the
-   * deadline is a sweep interval past; deleting the key first keeps it to one instance.
+   * Starts the sweep for what a dead instance leaves behind. A deadline whose instance crashed (or
+   * shut down) during a grace period has its key but no timer: any instance forfeits such a game
+   * once the deadline is a sweep interval past; deleting the key first keeps it to one instance.
+   * A player whose instance died with their socket open never had a grace period at all: their
+   * presence entry ages out (PRESENCE_TTL_MS), the sweep claims it and starts one, as a close
+   * would have, so the opponent is told and the game is forfeited if the player does not return.
    */
   start(): void {
     this.sweeper = setInterval(() => {
@@ -89,6 +92,12 @@ export class DisconnectGrace {
   }
 
   async sweep(): Promise<void> {
+    for (const [gameId, users] of await this.deps.connections.claimExpired()) {
+      for (const userId of users) {
+        // A deadline already running (the player left normally, then the instance died) stands.
+        if (!(await this.deps.redis.exists(graceKey(gameId, userId)))) await this.playerLeft(gameId, userId);
+      }
+    }
     let cursor = "0";
     do {
       const [next, keys] = await this.deps.redis.scan(cursor, "MATCH", "game:grace:*", "COUNT", 200);
