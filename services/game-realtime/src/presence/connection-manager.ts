@@ -226,9 +226,14 @@ export class ConnectionManager {
     do {
       const [next, keys] = await this.options.redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 200);
       cursor = next;
-      for (const key of keys) {
-        const expired = await this.options.redis.zrangebyscore(key, "-inf", Date.now());
-        for (const member of expired) {
+      // One round trip per page of keys: every game with a socket anywhere has a presence set.
+      const pipeline = this.options.redis.pipeline();
+      for (const key of keys) pipeline.zrangebyscore(key, "-inf", Date.now());
+      const replies = (await pipeline.exec()) ?? [];
+      for (const [index, key] of keys.entries()) {
+        const [error, expired] = replies[index] ?? [];
+        if (error || !Array.isArray(expired)) continue;
+        for (const member of expired as string[]) {
           if ((await this.options.redis.zrem(key, member)) === 0) continue;
           const gameId = key.slice(prefix.length);
           const userId = member.slice(0, member.indexOf("|"));
