@@ -1,12 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import path from "node:path";
 import { FULL_BOARD_DRAW, VERTICAL_WIN_FOR_PLAYER_1 } from "../src/domain/connect-four.fixtures";
 import { createActiveGame, joinBoth, playMoves } from "./support/game-flow";
 import { startInstance, TEST_DATABASE_URL, type TestInstance } from "./support/instance";
 import { AUDIENCE, ISSUER, TestTokenIssuer } from "./support/tokens";
 import { TestSocket } from "./support/ws-client";
-import { testInfra, uniqueName, waitFor } from "@tollgate/test-harness";
+import { freePort, testInfra, uniqueName, waitFor } from "@tollgate/test-harness";
 
 const GRACE_MS = 1_000;
 
@@ -285,14 +284,3 @@ describe("what an instance that goes away leaves behind", () => {
   });
 });
 
-/** A port nothing listens on right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}

@@ -98,7 +98,6 @@ export class OutboxRelay {
     try {
       return await this.publishBatch(client);
     } catch (error) {
-      this.claimed = undefined;
       // Leave no transaction open on a connection that is still there.
       if (!(error instanceof RelayPublishError)) await client.query("ROLLBACK").catch(() => this.dropConnection(client));
       throw error;
