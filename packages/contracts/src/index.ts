@@ -9,5 +9,6 @@ export * from "./rest/auth";
 export * from "./rest/common";
 export * from "./rest/games";
 export * from "./rest/oauth";
+export * from "./rest/proxy";
 export * from "./rest/tokens";
 export * from "./ws/game-messages";
