@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { errorBodySchema, eventTypes, purchaseTokenResponseSchema, tokenItemSchema } from "@tollgate/contracts";
 import { waitFor } from "@tollgate/test-harness";
 import request from "supertest";
@@ -92,6 +93,28 @@ describe("token service", () => {
     await waitFor(() => eventsOfType(eventTypes.tokenRevoked, bought.id).length === 1, { what: "token.revoked" });
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(eventsOfType(eventTypes.tokenRevoked, bought.id)).toHaveLength(1);
+  });
+
+  it("when a token is validated by its SHA-256, then it is granted (activating it) like the plaintext, and a revoked or unknown hash is refused", async () => {
+    const frank = await fx.auth.user();
+    const bought = await purchase(frank.token, 1);
+    const hash = createHash("sha256").update(bought.token).digest("hex");
+    const serviceToken = await fx.auth.serviceToken("tokens:validate");
+    const byHash = (token_sha256: string) => request(fx.app).post("/internal/v1/tokens/validate").set(bearer(serviceToken)).send({ token_sha256 });
+
+    const granted = await byHash(hash);
+    expect(granted.status).toBe(200);
+    expect(granted.body).toMatchObject({ token_id: bought.id, user_id: frank.userId });
+    expect((await validate(bought.token)).body.activated_at).toBe(granted.body.activated_at);
+
+    expect((await byHash("0".repeat(64))).body.error_code).toBe("TOKEN_INVALID");
+    expect((await byHash(hash.toUpperCase())).status).toBe(422);
+    const both = await request(fx.app).post("/internal/v1/tokens/validate").set(bearer(serviceToken)).send({ token: bought.token, token_sha256: hash });
+    expect(both.status).toBe(422);
+    await request(fx.app).post(`/api/v1/tokens/${bought.id}/revoke`).set(bearer(frank.token)).send({});
+    const revoked = await byHash(hash);
+    expect(revoked.status).toBe(401);
+    expect(revoked.body.error_code).toBe("TOKEN_REVOKED");
   });
 
   it("when an active token's time has passed, then TOKEN_EXPIRED; when the token is unknown, then TOKEN_INVALID", async () => {

@@ -46,7 +46,14 @@ export const revokeTokenRequestSchema = z.strictObject({
 });
 export type RevokeTokenRequest = z.infer<typeof revokeTokenRequestSchema>;
 
-export const validateTokenRequestSchema = z.strictObject({ token: z.string().min(1).max(256) });
+/**
+ * The proxy validates either the plaintext token (an API client's `X-Access-Token`) or, for an app
+ * session that holds no plaintext, the token's SHA-256 in hex. Either one alone.
+ */
+export const validateTokenRequestSchema = z.union([
+  z.strictObject({ token: z.string().min(1).max(256) }),
+  z.strictObject({ token_sha256: z.string().regex(/^[0-9a-f]{64}$/, "token_sha256 must be 64 lowercase hex digits") }),
+]);
 export type ValidateTokenRequest = z.infer<typeof validateTokenRequestSchema>;
 
 export const tokenStatusQuerySchema = z.strictObject({ token: z.string().min(1).max(256) });

@@ -38,7 +38,14 @@ export class ValidateTokenUseCase {
    */
   async validate(value: string): Promise<ValidateTokenResponse> {
     if (!TOKEN_SHAPE.test(value)) throw new TokenRejectedError(tokenErrorCodes.TOKEN_INVALID);
-    const tokenSha256 = hashToken(value);
+    return this.validateHash(hashToken(value));
+  }
+
+  /**
+   * The same by the token's SHA-256 (hex): the proxy's app sessions keep the hash, never the
+   * plaintext. Only service callers with `tokens:validate` reach this, as for `validate`.
+   */
+  async validateHash(tokenSha256: string): Promise<ValidateTokenResponse> {
     // Most validations are of tokens already in use: one read, no transaction.
     const existing = await this.tokens.findByHash(tokenSha256);
     if (!existing || existing.activatedAt || existing.revokedAt) return rejectUnlessActive(existing);

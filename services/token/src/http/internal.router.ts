@@ -18,7 +18,12 @@ export function internalRouter(deps: { verifier: JwtVerifier; validate: Validate
    *     security: [{ bearerAuth: [] }]
    *     requestBody:
    *       required: true
-   *       content: { application/json: { schema: { type: object, required: [token], properties: { token: { type: string } } } } }
+   *       content:
+   *         application/json:
+   *           schema:
+   *             oneOf:
+   *               - { type: object, required: [token], properties: { token: { type: string } }, additionalProperties: false }
+   *               - { type: object, required: [token_sha256], properties: { token_sha256: { type: string, pattern: "^[0-9a-f]{64}$" } }, additionalProperties: false }
    *     responses:
    *       200: { description: "{token_id, user_id, activated_at, expires_at}" }
    *       401: { description: "TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED (or no service token)", content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
@@ -26,7 +31,7 @@ export function internalRouter(deps: { verifier: JwtVerifier; validate: Validate
    */
   router.post("/validate", async (req, res) => {
     const body = parseOrThrow(validateTokenRequestSchema, req.body);
-    res.json(await deps.validate.validate(body.token));
+    res.json("token" in body ? await deps.validate.validate(body.token) : await deps.validate.validateHash(body.token_sha256));
   });
 
   /**
