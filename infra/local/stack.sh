@@ -138,6 +138,19 @@ status_table() {
   elif port_open 8080; then state_text=degraded
   else state_text=down; fi
   printf '%-16s %-10s %-7s %s\n' gateway "$state_text" 8080 "http://127.0.0.1:8080 (docs: /docs, health: /health)"
+  # The app origin (the proxy's APP_PUBLIC_ORIGIN, routed by the gateway on its Host): without an
+  # app session the proxy answers 401, which shows the whole path gateway → proxy answers.
+  local app_origin code
+  app_origin=$(sed -n 's/^APP_PUBLIC_ORIGIN=//p' "$root/infra/local/env/proxy.env")
+  if [ -n "$app_origin" ]; then
+    code=$(curl -s -o /dev/null -w '%{http_code}' -H "Host: ${app_origin#*://}" http://127.0.0.1:8080/ 2>/dev/null) || true
+    case "$code" in
+      000 | "") state_text=down ;;
+      2?? | 3?? | 401) state_text=ready ;;
+      *) state_text=degraded ;;
+    esac
+    printf '%-16s %-10s %-7s %s\n' app-origin "$state_text" 8080 "$app_origin (browsers enter through POST /api/v1/proxy/launch)"
+  fi
   printf '\nlogs: %s\n' "${logs#$root/}"
 }
 
