@@ -3,9 +3,8 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { waitFor } from "@tollgate/test-harness";
+import { startE2eStack, waitFor, type E2eStack } from "@tollgate/test-harness";
 import { TollgateClient, TollgateError } from "../src";
-import { startE2eStack, type E2eStack } from "./support/e2e-stack";
 
 const password = () => `pass-${randomUUID()}`;
 

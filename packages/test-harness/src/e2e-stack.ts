@@ -1,0 +1,176 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import { createWriteStream, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { childEnv, testDatabaseUrl, testInfra, uniqueName } from "./config";
+import { freePort } from "./dedicated-kafka";
+import { repoRoot } from "./repo-root";
+import { waitFor } from "./wait-for";
+
+/** The processes of an end-to-end stack, by the names its options and `kill` use. */
+export type E2eProcessName = "demo-upstream" | "auth" | "token" | "proxy" | "game-realtime" | "gateway-health" | "gateway";
+
+export interface E2eStackOptions {
+  /** The application behind the proxy. Default: the demo upstream the stack starts (it is not started otherwise). */
+  upstreamUrl?: string;
+  /** Serve the upstream at the root of `http://app.localhost:<gateway port>` too (the proxy's APP_PUBLIC_ORIGIN). */
+  appOrigin?: boolean;
+  /** Extra environment per process, over the stack's own (e.g. `{ proxy: { LOG_LEVEL: "info" } }`). */
+  env?: Partial<Record<E2eProcessName, Record<string, string>>>;
+}
+
+export interface E2eStack {
+  gatewayUrl: string;
+  /** `http://app.localhost:<gateway port>` when the app origin is on; browsers resolve *.localhost to loopback. */
+  appOrigin: string | undefined;
+  /** Each process's output is in `<name>.log` here, the gateway's access and error logs beside them. */
+  logDir: string;
+  processes: Map<E2eProcessName, ChildProcess>;
+  kill(name: E2eProcessName): void;
+  stop(): Promise<void>;
+}
+
+/** The host name the gateway routes to the proxy's app origin; *.localhost needs no DNS. */
+export const E2E_APP_HOST = "app.localhost";
+
+/**
+ * Every service as its own process from its build (as ops run them), the demo upstream, and the
+ * real nginx gateway rendered from infra/gateway, all on free ports, with `*_e2e_test` databases
+ * and topics of their own. Needs `npx turbo run build` first: services run from `dist`.
+ */
+export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eStack> {
+  const root = repoRoot();
+  const logDir = mkdtempSync(path.join(tmpdir(), "tollgate-e2e-"));
+  const secret = randomBytes(24).toString("hex");
+  const ports = { demo: await freePort(), auth: await freePort(), token: await freePort(), proxy: await freePort(), game: await freePort(), gateway: await freePort(), health: await freePort() };
+  const local = (port: number) => `http://127.0.0.1:${port}`;
+  const gatewayUrl = local(ports.gateway);
+  const appOrigin = options.appOrigin ? `http://${E2E_APP_HOST}:${ports.gateway}` : undefined;
+  const extra = (name: E2eProcessName) => options.env?.[name] ?? {};
+  const common = {
+    // Only what a service needs from this shell: a developer's PORT or DATABASE_URL must not leak in.
+    PATH: childEnv({}).PATH ?? "",
+    NODE_ENV: "test",
+    LOG_LEVEL: "warn",
+    HOST: "127.0.0.1",
+    REDIS_URL: testInfra().redisUrl,
+    KAFKA_BROKERS: testInfra().kafkaBrokers.join(","),
+    KAFKA_TOPIC_NAMESPACE: uniqueName("e2e"),
+    JWT_ISSUER: "tollgate-auth",
+    JWT_AUDIENCE: "tollgate",
+    AUTH_JWKS_URL: `${local(ports.auth)}/.well-known/jwks.json`,
+  };
+  const services: { name: E2eProcessName; env: Record<string, string> }[] = [
+    ...(options.upstreamUrl ? [] : [{ name: "demo-upstream" as const, env: { PORT: String(ports.demo) } }]),
+    {
+      name: "auth",
+      env: {
+        PORT: String(ports.auth),
+        DATABASE_URL: testDatabaseUrl("tollgate_auth_e2e_test"),
+        SERVICE_CLIENTS: `proxy:${createHash("sha256").update(secret).digest("hex")}:tokens:validate`,
+        ARGON2_MEMORY_KIB: "1024",
+        ARGON2_TIME_COST: "1",
+        LOGIN_IP_MAX_FAILURES: "100000",
+      },
+    },
+    { name: "token", env: { PORT: String(ports.token), DATABASE_URL: testDatabaseUrl("tollgate_token_e2e_test") } },
+    {
+      name: "proxy",
+      env: {
+        PORT: String(ports.proxy),
+        UPSTREAM_URL: options.upstreamUrl ?? local(ports.demo),
+        TOKEN_SERVICE_URL: local(ports.token),
+        AUTH_URL: local(ports.auth),
+        SERVICE_CLIENT_ID: "proxy",
+        SERVICE_CLIENT_SECRET: secret,
+        ...(appOrigin ? { APP_PUBLIC_ORIGIN: appOrigin } : {}),
+      },
+    },
+    { name: "game-realtime", env: { PORT: String(ports.game), DATABASE_URL: testDatabaseUrl("tollgate_game_e2e_test"), GRACE_PERIOD_MS: "5000" } },
+  ];
+
+  const processes = new Map<E2eProcessName, ChildProcess>();
+  let stopping = false;
+  const launch = (name: E2eProcessName, command: string, args: string[], env: Record<string, string>) => {
+    const child = spawn(command, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+    const log = createWriteStream(path.join(logDir, `${name}.log`));
+    const tail: string[] = [];
+    const keep = (chunk: Buffer) => {
+      log.write(chunk);
+      tail.push(chunk.toString());
+      if (tail.length > 50) tail.shift();
+    };
+    child.stdout?.on("data", keep);
+    child.stderr?.on("data", keep);
+    child.once("exit", (code) => {
+      log.end();
+      if (code !== 0 && code !== null && !stopping) process.stderr.write(`[e2e] ${name} exited with ${code}:\n${tail.join("").slice(-2_000)}\n`);
+    });
+    processes.set(name, child);
+  };
+
+  for (const service of services) {
+    const entry = path.join(root, "services", service.name, "dist", "main.js");
+    launch(service.name, process.execPath, [entry], { ...common, ...service.env, ...extra(service.name) });
+  }
+
+  const gatewayDir = path.join(logDir, "gateway");
+  const gatewayEnv = {
+    ...common,
+    GATEWAY_LISTEN: `127.0.0.1:${ports.gateway}`,
+    GATEWAY_APP_HOST: E2E_APP_HOST,
+    GATEWAY_MAX_BODY_SIZE: "1m",
+    GATEWAY_LOGIN_RATE: "100r/s",
+    GATEWAY_LOGIN_BURST: "100",
+    GATEWAY_HEALTH_PORT: String(ports.health),
+    GATEWAY_HEALTH_UPSTREAM: `127.0.0.1:${ports.health}`,
+    GATEWAY_HEALTH_TARGETS: `auth=${local(ports.auth)},token=${local(ports.token)},proxy=${local(ports.proxy)},game-realtime=${local(ports.game)}`,
+    GATEWAY_LOG_DIR: logDir,
+    AUTH_UPSTREAM: `127.0.0.1:${ports.auth}`,
+    TOKEN_UPSTREAM: `127.0.0.1:${ports.token}`,
+    PROXY_UPSTREAM: `127.0.0.1:${ports.proxy}`,
+    GAME_UPSTREAM: `127.0.0.1:${ports.game}`,
+    ...extra("gateway"),
+  };
+  await new Promise<void>((resolve, reject) => {
+    const render = spawn(process.execPath, [path.join(root, "infra/gateway/render.mjs"), gatewayDir], { env: gatewayEnv, stdio: "inherit" });
+    render.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`gateway render exited ${code}`))));
+  });
+  launch("gateway-health", process.execPath, [path.join(root, "infra/gateway/health-aggregator.mjs")], { ...gatewayEnv, ...extra("gateway-health") });
+  launch("gateway", "nginx", ["-p", gatewayDir, "-c", path.join(gatewayDir, "nginx.conf"), "-g", "daemon off;"], gatewayEnv);
+
+  await waitFor(
+    async () => {
+      const res = await fetch(`${gatewayUrl}/health`).catch(() => undefined);
+      return res?.status === 200;
+    },
+    { timeoutMs: 120_000, intervalMs: 500, what: `every service to be ready behind the gateway (logs in ${logDir})` },
+  );
+
+  return {
+    gatewayUrl,
+    appOrigin,
+    logDir,
+    processes,
+    kill(name) {
+      processes.get(name)?.kill("SIGKILL");
+    },
+    async stop() {
+      stopping = true;
+      await Promise.all(
+        [...processes.values()].map(
+          (child) =>
+            new Promise<void>((resolve) => {
+              if (child.exitCode !== null || child.signalCode !== null) return resolve();
+              child.once("exit", () => resolve());
+              // SIGTERM everywhere, nginx included (its fast shutdown): a graceful SIGQUIT would wait
+              // for open WebSockets, and a SIGKILL after it would leave nginx's workers running.
+              child.kill("SIGTERM");
+              setTimeout(() => child.kill("SIGKILL"), 10_000).unref();
+            }),
+        ),
+      );
+    },
+  };
+}
