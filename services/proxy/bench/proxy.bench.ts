@@ -162,7 +162,7 @@ async function main() {
     },
     { redis, logger },
   );
-  const ours = http.createServer(createApp({ logger, validator: runtime.validator, forwarder: runtime.forwarder }));
+  const ours = http.createServer(createApp({ logger, validator: runtime.validator, forwarder: runtime.forwarder, target: runtime.target }));
   await listen(ours, PORTS.ours, "127.0.0.1");
 
   const auth = { "X-Access-Token": token };

@@ -1,14 +1,23 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
 import { createHttpApp, createHttpMetrics, plainRoute, type HttpMetrics, type Logger } from "@tollgate/service-kit";
+import type { AppSessionUseCases } from "./domain/app-session.use-case";
 import type { TokenValidator } from "./domain/token-validator";
+import { appOriginHandler } from "./http/app-origin.handler";
+import { writeProxyError } from "./http/error-page";
+import { launchHandler } from "./http/launch.handler";
 import { isProxyPath, PROXY_PREFIX, proxyHandler } from "./http/proxy.handler";
+import { appSide, isAppOriginRequest } from "./http/public-side";
 import type { Forwarder } from "./upstream/forwarder";
+import type { UpstreamTarget } from "./upstream/upstream-target";
 
 export interface ProxyAppDeps {
   logger: Logger;
   validator: TokenValidator;
   forwarder: Forwarder;
+  target: UpstreamTarget;
+  /** Present when the app origin is served (APP_PUBLIC_ORIGIN). */
+  app?: { origin: string; host: string; sessions: AppSessionUseCases };
   basicAuth?: string;
   metrics?: HttpMetrics;
   readiness?: Record<string, () => Promise<unknown>>;
@@ -19,13 +28,20 @@ export type ProxyApp = (req: IncomingMessage, res: ServerResponse) => void;
 
 /**
  * The proxy's HTTP side; WebSocket upgrades are handled on the server by `createUpgradeHandler`.
+ * A request whose Host is the app origin's goes to the upstream at the root, whatever its path;
+ * otherwise the path prefix, then health, metrics and docs.
  * Requests under the prefix skip express (two thirds of each proxied request's CPU went to its
  * router and middleware: README, "Proxy throughput") but get the same request id, access log,
  * metrics and error body; health, metrics and docs are the usual express app.
  */
 export function createApp(deps: ProxyAppDeps): ProxyApp {
   const metrics = deps.metrics ?? createHttpMetrics();
-  const proxy = plainRoute({ logger: deps.logger, metrics, route: `${PROXY_PREFIX}/*` }, proxyHandler({ ...deps, trustForwardedProto: true }));
+  const launch = launchHandler({ sessions: deps.app?.sessions });
+  const proxy = plainRoute({ logger: deps.logger, metrics, route: `${PROXY_PREFIX}/*`, writeError: writeProxyError }, proxyHandler({ ...deps, trustForwarded: true, launch }));
+  const appRoute = deps.app
+    ? plainRoute({ logger: deps.logger, metrics, route: "app-origin", writeError: writeProxyError }, appOriginHandler({ ...deps, sessions: deps.app.sessions, side: appSide(deps.app.origin) }))
+    : undefined;
+  const appHost = deps.app?.host;
   const app = createHttpApp({
     logger: deps.logger,
     metrics,
@@ -41,5 +57,9 @@ export function createApp(deps: ProxyAppDeps): ProxyApp {
     },
     routes: () => undefined,
   });
-  return (req, res) => (isProxyPath(req.url ?? "/") ? proxy(req, res) : app(req, res));
+  return (req, res) => {
+    if (appRoute && isAppOriginRequest(req, appHost)) appRoute(req, res);
+    else if (isProxyPath(req.url ?? "/")) proxy(req, res);
+    else app(req, res);
+  };
 }

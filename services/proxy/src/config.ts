@@ -5,8 +5,21 @@ export const proxyConfigSchema = z.object({
   ...baseEnvShape,
   ...kafkaEnvShape,
   PORT: port(3003),
-  /** The application behind the gate, e.g. http://127.0.0.1:3999 */
-  UPSTREAM_URL: urlString(),
+  /** The application behind the gate, e.g. http://127.0.0.1:3999 or http://10.0.0.5:8888/notebooks (a base path is kept). */
+  UPSTREAM_URL: urlString().refine((value) => /^https?:$/.test(new URL(value).protocol) && !new URL(value).search && !new URL(value).hash, "must be an http(s) URL without query or fragment"),
+  /**
+   * Where browsers reach the upstream at the root of its own origin, e.g. https://app.example.com
+   * (locally http://app.localhost:8080). Unset: no app origin; only the path prefix is served.
+   */
+  APP_PUBLIC_ORIGIN: z
+    .url({ error: "must be a URL" })
+    .refine((value) => /^https?:$/.test(new URL(value).protocol) && new URL(value).origin === value.replace(/\/$/, ""), "must be an origin (scheme, host, optional port) with no path")
+    .transform((value) => new URL(value).origin)
+    .optional(),
+  /** `upstream`: the upstream sees its own host in Host; `preserve`: the public host the client used. */
+  UPSTREAM_HOST_HEADER: z.enum(["upstream", "preserve"]).default("upstream"),
+  /** How long a launch URL can be opened, seconds (at most 60). */
+  APP_LAUNCH_TTL_SECONDS: z.coerce.number().int().min(1).max(60).default(60),
   /** Optional `user:password` the proxy presents to the upstream (Basic auth). */
   UPSTREAM_BASIC_AUTH: z.string().regex(/^[^:]+:.+$/, "must look like user:password").optional(),
   UPSTREAM_TIMEOUT_MS: positiveInt(30_000),
@@ -34,4 +47,10 @@ export const proxyConfigSchema = z.object({
 });
 export type ProxyConfig = z.infer<typeof proxyConfigSchema>;
 
-export const loadProxyConfig = (): ProxyConfig => loadConfigOrExit(proxyConfigSchema, process.env);
+/** Production serves app sessions only over HTTPS, so the session cookie is always `Secure` there. */
+const proxyConfigRules = proxyConfigSchema.refine(
+  (config) => config.NODE_ENV !== "production" || !config.APP_PUBLIC_ORIGIN || config.APP_PUBLIC_ORIGIN.startsWith("https://"),
+  { path: ["APP_PUBLIC_ORIGIN"], message: "must be https:// in production (the app-session cookie is Secure)" },
+);
+
+export const loadProxyConfig = (): ProxyConfig => loadConfigOrExit(proxyConfigRules, process.env);

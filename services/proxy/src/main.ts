@@ -47,6 +47,9 @@ async function main(): Promise<void> {
       cacheNegativeTtlMs: config.CACHE_NEGATIVE_TTL_MS,
       cacheMaxEntries: config.CACHE_MAX_ENTRIES,
       rewriteMaxBytes: config.REWRITE_MAX_BYTES,
+      appPublicOrigin: config.APP_PUBLIC_ORIGIN,
+      upstreamHostHeader: config.UPSTREAM_HOST_HEADER,
+      appLaunchTtlSeconds: config.APP_LAUNCH_TTL_SECONDS,
     },
     { redis, logger, metrics },
   );
@@ -70,6 +73,8 @@ async function main(): Promise<void> {
     logger,
     validator: runtime.validator,
     forwarder: runtime.forwarder,
+    target: runtime.target,
+    app: runtime.app,
     basicAuth: config.UPSTREAM_BASIC_AUTH,
     metrics: httpMetrics,
     isShuttingDown: () => shuttingDown(),
@@ -99,7 +104,7 @@ async function main(): Promise<void> {
 
   await revocations.start();
   const port = await listen(server, config.PORT, config.HOST);
-  logger.info("proxy listening", { port, host: config.HOST, upstream: new URL(config.UPSTREAM_URL).origin });
+  logger.info("proxy listening", { port, host: config.HOST, upstream: new URL(config.UPSTREAM_URL).origin, app_origin: config.APP_PUBLIC_ORIGIN ?? null });
 }
 
 main().catch((error: unknown) => {

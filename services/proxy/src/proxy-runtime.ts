@@ -6,7 +6,9 @@ import { TunnelRegistry } from "./tunnel/tunnel-registry";
 import { Forwarder } from "./upstream/forwarder";
 import { ServiceTokenProvider } from "./upstream/service-token.provider";
 import { TokenServiceClient } from "./upstream/token-service.client";
-import { PROXY_PREFIX } from "./http/proxy.handler";
+import { RedisAppSessionRepository } from "./data/app-session.repository";
+import { AppSessionUseCases } from "./domain/app-session.use-case";
+import { upstreamTarget } from "./upstream/upstream-target";
 
 export interface ProxyRuntimeSettings {
   upstreamUrl: string;
@@ -26,6 +28,10 @@ export interface ProxyRuntimeSettings {
   cacheNegativeTtlMs: number;
   cacheMaxEntries: number;
   rewriteMaxBytes: number;
+  /** e.g. http://app.localhost:8080; unset: no app origin. */
+  appPublicOrigin?: string;
+  upstreamHostHeader?: "upstream" | "preserve";
+  appLaunchTtlSeconds?: number;
 }
 
 /** The proxy's moving parts, wired from settings and real clients (main.ts and tests share this). */
@@ -40,17 +46,17 @@ export function createProxyRuntime(settings: ProxyRuntimeSettings, deps: { redis
   });
   const validator = new TokenValidator({
     redis: deps.redis,
-    validateRemotely: (token) => tokenService.validate(token),
+    remote: { byToken: (token) => tokenService.validate(token), byHash: (hash) => tokenService.validateHash(hash) },
     logger: deps.logger,
     positiveTtlMs: settings.cachePositiveTtlMs,
     negativeTtlMs: settings.cacheNegativeTtlMs,
     maxEntries: settings.cacheMaxEntries,
     counters: deps.metrics && { hit: (tier) => deps.metrics?.validations.inc({ tier }) },
   });
+  const target = upstreamTarget(settings.upstreamUrl, settings.upstreamHostHeader === "preserve");
   const forwarder = new Forwarder({
-    upstreamUrl: settings.upstreamUrl,
+    target,
     basicAuth: settings.upstreamBasicAuth,
-    prefix: PROXY_PREFIX,
     timeoutMs: settings.upstreamTimeoutMs,
     breakerThreshold: settings.upstreamBreakerThreshold,
     halfOpenAfterMs: settings.upstreamHalfOpenMs,
@@ -64,6 +70,18 @@ export function createProxyRuntime(settings: ProxyRuntimeSettings, deps: { redis
     forwarder.breaker.onStateChange((state) => breakers.set({ dependency: "upstream" }, state === 0 ? 0 : 1));
     tokenService.policy.breaker.onStateChange((state) => breakers.set({ dependency: "token_service" }, state === 0 ? 0 : 1));
   }
-  return { serviceTokens, tokenService, validator, forwarder, tunnels };
+  const app = settings.appPublicOrigin
+    ? {
+        origin: settings.appPublicOrigin,
+        host: new URL(settings.appPublicOrigin).host,
+        sessions: new AppSessionUseCases({
+          validator,
+          store: new RedisAppSessionRepository(deps.redis),
+          appOrigin: settings.appPublicOrigin,
+          ticketTtlMs: (settings.appLaunchTtlSeconds ?? 60) * 1000,
+        }),
+      }
+    : undefined;
+  return { serviceTokens, tokenService, validator, forwarder, tunnels, target, app };
 }
 export type ProxyRuntime = ReturnType<typeof createProxyRuntime>;

@@ -11,6 +11,8 @@ export interface PlainRouteOptions {
   metrics: HttpMetrics;
   /** The metrics label, e.g. `/api/v1/proxy/*`. */
   route: string;
+  /** Renders an error (default: the standard JSON body); e.g. a page for browsers. */
+  writeError?: (req: IncomingMessage, res: ServerResponse, error: AppError) => void;
 }
 
 export type PlainHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -25,13 +27,14 @@ export function writeErrorResponse(res: ServerResponse, error: AppError): void {
 /**
  * A route served straight from node's request event, for a hot path where express's router and
  * middleware chain cost more than the work itself (the proxy spent two thirds of each request
- * there: services/proxy/README.md). It gets what createHttpApp gives every request: the request id
+ * there: README, "Proxy throughput"). It gets what createHttpApp gives every request: the request id
  * (header and async context), the access log line, the metrics and the standard error body.
  */
 export function plainRoute(options: PlainRouteOptions, handle: PlainHandler): (req: IncomingMessage, res: ServerResponse) => void {
   const access = options.logger.child({ component: "access" });
   const errors = options.logger.child({ component: "http-error" });
   const { metrics, route } = options;
+  const writeError = options.writeError ?? ((_req: IncomingMessage, res: ServerResponse, error: AppError) => writeErrorResponse(res, error));
   return (req, res) => {
     const requestId = acceptRequestId(req.headers["x-request-id"]);
     req.headers["x-request-id"] = requestId;
@@ -57,7 +60,7 @@ export function plainRoute(options: PlainRouteOptions, handle: PlainHandler): (r
           res.destroy();
           return;
         }
-        writeErrorResponse(res, toAppError(error, errors, { method: req.method, path: url.split("?")[0] ?? "/" }));
+        writeError(req, res, toAppError(error, errors, { method: req.method, path: url.split("?")[0] ?? "/" }));
       });
     });
   };

@@ -2,6 +2,9 @@ import type { Logger } from "@tollgate/service-kit";
 import type { Redis } from "ioredis";
 import { LRUCache } from "lru-cache";
 import { tokenHash, TokenRejectedError, type Grant, type RejectionCode } from "./grant";
+import { RevocationLog } from "./revocation-log";
+
+const REVOKED_TTL_MS = 10 * 60_000;
 
 type Entry = { grant: Grant } | { rejected: RejectionCode };
 
@@ -9,9 +12,15 @@ export interface ValidationCounters {
   hit(tier: "memory" | "redis" | "token_service"): void;
 }
 
+/** Asks the token service: by the plaintext (API clients) or by its SHA-256 (app sessions). */
+export interface RemoteValidation {
+  byToken(token: string): Promise<Grant>;
+  byHash(tokenSha256: string): Promise<Grant>;
+}
+
 export interface TokenValidatorOptions {
   redis: Redis;
-  validateRemotely: (token: string) => Promise<Grant>;
+  remote: RemoteValidation;
   logger: Logger;
   positiveTtlMs: number;
   negativeTtlMs: number;
@@ -27,31 +36,41 @@ export const redisUserKey = (userId: string) => `proxy:user:${userId}`;
  * Validation, fastest first: in-process LRU → Redis → token service. Positive answers never
  * outlive the token; refusals live at most a second. A Redis failure skips that tier; a token
  * service failure with nothing cached is an error (fail closed), never a pass.
+ *
+ * A revocation that arrives while a lookup is in flight wins: the lookup's answer is refused and
+ * not cached (otherwise a grant read just before the eviction would be written back after it).
  */
 export class TokenValidator {
   private readonly memory: LRUCache<string, Entry>;
   private readonly inFlight = new Map<string, Promise<Grant>>();
   private readonly log: Logger;
   private readonly now: () => number;
+  readonly revocations: RevocationLog;
 
   constructor(private readonly options: TokenValidatorOptions) {
     this.memory = new LRUCache<string, Entry>({ max: options.maxEntries, ttlAutopurge: false });
     this.log = options.logger.child({ component: "token-validator" });
     this.now = options.now ?? Date.now;
+    this.revocations = new RevocationLog(options.maxEntries);
   }
 
-  async validate(token: string): Promise<Grant> {
-    const hash = tokenHash(token);
+  /** Validates a plaintext access token (X-Access-Token). Throws `TokenRejectedError` or a 503. */
+  validate(token: string): Promise<Grant> {
+    return this.validateHash(tokenHash(token), () => this.options.remote.byToken(token));
+  }
+
+  /** Validates by the token's SHA-256 (hex), as an app session holds it. */
+  validateHash(hash: string, remote: () => Promise<Grant> = () => this.options.remote.byHash(hash)): Promise<Grant> {
     const cached = this.memory.get(hash);
     if (cached) {
       this.options.counters?.hit("memory");
-      if ("rejected" in cached) throw new TokenRejectedError(cached.rejected);
-      if (cached.grant.expiresAt > this.now()) return cached.grant;
+      if ("rejected" in cached) return Promise.reject(new TokenRejectedError(cached.rejected));
+      if (cached.grant.expiresAt > this.now()) return Promise.resolve(cached.grant);
     }
     // Concurrent first requests for one token share one lookup.
     let pending = this.inFlight.get(hash);
     if (!pending) {
-      pending = this.lookup(token, hash).finally(() => this.inFlight.delete(hash));
+      pending = this.lookup(hash, remote).finally(() => this.inFlight.delete(hash));
       this.inFlight.set(hash, pending);
     }
     return pending;
@@ -59,12 +78,15 @@ export class TokenValidator {
 
   /** Drops a token everywhere this instance can reach (revocation). */
   async evict(hash: string): Promise<void> {
-    this.memory.delete(hash);
+    this.revocations.revokeToken(hash);
+    // A revocation is final: refuse at once for as long as it is remembered, even if Redis is away.
+    this.memory.set(hash, { rejected: "TOKEN_REVOKED" }, { ttl: REVOKED_TTL_MS });
     await this.options.redis.del(redisTokenKey(hash)).catch((error: Error) => this.log.warn("redis evict failed", { error: error.message }));
   }
 
   /** Drops every token of a user (disabled user). */
   async evictUser(userId: string): Promise<void> {
+    this.revocations.revokeUser(userId);
     for (const [hash, entry] of this.memory.entries()) {
       if ("grant" in entry && entry.grant.userId === userId) this.memory.delete(hash);
     }
@@ -77,16 +99,19 @@ export class TokenValidator {
     }
   }
 
-  private async lookup(token: string, hash: string): Promise<Grant> {
+  private async lookup(hash: string, remote: () => Promise<Grant>): Promise<Grant> {
+    const mark = this.revocations.mark();
     const fromRedis = await this.readRedis(hash);
     if (fromRedis && fromRedis.expiresAt > this.now()) {
+      this.assertNotRevokedSince(hash, fromRedis, mark);
       this.options.counters?.hit("redis");
       this.remember(hash, { grant: fromRedis });
       return fromRedis;
     }
     try {
-      const grant = await this.options.validateRemotely(token);
+      const grant = await remote();
       this.options.counters?.hit("token_service");
+      this.assertNotRevokedSince(hash, grant, mark);
       this.remember(hash, { grant });
       await this.writeRedis(hash, grant);
       return grant;
@@ -94,6 +119,10 @@ export class TokenValidator {
       if (error instanceof TokenRejectedError) this.remember(hash, { rejected: error.code });
       throw error;
     }
+  }
+
+  private assertNotRevokedSince(hash: string, grant: Grant, mark: number): void {
+    if (this.revocations.revokedSince(mark, hash, grant.userId)) throw new TokenRejectedError("TOKEN_REVOKED");
   }
 
   private remember(hash: string, entry: Entry): void {

@@ -2,23 +2,29 @@ import type { IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { AppError, acceptRequestId, errorBody, requestContext, type Logger } from "@tollgate/service-kit";
-import { tokenHash, TokenMissingError } from "../domain/grant";
+import type { AppSessionUseCases } from "../domain/app-session.use-case";
+import { tokenHash, TokenMissingError, TokenRejectedError, type Grant } from "../domain/grant";
 import type { TokenValidator } from "../domain/token-validator";
 import type { Forwarder } from "../upstream/forwarder";
-import { prepareUpstreamRequest } from "../upstream/upstream-request";
+import { prepareUpstreamRequest, type PublicSide } from "../upstream/upstream-request";
+import type { UpstreamTarget } from "../upstream/upstream-target";
 import type { TunnelRegistry } from "../tunnel/tunnel-registry";
-import { assertUnambiguousLength, PROXY_PREFIX, singleHeader } from "./proxy.handler";
+import { appOriginCredentials } from "./app-origin.handler";
+import { assertUnambiguousLength } from "./proxy.handler";
+import { appSide, isAppOriginRequest, PROXY_PREFIX, prefixSide, singleHeader } from "./public-side";
+
+const REASONS: Record<number, string> = { 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 413: "Content Too Large", 503: "Service Unavailable" };
 
 function refuse(socket: Duplex, error: AppError): void {
   const body = JSON.stringify(errorBody(error.statusCode, error.errorCode, error.detail));
   const extra = Object.entries(error.headers).map(([name, value]) => `${name}: ${value}\r\n`).join("");
   socket.end(
-    `HTTP/1.1 ${error.statusCode} ${error.statusCode === 401 ? "Unauthorized" : "Error"}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extra}Connection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${error.statusCode} ${REASONS[error.statusCode] ?? "Error"}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extra}Connection: close\r\n\r\n${body}`,
   );
 }
 
 /** Takes the token from X-Access-Token or `?access_token=`, which never reaches the upstream. */
-function takeToken(req: IncomingMessage): string | undefined {
+function takePrefixToken(req: IncomingMessage): string | undefined {
   const url = new URL(req.url ?? "/", "http://proxy.local");
   const fromQuery = url.searchParams.get("access_token") ?? undefined;
   if (fromQuery !== undefined) {
@@ -28,11 +34,30 @@ function takeToken(req: IncomingMessage): string | undefined {
   return singleHeader(req.headers["x-access-token"]) ?? fromQuery;
 }
 
-/** WebSocket upgrades under the proxy prefix: validate, then tunnel and register for revocation. */
-export function createUpgradeHandler(deps: { validator: TokenValidator; forwarder: Forwarder; tunnels: TunnelRegistry; logger: Logger; basicAuth?: string }) {
+export interface UpgradeDeps {
+  validator: TokenValidator;
+  forwarder: Forwarder;
+  tunnels: TunnelRegistry;
+  target: UpstreamTarget;
+  logger: Logger;
+  basicAuth?: string;
+  /** Present when the app origin is served. */
+  app?: { host: string; origin: string; sessions: AppSessionUseCases };
+  trustForwarded?: boolean;
+}
+
+/**
+ * WebSocket upgrades, under the prefix (token in X-Access-Token or `?access_token=`) or anywhere on
+ * the app origin (app-session cookie or X-Access-Token): validate, register the tunnel, then
+ * tunnel. The tunnel is registered before the upstream handshake and checked against revocations
+ * that arrived since validation began, so no revocation committed before or during the handshake
+ * leaves a tunnel open.
+ */
+export function createUpgradeHandler(deps: UpgradeDeps) {
   const log = deps.logger.child({ component: "ws-tunnel" });
   return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    if (!(req.url ?? "").startsWith(`${PROXY_PREFIX}/`)) {
+    const onApp = deps.app !== undefined && isAppOriginRequest(req, deps.app.host);
+    if (!onApp && !(req.url ?? "").startsWith(`${PROXY_PREFIX}/`)) {
       socket.destroy();
       return;
     }
@@ -41,13 +66,35 @@ export function createUpgradeHandler(deps: { validator: TokenValidator; forwarde
     requestContext.run({ requestId }, async () => {
       try {
         assertUnambiguousLength(req.headers);
-        const token = takeToken(req);
-        if (!token) throw new TokenMissingError();
-        const grant = await deps.validator.validate(token);
-        prepareUpstreamRequest(req, grant, { prefix: PROXY_PREFIX, basicAuth: deps.basicAuth, requestId, remoteAddress: (socket as Socket).remoteAddress ?? "unknown", proto: "http", upgrade: true });
-        await deps.forwarder.ws(req, socket, head);
-        deps.tunnels.add(socket, grant, tokenHash(token));
-        log.info("tunnel open", { token_id: grant.tokenId, path: req.url?.split("?")[0] });
+        const mark = deps.validator.revocations.mark();
+        let side: PublicSide;
+        let grant: Grant;
+        let hash: string;
+        if (onApp && deps.app) {
+          side = appSide(deps.app.origin);
+          ({ grant, tokenSha256: hash } = await appOriginCredentials(req, { validator: deps.validator, sessions: deps.app.sessions }));
+        } else {
+          side = prefixSide(req, deps.trustForwarded ?? true);
+          const token = takePrefixToken(req);
+          if (!token) throw new TokenMissingError();
+          grant = await deps.validator.validate(token);
+          hash = tokenHash(token);
+        }
+        const tunnel = deps.tunnels.add(socket, grant, hash);
+        // A revocation that landed between the start of validation and the registration.
+        if (deps.validator.revocations.revokedSince(mark, hash, grant.userId)) {
+          deps.tunnels.discard(tunnel);
+          throw new TokenRejectedError("TOKEN_REVOKED");
+        }
+        prepareUpstreamRequest(req, grant, { target: deps.target, side, basicAuth: deps.basicAuth, requestId, remoteAddress: (socket as Socket).remoteAddress ?? "unknown", upgrade: true });
+        try {
+          await deps.forwarder.ws(req, socket, head);
+        } catch (error) {
+          deps.tunnels.discard(tunnel);
+          throw error;
+        }
+        deps.tunnels.established(tunnel);
+        log.info("tunnel open", { token_id: grant.tokenId, path: req.url?.split("?")[0], origin: side.prefix === "" ? "app" : "prefix" });
       } catch (error) {
         if (error instanceof AppError) refuse(socket, error);
         else {

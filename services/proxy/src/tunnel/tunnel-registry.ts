@@ -12,16 +12,24 @@ export function closeFrame(code: number, reason: string): Buffer {
   return Buffer.concat([Buffer.from([0x88, payload.length]), payload]);
 }
 
-interface Tunnel {
+export interface Tunnel {
   socket: Duplex;
   grant: Grant;
   tokenHash: string;
   expiryTimer: NodeJS.Timeout;
+  /** False until the upstream's 101 went out: no close frame may be written before it. */
+  established: boolean;
+  /** A close asked for during the handshake, carried out once it completes. */
+  pendingClose?: { reason: string; code: number };
 }
 
 /**
  * Open WebSocket tunnels by token, so a revocation closes them at once (4401 token_revoked) and
  * each closes by itself at its token's expiry (4401 token_expired).
+ *
+ * A tunnel joins the registry *before* its handshake with the upstream, so a revocation that
+ * arrives during the handshake is not missed: it is held and carried out by `established`, right
+ * after the 101 (a tunnel that registered only after the 101 outlived such revocations).
  */
 export class TunnelRegistry {
   private readonly tunnels = new Set<Tunnel>();
@@ -32,14 +40,15 @@ export class TunnelRegistry {
     return this.tunnels.size;
   }
 
-  add(socket: Duplex, grant: Grant, tokenHash: string, now = Date.now()): void {
+  /** Registers a tunnel whose handshake is about to start; call `established` after the 101. */
+  add(socket: Duplex, grant: Grant, tokenHash: string, now = Date.now()): Tunnel {
     // setTimeout holds at most ~24.8 days; longer tokens are re-armed when that fires.
     const arm = (): NodeJS.Timeout =>
       setTimeout(() => {
         if (grant.expiresAt - Date.now() > 1_000) tunnel.expiryTimer = arm();
         else this.close(tunnel, "token_expired");
       }, Math.min(Math.max(grant.expiresAt - now, 0), 2 ** 31 - 1));
-    const tunnel: Tunnel = { socket, grant, tokenHash, expiryTimer: undefined as unknown as NodeJS.Timeout };
+    const tunnel: Tunnel = { socket, grant, tokenHash, expiryTimer: undefined as unknown as NodeJS.Timeout, established: false };
     tunnel.expiryTimer = arm();
     this.tunnels.add(tunnel);
     this.onChange(this.tunnels.size);
@@ -49,6 +58,19 @@ export class TunnelRegistry {
     };
     socket.once("close", forget);
     socket.once("error", forget);
+    return tunnel;
+  }
+
+  /** The upstream's 101 went out: a close held back during the handshake happens now. */
+  established(tunnel: Tunnel): void {
+    tunnel.established = true;
+    if (tunnel.pendingClose) this.close(tunnel, tunnel.pendingClose.reason, tunnel.pendingClose.code);
+  }
+
+  /** The handshake failed: the tunnel never existed. */
+  discard(tunnel: Tunnel): void {
+    clearTimeout(tunnel.expiryTimer);
+    if (this.tunnels.delete(tunnel)) this.onChange(this.tunnels.size);
   }
 
   closeByToken(tokenHash: string, reason = "token_revoked"): number {
@@ -75,6 +97,10 @@ export class TunnelRegistry {
   }
 
   private close(tunnel: Tunnel, reason: string, code = TOKEN_CLOSE_CODE): void {
+    if (!tunnel.established) {
+      tunnel.pendingClose = { reason, code };
+      return;
+    }
     clearTimeout(tunnel.expiryTimer);
     this.tunnels.delete(tunnel);
     this.onChange(this.tunnels.size);

@@ -7,11 +7,12 @@ import httpProxy from "http-proxy";
 import { Pool, type Dispatcher } from "undici";
 import type { RewriteContext } from "./rewriter";
 import { UpstreamResponseWriter } from "./response-writer";
+import type { PublicSide } from "./upstream-request";
+import type { UpstreamTarget } from "./upstream-target";
 
 export interface ForwarderOptions {
-  upstreamUrl: string;
+  target: UpstreamTarget;
   basicAuth?: string;
-  prefix: string;
   timeoutMs: number;
   breakerThreshold: number;
   halfOpenAfterMs: number;
@@ -43,13 +44,14 @@ export class Forwarder {
   private readonly pool: Pool;
   private readonly agent: http.Agent;
   private readonly wsProxy: httpProxy;
-  private readonly rewriteContext: RewriteContext;
+  private readonly contexts = new Map<string, RewriteContext>();
   private readonly log: Logger;
   private readonly pendingUpgrades = new WeakMap<IncomingMessage, () => void>();
 
   constructor(private readonly options: ForwarderOptions) {
     this.log = options.logger.child({ component: "forwarder" });
-    this.pool = new Pool(options.upstreamUrl, {
+    // The pool takes an origin only; the base path is part of every request's path.
+    this.pool = new Pool(options.target.origin, {
       connections: options.maxSockets,
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
@@ -57,7 +59,8 @@ export class Forwarder {
       keepAliveTimeout: 10_000,
     });
     this.agent = new http.Agent({ keepAlive: true, maxSockets: options.maxSockets, keepAliveMsecs: 10_000 });
-    this.wsProxy = httpProxy.createProxyServer({ target: options.upstreamUrl, agent: this.agent, changeOrigin: true, ws: true });
+    // Host is set by prepareUpstreamRequest (the upstream's own or the public one), so no changeOrigin.
+    this.wsProxy = httpProxy.createProxyServer({ target: options.target.origin, agent: this.agent, changeOrigin: false, ws: true });
     this.wsProxy.on("error", (error) => this.log.debug("tunnel error", { error: error.message }));
     // One listener, with the waiting upgrade looked up by identity (no listener per request).
     this.wsProxy.on("proxyReqWs", (proxyReq, req) => {
@@ -66,19 +69,22 @@ export class Forwarder {
       proxyReq.once("upgrade", () => resolve?.());
       proxyReq.once("response", () => resolve?.());
     });
-    this.rewriteContext = { upstreamOrigin: new URL(options.upstreamUrl).origin, prefix: options.prefix };
     // Only a breaker here: undici's headers/body timeouts bound each attempt, and a timeout policy
     // would cost an AbortController (and an AbortError with its stack) on every request.
     this.breaker = circuitBreaker(handleAll, { halfOpenAfter: options.halfOpenAfterMs, breaker: new ConsecutiveBreaker(options.breakerThreshold) });
     this.retryAfterSeconds = Math.max(1, Math.ceil(options.halfOpenAfterMs / 1000));
   }
 
-  /** Forwards a request already shaped by `prepareUpstreamRequest`; `hasBody` from `requestHasBody` before that. */
-  async web(req: IncomingMessage, res: ServerResponse, hasBody: boolean): Promise<void> {
+  /**
+   * Forwards a request already shaped by `prepareUpstreamRequest`; `hasBody` from `requestHasBody`
+   * before that. `side` says how the response is mapped back: headers always, bodies only under the
+   * path prefix (the app origin serves the upstream's bytes as they are).
+   */
+  async web(req: IncomingMessage, res: ServerResponse, hasBody: boolean, side: PublicSide): Promise<void> {
     const retryable = IDEMPOTENT.has(req.method ?? "GET") && !hasBody;
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.breaker.execute(() => this.once(req, res, hasBody));
+        await this.breaker.execute(() => this.once(req, res, hasBody, this.rewriteContext(side)));
         return;
       } catch (error) {
         // The upstream's own answer (say a 503) already went to the client; it only counted as a failure.
@@ -116,11 +122,21 @@ export class Forwarder {
     await this.pool.destroy();
   }
 
-  private once(req: IncomingMessage, res: ServerResponse, hasBody: boolean): Promise<void> {
+  private rewriteContext(side: PublicSide): RewriteContext {
+    let context = this.contexts.get(side.prefix);
+    if (!context) {
+      const { origin, basePath } = this.options.target;
+      context = { upstreamOrigin: origin, basePath, prefix: side.prefix, rewriteBodies: side.prefix !== "" };
+      this.contexts.set(side.prefix, context);
+    }
+    return context;
+  }
+
+  private once(req: IncomingMessage, res: ServerResponse, hasBody: boolean, context: RewriteContext): Promise<void> {
     return new Promise((resolve, reject) => {
       const writer = new UpstreamResponseWriter(
         res,
-        this.rewriteContext,
+        context,
         this.options.rewriteMaxBytes,
         {
           // A 502-504 from the upstream counts against the breaker, and is still passed to the client.

@@ -1,4 +1,4 @@
-import { errorBodySchema, tokenErrorCodes, validateTokenResponseSchema } from "@tollgate/contracts";
+import { errorBodySchema, tokenErrorCodes, validateTokenResponseSchema, type ValidateTokenRequest } from "@tollgate/contracts";
 import { AppError, dependencyPolicy, DependencyUnavailableError, isConnectionError, type DependencyPolicy } from "@tollgate/service-kit";
 import { TokenRejectedError, type Grant, type RejectionCode } from "../domain/grant";
 import type { ServiceTokenProvider } from "./service-token.provider";
@@ -35,9 +35,19 @@ export class TokenServiceClient {
     });
   }
 
-  async validate(token: string): Promise<Grant> {
+  /** By the plaintext access token. */
+  validate(token: string): Promise<Grant> {
+    return this.execute({ token });
+  }
+
+  /** By the token's SHA-256 in hex (an app session's binding). */
+  validateHash(tokenSha256: string): Promise<Grant> {
+    return this.execute({ token_sha256: tokenSha256 });
+  }
+
+  private async execute(body: ValidateTokenRequest): Promise<Grant> {
     try {
-      return await this.policy.execute((signal) => this.call(token, signal, true));
+      return await this.policy.execute((signal) => this.call(body, signal, true));
     } catch (error) {
       if (error instanceof AppError) throw error;
       // Connection refused, a malformed answer, a 5xx: fail closed with a 503.
@@ -45,11 +55,11 @@ export class TokenServiceClient {
     }
   }
 
-  private async call(token: string, signal: AbortSignal, mayRetryAuth: boolean): Promise<Grant> {
+  private async call(request: ValidateTokenRequest, signal: AbortSignal, mayRetryAuth: boolean): Promise<Grant> {
     const res = await fetch(new URL("/internal/v1/tokens/validate", this.options.baseUrl), {
       method: "POST",
       headers: { "Content-Type": "application/json", Authorization: `Bearer ${await this.options.serviceTokens.token()}` },
-      body: JSON.stringify({ token }),
+      body: JSON.stringify(request),
       signal,
     });
     const body: unknown = await res.json().catch(() => undefined);
@@ -63,7 +73,7 @@ export class TokenServiceClient {
     if ((res.status === 401 || res.status === 403) && mayRetryAuth) {
       // Our own service token was refused (expired, keys rotated): fetch a new one once.
       this.options.serviceTokens.invalidate();
-      return this.call(token, signal, false);
+      return this.call(request, signal, false);
     }
     throw new Error(`token service answered ${res.status}${code ? ` ${code}` : ""}`);
   }

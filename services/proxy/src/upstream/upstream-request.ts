@@ -1,8 +1,11 @@
 import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import type { Grant } from "../domain/grant";
+import type { UpstreamTarget } from "./upstream-target";
 
 /** Headers a client may not choose: identity is set by us, credentials for Tollgate stay here. */
 const IDENTITY = new Set(["x-access-token", "authorization", "x-user-id", "x-token-id", "proxy-authorization"]);
+/** Set here from what the client really used; a client's own values never pass. */
+const FORWARDING = new Set(["host", "origin", "referer", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-port", "x-forwarded-for", "forwarded"]);
 /**
  * Headers that belong to one connection (RFC 9110 §7.6.1), plus Expect (the upstream asks for the
  * body itself if it wants it). A WebSocket upgrade keeps Connection and Upgrade: they are the point.
@@ -10,20 +13,30 @@ const IDENTITY = new Set(["x-access-token", "authorization", "x-user-id", "x-tok
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "expect"]);
 const TOLLGATE_COOKIE = /^tollgate[_-]/i;
 
-export interface UpstreamRequestOptions {
+/** Where the client reached us: the gateway's origin (path prefix) or the app origin (root). */
+export interface PublicSide {
+  /** e.g. http://127.0.0.1:8080 or https://app.example.com (RFC 6454 serialisation, no path). */
+  origin: string;
+  /** The path prefix the upstream sits under on that origin: "/api/v1/proxy", or "" on the app origin. */
   prefix: string;
+}
+
+export interface UpstreamRequestOptions {
+  target: UpstreamTarget;
+  side: PublicSide;
   basicAuth?: string;
   requestId: string;
   remoteAddress: string;
-  proto: string;
   /** A WebSocket upgrade: keep the connection headers the handshake needs. */
   upgrade: boolean;
 }
 
-export const upstreamPath = (url: string, prefix: string): string => {
-  const rest = url.slice(prefix.length);
-  return rest === "" || rest.startsWith("?") ? `/${rest}` : rest;
-};
+/** The upstream path for a public request URL (path + query): prefix removed, base path added. */
+export function upstreamPath(url: string, side: PublicSide, target: UpstreamTarget): string {
+  const rest = url.slice(side.prefix.length);
+  const path = rest === "" || rest.startsWith("?") ? `/${rest}` : rest;
+  return `${target.basePath}${path}`;
+}
 
 /** Read before `prepareUpstreamRequest` drops the framing headers. */
 export function requestHasBody(headers: IncomingHttpHeaders): boolean {
@@ -44,29 +57,55 @@ function withoutTollgateCookies(cookie: string): string | undefined {
 }
 
 /**
+ * `Origin` and `Referer` of a same-origin request from the app's own page name the public origin;
+ * the upstream checks them against the Host it receives, so they are mapped to the origin it sees
+ * (its own, or the public one when Host is preserved). Cross-origin values pass unchanged, so the
+ * upstream can still refuse cross-site requests (CSRF defences keep working).
+ */
+function mapOrigin(value: string, side: PublicSide, seenOrigin: string): string {
+  return value === side.origin ? seenOrigin : value;
+}
+
+function mapReferer(value: string, side: PublicSide, target: UpstreamTarget, seenOrigin: string): string {
+  const base = `${side.origin}${side.prefix}`;
+  if (value !== base && !value.startsWith(`${base}/`) && !value.startsWith(`${base}?`) && !value.startsWith(`${base}#`)) return value;
+  const rest = value.slice(base.length);
+  return `${seenOrigin}${target.basePath}${rest.startsWith("/") ? rest : `/${rest}`}`;
+}
+
+/**
  * Turns the incoming request into what the upstream should see, in one pass over its headers:
- * no Tollgate credentials, no spoofed identity, no hop-by-hop headers, no Host (the upstream's own
- * is used), the path without the prefix, and who is calling in X-User-Id / X-Token-Id.
+ * no Tollgate credentials or cookies, no spoofed identity or forwarding headers, no hop-by-hop
+ * headers; `Host` the upstream's own (or the public one, `UPSTREAM_HOST_HEADER=preserve`),
+ * `Origin`/`Referer` consistent with it, `X-Forwarded-Host/Proto/Port/For` from what the client
+ * used, the path mapped, and who is calling in `X-User-Id` / `X-Token-Id`.
  */
 export function prepareUpstreamRequest(req: IncomingMessage, grant: Grant, options: UpstreamRequestOptions): void {
+  const { target, side } = options;
   const incoming = req.headers;
   const named = options.upgrade ? [] : connectionTokens(incoming.connection);
+  const publicUrl = new URL(side.origin);
+  const seenOrigin = target.preserveHost ? side.origin : target.origin;
   const headers: IncomingHttpHeaders = {};
   for (const name in incoming) {
-    if (IDENTITY.has(name) || name === "host" || name === "cookie") continue;
+    if (IDENTITY.has(name) || FORWARDING.has(name) || name === "cookie") continue;
     if (!options.upgrade && (HOP_BY_HOP.has(name) || named.includes(name))) continue;
     headers[name] = incoming[name];
   }
+  headers.host = target.preserveHost ? publicUrl.host : target.host;
+  if (incoming.origin !== undefined) headers.origin = mapOrigin(incoming.origin, side, seenOrigin);
+  if (incoming.referer !== undefined) headers.referer = mapReferer(incoming.referer, side, target, seenOrigin);
   const cookie = incoming.cookie === undefined ? undefined : withoutTollgateCookies(incoming.cookie);
   if (cookie !== undefined) headers.cookie = cookie;
   const forwardedFor = incoming["x-forwarded-for"];
-  headers["x-forwarded-for"] = forwardedFor ? `${forwardedFor}, ${options.remoteAddress}` : options.remoteAddress;
-  headers["x-forwarded-proto"] = options.proto;
-  headers["x-forwarded-host"] = incoming.host ?? "";
+  headers["x-forwarded-for"] = forwardedFor ? `${String(forwardedFor)}, ${options.remoteAddress}` : options.remoteAddress;
+  headers["x-forwarded-proto"] = publicUrl.protocol.slice(0, -1);
+  headers["x-forwarded-host"] = publicUrl.host;
+  headers["x-forwarded-port"] = publicUrl.port || (publicUrl.protocol === "https:" ? "443" : "80");
   headers["x-user-id"] = grant.userId;
   headers["x-token-id"] = grant.tokenId;
   headers["x-request-id"] = options.requestId;
   if (options.basicAuth) headers.authorization = `Basic ${Buffer.from(options.basicAuth).toString("base64")}`;
   req.headers = headers;
-  req.url = upstreamPath(req.url ?? "/", options.prefix);
+  req.url = upstreamPath(req.url ?? "/", side, target);
 }

@@ -57,7 +57,15 @@ export interface ProxyFixture {
  * token service (validation, activation, revocation events through its outbox), Redis, Kafka and
  * the demo upstream.
  */
-export async function startProxyFixture(overrides: Partial<ProxyRuntimeSettings> & { redisUrl?: string } = {}): Promise<ProxyFixture> {
+export interface ProxyFixtureOptions extends Partial<ProxyRuntimeSettings> {
+  redisUrl?: string;
+  /** Mounts another upstream than the demo app on the server behind the proxy. */
+  mountUpstream?: (server: Server, publicUrl: () => string) => void;
+  /** A base path appended to the upstream's URL (UPSTREAM_URL with a path), e.g. /sub */
+  upstreamBasePath?: string;
+}
+
+export async function startProxyFixture(overrides: ProxyFixtureOptions = {}): Promise<ProxyFixture> {
   const capture = new CaptureTransport();
   const logger = createLogger({ service: "proxy-test", level: "debug", transports: [capture] });
   const namespace = uniqueName("proxy");
@@ -82,6 +90,7 @@ export async function startProxyFixture(overrides: Partial<ProxyRuntimeSettings>
   let upstreamServer = http.createServer();
   let upstreamUrl = "";
   const mountUpstream = (server: Server) => {
+    if (overrides.mountUpstream) return overrides.mountUpstream(server, () => upstreamUrl);
     server.on("request", createDemoApp(() => upstreamUrl));
     attachEchoSocket(server);
   };
@@ -93,7 +102,7 @@ export async function startProxyFixture(overrides: Partial<ProxyRuntimeSettings>
   const client = auth.serviceClient("tokens:validate");
   const runtime = createProxyRuntime(
     {
-      upstreamUrl,
+      upstreamUrl: `${upstreamUrl}${overrides.upstreamBasePath ?? ""}`,
       upstreamTimeoutMs: 5_000,
       upstreamBreakerThreshold: 3,
       upstreamHalfOpenMs: 500,
@@ -116,7 +125,7 @@ export async function startProxyFixture(overrides: Partial<ProxyRuntimeSettings>
   const revocations = createRevocationConsumer({ kafka, logger, deadLetterProducer: producer, validator: runtime.validator, tunnels: runtime.tunnels, topicNamespace: namespace, instanceId: "test" });
   await revocations.start();
   await revocations.joined();
-  const proxyServer = http.createServer(createApp({ logger, validator: runtime.validator, forwarder: runtime.forwarder }));
+  const proxyServer = http.createServer(createApp({ logger, validator: runtime.validator, forwarder: runtime.forwarder, target: runtime.target, app: runtime.app }));
   proxyServer.on("upgrade", createUpgradeHandler({ ...runtime, logger }));
   const proxyUrl = await serve(proxyServer);
   let tokenServiceUp = true;

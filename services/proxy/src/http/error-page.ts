@@ -1,0 +1,46 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { proxyErrorCodes, tokenErrorCodes } from "@tollgate/contracts";
+import { writeErrorResponse, type AppError } from "@tollgate/service-kit";
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** What a person should do next, by error code. */
+const NEXT_STEP: Record<string, { title: string; advice: string }> = {
+  [tokenErrorCodes.TOKEN_MISSING]: { title: "Sign-in needed", advice: "Open this application from your Tollgate client: `tollgate connect`, or a launch link." },
+  [proxyErrorCodes.APP_SESSION_INVALID]: { title: "Sign-in needed", advice: "Open this application from your Tollgate client: `tollgate connect`, or a launch link." },
+  [proxyErrorCodes.LAUNCH_TICKET_INVALID]: { title: "This link has been used", advice: "Launch links work once and for a minute. Open the application again from your Tollgate client." },
+  [tokenErrorCodes.TOKEN_EXPIRED]: { title: "Your access has ended", advice: "The access token's time is up. Buy a new token (`tollgate buy`) or pick another one, then open the application again." },
+  [tokenErrorCodes.TOKEN_REVOKED]: { title: "Your access was revoked", advice: "This access token was revoked. Buy a new token or pick another one, then open the application again." },
+  [tokenErrorCodes.TOKEN_INVALID]: { title: "This access token is not valid", advice: "Check the token, or buy a new one, then open the application again." },
+};
+
+/** Whether the client is a browser navigating (RFC 9110 §12.5.1 Accept): it gets a page, not JSON. */
+export function wantsHtml(req: IncomingMessage): boolean {
+  const accept = req.headers.accept;
+  return typeof accept === "string" && /(^|,)\s*text\/html\s*(;|,|$)/i.test(accept);
+}
+
+/** The refusal as a small page: the same status and headers as the JSON body, and the request id. */
+export function writeErrorPage(res: ServerResponse, error: AppError, requestId: string): void {
+  const step = NEXT_STEP[error.errorCode] ?? (error.statusCode === 503 ? { title: "Temporarily unavailable", advice: `Try again in ${error.headers["Retry-After"] ?? "a few"} seconds.` } : { title: "Request refused", advice: error.detail });
+  const body = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(step.title)} · Tollgate</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:10vh auto;padding:0 1rem;color:#222}code{background:#f2f2f2;padding:0 .2em}small{color:#666}</style></head>
+<body><h1>${escapeHtml(step.title)}</h1><p>${escapeHtml(error.detail)}</p><p>${escapeHtml(step.advice)}</p>
+<p><small>Status ${error.statusCode} · <code>${escapeHtml(error.errorCode)}</code> · request id <code>${escapeHtml(requestId)}</code></small></p></body></html>
+`;
+  res.writeHead(error.statusCode, {
+    ...error.headers,
+    "Content-Type": "text/html; charset=utf-8",
+    "Content-Length": Buffer.byteLength(body),
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+  });
+  res.end(body);
+}
+
+/** Browsers get the page, API clients the standard JSON body. */
+export function writeProxyError(req: IncomingMessage, res: ServerResponse, error: AppError): void {
+  if (wantsHtml(req)) writeErrorPage(res, error, String(res.getHeader("X-Request-Id") ?? req.headers["x-request-id"] ?? ""));
+  else writeErrorResponse(res, error);
+}

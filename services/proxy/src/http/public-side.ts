@@ -1,0 +1,45 @@
+import type { IncomingMessage } from "node:http";
+import type { PublicSide } from "../upstream/upstream-request";
+
+export const PROXY_PREFIX = "/api/v1/proxy";
+
+const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
+/** RFC 9110 §7.2 Host: a host name or address, and a port. Anything else is not used. */
+const HOST_SHAPE = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+export function singleHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function firstListValue(value: string | string[] | undefined): string | undefined {
+  return singleHeader(value)?.split(",")[0]?.trim();
+}
+
+/**
+ * The origin the client used to reach the path prefix. A gateway on loopback says it in
+ * `X-Forwarded-Proto` / `X-Forwarded-Host` (with the port); anyone else is described by the
+ * connection and its `Host`.
+ */
+export function prefixSide(req: IncomingMessage, trustForwarded: boolean): PublicSide {
+  const trusted = trustForwarded && LOOPBACK.has(req.socket.remoteAddress ?? "");
+  const forwardedProto = trusted ? firstListValue(req.headers["x-forwarded-proto"]) : undefined;
+  const forwardedHost = trusted ? firstListValue(req.headers["x-forwarded-host"]) : undefined;
+  const proto = forwardedProto === "http" || forwardedProto === "https" ? forwardedProto : "encrypted" in req.socket && req.socket.encrypted ? "https" : "http";
+  const candidates = [forwardedHost, req.headers.host];
+  const host = candidates.find((value): value is string => typeof value === "string" && HOST_SHAPE.test(value)) ?? `${req.socket.localAddress ?? "127.0.0.1"}:${req.socket.localPort ?? 80}`;
+  let origin: string;
+  try {
+    origin = new URL(`${proto}://${host}`).origin;
+  } catch {
+    origin = `${proto}://127.0.0.1`;
+  }
+  return { origin, prefix: PROXY_PREFIX };
+}
+
+/** The app origin serves the upstream at its root. */
+export const appSide = (appOrigin: string): PublicSide => ({ origin: appOrigin, prefix: "" });
+
+/** Whether a request's Host names the app origin (host and port exactly, ASCII case-insensitive). */
+export function isAppOriginRequest(req: IncomingMessage, appHost: string | undefined): boolean {
+  return appHost !== undefined && req.headers.host?.toLowerCase() === appHost;
+}
