@@ -30,6 +30,7 @@ import { RegisterUseCase } from "./domain/register.use-case";
 import { SearchAuditLogsUseCase } from "./domain/search-audit-logs.use-case";
 import { SessionTokens } from "./domain/session-tokens";
 import { TokenSigner } from "./domain/signing-keys";
+import { ThrottledPasswordCheck } from "./domain/throttled-password-check";
 import { adminRouter } from "./http/admin.router";
 import { authRouter } from "./http/auth.router";
 import { identitiesRouter } from "./http/identities.router";
@@ -48,6 +49,8 @@ export interface AppDeps {
   authEventsTopic: string;
   /** The common-password list (loaded once by the caller: it is 15k lines). */
   commonPasswords: ReadonlySet<string>;
+  /** argon2id hashing; built from the config's ARGON2_* when absent (tests pass one that counts verifications). */
+  hasher?: PasswordHasher;
   isShuttingDown?: () => boolean;
 }
 
@@ -77,7 +80,7 @@ export function createApp(deps: AppDeps): Express {
   const { config, knex } = deps;
   const repos = repositories(knex, deps.authEventsTopic);
   const uow = unitOfWork(knex, deps.authEventsTopic);
-  const hasher = new PasswordHasher({ memoryKiB: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST, parallelism: config.ARGON2_PARALLELISM, maxConcurrency: config.ARGON2_MAX_CONCURRENCY });
+  const hasher = deps.hasher ?? new PasswordHasher({ memoryKiB: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST, parallelism: config.ARGON2_PARALLELISM, maxConcurrency: config.ARGON2_MAX_CONCURRENCY });
   const policy = new PasswordPolicy(deps.commonPasswords);
   const signer = createTokenSigner(knex, config);
   const tokens = new SessionTokens(signer, {
@@ -96,6 +99,7 @@ export function createApp(deps: AppDeps): Express {
         lockoutMaxSeconds: config.LOGIN_LOCKOUT_MAX_SECONDS,
       }, redisPrefix)
     : undefined;
+  const passwordCheck = new ThrottledPasswordCheck({ hasher, limiter: throttle });
   const logins = new LoginRecordRepository(knex);
   const oauthProviders = new OAuthProviders(config.OAUTH_PROVIDERS, { timeoutMs: config.OAUTH_HTTP_TIMEOUT_MS });
   const oauthStates = new OAuthStateStore(deps.redis, OAUTH_STATE_TTL_SECONDS, redisPrefix);
@@ -135,7 +139,7 @@ export function createApp(deps: AppDeps): Express {
       app.use(
         authRouter({
           register: new RegisterUseCase({ uow, hasher, policy }),
-          login: new LoginUseCase({ repos, logins, hasher, tokens, throttle, sessionMaxLifetimeSeconds: config.SESSION_MAX_LIFETIME_SECONDS, logger }),
+          login: new LoginUseCase({ repos, logins, hasher, passwordCheck, tokens, sessionMaxLifetimeSeconds: config.SESSION_MAX_LIFETIME_SECONDS, logger }),
           refresh: new RefreshSessionUseCase({ uow, repos, tokens, graceSeconds: config.REFRESH_GRACE_SECONDS, idleTimeoutSeconds: config.SESSION_IDLE_TIMEOUT_SECONDS, logger }),
           logout: new LogoutUseCase({ uow }),
           serviceToken: new IssueServiceTokenUseCase({ clients: config.SERVICE_CLIENTS, tokens }),
@@ -150,7 +154,7 @@ export function createApp(deps: AppDeps): Express {
         }),
       );
       app.use(identitiesRouter({ requireUser: userOnly, listIdentities: new ListIdentitiesUseCase({ repos }), unlinkIdentity: new UnlinkIdentityUseCase({ uow }) }));
-      app.use(usersRouter({ requireUser: userOnly, getCurrentUser: new GetCurrentUserUseCase({ repos }), changePassword: new ChangePasswordUseCase({ uow, repos, hasher, policy, throttle }) }));
+      app.use(usersRouter({ requireUser: userOnly, getCurrentUser: new GetCurrentUserUseCase({ repos }), changePassword: new ChangePasswordUseCase({ uow, repos, hasher, policy, passwordCheck }) }));
       app.use(adminRouter({ requireAdmin: adminOnly, disableUser: new DisableUserUseCase({ uow }), searchAuditLogs: new SearchAuditLogsUseCase({ repos }) }));
     },
   });

@@ -166,6 +166,11 @@ const authEnvShape = {
   ARGON2_PARALLELISM: positiveInt(ARGON2_PRODUCTION_FLOOR.parallelism),
   ARGON2_MAX_CONCURRENCY: positiveInt(availableParallelism()),
   LOGIN_THROTTLE_ENABLED: envBoolean(true),
+  /**
+   * Failed passwords per account (10 in 15 min, then a lock that doubles) and per client IP (100 in
+   * 15 min): well inside OWASP ASVS 4.0.3 V2.2.1's "no more than 100 failed attempts per hour" on
+   * one account. Each is a budget of checks reserved before argon2 runs (LoginThrottleStore).
+   */
   LOGIN_ACCOUNT_MAX_FAILURES: positiveInt(10),
   LOGIN_ACCOUNT_WINDOW_SECONDS: positiveInt(900),
   LOGIN_IP_MAX_FAILURES: positiveInt(100),

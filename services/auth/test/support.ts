@@ -18,7 +18,7 @@ import {
 } from "@tollgate/service-kit";
 import { CaptureTransport, testDatabaseUrl, testInfra, testSigningKeysEncryptionKey, uniqueName } from "@tollgate/test-harness";
 import type { Kafka, Producer } from "kafkajs";
-import { createApp, createTokenSigner } from "../src/app";
+import { createApp, createTokenSigner, type AppDeps } from "../src/app";
 import { authEnvSchema, type AuthConfig } from "../src/config";
 import { loadCommonPasswords } from "../src/domain/password-policy";
 import { authMigrations } from "../src/migrations";
@@ -100,7 +100,7 @@ export interface AuthFixture {
 let commonPasswords: ReadonlySet<string> | undefined;
 
 /** The auth app on a free port against the test database, Redis and (on demand) Kafka. */
-export async function startAuth(overrides: Record<string, string> = {}): Promise<AuthFixture> {
+export async function startAuth(overrides: Record<string, string> = {}, deps: Pick<AppDeps, "hasher"> = {}): Promise<AuthFixture> {
   const capture = new CaptureTransport();
   const logger = createLogger({ service: "auth-test", level: "debug", transports: [capture] });
   const namespace = uniqueName("auth");
@@ -113,7 +113,7 @@ export async function startAuth(overrides: Record<string, string> = {}): Promise
   const authEventsTopic = namespacedTopic(namespace, topics.authEvents);
   const tokenEventsTopic = namespacedTopic(namespace, topics.tokenEvents);
   commonPasswords ??= loadCommonPasswords();
-  const app = createApp({ config, logger, knex, redis, authEventsTopic, commonPasswords });
+  const app = createApp({ config, logger, knex, redis, authEventsTopic, commonPasswords, ...deps });
   const server: Server = createServer(app);
   const port = await listen(server, 0, "127.0.0.1");
   const cleanups: (() => Promise<unknown>)[] = [];

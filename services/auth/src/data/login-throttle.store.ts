@@ -1,6 +1,7 @@
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { DependencyUnavailableError } from "@tollgate/service-kit";
 import type { Redis } from "ioredis";
+import type { AttemptLock, AttemptReservation, AttemptTicket, LoginAttemptLimiter } from "../domain/login-attempt-limiter.port";
 
 export interface ThrottleLimits {
   accountMaxFailures: number;
@@ -10,27 +11,65 @@ export interface ThrottleLimits {
   lockoutMaxSeconds: number;
 }
 
-export type ThrottleBlock = { scope: "account" | "ip"; retryAfterSeconds: number };
-/** The locks this failure set off (none, the account's, the IP's, or both). */
-export type FailureOutcome = { locks: (ThrottleBlock & { level: number })[] };
-/** `block` set: refuse the attempt. `failuresOnRecord`: a success has counters to reset. */
-export type ThrottleCheck = { block: ThrottleBlock | undefined; failuresOnRecord: boolean };
+// Every script touches only the keys it is given, so each runs atomically on one Redis.
+//
+// RESERVE — KEYS: lock, attempts (hash n/last), ip (hash n/w). ARGV: token, account max, account
+// window ms, ip max, ip window ms. Refuses with {1 account | 2 ip, pttl}; grants with {0, 0, ip window}.
+// A slot is taken from both budgets or from neither. A window starts at its first slot (PEXPIRE
+// when n becomes 1, in the same script, so a counter never lives without a TTL).
+const RESERVE = `
+local lockTtl = redis.call('PTTL', KEYS[1])
+if lockTtl > 0 then return {1, lockTtl} end
+if tonumber(redis.call('HGET', KEYS[3], 'n') or '0') >= tonumber(ARGV[4]) then return {2, redis.call('PTTL', KEYS[3])} end
+if tonumber(redis.call('HGET', KEYS[2], 'n') or '0') >= tonumber(ARGV[2]) then return {1, redis.call('PTTL', KEYS[2])} end
+if redis.call('HINCRBY', KEYS[2], 'n', 1) == 1 then redis.call('PEXPIRE', KEYS[2], ARGV[3]) end
+redis.call('HSET', KEYS[2], 'last', ARGV[1])
+if redis.call('HINCRBY', KEYS[3], 'n', 1) == 1 then
+  redis.call('HSET', KEYS[3], 'w', ARGV[1])
+  redis.call('PEXPIRE', KEYS[3], ARGV[5])
+end
+return {0, 0, redis.call('HGET', KEYS[3], 'w')}`;
+
+// FAIL — KEYS: lock, attempts, level, ip, ip-block marker. ARGV: account max, account window s,
+// lockout cap s, ip max. The slot stays spent. The account locks once its budget is spent (slots
+// still in flight count: they are failures until proven otherwise) for window × 2^(level-1),
+// capped; the attempts restart when the lock ends. An IP block is reported once per window (the
+// marker lives as long as the IP's window). Returns {lock s, level, ip block ms}, 0 for none.
+const FAIL = `
+local result = {0, 0, 0}
+if tonumber(redis.call('HGET', KEYS[2], 'n') or '0') >= tonumber(ARGV[1]) and redis.call('EXISTS', KEYS[1]) == 0 then
+  local level = redis.call('INCR', KEYS[3])
+  redis.call('EXPIRE', KEYS[3], 86400)
+  local seconds = math.min(tonumber(ARGV[3]), tonumber(ARGV[2]) * 2 ^ math.min(level - 1, 20))
+  redis.call('SET', KEYS[1], '1', 'EX', seconds)
+  redis.call('DEL', KEYS[2])
+  result[1] = seconds
+  result[2] = level
+end
+local ipTtl = redis.call('PTTL', KEYS[4])
+if tonumber(redis.call('HGET', KEYS[4], 'n') or '0') >= tonumber(ARGV[4]) and ipTtl > 0 and redis.call('SET', KEYS[5], '1', 'PX', ipTtl, 'NX') then result[3] = ipTtl end
+return result`;
+
+// SUCCEED — KEYS: attempts, level, ip. ARGV: token, ip window. The IP slot goes back if its window
+// is still the same one. The account's attempts and lock level are cleared only when no attempt
+// reserved after this one (its token is still `last`): a user who mistyped, then got it right. A
+// success in the middle of a burst leaves the burst's slots, its own included, counted.
+const SUCCEED = `
+if redis.call('HGET', KEYS[1], 'last') == ARGV[1] then redis.call('DEL', KEYS[1], KEYS[2]) end
+if ARGV[2] ~= '' and redis.call('HGET', KEYS[3], 'w') == ARGV[2] then redis.call('HINCRBY', KEYS[3], 'n', -1) end
+return 0`;
 
 /**
- * Counts failed logins in Redis (keys `auth:login:*`, or `auth:<namespace>:login:*`) per account and per client IP. An account
- * that reaches its limit inside the window is locked for window × 2^(level-1), capped; the level
- * grows with each lock in 24 h and resets on a successful login. The account key is the hash of
- * the login as typed, so unknown accounts lock the same way as real ones (no enumeration).
+ * Failed-password budgets in Redis (keys `auth:login:*`, or `auth:<namespace>:login:*`), per
+ * account and per client IP, as three Lua scripts: reserve before the password is checked, then
+ * fail or succeed. Defaults and their source are in config.ts (OWASP ASVS V2.2.1). The account key
+ * is a hash of the login as typed, so unknown accounts lock exactly like real ones (no
+ * enumeration).
+ *
+ * A process that dies between reserve and settle leaves its slot spent until the window ends:
+ * the budget errs on the strict side. Redis unreachable → 503 (fail closed).
  */
-const COUNT = `
-local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-return n`;
-// KEYS: lock, ip, fail, level. A Lua nil would cut the reply short, so a missing count is 0.
-const CHECK = `
-return {redis.call('PTTL', KEYS[1]), tonumber(redis.call('GET', KEYS[2]) or '0'), redis.call('PTTL', KEYS[2]), redis.call('EXISTS', KEYS[3], KEYS[4])}`;
-
-export class LoginThrottleStore {
+export class LoginThrottleStore implements LoginAttemptLimiter {
   /**
    * @param keyPrefix `auth:` in production; `auth:<namespace>:` where several environments (test
    * runs, a bench) share one Redis.
@@ -41,39 +80,46 @@ export class LoginThrottleStore {
     private readonly keyPrefix = "auth:",
   ) {}
 
-  /**
-   * One round trip: the account lock, the IP's count, and whether the account has failures or a
-   * lock level on record (only then does a successful login need `recordSuccess`). A failure that
-   * a concurrent attempt records after the check then stays counted: stricter, never looser.
-   */
-  async check(login: string, ip: string): Promise<ThrottleCheck> {
-    const [lockTtl, ipCount, ipTtl, onRecord] = await this.run(async () => (await this.redis.eval(CHECK, 4, this.lockKey(login), this.ipKey(ip), this.failKey(login), this.levelKey(login))) as [number, number, number, number]);
-    const failuresOnRecord = onRecord > 0;
-    if (lockTtl > 0) return { block: { scope: "account", retryAfterSeconds: Math.ceil(lockTtl / 1000) }, failuresOnRecord };
-    if (ipCount >= this.limits.ipMaxFailures && ipTtl > 0) return { block: { scope: "ip", retryAfterSeconds: Math.ceil(ipTtl / 1000) }, failuresOnRecord };
-    return { block: undefined, failuresOnRecord };
+  async reserve(accountKey: string, ip: string): Promise<AttemptReservation> {
+    const token = randomBytes(12).toString("base64url");
+    const { accountMaxFailures, accountWindowSeconds, ipMaxFailures, ipWindowSeconds } = this.limits;
+    const [refused, ttlMs, ipWindow] = await this.run(
+      async () => (await this.redis.eval(RESERVE, 3, this.lockKey(accountKey), this.attemptsKey(accountKey), this.ipKey(ip), token, accountMaxFailures, accountWindowSeconds * 1000, ipMaxFailures, ipWindowSeconds * 1000)) as [number, number, string | null],
+    );
+    if (refused === 0) return { granted: true, ticket: { accountKey, ip, token, ipWindow: ipWindow ?? "" } };
+    const scope = refused === 2 ? "ip" : "account";
+    // A negative PTTL (the key expired between two reads of one script cannot happen; a key without
+    // a TTL should not exist) still answers with a whole window rather than "retry now".
+    const fallbackSeconds = scope === "ip" ? ipWindowSeconds : accountWindowSeconds;
+    return { granted: false, block: { scope, retryAfterSeconds: ttlMs > 0 ? Math.ceil(ttlMs / 1000) : fallbackSeconds } };
   }
 
-  async recordFailure(login: string, ip: string): Promise<FailureOutcome> {
-    return this.run(async () => {
-      const ipCount = Number(await this.redis.eval(COUNT, 1, this.ipKey(ip), this.limits.ipWindowSeconds * 1000));
-      const count = Number(await this.redis.eval(COUNT, 1, this.failKey(login), this.limits.accountWindowSeconds * 1000));
-      const locks: FailureOutcome["locks"] = [];
-      if (count >= this.limits.accountMaxFailures) {
-        const level = await this.redis.incr(this.levelKey(login));
-        await this.redis.expire(this.levelKey(login), 24 * 3600);
-        const seconds = Math.min(this.limits.lockoutMaxSeconds, this.limits.accountWindowSeconds * 2 ** Math.min(level - 1, 20));
-        await this.redis.multi().set(this.lockKey(login), "1", "EX", seconds).del(this.failKey(login)).exec();
-        locks.push({ scope: "account", retryAfterSeconds: seconds, level });
-      }
-      // Exactly at the limit: the IP is blocked from this failure on, and the block is audited once.
-      if (ipCount === this.limits.ipMaxFailures) locks.push({ scope: "ip", retryAfterSeconds: this.limits.ipWindowSeconds, level: 1 });
-      return { locks };
-    });
+  async recordFailure(ticket: AttemptTicket): Promise<AttemptLock[]> {
+    const { accountMaxFailures, accountWindowSeconds, lockoutMaxSeconds, ipMaxFailures } = this.limits;
+    const [lockSeconds, level, ipBlockMs] = await this.run(
+      async () =>
+        (await this.redis.eval(
+          FAIL,
+          5,
+          this.lockKey(ticket.accountKey),
+          this.attemptsKey(ticket.accountKey),
+          this.levelKey(ticket.accountKey),
+          this.ipKey(ticket.ip),
+          this.ipBlockedKey(ticket.ip),
+          accountMaxFailures,
+          accountWindowSeconds,
+          lockoutMaxSeconds,
+          ipMaxFailures,
+        )) as [number, number, number],
+    );
+    const locks: AttemptLock[] = [];
+    if (lockSeconds > 0) locks.push({ scope: "account", retryAfterSeconds: lockSeconds, level });
+    if (ipBlockMs > 0) locks.push({ scope: "ip", retryAfterSeconds: Math.ceil(ipBlockMs / 1000), level: 1 });
+    return locks;
   }
 
-  async recordSuccess(login: string): Promise<void> {
-    await this.run(() => this.redis.del(this.failKey(login), this.levelKey(login)));
+  async recordSuccess(ticket: AttemptTicket): Promise<void> {
+    await this.run(() => this.redis.eval(SUCCEED, 3, this.attemptsKey(ticket.accountKey), this.levelKey(ticket.accountKey), this.ipKey(ticket.ip), ticket.token, ticket.ipWindow));
   }
 
   private async run<T>(work: () => Promise<T>): Promise<T> {
@@ -88,8 +134,10 @@ export class LoginThrottleStore {
   private account(login: string): string {
     return createHash("sha256").update(login.toLowerCase()).digest("hex");
   }
-  private failKey(login: string) {
-    return `${this.keyPrefix}login:fail:${this.account(login)}`;
+  // `attempts` and `ip-attempts` are hashes; they replaced the string counters `fail:` and `ip:`
+  // under new names, so a deploy never meets an old key of the wrong type (the old ones expire).
+  private attemptsKey(login: string) {
+    return `${this.keyPrefix}login:attempts:${this.account(login)}`;
   }
   private lockKey(login: string) {
     return `${this.keyPrefix}login:lock:${this.account(login)}`;
@@ -98,6 +146,9 @@ export class LoginThrottleStore {
     return `${this.keyPrefix}login:level:${this.account(login)}`;
   }
   private ipKey(ip: string) {
-    return `${this.keyPrefix}login:ip:${ip}`;
+    return `${this.keyPrefix}login:ip-attempts:${ip}`;
+  }
+  private ipBlockedKey(ip: string) {
+    return `${this.keyPrefix}login:ip-blocked:${ip}`;
   }
 }

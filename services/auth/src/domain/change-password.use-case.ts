@@ -1,29 +1,24 @@
 import type { AccessTokenClaims, ChangePasswordRequest } from "@tollgate/contracts";
 import { auditActions } from "../data/audit-log.repository";
-import { RateLimitedError } from "@tollgate/service-kit";
-import type { LoginThrottleStore } from "../data/login-throttle.store";
 import type { Repositories, UnitOfWork } from "../data/unit-of-work";
 import { invalidCredentialsError, noPasswordSetError, userNotFoundError, weakPasswordError } from "./auth-errors";
 import type { PasswordHasher } from "./password-hasher";
 import type { PasswordPolicy } from "./password-policy";
 import type { ClientInfo } from "./session-tokens";
+import type { ThrottledPasswordCheck } from "./throttled-password-check";
 
 export class ChangePasswordUseCase {
-  constructor(private readonly deps: { uow: UnitOfWork; repos: Repositories; hasher: PasswordHasher; policy: PasswordPolicy; throttle: LoginThrottleStore | undefined }) {}
+  constructor(private readonly deps: { uow: UnitOfWork; repos: Repositories; hasher: PasswordHasher; policy: PasswordPolicy; passwordCheck: ThrottledPasswordCheck }) {}
 
   async execute(claims: AccessTokenClaims, input: ChangePasswordRequest, client: ClientInfo): Promise<void> {
     const user = await this.deps.repos.users.findById(claims.sub);
     if (!user) throw userNotFoundError();
-    // A stolen access token must not become an oracle for the password: same budget as login.
-    const accountKey = `user:${user.id}`;
-    const ip = client.ip ?? "unknown";
-    const blocked = (await this.deps.throttle?.check(accountKey, ip))?.block;
-    if (blocked) throw new RateLimitedError(blocked.retryAfterSeconds, "too many failed attempts, try again later");
     // The caller holds this account's access token, so saying that it has no password leaks nothing.
     if (user.passwordHash === null) throw noPasswordSetError();
-    if (!(await this.deps.hasher.verify(user.passwordHash, input.current_password))) {
-      const outcome = await this.deps.throttle?.recordFailure(accountKey, ip);
-      for (const lock of outcome?.locks ?? []) {
+    // A stolen access token must not become an oracle for the password: same budgets as login.
+    const { valid, locks } = await this.deps.passwordCheck.check({ accountKey: `user:${user.id}`, ip: client.ip ?? "unknown" }, user.passwordHash, input.current_password);
+    if (!valid) {
+      for (const lock of locks) {
         await this.deps.repos.audit.record({ userId: user.id, action: auditActions.lockout, ip: client.ip, userAgent: client.userAgent, details: { ...lock, via: "password_change" } });
       }
       throw invalidCredentialsError();

@@ -1,22 +1,23 @@
 import { randomUUID } from "node:crypto";
 import type { LoginRequest, TokenPairResponse } from "@tollgate/contracts";
-import { RateLimitedError, type Logger } from "@tollgate/service-kit";
+import type { Logger } from "@tollgate/service-kit";
 import { auditActions } from "../data/audit-log.repository";
-import type { LoginThrottleStore } from "../data/login-throttle.store";
 import type { LoginRecordRepository } from "../data/login-record.repository";
 import type { Repositories } from "../data/unit-of-work";
 import { accountDisabledError, invalidCredentialsError } from "./auth-errors";
 import type { PasswordHasher } from "./password-hasher";
 import { newRefreshToken, tokenSha256 } from "./refresh-token";
 import type { ClientInfo, SessionTokens } from "./session-tokens";
+import type { ThrottledPasswordCheck } from "./throttled-password-check";
 
 export interface LoginDeps {
   repos: Repositories;
   logins: LoginRecordRepository;
+  /** Rehashes a password whose stored hash has a lower cost than the current one. */
   hasher: PasswordHasher;
+  /** Checks the password inside the account's and the IP's failure budgets. */
+  passwordCheck: ThrottledPasswordCheck;
   tokens: SessionTokens;
-  /** Undefined only when throttling is switched off by config (never in production). */
-  throttle: LoginThrottleStore | undefined;
   sessionMaxLifetimeSeconds: number;
   logger: Logger;
 }
@@ -29,29 +30,22 @@ export class LoginUseCase {
   }
 
   async execute(input: LoginRequest, client: ClientInfo): Promise<TokenPairResponse> {
-    const { repos, throttle } = this.deps;
+    const { repos } = this.deps;
     const user = await repos.users.findByLogin(input.login);
     // Known accounts are counted by id (e-mail and username share one budget); unknown ones by the login typed.
     const accountKey = user ? `user:${user.id}` : `login:${input.login.toLowerCase()}`;
-    const ip = client.ip ?? "unknown";
-    const verdict = await throttle?.check(accountKey, ip);
-    if (verdict?.block) throw new RateLimitedError(verdict.block.retryAfterSeconds, "too many failed logins, try again later");
-
     // An account without a password (created through a sign-in provider) is checked against the
     // dummy hash like an unknown one: same time, same answer.
-    const valid = await this.deps.hasher.verify(user?.passwordHash ?? undefined, input.password);
+    const { valid, locks } = await this.deps.passwordCheck.check({ accountKey, ip: client.ip ?? "unknown" }, user?.passwordHash ?? undefined, input.password);
     if (!user || !valid) {
-      const outcome = await throttle?.recordFailure(accountKey, ip);
       await repos.audit.record({ userId: user?.id ?? null, action: auditActions.loginFailure, ip: client.ip, userAgent: client.userAgent, details: { known_account: user !== undefined } });
-      for (const lock of outcome?.locks ?? []) {
+      for (const lock of locks) {
         this.log.warn("login locked", { scope: lock.scope, user_id: user?.id, retry_after_seconds: lock.retryAfterSeconds });
         await repos.audit.record({ userId: user?.id ?? null, action: auditActions.lockout, ip: client.ip, userAgent: client.userAgent, details: { ...lock } });
       }
       throw invalidCredentialsError();
     }
     if (user.disabledAt) throw accountDisabledError();
-    // Most logins have no failures on record: skip the reset's round trip for them.
-    if (verdict?.failuresOnRecord) await throttle?.recordSuccess(accountKey);
 
     const refreshToken = newRefreshToken();
     const sessionId = randomUUID();
