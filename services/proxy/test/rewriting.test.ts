@@ -1,54 +1,8 @@
-import { gunzipSync } from "node:zlib";
-import { rewriteCss, rewriteHtml, rewriteJs, rewriteJson, rewriteSetCookie, rewriteUrl } from "../src/upstream/rewriter";
+import type { Server } from "node:http";
 import { startProxyFixture, type ProxyFixture } from "./support/proxy-fixture";
 
-const ctx = { upstreamOrigin: "http://app.internal:8080", prefix: "/api/v1/proxy" };
-
-describe("rewriter", () => {
-  it("when a URL points at the upstream or the root, then it points into the prefix; others stay", () => {
-    expect(rewriteUrl("http://app.internal:8080/a/b?c=1", ctx)).toBe("/api/v1/proxy/a/b?c=1");
-    expect(rewriteUrl("/a", ctx)).toBe("/api/v1/proxy/a");
-    expect(rewriteUrl("/api/v1/proxy/a", ctx)).toBe("/api/v1/proxy/a");
-    expect(rewriteUrl("//cdn.example.org/x.js", ctx)).toBe("//cdn.example.org/x.js");
-    expect(rewriteUrl("https://example.org/x", ctx)).toBe("https://example.org/x");
-    expect(rewriteUrl("relative/path", ctx)).toBe("relative/path");
-  });
-
-  it("when HTML has URL attributes, then absolute and root-relative ones are rewritten and the shim is injected", () => {
-    const html = '<html><head><title>t</title></head><body><a href="http://app.internal:8080/x">x</a><img src="/logo.png"><a href="https://other.org/">o</a><form action=\'/go\'></form></body></html>';
-    const out = rewriteHtml(html, ctx);
-    expect(out).toContain('href="/api/v1/proxy/x"');
-    expect(out).toContain('src="/api/v1/proxy/logo.png"');
-    expect(out).toContain('href="https://other.org/"');
-    expect(out).toContain("action='/api/v1/proxy/go'");
-    expect(out).toMatch(/<head><script data-tollgate-shim>/);
-  });
-
-  it("when CSS uses url(), then root-relative and absolute upstream URLs are rewritten", () => {
-    expect(rewriteCss('a { background: url("/bg.png") } b { background: url(http://app.internal:8080/i.svg) }', ctx)).toBe(
-      'a { background: url("/api/v1/proxy/bg.png") } b { background: url(/api/v1/proxy/i.svg) }',
-    );
-  });
-
-  it("when JavaScript holds upstream URLs in strings, then they are rewritten", () => {
-    expect(rewriteJs('const a = "http://app.internal:8080/api"; fetch(\'/data\'); const b = 4 / 2;', ctx)).toBe(
-      "const a = \"/api/v1/proxy/api\"; fetch('/api/v1/proxy/data'); const b = 4 / 2;",
-    );
-  });
-
-  it("when JSON values are links, then they are rewritten and other values kept", () => {
-    expect(JSON.parse(rewriteJson('{"self":"http://app.internal:8080/items/1","next":"/items?page=2","name":"/ not a link? still root-relative","n":3}', ctx))).toEqual({
-      self: "/api/v1/proxy/items/1",
-      next: "/api/v1/proxy/items?page=2",
-      name: "/api/v1/proxy/ not a link? still root-relative",
-      n: 3,
-    });
-  });
-
-  it("when a cookie is scoped to the upstream, then its Domain is dropped and its Path moved under the prefix", () => {
-    expect(rewriteSetCookie("sid=1; Domain=app.internal; Path=/; HttpOnly", ctx)).toBe("sid=1; Path=/api/v1/proxy/; HttpOnly");
-  });
-});
+// Unit tests of each rewriting concern sit beside the sources (src/upstream/*.test.ts); these
+// go through the whole proxy, in prefix mode.
 
 describe("rewriting through the proxy", () => {
   let fx: ProxyFixture;
@@ -65,44 +19,117 @@ describe("rewriting through the proxy", () => {
 
   const get = (path: string, headers: Record<string, string> = {}) =>
     fetch(`${fx.proxyUrl}/api/v1/proxy${path}`, { headers: { "X-Access-Token": token, ...headers }, redirect: "manual" });
+  const direct = (path: string) => fetch(`${fx.upstreamUrl}${path}`);
 
-  it("when the upstream serves HTML, CSS, JS and JSON, then their links point through the proxy", async () => {
-    const html = await (await get("/")).text();
-    expect(html).toContain('href="/api/v1/proxy/page/about"');
-    expect(html).toContain('href="/api/v1/proxy/page/contact"');
-    expect(html).not.toContain(fx.upstreamUrl);
-    const css = await (await get("/static/site.css")).text();
-    expect(css).toContain('url("/api/v1/proxy/static/bg.svg")');
-    expect(css).toContain("url(/api/v1/proxy/static/logo.svg)");
-    const js = await (await get("/static/app.js")).text();
-    expect(js).toContain('"/api/v1/proxy/api/data"');
-    const json = (await (await get("/api/data")).json()) as { self: string; next: string };
-    expect(json).toMatchObject({ self: "/api/v1/proxy/api/data", next: "/api/v1/proxy/api/data?page=2" });
+  it("when the upstream serves HTML, then exactly its URL attributes point through the proxy and nothing is injected", async () => {
+    const original = await (await direct("/")).text();
+    const expected = original
+      .replace('href="/static/site.css"', 'href="/api/v1/proxy/static/site.css"')
+      .replace(`src="${fx.upstreamUrl}/static/app.js"`, 'src="/api/v1/proxy/static/app.js"')
+      .replace(`href="${fx.upstreamUrl}/page/about"`, 'href="/api/v1/proxy/page/about"')
+      .replace('href="/page/contact"', 'href="/api/v1/proxy/page/contact"')
+      .replace('src="/static/logo.svg"', 'src="/api/v1/proxy/static/logo.svg"')
+      .replace('action="/api/submit"', 'action="/api/v1/proxy/api/submit"');
+    expect(expected).not.toBe(original);
+    const res = await get("/");
+    const html = await res.text();
+    expect(html).toBe(expected);
+    expect(html).toContain('href="https://example.org/elsewhere"');
+    expect(Number(res.headers.get("content-length"))).toBe(Buffer.byteLength(html));
   });
 
-  it("when the upstream redirects or sets a cookie, then Location and Set-Cookie are rewritten", async () => {
+  it("when the upstream serves CSS, then only its url() tokens point through the proxy", async () => {
+    const css = await (await get("/static/site.css")).text();
+    expect(css).toBe('body { background: url("/api/v1/proxy/static/bg.svg"); }\n.logo { background-image: url(/api/v1/proxy/static/logo.svg); }\n');
+  });
+
+  it("when the upstream serves JavaScript and JSON, then their bytes and validators are the upstream's, absolute URLs included", async () => {
+    for (const path of ["/static/app.js", "/api/data"]) {
+      const upstream = await direct(path);
+      const through = await get(path);
+      expect(await through.text()).toBe(await upstream.text());
+      expect(through.headers.get("etag")).toBe(upstream.headers.get("etag"));
+      expect(through.headers.get("content-length")).toBe(upstream.headers.get("content-length"));
+    }
+  });
+
+  it("when the upstream redirects or sets a cookie, then Location and Set-Cookie are mapped", async () => {
     const redirect = await get("/redirect");
     expect(redirect.status).toBe(302);
     expect(redirect.headers.get("location")).toBe("/api/v1/proxy/page/landing");
     const cookie = await get("/cookie");
-    const setCookie = cookie.headers.get("set-cookie") ?? "";
-    expect(setCookie).toContain("Path=/api/v1/proxy/");
-    expect(setCookie.toLowerCase()).not.toContain("domain=");
+    expect(cookie.headers.get("set-cookie")).toBe("demo_session=abc123; Path=/api/v1/proxy/; HttpOnly");
   });
 
-  it("when HTML arrives gzip-encoded, then it is decoded, rewritten and sent with a correct length", async () => {
+  it("when HTML arrives gzip-encoded, then it is decoded, rewritten and sent plain with a correct length", async () => {
     const res = await get("/gzip", { "Accept-Encoding": "gzip" });
     const body = Buffer.from(await res.arrayBuffer());
-    // fetch decodes transparently when Content-Encoding is set; we send identity, so the body is plain.
-    const text = res.headers.get("content-encoding") === "gzip" ? gunzipSync(body).toString() : body.toString();
     expect(res.headers.get("content-encoding")).toBeNull();
     expect(Number(res.headers.get("content-length"))).toBe(body.length);
-    expect(text).toContain('href="/api/v1/proxy/page/zipped"');
+    expect(body.toString()).toBe('<html><body><a id="gz" href="/api/v1/proxy/page/zipped">zipped</a></body></html>');
   });
 
   it("when a body is binary or over the rewrite cap, then it streams through unchanged", async () => {
     const big = await get("/bytes/200000");
     expect(big.status).toBe(200);
     expect((await big.arrayBuffer()).byteLength).toBe(200_000);
+  });
+});
+
+/** Pages under /sub that name the upstream by absolute and root-relative URLs, and look-alikes. */
+function mountBasePathUpstream(server: Server, publicUrl: () => string): void {
+  server.on("request", (req, res) => {
+    const up = publicUrl();
+    if (req.url === "/sub/page") {
+      res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
+      res.end(
+        `<a href="${up}/sub/x?q=1">a</a><a href="/sub/y">b</a><a href="/other">c</a><a href="${up}/other">d</a>` +
+          `<a href="${up}0/x">e</a><a href="${up}.evil.test/x">f</a><script>var joined = ["a","b"].join("/");</script>`,
+      );
+    } else if (req.url === "/sub/go") {
+      res.writeHead(302, { Location: `${up}/sub/landed`, "Set-Cookie": `sid=1; Domain=127.0.0.1; Path=/sub/a; HttpOnly` });
+      res.end();
+    } else if (req.url === "/sub/lookalike") {
+      res.writeHead(302, { Location: `${up}0/x`, Refresh: `0; url=${up}.evil.test/x` });
+      res.end();
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+}
+
+describe("rewriting through the proxy with a base path", () => {
+  let fx: ProxyFixture;
+  let token: string;
+
+  beforeAll(async () => {
+    fx = await startProxyFixture({ upstreamBasePath: "/sub", mountUpstream: mountBasePathUpstream });
+    token = (await fx.buyToken()).token;
+  });
+
+  afterAll(async () => {
+    await fx.close();
+  });
+
+  const get = (path: string) => fetch(`${fx.proxyUrl}/api/v1/proxy${path}`, { headers: { "X-Access-Token": token }, redirect: "manual" });
+
+  it("when HTML names URLs under and outside the base path, then only those under it map, and look-alike origins stay (issue 14)", async () => {
+    const up = fx.upstreamUrl;
+    expect(await (await get("/page")).text()).toBe(
+      `<a href="/api/v1/proxy/x?q=1">a</a><a href="/api/v1/proxy/y">b</a><a href="/other">c</a><a href="${up}/other">d</a>` +
+        `<a href="${up}0/x">e</a><a href="${up}.evil.test/x">f</a><script>var joined = ["a","b"].join("/");</script>`,
+    );
+  });
+
+  it("when the upstream redirects under its base path, then Location and the cookie's Path lose the base path", async () => {
+    const res = await get("/go");
+    expect(res.headers.get("location")).toBe("/api/v1/proxy/landed");
+    expect(res.headers.get("set-cookie")).toBe("sid=1; Path=/api/v1/proxy/a; HttpOnly");
+  });
+
+  it("when Location and Refresh name origins that only start like the upstream's, then they stay (issue 14)", async () => {
+    const res = await get("/lookalike");
+    expect(res.headers.get("location")).toBe(`${fx.upstreamUrl}0/x`);
+    expect(res.headers.get("refresh")).toBe(`0; url=${fx.upstreamUrl}.evil.test/x`);
   });
 });

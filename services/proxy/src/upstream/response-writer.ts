@@ -2,28 +2,32 @@ import type { IncomingHttpHeaders, ServerResponse } from "node:http";
 import { brotliDecompress, gunzip, inflate } from "node:zlib";
 import { promisify } from "node:util";
 import type { Dispatcher } from "undici";
-import { rewritableKind, rewriteBody, rewriteRefresh, rewriteSetCookie, rewriteUrl, type RewritableKind, type RewriteContext } from "./rewriter";
+import { responseHeaders } from "./response-headers";
+import { rewritableKind, rewriteBody, type RewritableKind } from "./rewriter";
+import type { RewriteContext } from "./url-mapping";
 
-const decoders: Record<string, (buffer: Buffer) => Promise<Buffer>> = {
-  gzip: promisify(gunzip),
-  "x-gzip": promisify(gunzip),
-  deflate: promisify(inflate),
-  br: promisify(brotliDecompress),
-};
+const identity = (buffer: Buffer) => Promise.resolve(buffer);
+const decoders = new Map<string, (buffer: Buffer) => Promise<Buffer>>([
+  ["identity", identity],
+  ["gzip", promisify(gunzip)],
+  ["x-gzip", promisify(gunzip)],
+  ["deflate", promisify(inflate)],
+  ["br", promisify(brotliDecompress)],
+]);
+/** Headers that describe the upstream's bytes, and are wrong once the body is rewritten. */
+const BODY_BOUND = ["content-encoding", "content-length", "etag", "accept-ranges", "content-md5", "content-digest", "repr-digest", "digest"];
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-authenticate", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade"]);
-
-export function responseHeaders(upstream: IncomingHttpHeaders, ctx: RewriteContext): Record<string, string | string[]> {
-  const headers: Record<string, string | string[]> = {};
-  for (const name in upstream) {
-    const value = upstream[name];
-    if (value === undefined || HOP_BY_HOP.has(name)) continue;
-    if (name === "location" || name === "content-location") headers[name] = rewriteUrl(String(value), ctx);
-    else if (name === "refresh") headers[name] = rewriteRefresh(String(value), ctx);
-    else if (name === "set-cookie") headers[name] = (Array.isArray(value) ? value : [value]).map((cookie) => rewriteSetCookie(cookie, ctx));
-    else headers[name] = value;
+/**
+ * The body as text, or undefined when it does not decode: a Content-Encoding that lies, or bytes
+ * that are not UTF-8. Such a body is not ours to understand, and goes out as the upstream sent it.
+ */
+async function decodeText(decode: (buffer: Buffer) => Promise<Buffer>, raw: Buffer): Promise<string | undefined> {
+  try {
+    return utf8.decode(await decode(raw));
+  } catch {
+    return undefined;
   }
-  return headers;
 }
 
 export interface ResponseOutcome {
@@ -34,15 +38,20 @@ export interface ResponseOutcome {
 }
 
 /**
- * Writes one upstream response to the client as undici delivers it: text bodies up to `maxBytes`
- * are decompressed, rewritten and sent uncompressed with a correct Content-Length; everything else
- * streams as is, pausing the upstream while the client's socket is full.
+ * Writes one upstream response to the client as undici delivers it. Headers always go through
+ * `responseHeaders`. With `ctx.rewriteBodies`, an HTML or CSS body (see `rewritableKind`) of a
+ * complete 200-like response up to `maxBytes` is buffered, decoded (gzip, deflate, br) and
+ * rewritten; if that changes it, it goes out uncompressed with a fresh Content-Length and without
+ * the headers bound to the upstream's bytes (ETag, Accept-Ranges, digests), otherwise the
+ * upstream's own bytes and headers go out. Everything else (JavaScript, JSON, binaries, partial
+ * content, other charsets, anything larger, and every body on the app origin) streams as is,
+ * pausing the upstream while the client's socket is full.
  */
 export class UpstreamResponseWriter implements Dispatcher.DispatchHandler {
   private controller: Dispatcher.DispatchController | undefined;
   private status = 502;
   private headers: Record<string, string | string[]> = {};
-  private buffering: { kind: RewritableKind; encoding: string; chunks: Buffer[]; size: number } | undefined;
+  private buffering: { kind: RewritableKind; decode: (buffer: Buffer) => Promise<Buffer>; chunks: Buffer[]; size: number } | undefined;
   private finished = false;
 
   constructor(
@@ -67,13 +76,10 @@ export class UpstreamResponseWriter implements Dispatcher.DispatchHandler {
     if (statusCode < 200) return;
     this.status = statusCode;
     this.headers = responseHeaders(headers, this.ctx);
-    const kind = rewritableKind(headers["content-type"]);
-    const encoding = String(headers["content-encoding"] ?? "identity").toLowerCase();
-    const declared = Number(headers["content-length"] ?? NaN);
-    const decodable = encoding === "identity" || encoding in decoders;
-    const bodyless = this.headOnly || statusCode === 204 || statusCode === 304;
-    if (kind && decodable && !bodyless && !(Number.isFinite(declared) && declared > this.maxBytes)) {
-      this.buffering = { kind, encoding, chunks: [], size: 0 };
+    const kind = this.rewritable(statusCode, headers);
+    const decode = decoders.get(String(headers["content-encoding"] ?? "identity").trim().toLowerCase());
+    if (kind && decode) {
+      this.buffering = { kind, decode, chunks: [], size: 0 };
       return;
     }
     this.res.writeHead(statusCode, this.headers);
@@ -100,20 +106,7 @@ export class UpstreamResponseWriter implements Dispatcher.DispatchHandler {
       this.end();
       return;
     }
-    const raw = Buffer.concat(buffering.chunks, buffering.size);
-    const decoded = buffering.encoding === "identity" ? Promise.resolve(raw) : (decoders[buffering.encoding] as (b: Buffer) => Promise<Buffer>)(raw);
-    decoded.then(
-      (plain) => {
-        const body = Buffer.from(rewriteBody(buffering.kind, plain.toString("utf8"), this.ctx), "utf8");
-        delete this.headers["content-encoding"];
-        delete this.headers["etag"];
-        this.headers["content-length"] = String(body.length);
-        this.res.writeHead(this.status, this.headers);
-        this.res.end(body);
-        this.finish();
-      },
-      (error: Error) => this.onResponseError(undefined, error),
-    );
+    void this.sendRewritten(buffering.kind, buffering.decode, Buffer.concat(buffering.chunks, buffering.size));
   }
 
   onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
@@ -121,6 +114,34 @@ export class UpstreamResponseWriter implements Dispatcher.DispatchHandler {
     this.finished = true;
     if (this.res.headersSent) this.res.destroy(error);
     this.outcome.failed(error);
+  }
+
+  private rewritable(statusCode: number, headers: IncomingHttpHeaders): RewritableKind | undefined {
+    // 206: a byte range of a document is not a document; 204/304 and HEAD have no body.
+    if (!this.ctx.rewriteBodies || this.headOnly || statusCode === 204 || statusCode === 206 || statusCode === 304) return undefined;
+    const declared = Number(headers["content-length"] ?? NaN);
+    if (Number.isFinite(declared) && declared > this.maxBytes) return undefined;
+    return rewritableKind(headers["content-type"]);
+  }
+
+  private async sendRewritten(kind: RewritableKind, decode: (buffer: Buffer) => Promise<Buffer>, raw: Buffer): Promise<void> {
+    let body = raw;
+    try {
+      const text = await decodeText(decode, raw);
+      const rewritten = text === undefined ? undefined : rewriteBody(kind, text, this.ctx);
+      if (rewritten !== undefined && rewritten !== text) {
+        body = Buffer.from(rewritten, "utf8");
+        for (const name of BODY_BOUND) delete this.headers[name];
+      }
+    } catch (error) {
+      this.onResponseError(undefined, error as Error);
+      return;
+    }
+    if (this.finished) return;
+    this.headers["content-length"] = String(body.length);
+    this.res.writeHead(this.status, this.headers);
+    this.res.end(body);
+    this.finish();
   }
 
   private write(controller: Dispatcher.DispatchController, chunk: Buffer): void {
