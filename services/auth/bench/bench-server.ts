@@ -11,7 +11,7 @@ import { createDatabase, createLogger, createRedis, ensureDatabase, listen, migr
 import argon2 from "argon2";
 import { createApp, createTokenSigner } from "../src/app";
 import { authEnvSchema } from "../src/config";
-import { loadCommonPasswords } from "../src/domain/password-policy";
+import { ZxcvbnStrengthEstimator } from "../src/data/zxcvbn-strength.estimator";
 import { authMigrations } from "../src/migrations";
 
 type Message = { kind: "raw"; seconds: number; concurrency: number } | { kind: "storm-reset" | "storm-start" | "storm-pause" | "storm-end" | "stop" };
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   await migrate(knex, authMigrations);
   await createTokenSigner(knex, config).ensureKey();
   const redis = createRedis({ url: config.REDIS_URL, profile: "store", logger, name: "auth-bench" });
-  const app = createApp({ config, logger, knex, redis, authEventsTopic: namespacedTopic(config.KAFKA_TOPIC_NAMESPACE, topics.authEvents), commonPasswords: loadCommonPasswords() });
+  const app = createApp({ config, logger, knex, redis, authEventsTopic: namespacedTopic(config.KAFKA_TOPIC_NAMESPACE, topics.authEvents), passwordStrength: new ZxcvbnStrengthEstimator() });
   const server = createServer(app);
   const port = await listen(server, 0, "127.0.0.1");
   // One monitor per storm phase (one re-enabled after a pause would count the pause as delay);

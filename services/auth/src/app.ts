@@ -8,6 +8,7 @@ import { LoginRecordRepository } from "./data/login-record.repository";
 import { LoginThrottleStore } from "./data/login-throttle.store";
 import { OAuthStateStore } from "./data/oauth-state.store";
 import { SigningKeyRepository } from "./data/signing-key.repository";
+import { ZxcvbnStrengthEstimator } from "./data/zxcvbn-strength.estimator";
 import { SigningKeyCipher } from "./domain/signing-key-cipher";
 import { repositories, unitOfWork } from "./data/unit-of-work";
 import { ChangePasswordUseCase } from "./domain/change-password.use-case";
@@ -25,6 +26,7 @@ import { OAUTH_STATE_TTL_SECONDS, StartOAuthSignInUseCase } from "./domain/oauth
 import { UnlinkIdentityUseCase } from "./domain/oauth/unlink-identity.use-case";
 import { PasswordHasher } from "./domain/password-hasher";
 import { PasswordPolicy } from "./domain/password-policy";
+import type { PasswordStrengthEstimator } from "./domain/password-strength.port";
 import { RefreshSessionUseCase } from "./domain/refresh-session.use-case";
 import { RegisterUseCase } from "./domain/register.use-case";
 import { SearchAuditLogsUseCase } from "./domain/search-audit-logs.use-case";
@@ -47,8 +49,14 @@ export interface AppDeps {
   redis: Redis;
   /** The namespaced `tollgate.auth-events` topic. */
   authEventsTopic: string;
-  /** The common-password list (loaded once by the caller: it is 15k lines). */
-  commonPasswords: ReadonlySet<string>;
+  /**
+   * zxcvbn on its worker thread, started by the caller at start-up (it loads its dictionaries
+   * once) and closed at shutdown. When absent, createApp starts its own, which nothing closes
+   * (it does not keep the process alive).
+   */
+  passwordStrength?: PasswordStrengthEstimator;
+  /** @deprecated Ignored: the common-password list gave way to zxcvbn (see `loadCommonPasswords` in index.ts). */
+  commonPasswords?: ReadonlySet<string>;
   /** argon2id hashing; built from the config's ARGON2_* when absent (tests pass one that counts verifications). */
   hasher?: PasswordHasher;
   isShuttingDown?: () => boolean;
@@ -81,7 +89,7 @@ export function createApp(deps: AppDeps): Express {
   const repos = repositories(knex, deps.authEventsTopic);
   const uow = unitOfWork(knex, deps.authEventsTopic);
   const hasher = deps.hasher ?? new PasswordHasher({ memoryKiB: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST, parallelism: config.ARGON2_PARALLELISM, maxConcurrency: config.ARGON2_MAX_CONCURRENCY });
-  const policy = new PasswordPolicy(deps.commonPasswords);
+  const policy = new PasswordPolicy(deps.passwordStrength ?? new ZxcvbnStrengthEstimator());
   const signer = createTokenSigner(knex, config);
   const tokens = new SessionTokens(signer, {
     issuer: config.JWT_ISSUER,

@@ -18,7 +18,7 @@ import {
 } from "@tollgate/service-kit";
 import { createApp, createTokenSigner } from "./app";
 import { loadAuthConfig } from "./config";
-import { loadCommonPasswords } from "./domain/password-policy";
+import { ZxcvbnStrengthEstimator } from "./data/zxcvbn-strength.estimator";
 import { tokenActivatedConsumer } from "./messaging/token-activated.consumer";
 import { authMigrations } from "./migrations";
 
@@ -49,8 +49,12 @@ async function main(): Promise<void> {
     await consumer.start();
   });
 
+  // Loads zxcvbn's dictionaries once, before the first request; a worker that cannot start stops the service here.
+  const passwordStrength = new ZxcvbnStrengthEstimator();
+  await passwordStrength.ready();
+
   let shuttingDown = () => false;
-  const app = createApp({ config, logger, knex, redis, authEventsTopic, commonPasswords: loadCommonPasswords(), isShuttingDown: () => shuttingDown() });
+  const app = createApp({ config, logger, knex, redis, authEventsTopic, passwordStrength, isShuttingDown: () => shuttingDown() });
   const server = createServer(app);
   const shutdown = installGracefulShutdown({
     server,
@@ -61,6 +65,7 @@ async function main(): Promise<void> {
       { name: "token-events consumer", run: () => consumer.stop() },
       { name: "outbox relay", run: () => relay.stop() },
       { name: "kafka producer", run: () => producer.disconnect() },
+      { name: "password strength worker", run: () => passwordStrength.close() },
       { name: "redis", run: () => closeRedis(redis) },
       { name: "postgres", run: () => knex.destroy() },
     ],

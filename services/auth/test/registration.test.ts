@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { errorBodySchema } from "@tollgate/contracts";
 import { call, Canaries, expectNoCanaryInLogs, newAccount, startAuth, type AuthFixture } from "./support";
 
@@ -39,11 +40,43 @@ describe("registration", () => {
     expect(new Set(conflicts.map((r) => r.body.error_code))).toEqual(new Set(["DUPLICATE_USERNAME"]));
   });
 
-  it("when the password is on the common list, then 422 WEAK_PASSWORD with the reason", async () => {
-    const response = await register({ ...newAccount(canaries), password: "password1234" });
+  it.each([
+    ["a common password of the allowed length", "password123456", "commonly used password"],
+    ["a keyboard row with digits", "qwertyuiop123", "commonly used password"],
+    ["the service's name, a year and symbols", "Tollgate2026!!", "pattern"],
+  ])("when the password is %s (%j), then 422 WEAK_PASSWORD on the password field saying why and what to do, and no account exists", async (_what, password, why) => {
+    const account = newAccount(canaries);
+    const response = await register({ ...account, password });
+    expect(response.status).toBe(422);
+    const body = errorBodySchema.parse(response.body);
+    expect(body.error_code).toBe("WEAK_PASSWORD");
+    expect(body.errors?.[0]?.path).toBe("password");
+    expect(body.detail).toMatch(/^password is too easy to guess: /);
+    expect(body.detail).toContain(why);
+    expect(body.detail).toContain("A few unrelated words");
+    expect(await fx.knex("users").where({ email: account.email })).toEqual([]);
+  });
+
+  it("when the password is the user's own e-mail address, in any case, then 422 WEAK_PASSWORD", async () => {
+    const account = newAccount(canaries);
+    for (const password of [account.email, account.email.toUpperCase()]) {
+      const response = await register({ ...account, password });
+      expect(response.status).toBe(422);
+      expect(errorBodySchema.parse(response.body)).toMatchObject({ error_code: "WEAK_PASSWORD", errors: [{ path: "password" }] });
+    }
+  });
+
+  it("when the password is built on the user's e-mail, then 422 WEAK_PASSWORD (the e-mail is one of zxcvbn's user inputs)", async () => {
+    const account = newAccount(canaries);
+    const local = account.email.slice(0, account.email.indexOf("@"));
+    const response = await register({ ...account, password: `${local}!2026` });
     expect(response.status).toBe(422);
     expect(response.body.error_code).toBe("WEAK_PASSWORD");
-    expect(response.body.detail).toContain("commonly used");
+  });
+
+  it("when the password is a long passphrase or a generated one, then it registers", async () => {
+    expect((await register({ ...newAccount(canaries), password: canaries.add("correct horse battery staple violet") })).status).toBe(201);
+    expect((await register({ ...newAccount(canaries), password: canaries.add(randomBytes(15).toString("base64url")) })).status).toBe(201);
   });
 
   it("when the password equals the username, then 422 WEAK_PASSWORD", async () => {

@@ -20,7 +20,7 @@ import { CaptureTransport, testDatabaseUrl, testInfra, testSigningKeysEncryption
 import type { Kafka, Producer } from "kafkajs";
 import { createApp, createTokenSigner, type AppDeps } from "../src/app";
 import { authEnvSchema, type AuthConfig } from "../src/config";
-import { loadCommonPasswords } from "../src/domain/password-policy";
+import { ZxcvbnStrengthEstimator } from "../src/data/zxcvbn-strength.estimator";
 import { authMigrations } from "../src/migrations";
 
 export const DATABASE_URL = testDatabaseUrl("tollgate_auth_test");
@@ -97,10 +97,8 @@ export interface AuthFixture {
   close(): Promise<void>;
 }
 
-let commonPasswords: ReadonlySet<string> | undefined;
-
 /** The auth app on a free port against the test database, Redis and (on demand) Kafka. */
-export async function startAuth(overrides: Record<string, string> = {}, deps: Pick<AppDeps, "hasher"> = {}): Promise<AuthFixture> {
+export async function startAuth(overrides: Record<string, string> = {}, deps: Pick<AppDeps, "hasher" | "passwordStrength"> = {}): Promise<AuthFixture> {
   const capture = new CaptureTransport();
   const logger = createLogger({ service: "auth-test", level: "debug", transports: [capture] });
   const namespace = uniqueName("auth");
@@ -112,8 +110,9 @@ export async function startAuth(overrides: Record<string, string> = {}, deps: Pi
   const redis = createRedis({ url: config.REDIS_URL, profile: "store", logger, name: "auth-test" });
   const authEventsTopic = namespacedTopic(namespace, topics.authEvents);
   const tokenEventsTopic = namespacedTopic(namespace, topics.tokenEvents);
-  commonPasswords ??= loadCommonPasswords();
-  const app = createApp({ config, logger, knex, redis, authEventsTopic, commonPasswords, ...deps });
+  // One zxcvbn worker per fixture, unless the test brings its own (and closes it).
+  const ownEstimator = deps.passwordStrength ? undefined : new ZxcvbnStrengthEstimator();
+  const app = createApp({ config, logger, knex, redis, authEventsTopic, ...deps, passwordStrength: deps.passwordStrength ?? ownEstimator });
   const server: Server = createServer(app);
   const port = await listen(server, 0, "127.0.0.1");
   const cleanups: (() => Promise<unknown>)[] = [];
@@ -143,6 +142,7 @@ export async function startAuth(overrides: Record<string, string> = {}, deps: Pi
       await new Promise((resolve) => server.close(resolve));
       await closeRedis(redis);
       await knex.destroy();
+      await ownEstimator?.close();
     },
   };
 }

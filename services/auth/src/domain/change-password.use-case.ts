@@ -23,7 +23,7 @@ export class ChangePasswordUseCase {
       }
       throw invalidCredentialsError();
     }
-    const verdict = this.deps.policy.check(input.new_password, { email: user.email, username: user.username });
+    const verdict = await this.deps.policy.check(input.new_password, { email: user.email, username: user.username });
     if (!verdict.ok) throw weakPasswordError("new_password", verdict.reason);
     const hash = await this.deps.hasher.hash(input.new_password);
     const now = new Date();

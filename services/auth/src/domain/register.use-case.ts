@@ -14,7 +14,7 @@ export class RegisterUseCase {
   async execute(input: RegisterRequest, client: ClientInfo): Promise<UserResponse> {
     const email = input.email.toLowerCase();
     if (isReservedUsername(input.username)) throw reservedUsernameError();
-    const verdict = this.deps.policy.check(input.password, { email, username: input.username });
+    const verdict = await this.deps.policy.check(input.password, { email, username: input.username });
     if (!verdict.ok) throw weakPasswordError("password", verdict.reason);
     const passwordHash = await this.deps.hasher.hash(input.password);
     return this.deps.uow(async ({ users, audit }) => {
