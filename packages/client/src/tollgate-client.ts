@@ -1,5 +1,6 @@
 import {
   gameSchema,
+  proxyLaunchResponseSchema,
   purchaseTokenResponseSchema,
   tokenItemSchema,
   tokenPairResponseSchema,
@@ -7,6 +8,7 @@ import {
   type DurationHours,
   type Game,
   type GameStatus,
+  type ProxyLaunchResponse,
   type PurchaseTokenResponse,
   type TokenItem,
   type UserResponse,
@@ -85,6 +87,25 @@ export class TollgateClient {
     /** A WebSocket to the upstream through the proxy. */
     websocket: (accessToken: string, path: string): WebSocket =>
       new WebSocket(this.url(`/api/v1/proxy/${path.replace(/^\//, "")}`).replace(/^http/, "ws"), { headers: { "X-Access-Token": accessToken } }),
+    /**
+     * `POST /api/v1/proxy/launch`: a one-time URL that opens the application in a browser, at the
+     * root of the deployment's app origin, landing on `path` (default `/`; root-relative).
+     * Resolves `{ url, app_origin, expires_at }` (the URL works once, within `expires_at`, at most
+     * 60 s). The call validates the token, so it starts the token's clock if it had not started.
+     *
+     * Rejects with `TollgateError`: 401 `TOKEN_MISSING` / `TOKEN_INVALID` / `TOKEN_EXPIRED` /
+     * `TOKEN_REVOKED`, 404 `APP_ORIGIN_NOT_CONFIGURED` (this deployment serves the upstream under
+     * the path prefix only; the token is not checked then), 422 `VALIDATION_ERROR` for a path that
+     * is not root-relative.
+     */
+    launchUrl: async (accessToken: string, options: { path?: string } = {}): Promise<ProxyLaunchResponse> =>
+      proxyLaunchResponseSchema.parse(
+        await this.call("POST", "/api/v1/proxy/launch", {
+          body: options.path === undefined ? {} : { path: options.path },
+          anonymous: true,
+          headers: { "X-Access-Token": accessToken },
+        }),
+      ),
   };
 
   // ---- games -------------------------------------------------------------------------------
@@ -131,8 +152,12 @@ export class TollgateClient {
     return next;
   }
 
-  private async call(method: string, path: string, { body, anonymous = false }: { body?: unknown; anonymous?: boolean }): Promise<unknown> {
-    const headers: Record<string, string> = {};
+  private async call(
+    method: string,
+    path: string,
+    { body, anonymous = false, headers: extra = {} }: { body?: unknown; anonymous?: boolean; headers?: Record<string, string> },
+  ): Promise<unknown> {
+    const headers: Record<string, string> = { ...extra };
     if (body !== undefined) headers["Content-Type"] = "application/json";
     if (!anonymous) headers.Authorization = `Bearer ${(await this.session()).accessToken}`;
     const res = await this.fetchImpl(this.url(path), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
