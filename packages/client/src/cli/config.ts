@@ -7,7 +7,7 @@ const schema = z.object({
   TOLLGATE_HOME: z.string().min(1).optional(),
   /** For scripts: the password for register/login, instead of a prompt. */
   TOLLGATE_PASSWORD: z.string().min(1).optional(),
-  /** For scripts: the access token `get` uses when --token is not given. */
+  /** For scripts: the access token `get` and `connect` use when --token is not given. */
   TOLLGATE_ACCESS_TOKEN: z.string().min(1).optional(),
 });
 
@@ -19,6 +19,7 @@ export function loadCliConfig(env: Record<string, string | undefined> = process.
   return {
     baseUrl: parsed.data.TOLLGATE_URL,
     credentialsFile: path.join(home, "credentials.json"),
+    tokensFile: path.join(home, "tokens.json"),
     password: parsed.data.TOLLGATE_PASSWORD,
     accessToken: parsed.data.TOLLGATE_ACCESS_TOKEN,
   };

@@ -1,29 +1,41 @@
 #!/usr/bin/env node
 import { createInterface } from "node:readline/promises";
 import { durationHoursValues, type DurationHours } from "@tollgate/contracts";
+import { isEndingTokenCode } from "../connector/access-watch";
 import { TollgateError } from "../errors";
 import { TollgateClient } from "../tollgate-client";
+import { BoughtTokensFile } from "./bought-tokens-file";
 import { loadCliConfig } from "./config";
+import { connectCommand } from "./connect.command";
 import { CredentialsFile } from "./credentials-file";
 import { renderBoard } from "./connect-four-board";
 import { describeError } from "./messages";
+import { newestUsableToken } from "./newest-usable-token";
 import { withProgress } from "./progress";
 
-const USAGE = `tollgate — buy time-limited access and play Connect Four
+const USAGE = `tollgate — buy time-limited access, use it in your browser, and play Connect Four
 
   tollgate register <email> <username>     (asks for a password)
   tollgate login <username-or-email>       (asks for a password)
   tollgate logout
   tollgate me
-  tollgate buy <hours>                     hours: ${durationHoursValues.join(", ")}
+  tollgate buy <hours>                     hours: ${durationHoursValues.join(", ")}; the token is remembered
   tollgate tokens [--active]
   tollgate revoke <token-id>
-  tollgate get <path> [--token <token>]    GET through the proxy (default: your newest token)
+  tollgate get <path> [--token <token>]    GET through the proxy
+  tollgate connect [--port N] [--open] [--token <token>]
+                                           the application in your browser, through a local
+                                           forwarder on 127.0.0.1 (port 0, the default: any free
+                                           one); --open opens your browser; Ctrl-C stops it
   tollgate play [--opponent <user-id> | --join <game-id>]
 
+  get and connect use --token, else TOLLGATE_ACCESS_TOKEN, else your newest remembered token
+  that is not known to be revoked or expired.
+
   TOLLGATE_URL   the gateway (default http://127.0.0.1:8080)
-  TOLLGATE_HOME  where credentials are kept (default ~/.config/tollgate, file mode 0600)
-  TOLLGATE_PASSWORD  password for register/login without a prompt (scripts)`;
+  TOLLGATE_HOME  where your session and bought tokens are kept (default ~/.config/tollgate, files mode 0600)
+  TOLLGATE_PASSWORD  password for register/login without a prompt (scripts)
+  TOLLGATE_ACCESS_TOKEN  the access token for get and connect (scripts)`;
 
 async function askPassword(prompt: string, given: string | undefined): Promise<string> {
   if (given) return given;
@@ -38,12 +50,21 @@ function option(args: string[], name: string): string | undefined {
   return index >= 0 ? args[index + 1] : undefined;
 }
 
+
 async function run(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   const config = loadCliConfig();
   const credentials = new CredentialsFile(config.credentialsFile);
   const client = new TollgateClient({ baseUrl: config.baseUrl, session: credentials });
+  const tokens = new BoughtTokensFile(config.tokensFile);
   const print = (text: string) => process.stdout.write(`${text}\n`);
+  const warn = (text: string) => process.stderr.write(`${text}\n`);
+  /** --token, else TOLLGATE_ACCESS_TOKEN, else the newest remembered token that may still work. */
+  const accessToken = async (): Promise<string | undefined> => option(args, "--token") ?? config.accessToken ?? (await newestUsableToken(tokens, client))?.token;
+  const noToken = () => {
+    warn("No access token: buy one (tollgate buy <hours>) or pass --token <token>. Tokens are shown once, at purchase.");
+    return 2;
+  };
 
   switch (command) {
     case "register": {
@@ -76,7 +97,8 @@ async function run(argv: string[]): Promise<number> {
         return 2;
       }
       const bought = await withProgress("buying", client.tokens.purchase(hours as DurationHours));
-      print(`token ${bought.id} for ${bought.duration_hours} h (the clock starts on first use):\n${bought.token}\nKeep it: it is shown only once.`);
+      tokens.remember(bought);
+      print(`token ${bought.id} for ${bought.duration_hours} h (the clock starts on first use):\n${bought.token}\nShown only once; remembered here for tollgate get and tollgate connect.`);
       return 0;
     }
     case "tokens": {
@@ -89,23 +111,30 @@ async function run(argv: string[]): Promise<number> {
       const [id] = args;
       if (!id) return usage();
       const token = await client.tokens.revoke(id);
+      tokens.forget(token.id);
       print(`token ${token.id} is ${token.status}`);
       return 0;
     }
     case "get": {
       const [path] = args;
       if (!path) return usage();
-      const token = option(args, "--token") ?? config.accessToken;
-      if (!token) {
-        process.stderr.write("pass --token <token> (or set TOLLGATE_ACCESS_TOKEN); tokens are shown once, at purchase\n");
-        return 2;
-      }
+      const token = await accessToken();
+      if (!token) return noToken();
       const res = await client.proxy.fetch(token, path);
       if (!res.ok && res.headers.get("content-type")?.includes("application/json")) {
-        throw await TollgateError.fromResponse(res);
+        const error = await TollgateError.fromResponse(res);
+        if (isEndingTokenCode(error.code)) tokens.forget(token);
+        throw error;
       }
       process.stdout.write(await res.text());
       return res.ok ? 0 : 1;
+    }
+    case "connect": {
+      const port = option(args, "--port");
+      if (args.includes("--port") && port === undefined) return usage();
+      const token = await accessToken();
+      if (!token) return noToken();
+      return connectCommand({ gatewayUrl: config.baseUrl, token, tokens, print, warn }, { port: port === undefined ? 0 : /^\d+$/.test(port) ? Number(port) : Number.NaN, open: args.includes("--open") });
     }
     case "play":
       return play(client, args);
