@@ -140,13 +140,36 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
   launch("gateway-health", process.execPath, [path.join(root, "infra/gateway/health-aggregator.mjs")], { ...gatewayEnv, ...extra("gateway-health") });
   launch("gateway", "nginx", ["-p", gatewayDir, "-c", path.join(gatewayDir, "nginx.conf"), "-g", "daemon off;"], gatewayEnv);
 
-  await waitFor(
-    async () => {
-      const res = await fetch(`${gatewayUrl}/health`).catch(() => undefined);
-      return res?.status === 200;
-    },
-    { timeoutMs: 120_000, intervalMs: 500, what: `every service to be ready behind the gateway (logs in ${logDir})` },
-  );
+  const stop = async () => {
+    stopping = true;
+    await Promise.all(
+      [...processes.values()].map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            child.once("exit", () => resolve());
+            // SIGTERM everywhere, nginx included (its fast shutdown): a graceful SIGQUIT would wait
+            // for open WebSockets, and a SIGKILL after it would leave nginx's workers running.
+            child.kill("SIGTERM");
+            setTimeout(() => child.kill("SIGKILL"), 10_000).unref();
+          }),
+      ),
+    );
+  };
+
+  try {
+    await waitFor(
+      async () => {
+        const res = await fetch(`${gatewayUrl}/health`).catch(() => undefined);
+        return res?.status === 200;
+      },
+      { timeoutMs: 120_000, intervalMs: 500, what: `every service to be ready behind the gateway (logs in ${logDir})` },
+    );
+  } catch (error) {
+    // A stack that never got ready is not handed to the caller, so no afterAll would stop it.
+    await stop();
+    throw error;
+  }
 
   return {
     gatewayUrl,
@@ -156,21 +179,6 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
     kill(name) {
       processes.get(name)?.kill("SIGKILL");
     },
-    async stop() {
-      stopping = true;
-      await Promise.all(
-        [...processes.values()].map(
-          (child) =>
-            new Promise<void>((resolve) => {
-              if (child.exitCode !== null || child.signalCode !== null) return resolve();
-              child.once("exit", () => resolve());
-              // SIGTERM everywhere, nginx included (its fast shutdown): a graceful SIGQUIT would wait
-              // for open WebSockets, and a SIGKILL after it would leave nginx's workers running.
-              child.kill("SIGTERM");
-              setTimeout(() => child.kill("SIGKILL"), 10_000).unref();
-            }),
-        ),
-      );
-    },
+    stop,
   };
 }
