@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import { loginRequestSchema, registerRequestSchema, serviceTokenResponseSchema, tokenPairResponseSchema } from "@tollgate/contracts";
-import { authEnvSchema, authMigrations, createApp, createTokenSigner, loadCommonPasswords } from "@tollgate/auth-service";
+import { authEnvSchema, authMigrations, createApp, createTokenSigner, ZxcvbnStrengthEstimator } from "@tollgate/auth-service";
 import {
   closeRedis,
   createDatabase,
@@ -46,8 +46,6 @@ const SCOPES = ["tokens:validate", "games:read"];
 const clientFor = (scope: string) => ({ clientId: `client-${scope.replace(/[^a-z]/g, "-")}`, clientSecret: `secret-${scope}-${"s".repeat(24)}` });
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
-let commonPasswords: ReadonlySet<string> | undefined;
-
 export async function startAuthFixture({ namespace = uniqueName("auth") }: { namespace?: string } = {}): Promise<AuthFixture> {
   const logger = createLogger({ service: "auth-fixture", level: "warn" });
   const config = parseConfig(authEnvSchema, {
@@ -67,9 +65,10 @@ export async function startAuthFixture({ namespace = uniqueName("auth") }: { nam
   await migrate(knex, authMigrations);
   await createTokenSigner(knex, config).ensureKey();
   const redis = createRedis({ url: config.REDIS_URL, profile: "store", logger, name: "auth-fixture" });
-  commonPasswords ??= loadCommonPasswords();
   const authEventsTopic = namespacedTopic(namespace, "tollgate.auth-events");
-  const server = createServer(createApp({ config, logger, knex, redis, authEventsTopic, commonPasswords }));
+  // Its own password-strength worker, closed with the fixture (createApp's own would outlive it).
+  const passwordStrength = new ZxcvbnStrengthEstimator();
+  const server = createServer(createApp({ config, logger, knex, redis, authEventsTopic, passwordStrength }));
   const baseUrl = `http://127.0.0.1:${await listen(server, 0, "127.0.0.1")}`;
   const verifier = new JwtVerifier({
     keys: new JwksKeyStore({ fetchJwks: httpJwksFetcher(`${baseUrl}/.well-known/jwks.json`), minRefetchIntervalMs: 100 }),
@@ -108,6 +107,7 @@ export async function startAuthFixture({ namespace = uniqueName("auth") }: { nam
       await new Promise((resolve) => server.close(resolve));
       await closeRedis(redis);
       await knex.destroy();
+      await passwordStrength.close();
     },
   };
 }

@@ -55,8 +55,6 @@ export interface AppDeps {
    * (it does not keep the process alive).
    */
   passwordStrength?: PasswordStrengthEstimator;
-  /** @deprecated Ignored: the common-password list gave way to zxcvbn (see `loadCommonPasswords` in index.ts). */
-  commonPasswords?: ReadonlySet<string>;
   /** argon2id hashing; built from the config's ARGON2_* when absent (tests pass one that counts verifications). */
   hasher?: PasswordHasher;
   isShuttingDown?: () => boolean;
