@@ -16,25 +16,35 @@ export interface LoginRecord {
 
 /** The part of a pg client this repository uses (knex's pool holds pg clients). */
 interface PgConnection {
-  query(statement: { name: string; text: string; values: unknown[] }): Promise<unknown>;
+  query(statement: { name: string; text: string; values: unknown[] }): Promise<{ rowCount: number | null }>;
 }
 
 /**
  * A named statement: Postgres parses and plans it once per pooled connection instead of at every
  * login (its four writes took about 0.3 ms of database CPU a login to parse and plan, measured
- * against the same statement unnamed). It returns no rows, so a migration that adds columns cannot invalidate
- * the cached plan's result type.
+ * against the same statement unnamed). It returns no rows, so a migration that adds columns cannot
+ * invalidate the cached plan's result type; its row count says whether the session was written.
+ *
+ * Everything hangs off the UPDATE of the user row, which only matches a user who is not disabled
+ * *now*: it waits for a disable in progress and then sees its outcome (READ COMMITTED re-reads the
+ * newest version of a row it had to wait for), and while this statement holds the row a disable
+ * waits for it, so the disable's revocation sees the new session. Before, the session was written
+ * unconditionally after the use case had checked the user: a disable committed in between (during
+ * argon2, or between an OAuth sign-in's account lookup and this write) revoked every session but
+ * this one, which lived on with no `session.revoked` for it.
  */
 const RECORD_LOGIN = {
-  name: "auth_record_login_v1",
-  text: `WITH new_session AS (
-    INSERT INTO sessions (id, user_id, expires_at, ip, user_agent, created_at, last_used_at) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id
+  name: "auth_record_login_v2",
+  text: `WITH usable_user AS (
+    UPDATE users SET last_login_at = $6 WHERE id = $2 AND disabled_at IS NULL RETURNING id
+  ), new_session AS (
+    INSERT INTO sessions (id, user_id, expires_at, ip, user_agent, created_at, last_used_at)
+    SELECT $1::uuid, id, $3::timestamptz, $4::text, $5::text, $6::timestamptz, $6::timestamptz FROM usable_user RETURNING id
   ), first_token AS (
-    INSERT INTO refresh_tokens (token_sha256, session_id, generation, created_at) SELECT $7, id, 0, $6 FROM new_session
-  ), touched AS (
-    UPDATE users SET last_login_at = $6 WHERE id = $2
+    INSERT INTO refresh_tokens (token_sha256, session_id, generation, created_at) SELECT $7::text, id, 0, $6::timestamptz FROM new_session
   )
-  INSERT INTO audit_logs (id, user_id, action, ip, user_agent, details, created_at) VALUES ($8, $2, $9, $4, $5, $10, $6)`,
+  INSERT INTO audit_logs (id, user_id, action, ip, user_agent, details, created_at)
+  SELECT $8::uuid, $2::uuid, $9::text, $4::text, $5::text, $10::jsonb, $6::timestamptz FROM new_session`,
 };
 
 /**
@@ -45,7 +55,8 @@ const RECORD_LOGIN = {
 export class LoginRecordRepository {
   constructor(private readonly db: Knex) {}
 
-  async record(login: LoginRecord): Promise<void> {
+  /** Writes the session unless the user is disabled (or gone) by now; false when it was not written. */
+  async record(login: LoginRecord): Promise<boolean> {
     const userAgent = login.client.userAgent?.slice(0, 512) ?? null;
     const values = [
       login.sessionId,
@@ -62,7 +73,8 @@ export class LoginRecordRepository {
     // knex has no named statements: borrow a pooled connection the way knex's own runner does.
     const connection = (await this.db.client.acquireConnection()) as PgConnection;
     try {
-      await connection.query({ ...RECORD_LOGIN, values });
+      const result = await connection.query({ ...RECORD_LOGIN, values });
+      return result.rowCount === 1;
     } finally {
       await this.db.client.releaseConnection(connection);
     }

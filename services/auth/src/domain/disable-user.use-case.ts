@@ -11,7 +11,9 @@ export class DisableUserUseCase {
   async execute(admin: AccessTokenClaims, userId: string, client: ClientInfo): Promise<void> {
     const now = new Date();
     await this.deps.uow(async ({ users, sessions, events, audit }) => {
-      const user = await users.findById(userId);
+      // The row lock orders this disable against a login writing its session (which holds the
+      // same row): a session committed first is revoked below, one attempted later is refused.
+      const user = await users.lock(userId);
       if (!user) throw userNotFoundError();
       // Disabling twice is not an error, and emits nothing new.
       if (!(await users.disable(userId, now))) return;

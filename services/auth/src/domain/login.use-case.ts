@@ -50,7 +50,9 @@ export class LoginUseCase {
     const refreshToken = newRefreshToken();
     const sessionId = randomUUID();
     const now = new Date();
-    await this.deps.logins.record({
+    // The check above is only a fast answer: the account may be disabled while argon2 runs. The
+    // write itself refuses a disabled user and serialises with the disable (see LoginRecordRepository).
+    const opened = await this.deps.logins.record({
       sessionId,
       userId: user.id,
       firstTokenSha256: tokenSha256(refreshToken),
@@ -58,6 +60,10 @@ export class LoginUseCase {
       at: now,
       client,
     });
+    if (!opened) {
+      this.log.info("login refused: account disabled while signing in", { user_id: user.id });
+      throw accountDisabledError();
+    }
     if (user.passwordHash && this.deps.hasher.needsRehash(user.passwordHash)) {
       await repos.users.updatePassword(user.id, await this.deps.hasher.hash(input.password), now);
     }

@@ -1,3 +1,4 @@
+import type { AppDeps } from "../../src/app";
 import { call, type AuthFixture, type Canaries, startAuth } from "../support";
 import { startTestOidcProvider, type TestOidcProvider } from "./test-oidc-provider";
 
@@ -23,7 +24,7 @@ let accountCounter = 0;
 export const newSubject = (): string => `person-${Date.now().toString(36)}-${(accountCounter++).toString(36)}`;
 
 /** The test provider and an auth service configured with it (OpenID Connect, discovery from its issuer). */
-export async function startOAuth(canaries: Canaries): Promise<OAuthFixture> {
+export async function startOAuth(canaries: Canaries, deps: Pick<AppDeps, "hasher"> = {}): Promise<OAuthFixture> {
   canaries.add(CLIENT_SECRET);
   const idp = await startTestOidcProvider({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: ["http://127.0.0.1/callback"] });
   const fx = await startAuth({
@@ -33,7 +34,7 @@ export async function startOAuth(canaries: Canaries): Promise<OAuthFixture> {
     OAUTH_IDP_ISSUER: idp.issuer,
     OAUTH_REDIRECT_URIS: "http://127.0.0.1/callback,https://app.example.test/oauth/done",
     OAUTH_HTTP_TIMEOUT_MS: "2000",
-  });
+  }, deps);
   const authorize = async (accountId: string, options: { token?: string } = {}) => {
     const started = await fetch(`${fx.baseUrl}/api/v1/auth/oauth/${PROVIDER}/authorize?redirect_uri=${encodeURIComponent(REDIRECT_URI)}`, {
       redirect: "manual",

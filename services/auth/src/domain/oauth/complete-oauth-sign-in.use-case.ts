@@ -4,7 +4,7 @@ import type { Logger } from "@tollgate/service-kit";
 import { auditActions } from "../../data/audit-log.repository";
 import type { LoginRecordRepository } from "../../data/login-record.repository";
 import type { OAuthStateStore } from "../../data/oauth-state.store";
-import { invalidOAuthStateError } from "../auth-errors";
+import { accountDisabledError, invalidOAuthStateError } from "../auth-errors";
 import { newRefreshToken, tokenSha256 } from "../refresh-token";
 import type { ClientInfo, SessionTokens } from "../session-tokens";
 import type { OAuthAccountResolver } from "./oauth-account-resolver";
@@ -43,7 +43,9 @@ export class CompleteOAuthSignInUseCase {
     const refreshToken = newRefreshToken();
     const sessionId = randomUUID();
     const now = new Date();
-    await this.deps.logins.record({
+    // The resolver saw the account enabled; the write checks again, atomically (a disable may have
+    // committed since), and serialises with a disable in progress.
+    const opened = await this.deps.logins.record({
       sessionId,
       userId: user.id,
       firstTokenSha256: tokenSha256(refreshToken),
@@ -52,6 +54,7 @@ export class CompleteOAuthSignInUseCase {
       client,
       audit: { action: auditActions.oauthLogin, details: { provider: provider.config.name, outcome } },
     });
+    if (!opened) throw accountDisabledError();
     this.log.info("oauth sign-in", { user_id: user.id, session_id: sessionId, provider: provider.config.name, outcome });
     const pair = await this.deps.tokens.pair({ ...user, lastLoginAt: now }, sessionId, refreshToken);
     return { ...pair, provider: provider.config.name, outcome };
