@@ -120,6 +120,28 @@ describe("/ws/game protocol", () => {
       expect((await third.next("error")).code).toBe("too_many_connections");
       expect(await third.closed).toBe(1008);
     });
+
+    it("when a user's sockets keep answering pings past twice the presence TTL, then their cap still holds: a third socket gets too_many_connections and close 1008", async () => {
+      // Presence TTL 300 ms: the user's key was given 600 ms at the last admission. Pongs every
+      // 100 ms must keep it (and its two entries) alive for as long as the sockets live.
+      const short = await startInstance(issuer, { settings: { maxConnectionsPerUser: 2, presenceTtlMs: 300, socket: { pingIntervalMs: 100 } } });
+      try {
+        const bob = issuer.user();
+        const open = [track(await TestSocket.connect(short.wsUrl, bob.token)), track(await TestSocket.connect(short.wsUrl, bob.token))];
+        await new Promise((resolve) => setTimeout(resolve, 1_500));
+        expect(open.map((socket) => socket.closeCode)).toEqual([undefined, undefined]);
+        const third = track(await TestSocket.open(short.wsUrl, { token: bob.token }));
+        expect((await third.next("error", { timeoutMs: 2_000 })).code).toBe("too_many_connections");
+        expect(await third.closed).toBe(1008);
+        expect(await short.redis.zcard(`game:user-sockets:${bob.userId}`)).toBe(2);
+        // A socket that closes gives its place back.
+        open[0]?.close();
+        await waitFor(async () => (await short.redis.zcard(`game:user-sockets:${bob.userId}`)) === 1, { what: "the closed socket's place to be given back" });
+        track(await TestSocket.connect(short.wsUrl, bob.token));
+      } finally {
+        await short.stop();
+      }
+    });
   });
 
   describe("limits", () => {

@@ -32,6 +32,18 @@ redis.call('PEXPIRE', KEYS[1], ARGV[5])
 return 1
 `;
 
+// KEYS[1] user's sockets; ARGV: expiry, member, key ttl (ms). Only a socket still counted is
+// pushed forward (a released one must not come back), and the key lives on with it: the admit
+// script's PEXPIRE alone let the key vanish PRESENCE_TTL_MS × 2 after the user's last new socket,
+// open sockets and all, and the cap started again from zero.
+const REFRESH_SCRIPT = `
+if redis.call('ZSCORE', KEYS[1], ARGV[2]) then
+  redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+  redis.call('PEXPIRE', KEYS[1], ARGV[3])
+end
+return 1
+`;
+
 /**
  * Who is connected to which game, from any instance, and delivery of game messages to players
  * wherever their sockets are.
@@ -142,7 +154,8 @@ export class ConnectionManager {
   }
 
   /**
-   * Pushes the presence expiry of every game a socket has joined (heartbeat, pong). The commands
+   * Pushes the socket's place under its user's cap forward, with the expiry of the user's key, and
+   * the presence expiry of every game it has joined (heartbeat, pong). The commands
    * are issued at once, from the games the socket has joined at that moment, on the connection
    * that `leave` uses: a refresh racing a leave is either before its ZREM or skips the game, so
    * it never brings back a presence entry that was removed.
@@ -150,7 +163,7 @@ export class ConnectionManager {
   async refresh(connection: GameConnection): Promise<void> {
     const now = Date.now();
     const pipeline = this.options.redis.pipeline();
-    if (connection.userId) pipeline.zadd(userSocketsKey(connection.userId), "XX", now + this.options.presenceTtlMs, this.socketMember(connection));
+    if (connection.userId) pipeline.eval(REFRESH_SCRIPT, 1, userSocketsKey(connection.userId), now + this.options.presenceTtlMs, this.socketMember(connection), this.options.presenceTtlMs * 2);
     for (const gameId of connection.games) this.touchIn(pipeline, connection, gameId, now);
     await pipeline.exec();
   }
