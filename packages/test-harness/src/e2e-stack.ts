@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, generateKeyPairSync, randomBytes } from "node:crypto";
 import { createWriteStream, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -7,6 +7,11 @@ import { childEnv, testDatabaseUrl, testInfra, uniqueName } from "./config";
 import { freePort } from "./dedicated-kafka";
 import { repoRoot } from "./repo-root";
 import { waitFor } from "./wait-for";
+
+/** A fresh `IDENTITY_ASSERTION_KEYS` for the proxy: a JWK Set with one EC P-256 private key. */
+export function identityAssertionKeySet(kid = `e2e-${randomBytes(4).toString("hex")}`): string {
+  return JSON.stringify({ keys: [{ ...generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ format: "jwk" }), kid }] });
+}
 
 /** The processes of an end-to-end stack, by the names its options and `kill` use. */
 export type E2eProcessName = "demo-upstream" | "auth" | "token" | "proxy" | "game-realtime" | "gateway-health" | "gateway";
@@ -84,6 +89,7 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
         AUTH_URL: local(ports.auth),
         SERVICE_CLIENT_ID: "proxy",
         SERVICE_CLIENT_SECRET: secret,
+        IDENTITY_ASSERTION_KEYS: identityAssertionKeySet(),
         ...(appOrigin ? { APP_PUBLIC_ORIGIN: appOrigin } : {}),
       },
     },

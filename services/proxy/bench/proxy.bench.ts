@@ -27,6 +27,7 @@ import { Pool, type Dispatcher } from "undici";
 import { createApp } from "../src/app";
 import { redisTokenKey } from "../src/domain/token-validator";
 import { createProxyRuntime } from "../src/proxy-runtime";
+import { testAssertionKeys } from "../test/support/assertion-keys";
 import { startProxyFixture } from "../test/support/proxy-fixture";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -159,10 +160,11 @@ async function main() {
       cacheNegativeTtlMs: 1_000,
       cacheMaxEntries: 10_000,
       rewriteMaxBytes: 1024 * 1024,
+      identityAssertionKeys: testAssertionKeys(),
     },
     { redis, logger },
   );
-  const ours = http.createServer(createApp({ logger, validator: runtime.validator, forwarder: runtime.forwarder, target: runtime.target }));
+  const ours = http.createServer(createApp({ logger, validator: runtime.validator, forwarder: runtime.forwarder, target: runtime.target, asserter: runtime.asserter }));
   await listen(ours, PORTS.ours, "127.0.0.1");
 
   const auth = { "X-Access-Token": token };

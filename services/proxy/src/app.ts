@@ -10,12 +10,14 @@ import { isProxyPath, PROXY_PREFIX, proxyHandler } from "./http/proxy.handler";
 import { appSide, isAppOriginRequest } from "./http/public-side";
 import type { Forwarder } from "./upstream/forwarder";
 import type { UpstreamTarget } from "./upstream/upstream-target";
+import type { IdentityAsserter } from "./identity/identity-assertion";
 
 export interface ProxyAppDeps {
   logger: Logger;
   validator: TokenValidator;
   forwarder: Forwarder;
   target: UpstreamTarget;
+  asserter: IdentityAsserter;
   /** Present when the app origin is served (APP_PUBLIC_ORIGIN). */
   app?: { origin: string; host: string; sessions: AppSessionUseCases };
   basicAuth?: string;
@@ -55,7 +57,19 @@ export function createApp(deps: ProxyAppDeps): ProxyApp {
       description: "Token-gated access to the upstream application (HTTP and WebSocket).",
       apis: [path.join(__dirname, "http", "*.handler.{ts,js}")],
     },
-    routes: () => undefined,
+    routes: (app) => {
+      /**
+       * @openapi
+       * /.well-known/jwks.json:
+       *   get:
+       *     summary: Public keys that verify the X-Tollgate-Jwt-Assertion header the upstream receives
+       *     responses:
+       *       200: { description: "a JWK Set (RFC 7517)" }
+       */
+      app.get("/.well-known/jwks.json", (_req, res) => {
+        res.set("Cache-Control", "public, max-age=300").json(deps.asserter.jwks());
+      });
+    },
   });
   return (req, res) => {
     if (appRoute && isAppOriginRequest(req, appHost)) appRoute(req, res);

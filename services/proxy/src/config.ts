@@ -1,5 +1,6 @@
 import { baseEnvShape, kafkaEnvShape, loadConfigOrExit, port, positiveInt, requiredString, urlString } from "@tollgate/service-kit";
 import { z } from "zod";
+import { assertionKeySetSchema } from "./identity/assertion-keys";
 
 export const proxyConfigSchema = z.object({
   ...baseEnvShape,
@@ -43,6 +44,14 @@ export const proxyConfigSchema = z.object({
   CACHE_MAX_ENTRIES: positiveInt(50_000),
   /** Text bodies larger than this are streamed unchanged rather than rewritten. */
   REWRITE_MAX_BYTES: positiveInt(2 * 1024 * 1024),
+  /**
+   * Private keys that sign the identity assertion sent upstream, as a JWK Set (EC P-256 or RSA,
+   * each with a kid): the first signs, all are published at /.well-known/jwks.json. A secret.
+   */
+  IDENTITY_ASSERTION_KEYS: assertionKeySetSchema,
+  IDENTITY_ASSERTION_ISSUER: z.string().min(1).default("tollgate-proxy"),
+  /** The assertion's `aud`; by default the upstream's origin. */
+  IDENTITY_ASSERTION_AUDIENCE: z.string().min(1).optional(),
   INSTANCE_ID: z.string().regex(/^[A-Za-z0-9._-]+$/).optional(),
 });
 export type ProxyConfig = z.infer<typeof proxyConfigSchema>;

@@ -19,6 +19,7 @@ import { createUpgradeHandler } from "./http/upgrade.handler";
 import { createRevocationConsumer } from "./messaging/revocation.consumer";
 import { createProxyMetrics } from "./proxy-metrics";
 import { createProxyRuntime } from "./proxy-runtime";
+import { loadAssertionKeys } from "./identity/assertion-keys";
 
 async function main(): Promise<void> {
   const config = loadProxyConfig();
@@ -50,6 +51,9 @@ async function main(): Promise<void> {
       appPublicOrigin: config.APP_PUBLIC_ORIGIN,
       upstreamHostHeader: config.UPSTREAM_HOST_HEADER,
       appLaunchTtlSeconds: config.APP_LAUNCH_TTL_SECONDS,
+      identityAssertionKeys: loadAssertionKeys(config.IDENTITY_ASSERTION_KEYS),
+      identityAssertionIssuer: config.IDENTITY_ASSERTION_ISSUER,
+      identityAssertionAudience: config.IDENTITY_ASSERTION_AUDIENCE,
     },
     { redis, logger, metrics },
   );
@@ -75,6 +79,7 @@ async function main(): Promise<void> {
     forwarder: runtime.forwarder,
     target: runtime.target,
     app: runtime.app,
+    asserter: runtime.asserter,
     basicAuth: config.UPSTREAM_BASIC_AUTH,
     metrics: httpMetrics,
     isShuttingDown: () => shuttingDown(),

@@ -9,6 +9,8 @@ import { TokenServiceClient } from "./upstream/token-service.client";
 import { RedisAppSessionRepository } from "./data/app-session.repository";
 import { AppSessionUseCases } from "./domain/app-session.use-case";
 import { upstreamTarget } from "./upstream/upstream-target";
+import type { AssertionKey } from "./identity/assertion-keys";
+import { IdentityAsserter } from "./identity/identity-assertion";
 
 export interface ProxyRuntimeSettings {
   upstreamUrl: string;
@@ -32,6 +34,9 @@ export interface ProxyRuntimeSettings {
   appPublicOrigin?: string;
   upstreamHostHeader?: "upstream" | "preserve";
   appLaunchTtlSeconds?: number;
+  identityAssertionKeys: AssertionKey[];
+  identityAssertionIssuer?: string;
+  identityAssertionAudience?: string;
 }
 
 /** The proxy's moving parts, wired from settings and real clients (main.ts and tests share this). */
@@ -64,6 +69,12 @@ export function createProxyRuntime(settings: ProxyRuntimeSettings, deps: { redis
     rewriteMaxBytes: settings.rewriteMaxBytes,
     logger: deps.logger,
   });
+  const asserter = new IdentityAsserter({
+    keys: settings.identityAssertionKeys,
+    issuer: settings.identityAssertionIssuer ?? "tollgate-proxy",
+    audience: settings.identityAssertionAudience ?? target.origin,
+    maxEntries: settings.cacheMaxEntries,
+  });
   const tunnels = new TunnelRegistry((open) => deps.metrics?.tunnelsOpen.set(open));
   if (deps.metrics) {
     const breakers = deps.metrics.breakerOpen;
@@ -82,6 +93,6 @@ export function createProxyRuntime(settings: ProxyRuntimeSettings, deps: { redis
         }),
       }
     : undefined;
-  return { serviceTokens, tokenService, validator, forwarder, tunnels, target, app };
+  return { serviceTokens, tokenService, validator, forwarder, tunnels, target, app, asserter };
 }
 export type ProxyRuntime = ReturnType<typeof createProxyRuntime>;

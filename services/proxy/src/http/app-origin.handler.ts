@@ -7,6 +7,7 @@ import type { TokenValidator } from "../domain/token-validator";
 import type { Forwarder } from "../upstream/forwarder";
 import { prepareUpstreamRequest, requestHasBody, type PublicSide } from "../upstream/upstream-request";
 import type { UpstreamTarget } from "../upstream/upstream-target";
+import type { IdentityAsserter } from "../identity/identity-assertion";
 import { assertUnambiguousLength } from "./proxy.handler";
 import { singleHeader } from "./public-side";
 
@@ -15,6 +16,7 @@ export interface AppOriginDeps {
   sessions: AppSessionUseCases;
   forwarder: Forwarder;
   target: UpstreamTarget;
+  asserter: IdentityAsserter;
   side: PublicSide;
   basicAuth?: string;
 }
@@ -66,6 +68,7 @@ export function appOriginHandler(deps: AppOriginDeps) {
       side: deps.side,
       basicAuth: deps.basicAuth,
       requestId: String(req.headers["x-request-id"]),
+      assertion: deps.asserter.assertion(grant),
       remoteAddress: req.socket.remoteAddress ?? "unknown",
       upgrade: false,
     });

@@ -5,6 +5,7 @@ import type { TokenValidator } from "../domain/token-validator";
 import type { Forwarder } from "../upstream/forwarder";
 import { prepareUpstreamRequest, requestHasBody } from "../upstream/upstream-request";
 import type { UpstreamTarget } from "../upstream/upstream-target";
+import type { IdentityAsserter } from "../identity/identity-assertion";
 import { PROXY_PREFIX, prefixSide, singleHeader } from "./public-side";
 
 export { PROXY_PREFIX, singleHeader } from "./public-side";
@@ -59,6 +60,7 @@ export function proxyHandler(deps: {
   validator: TokenValidator;
   forwarder: Forwarder;
   target: UpstreamTarget;
+  asserter: IdentityAsserter;
   basicAuth?: string;
   trustForwarded: boolean;
   launch: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -77,6 +79,7 @@ export function proxyHandler(deps: {
       side,
       basicAuth: deps.basicAuth,
       requestId: String(req.headers["x-request-id"]),
+      assertion: deps.asserter.assertion(grant),
       remoteAddress: req.socket.remoteAddress ?? "unknown",
       upgrade: false,
     });

@@ -8,6 +8,7 @@ import type { TokenValidator } from "../domain/token-validator";
 import type { Forwarder } from "../upstream/forwarder";
 import { prepareUpstreamRequest, type PublicSide } from "../upstream/upstream-request";
 import type { UpstreamTarget } from "../upstream/upstream-target";
+import type { IdentityAsserter } from "../identity/identity-assertion";
 import type { TunnelRegistry } from "../tunnel/tunnel-registry";
 import { appOriginCredentials } from "./app-origin.handler";
 import { assertUnambiguousLength } from "./proxy.handler";
@@ -39,6 +40,7 @@ export interface UpgradeDeps {
   forwarder: Forwarder;
   tunnels: TunnelRegistry;
   target: UpstreamTarget;
+  asserter: IdentityAsserter;
   logger: Logger;
   basicAuth?: string;
   /** Present when the app origin is served. */
@@ -86,7 +88,7 @@ export function createUpgradeHandler(deps: UpgradeDeps) {
           deps.tunnels.discard(tunnel);
           throw new TokenRejectedError("TOKEN_REVOKED");
         }
-        prepareUpstreamRequest(req, grant, { target: deps.target, side, basicAuth: deps.basicAuth, requestId, remoteAddress: (socket as Socket).remoteAddress ?? "unknown", upgrade: true });
+        prepareUpstreamRequest(req, grant, { target: deps.target, side, basicAuth: deps.basicAuth, requestId, assertion: deps.asserter.assertion(grant), remoteAddress: (socket as Socket).remoteAddress ?? "unknown", upgrade: true });
         try {
           await deps.forwarder.ws(req, socket, head);
         } catch (error) {

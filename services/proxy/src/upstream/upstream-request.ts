@@ -1,9 +1,10 @@
 import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import type { Grant } from "../domain/grant";
 import type { UpstreamTarget } from "./upstream-target";
+import { ASSERTION_HEADER } from "../identity/identity-assertion";
 
 /** Headers a client may not choose: identity is set by us, credentials for Tollgate stay here. */
-const IDENTITY = new Set(["x-access-token", "authorization", "x-user-id", "x-token-id", "proxy-authorization"]);
+const IDENTITY = new Set(["x-access-token", "authorization", "x-user-id", "x-token-id", "proxy-authorization", ASSERTION_HEADER]);
 /** Set here from what the client really used; a client's own values never pass. */
 const FORWARDING = new Set(["host", "origin", "referer", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-port", "x-forwarded-for", "forwarded"]);
 /**
@@ -26,6 +27,8 @@ export interface UpstreamRequestOptions {
   side: PublicSide;
   basicAuth?: string;
   requestId: string;
+  /** The signed identity assertion for this grant (`X-Tollgate-Jwt-Assertion`). */
+  assertion: string;
   remoteAddress: string;
   /** A WebSocket upgrade: keep the connection headers the handshake needs. */
   upgrade: boolean;
@@ -78,7 +81,8 @@ function mapReferer(value: string, side: PublicSide, target: UpstreamTarget, see
  * no Tollgate credentials or cookies, no spoofed identity or forwarding headers, no hop-by-hop
  * headers; `Host` the upstream's own (or the public one, `UPSTREAM_HOST_HEADER=preserve`),
  * `Origin`/`Referer` consistent with it, `X-Forwarded-Host/Proto/Port/For` from what the client
- * used, the path mapped, and who is calling in `X-User-Id` / `X-Token-Id`.
+ * used, the path mapped, and who is calling in `X-User-Id` / `X-Token-Id`, signed in
+ * `X-Tollgate-Jwt-Assertion`.
  */
 export function prepareUpstreamRequest(req: IncomingMessage, grant: Grant, options: UpstreamRequestOptions): void {
   const { target, side } = options;
@@ -105,6 +109,7 @@ export function prepareUpstreamRequest(req: IncomingMessage, grant: Grant, optio
   headers["x-user-id"] = grant.userId;
   headers["x-token-id"] = grant.tokenId;
   headers["x-request-id"] = options.requestId;
+  headers[ASSERTION_HEADER] = options.assertion;
   if (options.basicAuth) headers.authorization = `Basic ${Buffer.from(options.basicAuth).toString("base64")}`;
   req.headers = headers;
   req.url = upstreamPath(req.url ?? "/", side, target);

@@ -21,6 +21,7 @@ import { CaptureTransport, testDatabaseUrl, testInfra, uniqueName } from "@tollg
 import { createApp as createTokenApp, createTokenUseCases, tokenMigrations } from "@tollgate/token-service";
 import type { Knex } from "knex";
 import { createApp } from "../../src/app";
+import { testAssertionKeys } from "./assertion-keys";
 import { createUpgradeHandler } from "../../src/http/upgrade.handler";
 import { createRevocationConsumer } from "../../src/messaging/revocation.consumer";
 import { createProxyRuntime, type ProxyRuntime, type ProxyRuntimeSettings } from "../../src/proxy-runtime";
@@ -118,6 +119,7 @@ export async function startProxyFixture(overrides: ProxyFixtureOptions = {}): Pr
       cacheNegativeTtlMs: 1_000,
       cacheMaxEntries: 10_000,
       rewriteMaxBytes: 64 * 1024,
+      identityAssertionKeys: testAssertionKeys(),
       ...overrides,
     },
     { redis, logger },
@@ -125,7 +127,7 @@ export async function startProxyFixture(overrides: ProxyFixtureOptions = {}): Pr
   const revocations = createRevocationConsumer({ kafka, logger, deadLetterProducer: producer, validator: runtime.validator, tunnels: runtime.tunnels, topicNamespace: namespace, instanceId: "test" });
   await revocations.start();
   await revocations.joined();
-  const proxyServer = http.createServer(createApp({ logger, validator: runtime.validator, forwarder: runtime.forwarder, target: runtime.target, app: runtime.app }));
+  const proxyServer = http.createServer(createApp({ logger, validator: runtime.validator, forwarder: runtime.forwarder, target: runtime.target, app: runtime.app, asserter: runtime.asserter }));
   proxyServer.on("upgrade", createUpgradeHandler({ ...runtime, logger }));
   const proxyUrl = await serve(proxyServer);
   let tokenServiceUp = true;
