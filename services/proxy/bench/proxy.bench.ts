@@ -9,6 +9,8 @@
  *   4. bare http-proxy, no checks        (the library we started with)
  *   5. bare undici pool, no checks       (the library we forward HTTP with now)
  *   6. our proxy with a cached token     (validation from the in-process LRU)
+ *   7. the same without the identity assertion, alternating with 6 (what signing and attaching
+ *      X-Tollgate-Jwt-Assertion costs; goal: at most 5 %)
  *
  *   npm run bench -w @tollgate/proxy-service        (needs nginx and wrk: apt-get install -y nginx-light wrk;
  *                                                    Postgres, Redis, Kafka as `npm start` runs them)
@@ -34,7 +36,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 // Enough samples that p99 is not simply the slowest one.
 const REVOCATIONS = Number(process.env.BENCH_REVOCATIONS ?? 200);
-const PORTS = { upstream: 18080, nginxPlain: 18081, nginxAuth: 18082, bare: 18083, ours: 18084, bareUndici: 18085, validator: 18090 };
+const PORTS = { upstream: 18080, nginxPlain: 18081, nginxAuth: 18082, bare: 18083, ours: 18084, bareUndici: 18085, oursNoAssertion: 18086, validator: 18090 };
 
 interface Result {
   name: string;
@@ -166,6 +168,10 @@ async function main() {
   );
   const ours = http.createServer(createApp({ logger, validator: runtime.validator, forwarder: runtime.forwarder, target: runtime.target, asserter: runtime.asserter }));
   await listen(ours, PORTS.ours, "127.0.0.1");
+  // The same app whose assertion is an empty string: no cache lookup, no signature, no bytes.
+  const noAssertion = Object.assign(Object.create(runtime.asserter) as typeof runtime.asserter, { assertion: () => "" });
+  const oursNoAssertion = http.createServer(createApp({ logger, validator: runtime.validator, forwarder: runtime.forwarder, target: runtime.target, asserter: noAssertion }));
+  await listen(oursNoAssertion, PORTS.oursNoAssertion, "127.0.0.1");
 
   const auth = { "X-Access-Token": token };
   console.log(`bench/proxy: wrk, 1 thread, ${CONNECTIONS} connections, ${SECONDS} s each, same machine (2 cores)`);
@@ -188,7 +194,19 @@ async function main() {
   // What the goals ask of ours, next to what a forwarder with no checks at all does in this run.
   console.log(`bare undici / nginx auth_request: ${(by("bare undici").rps / by("nginx auth_request").rps).toFixed(2)}   (a Node forwarder with no gate, beside the 2.5 asked of ours)`);
 
+  // Alternating, so drift of the machine's speed during the run falls on both alike.
+  const paired = { with: [] as number[], without: [] as number[] };
+  for (let round = 0; round < 2; round++) {
+    paired.without.push((await wrk("ours without the assertion", `http://127.0.0.1:${PORTS.oursNoAssertion}/api/v1/proxy/`, auth)).rps);
+    paired.with.push((await wrk("ours with the assertion", `http://127.0.0.1:${PORTS.ours}/api/v1/proxy/`, auth)).rps);
+  }
+  const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+  console.log(
+    `identity assertion: ${mean(paired.with).toFixed(0)} req/s with, ${mean(paired.without).toFixed(0)} without (2 alternating runs each) → costs ${((1 - mean(paired.with) / mean(paired.without)) * 100).toFixed(1)} %  (goal <= 5 %)`,
+  );
+
   ours.close();
+  oursNoAssertion.close();
   bare.close();
   bareUndici.close();
   await pool.close();
