@@ -5,6 +5,8 @@ import { authEnvSchema, authMigrations, createApp, createTokenSigner, ZxcvbnStre
 import {
   closeRedis,
   createDatabase,
+  createIdempotentProducer,
+  createKafka,
   createLogger,
   createRedis,
   ensureDatabase,
@@ -14,6 +16,7 @@ import {
   listen,
   migrate,
   namespacedTopic,
+  OutboxRelay,
   parseConfig,
 } from "@tollgate/service-kit";
 import { testDatabaseUrl, testInfra, testSigningKeysEncryptionKey, uniqueName } from "@tollgate/test-harness";
@@ -38,7 +41,21 @@ export interface AuthFixture {
   serviceToken(scope: string): Promise<string>;
   /** Credentials of the client configured with `scope`. */
   serviceClient(scope: string): { clientId: string; clientSecret: string };
+  /** Logs the session of this access token out (`POST /api/v1/auth/logout`, 204). */
+  logout(accessToken: string): Promise<void>;
+  /** Disables a user through the admin API (`POST /api/v1/admin/users/{id}/disable`, 204), as an admin made on first use. */
+  disableUser(userId: string): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface AuthFixtureOptions {
+  /** Topic namespace of the events (`<namespace>.tollgate.auth-events`); a fresh one by default. */
+  namespace?: string;
+  /**
+   * Run the outbox relay, so that the auth events (`session.revoked`, `user.disabled`) reach
+   * Kafka as they do in production. Off by default: most tests only need tokens.
+   */
+  publishEvents?: boolean;
 }
 
 const AUTH_DATABASE_URL = testDatabaseUrl("tollgate_auth_test");
@@ -46,7 +63,7 @@ const SCOPES = ["tokens:validate", "games:read"];
 const clientFor = (scope: string) => ({ clientId: `client-${scope.replace(/[^a-z]/g, "-")}`, clientSecret: `secret-${scope}-${"s".repeat(24)}` });
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
-export async function startAuthFixture({ namespace = uniqueName("auth") }: { namespace?: string } = {}): Promise<AuthFixture> {
+export async function startAuthFixture({ namespace = uniqueName("auth"), publishEvents = false }: AuthFixtureOptions = {}): Promise<AuthFixture> {
   const logger = createLogger({ service: "auth-fixture", level: "warn" });
   const config = parseConfig(authEnvSchema, {
     NODE_ENV: "test",
@@ -76,38 +93,66 @@ export async function startAuthFixture({ namespace = uniqueName("auth") }: { nam
     audience: config.JWT_AUDIENCE,
   });
 
-  const post = async (path: string, body: unknown) => {
-    const res = await fetch(`${baseUrl}${path}`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  const relay = publishEvents ? await startRelay(config.KAFKA_BROKERS, knex, logger) : undefined;
+
+  const post = async (path: string, body: unknown, token?: string) => {
+    const headers: Record<string, string> = { ...(body === undefined ? {} : { "Content-Type": "application/json" }), ...(token ? { Authorization: `Bearer ${token}` } : {}) };
+    const res = await fetch(`${baseUrl}${path}`, { method: "POST", headers, body: body === undefined ? undefined : JSON.stringify(body) });
     const json: unknown = await res.json().catch(() => undefined);
     if (!res.ok) throw new Error(`${path} answered ${res.status}: ${JSON.stringify(json)}`);
     return json;
   };
 
+  const user = async (role: "user" | "admin" = "user"): Promise<IssuedUser> => {
+    const name = `u${randomUUID().replace(/-/g, "").slice(0, 20)}`;
+    const password = `pw-${randomUUID()}`;
+    const registered = (await post("/api/v1/auth/register", registerRequestSchema.parse({ email: `${name}@example.test`, username: name, password }))) as { id: string };
+    if (role === "admin") await knex("users").where({ id: registered.id }).update({ role: "admin" });
+    const pair = tokenPairResponseSchema.parse(await post("/api/v1/auth/login", loginRequestSchema.parse({ login: name, password })));
+    const claims = JSON.parse(Buffer.from(pair.access_token.split(".")[1] ?? "", "base64url").toString()) as { sid: string };
+    return { token: pair.access_token, userId: registered.id, sessionId: claims.sid };
+  };
+  let admin: Promise<IssuedUser> | undefined;
+
   return {
     baseUrl,
     verifier,
     authEventsTopic,
-    async user(role = "user") {
-      const name = `u${randomUUID().replace(/-/g, "").slice(0, 20)}`;
-      const password = `pw-${randomUUID()}`;
-      const registered = (await post("/api/v1/auth/register", registerRequestSchema.parse({ email: `${name}@example.test`, username: name, password }))) as { id: string };
-      if (role === "admin") await knex("users").where({ id: registered.id }).update({ role: "admin" });
-      const pair = tokenPairResponseSchema.parse(await post("/api/v1/auth/login", loginRequestSchema.parse({ login: name, password })));
-      const claims = JSON.parse(Buffer.from(pair.access_token.split(".")[1] ?? "", "base64url").toString()) as { sid: string };
-      return { token: pair.access_token, userId: registered.id, sessionId: claims.sid };
-    },
+    user,
     async serviceToken(scope) {
       const client = clientFor(scope);
       const body = serviceTokenResponseSchema.parse(await post("/api/v1/auth/service-token", { client_id: client.clientId, client_secret: client.clientSecret }));
       return body.access_token;
     },
     serviceClient: clientFor,
+    async logout(accessToken) {
+      await post("/api/v1/auth/logout", undefined, accessToken);
+    },
+    async disableUser(userId) {
+      admin ??= user("admin");
+      await post(`/api/v1/admin/users/${userId}/disable`, undefined, (await admin).token);
+    },
     async close() {
+      await relay?.stop();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await closeRedis(redis);
       await knex.destroy();
       await passwordStrength.close();
+    },
+  };
+}
+
+/** The outbox relay on its own producer, as auth's main.ts runs it. */
+async function startRelay(brokers: string[], knex: ReturnType<typeof createDatabase>, logger: ReturnType<typeof createLogger>): Promise<{ stop(): Promise<void> }> {
+  const producer = createIdempotentProducer(createKafka({ clientId: "auth-fixture", brokers, logger }));
+  await producer.connect();
+  const relay = new OutboxRelay({ knex, producer, logger, listenUrl: AUTH_DATABASE_URL, pollIntervalMs: 100 });
+  relay.start();
+  return {
+    async stop() {
+      await relay.stop({ flushTimeoutMs: 0 });
+      await producer.disconnect();
     },
   };
 }
