@@ -6,6 +6,7 @@ import type { Knex } from "knex";
 import { createApp } from "./app";
 import type { AccessTokenVerifier } from "./auth/access-token-verifier";
 import { Authenticator } from "./auth/authenticator";
+import { RevocationLog } from "./auth/revocation-log";
 import { RevokedSessions } from "./auth/revoked-sessions";
 import { DEFAULT_MOVE_BATCH, KnexGameStore } from "./data/knex-game.store";
 import type { MoveBatchOptions } from "./data/move-batch.writer";
@@ -69,7 +70,8 @@ export function buildGameRealtime(clients: GameRealtimeClients, settings: GameRe
   const metrics = createGameMetrics({ countActiveGames: () => store.countByStatus("active"), defaultMetrics: true });
   const games = new GameService({ store, rules: createGameRulesFactory(), defaultKind: DEFAULT_GAME_KIND, logger });
   const revocations = new RevokedSessions(redis);
-  const authenticator = new Authenticator({ verifier: clients.verifier, revocations });
+  const revocationLog = new RevocationLog();
+  const authenticator = new Authenticator({ verifier: clients.verifier, revocations, log: revocationLog });
   const connections = new ConnectionManager({ redis, subscriber: clients.subscriber, instanceId: settings.instanceId, presenceTtlMs: settings.presenceTtlMs, logger });
   const broadcaster = new GameBroadcaster(connections);
   const grace = new DisconnectGrace({
@@ -100,7 +102,7 @@ export function buildGameRealtime(clients: GameRealtimeClients, settings: GameRe
     readiness: { postgres: () => clients.knex.raw("select 1"), redis: () => redis.ping() },
   });
   const consumer = clients.kafka
-    ? createAuthEventsConsumer({ ...clients.kafka, instanceId: settings.instanceId, revocations, connections, logger })
+    ? createAuthEventsConsumer({ ...clients.kafka, instanceId: settings.instanceId, revocations, log: revocationLog, connections, logger })
     : undefined;
   return { app, sockets, consumer, games, connections };
 }

@@ -1,9 +1,13 @@
 import { TokenRejectedError, type AccessTokenVerifier, type VerifiedAccessToken } from "./access-token-verifier";
+import type { RevocationLog } from "./revocation-log";
 import type { RevokedSessions } from "./revoked-sessions";
 
 export type AuthFailureCode = "invalid_token" | "token_expired" | "session_revoked" | "user_disabled";
 
-export type AuthResult = { ok: true; principal: VerifiedAccessToken } | { ok: false; code: AuthFailureCode; message: string };
+export type AuthFailure = { ok: false; code: AuthFailureCode; message: string };
+/** `since` marks the revocation log when the check began (see `revokedSince`). */
+export type AuthSuccess = { ok: true; principal: VerifiedAccessToken; since: number };
+export type AuthResult = AuthSuccess | AuthFailure;
 
 const MESSAGES: Record<AuthFailureCode, string> = {
   invalid_token: "the access token is not valid",
@@ -14,9 +18,11 @@ const MESSAGES: Record<AuthFailureCode, string> = {
 
 /** Verifies an access token and checks that its session has not been revoked since it was issued. */
 export class Authenticator {
-  constructor(private readonly deps: { verifier: AccessTokenVerifier; revocations: RevokedSessions }) {}
+  constructor(private readonly deps: { verifier: AccessTokenVerifier; revocations: RevokedSessions; log: RevocationLog }) {}
 
   async authenticate(token: string): Promise<AuthResult> {
+    // Before anything is checked: a revocation this instance handles from now on is in the log.
+    const since = this.deps.log.mark();
     let principal: VerifiedAccessToken;
     try {
       principal = await this.deps.verifier.verify(token);
@@ -25,11 +31,23 @@ export class Authenticator {
       throw error;
     }
     const revoked = await this.deps.revocations.check(principal.userId, principal.sessionId);
-    return revoked ? failure(revoked) : { ok: true, principal };
+    return revoked ? failure(revoked) : { ok: true, principal, since };
+  }
+
+  /**
+   * A revocation of the session or its user that this instance handled after the check began.
+   * Redis answered before it, so whoever keeps what the check authorised (a socket) must register
+   * it where the revocation handler looks first and then ask this, with nothing awaited between
+   * the two: a revocation handled before the registration is found here, one handled after it
+   * finds the registration.
+   */
+  revokedSince(success: AuthSuccess): AuthFailure | undefined {
+    const code = this.deps.log.revokedSince(success.since, success.principal.userId, success.principal.sessionId);
+    return code ? failure(code) : undefined;
   }
 }
 
-function failure(code: AuthFailureCode): AuthResult {
+function failure(code: AuthFailureCode): AuthFailure {
   return { ok: false, code, message: MESSAGES[code] };
 }
 

@@ -1,6 +1,7 @@
 import { eventTypes, topics } from "@tollgate/contracts";
 import { consumerGroupId, EventConsumer, namespacedTopic, type Logger } from "@tollgate/service-kit";
 import type { Kafka, Producer } from "kafkajs";
+import type { RevocationLog } from "../auth/revocation-log";
 import type { RevokedSessions } from "../auth/revoked-sessions";
 import type { ConnectionManager } from "../presence/connection-manager";
 
@@ -8,7 +9,8 @@ import type { ConnectionManager } from "../presence/connection-manager";
  * `tollgate.auth-events`, in a consumer group of this instance alone (every instance must close its
  * own sockets). A revoked session or a disabled user is remembered in Redis, so a token of theirs
  * that has not expired yet is refused on any later connection, and the sockets open here now are
- * closed with `auth_error`. Both steps are idempotent, as at-least-once delivery requires.
+ * closed with `auth_error`. Both steps are idempotent, as at-least-once delivery requires. The
+ * Redis write comes first: a check that starts after the handler is done sees it there.
  */
 export function createAuthEventsConsumer(deps: {
   kafka: Kafka;
@@ -16,6 +18,8 @@ export function createAuthEventsConsumer(deps: {
   topicNamespace: string;
   instanceId: string;
   revocations: RevokedSessions;
+  /** This instance's recent revocations, for authentications in flight (see Authenticator.revokedSince). */
+  log: RevocationLog;
   connections: ConnectionManager;
   logger: Logger;
   /** A new group starts at the end of the topic (old revocations concern expired tokens); tests read a fresh topic from its start. */
@@ -32,11 +36,15 @@ export function createAuthEventsConsumer(deps: {
   })
     .on(eventTypes.sessionRevoked, async (event) => {
       await deps.revocations.revokeSession(event.data.session_id);
+      // Logged and closed together, nothing awaited between: an authentication running now either
+      // registered its socket already (closed here) or will find this in the log when it does.
+      deps.log.revokeSession(event.data.session_id);
       const closed = deps.connections.closeSessions({ sessionId: event.data.session_id }, "session_revoked", "the session has been revoked");
       log.info("session revoked", { session_id: event.data.session_id, reason: event.data.reason, sockets_closed: closed });
     })
     .on(eventTypes.userDisabled, async (event) => {
       await deps.revocations.disableUser(event.data.user_id);
+      deps.log.disableUser(event.data.user_id);
       const closed = deps.connections.closeSessions({ userId: event.data.user_id }, "user_disabled", "the account has been disabled");
       log.info("user disabled", { user_id: event.data.user_id, sockets_closed: closed });
     });

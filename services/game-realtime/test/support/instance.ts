@@ -20,6 +20,7 @@ import { testDatabaseUrl, testInfra } from "@tollgate/test-harness";
 import type { Redis } from "ioredis";
 import type { Producer } from "kafkajs";
 import type { Knex } from "knex";
+import type { AccessTokenVerifier } from "../../src/auth/access-token-verifier";
 import { KitAccessTokenVerifier } from "../../src/auth/kit-access-token-verifier";
 import { buildGameRealtime, type GameRealtime, type GameRealtimeSettings } from "../../src/game-realtime";
 import { migrations } from "../../src/migrations/001-games-and-moves";
@@ -67,8 +68,12 @@ export interface InstanceOptions {
   port?: number;
 }
 
-/** One instance of the whole service (HTTP + WebSocket, optionally Kafka) on real infrastructure. */
-export async function startInstance(issuer: TestTokenIssuer, options: InstanceOptions = {}): Promise<TestInstance> {
+/**
+ * One instance of the whole service (HTTP + WebSocket, optionally Kafka) on real infrastructure.
+ * Tokens come from the test issuer, or from whatever a given verifier accepts (the real auth
+ * service's, through @tollgate/auth-fixture).
+ */
+export async function startInstance(tokens: TestTokenIssuer | AccessTokenVerifier, options: InstanceOptions = {}): Promise<TestInstance> {
   const logger = quietLogger();
   await migrateTestDatabase(logger);
   const infra = testInfra();
@@ -76,9 +81,10 @@ export async function startInstance(issuer: TestTokenIssuer, options: InstanceOp
   const knex = createDatabase({ url: TEST_DATABASE_URL, logger });
   const redis = createRedis({ url: infra.redisUrl, profile: "store", logger, name: "game-test" });
   const subscriber = createRedis({ url: infra.redisUrl, profile: "subscriber", logger, name: "game-test-sub" });
-  const verifier = new KitAccessTokenVerifier(
-    new JwtVerifier({ keys: new JwksKeyStore({ fetchJwks: httpJwksFetcher(issuer.jwksUrl) }), issuer: ISSUER, audience: AUDIENCE }),
-  );
+  const verifier =
+    "verify" in tokens
+      ? tokens
+      : new KitAccessTokenVerifier(new JwtVerifier({ keys: new JwksKeyStore({ fetchJwks: httpJwksFetcher(tokens.jwksUrl) }), issuer: ISSUER, audience: AUDIENCE }));
   let deadLetterProducer: Producer | undefined;
   let kafkaClients: { kafka: ReturnType<typeof createKafka>; deadLetterProducer: Producer; topicNamespace: string; fromBeginning: boolean } | undefined;
   if (options.kafkaNamespace !== undefined) {
