@@ -38,7 +38,7 @@ export type ProxyApp = (req: IncomingMessage, res: ServerResponse) => void;
  */
 export function createApp(deps: ProxyAppDeps): ProxyApp {
   const metrics = deps.metrics ?? createHttpMetrics();
-  const launch = launchHandler({ sessions: deps.app?.sessions });
+  const launch = launchHandler({ sessions: deps.app?.sessions, validator: deps.validator });
   const proxy = plainRoute({ logger: deps.logger, metrics, route: `${PROXY_PREFIX}/*`, writeError: writeProxyError }, proxyHandler({ ...deps, trustForwarded: true, launch }));
   const appRoute = deps.app
     ? plainRoute({ logger: deps.logger, metrics, route: "app-origin", writeError: writeProxyError }, appOriginHandler({ ...deps, sessions: deps.app.sessions, side: appSide(deps.app.origin) }))

@@ -23,11 +23,14 @@ describe("the path prefix for API clients", () => {
     expect(withQuery.headers.get("location")).toBe("/api/v1/proxy/?a=1&b=2");
   });
 
-  it("when no app origin is configured, then a launch is 404 APP_ORIGIN_NOT_CONFIGURED", async () => {
+  it("when no app origin is configured, then a launch with a good token is 404 APP_ORIGIN_NOT_CONFIGURED and with a bad one 401", async () => {
     const bought = await fx.buyToken();
     const res = await fetch(`${fx.proxyUrl}/api/v1/proxy/launch`, { method: "POST", headers: { "X-Access-Token": bought.token } });
     expect(res.status).toBe(404);
     expect(((await res.json()) as { error_code: string }).error_code).toBe("APP_ORIGIN_NOT_CONFIGURED");
+    const unknown = await fetch(`${fx.proxyUrl}/api/v1/proxy/launch`, { method: "POST", headers: { "X-Access-Token": "Q".repeat(64) } });
+    expect(unknown.status).toBe(401);
+    expect(((await unknown.json()) as { error_code: string }).error_code).toBe("TOKEN_INVALID");
   });
 
   it("when a same-origin page under the prefix POSTs, then the upstream sees its own origin in Origin and Referer, the public host in X-Forwarded-Host with its port", async () => {

@@ -4,6 +4,7 @@ import { AppError, BadRequestError, parseOrThrow } from "@tollgate/service-kit";
 import { AppOriginNotConfiguredError } from "../domain/app-session";
 import type { AppSessionUseCases } from "../domain/app-session.use-case";
 import { TokenMissingError } from "../domain/grant";
+import type { TokenValidator } from "../domain/token-validator";
 import { singleHeader } from "./public-side";
 
 const MAX_BODY_BYTES = 4_096;
@@ -51,12 +52,16 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
  *       404: { description: "APP_ORIGIN_NOT_CONFIGURED", content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
  *       422: { description: a path that is not root-relative, content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
  */
-export function launchHandler(deps: { sessions?: AppSessionUseCases }) {
+export function launchHandler(deps: { sessions?: AppSessionUseCases; validator: TokenValidator }) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const token = singleHeader(req.headers["x-access-token"]);
     if (!token) throw new TokenMissingError();
-    if (!deps.sessions) throw new AppOriginNotConfiguredError();
     const body = parseOrThrow(proxyLaunchRequestSchema, await readJson(req));
+    // The token is judged first, so a client can tell "revoked" from "no app origin here".
+    if (!deps.sessions) {
+      await deps.validator.validate(token);
+      throw new AppOriginNotConfiguredError();
+    }
     const launched = await deps.sessions.launch(token, body.path);
     const json = JSON.stringify(launched);
     res.writeHead(201, { "Content-Type": "application/json; charset=utf-8", "Content-Length": Buffer.byteLength(json), "Cache-Control": "no-store" });
