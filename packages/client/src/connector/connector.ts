@@ -53,7 +53,7 @@ export async function startConnector(options: ConnectorOptions): Promise<Connect
   const fetchImpl = options.fetchImpl ?? fetch;
   const logger = options.logger ?? SILENT;
   const client = new TollgateClient({ baseUrl: valid.gatewayUrl, fetch: fetchImpl });
-  const remote = await discoverRemoteAccess(client, valid.gatewayUrl, valid.token, fetchImpl);
+  const remote = await discoverRemoteAccess(client, valid.gatewayUrl, valid.token);
 
   let settle: (end: ConnectorEnd) => void = () => undefined;
   const ended = new Promise<ConnectorEnd>((resolve) => (settle = resolve));

@@ -16,42 +16,33 @@ const endOf = (error: unknown): ConnectorEnd | undefined => {
   return reason ? { reason, code: error.code } : undefined;
 };
 
+/** The probe: one launch call, which judges the token first (401 with its code) on either kind of deployment. */
+const launchProbe = (client: TollgateClient, token: string) => (): Promise<ConnectorEnd | undefined> =>
+  client.proxy.launchUrl(token).then(
+    () => undefined,
+    (error: unknown) => {
+      if (error instanceof TollgateError && error.code === "APP_ORIGIN_NOT_CONFIGURED") return undefined;
+      const end = endOf(error);
+      if (end) return end;
+      throw error;
+    },
+  );
+
 /**
  * One launch call says where the application lives: 201 → its app origin (the launch ticket is
  * not used); 404 `APP_ORIGIN_NOT_CONFIGURED` → the deployment has none, and the connector falls
  * back to the gateway's path prefix. Any other refusal (a 401 for a revoked, expired or unknown
- * token) is thrown as the `TollgateError` it is.
- *
- * The probe repeats the call that validates the token on each side: the launch call on the app
- * origin; in prefix mode, where the launch call answers 404 before it looks at the token, a
- * `GET <prefix>/` (safe, RFC 9110 §9.2.1) whose 401 carries the token's error code.
+ * token) is thrown as the `TollgateError` it is. The proxy judges the token before it looks for an
+ * app origin, so the same call probes the token on either kind of deployment without touching
+ * the upstream.
  */
-export async function discoverRemoteAccess(client: TollgateClient, gatewayUrl: string, token: string, fetchImpl: typeof fetch): Promise<RemoteAccess> {
+export async function discoverRemoteAccess(client: TollgateClient, gatewayUrl: string, token: string): Promise<RemoteAccess> {
+  const probe = launchProbe(client, token);
   try {
     const launched = await client.proxy.launchUrl(token);
-    return {
-      route: appRoute(launched.app_origin),
-      probe: () =>
-        client.proxy.launchUrl(token).then(
-          () => undefined,
-          (error: unknown) => {
-            const end = endOf(error);
-            if (end) return end;
-            throw error;
-          },
-        ),
-    };
+    return { route: appRoute(launched.app_origin), probe };
   } catch (error) {
     if (!(error instanceof TollgateError && error.code === "APP_ORIGIN_NOT_CONFIGURED")) throw error;
   }
-  const route = prefixRoute(gatewayUrl);
-  const refusal = async (): Promise<TollgateError | undefined> => {
-    const res = await fetchImpl(`${route.origin}${route.prefix}/`, { headers: { "X-Access-Token": token, Accept: "application/json" } });
-    if (res.status === 401) return TollgateError.fromResponse(res);
-    await res.body?.cancel();
-    return undefined;
-  };
-  const first = await refusal();
-  if (endOf(first)) throw first;
-  return { route, probe: async () => endOf(await refusal()) };
+  return { route: prefixRoute(gatewayUrl), probe };
 }
