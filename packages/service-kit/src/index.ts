@@ -23,6 +23,7 @@ export * from "./redaction";
 export * from "./redis";
 export * from "./request-context";
 export * from "./resilience";
+export * from "./revocation-log";
 export * from "./jwt/jwks-key-store";
 export * from "./jwt/jwt-verifier";
 export * from "./jwt/require-auth";

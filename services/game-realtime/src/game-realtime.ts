@@ -1,4 +1,4 @@
-import type { EventConsumer, Logger } from "@tollgate/service-kit";
+import { RevocationLog, type EventConsumer, type Logger } from "@tollgate/service-kit";
 import type { Express } from "express";
 import type { Redis } from "ioredis";
 import type { Kafka, Producer } from "kafkajs";
@@ -6,7 +6,6 @@ import type { Knex } from "knex";
 import { createApp } from "./app";
 import type { AccessTokenVerifier } from "./auth/access-token-verifier";
 import { Authenticator } from "./auth/authenticator";
-import { RevocationLog } from "./auth/revocation-log";
 import { RevokedSessions } from "./auth/revoked-sessions";
 import { DEFAULT_MOVE_BATCH, KnexGameStore } from "./data/knex-game.store";
 import type { MoveBatchOptions } from "./data/move-batch.writer";
@@ -70,7 +69,7 @@ export function buildGameRealtime(clients: GameRealtimeClients, settings: GameRe
   const metrics = createGameMetrics({ countActiveGames: () => store.countByStatus("active"), defaultMetrics: true });
   const games = new GameService({ store, rules: createGameRulesFactory(), defaultKind: DEFAULT_GAME_KIND, logger });
   const revocations = new RevokedSessions(redis);
-  const revocationLog = new RevocationLog();
+  const revocationLog = new RevocationLog<"user" | "session">();
   const authenticator = new Authenticator({ verifier: clients.verifier, revocations, log: revocationLog });
   const connections = new ConnectionManager({ redis, subscriber: clients.subscriber, instanceId: settings.instanceId, presenceTtlMs: settings.presenceTtlMs, logger });
   const broadcaster = new GameBroadcaster(connections);

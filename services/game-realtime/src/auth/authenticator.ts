@@ -1,5 +1,5 @@
 import { TokenRejectedError, type AccessTokenVerifier, type VerifiedAccessToken } from "./access-token-verifier";
-import type { RevocationLog } from "./revocation-log";
+import type { RevocationLog } from "@tollgate/service-kit";
 import type { RevokedSessions } from "./revoked-sessions";
 
 export type AuthFailureCode = "invalid_token" | "token_expired" | "session_revoked" | "user_disabled";
@@ -18,7 +18,7 @@ const MESSAGES: Record<AuthFailureCode, string> = {
 
 /** Verifies an access token and checks that its session has not been revoked since it was issued. */
 export class Authenticator {
-  constructor(private readonly deps: { verifier: AccessTokenVerifier; revocations: RevokedSessions; log: RevocationLog }) {}
+  constructor(private readonly deps: { verifier: AccessTokenVerifier; revocations: RevokedSessions; log: RevocationLog<"user" | "session"> }) {}
 
   async authenticate(token: string): Promise<AuthResult> {
     // Before anything is checked: a revocation this instance handles from now on is in the log.
@@ -42,7 +42,8 @@ export class Authenticator {
    * finds the registration.
    */
   revokedSince(success: AuthSuccess): AuthFailure | undefined {
-    const code = this.deps.log.revokedSince(success.since, success.principal.userId, success.principal.sessionId);
+    const kind = this.deps.log.revokedSince(success.since, { user: success.principal.userId, session: success.principal.sessionId });
+    const code = kind === undefined ? undefined : kind === "user" ? "user_disabled" : "session_revoked";
     return code ? failure(code) : undefined;
   }
 }

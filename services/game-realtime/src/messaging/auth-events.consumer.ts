@@ -1,7 +1,6 @@
 import { eventTypes, topics } from "@tollgate/contracts";
-import { consumerGroupId, EventConsumer, namespacedTopic, type Logger } from "@tollgate/service-kit";
+import { consumerGroupId, EventConsumer, namespacedTopic, type Logger, type RevocationLog } from "@tollgate/service-kit";
 import type { Kafka, Producer } from "kafkajs";
-import type { RevocationLog } from "../auth/revocation-log";
 import type { RevokedSessions } from "../auth/revoked-sessions";
 import type { ConnectionManager } from "../presence/connection-manager";
 
@@ -19,7 +18,7 @@ export function createAuthEventsConsumer(deps: {
   instanceId: string;
   revocations: RevokedSessions;
   /** This instance's recent revocations, for authentications in flight (see Authenticator.revokedSince). */
-  log: RevocationLog;
+  log: RevocationLog<"user" | "session">;
   connections: ConnectionManager;
   logger: Logger;
   /** A new group starts at the end of the topic (old revocations concern expired tokens); tests read a fresh topic from its start. */
@@ -38,13 +37,13 @@ export function createAuthEventsConsumer(deps: {
       await deps.revocations.revokeSession(event.data.session_id);
       // Logged and closed together, nothing awaited between: an authentication running now either
       // registered its socket already (closed here) or will find this in the log when it does.
-      deps.log.revokeSession(event.data.session_id);
+      deps.log.revoke("session", event.data.session_id);
       const closed = deps.connections.closeSessions({ sessionId: event.data.session_id }, "session_revoked", "the session has been revoked");
       log.info("session revoked", { session_id: event.data.session_id, reason: event.data.reason, sockets_closed: closed });
     })
     .on(eventTypes.userDisabled, async (event) => {
       await deps.revocations.disableUser(event.data.user_id);
-      deps.log.disableUser(event.data.user_id);
+      deps.log.revoke("user", event.data.user_id);
       const closed = deps.connections.closeSessions({ userId: event.data.user_id }, "user_disabled", "the account has been disabled");
       log.info("user disabled", { user_id: event.data.user_id, sockets_closed: closed });
     });

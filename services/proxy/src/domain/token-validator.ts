@@ -1,8 +1,7 @@
-import type { Logger } from "@tollgate/service-kit";
+import { RevocationLog, type Logger } from "@tollgate/service-kit";
 import type { Redis } from "ioredis";
 import { LRUCache } from "lru-cache";
 import { tokenHash, TokenRejectedError, type Grant, type RejectionCode } from "./grant";
-import { RevocationLog } from "./revocation-log";
 
 const REVOKED_TTL_MS = 10 * 60_000;
 
@@ -45,13 +44,12 @@ export class TokenValidator {
   private readonly inFlight = new Map<string, Promise<Grant>>();
   private readonly log: Logger;
   private readonly now: () => number;
-  readonly revocations: RevocationLog;
+  readonly revocations = new RevocationLog<"token" | "user">();
 
   constructor(private readonly options: TokenValidatorOptions) {
     this.memory = new LRUCache<string, Entry>({ max: options.maxEntries, ttlAutopurge: false });
     this.log = options.logger.child({ component: "token-validator" });
     this.now = options.now ?? Date.now;
-    this.revocations = new RevocationLog(options.maxEntries);
   }
 
   /** Validates a plaintext access token (X-Access-Token). Throws `TokenRejectedError` or a 503. */
@@ -78,7 +76,7 @@ export class TokenValidator {
 
   /** Drops a token everywhere this instance can reach (revocation). */
   async evict(hash: string): Promise<void> {
-    this.revocations.revokeToken(hash);
+    this.revocations.revoke("token", hash);
     // A revocation is final: refuse at once for as long as it is remembered, even if Redis is away.
     this.memory.set(hash, { rejected: "TOKEN_REVOKED" }, { ttl: REVOKED_TTL_MS });
     await this.options.redis.del(redisTokenKey(hash)).catch((error: Error) => this.log.warn("redis evict failed", { error: error.message }));
@@ -86,7 +84,7 @@ export class TokenValidator {
 
   /** Drops every token of a user (disabled user). */
   async evictUser(userId: string): Promise<void> {
-    this.revocations.revokeUser(userId);
+    this.revocations.revoke("user", userId);
     for (const [hash, entry] of this.memory.entries()) {
       if ("grant" in entry && entry.grant.userId === userId) this.memory.delete(hash);
     }
@@ -122,7 +120,7 @@ export class TokenValidator {
   }
 
   private assertNotRevokedSince(hash: string, grant: Grant, mark: number): void {
-    if (this.revocations.revokedSince(mark, hash, grant.userId)) throw new TokenRejectedError("TOKEN_REVOKED");
+    if (this.revocations.revokedSince(mark, { token: hash, user: grant.userId })) throw new TokenRejectedError("TOKEN_REVOKED");
   }
 
   private remember(hash: string, entry: Entry): void {

@@ -84,7 +84,7 @@ export function createUpgradeHandler(deps: UpgradeDeps) {
         }
         const tunnel = deps.tunnels.add(socket, grant, hash);
         // A revocation that landed between the start of validation and the registration.
-        if (deps.validator.revocations.revokedSince(mark, hash, grant.userId)) {
+        if (deps.validator.revocations.revokedSince(mark, { token: hash, user: grant.userId })) {
           deps.tunnels.discard(tunnel);
           throw new TokenRejectedError("TOKEN_REVOKED");
         }
