@@ -1,25 +1,14 @@
-import { randomUUID } from "node:crypto";
 import { APP_SESSION_COOKIE, appOriginPaths } from "@tollgate/contracts";
 import { startE2eStack, waitFor, type E2eStack } from "@tollgate/test-harness";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { GatewayApi } from "./support/gateway-api";
+import { HEADLESS_CHROMIUM } from "./support/headless-chromium";
 import { loopbackGet } from "./support/loopback-get";
 import { startNodeRed, type NodeRed } from "./support/node-red";
+import { deployFromPage, injectAndReadDebug, injectDebugFlow, waitForEditor } from "./support/node-red-editor";
 import { PageObserver, type SocketRecord } from "./support/page-observer";
 
-/** The system browser (package `chromium`), headless; the switches keep it off the network but for the pages it is sent to. */
-const CHROMIUM = {
-  executablePath: "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
-};
-
-/** The flow the test deploys: an inject node wired to a debug node that writes to the sidebar. */
-const greeting = `hello through the gate ${randomUUID()}`;
-const flow = [
-  { id: "tollgatetab", type: "tab", label: "Through the gate", disabled: false, info: "" },
-  { id: "tollgateinject", type: "inject", z: "tollgatetab", name: "greet", props: [{ p: "payload" }], payload: greeting, payloadType: "str", repeat: "", once: false, x: 160, y: 100, wires: [["tollgatedebug"]] },
-  { id: "tollgatedebug", type: "debug", z: "tollgatetab", name: "shown", active: true, tosidebar: true, console: false, complete: "payload", x: 420, y: 100, wires: [] },
-];
+const flow = injectDebugFlow();
 
 /**
  * One person's session, in order: the tests below are steps of it (a later step needs the earlier
@@ -45,8 +34,7 @@ describe("Node-RED in a browser through the gateway's app origin", () => {
     api = new GatewayApi(stack.gatewayUrl);
     await api.signUp();
     access = await api.buyAccess();
-    // launch() starts the browser on a new temporary profile (user-data dir), deleted when it closes.
-    browser = await chromium.launch(CHROMIUM);
+    browser = await chromium.launch(HEADLESS_CHROMIUM);
     context = await browser.newContext();
     page = await context.newPage();
     observer = await PageObserver.attach(context, page, appOrigin);
@@ -69,10 +57,7 @@ describe("Node-RED in a browser through the gateway's app origin", () => {
     const [cookie] = (await context.cookies(appOrigin)).filter((candidate) => candidate.name === APP_SESSION_COOKIE);
     expect(cookie?.httpOnly).toBe(true);
 
-    // The editor shows its parts as its scripts finish loading: wait for each to be visible.
-    for (const part of ['#red-ui-palette .red-ui-palette-node[data-palette-type="inject"]', "#red-ui-workspace-chart", "#red-ui-workspace-tabs .red-ui-tab", "#red-ui-header-button-deploy"]) {
-      await page.locator(part).first().waitFor({ state: "visible" });
-    }
+    await waitForEditor(page);
     expect(observer.problems()).toEqual([]);
   });
 
@@ -87,22 +72,8 @@ describe("Node-RED in a browser through the gateway's app origin", () => {
 
   it("when an inject → debug flow is deployed from the page and its inject button is clicked, then the debug sidebar shows the message", async () => {
     // The page's own fetch, with its cookie only, as the editor's Deploy button would send it.
-    const deployed = await page.evaluate(async (nodes) => {
-      const res = await fetch("/flows", { method: "POST", headers: { "Content-Type": "application/json", "Node-RED-Deployment-Type": "full" }, body: JSON.stringify(nodes) });
-      return res.status;
-    }, flow);
-    expect(deployed).toBe(204);
-
-    await page.reload();
-    // Each node in the workspace is an SVG group whose id is the node's id.
-    const injectButton = page.locator("#red-ui-workspace-chart #tollgateinject rect.red-ui-flow-node-button-button");
-    await injectButton.waitFor({ state: "visible" });
-    await page.locator("#red-ui-tab-debug-link-button").click();
-    await injectButton.click();
-
-    const message = page.locator(".red-ui-debug-msg-node-tollgatedebug .red-ui-debug-msg-payload");
-    await message.waitFor({ state: "visible" });
-    await expect(message.textContent()).resolves.toContain(greeting);
+    await expect(deployFromPage(page, flow.nodes)).resolves.toBe(204);
+    await expect(injectAndReadDebug(page)).resolves.toContain(flow.greeting);
     expect(observer.problems()).toEqual([]);
   });
 
