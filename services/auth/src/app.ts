@@ -13,6 +13,7 @@ import { SigningKeyCipher } from "./domain/signing-key-cipher";
 import { repositories, unitOfWork } from "./data/unit-of-work";
 import { ChangePasswordUseCase } from "./domain/change-password.use-case";
 import { DisableUserUseCase } from "./domain/disable-user.use-case";
+import { FindUserByUsernameUseCase } from "./domain/find-user-by-username.use-case";
 import { GetCurrentUserUseCase } from "./domain/get-current-user.use-case";
 import { IssueServiceTokenUseCase } from "./domain/issue-service-token.use-case";
 import { LoginUseCase } from "./domain/login.use-case";
@@ -38,6 +39,7 @@ import { authRouter } from "./http/auth.router";
 import { identitiesRouter } from "./http/identities.router";
 import { jwksRouter } from "./http/jwks.router";
 import { oauthRouter } from "./http/oauth.router";
+import { userLookupRouter } from "./http/user-lookup.router";
 import { usersRouter } from "./http/users.router";
 
 export type AppConfig = Omit<AuthConfig, "NODE_ENV" | "LOG_LEVEL" | "HOST" | "PORT" | "DATABASE_URL" | "REDIS_URL" | "KAFKA_BROKERS" | "KAFKA_CLIENT_ID" | "INSTANCE_ID" | "SHUTDOWN_TIMEOUT_MS">;
@@ -161,6 +163,7 @@ export function createApp(deps: AppDeps): Express {
       );
       app.use(identitiesRouter({ requireUser: userOnly, listIdentities: new ListIdentitiesUseCase({ repos }), unlinkIdentity: new UnlinkIdentityUseCase({ uow }) }));
       app.use(usersRouter({ requireUser: userOnly, getCurrentUser: new GetCurrentUserUseCase({ repos }), changePassword: new ChangePasswordUseCase({ uow, repos, hasher, policy, passwordCheck }) }));
+      app.use(userLookupRouter({ requireUser: userOnly, findUserByUsername: new FindUserByUsernameUseCase({ users: repos.users }) }));
       app.use(adminRouter({ requireAdmin: adminOnly, disableUser: new DisableUserUseCase({ uow }), searchAuditLogs: new SearchAuditLogsUseCase({ repos }) }));
     },
   });

@@ -135,3 +135,17 @@ export const serviceTokenClaimsSchema = z.object({
 export type ServiceTokenClaims = z.infer<typeof serviceTokenClaimsSchema>;
 
 export { queryBooleanSchema };
+
+/** `GET /api/v1/users/by-username/{username}` (usernames compare case-insensitively). */
+export const userLookupParamsSchema = z.strictObject({ username: usernameSchema });
+export type UserLookupParams = z.infer<typeof userLookupParamsSchema>;
+
+/**
+ * Another user as any signed-in user may see them: enough to name them as an opponent, nothing
+ * private (no e-mail, role or login times).
+ */
+export const userLookupResponseSchema = z.object({
+  id: z.uuid(),
+  username: z.string(),
+});
+export type UserLookupResponse = z.infer<typeof userLookupResponseSchema>;

@@ -98,4 +98,10 @@ export class UserRepository {
     const count = await this.db("users").where({ id }).whereNull("disabled_at").update({ disabled_at: at });
     return count > 0;
   }
+
+  /** By username only (case-insensitive, as registration treats them). */
+  async findByUsername(username: string): Promise<User | undefined> {
+    const row = await this.db<UserRow>("users").whereRaw("lower(username) = ?", [username.toLowerCase()]).first();
+    return row && toUser(row);
+  }
 }
