@@ -32,3 +32,7 @@ export type Game = z.infer<typeof gameSchema>;
 
 export const listGamesQuerySchema = z.strictObject({ status: gameStatusSchema.optional() });
 export type ListGamesQuery = z.infer<typeof listGamesQuerySchema>;
+
+/** `GET /api/v1/games`: the caller's games, newest first, at most 100. */
+export const listGamesResponseSchema = z.object({ games: z.array(gameSchema) });
+export type ListGamesResponse = z.infer<typeof listGamesResponseSchema>;

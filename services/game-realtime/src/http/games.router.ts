@@ -1,4 +1,4 @@
-import { createGameRequestSchema, listGamesQuerySchema } from "@tollgate/contracts";
+import { createGameRequestSchema, listGamesQuerySchema, listGamesResponseSchema } from "@tollgate/contracts";
 import { parseOrThrow } from "@tollgate/service-kit";
 import { Router, type RequestHandler } from "express";
 import { z } from "zod";
@@ -65,12 +65,14 @@ export function gamesRouter(deps: { games: GameService; authenticate: RequestHan
    *     parameters:
    *       - { in: query, name: status, schema: { type: string, enum: [waiting, active, finished] } }
    *     responses:
-   *       200: { description: games, content: { application/json: { schema: { type: object, properties: { games: { type: array, items: { $ref: '#/components/schemas/Game' } } } } } } }
+   *       200: { description: games, content: { application/json: { schema: { type: object, required: [games], properties: { games: { type: array, items: { $ref: '#/components/schemas/Game' } } } } } } }
    */
   router.get("/api/v1/games", async (req, res) => {
     const query = parseOrThrow(listGamesQuerySchema, req.query, "query");
     const games = await deps.games.listGames(principalOf(res).userId, query.status);
-    res.json({ games: games.map(toGameResponse) });
+    // Through the contract's schema, so the shape clients parse is the shape sent (the SDK once
+    // expected a bare array here and every list() threw).
+    res.json(listGamesResponseSchema.parse({ games: games.map(toGameResponse) }));
   });
 
   /**
