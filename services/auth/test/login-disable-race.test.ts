@@ -1,45 +1,12 @@
 import { eventTypes, oauthCallbackResponseSchema } from "@tollgate/contracts";
 import { waitFor } from "@tollgate/test-harness";
-import { PasswordHasher } from "../src/domain/password-hasher";
+import { GatedHasher } from "./gated-hasher";
 import { newSubject, PROVIDER, startOAuth, type OAuthFixture } from "./oidc/oauth-fixture";
 import { call, Canaries, expectNoCanaryInLogs, newAccount, registerAndLogin, type AuthFixture, type JsonResponse } from "./support";
 
 const LOGIN_CROSSINGS = 100;
 const OAUTH_CROSSINGS = 20;
 const REFRESH_CROSSINGS = 50;
-
-/**
- * The real argon2 verifier. While `hold()` is in force a password check waits before it runs, so
- * a test can keep a login between reading the user and writing its session (where argon2 runs)
- * and land a disable exactly there.
- */
-class GatedHasher extends PasswordHasher {
-  verifications = 0;
-  private held: Promise<void> | undefined;
-  private release: (() => void) | undefined;
-
-  constructor() {
-    super({ memoryKiB: 1024, timeCost: 1, parallelism: 1, maxConcurrency: 2 });
-  }
-
-  hold(holdMs = 5_000): void {
-    this.held = new Promise<void>((resolve) => {
-      this.release = resolve;
-      setTimeout(resolve, holdMs).unref();
-    });
-  }
-
-  letGo(): void {
-    this.release?.();
-    this.held = undefined;
-  }
-
-  override async verify(hash: string | undefined, password: string): Promise<boolean> {
-    this.verifications++;
-    await this.held;
-    return super.verify(hash, password);
-  }
-}
 
 type Pair = { access_token?: string; refresh_token?: string; error_code?: string; user?: { id: string } };
 type OutboxEvent = { type: string; data: { session_id?: string; reason?: string } };
