@@ -13,6 +13,7 @@ logs="$state/logs"
 pids="$state/pids"
 started="$state/started"
 env_file="$state/local.env"
+tls="$state/tls"
 conf="$root/infra/local/services.conf"
 export TURBO_TELEMETRY_DISABLED=1
 
@@ -40,7 +41,10 @@ build() {
 
 # Secrets for the local stack only: generated once, kept out of the repo (see README, "Configuration").
 # Each secret is added when missing, so a local.env from an older checkout gains the new ones.
-ensure_local_env() {
+# umask 077 only in this subshell: set in the script's own shell, it made every later folder
+# 0700 (.tollgate/gateway among them), where nginx's unprivileged workers could not write client
+# bodies over 16 KB or read docs.html (500 and 404 instead).
+ensure_local_env() (
   umask 077
   if [ ! -f "$env_file" ]; then
     say "generating local secrets in ${env_file#$root/}"
@@ -56,7 +60,7 @@ ENV
 const key = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ format: "jwk" });
 process.stdout.write(JSON.stringify({ keys: [{ ...key, kid: "local-" + Date.now().toString(36) }] }));')" >>"$env_file"
   fi
-}
+)
 
 start_postgres() {
   if port_open 5432; then return 0; fi
@@ -129,6 +133,8 @@ wait_ready() { # name port
   say "$1 not ready after 60 s; see $logs/$1.log"; return 1
 }
 
+gateway_setting() { sed -n "s/^$1=//p" "$root/infra/local/env/gateway.env"; }
+
 status_table() {
   printf '\n%-16s %-10s %-7s %s\n' COMPONENT STATE PORT URL
   local state_text
@@ -143,24 +149,34 @@ status_table() {
     else state_text=down; fi
     printf '%-16s %-10s %-7s %s\n' "$name" "$state_text" "$port" "http://127.0.0.1:$port (docs: /docs)"
   done < <(grep -vE '^\s*(#|$)' "$conf")
-  if curl -fsS http://127.0.0.1:8080/health >/dev/null 2>&1; then state_text=ready
-  elif port_open 8080; then state_text=degraded
+  local listen tls_listen health_port
+  listen=$(gateway_setting GATEWAY_LISTEN) tls_listen=$(gateway_setting GATEWAY_TLS_LISTEN) health_port=$(gateway_setting GATEWAY_HEALTH_PORT)
+  if curl -fsS "http://$listen/health" >/dev/null 2>&1; then state_text=ready
+  elif port_open "${listen##*:}"; then state_text=degraded
   else state_text=down; fi
-  printf '%-16s %-10s %-7s %s\n' gateway "$state_text" 8080 "http://127.0.0.1:8080 (docs: /docs, health: /health)"
+  printf '%-16s %-10s %-7s %s\n' gateway "$state_text" "${listen##*:}" "http://$listen (docs: /docs, health: /health)"
+  if curl -fsS --cacert "$tls/ca.crt" "https://$tls_listen/health" >/dev/null 2>&1; then state_text=ready
+  elif port_open "${tls_listen##*:}"; then state_text=degraded
+  else state_text=down; fi
+  printf '%-16s %-10s %-7s %s\n' gateway-tls "$state_text" "${tls_listen##*:}" "https://$tls_listen (HTTP/2, WSS; CA: ${tls#$root/}/ca.crt)"
+  if curl -fsS "http://127.0.0.1:$health_port/metrics" >/dev/null 2>&1; then state_text=ready; else state_text=down; fi
+  printf '%-16s %-10s %-7s %s\n' gateway-metrics "$state_text" "$health_port" "http://127.0.0.1:$health_port/metrics (internal: not on the gateway)"
   # The app origin (the proxy's APP_PUBLIC_ORIGIN, routed by the gateway on its Host): without an
   # app session the proxy answers 401, which shows the whole path gateway → proxy answers.
   local app_origin code
   app_origin=$(sed -n 's/^APP_PUBLIC_ORIGIN=//p' "$root/infra/local/env/proxy.env")
   if [ -n "$app_origin" ]; then
-    code=$(curl -s -o /dev/null -w '%{http_code}' -H "Host: ${app_origin#*://}" http://127.0.0.1:8080/ 2>/dev/null) || true
+    code=$(curl -s -o /dev/null -w '%{http_code}' -H "Host: ${app_origin#*://}" "http://$listen/" 2>/dev/null) || true
     case "$code" in
       000 | "") state_text=down ;;
       2?? | 3?? | 401) state_text=ready ;;
       *) state_text=degraded ;;
     esac
-    printf '%-16s %-10s %-7s %s\n' app-origin "$state_text" 8080 "$app_origin (browsers enter through POST /api/v1/proxy/launch)"
+    printf '%-16s %-10s %-7s %s\n' app-origin "$state_text" "${listen##*:}" "$app_origin (browsers enter through POST /api/v1/proxy/launch)"
   fi
   printf '\nlogs: %s\n' "${logs#$root/}"
+  [ -f "$tls/ca.crt" ] && printf 'gateway CA: %s (curl --cacert, TOLLGATE_CA_FILE)\n' "$tls/ca.crt"
+  return 0
 }
 
 ensure_nginx() {
@@ -175,6 +191,17 @@ ensure_nginx() {
   fi
 }
 
+# The gateway's TLS certificate, from a CA of this machine's own, made once under .tollgate/tls
+# (clients trust .tollgate/tls/ca.crt: TOLLGATE_CA_FILE, curl --cacert); renewed when near expiry.
+ensure_gateway_tls() { # app-host
+  local out
+  out=$(sh "$root/infra/gateway/local-tls.sh" "$tls" 127.0.0.1 localhost "$1") || return 1
+  [ -z "$out" ] && return 0
+  printf '%s\n' "$out" | sed 's/^/[stack] /'
+  # A running gateway picks up a renewed certificate on reload (nginx documentation, "Controlling nginx").
+  if [ -f "$pids/gateway.pid" ] && kill -0 "$(cat "$pids/gateway.pid")" 2>/dev/null; then kill -HUP "$(cat "$pids/gateway.pid")"; fi
+}
+
 start_gateway() {
   ensure_nginx || return 0
   local dir="$state/gateway"
@@ -184,16 +211,25 @@ start_gateway() {
     # shellcheck disable=SC1090
     source "$root/infra/local/env/gateway.env"
     GATEWAY_LOG_DIR="$logs"
+    GATEWAY_ERROR_LOG="$logs/gateway-error.log"
+    GATEWAY_TLS_CERT="$tls/server.crt"
+    GATEWAY_TLS_KEY="$tls/server.key"
     set +a
+    ensure_gateway_tls "$GATEWAY_APP_HOST"
+    # The aggregator first: nginx sends its logs to it over syslog from its first line on.
     if ! { [ -f "$pids/gateway-health.pid" ] && kill -0 "$(cat "$pids/gateway-health.pid")" 2>/dev/null; }; then
       nohup node "$root/infra/gateway/health-aggregator.mjs" >>"$logs/gateway-health.log" 2>&1 &
       echo $! >"$pids/gateway-health.pid"
+      wait_port "$GATEWAY_HEALTH_PORT" 10 "the gateway's aggregator"
     fi
     if [ -f "$pids/gateway.pid" ] && kill -0 "$(cat "$pids/gateway.pid")" 2>/dev/null; then exit 0; fi
-    if port_open "${GATEWAY_LISTEN##*:}"; then say "port ${GATEWAY_LISTEN##*:} is taken; not starting the gateway"; exit 0; fi
+    local address
+    for address in "$GATEWAY_LISTEN" "$GATEWAY_TLS_LISTEN" "$GATEWAY_STATUS_LISTEN"; do
+      if port_open "${address##*:}"; then say "port ${address##*:} is taken; not starting the gateway"; exit 0; fi
+    done
     node "$root/infra/gateway/render.mjs" "$dir"
     nginx -t -q -p "$dir" -c "$dir/nginx.conf"
-    say "starting gateway on ${GATEWAY_LISTEN}"
+    say "starting gateway on ${GATEWAY_LISTEN} and https://${GATEWAY_TLS_LISTEN}"
     nohup nginx -p "$dir" -c "$dir/nginx.conf" -g "daemon off;" >>"$logs/gateway.log" 2>&1 &
     echo $! >"$pids/gateway.pid"
     wait_port "${GATEWAY_LISTEN##*:}" 10 gateway

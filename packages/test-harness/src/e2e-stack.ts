@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHash, generateKeyPairSync, randomBytes } from "node:crypto";
-import { createWriteStream, mkdtempSync } from "node:fs";
+import { chmodSync, createWriteStream, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { childEnv, testDatabaseUrl, testInfra, uniqueName } from "./config";
@@ -27,6 +27,12 @@ export interface E2eStackOptions {
 
 export interface E2eStack {
   gatewayUrl: string;
+  /** The gateway's TLS listener (HTTPS, HTTP/2, WSS): `https://127.0.0.1:<port>`, its certificate signed by `caFile`'s CA. */
+  tlsUrl: string;
+  /** The PEM certificate of the stack's own CA (infra/gateway/local-tls.sh), for 127.0.0.1, localhost and app.localhost. */
+  caFile: string;
+  /** The gateway's Prometheus metrics (its aggregator's internal port; not served by the gateway itself). */
+  metricsUrl: string;
   /** `http://app.localhost:<gateway port>` when the app origin is on; browsers resolve *.localhost to loopback. */
   appOrigin: string | undefined;
   /** Each process's output is in `<name>.log` here, the gateway's access and error logs beside them. */
@@ -47,8 +53,11 @@ export const E2E_APP_HOST = "app.localhost";
 export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eStack> {
   const root = repoRoot();
   const logDir = mkdtempSync(path.join(tmpdir(), "tollgate-e2e-"));
+  // mkdtemp makes the folder 0700; nginx's unprivileged workers must reach gateway/ inside it
+  // (client bodies over 16 KB are written there).
+  chmodSync(logDir, 0o755);
   const secret = randomBytes(24).toString("hex");
-  const ports = { demo: await freePort(), auth: await freePort(), token: await freePort(), proxy: await freePort(), game: await freePort(), gateway: await freePort(), health: await freePort() };
+  const ports = { demo: await freePort(), auth: await freePort(), token: await freePort(), proxy: await freePort(), game: await freePort(), gateway: await freePort(), health: await freePort(), tls: await freePort(), status: await freePort() };
   const local = (port: number) => `http://127.0.0.1:${port}`;
   const gatewayUrl = local(ports.gateway);
   const appOrigin = options.appOrigin ? `http://${E2E_APP_HOST}:${ports.gateway}` : undefined;
@@ -122,9 +131,20 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
   }
 
   const gatewayDir = path.join(logDir, "gateway");
+  const tlsDir = path.join(logDir, "tls");
+  const tls = spawnSync("sh", [path.join(root, "infra/gateway/local-tls.sh"), tlsDir, "127.0.0.1", "localhost", E2E_APP_HOST], { encoding: "utf8" });
+  if (tls.status !== 0) throw new Error(`local-tls.sh exited ${tls.status}: ${tls.stderr}`);
   const gatewayEnv = {
     ...common,
     GATEWAY_LISTEN: `127.0.0.1:${ports.gateway}`,
+    GATEWAY_TLS_LISTEN: `127.0.0.1:${ports.tls}`,
+    GATEWAY_TLS_CERT: path.join(tlsDir, "server.crt"),
+    GATEWAY_TLS_KEY: path.join(tlsDir, "server.key"),
+    GATEWAY_HSTS: "max-age=0",
+    GATEWAY_CORS_ORIGINS: "",
+    GATEWAY_STATUS_LISTEN: `127.0.0.1:${ports.status}`,
+    GATEWAY_STATUS_URL: `${local(ports.status)}/stub_status`,
+    GATEWAY_ERROR_LOG: path.join(logDir, "gateway-error.log"),
     GATEWAY_APP_HOST: E2E_APP_HOST,
     GATEWAY_MAX_BODY_SIZE: "1m",
     GATEWAY_LOGIN_RATE: "100r/s",
@@ -179,6 +199,9 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
 
   return {
     gatewayUrl,
+    tlsUrl: `https://127.0.0.1:${ports.tls}`,
+    caFile: path.join(tlsDir, "ca.crt"),
+    metricsUrl: `${local(ports.health)}/metrics`,
     appOrigin,
     logDir,
     processes,
