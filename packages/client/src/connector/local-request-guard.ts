@@ -26,8 +26,25 @@ export function localOriginOf(req: IncomingMessage, listen: { host: string; port
  * older browsers) are not affected.
  */
 export function isCrossSiteSubrequest(req: IncomingMessage, upgrade: boolean): boolean {
+  if (upgrade && isForeignOrigin(req)) return true;
   if (req.headers["sec-fetch-site"] !== "cross-site") return false;
   if (upgrade) return true;
   const safe = req.method === "GET" || req.method === "HEAD";
   return !(safe && req.headers["sec-fetch-mode"] === "navigate");
+}
+
+/**
+ * A WebSocket handshake from a page of another origin. Browsers send `Origin` on every handshake
+ * (RFC 6455 §4.1) but no Fetch Metadata, and a WebSocket is not bound by the same-origin policy:
+ * without this check any site the user visits could open a socket through the connector with the
+ * user's token. Only the connector's own origins (`127.0.0.1:<port>`/`[::1]:<port>` and
+ * `localhost:<port>`, the port the request came to) pass; a handshake without `Origin` is not a
+ * browser's and passes.
+ */
+function isForeignOrigin(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return false;
+  const port = /:(\d+)$/.exec(req.headers.host ?? "")?.[1];
+  const own = ["127.0.0.1", "[::1]", "localhost"].map((host) => `http://${host}:${port}`);
+  return port === undefined || !own.includes(origin.toLowerCase());
 }
