@@ -6,6 +6,14 @@ export const commonErrorCodes = {
   BAD_REQUEST: "BAD_REQUEST",
   VALIDATION_ERROR: "VALIDATION_ERROR",
   UNAUTHENTICATED: "UNAUTHENTICATED",
+  /**
+   * The `Authorization: Bearer` JWT (a user's access JWT from login, or a service token) was
+   * refused: bad signature, wrong issuer or audience, malformed, not the kind the route wants.
+   * Not to be confused with `TOKEN_INVALID`, a purchased access token (`X-Access-Token`) refused.
+   */
+  BEARER_TOKEN_INVALID: "BEARER_TOKEN_INVALID",
+  /** A genuine bearer JWT past its `exp`: refresh the session (`POST /api/v1/auth/refresh`) and retry. */
+  BEARER_TOKEN_EXPIRED: "BEARER_TOKEN_EXPIRED",
   FORBIDDEN: "FORBIDDEN",
   NOT_FOUND: "NOT_FOUND",
   CONFLICT: "CONFLICT",

@@ -91,6 +91,25 @@ describe("JWT verification", () => {
     expect((await request(app).get("/admin").set("Authorization", `Bearer ${user("user")}`)).status).toBe(403);
     expect((await request(app).get("/admin").set("Authorization", `Bearer ${user("admin")}`)).status).toBe(200);
   });
+
+  it("when a genuine bearer JWT has expired, then 401 BEARER_TOKEN_EXPIRED; a forged or malformed one is 401 BEARER_TOKEN_INVALID, never the access token's TOKEN_* codes", async () => {
+    const { logger } = captureLogger();
+    const verifier = new JwtVerifier({ keys: new JwksKeyStore({ fetchJwks: async () => ({ keys: [first.jwk] }) }), issuer: "issuer", audience: "tollgate" });
+    const app = createHttpApp({
+      logger,
+      routes: (app) => {
+        app.get("/me", requireUser({ verifier }), (_req, res) => {
+          res.json({ ok: true });
+        });
+      },
+    });
+    const claims = { ...base, sub: randomUUID(), sid: randomUUID(), typ: "access", role: "user" };
+    const call = async (bearer: string) => errorBodySchema.parse((await request(app).get("/me").set("Authorization", `Bearer ${bearer}`).expect(401)).body).error_code;
+    expect(await call(token(first.privateKey, "first", { ...claims, iat: now() - 3_600, exp: now() - 60 }))).toBe("BEARER_TOKEN_EXPIRED");
+    expect(await call(token(second.privateKey, "first", { ...claims, iat: now() - 3_600, exp: now() - 60 }))).toBe("BEARER_TOKEN_INVALID");
+    expect(await call("not.a.jwt")).toBe("BEARER_TOKEN_INVALID");
+    expect((await request(app).get("/me").set("Authorization", `Bearer ${token(first.privateKey, "first", claims)}`)).status).toBe(200);
+  });
 });
 
 describe("revoked-session view", () => {

@@ -60,7 +60,6 @@ describe("JWT attacks against /users/me", () => {
     ["kid with path characters", () => rs256({ ...header(), kid: "../../../etc/passwd" }, payload(), privateKey)],
     ["kid with SQL characters", () => rs256({ ...header(), kid: "x' OR '1'='1' --" }, payload(), privateKey)],
     ["no kid", () => rs256({ alg: "RS256", typ: "JWT" }, payload(), privateKey)],
-    ["expired", () => rs256(header(), payload({ iat: now() - 3600, exp: now() - 60 }), privateKey)],
     ["nbf in the future", () => rs256(header(), payload({ nbf: now() + 3600 }), privateKey)],
     ["no exp", () => rs256(header(), (({ exp: _exp, ...rest }) => rest)(payload()), privateKey)],
     ["exp as a string", () => rs256(header(), payload({ exp: String(now() + 300) }), privateKey)],
@@ -91,8 +90,17 @@ describe("JWT attacks against /users/me", () => {
     const response = await call(fx, "GET", "/api/v1/users/me", { token: forge() });
     expect(response.status).toBe(401);
     const body = errorBodySchema.parse(response.body);
-    expect(body.error_code).toBe("INVALID_TOKEN");
+    expect(body.error_code).toBe("BEARER_TOKEN_INVALID");
     expect(response.headers.get("www-authenticate")).toContain("Bearer");
+  });
+
+  it("when a genuine token has expired, then 401 BEARER_TOKEN_EXPIRED (refresh, not log in again); the same claims signed by another key are BEARER_TOKEN_INVALID", async () => {
+    const claims = payload({ iat: now() - 3600, exp: now() - 60 });
+    const expired = await call(fx, "GET", "/api/v1/users/me", { token: rs256(header(), claims, privateKey) });
+    expect(expired.status).toBe(401);
+    expect(errorBodySchema.parse(expired.body).error_code).toBe("BEARER_TOKEN_EXPIRED");
+    const forged = await call(fx, "GET", "/api/v1/users/me", { token: rs256(header(), claims, generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey) });
+    expect(errorBodySchema.parse(forged.body).error_code).toBe("BEARER_TOKEN_INVALID");
   });
 
   it("when a real service token is presented to a user route, then it is refused with 401", async () => {

@@ -35,19 +35,19 @@ describe("games HTTP API", () => {
     expect(errorBodySchema.parse(res.body).error_code).toBe("UNAUTHENTICATED");
   });
 
-  it("when the token is signed by another key, then 401 INVALID_TOKEN", async () => {
+  it("when the token is signed by another key, then 401 BEARER_TOKEN_INVALID", async () => {
     const { generateKeyPairSync } = await import("node:crypto");
     const forged = issuer.sign({ sub: randomUUID(), sid: randomUUID() }, { privateKey: generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey });
     const res = await api().get("/api/v1/games").set(auth(forged));
     expect(res.status).toBe(401);
-    expect(res.body.error_code).toBe("INVALID_TOKEN");
+    expect(res.body.error_code).toBe("BEARER_TOKEN_INVALID");
   });
 
-  it("when the token has expired, then 401 TOKEN_EXPIRED", async () => {
+  it("when the bearer token has expired, then 401 BEARER_TOKEN_EXPIRED (not the access token's TOKEN_EXPIRED)", async () => {
     const expired = issuer.sign({ sub: randomUUID(), sid: randomUUID() }, { expiresInSeconds: -60 });
     const res = await api().get("/api/v1/games").set(auth(expired));
     expect(res.status).toBe(401);
-    expect(res.body.error_code).toBe("TOKEN_EXPIRED");
+    expect(res.body.error_code).toBe("BEARER_TOKEN_EXPIRED");
   });
 
   it("when the body has an unknown field, then 422", async () => {

@@ -18,6 +18,8 @@ const MESSAGES: Record<string, string> = {
   UPSTREAM_UNAVAILABLE: "The application behind the gate is unavailable right now. Try again shortly.",
   BREAKER_OPEN: "A service is unavailable right now. Try again shortly.",
   SESSION_REVOKED: "Your session has ended. Log in again: tollgate login <username>",
+  BEARER_TOKEN_INVALID: "Your session has ended. Log in again: tollgate login <username>",
+  BEARER_TOKEN_EXPIRED: "Your session has ended. Log in again: tollgate login <username>",
   UNAUTHENTICATED: "Your session has ended. Log in again: tollgate login <username>",
   NOT_FOUND: "Not found.",
 };

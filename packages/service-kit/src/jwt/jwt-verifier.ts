@@ -9,15 +9,19 @@
  * Rules: RS256 only (the header's `alg` must say so; `none` and HMAC are refused before any key is
  * touched), `kid` required and restricted to [A-Za-z0-9_-], `exp` required, `nbf`/`iat` honoured,
  * `iss` and `aud` must match, `typ` must match the kind asked for, and the claims must parse with
- * the contract schema. Every failure is the same 401 `INVALID_TOKEN` to the caller.
+ * the contract schema. A token past its `exp` is a 401 `BEARER_TOKEN_EXPIRED` (the signature is
+ * checked first, so only a genuine token is ever called expired: the client should refresh); every
+ * other failure is the same 401 `BEARER_TOKEN_INVALID`. Both name the bearer JWT, never the access
+ * tokens the token service sells (`TOKEN_INVALID`, `TOKEN_EXPIRED`).
  */
 import { verify as verifySignature } from "node:crypto";
-import { accessTokenClaimsSchema, serviceTokenClaimsSchema, type AccessTokenClaims, type ServiceTokenClaims } from "@tollgate/contracts";
+import { accessTokenClaimsSchema, commonErrorCodes, serviceTokenClaimsSchema, type AccessTokenClaims, type ServiceTokenClaims } from "@tollgate/contracts";
 import { z } from "zod";
 import { AuthenticationError, ForbiddenError } from "../errors";
 import type { KeySource } from "./jwks-key-store";
 
-export const INVALID_TOKEN = "INVALID_TOKEN";
+export const BEARER_TOKEN_INVALID = commonErrorCodes.BEARER_TOKEN_INVALID;
+export const BEARER_TOKEN_EXPIRED = commonErrorCodes.BEARER_TOKEN_EXPIRED;
 export const INSUFFICIENT_SCOPE = "INSUFFICIENT_SCOPE";
 
 export interface JwtVerifierOptions {
@@ -85,7 +89,7 @@ export class JwtVerifier {
     const time = timeClaimsSchema.safeParse(payload);
     if (!time.success || typeof payload !== "object" || payload === null) throw invalid("missing registered claims");
     const nowSeconds = this.now() / 1000;
-    if (time.data.exp <= nowSeconds - this.tolerance) throw invalid("token expired");
+    if (time.data.exp <= nowSeconds - this.tolerance) throw expired();
     if (time.data.nbf !== undefined && time.data.nbf > nowSeconds + this.tolerance) throw invalid("token not yet valid");
     if (time.data.iat !== undefined && time.data.iat > nowSeconds + this.tolerance) throw invalid("token issued in the future");
     if (time.data.iss !== this.options.issuer) throw invalid("wrong issuer");
@@ -112,5 +116,9 @@ function parseClaims<S extends z.ZodType>(schema: S, claims: Record<string, unkn
 
 function invalid(reason: string): AuthenticationError {
   // The reason helps the caller's logs; the client only learns that the token was refused.
-  return new AuthenticationError("invalid or expired token", INVALID_TOKEN, { cause: reason });
+  return new AuthenticationError("invalid bearer token", BEARER_TOKEN_INVALID, { cause: reason });
+}
+
+function expired(): AuthenticationError {
+  return new AuthenticationError("bearer token has expired", BEARER_TOKEN_EXPIRED, { cause: "token expired" });
 }
