@@ -1,7 +1,9 @@
 import { cloudEventSchema, deadLetterTopic, eventDataSchemas, type EventDataByType, type EventType, type TypedCloudEvent } from "@tollgate/contracts";
 import type { Consumer, IHeaders, Kafka, KafkaMessage, Producer } from "kafkajs";
+import type { Registry } from "prom-client";
 import type { z } from "zod";
 import type { Logger } from "../logger";
+import { KafkaConsumerMetrics, type DeadLetterReason } from "./consumer-metrics";
 
 export interface EventContext {
   topic: string;
@@ -22,6 +24,8 @@ export interface EventConsumerOptions {
   fromBeginning?: boolean;
   /** Attempts of a failing handler before the message is handed back to kafkajs to retry later. */
   handlerAttempts?: number;
+  /** The service's registry: the group's lag and its dead letters are reported there (see `KafkaConsumerMetrics`). */
+  metrics?: Registry;
 }
 
 /**
@@ -35,9 +39,12 @@ export class EventConsumer {
   private readonly log: Logger;
   private consumer: Consumer | undefined;
   private hasJoined: Promise<void> | undefined;
+  private readonly metrics: KafkaConsumerMetrics | undefined;
+  private unwatch: (() => void) | undefined;
 
   constructor(private readonly options: EventConsumerOptions) {
     this.log = options.logger.child({ component: "event-consumer", group: options.groupId });
+    this.metrics = options.metrics && KafkaConsumerMetrics.of(options.metrics);
   }
 
   /** Handles one of the contract's event types, with its contract schema. */
@@ -60,6 +67,8 @@ export class EventConsumer {
       retry: { initialRetryTime: 300, retries: 10, maxRetryTime: 10_000 },
     });
     this.consumer = consumer;
+    this.unwatch?.();
+    this.unwatch = this.metrics?.watch({ kafka: this.options.kafka, groupId: this.options.groupId, topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? false });
     this.hasJoined = new Promise((resolve) => {
       const remove = consumer.on(consumer.events.GROUP_JOIN, () => {
         remove();
@@ -90,6 +99,8 @@ export class EventConsumer {
   }
 
   async stop(): Promise<void> {
+    this.unwatch?.();
+    this.unwatch = undefined;
     await this.consumer?.disconnect();
     this.consumer = undefined;
   }
@@ -100,12 +111,12 @@ export class EventConsumer {
     try {
       json = JSON.parse(message.value?.toString() ?? "");
     } catch {
-      await this.deadLetter(context, message, "value is not JSON");
+      await this.deadLetter(context, message, "not_json", "value is not JSON");
       return;
     }
     const envelope = cloudEventSchema.safeParse(json);
     if (!envelope.success) {
-      await this.deadLetter(context, message, `not a CloudEvent: ${describe(envelope.error)}`);
+      await this.deadLetter(context, message, "not_cloudevent", `not a CloudEvent: ${describe(envelope.error)}`);
       return;
     }
     const handler = this.handlers.get(envelope.data.type);
@@ -115,7 +126,7 @@ export class EventConsumer {
     }
     const data = handler.schema.safeParse(envelope.data.data);
     if (!data.success) {
-      await this.deadLetter(context, message, `bad ${envelope.data.type} payload: ${describe(data.error)}`);
+      await this.deadLetter(context, message, "bad_payload", `bad ${envelope.data.type} payload: ${describe(data.error)}`);
       return;
     }
     await this.runHandler(handler, { ...envelope.data, data: data.data }, context);
@@ -136,7 +147,7 @@ export class EventConsumer {
     }
   }
 
-  private async deadLetter(context: EventContext, message: KafkaMessage, reason: string): Promise<void> {
+  private async deadLetter(context: EventContext, message: KafkaMessage, kind: DeadLetterReason, reason: string): Promise<void> {
     this.log.warn("malformed event sent to the dead-letter topic", { ...context, reason });
     const headers: IHeaders = {
       ...(message.headers ?? {}),
@@ -151,6 +162,7 @@ export class EventConsumer {
       topic: deadLetterTopic(context.topic),
       messages: [{ key: message.key, value: message.value, headers }],
     });
+    this.metrics?.deadLettered(context.topic, kind);
   }
 }
 

@@ -1,4 +1,4 @@
-import { Kafka, logLevel, Partitioners, type LogEntry, type Producer } from "kafkajs";
+import { Kafka, KafkaJSAggregateError, logLevel, Partitioners, type LogEntry, type Producer } from "kafkajs";
 import type { Logger } from "../logger";
 
 export interface KafkaOptions {
@@ -14,7 +14,37 @@ const LEVELS: Record<number, string> = {
   [logLevel.DEBUG]: "debug",
 };
 
-/** A kafkajs client whose own log lines go through our logger (warn and above). */
+/**
+ * Answers of a healthy cluster that kafkajs logs at `error` (its connection logs every error code
+ * a broker answers with, whatever the caller makes of it), and the level they deserve. Matched on
+ * the broker's error text, which is all kafkajs puts in the line.
+ */
+const BENIGN: { error: string; request?: string; level: string }[] = [
+  // One line for the whole CreateTopics answer when any topic in it has an error code, including
+  // TOPIC_ALREADY_EXISTS, which admin.createTopics then reports as success. Any other code makes
+  // createTopics throw, and `ensureTopics` logs that at error with each topic's reason.
+  { request: "Response CreateTopics", error: "Topic creation errors", level: "debug" },
+  // REBALANCE_IN_PROGRESS: another member joined or left (every start of an instance does this);
+  // the consumer rejoins by itself.
+  { error: "The group is rebalancing, so a rejoin is needed", level: "info" },
+  // A freshly started broker is still electing leaders and loading groups; kafkajs retries, and a
+  // consumer that gives up logs its crash at error.
+  { error: "The coordinator is loading and hence can't process requests for this group", level: "warn" },
+  { error: "The group coordinator is not available", level: "warn" },
+  { error: "This is not the correct coordinator for this group", level: "warn" },
+  { error: "There is no leader for this topic-partition as we are in the middle of a leadership election", level: "warn" },
+];
+
+/** Our level for a kafkajs log line: kafkajs's own, except for the known benign answers above. */
+export function kafkaLogLevel(level: logLevel, entry: { message?: unknown; error?: unknown }): string {
+  const own = LEVELS[level] ?? "info";
+  if (level !== logLevel.ERROR || typeof entry.error !== "string") return own;
+  const message = typeof entry.message === "string" ? entry.message : "";
+  const benign = BENIGN.find((rule) => rule.error === entry.error && (rule.request === undefined || message.startsWith(rule.request)));
+  return benign?.level ?? own;
+}
+
+/** A kafkajs client whose own log lines go through our logger (warn and above; known benign errors lowered, see `kafkaLogLevel`). */
 export function createKafka({ clientId, brokers, logger }: KafkaOptions): Kafka {
   const log = logger.child({ component: "kafkajs" });
   return new Kafka({
@@ -28,7 +58,7 @@ export function createKafka({ clientId, brokers, logger }: KafkaOptions): Kafka 
       () =>
       ({ level, log: entry }: LogEntry) => {
         const { message, ...rest } = entry;
-        log.log(LEVELS[level] ?? "info", message, { kafka: rest });
+        log.log(kafkaLogLevel(level, entry), message, { kafka: rest });
       },
   });
 }
@@ -48,12 +78,27 @@ export function createIdempotentProducer(kafka: Kafka): Producer {
   });
 }
 
-/** Creates topics that do not exist yet (idempotent; partitions only matter the first time). */
+/**
+ * Creates topics that do not exist yet (idempotent; partitions only matter the first time). Only
+ * the missing ones are asked for: a request naming an existing topic comes back with an error
+ * code for it, and then kafkajs neither waits for the new topics' leaders nor stays quiet. A topic
+ * another instance creates meanwhile is fine; any other refusal is logged at error and thrown.
+ */
 export async function ensureTopics(kafka: Kafka, topics: string[], numPartitions = 3): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions })), waitForLeaders: true });
+    const existing = new Set(await admin.listTopics());
+    const missing = [...new Set(topics)].filter((topic) => !existing.has(topic));
+    if (missing.length === 0) return;
+    await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions })), waitForLeaders: true }).catch((error: unknown) => {
+      const refusals = error instanceof KafkaJSAggregateError ? error.errors : [error];
+      for (const refusal of refusals) {
+        const { topic, type, message } = refusal as { topic?: string; type?: string; message?: string };
+        kafka.logger().error("topic not created", { topic, type, error: message ?? String(refusal) });
+      }
+      throw error;
+    });
   } finally {
     await admin.disconnect();
   }

@@ -53,6 +53,16 @@ export async function writeToOutbox(trx: Knex.Transaction, messages: OutboxMessa
 }
 
 /**
+ * Runs `effect` once the outermost transaction around `trx` has committed, never if it rolls back:
+ * for what must only count what happened, such as the counters of the events a transaction wrote.
+ */
+export function afterCommit(trx: Knex.Transaction, effect: () => void): void {
+  let root = trx;
+  while (root.parentTransaction) root = root.parentTransaction;
+  root.executionPromise.then(effect, () => undefined);
+}
+
+/**
  * Wakes the relay after a commit, for writers on a hot path. A NOTIFY inside the writing
  * transaction holds Postgres's notification lock until that transaction's commit record is on
  * disk, so every notifying commit of the database waits behind the others: at 1,000 activations/s

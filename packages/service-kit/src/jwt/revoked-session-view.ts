@@ -14,6 +14,7 @@
 import { randomUUID } from "node:crypto";
 import { eventTypes } from "@tollgate/contracts";
 import type { Admin, Kafka, Producer } from "kafkajs";
+import type { Registry } from "prom-client";
 import { consumerGroupId, EventConsumer } from "../events/event-consumer";
 import type { Logger } from "../logger";
 
@@ -29,6 +30,8 @@ export interface RevokedSessionViewOptions {
   /** How long an entry matters: the longest access-token lifetime, in seconds. */
   retentionSeconds: number;
   now?: () => number;
+  /** The service's registry, for the consumer's lag and dead letters. */
+  metrics?: Registry;
 }
 
 /** What `isRevoked` needs from verified claims. */
@@ -63,6 +66,7 @@ export class RevokedSessionView {
       logger: this.options.logger,
       deadLetterProducer: this.options.deadLetterProducer,
       fromBeginning: true,
+      metrics: this.options.metrics,
     });
     consumer.on(eventTypes.sessionRevoked, async (event) => {
       this.revokeSession(event.data.session_id, Date.parse(event.data.revoked_at));
