@@ -49,9 +49,9 @@ describe("gateway: request bodies", () => {
   it("when a body is larger than GATEWAY_MAX_BODY_SIZE (1m), then 413 PAYLOAD_TOO_LARGE in the standard body, on the API and on the app origin", async () => {
     const sent = await send(`${GATEWAY}/api/v1/auth/register`, { method: "POST", headers: { "content-type": "application/json" }, body: Buffer.alloc(1024 * 1024 + 1, 32) });
     expectGatewayError(sent, 413, "PAYLOAD_TOO_LARGE");
-    const announced = await rawRequest(HTTP_PORT, `POST /api/v1/tokens/purchase HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Request-Id: too-large-0001\r\nContent-Type: application/json\r\nContent-Length: 2000000\r\nConnection: close\r\n\r\n`, { bodyNeverFollows: true });
+    const announced = await rawRequest(HTTP_PORT, `POST /api/v1/tokens/purchase HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Request-Id: too-large-0001\r\nContent-Type: application/json\r\nContent-Length: 2000000\r\nConnection: close\r\n\r\n`);
     expect(expectGatewayError(announced, 413, "PAYLOAD_TOO_LARGE").request_id).toBe("too-large-0001");
-    const app = await rawRequest(HTTP_PORT, `POST /upload HTTP/1.1\r\nHost: ${APP_HOST_HEADER}\r\nContent-Length: 2000000\r\nConnection: close\r\n\r\n`, { bodyNeverFollows: true });
+    const app = await rawRequest(HTTP_PORT, `POST /upload HTTP/1.1\r\nHost: ${APP_HOST_HEADER}\r\nContent-Length: 2000000\r\nConnection: close\r\n\r\n`);
     expectGatewayError(app, 413, "PAYLOAD_TOO_LARGE");
   });
 });

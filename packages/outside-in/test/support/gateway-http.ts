@@ -14,29 +14,46 @@ export const headerValues = (res: WireResponse, name: string): string[] => res.h
 export const headerValue = (res: WireResponse, name: string): string | undefined => headerValues(res, name)[0];
 
 /**
- * Writes `request` as is to host:port and reads until the gateway closes (send `Connection: close`):
- * the only way to send what no HTTP client will (a %00 in the path, TRACE, a bad Content-Length).
- * `bodyNeverFollows`: the request announces a body it does not send (a 413 by Content-Length), so
- * the socket's sending side is closed at once; else nginx's lingering close waits 5 s for the body
- * (nginx documentation, lingering_timeout). Not for proxied requests: nginx takes the half-close
- * for a client gone away (499).
+ * Writes `request` as is to port 127.0.0.1:port and resolves once the answer is complete (by its
+ * Content-Length or last chunk, else when the gateway closes): the only way to send what no HTTP
+ * client will (a %00 in the path, TRACE, a bad Content-Length). The socket is then closed, as a
+ * client does; waiting for nginx to close would wait out its lingering close (lingering_timeout,
+ * 5 s) after a 413 whose announced body never comes.
  */
-export function rawRequest(port: number, request: string, options: { bodyNeverFollows?: boolean } = {}): Promise<WireResponse> {
+export function rawRequest(port: number, request: string): Promise<WireResponse> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect(port, "127.0.0.1", () => (options.bodyNeverFollows ? socket.end(request) : socket.write(request)));
-    const chunks: Buffer[] = [];
-    socket.on("data", (chunk) => chunks.push(chunk));
-    socket.on("error", reject);
-    socket.setTimeout(10_000, () => socket.destroy(new Error("no answer within 10 s")));
-    socket.on("close", () => {
-      const text = Buffer.concat(chunks).toString("utf8");
+    const socket = net.connect(port, "127.0.0.1", () => socket.write(request));
+    let received = Buffer.alloc(0);
+    let done = false;
+    const parse = (closed: boolean) => {
+      const text = received.toString("latin1");
       const split = text.indexOf("\r\n\r\n");
+      if (split === -1) return closed ? finish(undefined) : undefined;
       const [statusLine = "", ...lines] = text.slice(0, split).split("\r\n");
       const headers = lines.map((line): [string, string] => [line.slice(0, line.indexOf(":")).toLowerCase(), line.slice(line.indexOf(":") + 1).trim()]);
-      let body = text.slice(split + 4);
-      if (headerValue({ status: 0, headers, body }, "transfer-encoding") === "chunked") body = unchunk(body);
-      resolve({ status: Number(statusLine.split(" ")[1]), headers, body });
+      const status = Number(statusLine.split(" ")[1]);
+      const raw = received.subarray(Buffer.byteLength(text.slice(0, split + 4), "latin1"));
+      const length = headerValue({ status, headers, body: "" }, "content-length");
+      const chunked = headerValue({ status, headers, body: "" }, "transfer-encoding") === "chunked";
+      const complete = closed || status === 204 || status === 304 || (length !== undefined && raw.length >= Number(length)) || (chunked && raw.toString("latin1").endsWith("0\r\n\r\n"));
+      if (!complete) return undefined;
+      const body = raw.toString("utf8");
+      return finish({ status, headers, body: chunked ? unchunk(body) : body });
+    };
+    const finish = (res: WireResponse | undefined) => {
+      if (done) return;
+      done = true;
+      socket.destroy();
+      if (res) resolve(res);
+      else reject(new Error("the connection closed before a whole answer arrived"));
+    };
+    socket.on("data", (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk]);
+      parse(false);
     });
+    socket.on("error", (error) => (done ? undefined : ((done = true), reject(error))));
+    socket.setTimeout(10_000, () => finish(undefined));
+    socket.on("close", () => parse(true));
   });
 }
 
