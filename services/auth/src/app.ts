@@ -1,5 +1,5 @@
 import path from "node:path";
-import { createHttpApp, JwksKeyStore, JwtVerifier, requireUser, type Logger } from "@tollgate/service-kit";
+import { createHttpApp, JwksKeyStore, JwtVerifier, requireUser, type HttpMetrics, type Logger } from "@tollgate/service-kit";
 import type { Express } from "express";
 import type { Redis } from "ioredis";
 import type { Knex } from "knex";
@@ -11,12 +11,13 @@ import { SigningKeyRepository } from "./data/signing-key.repository";
 import { ZxcvbnStrengthEstimator } from "./data/zxcvbn-strength.estimator";
 import { SigningKeyCipher } from "./domain/signing-key-cipher";
 import { repositories, unitOfWork } from "./data/unit-of-work";
+import { untrackedAuthActivity, type AuthActivity } from "./domain/auth-activity.port";
 import { ChangePasswordUseCase } from "./domain/change-password.use-case";
+import { CountedLoginUseCase } from "./domain/counted-login.use-case";
 import { DisableUserUseCase } from "./domain/disable-user.use-case";
 import { FindUserByUsernameUseCase } from "./domain/find-user-by-username.use-case";
 import { GetCurrentUserUseCase } from "./domain/get-current-user.use-case";
 import { IssueServiceTokenUseCase } from "./domain/issue-service-token.use-case";
-import { LoginUseCase } from "./domain/login.use-case";
 import { LogoutUseCase } from "./domain/logout.use-case";
 import { CompleteOAuthSignInUseCase } from "./domain/oauth/complete-oauth-sign-in.use-case";
 import { ListIdentitiesUseCase } from "./domain/oauth/list-identities.use-case";
@@ -60,6 +61,8 @@ export interface AppDeps {
   /** argon2id hashing; built from the config's ARGON2_* when absent (tests pass one that counts verifications). */
   hasher?: PasswordHasher;
   isShuttingDown?: () => boolean;
+  /** The service's registry (HTTP, process, kit series) and what the use cases count (`createAuthMetrics`). */
+  metrics?: { http: HttpMetrics; activity: AuthActivity };
 }
 
 /** Signing-key access shared by the app and the key-rotation command. */
@@ -86,8 +89,9 @@ export function trustProxySetting(value: string): boolean | number | string {
 /** Builds the express app with real clients; never listens, never reads the environment. */
 export function createApp(deps: AppDeps): Express {
   const { config, knex } = deps;
-  const repos = repositories(knex, deps.authEventsTopic);
-  const uow = unitOfWork(knex, deps.authEventsTopic);
+  const activity = deps.metrics?.activity ?? untrackedAuthActivity;
+  const repos = repositories(knex, deps.authEventsTopic, activity);
+  const uow = unitOfWork(knex, deps.authEventsTopic, activity);
   const hasher = deps.hasher ?? new PasswordHasher({ memoryKiB: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST, parallelism: config.ARGON2_PARALLELISM, maxConcurrency: config.ARGON2_MAX_CONCURRENCY });
   const policy = new PasswordPolicy(deps.passwordStrength ?? new ZxcvbnStrengthEstimator());
   const signer = createTokenSigner(knex, config);
@@ -109,7 +113,7 @@ export function createApp(deps: AppDeps): Express {
     : undefined;
   const passwordCheck = new ThrottledPasswordCheck({ hasher, limiter: throttle });
   const logins = new LoginRecordRepository(knex);
-  const oauthProviders = new OAuthProviders(config.OAUTH_PROVIDERS, { timeoutMs: config.OAUTH_HTTP_TIMEOUT_MS });
+  const oauthProviders = new OAuthProviders(config.OAUTH_PROVIDERS, { timeoutMs: config.OAUTH_HTTP_TIMEOUT_MS, registry: deps.metrics?.http.registry });
   const oauthStates = new OAuthStateStore(deps.redis, OAUTH_STATE_TTL_SECONDS, redisPrefix);
   // The auth service verifies its own tokens with the same verifier as everyone else, reading
   // the JWKS from its database instead of over HTTP; sessions are checked in the database.
@@ -125,6 +129,7 @@ export function createApp(deps: AppDeps): Express {
 
   return createHttpApp({
     logger,
+    metrics: deps.metrics?.http,
     isShuttingDown: deps.isShuttingDown,
     trustProxy: trustProxySetting(config.TRUST_PROXY),
     jsonBodyLimit: config.HTTP_BODY_LIMIT,
@@ -147,7 +152,7 @@ export function createApp(deps: AppDeps): Express {
       app.use(
         authRouter({
           register: new RegisterUseCase({ uow, hasher, policy }),
-          login: new LoginUseCase({ repos, logins, hasher, passwordCheck, tokens, sessionMaxLifetimeSeconds: config.SESSION_MAX_LIFETIME_SECONDS, logger }),
+          login: new CountedLoginUseCase({ repos, logins, hasher, passwordCheck, tokens, sessionMaxLifetimeSeconds: config.SESSION_MAX_LIFETIME_SECONDS, logger }, activity),
           refresh: new RefreshSessionUseCase({ uow, repos, tokens, graceSeconds: config.REFRESH_GRACE_SECONDS, idleTimeoutSeconds: config.SESSION_IDLE_TIMEOUT_SECONDS, logger }),
           logout: new LogoutUseCase({ uow }),
           serviceToken: new IssueServiceTokenUseCase({ clients: config.SERVICE_CLIENTS, tokens }),

@@ -3,12 +3,14 @@ import { topics } from "@tollgate/contracts";
 import {
   closeRedis,
   createDatabase,
+  createHttpMetrics,
   createIdempotentProducer,
   createKafka,
   createLogger,
   createRedis,
   ensureDatabase,
   ensureTopics,
+  exposeOutboxBacklog,
   installGracefulShutdown,
   listen,
   migrate,
@@ -17,6 +19,7 @@ import {
   type Logger,
 } from "@tollgate/service-kit";
 import { createApp, createTokenSigner } from "./app";
+import { createAuthMetrics } from "./auth-metrics";
 import { loadAuthConfig } from "./config";
 import { ZxcvbnStrengthEstimator } from "./data/zxcvbn-strength.estimator";
 import { tokenActivatedConsumer } from "./messaging/token-activated.consumer";
@@ -33,13 +36,15 @@ async function main(): Promise<void> {
   if (resealed > 0) logger.info("signing keys sealed with the current key-encryption key", { resealed });
   if (config.SIGNING_KEYS_ENCRYPTION_KEYS.length === 0) logger.warn("SIGNING_KEYS_ENCRYPTION_KEYS is not set: signing keys are stored unencrypted (refused in production)");
 
+  const metrics = createAuthMetrics(createHttpMetrics());
+  exposeOutboxBacklog(metrics.http.registry, knex, { logger });
   const redis = createRedis({ url: config.REDIS_URL, profile: "store", logger, name: "auth-throttle" });
   const kafka = createKafka({ clientId: config.KAFKA_CLIENT_ID ?? `auth-${config.INSTANCE_ID}`, brokers: config.KAFKA_BROKERS, logger });
   const authEventsTopic = namespacedTopic(config.KAFKA_TOPIC_NAMESPACE, topics.authEvents);
   const tokenEventsTopic = namespacedTopic(config.KAFKA_TOPIC_NAMESPACE, topics.tokenEvents);
   const producer = createIdempotentProducer(kafka);
   const relay = new OutboxRelay({ knex, producer, logger, listenUrl: config.DATABASE_URL });
-  const consumer = tokenActivatedConsumer({ kafka, knex, logger, tokenEventsTopic, deadLetterProducer: producer, instanceId: config.INSTANCE_ID, namespace: config.KAFKA_TOPIC_NAMESPACE });
+  const consumer = tokenActivatedConsumer({ kafka, knex, logger, tokenEventsTopic, deadLetterProducer: producer, instanceId: config.INSTANCE_ID, namespace: config.KAFKA_TOPIC_NAMESPACE, metrics: metrics.http.registry });
   // Kafka being down must not keep logins down: events wait in the outbox, the audit consumer
   // catches up later. Keep trying in the background until the bus is reachable.
   const messaging = startWhenReachable(logger, async () => {
@@ -54,7 +59,7 @@ async function main(): Promise<void> {
   await passwordStrength.ready();
 
   let shuttingDown = () => false;
-  const app = createApp({ config, logger, knex, redis, authEventsTopic, passwordStrength, isShuttingDown: () => shuttingDown() });
+  const app = createApp({ config, logger, knex, redis, authEventsTopic, passwordStrength, metrics, isShuttingDown: () => shuttingDown() });
   const server = createServer(app);
   const shutdown = installGracefulShutdown({
     server,

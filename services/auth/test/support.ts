@@ -98,7 +98,7 @@ export interface AuthFixture {
 }
 
 /** The auth app on a free port against the test database, Redis and (on demand) Kafka. */
-export async function startAuth(overrides: Record<string, string> = {}, deps: Pick<AppDeps, "hasher" | "passwordStrength"> = {}): Promise<AuthFixture> {
+export async function startAuth(overrides: Record<string, string> = {}, deps: Pick<AppDeps, "hasher" | "passwordStrength" | "metrics"> = {}): Promise<AuthFixture> {
   const capture = new CaptureTransport();
   const logger = createLogger({ service: "auth-test", level: "debug", transports: [capture] });
   const namespace = uniqueName("auth");

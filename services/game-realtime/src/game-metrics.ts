@@ -1,5 +1,4 @@
-import { createHttpMetrics, type HttpMetrics } from "@tollgate/service-kit";
-import { Counter, Gauge, Histogram } from "prom-client";
+import { Counter, createHttpMetrics, Gauge, Histogram, type HttpMetrics } from "@tollgate/service-kit";
 
 export interface GameMetrics {
   http: HttpMetrics;
@@ -14,11 +13,11 @@ export interface GameMetrics {
 
 /** HTTP metrics plus the game's own, in one registry per app instance. */
 export function createGameMetrics(options: { countActiveGames: () => Promise<number>; defaultMetrics?: boolean }): GameMetrics {
-  const http = createHttpMetrics({ defaultMetrics: options.defaultMetrics ?? false });
+  const http = createHttpMetrics({ defaultMetrics: options.defaultMetrics });
   const registers = [http.registry];
   return {
     http,
-    connections: new Gauge({ name: "game_ws_connections", help: "Open WebSocket connections on this instance", registers }),
+    connections: new Gauge({ name: "game_ws_connections", help: "Open WebSocket connections on this instance (0 from the start)", registers }),
     gamesActive: new Gauge({
       name: "game_games_active",
       help: "Games in progress (all instances, read from the database at scrape time)",

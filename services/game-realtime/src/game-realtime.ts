@@ -66,7 +66,7 @@ export function buildGameRealtime(clients: GameRealtimeClients, settings: GameRe
       metrics.moveBatchSeconds.observe(seconds);
     },
   });
-  const metrics = createGameMetrics({ countActiveGames: () => store.countByStatus("active"), defaultMetrics: true });
+  const metrics = createGameMetrics({ countActiveGames: () => store.countByStatus("active") });
   const games = new GameService({ store, rules: createGameRulesFactory(), defaultKind: DEFAULT_GAME_KIND, logger });
   const revocations = new RevokedSessions(redis);
   const revocationLog = new RevocationLog<"user" | "session">();
@@ -101,7 +101,7 @@ export function buildGameRealtime(clients: GameRealtimeClients, settings: GameRe
     readiness: { postgres: () => clients.knex.raw("select 1"), redis: () => redis.ping() },
   });
   const consumer = clients.kafka
-    ? createAuthEventsConsumer({ ...clients.kafka, instanceId: settings.instanceId, revocations, log: revocationLog, connections, logger })
+    ? createAuthEventsConsumer({ ...clients.kafka, instanceId: settings.instanceId, revocations, log: revocationLog, connections, logger, metrics: metrics.http.registry })
     : undefined;
   return { app, sockets, consumer, games, connections };
 }

@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   const config = loadProxyConfig();
   const logger = createLogger({ service: "proxy", level: config.LOG_LEVEL });
   const instanceId = config.INSTANCE_ID ?? `${hostname()}-${process.pid}`;
-  const httpMetrics = createHttpMetrics({ defaultMetrics: true });
+  const httpMetrics = createHttpMetrics();
   const metrics = createProxyMetrics(httpMetrics);
   const redis = createRedis({ url: config.REDIS_URL, profile: "cache", logger, name: "proxy-cache", commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS });
 
@@ -70,6 +70,7 @@ async function main(): Promise<void> {
     tunnels: runtime.tunnels,
     topicNamespace: config.KAFKA_TOPIC_NAMESPACE,
     instanceId,
+    metrics: metrics.registry,
   });
 
   let shuttingDown = (): boolean => false;

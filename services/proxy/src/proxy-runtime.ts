@@ -1,4 +1,4 @@
-import type { Logger } from "@tollgate/service-kit";
+import { exposeBreakerState, type Logger } from "@tollgate/service-kit";
 import type { Redis } from "ioredis";
 import { TokenValidator } from "./domain/token-validator";
 import type { ProxyMetrics } from "./proxy-metrics";
@@ -77,9 +77,8 @@ export function createProxyRuntime(settings: ProxyRuntimeSettings, deps: { redis
   });
   const tunnels = new TunnelRegistry((open) => deps.metrics?.tunnelsOpen.set(open));
   if (deps.metrics) {
-    const breakers = deps.metrics.breakerOpen;
-    forwarder.breaker.onStateChange((state) => breakers.set({ dependency: "upstream" }, state === 0 ? 0 : 1));
-    tokenService.policy.breaker.onStateChange((state) => breakers.set({ dependency: "token_service" }, state === 0 ? 0 : 1));
+    exposeBreakerState(deps.metrics.registry, "upstream", forwarder.breaker);
+    exposeBreakerState(deps.metrics.registry, "token_service", tokenService.policy.breaker);
   }
   const app = settings.appPublicOrigin
     ? {

@@ -6,6 +6,7 @@ import { AccessTokenRepository } from "./data/access-token.repository";
 import { PurchaseTokenUseCase } from "./domain/purchase-token.use-case";
 import { ReadTokensUseCase } from "./domain/read-tokens.use-case";
 import { RevokeTokenUseCase } from "./domain/revoke-token.use-case";
+import type { TokenActivity } from "./domain/token-activity.port";
 import { ValidateTokenUseCase } from "./domain/validate-token.use-case";
 import { internalRouter } from "./http/internal.router";
 import { tokensRouter } from "./http/tokens.router";
@@ -26,14 +27,14 @@ export interface TokenAppDeps {
 /** The use cases, built once from the database and the event namespace; consumers share them. */
 export type TokenUseCases = ReturnType<typeof createTokenUseCases>;
 
-export function createTokenUseCases(knex: Knex, outbox: OutboxNotifier, topicNamespace: string, maxTokensPerUser: number) {
+export function createTokenUseCases(knex: Knex, outbox: OutboxNotifier, topicNamespace: string, maxTokensPerUser: number, activity?: TokenActivity) {
   const tokens = new AccessTokenRepository(knex, outbox);
   const events = new TokenEventsPublisher(topicNamespace);
   return {
-    purchase: new PurchaseTokenUseCase(tokens, maxTokensPerUser),
+    purchase: new PurchaseTokenUseCase(tokens, maxTokensPerUser, activity),
     read: new ReadTokensUseCase(tokens),
-    revoke: new RevokeTokenUseCase(tokens, events),
-    validate: new ValidateTokenUseCase(tokens, events),
+    revoke: new RevokeTokenUseCase(tokens, events, activity),
+    validate: new ValidateTokenUseCase(tokens, events, activity),
   };
 }
 

@@ -4,6 +4,7 @@ import { topics } from "@tollgate/contracts";
 import {
   createDatabase,
   createHttpMetrics,
+  exposeOutboxBacklog,
   createIdempotentProducer,
   createKafka,
   createLogger,
@@ -24,6 +25,7 @@ import { createApp, createTokenUseCases } from "./app";
 import { loadTokenConfig } from "./config";
 import { createUserDisabledConsumer } from "./messaging/user-disabled.consumer";
 import { tokenMigrations } from "./migrations";
+import { createTokenMetrics } from "./token-metrics";
 
 async function main(): Promise<void> {
   const config = loadTokenConfig();
@@ -42,9 +44,12 @@ async function main(): Promise<void> {
   const producer = createIdempotentProducer(kafka);
   await producer.connect();
 
+  const metrics = createTokenMetrics(createHttpMetrics());
+  // The relay runs on its own thread; the backlog is read from the table by this thread's registry.
+  exposeOutboxBacklog(metrics.http.registry, knex, { logger });
   // Activations wake the relay after they commit, over a connection of their own.
   const outboxNotifier = new OutboxNotifier({ url: config.DATABASE_URL, logger });
-  const useCases = createTokenUseCases(knex, outboxNotifier, config.KAFKA_TOPIC_NAMESPACE, config.MAX_TOKENS_PER_USER);
+  const useCases = createTokenUseCases(knex, outboxNotifier, config.KAFKA_TOPIC_NAMESPACE, config.MAX_TOKENS_PER_USER, metrics.activity);
   // The relay runs on a thread of its own, with its own connections and producer, so neither the
   // request pool's queue nor the request thread's event loop delays an event.
   const relay = new OutboxRelayThread({
@@ -55,7 +60,7 @@ async function main(): Promise<void> {
     logLevel: config.LOG_LEVEL,
     logger,
   });
-  const userDisabled = createUserDisabledConsumer({ kafka, knex, logger, deadLetterProducer: producer, revokeTokens: useCases.revoke, topicNamespace: config.KAFKA_TOPIC_NAMESPACE });
+  const userDisabled = createUserDisabledConsumer({ kafka, knex, logger, deadLetterProducer: producer, revokeTokens: useCases.revoke, topicNamespace: config.KAFKA_TOPIC_NAMESPACE, metrics: metrics.http.registry });
   const revocations = new RevokedSessionView({
     kafka,
     topic: authTopic,
@@ -64,6 +69,7 @@ async function main(): Promise<void> {
     service: "token",
     instanceId,
     retentionSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+    metrics: metrics.http.registry,
   });
   const verifier = new JwtVerifier({
     keys: new JwksKeyStore({ fetchJwks: httpJwksFetcher(config.AUTH_JWKS_URL) }),
@@ -79,7 +85,7 @@ async function main(): Promise<void> {
     revocations,
     useCases,
     bodyLimit: config.HTTP_BODY_LIMIT,
-    metrics: createHttpMetrics({ defaultMetrics: true }),
+    metrics: metrics.http,
     isShuttingDown: () => shuttingDown(),
   });
   const server = http.createServer(app);

@@ -16,7 +16,7 @@ describe("user.disabled consumer", () => {
     await fx.close();
   });
 
-  it("when user.disabled is delivered twice, then each pending or active token is revoked once with one event each", async () => {
+  it("when user.disabled is delivered twice, then each pending or active token is revoked once with one event each, and counted once (by duration bought, activated, revoked as user_disabled)", async () => {
     const user = await fx.auth.user();
     const other = await fx.auth.user();
     const bought = [];
@@ -55,6 +55,13 @@ describe("user.disabled consumer", () => {
       expect(new Set(revokedEvents().map((e) => e.data.token_id))).toEqual(new Set(ids));
       const untouched = await fx.knex("access_tokens").where({ id: bystander.id }).first();
       expect(untouched.revoked_at).toBeNull();
+      const metrics = (await request(fx.app).get("/metrics").expect(200)).text;
+      expect(metrics).toContain('token_purchases_total{duration_hours="1"} 2');
+      expect(metrics).toContain('token_purchases_total{duration_hours="24"} 1');
+      expect(metrics).toContain('token_purchases_total{duration_hours="12"} 0');
+      expect(metrics).toMatch(/^token_activations_total 1$/m);
+      expect(metrics).toContain('token_revocations_total{reason="user_disabled"} 3');
+      expect(metrics).toContain('token_revocations_total{reason="user_request"} 0');
     } finally {
       await consumer.stop();
     }

@@ -24,6 +24,10 @@ export interface HttpMetricsOptions {
   defaultMetrics?: boolean;
 }
 
+/** The metric kinds, for services' own series: the kit owns the metrics runtime, services need no prom-client of their own. */
+export { Counter, Gauge, Histogram } from "prom-client";
+export type { Registry } from "prom-client";
+
 /** One registry per app, so several apps in one test process never collide. */
 export function createHttpMetrics({ defaultMetrics = true }: HttpMetricsOptions = {}): HttpMetrics {
   const registry = new Registry();

@@ -1,5 +1,5 @@
 import type { Jwk, Jwks } from "@tollgate/contracts";
-import { AppError, DependencyUnavailableError, dependencyPolicy, isConnectionError, type DependencyPolicy } from "@tollgate/service-kit";
+import { AppError, DependencyUnavailableError, dependencyPolicy, isConnectionError, type DependencyPolicy, type Registry } from "@tollgate/service-kit";
 import { z } from "zod";
 import type { OAuthProviderConfig } from "../config";
 import { oauthCodeRejectedError, oauthProviderError } from "../domain/auth-errors";
@@ -51,7 +51,7 @@ export class OAuthProviderClient {
 
   constructor(
     readonly config: OAuthProviderConfig,
-    options: { timeoutMs: number },
+    options: { timeoutMs: number; registry?: Registry },
   ) {
     this.policy = dependencyPolicy({
       name: `sign-in provider ${config.name}`,
@@ -60,6 +60,8 @@ export class OAuthProviderClient {
       isRetryable: isConnectionError,
       breakerThreshold: 5,
       halfOpenAfterMs: 10_000,
+      // tollgate_circuit_breaker_state{dependency="sign_in_provider_<name>"}
+      registry: options.registry,
     });
   }
 

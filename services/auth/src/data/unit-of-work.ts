@@ -1,4 +1,5 @@
 import type { Knex } from "knex";
+import type { AuthActivity } from "../domain/auth-activity.port";
 import { AuthEventOutbox } from "../messaging/auth-event.outbox";
 import { AuditLogRepository } from "./audit-log.repository";
 import { IdentityRepository } from "./identity.repository";
@@ -16,16 +17,16 @@ export interface Repositories {
 
 export type UnitOfWork = <T>(work: (repos: Repositories) => Promise<T>) => Promise<T>;
 
-export function repositories(db: Knex | Knex.Transaction, authEventsTopic: string): Repositories {
+export function repositories(db: Knex | Knex.Transaction, authEventsTopic: string, activity?: AuthActivity): Repositories {
   return {
     users: new UserRepository(db),
     sessions: new SessionRepository(db),
     identities: new IdentityRepository(db),
     audit: new AuditLogRepository(db),
-    events: new AuthEventOutbox(db, authEventsTopic),
+    events: new AuthEventOutbox(db, authEventsTopic, activity),
   };
 }
 
-export function unitOfWork(knex: Knex, authEventsTopic: string): UnitOfWork {
-  return (work) => knex.transaction((trx) => work(repositories(trx, authEventsTopic)));
+export function unitOfWork(knex: Knex, authEventsTopic: string, activity?: AuthActivity): UnitOfWork {
+  return (work) => knex.transaction((trx) => work(repositories(trx, authEventsTopic, activity)));
 }

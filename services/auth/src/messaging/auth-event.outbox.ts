@@ -1,6 +1,7 @@
 import { eventTypes, type SessionRevocationReason } from "@tollgate/contracts";
-import { createEvent, writeToOutbox } from "@tollgate/service-kit";
+import { afterCommit, createEvent, writeToOutbox } from "@tollgate/service-kit";
 import type { Knex } from "knex";
+import { untrackedAuthActivity, type AuthActivity } from "../domain/auth-activity.port";
 
 const SOURCE = "/tollgate/auth";
 
@@ -9,6 +10,7 @@ export class AuthEventOutbox {
   constructor(
     private readonly db: Knex | Knex.Transaction,
     private readonly topic: string,
+    private readonly activity: AuthActivity = untrackedAuthActivity,
   ) {}
 
   async sessionRevoked(userId: string, sessionId: string, reason: SessionRevocationReason, at: Date): Promise<void> {
@@ -18,7 +20,10 @@ export class AuthEventOutbox {
       subject: sessionId,
       data: { session_id: sessionId, user_id: userId, reason, revoked_at: at.toISOString() },
     });
-    await writeToOutbox(this.transaction(), { topic: this.topic, key: userId, event });
+    const trx = this.transaction();
+    await writeToOutbox(trx, { topic: this.topic, key: userId, event });
+    // Every revoked session gets exactly one of these events, whichever use case revoked it.
+    afterCommit(trx, () => this.activity.sessionsRevoked(reason, 1));
   }
 
   async userDisabled(userId: string, at: Date, reason?: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { eventTypes } from "@tollgate/contracts";
-import { applyOnce, consumerGroupId, EventConsumer, namespacedTopic, type Logger } from "@tollgate/service-kit";
+import { applyOnce, consumerGroupId, EventConsumer, namespacedTopic, type Logger, type Registry } from "@tollgate/service-kit";
 import type { Kafka, Producer } from "kafkajs";
 import type { Knex } from "knex";
 import { AuditLogRepository, auditActions } from "../data/audit-log.repository";
@@ -19,6 +19,8 @@ export function tokenActivatedConsumer(deps: {
   instanceId: string;
   /** KAFKA_TOPIC_NAMESPACE: groups are namespaced like topics, or two namespaces would share one group. */
   namespace: string;
+  /** The service's registry, for the group's lag and dead letters. */
+  metrics?: Registry;
 }): EventConsumer {
   const consumer = new EventConsumer({
     kafka: deps.kafka,
@@ -27,6 +29,7 @@ export function tokenActivatedConsumer(deps: {
     logger: deps.logger,
     deadLetterProducer: deps.deadLetterProducer,
     fromBeginning: true,
+    metrics: deps.metrics,
   });
   return consumer.on(eventTypes.tokenActivated, async (event) => {
     await applyOnce(deps.knex, CONSUMER, event.id, async (trx) => {

@@ -1,5 +1,5 @@
 import { eventTypes, topics } from "@tollgate/contracts";
-import { consumerGroupId, EventConsumer, namespacedTopic, type Logger, type RevocationLog } from "@tollgate/service-kit";
+import { consumerGroupId, EventConsumer, namespacedTopic, type Logger, type Registry, type RevocationLog } from "@tollgate/service-kit";
 import type { Kafka, Producer } from "kafkajs";
 import type { RevokedSessions } from "../auth/revoked-sessions";
 import type { ConnectionManager } from "../presence/connection-manager";
@@ -23,6 +23,8 @@ export function createAuthEventsConsumer(deps: {
   logger: Logger;
   /** A new group starts at the end of the topic (old revocations concern expired tokens); tests read a fresh topic from its start. */
   fromBeginning?: boolean;
+  /** The service's registry, for the group's lag and dead letters. */
+  metrics?: Registry;
 }): EventConsumer {
   const log = deps.logger.child({ component: "auth-events-consumer" });
   return new EventConsumer({
@@ -32,6 +34,7 @@ export function createAuthEventsConsumer(deps: {
     logger: deps.logger,
     deadLetterProducer: deps.deadLetterProducer,
     fromBeginning: deps.fromBeginning ?? false,
+    metrics: deps.metrics,
   })
     .on(eventTypes.sessionRevoked, async (event) => {
       await deps.revocations.revokeSession(event.data.session_id);

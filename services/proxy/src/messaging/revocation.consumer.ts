@@ -1,5 +1,5 @@
 import { eventTypes, topics } from "@tollgate/contracts";
-import { consumerGroupId, EventConsumer, namespacedTopic, type Logger } from "@tollgate/service-kit";
+import { consumerGroupId, EventConsumer, namespacedTopic, type Logger, type Registry } from "@tollgate/service-kit";
 import type { Kafka, Producer } from "kafkajs";
 import type { TokenValidator } from "../domain/token-validator";
 import type { TunnelRegistry } from "../tunnel/tunnel-registry";
@@ -16,6 +16,8 @@ export function createRevocationConsumer(deps: {
   tunnels: TunnelRegistry;
   topicNamespace: string;
   instanceId: string;
+  /** The service's registry, for the group's lag and dead letters. */
+  metrics?: Registry;
 }): EventConsumer {
   const log = deps.logger.child({ component: "revocation-consumer" });
   const consumer = new EventConsumer({
@@ -24,6 +26,7 @@ export function createRevocationConsumer(deps: {
     topics: [namespacedTopic(deps.topicNamespace, topics.tokenEvents), namespacedTopic(deps.topicNamespace, topics.authEvents)],
     logger: deps.logger,
     deadLetterProducer: deps.deadLetterProducer,
+    metrics: deps.metrics,
   });
   consumer.on(eventTypes.tokenRevoked, async (event) => {
     await deps.validator.evict(event.data.token_sha256);

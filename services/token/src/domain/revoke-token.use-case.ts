@@ -1,26 +1,33 @@
 import type { TokenItem } from "@tollgate/contracts";
+import { afterCommit } from "@tollgate/service-kit";
 import type { AccessTokenRepository, Tx } from "../data/access-token.repository";
 import type { TokenEventsPublisher } from "../messaging/token-events.publisher";
 import { toTokenItem } from "./access-token";
 import type { Requester } from "./read-tokens.use-case";
+import { untrackedTokenActivity, type RevocationKind, type TokenActivity } from "./token-activity.port";
 import { TokenNotFoundError } from "./token-errors";
 
 export class RevokeTokenUseCase {
   constructor(
     private readonly tokens: AccessTokenRepository,
     private readonly events: TokenEventsPublisher,
+    private readonly activity: TokenActivity = untrackedTokenActivity,
   ) {}
 
   /** Revoking twice is harmless: the second call returns the token and emits nothing. */
   async execute(id: string, requester: Requester, reason?: string): Promise<TokenItem> {
+    let revokedAs: RevocationKind | undefined;
     const token = await this.tokens.transaction(async (tx) => {
       const existing = await this.tokens.findById(id, tx, { forUpdate: true });
       if (!existing || (existing.userId !== requester.userId && !requester.isAdmin)) throw new TokenNotFoundError();
-      const revoked = await this.tokens.revoke(tx, id, reason ?? (existing.userId === requester.userId ? "user_request" : "admin"));
+      const kind = existing.userId === requester.userId ? "user_request" : "admin";
+      const revoked = await this.tokens.revoke(tx, id, reason ?? kind);
       if (!revoked) return existing;
       await this.events.revoked(tx, revoked);
+      revokedAs = kind;
       return revoked;
     });
+    if (revokedAs) this.activity.revoked(revokedAs, 1);
     return toTokenItem(token, new Date());
   }
 
@@ -28,6 +35,8 @@ export class RevokeTokenUseCase {
   async revokeAllOfUser(tx: Tx, userId: string, correlationId?: string): Promise<number> {
     const revoked = await this.tokens.revokeAllLive(tx, userId, "user_disabled");
     for (const token of revoked) await this.events.revoked(tx, token, correlationId);
+    // The caller's transaction (the consumer's applyOnce) decides whether this happened.
+    if (revoked.length > 0) afterCommit(tx, () => this.activity.revoked("user_disabled", revoked.length));
     return revoked.length;
   }
 }

@@ -2,6 +2,7 @@ import { tokenErrorCodes, type TokenStatusResponse, type ValidateTokenResponse }
 import type { AccessTokenRepository } from "../data/access-token.repository";
 import type { TokenEventsPublisher } from "../messaging/token-events.publisher";
 import { hashToken, tokenStatus, type AccessToken } from "./access-token";
+import { untrackedTokenActivity, type TokenActivity } from "./token-activity.port";
 import { TokenRejectedError } from "./token-errors";
 
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{64}$/;
@@ -30,6 +31,7 @@ export class ValidateTokenUseCase {
   constructor(
     private readonly tokens: AccessTokenRepository,
     private readonly events: TokenEventsPublisher,
+    private readonly activity: TokenActivity = untrackedTokenActivity,
   ) {}
 
   /**
@@ -55,7 +57,11 @@ export class ValidateTokenUseCase {
     const expiresAt = new Date(activatedAt.getTime() + existing.durationHours * HOUR_MS);
     const event = this.events.activated(existing, activatedAt, expiresAt);
     const activated = await this.tokens.activate(tokenSha256, { activatedAt, expiresAt, event });
-    if (activated) return granted(activated);
+    if (activated) {
+      // One statement, committed: counted once, by the validation that won.
+      this.activity.activated();
+      return granted(activated);
+    }
     // Another validation activated it (or it was revoked) since our read.
     return rejectUnlessActive(await this.tokens.findByHash(tokenSha256));
   }

@@ -1,5 +1,5 @@
 import { eventTypes, topics } from "@tollgate/contracts";
-import { applyOnce, consumerGroupId, EventConsumer, namespacedTopic, type Logger } from "@tollgate/service-kit";
+import { applyOnce, consumerGroupId, EventConsumer, namespacedTopic, type Logger, type Registry } from "@tollgate/service-kit";
 import type { Kafka, Producer } from "kafkajs";
 import type { Knex } from "knex";
 import type { RevokeTokenUseCase } from "../domain/revoke-token.use-case";
@@ -19,6 +19,8 @@ export function createUserDisabledConsumer(deps: {
   revokeTokens: RevokeTokenUseCase;
   topicNamespace: string;
   fromBeginning?: boolean;
+  /** The service's registry, for the group's lag and dead letters. */
+  metrics?: Registry;
 }): EventConsumer {
   const log = deps.logger.child({ component: "user-disabled-consumer" });
   const consumer = new EventConsumer({
@@ -28,6 +30,7 @@ export function createUserDisabledConsumer(deps: {
     logger: deps.logger,
     deadLetterProducer: deps.deadLetterProducer,
     fromBeginning: deps.fromBeginning ?? true,
+    metrics: deps.metrics,
   });
   return consumer.on(eventTypes.userDisabled, async (event) => {
     let revoked = 0;

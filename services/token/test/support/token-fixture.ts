@@ -1,6 +1,7 @@
 import { topics } from "@tollgate/contracts";
 import {
   createDatabase,
+  createHttpMetrics,
   createIdempotentProducer,
   createKafka,
   createLogger,
@@ -16,6 +17,7 @@ import type { Express } from "express";
 import type { Knex } from "knex";
 import { createApp, createTokenUseCases, type TokenUseCases } from "../../src/app";
 import { tokenMigrations } from "../../src/migrations";
+import { createTokenMetrics } from "../../src/token-metrics";
 import { startAuthFixture, type AuthFixture } from "@tollgate/auth-fixture";
 
 export const TOKEN_DATABASE_URL = testDatabaseUrl("tollgate_token_test");
@@ -33,6 +35,8 @@ export interface TokenFixture {
   kafka: ReturnType<typeof createKafka>;
   producer: ReturnType<typeof createIdempotentProducer>;
   logger: ReturnType<typeof createLogger>;
+  /** The app's registry, as `/metrics` serves it, with the use cases' counters. */
+  metrics: ReturnType<typeof createTokenMetrics>;
   close(): Promise<void>;
 }
 
@@ -68,8 +72,9 @@ export async function startTokenFixture({ maxTokensPerUser = 10 } = {}): Promise
 
   const auth = await startAuthFixture();
   const outboxNotifier = new OutboxNotifier({ url: TOKEN_DATABASE_URL, logger });
-  const useCases = createTokenUseCases(knex, outboxNotifier, namespace, maxTokensPerUser);
-  const app = createApp({ logger, knex, verifier: auth.verifier, useCases });
+  const metrics = createTokenMetrics(createHttpMetrics({ defaultMetrics: false }));
+  const useCases = createTokenUseCases(knex, outboxNotifier, namespace, maxTokensPerUser, metrics.activity);
+  const app = createApp({ logger, knex, verifier: auth.verifier, useCases, metrics: metrics.http });
   return {
     app,
     knex,
@@ -83,6 +88,7 @@ export async function startTokenFixture({ maxTokensPerUser = 10 } = {}): Promise
     kafka,
     producer,
     logger,
+    metrics,
     async close() {
       await events.stop();
       await outboxNotifier.close();

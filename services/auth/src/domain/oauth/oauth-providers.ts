@@ -1,4 +1,4 @@
-import { JwksKeyStore } from "@tollgate/service-kit";
+import { JwksKeyStore, type Registry } from "@tollgate/service-kit";
 import { z } from "zod";
 import type { OAuthProviderConfig } from "../../config";
 import { OAuthProviderClient, type ProviderTokenResponse } from "../../data/oauth-provider.client";
@@ -27,7 +27,7 @@ export class OAuthProvider {
 
   constructor(
     readonly config: OAuthProviderConfig,
-    options: { timeoutMs: number },
+    options: { timeoutMs: number; registry?: Registry },
   ) {
     this.client = new OAuthProviderClient(config, options);
     this.idTokens =
@@ -72,7 +72,8 @@ export class OAuthProvider {
 export class OAuthProviders {
   private readonly byName: Map<string, OAuthProvider>;
 
-  constructor(configs: readonly OAuthProviderConfig[], options: { timeoutMs: number }) {
+  /** `registry`: where each provider's breaker state is exposed. */
+  constructor(configs: readonly OAuthProviderConfig[], options: { timeoutMs: number; registry?: Registry }) {
     this.byName = new Map(configs.map((config) => [config.name, new OAuthProvider(config, options)]));
   }
 
