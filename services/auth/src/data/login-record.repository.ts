@@ -12,6 +12,12 @@ export interface LoginRecord {
   client: ClientInfo;
   /** The audit row's action and extra details: `login_success` unless the login came another way (`oauth_login`). */
   audit?: { action: AuditAction; details: Record<string, unknown> };
+  /**
+   * A password login: the user's `password_changed_at` as read with the hash it verified. The
+   * session is written only if it is still the same (the password checked is still the
+   * password). Absent for sign-ins that checked no password (OAuth).
+   */
+  verifiedPassword?: { changedAt: Date | null };
 }
 
 /** The part of a pg client this repository uses (knex's pool holds pg clients). */
@@ -32,11 +38,21 @@ interface PgConnection {
  * unconditionally after the use case had checked the user: a disable committed in between (during
  * argon2, or between an OAuth sign-in's account lookup and this write) revoked every session but
  * this one, which lived on with no `session.revoked` for it.
+ *
+ * A password login also requires that the password it verified is still the user's. Before, a
+ * password change committed while the login ran argon2 (revoking the user's other sessions) left
+ * the login writing a session opened with the old password after it (in
+ * `test/login-password-change-race.test.ts`, 50 of 50 crossings with the change landing during
+ * argon2, 2 to 4 of 50 unheld ones). The stored value can carry microseconds, a JS Date only
+ * milliseconds, hence `date_trunc`; every password change moves it by at least a millisecond
+ * (`UserRepository.updatePassword`).
  */
 const RECORD_LOGIN = {
-  name: "auth_record_login_v2",
+  name: "auth_record_login_v3",
   text: `WITH usable_user AS (
-    UPDATE users SET last_login_at = $6 WHERE id = $2 AND disabled_at IS NULL RETURNING id
+    UPDATE users SET last_login_at = $6 WHERE id = $2 AND disabled_at IS NULL
+      AND (NOT $11::boolean OR date_trunc('milliseconds', password_changed_at) IS NOT DISTINCT FROM $12::timestamptz)
+    RETURNING id
   ), new_session AS (
     INSERT INTO sessions (id, user_id, expires_at, ip, user_agent, created_at, last_used_at)
     SELECT $1::uuid, id, $3::timestamptz, $4::text, $5::text, $6::timestamptz, $6::timestamptz FROM usable_user RETURNING id
@@ -55,7 +71,10 @@ const RECORD_LOGIN = {
 export class LoginRecordRepository {
   constructor(private readonly db: Knex) {}
 
-  /** Writes the session unless the user is disabled (or gone) by now; false when it was not written. */
+  /**
+   * Writes the session unless, by now, the user is disabled (or gone) or, for a password login,
+   * the password changed; false when it was not written.
+   */
   async record(login: LoginRecord): Promise<boolean> {
     const userAgent = login.client.userAgent?.slice(0, 512) ?? null;
     const values = [
@@ -69,6 +88,8 @@ export class LoginRecordRepository {
       randomUUID(),
       login.audit?.action ?? auditActions.loginSuccess,
       JSON.stringify({ ...login.audit?.details, session_id: login.sessionId }),
+      login.verifiedPassword !== undefined,
+      login.verifiedPassword?.changedAt ?? null,
     ];
     // knex has no named statements: borrow a pooled connection the way knex's own runner does.
     const connection = (await this.db.client.acquireConnection()) as PgConnection;

@@ -10,6 +10,12 @@ export interface User {
   passwordHash: string | null;
   createdAt: Date;
   lastLoginAt: Date | null;
+  /**
+   * When the password was last set by its owner (null: never since registration). Every change
+   * moves it, so a login or a password change can tell, when it writes, whether the password it
+   * checked is still the user's password. A rehash at login does not move it.
+   */
+  passwordChangedAt: Date | null;
   disabledAt: Date | null;
 }
 
@@ -30,6 +36,7 @@ interface UserRow {
   password_hash: string | null;
   created_at: Date;
   last_login_at: Date | null;
+  password_changed_at: Date | null;
   disabled_at: Date | null;
 }
 
@@ -41,6 +48,7 @@ const toUser = (row: UserRow): User => ({
   passwordHash: row.password_hash,
   createdAt: row.created_at,
   lastLoginAt: row.last_login_at,
+  passwordChangedAt: row.password_changed_at,
   disabledAt: row.disabled_at,
 });
 
@@ -89,8 +97,30 @@ export class UserRepository {
     return row && toUser(row);
   }
 
+  /**
+   * A new password: moves `password_changed_at`, to `at` or, if that is not later, one
+   * millisecond past the stored value. Logins compare the value at millisecond precision (what a
+   * JS Date carries), so two changes in the same millisecond, or a change made on an instance
+   * whose clock is behind, must still leave a different value.
+   */
   async updatePassword(id: string, passwordHash: string, at: Date): Promise<void> {
-    await this.db("users").where({ id }).update({ password_hash: passwordHash, password_changed_at: at });
+    await this.db("users")
+      .where({ id })
+      .update({
+        password_hash: passwordHash,
+        password_changed_at: this.db.raw("greatest(?::timestamptz, date_trunc('milliseconds', password_changed_at) + interval '1 millisecond')", [at]),
+      });
+  }
+
+  /**
+   * The same password hashed at the current cost (rehash at login): not a password change, so
+   * `password_changed_at` stays and logins in flight with the old hash still write their session.
+   * Only while the stored hash is still `from`: a password changed meanwhile is not overwritten
+   * by the old one's new hash, and of two logins rehashing at once the second changes nothing.
+   */
+  async rehashPassword(id: string, from: string, to: string): Promise<boolean> {
+    const count = await this.db("users").where({ id, password_hash: from }).update({ password_hash: to });
+    return count > 0;
   }
 
   /** Returns false when the user does not exist or was already disabled. */

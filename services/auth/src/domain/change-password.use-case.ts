@@ -28,6 +28,14 @@ export class ChangePasswordUseCase {
     const hash = await this.deps.hasher.hash(input.new_password);
     const now = new Date();
     await this.deps.uow(async ({ users, sessions, events, audit }) => {
+      // The row lock orders this change against a login writing its session (which holds the
+      // same row): a session committed first is revoked below, one attempted later is refused.
+      const current = await users.lock(user.id);
+      if (!current) throw userNotFoundError();
+      // The current password was checked against the hash read before argon2. If another change
+      // committed since, that was not the current password any more: two changes that both knew
+      // the old password must not both succeed, the later silently replacing the earlier.
+      if (current.passwordChangedAt?.getTime() !== user.passwordChangedAt?.getTime()) throw invalidCredentialsError();
       await users.updatePassword(user.id, hash, now);
       const revoked = input.revoke_other_sessions ? await sessions.revoke({ userId: user.id, exceptId: claims.sid }, "password_change", now) : [];
       for (const sessionId of revoked) await events.sessionRevoked(user.id, sessionId, "password_change", now);

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { LoginRequest, TokenPairResponse } from "@tollgate/contracts";
-import type { Logger } from "@tollgate/service-kit";
+import type { AppError, Logger } from "@tollgate/service-kit";
 import { auditActions } from "../data/audit-log.repository";
 import type { LoginRecordRepository } from "../data/login-record.repository";
 import type { Repositories } from "../data/unit-of-work";
@@ -50,8 +50,9 @@ export class LoginUseCase {
     const refreshToken = newRefreshToken();
     const sessionId = randomUUID();
     const now = new Date();
-    // The check above is only a fast answer: the account may be disabled while argon2 runs. The
-    // write itself refuses a disabled user and serialises with the disable (see LoginRecordRepository).
+    // The checks above are only fast answers: while argon2 runs the account may be disabled or its
+    // password changed. The write itself refuses both, and serialises with the disable and the
+    // change (see LoginRecordRepository).
     const opened = await this.deps.logins.record({
       sessionId,
       userId: user.id,
@@ -59,15 +60,27 @@ export class LoginUseCase {
       expiresAt: new Date(now.getTime() + this.deps.sessionMaxLifetimeSeconds * 1000),
       at: now,
       client,
+      verifiedPassword: { changedAt: user.passwordChangedAt },
     });
-    if (!opened) {
-      this.log.info("login refused: account disabled while signing in", { user_id: user.id });
-      throw accountDisabledError();
-    }
+    if (!opened) throw await this.refusal(user.id, client);
     if (user.passwordHash && this.deps.hasher.needsRehash(user.passwordHash)) {
-      await repos.users.updatePassword(user.id, await this.deps.hasher.hash(input.password), now);
+      await repos.users.rehashPassword(user.id, user.passwordHash, await this.deps.hasher.hash(input.password));
     }
     this.log.info("login", { user_id: user.id, session_id: sessionId });
     return this.deps.tokens.pair({ ...user, lastLoginAt: now }, sessionId, refreshToken);
+  }
+
+  /** The session write was refused: the error that says why, as the user stands now. */
+  private async refusal(userId: string, client: ClientInfo): Promise<AppError> {
+    const { repos } = this.deps;
+    const user = await repos.users.findById(userId);
+    if (user?.disabledAt) {
+      this.log.info("login refused: account disabled while signing in", { user_id: userId });
+      return accountDisabledError();
+    }
+    // The password it checked is no longer the password (changed while argon2 ran).
+    this.log.info("login refused: password changed while signing in", { user_id: userId });
+    await repos.audit.record({ userId, action: auditActions.loginFailure, ip: client.ip, userAgent: client.userAgent, details: { known_account: true, reason: "password_changed" } });
+    return invalidCredentialsError();
   }
 }
