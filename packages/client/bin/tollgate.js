@@ -4,6 +4,7 @@
 // was never linked on a fresh clone, and `npx tollgate` then answered "could not determine
 // executable to run".
 "use strict";
+/* eslint-disable @typescript-eslint/no-require-imports -- plain CommonJS that node runs as it is */
 const path = require("node:path");
 
 const main = path.join(__dirname, "..", "dist", "cli", "main.js");

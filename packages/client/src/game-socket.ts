@@ -10,6 +10,8 @@ export interface GameSocketOptions {
   heartbeatMs: number;
   reconnect: boolean;
   maxBackoffMs: number;
+  /** Certificate authorities to trust for wss (PEM), besides the system's. */
+  ca?: string | Buffer;
 }
 
 type Message<T extends ServerMessage["type"]> = Extract<ServerMessage, { type: T }>;
@@ -47,7 +49,7 @@ export class GameSocket extends EventEmitter<GameSocketEvents> {
   async connect(): Promise<string> {
     this.closedByUser = false;
     const token = await this.options.token();
-    const socket = new WebSocket(this.options.url, { headers: { Authorization: `Bearer ${token}` } });
+    const socket = new WebSocket(this.options.url, { headers: { Authorization: `Bearer ${token}` }, ca: this.options.ca });
     this.socket = socket;
     return new Promise<string>((resolve, reject) => {
       socket.once("error", reject);

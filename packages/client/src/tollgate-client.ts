@@ -1,9 +1,11 @@
 import {
   gameSchema,
+  listGamesResponseSchema,
   proxyLaunchResponseSchema,
   purchaseTokenResponseSchema,
   tokenItemSchema,
   tokenPairResponseSchema,
+  userLookupResponseSchema,
   userResponseSchema,
   type DurationHours,
   type Game,
@@ -11,6 +13,7 @@ import {
   type ProxyLaunchResponse,
   type PurchaseTokenResponse,
   type TokenItem,
+  type UserLookupResponse,
   type UserResponse,
 } from "@tollgate/contracts";
 import WebSocket from "ws";
@@ -18,6 +21,7 @@ import { z } from "zod";
 import { TollgateError } from "./errors";
 import { GameSocket, type GameSocketOptions } from "./game-socket";
 import { MemorySessionStore, toStoredSession, type SessionStore, type StoredSession } from "./session";
+import { trustingFetch, type TrustedCa } from "./trusted-ca";
 
 export interface TollgateClientOptions {
   /** The gateway, e.g. http://127.0.0.1:8080 */
@@ -26,6 +30,12 @@ export interface TollgateClientOptions {
   /** Refresh when the access token has less than this left. */
   refreshMarginMs?: number;
   fetch?: typeof fetch;
+  /**
+   * Certificate authorities to trust for an https gateway (PEM), e.g. a local CA. Certificates are
+   * always verified: without this, only the system's CAs are trusted, and an invalid or untrusted
+   * certificate fails the call.
+   */
+  ca?: TrustedCa;
 }
 
 /**
@@ -42,7 +52,7 @@ export class TollgateClient {
   constructor(private readonly options: TollgateClientOptions) {
     this.store = options.session ?? new MemorySessionStore();
     this.margin = options.refreshMarginMs ?? 60_000;
-    this.fetchImpl = options.fetch ?? fetch;
+    this.fetchImpl = trustingFetch(options.fetch ?? fetch, options.ca);
   }
 
   // ---- auth --------------------------------------------------------------------------------
@@ -86,7 +96,7 @@ export class TollgateClient {
     },
     /** A WebSocket to the upstream through the proxy. */
     websocket: (accessToken: string, path: string): WebSocket =>
-      new WebSocket(this.url(`/api/v1/proxy/${path.replace(/^\//, "")}`).replace(/^http/, "ws"), { headers: { "X-Access-Token": accessToken } }),
+      new WebSocket(this.url(`/api/v1/proxy/${path.replace(/^\//, "")}`).replace(/^http/, "ws"), { headers: { "X-Access-Token": accessToken }, ca: this.options.ca }),
     /**
      * `POST /api/v1/proxy/launch`: a one-time URL that opens the application in a browser, at the
      * root of the deployment's app origin, landing on `path` (default `/`; root-relative).
@@ -115,10 +125,23 @@ export class TollgateClient {
       gameSchema.parse(await this.call("POST", "/api/v1/games", { body: opponentId ? { opponent_id: opponentId } : {} })),
     join: async (id: string): Promise<Game> => gameSchema.parse(await this.call("POST", `/api/v1/games/${encodeURIComponent(id)}/join`, { body: {} })),
     get: async (id: string): Promise<Game> => gameSchema.parse(await this.call("GET", `/api/v1/games/${encodeURIComponent(id)}`, {})),
-    list: async (status?: GameStatus): Promise<Game[]> => z.array(gameSchema).parse(await this.call("GET", `/api/v1/games${status ? `?status=${status}` : ""}`, {})),
+    /** My games (created, joined or invited to), newest first, at most 100. */
+    list: async (status?: GameStatus): Promise<Game[]> => listGamesResponseSchema.parse(await this.call("GET", `/api/v1/games${status ? `?status=${status}` : ""}`, {})).games,
     /** A live game connection: heartbeat, reconnect and rejoin are handled for you. */
     socket: (options: Partial<GameSocketOptions> = {}): GameSocket =>
-      new GameSocket({ url: this.url("/ws/game").replace(/^http/, "ws"), token: () => this.auth.accessToken(), heartbeatMs: 15_000, reconnect: true, maxBackoffMs: 5_000, ...options }),
+      new GameSocket({ url: this.url("/ws/game").replace(/^http/, "ws"), token: () => this.auth.accessToken(), heartbeatMs: 15_000, reconnect: true, maxBackoffMs: 5_000, ca: this.options.ca, ...options }),
+  };
+
+  // ---- users -------------------------------------------------------------------------------
+  readonly users = {
+    /**
+     * Another user by username (case-insensitive): `{ id, username }`, e.g. to name them as an
+     * opponent in `games.create(id)`. Rejects with `TollgateError` 404 `USER_NOT_FOUND` (no such
+     * user, or a disabled one), 422 `VALIDATION_ERROR` (not a possible username), 401 when not
+     * logged in.
+     */
+    byUsername: async (username: string): Promise<UserLookupResponse> =>
+      userLookupResponseSchema.parse(await this.call("GET", `/api/v1/users/by-username/${encodeURIComponent(username)}`, {})),
   };
 
   // ---- plumbing ----------------------------------------------------------------------------

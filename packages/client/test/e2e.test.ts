@@ -66,8 +66,11 @@ describe("end to end, every service a process behind the nginx gateway, through 
   it("when two players play Connect Four to the end, then both see every state and the result; logout closes the socket", async () => {
     const alice = await signedIn(stack, "alice");
     const bob = await signedIn(stack, "bob");
-    const game = await alice.client.games.create((await bob.client.auth.me()).id);
+    const bobId = (await alice.client.users.byUsername(bob.username.toUpperCase())).id;
+    expect(bobId).toBe((await bob.client.auth.me()).id);
+    const game = await alice.client.games.create(bobId);
     await bob.client.games.join(game.id);
+    expect((await bob.client.games.list("active")).map((listed) => listed.id)).toEqual([game.id]);
 
     const aliceSocket = alice.client.games.socket({ reconnect: false });
     const bobSocket = bob.client.games.socket({ reconnect: false });
@@ -171,8 +174,8 @@ describe("the tollgate CLI against the same kind of stack", () => {
         const env = { TOLLGATE_HOME: playerHome, TOLLGATE_PASSWORD: password() };
         expect(cli(["register", `${username}@example.test`, username], env).status).toBe(0);
         expect(cli(["login", username], env).status).toBe(0);
-        const id = /id ([0-9a-f-]{36})/.exec(cli(["me"], env).stdout)?.[1] ?? "";
-        return { env, id };
+        expect(cli(["me"], env).stdout).toContain(username);
+        return { env, username };
       }),
     );
     const [ann, ben] = players as [(typeof players)[number], (typeof players)[number]];
@@ -190,7 +193,7 @@ describe("the tollgate CLI against the same kind of stack", () => {
       const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
       return { child, output: () => output, exited };
     };
-    const annGame = play(["--opponent", ben.id], ann.env, "1");
+    const annGame = play(["--opponent", ben.username], ann.env, "1");
     const gameId = await waitFor(() => /game ([0-9a-f-]{36}) created/.exec(annGame.output())?.[1], { timeoutMs: 30_000, what: "ann's game" });
     const benGame = play(["--join", gameId], ben.env, "2");
     expect(await annGame.exited).toBe(0);

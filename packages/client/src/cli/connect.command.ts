@@ -1,14 +1,19 @@
+import type { Command } from "commander";
 import open from "open";
 import { startConnector, type ConnectorEnd } from "../connector";
 import { isEndingTokenCode } from "../connector/access-watch";
 import { TollgateError } from "../errors";
 import type { BoughtTokensFile } from "./bought-tokens-file";
+import type { CliAction } from "./cli-action";
 import { describeError } from "./messages";
+import { noTokenError } from "./no-token";
 
 export interface ConnectDeps {
   gatewayUrl: string;
   /** The token to use: `--token`, TOLLGATE_ACCESS_TOKEN, or else the newest remembered one. */
   token: string;
+  /** Extra CAs (PEM) for an https gateway (TOLLGATE_CA_FILE). */
+  ca?: Buffer;
   /** A token found to have ended is forgotten here, if it was remembered. */
   tokens: BoughtTokensFile;
   print: (line: string) => void;
@@ -42,7 +47,7 @@ function stopRequested(): Promise<"stopped"> {
 export async function connectCommand(deps: ConnectDeps, options: { port: number; open: boolean }): Promise<number> {
   let connector;
   try {
-    connector = await startConnector({ gatewayUrl: deps.gatewayUrl, token: deps.token, port: options.port, logger: { info: () => undefined, warn: (line) => deps.warn(`connector: ${line}`) } });
+    connector = await startConnector({ gatewayUrl: deps.gatewayUrl, token: deps.token, port: options.port, ca: deps.ca, logger: { info: () => undefined, warn: (line) => deps.warn(`connector: ${line}`) } });
   } catch (error) {
     if (error instanceof TollgateError && isEndingTokenCode(error.code)) deps.tokens.forget(deps.token);
     throw error;
@@ -63,4 +68,23 @@ export async function connectCommand(deps: ConnectDeps, options: { port: number;
   const code = outcome.code ?? "TOKEN_INVALID";
   deps.warn(`Access ended. ${describeError(new TollgateError(401, code, code))} Then run: tollgate connect`);
   return 1;
+}
+
+/** Anything but digits becomes NaN; startConnector names what a port must be (and exits 1, as a refused start does). */
+const parsePort = (value: string): number => (/^\d+$/.test(value) ? Number(value) : Number.NaN);
+
+export function addConnectCommand(program: Command, act: CliAction): void {
+  program
+    .command("connect")
+    .description("the application in your browser, through a forwarder on 127.0.0.1 that adds your access token (Ctrl-C stops it)")
+    .option("--port <port>", "local port (default 0: any free one)", parsePort, 0)
+    .option("--open", "open your browser there")
+    .option("--token <token>", "the access token (default: TOLLGATE_ACCESS_TOKEN, else your newest remembered one)")
+    .action(
+      act(async (ctx, options: { port: number; open?: boolean; token?: string }) => {
+        const token = await ctx.accessToken(options.token);
+        if (!token) throw noTokenError();
+        return connectCommand({ gatewayUrl: ctx.config.baseUrl, token, ca: ctx.ca, tokens: ctx.tokens, print: ctx.print, warn: ctx.warn }, { port: options.port, open: options.open === true });
+      }),
+    );
 }

@@ -22,7 +22,36 @@ const MESSAGES: Record<string, string> = {
   BEARER_TOKEN_EXPIRED: "Your session has ended. Log in again: tollgate login <username>",
   UNAUTHENTICATED: "Your session has ended. Log in again: tollgate login <username>",
   NOT_FOUND: "Not found.",
+  USER_NOT_FOUND: "No such user.",
+  game_not_found: "No such game (or it is not yours). Check the id the other player was given.",
+  not_invited: "That game is reserved for another player.",
+  game_not_joinable: "That game already has two players, or has finished.",
+  own_game: "That is your own game: the other player joins it, with tollgate play --join <game-id>.",
+  self_invite: "You cannot play yourself; name another user.",
 };
+
+/** Node's codes for a certificate it would not trust. */
+const CERTIFICATE_CODES = new Set([
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "CERT_UNTRUSTED",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
+
+/** The code of a TLS verification failure anywhere in an error's causes (fetch wraps it once). */
+function certificateCode(error: unknown): string | undefined {
+  let cause = error as { code?: unknown; cause?: unknown } | null | undefined;
+  for (let depth = 0; typeof cause === "object" && cause !== null && depth < 5; depth++) {
+    if (typeof cause.code === "string" && CERTIFICATE_CODES.has(cause.code)) return cause.code;
+    cause = cause.cause as typeof cause;
+  }
+  return undefined;
+}
 
 export function describeError(error: unknown): string {
   if (error instanceof TollgateError) {
@@ -30,6 +59,8 @@ export function describeError(error: unknown): string {
     const detail = error.code === "VALIDATION_ERROR" || !known ? ` (${error.message})` : "";
     return `${known ?? `Request failed: ${error.code}`}${detail}${error.requestId ? ` [request ${error.requestId}]` : ""}`;
   }
+  const certificate = certificateCode(error);
+  if (certificate) return `The gateway's certificate is not trusted (${certificate}). If a CA of your own signed it (a local stack's is under .tollgate/), set TOLLGATE_CA_FILE to that CA's PEM file. Verification is never turned off.`;
   if (error instanceof TypeError && /fetch failed/.test(error.message)) return "Cannot reach Tollgate. Is the gateway running? (npm start)";
   return error instanceof Error ? error.message : String(error);
 }

@@ -1,13 +1,15 @@
-/** A progress line on stderr for anything slow; silent when stderr is not a terminal. */
+import ora from "ora";
+
+/**
+ * A spinner on stderr while `work` runs, only when stderr is a terminal: piped output and logs
+ * stay free of frames. It stops before the promise settles, so what follows prints on a clean line.
+ */
 export async function withProgress<T>(label: string, work: Promise<T>): Promise<T> {
   if (!process.stderr.isTTY) return work;
-  const frames = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
-  let frame = 0;
-  const timer = setInterval(() => process.stderr.write(`\r${frames[frame++ % frames.length]} ${label}`), 80);
+  const spinner = ora({ text: label, stream: process.stderr }).start();
   try {
     return await work;
   } finally {
-    clearInterval(timer);
-    process.stderr.write(`\r${" ".repeat(label.length + 2)}\r`);
+    spinner.stop();
   }
 }

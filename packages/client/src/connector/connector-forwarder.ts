@@ -46,9 +46,11 @@ export class ConnectorForwarder {
     private readonly route: RemoteRoute,
     private readonly token: string,
     private readonly events: ForwarderEvents,
+    /** Extra CAs (PEM) for an https remote; certificates are verified either way. */
+    ca?: string | Buffer,
   ) {
     const agentOptions = { keepAlive: true, lookup: loopbackLookup };
-    this.agent = route.origin.startsWith("https:") ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
+    this.agent = route.origin.startsWith("https:") ? new https.Agent({ ...agentOptions, ca }) : new http.Agent(agentOptions);
     // Host is set by remoteRequestHeaders; no X-Forwarded-*: the gateway describes its own clients.
     this.proxy = httpProxy.createProxyServer({ target: route.origin, agent: this.agent, ws: true, changeOrigin: false, xfwd: false, secure: true });
     // Every call passes its own error callback; this only keeps a stray one from ending the process.

@@ -1,5 +1,6 @@
 import { accessTokenValueSchema } from "@tollgate/contracts";
 import { z } from "zod";
+import type { TrustedCa } from "../trusted-ca";
 import type { ConnectorEnd } from "./access-watch";
 
 /** Where the connector says what it does; tokens are never passed to it. */
@@ -20,6 +21,8 @@ export interface ConnectorOptions {
   /** How often to ask whether the token still works when nothing looks wrong; default 30 s. */
   checkIntervalMs?: number;
   fetchImpl?: typeof fetch;
+  /** Certificate authorities (PEM) to trust for an https gateway and app origin, besides the system's. */
+  ca?: TrustedCa;
   logger?: ConnectorLogger;
   /** Called once when access ends (revoked, expired, invalid) or the connector is closed. */
   onEnded?: (end: ConnectorEnd) => void;

@@ -52,7 +52,7 @@ export async function startConnector(options: ConnectorOptions): Promise<Connect
   const valid = validateConnectorOptions(options);
   const fetchImpl = options.fetchImpl ?? fetch;
   const logger = options.logger ?? SILENT;
-  const client = new TollgateClient({ baseUrl: valid.gatewayUrl, fetch: fetchImpl });
+  const client = new TollgateClient({ baseUrl: valid.gatewayUrl, fetch: fetchImpl, ca: options.ca });
   const remote = await discoverRemoteAccess(client, valid.gatewayUrl, valid.token);
 
   let settle: (end: ConnectorEnd) => void = () => undefined;
@@ -63,7 +63,7 @@ export async function startConnector(options: ConnectorOptions): Promise<Connect
       if (code === TOKEN_CLOSE_CODE) watch.suspect();
     },
     failed: (error) => logger.warn(`could not reach ${remote.route.origin}: ${error.message}`),
-  });
+  }, options.ca);
   const watch: AccessWatch = new AccessWatch({
     probe: remote.probe,
     intervalMs: valid.checkIntervalMs,

@@ -1,0 +1,56 @@
+import type { Command } from "commander";
+import type { CliAction } from "./cli-action";
+import { withProgress } from "./progress";
+import { askNewPassword, askPassword } from "./prompts";
+
+/** register, login, logout, me. */
+export function addAccountCommands(program: Command, act: CliAction): void {
+  program
+    .command("register")
+    .description("create an account (asks for a password twice, nothing echoed; or TOLLGATE_PASSWORD)")
+    .argument("<email>", "your e-mail address")
+    .argument("<username>", "3-32 letters, digits, '_' or '-'; others find you by it")
+    .action(
+      act(async (ctx, email: string, username: string) => {
+        const password = await askNewPassword(ctx.config.password);
+        const user = await withProgress("registering", ctx.client.auth.register({ email, username, password }));
+        ctx.print(`registered ${user.username} (${user.id}); now run: tollgate login ${user.username}`);
+        return 0;
+      }),
+    );
+
+  program
+    .command("login")
+    .description("log in (asks for the password, nothing echoed; or TOLLGATE_PASSWORD)")
+    .argument("<username-or-email>", "the username or e-mail you registered with")
+    .action(
+      act(async (ctx, login: string) => {
+        const password = await askPassword(ctx.config.password);
+        const user = await withProgress("logging in", ctx.client.auth.login(login, password));
+        ctx.print(`logged in as ${user.username}`);
+        return 0;
+      }),
+    );
+
+  program
+    .command("logout")
+    .description("end this session on the server and forget it here")
+    .action(
+      act(async (ctx) => {
+        await ctx.client.auth.logout();
+        ctx.print("logged out");
+        return 0;
+      }),
+    );
+
+  program
+    .command("me")
+    .description("who you are logged in as")
+    .action(
+      act(async (ctx) => {
+        const me = await ctx.client.auth.me();
+        ctx.print(`${me.username} <${me.email}> id ${me.id} role ${me.role}`);
+        return 0;
+      }),
+    );
+}

@@ -1,0 +1,45 @@
+import { readCaFile } from "../trusted-ca";
+import { TollgateClient } from "../tollgate-client";
+import { BoughtTokensFile } from "./bought-tokens-file";
+import { CliUsageError } from "./cli-errors";
+import { loadCliConfig, type CliConfig } from "./config";
+import { CredentialsFile } from "./credentials-file";
+import { newestUsableToken } from "./newest-usable-token";
+
+/** What every command works with, built from the environment when a command runs (never for --help). */
+export interface CliContext {
+  config: CliConfig;
+  client: TollgateClient;
+  tokens: BoughtTokensFile;
+  /** TOLLGATE_CA_FILE's certificates, if set. */
+  ca: Buffer | undefined;
+  print(text: string): void;
+  warn(text: string): void;
+  /** `given` (--token), else TOLLGATE_ACCESS_TOKEN, else the newest remembered token that may still work. */
+  accessToken(given: string | undefined): Promise<string | undefined>;
+}
+
+function loadCa(file: string | undefined): Buffer | undefined {
+  if (file === undefined) return undefined;
+  try {
+    return readCaFile(file);
+  } catch (error) {
+    throw new CliUsageError(`TOLLGATE_CA_FILE: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+export function createCliContext(env: Record<string, string | undefined> = process.env): CliContext {
+  const config = loadCliConfig(env);
+  const ca = loadCa(config.caFile);
+  const client = new TollgateClient({ baseUrl: config.baseUrl, session: new CredentialsFile(config.credentialsFile), ca });
+  const tokens = new BoughtTokensFile(config.tokensFile);
+  return {
+    config,
+    client,
+    tokens,
+    ca,
+    print: (text) => process.stdout.write(`${text}\n`),
+    warn: (text) => process.stderr.write(`${text}\n`),
+    accessToken: async (given) => given ?? config.accessToken ?? (await newestUsableToken(tokens, client))?.token,
+  };
+}

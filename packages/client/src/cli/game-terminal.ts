@@ -1,0 +1,108 @@
+import { createInterface } from "node:readline";
+import type { Game } from "@tollgate/contracts";
+import type { GameSocket } from "../game-socket";
+import { renderBoard } from "./connect-four-board";
+
+const YOUR_MOVE = "your move (column 1-7): ";
+const THEIR_MOVE = "waiting for the opponent's move…\n";
+
+type Over = { result: "player1_won" | "player2_won" | "draw"; reason: string };
+
+/**
+ * One game in a terminal: draws each state the server sends, reads columns from stdin, and says
+ * what happened to every line typed (a move out of turn is answered, never dropped). After
+ * anything that interrupts the board (the opponent leaving or coming back, an error, this side's
+ * reconnection) the prompt is shown again, so the player always knows whose move it is.
+ */
+export class GameTerminal {
+  /** Undefined until the first state arrives. */
+  private yourTurn: boolean | undefined;
+  private status: "waiting" | "active" | "finished" | undefined;
+  /** A move was sent and its state has not come back yet. */
+  private sending = false;
+  private finished = false;
+
+  constructor(
+    private readonly socket: GameSocket,
+    private readonly game: Game,
+    private readonly you: 1 | 2,
+    private readonly io: { input: NodeJS.ReadableStream; write: (text: string) => void } = { input: process.stdin, write: (text) => process.stdout.write(text) },
+  ) {}
+
+  private write(text: string): void {
+    this.io.write(text);
+  }
+
+  /** Resolves when the game ends: the exit code and the line that says how. */
+  async play(): Promise<number> {
+    const { socket } = this;
+    socket.on("state", (state) => {
+      this.yourTurn = state.your_turn;
+      this.status = state.status;
+      this.sending = false;
+      const board = (state.state as { board?: number[][] }).board;
+      // One write per state, so a reader sees the board and the prompt together.
+      this.write(`${board ? `\n${renderBoard(board, this.you)}\n` : ""}${this.prompt()}`);
+    });
+    socket.on("opponent_disconnected", (event) => this.write(`\nopponent disconnected; they forfeit at ${new Date(event.grace_until).toLocaleTimeString()} unless they return\n${this.prompt()}`));
+    socket.on("opponent_reconnected", () => this.write(`\nopponent is back\n${this.prompt()}`));
+    socket.on("server_error", (error) => {
+      this.sending = false;
+      this.write(`\n${error.message}\n${this.prompt()}`);
+    });
+    socket.on("closed", ({ willReconnect }) => {
+      if (!this.finished && willReconnect) this.write("\nconnection lost; reconnecting…\n");
+    });
+    const rejoin = `tollgate play --join ${this.game.id}`;
+
+    const input = createInterface({ input: this.io.input, terminal: false });
+    input.on("line", (line) => this.typed(line.trim()));
+    const ended = new Promise<number>((resolve) => {
+      socket.once("over", (over) => resolve(this.over(over)));
+      // A revoked or expired session closes the socket for good (4401): no reconnection can help.
+      socket.on("closed", ({ code, willReconnect }) => {
+        if (this.finished || willReconnect) return;
+        this.write(`\nthe game connection closed (${code}); your session may have ended. Log in again (tollgate login <username>), then rejoin: ${rejoin}\n`);
+        resolve(1);
+      });
+    });
+    try {
+      return await ended;
+    } finally {
+      this.finished = true;
+      input.close();
+    }
+  }
+
+  private prompt(): string {
+    if (this.finished || this.status === undefined || this.status === "finished") return "";
+    if (this.status === "waiting") return "waiting for an opponent to join…\n";
+    return this.yourTurn ? YOUR_MOVE : THEIR_MOVE;
+  }
+
+  private typed(line: string): void {
+    if (this.finished || line === "") return;
+    if (this.sending) {
+      this.write("your move is on its way; wait for the board\n");
+      return;
+    }
+    if (this.status !== "active" || !this.yourTurn) {
+      this.write("not your turn: wait for the opponent's move\n");
+      return;
+    }
+    const column = Number(line);
+    if (!Number.isInteger(column) || column < 1 || column > 7) {
+      this.write(`"${line}" is not a column; ${YOUR_MOVE}`);
+      return;
+    }
+    this.sending = true;
+    this.socket.act(this.game.id, { column: column - 1 });
+  }
+
+  private over(over: Over): number {
+    this.finished = true;
+    const won = (over.result === "player1_won" && this.you === 1) || (over.result === "player2_won" && this.you === 2);
+    this.write(`\ngame over: ${over.result === "draw" ? "draw" : won ? "you won" : "you lost"} (${over.reason})\n`);
+    return 0;
+  }
+}

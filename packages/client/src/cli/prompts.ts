@@ -1,0 +1,32 @@
+import password from "@inquirer/password";
+import { PASSWORD_MIN_LENGTH } from "@tollgate/contracts";
+import { CliUsageError } from "./cli-errors";
+
+/** Prompts write to stderr, so stdout carries only results (and can be piped). */
+const context = { input: process.stdin, output: process.stderr };
+
+function assertTerminal(what: string): void {
+  if (!process.stdin.isTTY) throw new CliUsageError(`No terminal to ask for ${what} on. Set TOLLGATE_PASSWORD (scripts), or run this in a terminal.`);
+}
+
+/** The password of an existing account: `given` (TOLLGATE_PASSWORD), else asked for with nothing echoed. */
+export async function askPassword(given: string | undefined): Promise<string> {
+  if (given) return given;
+  assertTerminal("the password");
+  return password({ message: "Password:", validate: (value) => value.length > 0 || "Type your password." }, context);
+}
+
+/**
+ * A new password, typed twice with nothing echoed; asked again while the two differ. Length is
+ * checked here so a short one is refused before anything is sent; the service judges its strength.
+ */
+export async function askNewPassword(given: string | undefined): Promise<string> {
+  if (given) return given;
+  assertTerminal("a password");
+  for (;;) {
+    const first = await password({ message: `Choose a password (${PASSWORD_MIN_LENGTH}+ characters):`, validate: (value) => value.length >= PASSWORD_MIN_LENGTH || `At least ${PASSWORD_MIN_LENGTH} characters.` }, context);
+    const second = await password({ message: "Type it again:" }, context);
+    if (first === second) return first;
+    process.stderr.write("The two passwords differ; once more.\n");
+  }
+}
