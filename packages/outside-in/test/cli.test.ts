@@ -1,0 +1,180 @@
+import { execFileSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { inTerminal, LOCAL_CA_FILE, personEnv, piped, TLS_GATEWAY } from "./support/cli-terminal";
+import { repoRoot } from "./support/stack";
+
+const VERSION = (JSON.parse(readFileSync(path.join(repoRoot, "packages", "client", "package.json"), "utf8")) as { version: string }).version;
+const COMMANDS = ["register", "login", "logout", "me", "buy", "tokens", "revoke", "get", "connect", "play"];
+
+/** A fresh person: a username and password nobody has used, and a TOLLGATE_HOME of their own. */
+function person(name: string) {
+  const username = `${name}${randomUUID().slice(0, 8)}`;
+  return { username, email: `${username}@example.test`, password: `pass ${randomUUID()}`, env: personEnv() };
+}
+
+/** Registered and logged in through the CLI, as a script would (TOLLGATE_PASSWORD, no terminal). */
+function signedIn(name: string) {
+  const someone = person(name);
+  const secret = { ...someone.env, TOLLGATE_PASSWORD: someone.password };
+  for (const args of [["register", someone.email, someone.username], ["login", someone.username]]) {
+    const run = piped(args, secret);
+    if (run.status !== 0) throw new Error(`tollgate ${args[0]} failed: ${run.stderr}`);
+  }
+  return someone;
+}
+
+describe("the tollgate CLI in a terminal, against the npm start stack", () => {
+  it("when a person registers, logs in, buys, gets, lists and revokes in a terminal, then passwords are never shown, register asks twice, and each step says what happened", async () => {
+    const ada = person("ada");
+
+    const register = inTerminal(["register", ada.email, ada.username], ada.env);
+    await register.next("Choose a password");
+    register.type(ada.password);
+    await register.next("Type it again");
+    register.type(`${ada.password} but different`);
+    await register.next("The two passwords differ; once more.");
+    await register.next("Choose a password");
+    register.type(ada.password);
+    await register.next("Type it again");
+    register.type(ada.password);
+    await register.next(`registered ${ada.username}`);
+    expect(await register.exited).toBe(0);
+    expect(register.raw()).not.toContain(ada.password);
+
+    const login = inTerminal(["login", ada.username], ada.env);
+    await login.next("Password:");
+    login.type(ada.password);
+    await login.next(`logged in as ${ada.username}`);
+    expect(await login.exited).toBe(0);
+    expect(login.raw()).not.toContain(ada.password);
+
+    const buy = inTerminal(["buy", "1"], ada.env);
+    const [, id] = await buy.next(/token ([0-9a-f-]{36}) for 1 h/);
+    const [token] = await buy.next(/[A-Za-z0-9_-]{64}/);
+    expect(await buy.exited).toBe(0);
+
+    const get = inTerminal(["get", "/headers"], ada.env);
+    expect(await get.exited).toBe(0);
+    const body = get.screen();
+    expect(JSON.parse(body)).toMatchObject({ method: "GET", headers: { "x-token-id": id } });
+    // On a terminal the prompt must start on a line of its own; on a pipe the body stays byte for byte.
+    expect(get.raw().endsWith("}\r\n")).toBe(true);
+    expect(piped(["get", "/headers", "--token", token ?? ""], ada.env).stdout.endsWith("}")).toBe(true);
+
+    const tokens = inTerminal(["tokens"], ada.env);
+    await tokens.next(new RegExp(`${id}\\s+1 h\\s+active`));
+    expect(await tokens.exited).toBe(0);
+
+    const revoke = inTerminal(["revoke", id ?? ""], ada.env);
+    await revoke.next(`token ${id} is revoked`);
+    expect(await revoke.exited).toBe(0);
+
+    const refused = inTerminal(["get", "/headers", "--token", token ?? ""], ada.env);
+    await refused.next("Your access token was revoked");
+    expect(await refused.exited).toBe(1);
+  });
+
+  it.each(COMMANDS)("when a person asks for %s --help, then it shows that command's usage and exits 0 without asking for anything", async (command) => {
+    const help = inTerminal([command, "--help"], personEnv());
+    await help.next(`Usage: tollgate ${command}`);
+    expect(await help.exited).toBe(0);
+    expect(help.screen()).not.toMatch(/Password|not logged in/);
+  });
+
+  it("when a person asks for tollgate --help, then every command is listed and it exits 0", async () => {
+    const help = inTerminal(["--help"], personEnv());
+    expect(await help.exited).toBe(0);
+    for (const command of COMMANDS) expect(help.screen()).toMatch(new RegExp(`^  ${command}\\b`, "m"));
+    expect(help.screen()).toContain("TOLLGATE_CA_FILE");
+  });
+
+  it("when a person asks for --version, then the client package's version is printed", async () => {
+    const version = inTerminal(["--version"], personEnv());
+    expect(await version.exited).toBe(0);
+    expect(version.screen()).toBe(`${VERSION}\n`);
+  });
+
+  it("when a person runs npx tollgate in the repository, then npm finds the command (its bin is committed, not built)", () => {
+    expect(execFileSync("npx", ["--no-install", "tollgate", "--version"], { cwd: repoRoot, encoding: "utf8" })).toBe(`${VERSION}\n`);
+  });
+
+  it("when a person types an unknown command or option, then it is named, and the exit status is 2", async () => {
+    const command = inTerminal(["frobnicate"], personEnv());
+    await command.next("error: unknown command 'frobnicate'");
+    expect(await command.exited).toBe(2);
+    const option = inTerminal(["tokens", "--everything"], personEnv());
+    await option.next("error: unknown option '--everything'");
+    expect(await option.exited).toBe(2);
+  });
+
+  it("when two people play through tollgate play, one naming the other by username and the other joining by id, then a move out of turn is refused aloud, a reconnect brings back 'your move', and the game is played to a win", async () => {
+    const ann = signedIn("ann");
+    const ben = signedIn("ben");
+    const annPlays = inTerminal(["play", "--opponent", ben.username.toUpperCase()], ann.env);
+    const [, gameId] = await annPlays.next(/game ([0-9a-f-]{36}) created/);
+    let benPlays = inTerminal(["play", "--join", gameId ?? ""], ben.env);
+    try {
+      await annPlays.next("your move (column 1-7)");
+      await benPlays.next("waiting for the opponent's move");
+      // Ben types on Ann's turn: told so, and nothing is played.
+      benPlays.type("5");
+      await benPlays.next("not your turn: wait for the opponent's move");
+
+      // Ann always drops in column 1, Ben in column 2: Ann connects four on her fourth move.
+      annPlays.type("1");
+      await benPlays.next("your move");
+      benPlays.type("2");
+      await annPlays.next("your move");
+
+      // Ben's terminal closes on Ann's turn; he comes back within the grace period.
+      benPlays.close();
+      await benPlays.exited;
+      await annPlays.next(/opponent disconnected; they forfeit at .+ unless they return\s+your move/);
+      benPlays = inTerminal(["play", "--join", gameId ?? ""], ben.env);
+      await annPlays.next(/opponent is back\s+your move \(column 1-7\)/);
+      // Back in, Ben sees the board as he left it (his pieces are X to him) and whose move it is.
+      await benPlays.next(/\| O X \. \. \. \. \. \|[\s\S]*waiting for the opponent's move/);
+
+      for (const turn of [3, 4, 5, 6]) {
+        const [mover, other, column] = turn % 2 === 1 ? [annPlays, benPlays, "1"] : [benPlays, annPlays, "2"];
+        mover.type(column);
+        await other.next("your move");
+      }
+      annPlays.type("1");
+      await annPlays.next("game over: you won (win)");
+      await benPlays.next("game over: you lost (win)");
+      expect(await annPlays.exited).toBe(0);
+      expect(await benPlays.exited).toBe(0);
+      expect(annPlays.screen()).toContain(`game ${gameId} created for ${ben.username.toUpperCase()}`);
+    } finally {
+      annPlays.close();
+      benPlays.close();
+    }
+  }, 120_000);
+
+  it("when a person names an opponent nobody is called, then the CLI says so and exits 2 without creating a game", async () => {
+    const cid = signedIn("cid");
+    const play = inTerminal(["play", "--opponent", "nobody_by_that_name"], cid.env);
+    await play.next('No user is named "nobody_by_that_name"');
+    expect(await play.exited).toBe(2);
+    expect(play.screen()).not.toContain("created");
+  });
+
+  it("when TOLLGATE_URL is the gateway's https listener and TOLLGATE_CA_FILE its local CA, then the CLI works over TLS; without the CA it refuses the certificate, exits 1 and says what to set", async () => {
+    const dee = person("dee");
+    const env = { ...dee.env, TOLLGATE_URL: TLS_GATEWAY, TOLLGATE_PASSWORD: dee.password };
+    const untrusted = inTerminal(["register", dee.email, dee.username], env);
+    await untrusted.next("The gateway's certificate is not trusted (UNABLE_TO_VERIFY_LEAF_SIGNATURE)");
+    await untrusted.next("TOLLGATE_CA_FILE");
+    expect(await untrusted.exited).toBe(1);
+
+    const trusted = { ...env, TOLLGATE_CA_FILE: LOCAL_CA_FILE };
+    expect(piped(["register", dee.email, dee.username], trusted).status).toBe(0);
+    expect(piped(["login", dee.username], trusted).stdout).toBe(`logged in as ${dee.username}\n`);
+    const me = inTerminal(["me"], trusted);
+    await me.next(`${dee.username} <${dee.email}>`);
+    expect(await me.exited).toBe(0);
+  });
+});
