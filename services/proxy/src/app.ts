@@ -19,7 +19,7 @@ export interface ProxyAppDeps {
   target: UpstreamTarget;
   asserter: IdentityAsserter;
   /** Present when the app origin is served (APP_PUBLIC_ORIGIN). */
-  app?: { origin: string; host: string; sessions: AppSessionUseCases };
+  app?: { origin: string; hostName: string; sessions: AppSessionUseCases };
   basicAuth?: string;
   metrics?: HttpMetrics;
   readiness?: Record<string, () => Promise<unknown>>;
@@ -43,7 +43,7 @@ export function createApp(deps: ProxyAppDeps): ProxyApp {
   const appRoute = deps.app
     ? plainRoute({ logger: deps.logger, metrics, route: "app-origin", writeError: writeProxyError }, appOriginHandler({ ...deps, sessions: deps.app.sessions, side: appSide(deps.app.origin) }))
     : undefined;
-  const appHost = deps.app?.host;
+  const appHostName = deps.app?.hostName;
   const app = createHttpApp({
     logger: deps.logger,
     metrics,
@@ -72,7 +72,7 @@ export function createApp(deps: ProxyAppDeps): ProxyApp {
     },
   });
   return (req, res) => {
-    if (appRoute && isAppOriginRequest(req, appHost)) appRoute(req, res);
+    if (appRoute && isAppOriginRequest(req, appHostName)) appRoute(req, res);
     else if (isProxyPath(req.url ?? "/")) proxy(req, res);
     else app(req, res);
   };

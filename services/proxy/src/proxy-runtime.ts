@@ -9,6 +9,7 @@ import { TokenServiceClient } from "./upstream/token-service.client";
 import { RedisAppSessionRepository } from "./data/app-session.repository";
 import { AppSessionUseCases } from "./domain/app-session.use-case";
 import { upstreamTarget } from "./upstream/upstream-target";
+import { hostName } from "./http/public-side";
 import type { AssertionKey } from "./identity/assertion-keys";
 import { IdentityAsserter } from "./identity/identity-assertion";
 
@@ -83,7 +84,7 @@ export function createProxyRuntime(settings: ProxyRuntimeSettings, deps: { redis
   const app = settings.appPublicOrigin
     ? {
         origin: settings.appPublicOrigin,
-        host: new URL(settings.appPublicOrigin).host,
+        hostName: hostName(new URL(settings.appPublicOrigin).host),
         sessions: new AppSessionUseCases({
           validator,
           store: new RedisAppSessionRepository(deps.redis),

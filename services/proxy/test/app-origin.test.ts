@@ -192,4 +192,45 @@ describe("the app origin", () => {
     }
     expect((await launch("", undefined)).status).toBe(401);
   });
+
+  it("when a second app-session cookie is planted beside the real one (another path, a page script), then the request has no session at all", async () => {
+    const victim = await fx.buyToken();
+    const attacker = await fx.buyToken();
+    const victimCookie = await signIn(victim.token);
+    const attackerCookie = await signIn(attacker.token);
+    for (const cookie of [`${attackerCookie}; ${victimCookie}`, `${victimCookie}; ${attackerCookie}`]) {
+      const res = await onApp(fx.proxyUrl, "/echo", { headers: { cookie } });
+      expect(res.status).toBe(401);
+      expect(JSON.parse(res.body.toString()).error_code).toBe("APP_SESSION_INVALID");
+    }
+    expect((await onApp(fx.proxyUrl, "/echo", { headers: { cookie: victimCookie } })).status).toBe(200);
+  });
+
+  it("when the Host names the app's host with another port or a trailing dot, then it is still the app origin: the proxy's own routes (metrics, docs, health) are never served on it", async () => {
+    const bought = await fx.buyToken();
+    for (const host of ["app.localhost:9999", "app.localhost.:18080", "APP.localhost"]) {
+      for (const path of ["/metrics", "/docs/", "/health/ready", "/openapi.json"]) {
+        const res = await requestWithHost(fx.proxyUrl, host, path, { headers: { "x-access-token": bought.token } });
+        expect(res.status).toBe(200);
+        expect(JSON.parse(res.body.toString()).url).toBe(path);
+      }
+      expect((await requestWithHost(fx.proxyUrl, host, "/metrics")).status).toBe(401);
+    }
+  });
+
+  it("when a launch ticket or session issued for another app origin is presented, then it is refused", async () => {
+    const bought = await fx.buyToken();
+    const other = await startProxyFixture({ appPublicOrigin: "http://other.localhost:18090", mountUpstream: (server) => mountStrictUpstream(server, []) });
+    try {
+      const launched = proxyLaunchResponseSchema.parse((await (await fetch(`${other.proxyUrl}/api/v1/proxy/launch`, { method: "POST", headers: { "X-Access-Token": (await other.buyToken()).token } })).json()));
+      const foreign = await onApp(fx.proxyUrl, new URL(launched.url).pathname + new URL(launched.url).search);
+      expect(foreign.status).toBe(401);
+      expect(JSON.parse(foreign.body.toString()).error_code).toBe("LAUNCH_TICKET_INVALID");
+      const cookie = await signIn(bought.token);
+      const elsewhere = await requestWithHost(other.proxyUrl, "other.localhost:18090", "/echo", { headers: { cookie } });
+      expect(elsewhere.status).toBe(401);
+    } finally {
+      await other.close();
+    }
+  });
 });

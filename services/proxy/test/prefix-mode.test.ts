@@ -1,3 +1,4 @@
+import net from "node:net";
 import { mountStrictUpstream, type SeenRequest } from "./support/strict-upstream";
 import { requestWithHost } from "./support/host-request";
 import { startProxyFixture, type ProxyFixture } from "./support/proxy-fixture";
@@ -51,6 +52,41 @@ describe("the path prefix for API clients", () => {
       "x-forwarded-port": "8443",
       "x-forwarded-proto": "https",
     });
+  });
+
+  it("when the client sends forwarding or identity headers of its own (X-Real-IP, underscore spellings, X-Forwarded-For from a hop we do not trust), then the upstream sees only ours", async () => {
+    const bought = await fx.buyToken();
+    const res = await requestWithHost(fx.proxyUrl, "127.0.0.1", "/api/v1/proxy/echo?access_token=leak&keep=1", {
+      headers: { "x-access-token": bought.token, "x-real-ip": "7.7.7.7", x_user_id: "evil", x_tollgate_jwt_assertion: "forged", forwarded: "for=6.6.6.6" },
+    });
+    const echoed = JSON.parse(res.body.toString()) as { url: string; headers: Record<string, string> };
+    expect(echoed.url).toBe("/echo?keep=1");
+    expect(echoed.headers["x-real-ip"]).toBeUndefined();
+    expect(echoed.headers.x_user_id).toBeUndefined();
+    expect(echoed.headers.x_tollgate_jwt_assertion).toBeUndefined();
+    expect(echoed.headers.forwarded).toBeUndefined();
+    expect(echoed.headers["x-user-id"]).toBe(bought.userId);
+  });
+
+  it("when a path has dot segments, plain or percent-encoded, or the request two Host headers, then 400 and nothing reaches the upstream", async () => {
+    const bought = await fx.buyToken();
+    const before = seen.length;
+    for (const path of ["/api/v1/proxy/%2e%2e/secret.txt", "/api/v1/proxy/..%2fsecret.txt", "/api/v1/proxy/a/%2E%2E/b", "/api/v1/proxy/a/./b"]) {
+      const res = await requestWithHost(fx.proxyUrl, "127.0.0.1", path, { headers: { "x-access-token": bought.token } });
+      expect([path, res.status, JSON.parse(res.body.toString()).error_code]).toEqual([path, 400, "BAD_PATH"]);
+    }
+    const twoHosts = await new Promise<number>((resolve, reject) => {
+      const socket = net.connect(Number(new URL(fx.proxyUrl).port), "127.0.0.1", () => {
+        socket.end(`GET /api/v1/proxy/echo HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: evil.test\r\nX-Access-Token: ${bought.token}\r\nConnection: close\r\n\r\n`);
+      });
+      let answer = "";
+      socket.on("data", (chunk: Buffer) => (answer += chunk.toString()));
+      socket.on("end", () => resolve(Number(answer.split(" ")[1])));
+      socket.on("error", reject);
+    });
+    expect(twoHosts).toBe(400);
+    expect(seen.length).toBe(before);
+    expect((await requestWithHost(fx.proxyUrl, "127.0.0.1", "/api/v1/proxy/file.tar.gz", { headers: { "x-access-token": bought.token } })).status).toBe(200);
   });
 
   it("when a page is fetched under the prefix, then its script text, JSON and inline script reach the client unchanged", async () => {

@@ -7,8 +7,8 @@ const sessionKey = (sha256: string) => `proxy:app-session:${sha256}`;
 function parseBinding(raw: string | null): (AppSessionBinding & { path?: unknown }) | undefined {
   if (!raw) return undefined;
   const value = JSON.parse(raw) as Partial<AppSessionBinding> & { path?: unknown };
-  if (typeof value.tokenSha256 !== "string" || typeof value.tokenId !== "string" || typeof value.userId !== "string" || typeof value.expiresAt !== "number") return undefined;
-  return { tokenSha256: value.tokenSha256, tokenId: value.tokenId, userId: value.userId, expiresAt: value.expiresAt, path: value.path };
+  if (typeof value.tokenSha256 !== "string" || typeof value.tokenId !== "string" || typeof value.userId !== "string" || typeof value.expiresAt !== "number" || typeof value.appOrigin !== "string") return undefined;
+  return { tokenSha256: value.tokenSha256, tokenId: value.tokenId, userId: value.userId, expiresAt: value.expiresAt, appOrigin: value.appOrigin, path: value.path };
 }
 
 /** Launch tickets and app sessions in Redis (`proxy:launch:*`, `proxy:app-session:*`), with TTLs. */

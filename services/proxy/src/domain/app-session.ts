@@ -8,6 +8,8 @@ export interface AppSessionBinding {
   userId: string;
   /** The token's expiry, ms since the epoch: the session never outlives it. */
   expiresAt: number;
+  /** The app origin it was issued for: a ticket or session works on that origin only. */
+  appOrigin: string;
 }
 
 export interface LaunchTicket extends AppSessionBinding {

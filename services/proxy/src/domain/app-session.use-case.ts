@@ -50,7 +50,7 @@ export class AppSessionUseCases {
     const grant = await this.options.validator.validate(token);
     const ticket = newSecret();
     const ttlMs = Math.min(this.options.ticketTtlMs, grant.expiresAt - this.now());
-    await this.options.store.saveTicket(sha256(ticket), { ...binding(tokenHash(token), grant), path }, Math.max(ttlMs, 1));
+    await this.options.store.saveTicket(sha256(ticket), { ...binding(tokenHash(token), grant, this.options.appOrigin), path }, Math.max(ttlMs, 1));
     return {
       url: `${this.options.appOrigin}${appOriginPaths.launch}?ticket=${ticket}`,
       app_origin: this.options.appOrigin,
@@ -62,12 +62,13 @@ export class AppSessionUseCases {
   async open(ticket: string | undefined): Promise<OpenedAppSession> {
     if (!ticket || !SECRET_SHAPE.test(ticket)) throw new LaunchTicketInvalidError();
     const taken = await this.options.store.takeTicket(sha256(ticket));
-    if (!taken) throw new LaunchTicketInvalidError();
+    // Several gated apps may share one Redis: a ticket opens only the app it was issued for.
+    if (!taken || taken.appOrigin !== this.options.appOrigin) throw new LaunchTicketInvalidError();
     const grant = await this.options.validator.validateHash(taken.tokenSha256);
     const ttlMs = grant.expiresAt - this.now();
     if (ttlMs <= 0) throw new LaunchTicketInvalidError();
     const sessionId = newSecret();
-    await this.options.store.saveSession(sha256(sessionId), binding(taken.tokenSha256, grant), ttlMs);
+    await this.options.store.saveSession(sha256(sessionId), binding(taken.tokenSha256, grant, this.options.appOrigin), ttlMs);
     return { sessionId, maxAgeSeconds: Math.floor(ttlMs / 1000), path: taken.path };
   }
 
@@ -81,7 +82,7 @@ export class AppSessionUseCases {
       if (!found) throw new AppSessionInvalidError();
       this.bindings.set(key, found);
     }
-    if (found.expiresAt <= this.now()) throw new AppSessionInvalidError();
+    if (found.expiresAt <= this.now() || found.appOrigin !== this.options.appOrigin) throw new AppSessionInvalidError();
     return { grant: await this.options.validator.validateHash(found.tokenSha256), tokenSha256: found.tokenSha256 };
   }
 
@@ -93,6 +94,6 @@ export class AppSessionUseCases {
   }
 }
 
-function binding(tokenSha256: string, grant: Grant): AppSessionBinding {
-  return { tokenSha256, tokenId: grant.tokenId, userId: grant.userId, expiresAt: grant.expiresAt };
+function binding(tokenSha256: string, grant: Grant, appOrigin: string): AppSessionBinding {
+  return { tokenSha256, tokenId: grant.tokenId, userId: grant.userId, expiresAt: grant.expiresAt, appOrigin };
 }

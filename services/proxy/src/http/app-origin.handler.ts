@@ -21,8 +21,19 @@ export interface AppOriginDeps {
   basicAuth?: string;
 }
 
-export const sessionCookieOf = (req: IncomingMessage): string | undefined =>
-  req.headers.cookie === undefined ? undefined : parseCookies(req.headers.cookie)[APP_SESSION_COOKIE];
+/**
+ * The app-session cookie of a request. More than one cookie of that name (a page script or another
+ * path can add a second one beside the HttpOnly original, and browsers send both) makes the
+ * session ambiguous: a planted session could run the user's requests as someone else, so such a
+ * request has no session at all.
+ */
+export function sessionCookieOf(req: IncomingMessage): string | undefined {
+  const header = req.headers.cookie;
+  if (header === undefined) return undefined;
+  const named = header.split(";").filter((pair) => pair.trim().startsWith(`${APP_SESSION_COOKIE}=`));
+  if (named.length !== 1) return undefined;
+  return parseCookies(header)[APP_SESSION_COOKIE];
+}
 
 /**
  * Who is calling on the app origin: a desktop connector sends its access token in

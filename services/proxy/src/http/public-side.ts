@@ -39,7 +39,19 @@ export function prefixSide(req: IncomingMessage, trustForwarded: boolean): Publi
 /** The app origin serves the upstream at its root. */
 export const appSide = (appOrigin: string): PublicSide => ({ origin: appOrigin, prefix: "" });
 
-/** Whether a request's Host names the app origin (host and port exactly, ASCII case-insensitive). */
-export function isAppOriginRequest(req: IncomingMessage, appHost: string | undefined): boolean {
-  return appHost !== undefined && req.headers.host?.toLowerCase() === appHost;
+/** A Host's name without its port and a trailing dot, lowercased: `App.Localhost.:8080` → `app.localhost`. */
+export function hostName(host: string): string {
+  const name = host.startsWith("[") ? host.slice(0, host.indexOf("]") + 1) : host.replace(/:\d*$/, "");
+  return name.replace(/\.$/, "").toLowerCase();
+}
+
+/**
+ * Whether a request is for the app origin: its Host names the app origin's host, whatever port or
+ * trailing dot it carries (the gateway's app site accepts those too, and the proxy's own routes —
+ * metrics, docs, health — must never be served on the app's host name). `appHostName` comes from
+ * `hostName(new URL(APP_PUBLIC_ORIGIN).host)`.
+ */
+export function isAppOriginRequest(req: IncomingMessage, appHostName: string | undefined): boolean {
+  const host = req.headers.host;
+  return appHostName !== undefined && host !== undefined && hostName(host) === appHostName;
 }

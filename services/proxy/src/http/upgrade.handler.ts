@@ -44,7 +44,7 @@ export interface UpgradeDeps {
   logger: Logger;
   basicAuth?: string;
   /** Present when the app origin is served. */
-  app?: { host: string; origin: string; sessions: AppSessionUseCases };
+  app?: { hostName: string; origin: string; sessions: AppSessionUseCases };
   trustForwarded?: boolean;
 }
 
@@ -58,7 +58,7 @@ export interface UpgradeDeps {
 export function createUpgradeHandler(deps: UpgradeDeps) {
   const log = deps.logger.child({ component: "ws-tunnel" });
   return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    const onApp = deps.app !== undefined && isAppOriginRequest(req, deps.app.host);
+    const onApp = deps.app !== undefined && isAppOriginRequest(req, deps.app.hostName);
     if (!onApp && !(req.url ?? "").startsWith(`${PROXY_PREFIX}/`)) {
       socket.destroy();
       return;

@@ -35,3 +35,20 @@ describe("response headers", () => {
     });
   });
 });
+
+describe("the gate's own cookies", () => {
+  it("when the upstream sets a cookie named like the app session (any case, any prefix), then it never reaches the browser, in either mode; the app's own cookies do", () => {
+    const planted = {
+      "set-cookie": [
+        "tollgate_app_session=ATTACKER; Path=/",
+        "Tollgate_App_Session=ATTACKER; Path=/x",
+        "__Host-tollgate_app_session=ATTACKER; Path=/; Secure",
+        "tollgate-anything=1",
+        "app_pref=dark; Path=/",
+      ],
+    };
+    expect(responseHeaders(planted, appOrigin)["set-cookie"]).toEqual(["app_pref=dark; Path=/"]);
+    expect(responseHeaders(planted, prefixMode)["set-cookie"]).toEqual(["app_pref=dark; Path=/api/v1/proxy/"]);
+    expect(responseHeaders({ "set-cookie": ["tollgate_app_session=X"] }, appOrigin)["set-cookie"]).toBeUndefined();
+  });
+});

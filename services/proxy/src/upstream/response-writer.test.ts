@@ -27,6 +27,8 @@ const routes: Record<string, { status?: number; headers: OutgoingHttpHeaders; bo
   "/lying.html": { headers: { "content-type": "text/html", "content-encoding": "gzip" }, body: PAGE },
   "/partial.html": { status: 206, headers: { "content-type": "text/html", "content-range": "bytes 0-9/99" }, body: '<a href="/' },
   "/big.html": { headers: { "content-type": "text/html" }, body: `<a href="/x">x</a>${" ".repeat(MAX_BYTES)}` },
+  // Small on the wire, far over the limit once decoded (a compression bomb, in miniature).
+  "/bomb.html.gz": { headers: { "content-type": "text/html", "content-encoding": "gzip" }, body: gzipSync(`<a href="/x">x</a>${" ".repeat(64 * MAX_BYTES)}`) },
   "/redirect": {
     status: 302,
     headers: {
@@ -135,8 +137,8 @@ describe("upstream response writer", () => {
     expect(page.headers["accept-ranges"]).toBeUndefined();
   });
 
-  it("when HTML is not UTF-8, lies about its encoding, is partial or too big, then its bytes come through as sent", async () => {
-    for (const path of ["/latin1.html", "/lying.html", "/partial.html", "/big.html"]) {
+  it("when HTML is not UTF-8, lies about its encoding, is partial, too big, or too big once decoded, then its bytes come through as sent", async () => {
+    for (const path of ["/latin1.html", "/lying.html", "/partial.html", "/big.html", "/bomb.html.gz"]) {
       const received = await get(path);
       expect(received.status).toBe(routes[path]?.status ?? 200);
       expectUntouched(received, path);

@@ -1,30 +1,38 @@
 import type { IncomingHttpHeaders, ServerResponse } from "node:http";
-import { brotliDecompress, gunzip, inflate } from "node:zlib";
-import { promisify } from "node:util";
+import { brotliDecompress, gunzip, inflate, type ZlibOptions } from "node:zlib";
 import type { Dispatcher } from "undici";
 import { responseHeaders } from "./response-headers";
 import { rewritableKind, rewriteBody, type RewritableKind } from "./rewriter";
 import type { RewriteContext } from "./url-mapping";
 
-const identity = (buffer: Buffer) => Promise.resolve(buffer);
-const decoders = new Map<string, (buffer: Buffer) => Promise<Buffer>>([
-  ["identity", identity],
-  ["gzip", promisify(gunzip)],
-  ["x-gzip", promisify(gunzip)],
-  ["deflate", promisify(inflate)],
-  ["br", promisify(brotliDecompress)],
+/** Decodes a body, refusing (RangeError) to produce more than `maxOutputLength` bytes. */
+type Decode = (buffer: Buffer, maxOutputLength: number) => Promise<Buffer>;
+const bounded =
+  (codec: (buffer: Buffer, options: ZlibOptions, callback: (error: Error | null, result: Buffer) => void) => void): Decode =>
+  (buffer, maxOutputLength) =>
+    new Promise((resolve, reject) => codec(buffer, { maxOutputLength }, (error, result) => (error ? reject(error) : resolve(result))));
+/**
+ * The limit holds for the *decoded* size: a 200 KB gzip body can expand to gigabytes, and decoding
+ * it whole took the proxy's heap (a compression bomb). Past the limit the body goes out as sent.
+ */
+const decoders = new Map<string, Decode>([
+  ["identity", (buffer) => Promise.resolve(buffer)],
+  ["gzip", bounded(gunzip)],
+  ["x-gzip", bounded(gunzip)],
+  ["deflate", bounded(inflate)],
+  ["br", bounded(brotliDecompress)],
 ]);
 /** Headers that describe the upstream's bytes, and are wrong once the body is rewritten. */
 const BODY_BOUND = ["content-encoding", "content-length", "etag", "accept-ranges", "content-md5", "content-digest", "repr-digest", "digest"];
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /**
- * The body as text, or undefined when it does not decode: a Content-Encoding that lies, or bytes
- * that are not UTF-8. Such a body is not ours to understand, and goes out as the upstream sent it.
+ * The body as text, or undefined when it does not decode: a Content-Encoding that lies, bytes
+ * that are not UTF-8, or more than `maxBytes` once decoded. Such a body is not ours to understand, and goes out as the upstream sent it.
  */
-async function decodeText(decode: (buffer: Buffer) => Promise<Buffer>, raw: Buffer): Promise<string | undefined> {
+async function decodeText(decode: Decode, raw: Buffer, maxBytes: number): Promise<string | undefined> {
   try {
-    return utf8.decode(await decode(raw));
+    return utf8.decode(await decode(raw, maxBytes));
   } catch {
     return undefined;
   }
@@ -51,7 +59,7 @@ export class UpstreamResponseWriter implements Dispatcher.DispatchHandler {
   private controller: Dispatcher.DispatchController | undefined;
   private status = 502;
   private headers: Record<string, string | string[]> = {};
-  private buffering: { kind: RewritableKind; decode: (buffer: Buffer) => Promise<Buffer>; chunks: Buffer[]; size: number } | undefined;
+  private buffering: { kind: RewritableKind; decode: Decode; chunks: Buffer[]; size: number } | undefined;
   private finished = false;
 
   constructor(
@@ -124,10 +132,10 @@ export class UpstreamResponseWriter implements Dispatcher.DispatchHandler {
     return rewritableKind(headers["content-type"]);
   }
 
-  private async sendRewritten(kind: RewritableKind, decode: (buffer: Buffer) => Promise<Buffer>, raw: Buffer): Promise<void> {
+  private async sendRewritten(kind: RewritableKind, decode: Decode, raw: Buffer): Promise<void> {
     let body = raw;
     try {
-      const text = await decodeText(decode, raw);
+      const text = await decodeText(decode, raw, this.maxBytes);
       const rewritten = text === undefined ? undefined : rewriteBody(kind, text, this.ctx);
       if (rewritten !== undefined && rewritten !== text) {
         body = Buffer.from(rewritten, "utf8");

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
+import { BadRequestError } from "@tollgate/service-kit";
 import type { Grant } from "../domain/grant";
 import type { UpstreamTarget } from "./upstream-target";
 import { ASSERTION_HEADER } from "../identity/identity-assertion";
@@ -6,7 +7,12 @@ import { ASSERTION_HEADER } from "../identity/identity-assertion";
 /** Headers a client may not choose: identity is set by us, credentials for Tollgate stay here. */
 const IDENTITY = new Set(["x-access-token", "authorization", "x-user-id", "x-token-id", "proxy-authorization", ASSERTION_HEADER]);
 /** Set here from what the client really used; a client's own values never pass. */
-const FORWARDING = new Set(["host", "origin", "referer", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-port", "x-forwarded-for", "forwarded"]);
+const FORWARDING = new Set(["host", "origin", "referer", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-port", "x-forwarded-for", "x-real-ip", "forwarded"]);
+/** `X_User_Id` reaches servers that fold `_` into `-` (CGI-style) as `X-User-Id`: those names are ours too. */
+const isOurs = (name: string) => IDENTITY.has(name) || FORWARDING.has(name) || (name.includes("_") && (IDENTITY.has(name.replaceAll("_", "-")) || FORWARDING.has(name.replaceAll("_", "-"))));
+const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
+/** A path segment that is `.` or `..` once percent-decoded (RFC 3986 §3.3), bare or encoded. */
+const DOT_SEGMENT = /(?:^|\/|%2f|%5c|\\)(?:\.|%2e){1,2}(?:$|\/|\?|#|%2f|%5c|\\)/i;
 /**
  * Headers that belong to one connection (RFC 9110 §7.6.1), plus Expect (the upstream asks for the
  * body itself if it wants it). A WebSocket upgrade keeps Connection and Upgrade: they are the point.
@@ -34,11 +40,32 @@ export interface UpstreamRequestOptions {
   upgrade: boolean;
 }
 
-/** The upstream path for a public request URL (path + query): prefix removed, base path added. */
+/**
+ * The upstream path for a public request URL (path + query): prefix removed, base path added,
+ * `access_token` removed from the query (a credential for the gate, never for the upstream's logs).
+ * A path with dot segments, plain or percent-encoded (`/..`, `/%2e%2e/`, `..%2f`), is refused:
+ * below a base path it would climb out of it on any upstream that decodes before it resolves.
+ */
 export function upstreamPath(url: string, side: PublicSide, target: UpstreamTarget): string {
   const rest = url.slice(side.prefix.length);
-  const path = rest === "" || rest.startsWith("?") ? `/${rest}` : rest;
+  let path = rest === "" || rest.startsWith("?") ? `/${rest}` : rest;
+  const query = path.indexOf("?");
+  if (DOT_SEGMENT.test(query < 0 ? path : path.slice(0, query))) throw new BadRequestError("a path may not contain . or .. segments", "BAD_PATH");
+  if (query >= 0 && path.includes("access_token", query)) path = withoutAccessToken(path, query);
   return `${target.basePath}${path}`;
+}
+
+function withoutAccessToken(path: string, query: number): string {
+  const params = new URLSearchParams(path.slice(query + 1));
+  params.delete("access_token");
+  const kept = params.toString();
+  return `${path.slice(0, query)}${kept ? `?${kept}` : ""}`;
+}
+
+/** Two Host headers make the target ambiguous (RFC 9112 §3.2: a server must answer 400). */
+function assertOneHost(rawHeaders: string[]): void {
+  let hosts = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i]?.length === 4 && rawHeaders[i]?.toLowerCase() === "host" && ++hosts > 1) throw new BadRequestError("a request may carry one Host header", "AMBIGUOUS_HOST");
 }
 
 /** Read before `prepareUpstreamRequest` drops the framing headers. */
@@ -86,13 +113,14 @@ function mapReferer(value: string, side: PublicSide, target: UpstreamTarget, see
  */
 export function prepareUpstreamRequest(req: IncomingMessage, grant: Grant, options: UpstreamRequestOptions): void {
   const { target, side } = options;
+  assertOneHost(req.rawHeaders);
   const incoming = req.headers;
   const named = options.upgrade ? [] : connectionTokens(incoming.connection);
   const publicUrl = new URL(side.origin);
   const seenOrigin = target.preserveHost ? side.origin : target.origin;
   const headers: IncomingHttpHeaders = {};
   for (const name in incoming) {
-    if (IDENTITY.has(name) || FORWARDING.has(name) || name === "cookie") continue;
+    if (isOurs(name) || name === "cookie") continue;
     if (!options.upgrade && (HOP_BY_HOP.has(name) || named.includes(name))) continue;
     headers[name] = incoming[name];
   }
@@ -101,7 +129,8 @@ export function prepareUpstreamRequest(req: IncomingMessage, grant: Grant, optio
   if (incoming.referer !== undefined) headers.referer = mapReferer(incoming.referer, side, target, seenOrigin);
   const cookie = incoming.cookie === undefined ? undefined : withoutTollgateCookies(incoming.cookie);
   if (cookie !== undefined) headers.cookie = cookie;
-  const forwardedFor = incoming["x-forwarded-for"];
+  // Only a hop we trust (the gateway, on loopback) may tell us who came before it.
+  const forwardedFor = LOOPBACK.has(options.remoteAddress) ? incoming["x-forwarded-for"] : undefined;
   headers["x-forwarded-for"] = forwardedFor ? `${String(forwardedFor)}, ${options.remoteAddress}` : options.remoteAddress;
   headers["x-forwarded-proto"] = publicUrl.protocol.slice(0, -1);
   headers["x-forwarded-host"] = publicUrl.host;
@@ -111,6 +140,6 @@ export function prepareUpstreamRequest(req: IncomingMessage, grant: Grant, optio
   headers["x-request-id"] = options.requestId;
   headers[ASSERTION_HEADER] = options.assertion;
   if (options.basicAuth) headers.authorization = `Basic ${Buffer.from(options.basicAuth).toString("base64")}`;
-  req.headers = headers;
   req.url = upstreamPath(req.url ?? "/", side, target);
+  req.headers = headers;
 }

@@ -36,8 +36,14 @@ describe("url mapping", () => {
     expect(mapUrl("/api/v1/proxying", prefixMode)).toBe("/api/v1/proxy/api/v1/proxying");
   });
 
-  it("when a URL is protocol-relative, relative, a fragment or another scheme, then it is left alone", () => {
-    for (const url of ["//127.0.0.1:3999/x", "/\\evil.test/x", "a/b", "../a", "#top", "?q=1", "data:text/plain,/x", "javascript:go('/x')", "mailto:a@b.c", "https://example.org/x", ""]) {
+  it("when a protocol-relative URL names the upstream's host and port, then it maps like the absolute URL (it would bypass the gate otherwise)", () => {
+    expect(mapUrl("//127.0.0.1:3999/x?q=1", prefixMode)).toBe("/api/v1/proxy/x?q=1");
+    expect(mapUrl("//127.0.0.1:3999/sub/x", appOriginWithBase)).toBe("/x");
+    for (const url of ["//127.0.0.1:39990/x", "//127.0.0.1:3999.evil.test/x", "//127.0.0.1/x", "///x"]) expect(mapUrl(url, prefixMode)).toBe(url);
+  });
+
+  it("when a URL is another host's protocol-relative, relative, a fragment or another scheme, then it is left alone", () => {
+    for (const url of ["//evil.test/x", "/\\evil.test/x", "a/b", "../a", "#top", "?q=1", "data:text/plain,/x", "javascript:go('/x')", "mailto:a@b.c", "https://example.org/x", ""]) {
       expect(mapUrl(url, prefixMode)).toBe(url);
     }
   });

@@ -67,7 +67,10 @@ const publicPath = (rest: string, ctx: RewriteContext): string => {
 };
 
 function mapCore(url: string, ctx: RewriteContext, options: MapUrlOptions): string | undefined {
-  const path = afterUpstreamOrigin(url, ctx);
+  // Protocol-relative `//h:1/x` (RFC 3986 §4.2 "network-path reference") names the upstream too
+  // when its authority is the upstream's: read it with the upstream's scheme.
+  const networkPath = /^[/\\]{2}(?![/\\])/.test(url);
+  const path = afterUpstreamOrigin(networkPath ? `${ctx.upstreamOrigin.slice(0, ctx.upstreamOrigin.indexOf(":"))}:${url}` : url, ctx);
   if (path !== undefined) {
     const rest = pathAfter(path, ctx.basePath);
     return rest === undefined ? undefined : publicPath(rest, ctx);
@@ -88,7 +91,8 @@ function mapCore(url: string, ctx: RewriteContext, options: MapUrlOptions): stri
  *
  * - `http://h:1/x?q#f` on the upstream's origin → `<prefix>/x?q#f`; `http://h:1` → `<prefix>/`.
  * - root-relative `/x` → `<prefix>/x`, unless it is already `<prefix>` or under `<prefix>/`.
- * - other origins, protocol-relative `//h/x`, relative `x/y`, `#f`, `data:`, `javascript:`: as is.
+ * - protocol-relative `//h:1/x` naming the upstream's host and port: like `http://h:1/x`.
+ * - other origins (`//other/x` too), relative `x/y`, `#f`, `data:`, `javascript:`: as is.
  * - With a base path (UPSTREAM_URL `http://h:1/sub`, basePath "/sub"), the proxy forwards
  *   `<prefix>/x` to `/sub/x`, so only URLs under the base path have a public address:
  *   `http://h:1/sub/x` and `/sub/x` → `<prefix>/x`, `/sub` → `<prefix>`; `http://h:1/other` and
