@@ -95,6 +95,8 @@ service_env() { # name port database
   printf 'REDIS_URL=redis://127.0.0.1:6379\nKAFKA_BROKERS=127.0.0.1:9092\n'
   local extra="$root/infra/local/env/$name.env"
   [ -f "$extra" ] && grep -v '^#' "$extra" | grep -v '^$' || true
+  # Your own application behind the gate instead of the demo: TOLLGATE_UPSTREAM_URL=http://… npm start
+  if [ "$name" = proxy ] && [ -n "${TOLLGATE_UPSTREAM_URL:-}" ]; then printf 'UPSTREAM_URL=%s\n' "$TOLLGATE_UPSTREAM_URL"; fi
 }
 
 start_service() { # name port entry database
