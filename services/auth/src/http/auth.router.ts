@@ -102,7 +102,7 @@ export function authRouter(deps: AuthRouterDeps): Router {
    *     security: [{ bearerAuth: [] }]
    *     responses:
    *       204: { description: Logged out }
-   *       401: { description: UNAUTHENTICATED or INVALID_TOKEN, content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
+   *       401: { description: UNAUTHENTICATED, BEARER_TOKEN_INVALID or BEARER_TOKEN_EXPIRED, content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
    */
   router.post("/api/v1/auth/logout", deps.requireUser, async (req, res) => {
     await deps.logout.execute(authenticatedUser(res), clientInfo(req));

@@ -17,7 +17,7 @@ export function identitiesRouter(deps: { requireUser: RequestHandler; listIdenti
    *     security: [{ bearerAuth: [] }]
    *     responses:
    *       200: { description: "{ identities: [{ provider, subject, email, email_verified, created_at, last_login_at }], has_password }" }
-   *       401: { description: UNAUTHENTICATED, INVALID_TOKEN or SESSION_REVOKED, content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
+   *       401: { description: UNAUTHENTICATED, BEARER_TOKEN_INVALID, BEARER_TOKEN_EXPIRED or SESSION_REVOKED, content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
    */
   router.get("/api/v1/users/me/identities", deps.requireUser, async (_req, res) => {
     res.json(await deps.listIdentities.execute(authenticatedUser(res).sub));
@@ -33,7 +33,7 @@ export function identitiesRouter(deps: { requireUser: RequestHandler; listIdenti
    *     parameters: [{ in: path, name: provider, required: true, schema: { type: string } }]
    *     responses:
    *       204: { description: Unlinked }
-   *       401: { description: UNAUTHENTICATED, INVALID_TOKEN or SESSION_REVOKED, content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
+   *       401: { description: UNAUTHENTICATED, BEARER_TOKEN_INVALID, BEARER_TOKEN_EXPIRED or SESSION_REVOKED, content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
    *       404: { description: IDENTITY_NOT_FOUND, content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
    *       409: { description: LAST_SIGN_IN_METHOD (no password and no other provider), content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
    */

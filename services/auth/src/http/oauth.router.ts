@@ -30,7 +30,7 @@ export function oauthRouter(deps: OAuthRouterDeps): Router {
    *     responses:
    *       302: { description: "Location: the provider's authorization endpoint" }
    *       400: { description: REDIRECT_URI_NOT_ALLOWED, content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
-   *       401: { description: INVALID_TOKEN or SESSION_REVOKED (a bearer token was sent and refused), content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
+   *       401: { description: BEARER_TOKEN_INVALID, BEARER_TOKEN_EXPIRED or SESSION_REVOKED (a bearer token was sent and refused), content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
    *       404: { description: OAUTH_PROVIDER_NOT_FOUND, content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
    *       422: { description: VALIDATION_ERROR, content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
    *       503: { description: SERVICE_UNAVAILABLE or BREAKER_OPEN (provider discovery or Redis down) with Retry-After, content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }

@@ -21,7 +21,7 @@ export function userLookupRouter(deps: { requireUser: RequestHandler; findUserBy
    *         content:
    *           application/json:
    *             schema: { type: object, required: [id, username], properties: { id: { type: string, format: uuid }, username: { type: string } } }
-   *       401: { description: UNAUTHENTICATED, INVALID_TOKEN or SESSION_REVOKED, content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
+   *       401: { description: UNAUTHENTICATED, BEARER_TOKEN_INVALID, BEARER_TOKEN_EXPIRED or SESSION_REVOKED, content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
    *       404: { description: USER_NOT_FOUND (no such user, or the account is disabled), content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
    *       422: { description: VALIDATION_ERROR (not a possible username), content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
    */

@@ -17,7 +17,7 @@ export function usersRouter(deps: { requireUser: RequestHandler; getCurrentUser:
    *     security: [{ bearerAuth: [] }]
    *     responses:
    *       200: { description: The user }
-   *       401: { description: UNAUTHENTICATED, INVALID_TOKEN or SESSION_REVOKED, content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
+   *       401: { description: UNAUTHENTICATED, BEARER_TOKEN_INVALID, BEARER_TOKEN_EXPIRED or SESSION_REVOKED, content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
    */
   router.get("/api/v1/users/me", deps.requireUser, async (_req, res) => {
     res.json(await deps.getCurrentUser.execute(authenticatedUser(res).sub));
