@@ -1,0 +1,144 @@
+import type { z } from "zod";
+import type { RequestBodyName, requestBodySchemas, ResponseBodyName, responseBodySchemas } from "./api-schemas";
+
+/**
+ * One example per documented body, typed by its schema here and parsed by it in the tests, so an
+ * example cannot show a body the service would refuse or never send.
+ */
+type Examples = { [K in RequestBodyName]: z.input<(typeof requestBodySchemas)[K]> } & { [K in ResponseBodyName]: z.output<(typeof responseBodySchemas)[K]> };
+
+export const exampleIds = {
+  user: "5f1c7e0a-3b9d-4c1e-9a2f-6d8b7e4a1c30",
+  opponent: "0b6f3c2d-8e41-4a7b-b5c9-1d2e3f4a5b6c",
+  session: "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+  token: "3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f",
+  game: "7e6d5c4b-3a29-4180-9f7e-6d5c4b3a2918",
+  auditEntry: "2d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f6a",
+  event: "8f9e0d1c-2b3a-4495-a6b7-c8d9e0f1a2b3",
+  requestId: "9f0c3b1e-5a7d-4e2f-8c6b-0d1a2e3f4b5c",
+} as const;
+
+export const exampleTimes = {
+  created: "2026-11-22T10:00:00.000Z",
+  activated: "2026-11-22T10:02:00.000Z",
+  now: "2026-11-22T10:05:00.000Z",
+  expires: "2026-11-23T10:02:00.000Z",
+} as const;
+
+const accessJwt = "eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIiwidHlwIjoiSldUIn0.eyJzdWIiOiI1ZjFjN2UwYSJ9.c2lnbmF0dXJl";
+const accessTokenValue = "q3Vd8mX0rTzN4kLw9YbHc2Fj6Pa1Ue5Sg7Ri0Oy3Mn8Bv4Ct2Dx6Ez9Aw1Qs5Kh7";
+
+const user = {
+  id: exampleIds.user,
+  email: "ada@example.com",
+  username: "ada",
+  role: "user",
+  created_at: exampleTimes.created,
+  last_login_at: exampleTimes.now,
+} as const;
+
+const tokenPair = { access_token: accessJwt, refresh_token: "rt_4f9c2a7b1e8d6c3a5b0f9e2d7c4a1b8e", token_type: "Bearer", expires_in: 900, user } as const;
+
+const tokenItem = {
+  id: exampleIds.token,
+  duration_hours: 24,
+  status: "active",
+  created_at: exampleTimes.created,
+  activated_at: exampleTimes.activated,
+  expires_at: exampleTimes.expires,
+  revoked_at: null,
+} as const;
+
+const identity = {
+  provider: "google",
+  subject: "109876543210987654321",
+  email: "ada@example.com",
+  email_verified: true,
+  created_at: exampleTimes.created,
+  last_login_at: exampleTimes.now,
+} as const;
+
+const game = {
+  id: exampleIds.game,
+  kind: "connect_four",
+  status: "active",
+  player1_id: exampleIds.user,
+  player2_id: exampleIds.opponent,
+  invited_user_id: exampleIds.opponent,
+  version: 3,
+  result: null,
+  end_reason: null,
+  created_at: exampleTimes.created,
+  updated_at: exampleTimes.now,
+} as const;
+
+const jwk = { kty: "RSA", kid: "k1", use: "sig", alg: "RS256", n: "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbf", e: "AQAB" } as const;
+
+const auditEntry = {
+  id: exampleIds.auditEntry,
+  user_id: exampleIds.user,
+  action: "login",
+  ip: "203.0.113.7",
+  user_agent: "tollgate-cli/0.1.0",
+  details: { session_id: exampleIds.session },
+  created_at: exampleTimes.now,
+} as const;
+
+export const apiExamples: Examples = {
+  RegisterRequest: { email: "ada@example.com", username: "ada", password: "a long passphrase here" },
+  LoginRequest: { login: "ada", password: "a long passphrase here" },
+  RefreshRequest: { refresh_token: tokenPair.refresh_token },
+  ChangePasswordRequest: { current_password: "a long passphrase here", new_password: "an even longer passphrase", revoke_other_sessions: true },
+  ServiceTokenRequest: { client_id: "proxy", client_secret: "s3cr3t-from-the-secret-store" },
+  PurchaseTokenRequest: { duration_hours: 24 },
+  RevokeTokenRequest: { reason: "lost laptop" },
+  ValidateTokenRequest: { token: accessTokenValue },
+  CreateGameRequest: { opponent_id: exampleIds.opponent },
+  ProxyLaunchRequest: { path: "/" },
+
+  ErrorBody: {
+    detail: "invalid request body: password: Too small: expected string to have >=12 characters",
+    error_code: "VALIDATION_ERROR",
+    status_code: 422,
+    timestamp: exampleTimes.now,
+    request_id: exampleIds.requestId,
+    errors: [{ path: "password", message: "Too small: expected string to have >=12 characters" }],
+  },
+  FieldIssue: { path: "password", message: "Too small: expected string to have >=12 characters" },
+  User: user,
+  UserLookupResponse: { id: exampleIds.opponent, username: "grace" },
+  TokenPair: tokenPair,
+  ServiceTokenResponse: { access_token: accessJwt, token_type: "Bearer", expires_in: 300, scope: "tokens:validate" },
+  AuditLogEntry: auditEntry,
+  AuditLogPage: { entries: [auditEntry] },
+  Jwk: jwk,
+  Jwks: { keys: [jwk] },
+  Identity: identity,
+  Identities: { identities: [identity], has_password: true },
+  OAuthCallbackResponse: { ...tokenPair, provider: "google", outcome: "existing_identity" },
+  PurchaseTokenResponse: { id: exampleIds.token, token: accessTokenValue, duration_hours: 24, status: "pending", created_at: exampleTimes.created },
+  TokenItem: tokenItem,
+  TokenList: [tokenItem],
+  ValidateTokenResponse: { token_id: exampleIds.token, user_id: exampleIds.user, activated_at: exampleTimes.activated, expires_at: exampleTimes.expires },
+  TokenStatusResponse: { token_id: exampleIds.token, user_id: exampleIds.user, status: "active", activated_at: exampleTimes.activated, expires_at: exampleTimes.expires },
+  ProxyLaunchResponse: {
+    url: "http://app.localhost:8080/.tollgate/launch?ticket=Zm9yLWV4YW1wbGUtb25seQ",
+    app_origin: "http://app.localhost:8080",
+    expires_at: "2026-11-22T10:06:00.000Z",
+  },
+  IdentityAssertionJwks: {
+    keys: [{ kty: "EC", crv: "P-256", x: "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU", y: "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0", kid: "assert-1", alg: "ES256", use: "sig" }],
+  },
+  Game: game,
+  GameList: { games: [game] },
+  HealthLive: { status: "ok" },
+  HealthReady: { status: "ready", checks: { postgres: "ok", redis: "ok" } },
+  NotReadyErrorBody: {
+    detail: "service is not ready",
+    error_code: "NOT_READY",
+    status_code: 503,
+    timestamp: exampleTimes.now,
+    request_id: exampleIds.requestId,
+    checks: { postgres: "ok", redis: "failed: no answer within 2000 ms" },
+  },
+};

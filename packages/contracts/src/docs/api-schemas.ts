@@ -1,0 +1,127 @@
+import { z } from "zod";
+import { errorBodySchema, fieldIssueSchema } from "../error-body";
+import {
+  auditLogEntrySchema,
+  auditLogQuerySchema,
+  changePasswordRequestSchema,
+  jwkSchema,
+  jwksSchema,
+  loginRequestSchema,
+  refreshRequestSchema,
+  registerRequestSchema,
+  serviceTokenRequestSchema,
+  serviceTokenResponseSchema,
+  tokenPairResponseSchema,
+  userLookupParamsSchema,
+  userLookupResponseSchema,
+  userResponseSchema,
+} from "../rest/auth";
+import { uuidParamSchema } from "../rest/common";
+import { createGameRequestSchema, gameSchema, listGamesQuerySchema, listGamesResponseSchema } from "../rest/games";
+import { healthLiveResponseSchema, healthReadyResponseSchema, notReadyErrorBodySchema } from "../rest/health";
+import {
+  identitiesResponseSchema,
+  identityResponseSchema,
+  oauthAuthorizeQuerySchema,
+  oauthCallbackQuerySchema,
+  oauthCallbackResponseSchema,
+  oauthProviderParamsSchema,
+} from "../rest/oauth";
+import { proxyLaunchRequestSchema, proxyLaunchResponseSchema } from "../rest/proxy";
+import { auditLogPageSchema, identityAssertionJwksSchema, tokenListSchema } from "../rest/responses";
+import {
+  myTokensQuerySchema,
+  purchaseTokenRequestSchema,
+  purchaseTokenResponseSchema,
+  revokeTokenRequestSchema,
+  tokenItemSchema,
+  tokenStatusQuerySchema,
+  tokenStatusResponseSchema,
+  validateTokenRequestSchema,
+  validateTokenResponseSchema,
+} from "../rest/tokens";
+
+/**
+ * Every REST schema the API documents name, by component name. The OpenAPI documents are built
+ * from these (`openApiComponents`), so a route's documented body is the schema its router parses
+ * with, not a hand-written copy of it.
+ */
+
+/** JSON request bodies: documented as what `parseOrThrow` accepts (zod's input side: defaults optional). */
+export const requestBodySchemas = {
+  RegisterRequest: registerRequestSchema,
+  LoginRequest: loginRequestSchema,
+  RefreshRequest: refreshRequestSchema,
+  ChangePasswordRequest: changePasswordRequestSchema,
+  ServiceTokenRequest: serviceTokenRequestSchema,
+  PurchaseTokenRequest: purchaseTokenRequestSchema,
+  RevokeTokenRequest: revokeTokenRequestSchema,
+  ValidateTokenRequest: validateTokenRequestSchema,
+  CreateGameRequest: createGameRequestSchema,
+  ProxyLaunchRequest: proxyLaunchRequestSchema,
+} as const;
+
+/** JSON response bodies: documented as what the services send (zod's output side). */
+export const responseBodySchemas = {
+  ErrorBody: errorBodySchema,
+  FieldIssue: fieldIssueSchema,
+  User: userResponseSchema,
+  UserLookupResponse: userLookupResponseSchema,
+  TokenPair: tokenPairResponseSchema,
+  ServiceTokenResponse: serviceTokenResponseSchema,
+  AuditLogEntry: auditLogEntrySchema,
+  AuditLogPage: auditLogPageSchema,
+  Jwk: jwkSchema,
+  Jwks: jwksSchema,
+  Identity: identityResponseSchema,
+  Identities: identitiesResponseSchema,
+  OAuthCallbackResponse: oauthCallbackResponseSchema,
+  PurchaseTokenResponse: purchaseTokenResponseSchema,
+  TokenItem: tokenItemSchema,
+  TokenList: tokenListSchema,
+  ValidateTokenResponse: validateTokenResponseSchema,
+  TokenStatusResponse: tokenStatusResponseSchema,
+  ProxyLaunchResponse: proxyLaunchResponseSchema,
+  IdentityAssertionJwks: identityAssertionJwksSchema,
+  Game: gameSchema,
+  GameList: listGamesResponseSchema,
+  HealthLive: healthLiveResponseSchema,
+  HealthReady: healthReadyResponseSchema,
+  NotReadyErrorBody: notReadyErrorBodySchema,
+} as const;
+
+/** Query strings, one parameter per property: `#/components/parameters/<Name>.<property>`. */
+export const queryParameterSchemas = {
+  AuditLogQuery: auditLogQuerySchema,
+  MyTokensQuery: myTokensQuerySchema,
+  TokenStatusQuery: tokenStatusQuerySchema,
+  ListGamesQuery: listGamesQuerySchema,
+  OAuthAuthorizeQuery: oauthAuthorizeQuerySchema,
+  OAuthCallbackQuery: oauthCallbackQuerySchema,
+} as const;
+
+/** Path parameters, one per property, always required: `#/components/parameters/<Name>.<property>`. */
+export const pathParameterSchemas = {
+  UuidParam: uuidParamSchema,
+  OAuthProviderParams: oauthProviderParamsSchema,
+  UserLookupParams: userLookupParamsSchema,
+} as const;
+
+export type RequestBodyName = keyof typeof requestBodySchemas;
+export type ResponseBodyName = keyof typeof responseBodySchemas;
+export type ParameterSchemaName = keyof typeof queryParameterSchemas | keyof typeof pathParameterSchemas;
+export type ApiSchemaName = RequestBodyName | ResponseBodyName | ParameterSchemaName;
+
+const allApiSchemas: Record<ApiSchemaName, z.ZodType> = { ...requestBodySchemas, ...responseBodySchemas, ...queryParameterSchemas, ...pathParameterSchemas };
+
+/** The component name a schema is documented under, or undefined for a schema the documents do not know. */
+export function apiSchemaName(schema: unknown): ApiSchemaName | undefined {
+  return (Object.keys(allApiSchemas) as ApiSchemaName[]).find((name) => allApiSchemas[name] === schema);
+}
+
+/** How a schema appears in the documents: a body component, or parameters (one per property). */
+export function apiSchemaRole(name: ApiSchemaName): "request-body" | "response-body" | "query" | "path" {
+  if (name in requestBodySchemas) return "request-body";
+  if (name in responseBodySchemas) return "response-body";
+  return name in queryParameterSchemas ? "query" : "path";
+}

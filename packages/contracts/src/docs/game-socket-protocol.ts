@@ -1,0 +1,33 @@
+import type { ClientMessage, ServerMessage } from "../ws/game-messages";
+
+/** What each `/ws/game` message means, for the AsyncAPI document. Every type has a line (the compiler checks). */
+export const clientMessageSummaries: { [T in ClientMessage["type"]]: string } = {
+  auth: "Authenticates the socket with an access token, when the upgrade carried no Authorization header (within 5 s of opening); also renews the token of an authenticated socket before it expires (same user only).",
+  "game:join": "Subscribes the socket to a game it plays in; answered with game:state (and game:opponent_disconnected while the opponent's grace period runs).",
+  "game:action": "A move. `seq` must equal the game's current version (a repeated seq only re-sends the state); `action` is the game's own move, for connect_four a ConnectFourAction `{ column: 0..6 }`.",
+  "game:resign": "Gives the game up; both players get game:state and game:over.",
+  "game:heartbeat": "Keeps the player's presence alive; answered with game:heartbeat_ack.",
+};
+
+export const serverMessageSummaries: { [T in ServerMessage["type"]]: string } = {
+  auth_ok: "The token was accepted: the socket acts for this user until the token expires (then auth_error token_expired and close 4401).",
+  auth_error: "The token was refused, expired, or its session or user was revoked, or no token came within 5 s; the socket is then closed with code 4401.",
+  "game:state": "The game after a change, sent to both players; `your_turn` differs per player and `state` is the game's own (for connect_four: board, next, moves, winner, winning_line).",
+  "game:event": "A game-specific notice with optional data. Reserved: no game sends one today.",
+  "game:opponent_disconnected": "The opponent's last socket closed; they forfeit unless they rejoin before `grace_until`.",
+  "game:opponent_reconnected": "The opponent is back within the grace period.",
+  "game:over": "The game ended: result and reason (win, draw, resignation, forfeit).",
+  "game:heartbeat_ack": "Answers game:heartbeat.",
+  error: "A message was refused; the socket stays open. `code`: malformed_json, invalid_message, not_authenticated, rate_limited, too_many_connections (then close 1008), internal_error, or a game's refusal (game_not_found, not_invited, game_not_joinable, own_game, game_not_active, not_your_turn, stale_seq, invalid_action, game_busy, or a rule's own code). `ref` names the message type refused.",
+};
+
+export const gameSocketDescription = [
+  "The game protocol: JSON text frames, one message each, over `GET /ws/game` (through the gateway).",
+  "",
+  "- **Authentication**: `Authorization: Bearer <access token>` on the upgrade, or a first `auth` message within 5 s (AUTH_TIMEOUT_MS). A refused, expired or revoked token gets `auth_error` and close code **4401**; a logout or disabled account closes the socket the same way.",
+  "- **Origin**: a browser's `Origin` must be on the service's allow-list (403 on the upgrade otherwise).",
+  "- **Limits** (defaults; each is a setting of the service): 16 KiB per message, 20 messages a second with bursts of 40 (beyond that they are dropped, with one `error rate_limited` a second), 5 sockets per user (close **1008**).",
+  "- **Liveness**: the server pings every 30 s and drops a socket that does not pong; `game:heartbeat` refreshes presence.",
+  "- **Shutdown**: close code **1001** (going away); reconnect and `game:join` again.",
+  "- **Disconnects**: when a player's last socket closes, the opponent gets `game:opponent_disconnected` and the player forfeits unless they rejoin within the grace period (60 s by default).",
+].join("\n");

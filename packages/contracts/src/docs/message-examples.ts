@@ -1,0 +1,49 @@
+import type { z } from "zod";
+import type { eventDataSchemas } from "../events";
+import type { EventType } from "../events/topics";
+import type { ClientMessage, ServerMessage } from "../ws/game-messages";
+import { exampleIds, exampleTimes } from "./api-examples";
+
+/** One payload per event type, typed by its schema here and parsed by it in the tests. */
+export const eventDataExamples: { [K in EventType]: z.input<(typeof eventDataSchemas)[K]> } = {
+  "tollgate.token.activated.v1": { token_id: exampleIds.token, user_id: exampleIds.user, duration_hours: 24, activated_at: exampleTimes.activated, expires_at: exampleTimes.expires },
+  "tollgate.token.revoked.v1": {
+    token_id: exampleIds.token,
+    user_id: exampleIds.user,
+    token_sha256: "5d41402abc4b2a76b9719d911017c592ae2b2b5f1a8f7e6d5c4b3a2918076f5e",
+    reason: "user_request",
+    revoked_at: exampleTimes.now,
+  },
+  "tollgate.auth.session.revoked.v1": { session_id: exampleIds.session, user_id: exampleIds.user, reason: "logout", revoked_at: exampleTimes.now },
+  "tollgate.auth.user.disabled.v1": { user_id: exampleIds.user, disabled_at: exampleTimes.now, reason: "chargeback" },
+};
+
+const emptyBoard = Array.from({ length: 6 }, () => [0, 0, 0, 0, 0, 0, 0]);
+
+/** One message per `/ws/game` message type, each parsed by its union in the tests. */
+export const clientMessageExamples: { [T in ClientMessage["type"]]: Extract<ClientMessage, { type: T }> } = {
+  auth: { type: "auth", token: "eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIiwidHlwIjoiSldUIn0.eyJzdWIiOiI1ZjFjN2UwYSJ9.c2lnbmF0dXJl" },
+  "game:join": { type: "game:join", game_id: exampleIds.game },
+  "game:action": { type: "game:action", game_id: exampleIds.game, seq: 3, action: { column: 3 } },
+  "game:resign": { type: "game:resign", game_id: exampleIds.game },
+  "game:heartbeat": { type: "game:heartbeat" },
+};
+
+export const serverMessageExamples: { [T in ServerMessage["type"]]: Extract<ServerMessage, { type: T }> } = {
+  auth_ok: { type: "auth_ok", user_id: exampleIds.user },
+  auth_error: { type: "auth_error", code: "token_expired", message: "the access token has expired" },
+  "game:state": {
+    type: "game:state",
+    game_id: exampleIds.game,
+    version: 0,
+    status: "active",
+    state: { board: emptyBoard, next: 1, moves: 0, winner: null, winning_line: null },
+    your_turn: true,
+  },
+  "game:event": { type: "game:event", game_id: exampleIds.game, event: "draw_offered", data: { by: exampleIds.opponent } },
+  "game:opponent_disconnected": { type: "game:opponent_disconnected", game_id: exampleIds.game, grace_until: "2026-11-22T10:06:00.000Z" },
+  "game:opponent_reconnected": { type: "game:opponent_reconnected", game_id: exampleIds.game },
+  "game:over": { type: "game:over", game_id: exampleIds.game, result: "player1_won", reason: "win" },
+  "game:heartbeat_ack": { type: "game:heartbeat_ack" },
+  error: { type: "error", code: "not_your_turn", message: "it is not your turn", ref: "game:action" },
+};
