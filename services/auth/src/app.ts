@@ -146,6 +146,14 @@ export function createApp(deps: AppDeps): Express {
       version: "1.0.0",
       description: "Accounts, sessions with rotating refresh tokens, JWKS, service credentials and the audit log.",
       apis: [path.join(__dirname, "http", "*.router.{ts,js}")],
+      tags: {
+        auth: "Register, log in, rotate refresh tokens, log out",
+        oauth: "Sign in with, link and unlink external providers",
+        users: "The authenticated user's account",
+        admin: "Administrators: disable users, read the audit log",
+        keys: "The keys that verify Tollgate's JWTs",
+        services: "Service-to-service credentials",
+      },
     },
     routes: (app) => {
       app.use(jwksRouter({ signer }));

@@ -28,8 +28,10 @@ export function createApp(deps: AppDeps): Express {
     openapi: {
       title: "Tollgate game-realtime",
       version: "1.0.0",
-      description: "Two-player games. Play happens over the WebSocket `/ws/game`; these endpoints create, join and list games.",
+      description: "Two-player games. Play happens over the WebSocket `/ws/game` (its messages: [/asyncapi.json](/asyncapi.json)); these endpoints create, join and list games.",
       apis: [path.join(__dirname, "http", "*.router.{ts,js}")],
+      tags: { games: "Create, list and join two-player games" },
+      externalDocs: { description: "The WebSocket protocol of /ws/game, and the Kafka events (AsyncAPI 3)", url: "/asyncapi.json" },
     },
     routes: (app) => {
       app.use(gamesRouter({ games: deps.games, authenticate: authenticate(deps.authenticator) }));

@@ -55,16 +55,24 @@ export function createApp(deps: ProxyAppDeps): ProxyApp {
       title: "Tollgate proxy",
       version: "1.0.0",
       description: "Token-gated access to the upstream application (HTTP and WebSocket).",
-      apis: [path.join(__dirname, "http", "*.handler.{ts,js}")],
+      apis: [path.join(__dirname, "http", "*.handler.{ts,js}"), path.join(__dirname, "app.{ts,js}")],
+      tags: {
+        proxy: "The gated upstream: any request under the prefix, and launch URLs for browsers",
+        keys: "The keys that verify the identity assertion the upstream receives",
+      },
     },
     routes: (app) => {
       /**
        * @openapi
        * /.well-known/jwks.json:
        *   get:
+       *     operationId: getIdentityAssertionJwks
        *     summary: Public keys that verify the X-Tollgate-Jwt-Assertion header the upstream receives
+       *     description: "Through the gateway: `/.well-known/proxy-jwks.json` (its `/.well-known/jwks.json` is the auth service's). Cache for up to 300 s."
+       *     tags: [keys]
+       *     security: []
        *     responses:
-       *       200: { description: "a JWK Set (RFC 7517)" }
+       *       200: { description: A JWK Set (RFC 7517), content: { application/json: { schema: { $ref: "#/components/schemas/IdentityAssertionJwks" } } } }
        */
       app.get("/.well-known/jwks.json", (_req, res) => {
         res.set("Cache-Control", "public, max-age=300").json(deps.asserter.jwks());

@@ -51,6 +51,7 @@ export function createApp(deps: TokenAppDeps): Express {
       version: "1.0.0",
       description: "Access tokens for the gated upstream: purchase, list, revoke; internal validation for the proxy.",
       apis: [path.join(__dirname, "http", "*.router.{ts,js}")],
+      tags: { tokens: "Access tokens for the gated application: buy, list, revoke; validation for the proxy" },
     },
     routes: (app) => {
       app.use("/api/v1/tokens", tokensRouter({ verifier: deps.verifier, revocations: deps.revocations, ...useCases }));

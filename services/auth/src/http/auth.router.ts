@@ -24,23 +24,20 @@ export function authRouter(deps: AuthRouterDeps): Router {
    * @openapi
    * /api/v1/auth/register:
    *   post:
+   *     operationId: registerUser
    *     summary: Create an account
+   *     description: The password must be 12-128 characters and not easily guessed. Log in afterwards to get tokens.
    *     tags: [auth]
+   *     security: []
    *     requestBody:
    *       required: true
-   *       content:
-   *         application/json:
-   *           schema:
-   *             type: object
-   *             required: [email, username, password]
-   *             properties:
-   *               email: { type: string, format: email }
-   *               username: { type: string, pattern: "^[A-Za-z0-9_-]{3,32}$" }
-   *               password: { type: string, minLength: 12, maxLength: 128 }
+   *       content: { application/json: { schema: { $ref: "#/components/schemas/RegisterRequest" } } }
    *     responses:
-   *       201: { description: The new user }
-   *       409: { description: DUPLICATE_EMAIL or DUPLICATE_USERNAME, content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
-   *       422: { description: VALIDATION_ERROR, WEAK_PASSWORD or RESERVED_USERNAME, content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
+   *       201: { description: The new user, content: { application/json: { schema: { $ref: "#/components/schemas/User" } } } }
+   *     x-errors:
+   *       409: { DUPLICATE_EMAIL: the e-mail address is already registered, DUPLICATE_USERNAME: the username is taken }
+   *       422: { WEAK_PASSWORD: the password is too easy to guess, RESERVED_USERNAME: the username is reserved }
+   *       429: { RATE_LIMITED: too many attempts from this address (the gateway's limit) }
    */
   router.post("/api/v1/auth/register", async (req, res) => {
     const input = parseOrThrow(registerRequestSchema, req.body);
@@ -51,22 +48,20 @@ export function authRouter(deps: AuthRouterDeps): Router {
    * @openapi
    * /api/v1/auth/login:
    *   post:
+   *     operationId: login
    *     summary: Log in with e-mail or username
+   *     description: Answers a 15-minute access JWT and a refresh token (rotated on every use; reusing a rotated one revokes the session).
    *     tags: [auth]
+   *     security: []
    *     requestBody:
    *       required: true
-   *       content:
-   *         application/json:
-   *           schema:
-   *             type: object
-   *             required: [login, password]
-   *             properties:
-   *               login: { type: string }
-   *               password: { type: string }
+   *       content: { application/json: { schema: { $ref: "#/components/schemas/LoginRequest" } } }
    *     responses:
-   *       200: { description: Access token, refresh token and user }
-   *       401: { description: INVALID_CREDENTIALS, content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
-   *       429: { description: RATE_LIMITED with Retry-After, content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
+   *       200: { description: "The access token, the refresh token and the user", content: { application/json: { schema: { $ref: "#/components/schemas/TokenPair" } } } }
+   *     x-errors:
+   *       401: { INVALID_CREDENTIALS: the login or the password is wrong }
+   *       403: { ACCOUNT_DISABLED: the account is disabled }
+   *       429: { RATE_LIMITED: "too many failed attempts for this account or address, or too many requests (the gateway's limit)" }
    */
   router.post("/api/v1/auth/login", async (req, res) => {
     const input = parseOrThrow(loginRequestSchema, req.body);
@@ -77,16 +72,18 @@ export function authRouter(deps: AuthRouterDeps): Router {
    * @openapi
    * /api/v1/auth/refresh:
    *   post:
-   *     summary: Rotate a refresh token (reuse of a rotated token revokes the session)
+   *     operationId: refreshSession
+   *     summary: Rotate a refresh token for a new token pair
+   *     description: The old refresh token stops working. Presenting an already rotated token revokes the whole session (session.revoked).
    *     tags: [auth]
+   *     security: []
    *     requestBody:
    *       required: true
-   *       content:
-   *         application/json:
-   *           schema: { type: object, required: [refresh_token], properties: { refresh_token: { type: string } } }
+   *       content: { application/json: { schema: { $ref: "#/components/schemas/RefreshRequest" } } }
    *     responses:
-   *       200: { description: New access and refresh token }
-   *       401: { description: INVALID_REFRESH_TOKEN or REFRESH_TOKEN_REUSED, content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
+   *       200: { description: "A new access token and refresh token, and the user", content: { application/json: { schema: { $ref: "#/components/schemas/TokenPair" } } } }
+   *     x-errors:
+   *       401: { INVALID_REFRESH_TOKEN: "the refresh token is unknown or expired, or its session ended", REFRESH_TOKEN_REUSED: the token was already rotated; the session is now revoked }
    */
   router.post("/api/v1/auth/refresh", async (req, res) => {
     const input = parseOrThrow(refreshRequestSchema, req.body);
@@ -97,12 +94,13 @@ export function authRouter(deps: AuthRouterDeps): Router {
    * @openapi
    * /api/v1/auth/logout:
    *   post:
+   *     operationId: logout
    *     summary: Revoke the current session
+   *     description: Emits session.revoked, which closes the session's game sockets; its access JWT is refused from then on.
    *     tags: [auth]
    *     security: [{ bearerAuth: [] }]
    *     responses:
    *       204: { description: Logged out }
-   *       401: { description: UNAUTHENTICATED, BEARER_TOKEN_INVALID or BEARER_TOKEN_EXPIRED, content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
    */
   router.post("/api/v1/auth/logout", deps.requireUser, async (req, res) => {
     await deps.logout.execute(authenticatedUser(res), clientInfo(req));
@@ -113,16 +111,19 @@ export function authRouter(deps: AuthRouterDeps): Router {
    * @openapi
    * /api/v1/auth/service-token:
    *   post:
+   *     operationId: issueServiceToken
    *     summary: Client-credentials grant for services
-   *     tags: [auth]
+   *     description: A service (the proxy, for one) trades its client id and secret for a short-lived JWT carrying its scopes.
+   *     tags: [services]
+   *     security: []
+   *     x-internal: true
    *     requestBody:
    *       required: true
-   *       content:
-   *         application/json:
-   *           schema: { type: object, required: [client_id, client_secret], properties: { client_id: { type: string }, client_secret: { type: string } } }
+   *       content: { application/json: { schema: { $ref: "#/components/schemas/ServiceTokenRequest" } } }
    *     responses:
-   *       200: { description: A service JWT with its scope }
-   *       401: { description: INVALID_CLIENT, content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
+   *       200: { description: A service JWT and its scope, content: { application/json: { schema: { $ref: "#/components/schemas/ServiceTokenResponse" } } } }
+   *     x-errors:
+   *       401: { INVALID_CLIENT: unknown client or wrong secret }
    */
   router.post("/api/v1/auth/service-token", async (req, res) => {
     const input = parseOrThrow(serviceTokenRequestSchema, req.body);

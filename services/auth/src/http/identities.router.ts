@@ -12,12 +12,14 @@ export function identitiesRouter(deps: { requireUser: RequestHandler; listIdenti
    * @openapi
    * /api/v1/users/me/identities:
    *   get:
+   *     operationId: listIdentities
    *     summary: The sign-in providers linked to the authenticated user, and whether the account has a password
    *     tags: [users, oauth]
    *     security: [{ bearerAuth: [] }]
    *     responses:
-   *       200: { description: "{ identities: [{ provider, subject, email, email_verified, created_at, last_login_at }], has_password }" }
-   *       401: { description: UNAUTHENTICATED, BEARER_TOKEN_INVALID, BEARER_TOKEN_EXPIRED or SESSION_REVOKED, content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
+   *       200: { description: The linked identities, content: { application/json: { schema: { $ref: "#/components/schemas/Identities" } } } }
+   *     x-errors:
+   *       404: { USER_NOT_FOUND: the user no longer exists }
    */
   router.get("/api/v1/users/me/identities", deps.requireUser, async (_req, res) => {
     res.json(await deps.listIdentities.execute(authenticatedUser(res).sub));
@@ -27,15 +29,17 @@ export function identitiesRouter(deps: { requireUser: RequestHandler; listIdenti
    * @openapi
    * /api/v1/users/me/identities/{provider}:
    *   delete:
+   *     operationId: unlinkIdentity
    *     summary: Unlink a provider, unless it is the account's last way to sign in
    *     tags: [users, oauth]
    *     security: [{ bearerAuth: [] }]
-   *     parameters: [{ in: path, name: provider, required: true, schema: { type: string } }]
+   *     parameters: [{ $ref: "#/components/parameters/OAuthProviderParams.provider" }]
    *     responses:
    *       204: { description: Unlinked }
-   *       401: { description: UNAUTHENTICATED, BEARER_TOKEN_INVALID, BEARER_TOKEN_EXPIRED or SESSION_REVOKED, content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
-   *       404: { description: IDENTITY_NOT_FOUND, content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
-   *       409: { description: LAST_SIGN_IN_METHOD (no password and no other provider), content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
+   *     x-errors:
+   *       404: { IDENTITY_NOT_FOUND: no identity of that provider is linked, USER_NOT_FOUND: the user no longer exists }
+   *       409: { LAST_SIGN_IN_METHOD: the account has no password and no other provider }
+   *       422: { VALIDATION_ERROR: the provider name is malformed }
    */
   router.delete("/api/v1/users/me/identities/:provider", deps.requireUser, async (req, res) => {
     const { provider } = parseOrThrow(oauthProviderParamsSchema, req.params, "path");

@@ -20,20 +20,23 @@ export function oauthRouter(deps: OAuthRouterDeps): Router {
    * @openapi
    * /api/v1/auth/oauth/{provider}/authorize:
    *   get:
+   *     operationId: startOAuthSignIn
    *     summary: Start a sign-in (or, with a bearer token, a link) with an external provider; redirects to it
    *     description: Keeps a single-use state (10 minutes), a PKCE S256 verifier and an OpenID nonce; the provider sends the browser back to redirect_uri with code and state.
    *     tags: [oauth]
    *     security: [{}, { bearerAuth: [] }]
    *     parameters:
-   *       - { in: path, name: provider, required: true, schema: { type: string, pattern: "^[a-z][a-z0-9-]{0,31}$" } }
-   *       - { in: query, name: redirect_uri, required: true, schema: { type: string, format: uri }, description: "Must be on OAUTH_REDIRECT_URIS; a loopback entry matches any port" }
+   *       - $ref: "#/components/parameters/OAuthProviderParams.provider"
+   *       - $ref: "#/components/parameters/OAuthAuthorizeQuery.redirect_uri"
    *     responses:
-   *       302: { description: "Location: the provider's authorization endpoint" }
-   *       400: { description: REDIRECT_URI_NOT_ALLOWED, content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
-   *       401: { description: BEARER_TOKEN_INVALID, BEARER_TOKEN_EXPIRED or SESSION_REVOKED (a bearer token was sent and refused), content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
-   *       404: { description: OAUTH_PROVIDER_NOT_FOUND, content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
-   *       422: { description: VALIDATION_ERROR, content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
-   *       503: { description: SERVICE_UNAVAILABLE or BREAKER_OPEN (provider discovery or Redis down) with Retry-After, content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
+   *       302:
+   *         description: "To the provider's authorization endpoint"
+   *         headers: { Location: { description: "The provider's authorization URL", schema: { type: string, format: uri } } }
+   *     x-errors:
+   *       400: { REDIRECT_URI_NOT_ALLOWED: "redirect_uri is not on OAUTH_REDIRECT_URIS (a loopback entry matches any port)" }
+   *       404: { OAUTH_PROVIDER_NOT_FOUND: no provider of that name is configured }
+   *       422: { VALIDATION_ERROR: the provider name or redirect_uri is malformed }
+   *       503: { SERVICE_UNAVAILABLE: the provider's discovery document or Redis did not answer, BREAKER_OPEN: the provider failed repeatedly and is not tried for a while }
    */
   router.get("/api/v1/auth/oauth/:provider/authorize", optionalUser, async (req, res) => {
     const { provider } = parseOrThrow(oauthProviderParamsSchema, req.params, "path");
@@ -48,22 +51,26 @@ export function oauthRouter(deps: OAuthRouterDeps): Router {
    * @openapi
    * /api/v1/auth/oauth/{provider}/callback:
    *   get:
-   *     summary: Finish a sign-in with the code and state the provider sent to redirect_uri; answers the usual token pair
+   *     operationId: completeOAuthSignIn
+   *     summary: Finish a sign-in with the code and state the provider sent to redirect_uri
+   *     description: Answers the usual token pair, plus how the account was found (existing_identity, linked_by_email, linked_to_account or created).
    *     tags: [oauth]
+   *     security: []
    *     parameters:
-   *       - { in: path, name: provider, required: true, schema: { type: string } }
-   *       - { in: query, name: code, required: true, schema: { type: string } }
-   *       - { in: query, name: state, required: true, schema: { type: string } }
+   *       - $ref: "#/components/parameters/OAuthProviderParams.provider"
+   *       - $ref: "#/components/parameters/OAuthCallbackQuery.code"
+   *       - $ref: "#/components/parameters/OAuthCallbackQuery.state"
    *     responses:
-   *       200: { description: "Access token, refresh token, user, provider and outcome (existing_identity, linked_by_email, linked_to_account, created)" }
-   *       400: { description: INVALID_OAUTH_STATE (unknown, expired, used) or OAUTH_CODE_REJECTED (the provider refused the code or PKCE verifier), content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
-   *       401: { description: INVALID_ID_TOKEN, content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
-   *       403: { description: ACCOUNT_DISABLED, content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
-   *       404: { description: OAUTH_PROVIDER_NOT_FOUND, content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
-   *       409: { description: OAUTH_EMAIL_IN_USE (unverified e-mail of an existing account), IDENTITY_ALREADY_LINKED or DUPLICATE_EMAIL, content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
-   *       422: { description: VALIDATION_ERROR or OAUTH_EMAIL_REQUIRED, content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
-   *       502: { description: OAUTH_PROVIDER_ERROR (the provider answered outside the protocol), content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
-   *       503: { description: SERVICE_UNAVAILABLE or BREAKER_OPEN (provider or Redis down) with Retry-After, content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
+   *       200: { description: Signed in, content: { application/json: { schema: { $ref: "#/components/schemas/OAuthCallbackResponse" } } } }
+   *     x-errors:
+   *       400: { INVALID_OAUTH_STATE: "the state is unknown, expired or already used", OAUTH_CODE_REJECTED: the provider refused the code or the PKCE verifier }
+   *       401: { INVALID_ID_TOKEN: "the provider's ID token could not be verified" }
+   *       403: { ACCOUNT_DISABLED: the account is disabled }
+   *       404: { OAUTH_PROVIDER_NOT_FOUND: no provider of that name is configured }
+   *       409: { OAUTH_EMAIL_IN_USE: an account has this e-mail and the provider does not vouch for it, IDENTITY_ALREADY_LINKED: the provider account is linked to another user, DUPLICATE_EMAIL: the e-mail address is already registered }
+   *       422: { VALIDATION_ERROR: code or state is missing or malformed, OAUTH_EMAIL_REQUIRED: the provider shared no e-mail address }
+   *       502: { OAUTH_PROVIDER_ERROR: the provider answered outside the protocol }
+   *       503: { SERVICE_UNAVAILABLE: the provider or Redis did not answer, BREAKER_OPEN: the provider failed repeatedly and is not tried for a while }
    */
   router.get("/api/v1/auth/oauth/:provider/callback", async (req, res) => {
     const { provider } = parseOrThrow(oauthProviderParamsSchema, req.params, "path");

@@ -10,20 +10,16 @@ export function userLookupRouter(deps: { requireUser: RequestHandler; findUserBy
    * @openapi
    * /api/v1/users/by-username/{username}:
    *   get:
-   *     summary: Another user's id by their username (case-insensitive), e.g. to name them as an opponent
+   *     operationId: findUserByUsername
+   *     summary: "Another user's id by their username (case-insensitive), e.g. to name them as an opponent"
    *     tags: [users]
    *     security: [{ bearerAuth: [] }]
-   *     parameters:
-   *       - { in: path, name: username, required: true, schema: { type: string, minLength: 3, maxLength: 32, pattern: "^[A-Za-z0-9_-]+$" } }
+   *     parameters: [{ $ref: "#/components/parameters/UserLookupParams.username" }]
    *     responses:
-   *       200:
-   *         description: The user's id and username as registered (no e-mail)
-   *         content:
-   *           application/json:
-   *             schema: { type: object, required: [id, username], properties: { id: { type: string, format: uuid }, username: { type: string } } }
-   *       401: { description: UNAUTHENTICATED, BEARER_TOKEN_INVALID, BEARER_TOKEN_EXPIRED or SESSION_REVOKED, content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
-   *       404: { description: USER_NOT_FOUND (no such user, or the account is disabled), content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
-   *       422: { description: VALIDATION_ERROR (not a possible username), content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
+   *       200: { description: "The user's id and username as registered (no e-mail)", content: { application/json: { schema: { $ref: "#/components/schemas/UserLookupResponse" } } } }
+   *     x-errors:
+   *       404: { USER_NOT_FOUND: "no such user, or the account is disabled" }
+   *       422: { VALIDATION_ERROR: the name cannot be a username }
    */
   router.get("/api/v1/users/by-username/:username", deps.requireUser, async (req, res) => {
     const { username } = parseOrThrow(userLookupParamsSchema, req.params, "path");

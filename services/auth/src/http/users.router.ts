@@ -12,12 +12,14 @@ export function usersRouter(deps: { requireUser: RequestHandler; getCurrentUser:
    * @openapi
    * /api/v1/users/me:
    *   get:
+   *     operationId: getCurrentUser
    *     summary: The authenticated user
    *     tags: [users]
    *     security: [{ bearerAuth: [] }]
    *     responses:
-   *       200: { description: The user }
-   *       401: { description: UNAUTHENTICATED, BEARER_TOKEN_INVALID, BEARER_TOKEN_EXPIRED or SESSION_REVOKED, content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
+   *       200: { description: The user, content: { application/json: { schema: { $ref: "#/components/schemas/User" } } } }
+   *     x-errors:
+   *       404: { USER_NOT_FOUND: the user no longer exists }
    */
   router.get("/api/v1/users/me", deps.requireUser, async (_req, res) => {
     res.json(await deps.getCurrentUser.execute(authenticatedUser(res).sub));
@@ -27,24 +29,21 @@ export function usersRouter(deps: { requireUser: RequestHandler; getCurrentUser:
    * @openapi
    * /api/v1/users/me/password:
    *   post:
+   *     operationId: changePassword
    *     summary: Change the password; by default revokes every other session
    *     tags: [users]
    *     security: [{ bearerAuth: [] }]
    *     requestBody:
    *       required: true
-   *       content:
-   *         application/json:
-   *           schema:
-   *             type: object
-   *             required: [current_password, new_password]
-   *             properties:
-   *               current_password: { type: string }
-   *               new_password: { type: string, minLength: 12, maxLength: 128 }
-   *               revoke_other_sessions: { type: boolean, default: true }
+   *       content: { application/json: { schema: { $ref: "#/components/schemas/ChangePasswordRequest" } } }
    *     responses:
    *       204: { description: Changed }
-   *       401: { description: INVALID_CREDENTIALS (wrong current password), content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
-   *       422: { description: VALIDATION_ERROR or WEAK_PASSWORD, content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
+   *     x-errors:
+   *       401: { INVALID_CREDENTIALS: "the current password is wrong, or it changed meanwhile" }
+   *       404: { USER_NOT_FOUND: the user no longer exists }
+   *       409: { NO_PASSWORD_SET: the account signs in through a provider and has no password }
+   *       422: { WEAK_PASSWORD: the new password is too easy to guess }
+   *       429: { RATE_LIMITED: too many wrong current passwords }
    */
   router.post("/api/v1/users/me/password", deps.requireUser, async (req, res) => {
     const input = parseOrThrow(changePasswordRequestSchema, req.body);

@@ -1,33 +1,10 @@
-import { createGameRequestSchema, listGamesQuerySchema, listGamesResponseSchema } from "@tollgate/contracts";
+import { createGameRequestSchema, listGamesQuerySchema, listGamesResponseSchema, uuidParamSchema } from "@tollgate/contracts";
 import { parseOrThrow } from "@tollgate/service-kit";
 import { Router, type RequestHandler } from "express";
-import { z } from "zod";
 import type { GameService } from "../domain/game.service";
 import { principalOf } from "./authenticate.middleware";
 import { toGameResponse } from "./game.presenter";
 
-const gameIdParams = z.object({ id: z.uuid() });
-
-/**
- * @openapi
- * components:
- *   schemas:
- *     Game:
- *       type: object
- *       required: [id, kind, status, player1_id, player2_id, invited_user_id, version, result, end_reason, created_at, updated_at]
- *       properties:
- *         id: { type: string, format: uuid }
- *         kind: { type: string, example: connect_four }
- *         status: { type: string, enum: [waiting, active, finished] }
- *         player1_id: { type: string, format: uuid }
- *         player2_id: { type: string, format: uuid, nullable: true }
- *         invited_user_id: { type: string, format: uuid, nullable: true }
- *         version: { type: integer }
- *         result: { type: string, enum: [player1_won, player2_won, draw], nullable: true }
- *         end_reason: { type: string, enum: [win, draw, resignation, forfeit], nullable: true }
- *         created_at: { type: string, format: date-time }
- *         updated_at: { type: string, format: date-time }
- */
 export function gamesRouter(deps: { games: GameService; authenticate: RequestHandler }): Router {
   const router = Router();
   router.use("/api/v1/games", deps.authenticate);
@@ -36,19 +13,19 @@ export function gamesRouter(deps: { games: GameService; authenticate: RequestHan
    * @openapi
    * /api/v1/games:
    *   post:
+   *     operationId: createGame
    *     summary: Create a Connect Four game; open to any joiner unless an opponent is named
+   *     description: Both players then play over the WebSocket `/ws/game` (see the AsyncAPI document).
+   *     tags: [games]
    *     security: [{ bearerAuth: [] }]
    *     requestBody:
-   *       content:
-   *         application/json:
-   *           schema:
-   *             type: object
-   *             properties:
-   *               opponent_id: { type: string, format: uuid }
+   *       required: false
+   *       content: { application/json: { schema: { $ref: "#/components/schemas/CreateGameRequest" } } }
    *     responses:
-   *       201: { description: created, content: { application/json: { schema: { $ref: '#/components/schemas/Game' } } } }
-   *       401: { description: unauthenticated, content: { application/json: { schema: { $ref: '#/components/schemas/ErrorBody' } } } }
-   *       422: { description: invalid body, content: { application/json: { schema: { $ref: '#/components/schemas/ErrorBody' } } } }
+   *       201: { description: "The game, waiting for its second player", content: { application/json: { schema: { $ref: "#/components/schemas/Game" } } } }
+   *     x-errors:
+   *       401: { USER_DISABLED: the account has been disabled }
+   *       422: { self_invite: you cannot invite yourself }
    */
   router.post("/api/v1/games", async (req, res) => {
     const body = parseOrThrow(createGameRequestSchema, req.body ?? {});
@@ -60,12 +37,16 @@ export function gamesRouter(deps: { games: GameService; authenticate: RequestHan
    * @openapi
    * /api/v1/games:
    *   get:
-   *     summary: My games (created, joined or invited to), newest first, at most 100
+   *     operationId: listGames
+   *     summary: "My games (created, joined or invited to), newest first, at most 100"
+   *     tags: [games]
    *     security: [{ bearerAuth: [] }]
-   *     parameters:
-   *       - { in: query, name: status, schema: { type: string, enum: [waiting, active, finished] } }
+   *     parameters: [{ $ref: "#/components/parameters/ListGamesQuery.status" }]
    *     responses:
-   *       200: { description: games, content: { application/json: { schema: { type: object, required: [games], properties: { games: { type: array, items: { $ref: '#/components/schemas/Game' } } } } } } }
+   *       200: { description: The games, content: { application/json: { schema: { $ref: "#/components/schemas/GameList" } } } }
+   *     x-errors:
+   *       401: { USER_DISABLED: the account has been disabled }
+   *       422: { VALIDATION_ERROR: "status is not waiting, active or finished" }
    */
   router.get("/api/v1/games", async (req, res) => {
     const query = parseOrThrow(listGamesQuerySchema, req.query, "query");
@@ -79,16 +60,20 @@ export function gamesRouter(deps: { games: GameService; authenticate: RequestHan
    * @openapi
    * /api/v1/games/{id}:
    *   get:
+   *     operationId: getGame
    *     summary: One game; only its players and its invitee see it
+   *     tags: [games]
    *     security: [{ bearerAuth: [] }]
-   *     parameters:
-   *       - { in: path, name: id, required: true, schema: { type: string, format: uuid } }
+   *     parameters: [{ $ref: "#/components/parameters/UuidParam.id" }]
    *     responses:
-   *       200: { description: the game, content: { application/json: { schema: { $ref: '#/components/schemas/Game' } } } }
-   *       404: { description: no such game, or not yours, content: { application/json: { schema: { $ref: '#/components/schemas/ErrorBody' } } } }
+   *       200: { description: The game, content: { application/json: { schema: { $ref: "#/components/schemas/Game" } } } }
+   *     x-errors:
+   *       401: { USER_DISABLED: the account has been disabled }
+   *       404: { game_not_found: "no such game, or not yours" }
+   *       422: { VALIDATION_ERROR: the id is not a UUID }
    */
   router.get("/api/v1/games/:id", async (req, res) => {
-    const { id } = parseOrThrow(gameIdParams, req.params, "path");
+    const { id } = parseOrThrow(uuidParamSchema, req.params, "path");
     res.json(toGameResponse(await deps.games.getGame(principalOf(res).userId, id)));
   });
 
@@ -96,18 +81,22 @@ export function gamesRouter(deps: { games: GameService; authenticate: RequestHan
    * @openapi
    * /api/v1/games/{id}/join:
    *   post:
+   *     operationId: joinGame
    *     summary: Take the second seat of a waiting game (idempotent for its players)
+   *     tags: [games]
    *     security: [{ bearerAuth: [] }]
-   *     parameters:
-   *       - { in: path, name: id, required: true, schema: { type: string, format: uuid } }
+   *     parameters: [{ $ref: "#/components/parameters/UuidParam.id" }]
    *     responses:
-   *       200: { description: the game, now active, content: { application/json: { schema: { $ref: '#/components/schemas/Game' } } } }
-   *       403: { description: reserved for another player, content: { application/json: { schema: { $ref: '#/components/schemas/ErrorBody' } } } }
-   *       404: { description: no such game, content: { application/json: { schema: { $ref: '#/components/schemas/ErrorBody' } } } }
-   *       409: { description: already full or finished, content: { application/json: { schema: { $ref: '#/components/schemas/ErrorBody' } } } }
+   *       200: { description: "The game, now active", content: { application/json: { schema: { $ref: "#/components/schemas/Game" } } } }
+   *     x-errors:
+   *       401: { USER_DISABLED: the account has been disabled }
+   *       403: { not_invited: the game is reserved for another player }
+   *       404: { game_not_found: no such game }
+   *       409: { game_not_joinable: the game already has two players or has finished, own_game: you cannot join your own game as the opponent }
+   *       422: { VALIDATION_ERROR: the id is not a UUID }
    */
   router.post("/api/v1/games/:id/join", async (req, res) => {
-    const { id } = parseOrThrow(gameIdParams, req.params, "path");
+    const { id } = parseOrThrow(uuidParamSchema, req.params, "path");
     res.json(toGameResponse(await deps.games.joinGame(principalOf(res).userId, id)));
   });
 

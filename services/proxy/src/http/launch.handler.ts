@@ -32,26 +32,30 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 }
 
 /**
- * @openapi
- * /api/v1/proxy/launch:
- *   post:
- *     summary: A one-time URL that opens the application in a browser on the app origin
- *     description: >
- *       Validates the access token (activating it on first use) and answers a launch URL on the
- *       app origin, usable once within 60 s. Opening it sets an HttpOnly app-session cookie bound
- *       to the token and redirects to `path`. This path is the proxy's own: the upstream's
- *       `POST /launch` is reached on the app origin.
- *     parameters:
- *       - { in: header, name: X-Access-Token, required: true, schema: { type: string } }
- *     requestBody:
- *       required: false
- *       content: { application/json: { schema: { type: object, properties: { path: { type: string, example: "/" } }, additionalProperties: false } } }
- *     responses:
- *       201: { description: "{url, app_origin, expires_at}" }
- *       401: { description: "TOKEN_MISSING, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED", content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
- *       404: { description: "APP_ORIGIN_NOT_CONFIGURED", content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
- *       422: { description: a path that is not root-relative, content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
- */
+   * @openapi
+   * /api/v1/proxy/launch:
+   *   post:
+   *     operationId: launchApp
+   *     summary: A one-time URL that opens the application in a browser on the app origin
+   *     description: >
+   *       Validates the access token (activating it on first use) and answers a launch URL on the
+   *       app origin, usable once within 60 s. Opening it sets an HttpOnly app-session cookie bound
+   *       to the token and redirects to `path`. This path is the proxy's own: the upstream's
+   *       `POST /launch` is reached on the app origin.
+   *     tags: [proxy]
+   *     security: [{ accessToken: [] }]
+   *     requestBody:
+   *       required: false
+   *       content: { application/json: { schema: { $ref: "#/components/schemas/ProxyLaunchRequest" } } }
+   *     responses:
+   *       201: { description: The launch URL, content: { application/json: { schema: { $ref: "#/components/schemas/ProxyLaunchResponse" } } } }
+   *     x-errors:
+   *       401: { TOKEN_MISSING: no X-Access-Token header, TOKEN_INVALID: no such token, TOKEN_EXPIRED: "the token's time is up", TOKEN_REVOKED: the token was revoked }
+   *       404: { APP_ORIGIN_NOT_CONFIGURED: "this deployment serves no app origin (APP_PUBLIC_ORIGIN unset): use the path prefix" }
+   *       413: { PAYLOAD_TOO_LARGE: the body is larger than 4096 bytes }
+   *       422: { VALIDATION_ERROR: "path is not a root-relative path on the app origin, e.g. /flows" }
+   *       503: { SERVICE_UNAVAILABLE: the token service did not answer, BREAKER_OPEN: the token service failed repeatedly and is not asked for a while }
+   */
 export function launchHandler(deps: { sessions?: AppSessionUseCases; validator: TokenValidator }) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const token = singleHeader(req.headers["x-access-token"]);

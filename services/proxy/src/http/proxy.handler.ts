@@ -39,23 +39,100 @@ function redirectToSlash(req: IncomingMessage, res: ServerResponse): boolean {
 }
 
 /**
- * @openapi
- * /api/v1/proxy/{path}:
- *   get:
- *     summary: Forward any method to the upstream at {path}, with the access token in X-Access-Token
- *     description: >
- *       For API clients. All methods are forwarded; WebSocket upgrades on the same prefix are
- *       tunnelled (token also accepted as ?access_token=). Only headers and HTML attributes are
- *       mapped into the prefix; JSON and scripts pass unchanged. Browsers should use the app origin
- *       (POST /api/v1/proxy/launch) or the desktop connector instead.
- *     parameters:
- *       - { in: path, name: path, required: true, schema: { type: string } }
- *       - { in: header, name: X-Access-Token, required: true, schema: { type: string } }
- *     responses:
- *       default: { description: the upstream's response }
- *       401: { description: "TOKEN_MISSING, TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED", content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
- *       503: { description: "SERVICE_UNAVAILABLE (token service down, token not cached) or UPSTREAM_UNAVAILABLE", content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
- */
+   * @openapi
+   * /api/v1/proxy/{path}:
+   *   description: >
+   *     For API clients: every method is forwarded to the upstream at `/{path}` (with its query) once
+   *     the access token is valid, with `X-User-Id`, `X-Token-Id`, `X-Request-Id` and a signed
+   *     `X-Tollgate-Jwt-Assertion` added and the client's credentials stripped. A WebSocket upgrade
+   *     on the same path is tunnelled (the token may then also come as `?access_token=`) and closed
+   *     with 4401 when the token is revoked or expires. Only headers and HTML attributes are mapped
+   *     into the prefix; JSON and scripts pass unchanged. `/api/v1/proxy` without the slash answers
+   *     308 to `/api/v1/proxy/`. Browsers should use the app origin instead (`POST /api/v1/proxy/launch`)
+   *     or the desktop connector.
+   *   parameters:
+   *     - { in: path, name: path, required: true, description: "The upstream path (may contain slashes)", schema: { type: string }, example: api/status }
+   *   get:
+   *     operationId: proxyGet
+   *     summary: Forward a GET (or a WebSocket upgrade) to the upstream
+   *     tags: [proxy]
+   *     security: [{ accessToken: [] }]
+   *     responses:
+   *       default: { description: "The upstream's answer: its status, headers (mapped into the prefix) and body" }
+   *     x-errors:
+   *       400: { AMBIGUOUS_LENGTH: a request may not carry both Content-Length and Transfer-Encoding }
+   *       401: { TOKEN_MISSING: no X-Access-Token header, TOKEN_INVALID: no such token, TOKEN_EXPIRED: "the token's time is up", TOKEN_REVOKED: the token was revoked }
+   *       503: { SERVICE_UNAVAILABLE: "the token service did not answer and the token is not cached", BREAKER_OPEN: the token service failed repeatedly and is not asked for a while, UPSTREAM_UNAVAILABLE: the upstream application does not answer }
+   *   post:
+   *     operationId: proxyPost
+   *     summary: Forward a POST to the upstream
+   *     tags: [proxy]
+   *     security: [{ accessToken: [] }]
+   *     requestBody: { required: false, description: Passed to the upstream as sent (streamed), content: { "*\/*": { schema: {} } } }
+   *     responses:
+   *       default: { description: "The upstream's answer: its status, headers (mapped into the prefix) and body" }
+   *     x-errors:
+   *       400: { AMBIGUOUS_LENGTH: a request may not carry both Content-Length and Transfer-Encoding }
+   *       401: { TOKEN_MISSING: no X-Access-Token header, TOKEN_INVALID: no such token, TOKEN_EXPIRED: "the token's time is up", TOKEN_REVOKED: the token was revoked }
+   *       503: { SERVICE_UNAVAILABLE: "the token service did not answer and the token is not cached", BREAKER_OPEN: the token service failed repeatedly and is not asked for a while, UPSTREAM_UNAVAILABLE: the upstream application does not answer }
+   *   put:
+   *     operationId: proxyPut
+   *     summary: Forward a PUT to the upstream
+   *     tags: [proxy]
+   *     security: [{ accessToken: [] }]
+   *     requestBody: { required: false, description: Passed to the upstream as sent (streamed), content: { "*\/*": { schema: {} } } }
+   *     responses:
+   *       default: { description: "The upstream's answer: its status, headers (mapped into the prefix) and body" }
+   *     x-errors:
+   *       400: { AMBIGUOUS_LENGTH: a request may not carry both Content-Length and Transfer-Encoding }
+   *       401: { TOKEN_MISSING: no X-Access-Token header, TOKEN_INVALID: no such token, TOKEN_EXPIRED: "the token's time is up", TOKEN_REVOKED: the token was revoked }
+   *       503: { SERVICE_UNAVAILABLE: "the token service did not answer and the token is not cached", BREAKER_OPEN: the token service failed repeatedly and is not asked for a while, UPSTREAM_UNAVAILABLE: the upstream application does not answer }
+   *   patch:
+   *     operationId: proxyPatch
+   *     summary: Forward a PATCH to the upstream
+   *     tags: [proxy]
+   *     security: [{ accessToken: [] }]
+   *     requestBody: { required: false, description: Passed to the upstream as sent (streamed), content: { "*\/*": { schema: {} } } }
+   *     responses:
+   *       default: { description: "The upstream's answer: its status, headers (mapped into the prefix) and body" }
+   *     x-errors:
+   *       400: { AMBIGUOUS_LENGTH: a request may not carry both Content-Length and Transfer-Encoding }
+   *       401: { TOKEN_MISSING: no X-Access-Token header, TOKEN_INVALID: no such token, TOKEN_EXPIRED: "the token's time is up", TOKEN_REVOKED: the token was revoked }
+   *       503: { SERVICE_UNAVAILABLE: "the token service did not answer and the token is not cached", BREAKER_OPEN: the token service failed repeatedly and is not asked for a while, UPSTREAM_UNAVAILABLE: the upstream application does not answer }
+   *   delete:
+   *     operationId: proxyDelete
+   *     summary: Forward a DELETE to the upstream
+   *     tags: [proxy]
+   *     security: [{ accessToken: [] }]
+   *     responses:
+   *       default: { description: "The upstream's answer: its status, headers (mapped into the prefix) and body" }
+   *     x-errors:
+   *       400: { AMBIGUOUS_LENGTH: a request may not carry both Content-Length and Transfer-Encoding }
+   *       401: { TOKEN_MISSING: no X-Access-Token header, TOKEN_INVALID: no such token, TOKEN_EXPIRED: "the token's time is up", TOKEN_REVOKED: the token was revoked }
+   *       503: { SERVICE_UNAVAILABLE: "the token service did not answer and the token is not cached", BREAKER_OPEN: the token service failed repeatedly and is not asked for a while, UPSTREAM_UNAVAILABLE: the upstream application does not answer }
+   *   head:
+   *     operationId: proxyHead
+   *     summary: Forward a HEAD to the upstream
+   *     tags: [proxy]
+   *     security: [{ accessToken: [] }]
+   *     responses:
+   *       default: { description: "The upstream's answer: its status, headers (mapped into the prefix) and body" }
+   *     x-errors:
+   *       400: { AMBIGUOUS_LENGTH: a request may not carry both Content-Length and Transfer-Encoding }
+   *       401: { TOKEN_MISSING: no X-Access-Token header, TOKEN_INVALID: no such token, TOKEN_EXPIRED: "the token's time is up", TOKEN_REVOKED: the token was revoked }
+   *       503: { SERVICE_UNAVAILABLE: "the token service did not answer and the token is not cached", BREAKER_OPEN: the token service failed repeatedly and is not asked for a while, UPSTREAM_UNAVAILABLE: the upstream application does not answer }
+   *   options:
+   *     operationId: proxyOptions
+   *     summary: Forward an OPTIONS request to the upstream
+   *     tags: [proxy]
+   *     security: [{ accessToken: [] }]
+   *     responses:
+   *       default: { description: "The upstream's answer: its status, headers (mapped into the prefix) and body" }
+   *     x-errors:
+   *       400: { AMBIGUOUS_LENGTH: a request may not carry both Content-Length and Transfer-Encoding }
+   *       401: { TOKEN_MISSING: no X-Access-Token header, TOKEN_INVALID: no such token, TOKEN_EXPIRED: "the token's time is up", TOKEN_REVOKED: the token was revoked }
+   *       503: { SERVICE_UNAVAILABLE: "the token service did not answer and the token is not cached", BREAKER_OPEN: the token service failed repeatedly and is not asked for a while, UPSTREAM_UNAVAILABLE: the upstream application does not answer }
+   */
 export function proxyHandler(deps: {
   validator: TokenValidator;
   forwarder: Forwarder;

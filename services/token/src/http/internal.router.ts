@@ -14,20 +14,19 @@ export function internalRouter(deps: { verifier: JwtVerifier; validate: Validate
    * @openapi
    * /internal/v1/tokens/validate:
    *   post:
-   *     summary: Grant access for a token, activating it on first use (service token, scope tokens:validate)
-   *     security: [{ bearerAuth: [] }]
+   *     operationId: validateToken
+   *     summary: Grant access for a token, activating it on first use
+   *     description: "For the proxy: a service token with scope tokens:validate. Send the plaintext token, or its SHA-256 for an app session that holds no plaintext. The first validation starts the token's clock and emits token.activated."
+   *     tags: [tokens]
+   *     security: [{ serviceAuth: [] }]
    *     requestBody:
    *       required: true
-   *       content:
-   *         application/json:
-   *           schema:
-   *             oneOf:
-   *               - { type: object, required: [token], properties: { token: { type: string } }, additionalProperties: false }
-   *               - { type: object, required: [token_sha256], properties: { token_sha256: { type: string, pattern: "^[0-9a-f]{64}$" } }, additionalProperties: false }
+   *       content: { application/json: { schema: { $ref: "#/components/schemas/ValidateTokenRequest" } } }
    *     responses:
-   *       200: { description: "{token_id, user_id, activated_at, expires_at}" }
-   *       401: { description: "TOKEN_INVALID, TOKEN_EXPIRED or TOKEN_REVOKED (or no service token)", content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
-   *       403: { description: a user token, or a service token without the scope }
+   *       200: { description: The grant, content: { application/json: { schema: { $ref: "#/components/schemas/ValidateTokenResponse" } } } }
+   *     x-errors:
+   *       401: { TOKEN_INVALID: no such token, TOKEN_EXPIRED: the token's time is up, TOKEN_REVOKED: the token was revoked }
+   *       403: { FORBIDDEN: "a user's token, not a service's" }
    */
   router.post("/validate", async (req, res) => {
     const body = parseOrThrow(validateTokenRequestSchema, req.body);
@@ -38,12 +37,17 @@ export function internalRouter(deps: { verifier: JwtVerifier; validate: Validate
    * @openapi
    * /internal/v1/tokens/status:
    *   get:
-   *     summary: Read-only status of a token (never activates)
-   *     security: [{ bearerAuth: [] }]
-   *     parameters: [{ in: query, name: token, required: true, schema: { type: string } }]
+   *     operationId: getTokenStatus
+   *     summary: Read-only status of a token (never activates it)
+   *     tags: [tokens]
+   *     security: [{ serviceAuth: [] }]
+   *     parameters: [{ $ref: "#/components/parameters/TokenStatusQuery.token" }]
    *     responses:
-   *       200: { description: "{token_id, user_id, status, activated_at, expires_at}" }
-   *       401: { description: TOKEN_INVALID }
+   *       200: { description: The token's status, content: { application/json: { schema: { $ref: "#/components/schemas/TokenStatusResponse" } } } }
+   *     x-errors:
+   *       401: { TOKEN_INVALID: no such token }
+   *       403: { FORBIDDEN: "a user's token, not a service's" }
+   *       422: { VALIDATION_ERROR: the token parameter is missing }
    */
   router.get("/status", async (req, res) => {
     const query = parseOrThrow(tokenStatusQuerySchema, req.query, "query");

@@ -35,18 +35,19 @@ export function tokensRouter(deps: TokensRouterDeps): Router {
    * @openapi
    * /api/v1/tokens/purchase:
    *   post:
-   *     summary: Buy an access token (shown once)
+   *     operationId: purchaseToken
+   *     summary: Buy an access token; the token is shown once
+   *     description: "Only its SHA-256 is stored. Its clock starts on first use through the proxy: status pending until then."
+   *     tags: [tokens]
    *     security: [{ bearerAuth: [] }]
    *     requestBody:
    *       required: true
-   *       content:
-   *         application/json:
-   *           schema: { type: object, required: [duration_hours], properties: { duration_hours: { type: integer, enum: [1, 12, 24, 168, 720] } } }
+   *       content: { application/json: { schema: { $ref: "#/components/schemas/PurchaseTokenRequest" } } }
    *     responses:
-   *       201: { description: "{id, token, duration_hours, status: pending, created_at}" }
-   *       401: { description: Not authenticated, content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
-   *       409: { description: TOKEN_LIMIT_REACHED, content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
-   *       422: { description: duration not offered, content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
+   *       201: { description: The new token with its plaintext, content: { application/json: { schema: { $ref: "#/components/schemas/PurchaseTokenResponse" } } } }
+   *     x-errors:
+   *       409: { TOKEN_LIMIT_REACHED: the user already holds as many pending or active tokens as allowed }
+   *       422: { VALIDATION_ERROR: "duration_hours is not one of 1, 12, 24, 168, 720" }
    */
   router.post("/purchase", async (req, res) => {
     const body = parseOrThrow(purchaseTokenRequestSchema, req.body);
@@ -57,12 +58,15 @@ export function tokensRouter(deps: TokensRouterDeps): Router {
    * @openapi
    * /api/v1/tokens/my-tokens:
    *   get:
+   *     operationId: listMyTokens
    *     summary: My tokens, newest first
+   *     tags: [tokens]
    *     security: [{ bearerAuth: [] }]
-   *     parameters:
-   *       - { in: query, name: active_only, schema: { type: string, enum: ["true", "false"] } }
+   *     parameters: [{ $ref: "#/components/parameters/MyTokensQuery.active_only" }]
    *     responses:
-   *       200: { description: "[{id, duration_hours, status, created_at, activated_at, expires_at, revoked_at}]" }
+   *       200: { description: "The tokens (never their plaintext)", content: { application/json: { schema: { $ref: "#/components/schemas/TokenList" } } } }
+   *     x-errors:
+   *       422: { VALIDATION_ERROR: active_only is neither true nor false }
    */
   router.get("/my-tokens", async (req, res) => {
     const query = parseOrThrow(myTokensQuerySchema, req.query, "query");
@@ -73,12 +77,15 @@ export function tokensRouter(deps: TokensRouterDeps): Router {
    * @openapi
    * /api/v1/tokens/{id}:
    *   get:
+   *     operationId: getToken
    *     summary: One of my tokens (admins see any)
+   *     tags: [tokens]
    *     security: [{ bearerAuth: [] }]
-   *     parameters: [{ in: path, name: id, required: true, schema: { type: string, format: uuid } }]
+   *     parameters: [{ $ref: "#/components/parameters/UuidParam.id" }]
    *     responses:
-   *       200: { description: the token }
-   *       404: { description: not found or not yours, content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
+   *       200: { description: The token, content: { application/json: { schema: { $ref: "#/components/schemas/TokenItem" } } } }
+   *     x-errors:
+   *       404: { NOT_FOUND: "no such token, or not yours (a malformed id too)" }
    */
   router.get("/:id", async (req, res) => {
     res.json(await deps.read.getOne(tokenId(req.params.id), requester(res)));
@@ -88,16 +95,19 @@ export function tokensRouter(deps: TokensRouterDeps): Router {
    * @openapi
    * /api/v1/tokens/{id}/revoke:
    *   post:
+   *     operationId: revokeToken
    *     summary: Revoke a token at once (idempotent)
+   *     description: Emits token.revoked; every proxy instance drops it from its caches and closes its tunnels.
+   *     tags: [tokens]
    *     security: [{ bearerAuth: [] }]
-   *     parameters: [{ in: path, name: id, required: true, schema: { type: string, format: uuid } }]
+   *     parameters: [{ $ref: "#/components/parameters/UuidParam.id" }]
    *     requestBody:
-   *       content:
-   *         application/json:
-   *           schema: { type: object, properties: { reason: { type: string, maxLength: 200 } } }
+   *       required: false
+   *       content: { application/json: { schema: { $ref: "#/components/schemas/RevokeTokenRequest" } } }
    *     responses:
-   *       200: { description: the revoked token }
-   *       404: { description: not found or not yours, content: { application/json: { schema: { $ref: "#/components/schemas/ErrorBody" } } } }
+   *       200: { description: The revoked token, content: { application/json: { schema: { $ref: "#/components/schemas/TokenItem" } } } }
+   *     x-errors:
+   *       404: { NOT_FOUND: "no such token, or not yours (a malformed id too)" }
    */
   router.post("/:id/revoke", async (req, res) => {
     const id = tokenId(req.params.id);
