@@ -96,7 +96,7 @@ describe("Node-RED in a browser through tollgate connect, the desktop connector"
     expect(connect.stderr()).toBe("");
   });
 
-  it("when the token is revoked, then the comms socket closes with 4401 within 1 s, tollgate connect says access ended and exits 1, and the next page load finds nothing listening", async () => {
+  it("when the token is revoked, then the comms socket closes with 4401 within 1 s, tollgate connect says access ended, the next page load explains it, and the connector then exits 1", async () => {
     const comms = await page.evaluate(() => (window.__tollgateSockets ?? []).findIndex((socket) => new URL(socket.url).pathname === "/comms" && socket.openedAt !== null && socket.closedAt === null));
     expect(comms).toBeGreaterThanOrEqual(0);
 
@@ -115,16 +115,17 @@ describe("Node-RED in a browser through tollgate connect, the desktop connector"
     expect(closed.code).toBe(4401);
     expect((closed.closedAt ?? Infinity) - revokedAt).toBeLessThanOrEqual(1_000);
 
-    // The tunnel's 4401 makes the connector ask the gateway about the token at once.
-    const exitCode = await connect.exit(10_000);
+    // The tunnel's 4401 makes the connector ask the gateway about the token at once; it says so in
+    // the terminal and, for a few seconds, on its own page instead of forwarding.
+    await waitFor(() => /^Access ended\. Your access token was revoked\. .*\nThen run: tollgate connect$/m.test(connect.stderr()), { timeoutMs: 10_000, what: "the connector's message" });
+    const explained = await page.reload();
+    expect(explained?.status()).toBe(401);
+    await expect(page.locator("h1").textContent()).resolves.toMatch(/revoked/i);
+
+    const exitCode = await connect.exit(15_000);
     console.log(`revoke → tollgate connect exited: ${Date.now() - revokedAt} ms`);
     expect(exitCode).toBe(1);
-    expect(connect.stderr()).toMatch(/^Access ended\. Your access token was revoked\. .*Then run: tollgate connect$/m);
     expect(connect.stdout()).not.toContain("connector stopped");
-
-    // connect.command.ts closes the connector as soon as access ends, then exits: its own 401 page
-    // ("Your access was revoked") is served only by a connector that is left running (the SDK's
-    // startConnector), never by the CLI. So the browser finds no server at the address.
     await expect(page.reload()).rejects.toThrow(/net::ERR_CONNECTION_REFUSED/);
   });
 });

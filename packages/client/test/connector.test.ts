@@ -252,9 +252,14 @@ describe("the desktop connector, against a deployment with an app origin", () =>
 
       expect(cli(["revoke", id]).stdout).toContain("revoked");
       // The browser goes on using the application: the proxy's 401 makes the connector check at once.
-      await waitFor(async () => run.child.exitCode !== null || (await fetch(new URL("/headers", run.url)).catch(() => undefined))?.status === 401, { timeoutMs: 10_000, what: "the revoked token to be refused" });
+      await waitFor(async () => run.output().stderr.includes("Access ended.") || (await fetch(new URL("/headers", run.url)).catch(() => undefined))?.status === 401, { timeoutMs: 10_000, what: "the revoked token to be refused" });
+      // For a few seconds the local address explains what happened instead of forwarding.
+      await waitFor(() => run.output().stderr.includes("Access ended."), { timeoutMs: 10_000, what: "the message" });
+      const explained = await fetch(new URL("/headers", run.url), { headers: { accept: "text/html" } });
+      expect(explained.status).toBe(401);
+      expect(await explained.text()).toContain("revoked");
       expect(await run.exited).toBe(1);
-      expect(run.output().stderr).toContain("Access ended. Your access token was revoked. Buy a new one: tollgate buy <hours> Then run: tollgate connect");
+      expect(run.output().stderr).toContain("Access ended. Your access token was revoked. Buy a new one: tollgate buy <hours>\nThen run: tollgate connect");
     });
 
     it("when tollgate connect runs without a token, then it uses the newest bought token not known to be revoked, and Ctrl-C stops it with 0", async () => {

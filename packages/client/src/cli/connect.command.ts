@@ -58,17 +58,25 @@ export async function connectCommand(deps: ConnectDeps, options: { port: number;
   }
   if (options.open) await openBrowser(connector.url, deps.warn);
 
-  const outcome: ConnectorEnd | "stopped" = await Promise.race([connector.ended, stopRequested()]);
-  await connector.close();
+  const stopped = stopRequested();
+  const outcome: ConnectorEnd | "stopped" = await Promise.race([connector.ended, stopped]);
   if (outcome === "stopped" || outcome.reason === "closed") {
+    await connector.close();
     deps.print("connector stopped");
     return 0;
   }
   deps.tokens.forget(deps.token);
   const code = outcome.code ?? "TOKEN_INVALID";
-  deps.warn(`Access ended. ${describeError(new TollgateError(401, code, code))} Then run: tollgate connect`);
+  deps.warn(`Access ended. ${describeError(new TollgateError(401, code, code))}\nThen run: tollgate connect`);
+  // The page in the browser says the same when reloaded for a few seconds more (it answers the
+  // connector's own "access ended" page, forwarding nothing), rather than "cannot be reached".
+  await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, ENDED_PAGE_MS))]);
+  await connector.close();
   return 1;
 }
+
+/** How long the local address keeps explaining that access ended before the connector exits. */
+const ENDED_PAGE_MS = 5_000;
 
 /** Anything but digits becomes NaN; startConnector names what a port must be (and exits 1, as a refused start does). */
 const parsePort = (value: string): number => (/^\d+$/.test(value) ? Number(value) : Number.NaN);

@@ -24,8 +24,8 @@ export const endedPage = (reason: ConnectorEndReason): ConnectorPage => ({
   ...ENDED[reason],
   advice:
     reason === "closed"
-      ? "Start it again with `tollgate connect`."
-      : "Buy a new token (`tollgate buy <hours>`) or pick another one, then run `tollgate connect` again and open the address it prints.",
+      ? "Start it again with tollgate connect."
+      : "Buy a new token (tollgate buy <hours>) or pick another one, then run tollgate connect again and open the address it prints.",
 });
 
 export const misdirectedPage = (): ConnectorPage => ({

@@ -10,6 +10,9 @@ import { discoverRemoteAccess } from "./remote-access";
 
 /** The close code the proxy uses for a tunnel whose token ended; the connector uses it too. */
 const TOKEN_CLOSE_CODE = 4401;
+/** Errors that mean the gateway could not be reached at all. */
+const UNREACHABLE = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ECONNRESET"]);
+
 /** However many 401s arrive together, at most one probe a second. */
 const MIN_PROBE_GAP_MS = 1_000;
 const SILENT: ConnectorLogger = { info: () => undefined, warn: () => undefined };
@@ -62,7 +65,11 @@ export async function startConnector(options: ConnectorOptions): Promise<Connect
     tunnelClosed: (code) => {
       if (code === TOKEN_CLOSE_CODE) watch.suspect();
     },
-    failed: (error) => logger.warn(`could not reach ${remote.route.origin}: ${error.message}`),
+    // Only a failure to reach the gateway is worth a word; a socket the far side already closed
+    // (the proxy ending a revoked tunnel, a browser going away) is not.
+    failed: (error) => {
+      if (UNREACHABLE.has((error as NodeJS.ErrnoException).code ?? "")) logger.warn(`could not reach ${remote.route.origin}: ${error.message}`);
+    },
   }, options.ca);
   const watch: AccessWatch = new AccessWatch({
     probe: remote.probe,
