@@ -26,9 +26,11 @@ describe("gateway: the answers nginx makes itself", () => {
     expect(expectGatewayError(res, 400, "BAD_REQUEST").request_id).toBe("bad-length-0001");
   });
 
-  it("when a route does not exist, then 404 NOT_FOUND; /internal/ is never reachable from outside", async () => {
+  it("when a route does not exist, then 404 NOT_FOUND; /internal/ and service-token issuance are never reachable from outside", async () => {
     expectGatewayError(await send(`${GATEWAY}/no/such/route`), 404, "NOT_FOUND");
     expectGatewayError(await send(`${GATEWAY}/internal/v1/tokens/validate`, { method: "POST" }), 404, "NOT_FOUND");
+    // Service credentials are exchanged on the internal network only.
+    expectGatewayError(await send(`${GATEWAY}/api/v1/auth/service-token`, { method: "POST" }), 404, "NOT_FOUND");
     // The error pages themselves are internal.
     expectGatewayError(await send(`${GATEWAY}/_tollgate/error/500`), 404, "NOT_FOUND");
   });

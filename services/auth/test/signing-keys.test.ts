@@ -105,12 +105,14 @@ describe("signing keys, JWKS and service surface", () => {
         "/api/v1/auth/oauth/{provider}/callback",
         "/api/v1/auth/refresh",
         "/api/v1/auth/register",
-        "/api/v1/auth/service-token",
+        "/api/v1/users/by-username/{username}",
         "/api/v1/users/me",
         "/api/v1/users/me/identities",
         "/api/v1/users/me/identities/{provider}",
         "/api/v1/users/me/password",
       ].sort(),
     );
+    const internal = await call<{ paths: Record<string, unknown> }>(fx, "GET", "/openapi/internal.json");
+    expect(Object.keys(internal.body.paths)).toContain("/api/v1/auth/service-token");
   });
 });
