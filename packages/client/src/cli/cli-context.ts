@@ -28,8 +28,8 @@ function loadCa(file: string | undefined): Buffer | undefined {
   }
 }
 
-export function createCliContext(env: Record<string, string | undefined> = process.env): CliContext {
-  const config = loadCliConfig(env);
+/** `config` defaults to the environment, read in config.ts (the one place that reads it). */
+export function createCliContext(config: CliConfig = loadCliConfig()): CliContext {
   const ca = loadCa(config.caFile);
   const client = new TollgateClient({ baseUrl: config.baseUrl, session: new CredentialsFile(config.credentialsFile), ca });
   const tokens = new BoughtTokensFile(config.tokensFile);
