@@ -50,4 +50,46 @@ describe("proxy when a dependency is down", () => {
       expect(errorBodySchema.parse(await unavailable.json()).error_code).toMatch(/SERVICE_UNAVAILABLE|BREAKER_OPEN/);
     });
   });
+
+  describe("hostile tokens", () => {
+    let fx: ProxyFixture;
+    let validations = 0;
+
+    beforeAll(async () => {
+      fx = await startProxyFixture({ tokenServiceBreakerThreshold: 3 });
+      // Count what reaches the token service through the proxy's own client.
+      const client = fx.runtime.tokenService;
+      for (const method of ["validate", "validateHash"] as const) {
+        const original = client[method].bind(client);
+        client[method] = (value: string) => {
+          validations++;
+          return original(value);
+        };
+      }
+    });
+
+    afterAll(async () => {
+      await fx.close();
+    });
+
+    it("when anyone sends many malformed tokens (too long, wrong alphabet), then each gets 401 at once, none reaches the token service, and the breaker stays closed for real users", async () => {
+      const before = validations;
+      for (const token of ["x".repeat(300), "x".repeat(300), "x".repeat(300), "x".repeat(300), "x".repeat(300), "é".repeat(64), "a b".repeat(22), "short"]) {
+        const res = await fetch(`${fx.proxyUrl}/api/v1/proxy/headers`, { headers: { "X-Access-Token": token } });
+        expect(res.status).toBe(401);
+        expect(errorBodySchema.parse(await res.json()).error_code).toBe("TOKEN_INVALID");
+      }
+      expect(validations).toBe(before);
+      expect(fx.runtime.tokenService.policy.breaker.state).toBe(0);
+      const real = await fx.buyToken();
+      expect((await fetch(`${fx.proxyUrl}/api/v1/proxy/headers`, { headers: { "X-Access-Token": real.token } })).status).toBe(200);
+    });
+
+    it("when the token service refuses the proxy's call with a 4xx, then it is an answer, not a failure: the breaker stays closed", async () => {
+      // Upper-case hex is not a SHA-256 the token service accepts: it answers 422.
+      const hash = "A".repeat(64);
+      for (let i = 0; i < 5; i++) await expect(fx.runtime.tokenService.validateHash(hash)).rejects.toMatchObject({ errorCode: "TOKEN_INVALID" });
+      expect(fx.runtime.tokenService.policy.breaker.state).toBe(0);
+    });
+  });
 });

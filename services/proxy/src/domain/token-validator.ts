@@ -4,6 +4,8 @@ import { LRUCache } from "lru-cache";
 import { tokenHash, TokenRejectedError, type Grant, type RejectionCode } from "./grant";
 
 const REVOKED_TTL_MS = 10 * 60_000;
+/** The access token's shape (contracts: accessTokenValueSchema). */
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{64}$/;
 
 type Entry = { grant: Grant } | { rejected: RejectionCode };
 
@@ -52,8 +54,12 @@ export class TokenValidator {
     this.now = options.now ?? Date.now;
   }
 
-  /** Validates a plaintext access token (X-Access-Token). Throws `TokenRejectedError` or a 503. */
+  /**
+   * Validates a plaintext access token (X-Access-Token). Throws `TokenRejectedError` or a 503. A
+   * value that cannot be a token (64 of `[A-Za-z0-9_-]`) is refused here, without a lookup.
+   */
   validate(token: string): Promise<Grant> {
+    if (!TOKEN_SHAPE.test(token)) return Promise.reject(new TokenRejectedError("TOKEN_INVALID"));
     return this.validateHash(tokenHash(token), () => this.options.remote.byToken(token));
   }
 

@@ -5,8 +5,15 @@ import type { ServiceTokenProvider } from "./service-token.provider";
 
 const REJECTIONS = new Set<string>([tokenErrorCodes.TOKEN_INVALID, tokenErrorCodes.TOKEN_EXPIRED, tokenErrorCodes.TOKEN_REVOKED]);
 
-/** The token service answered, and the answer is no: not a failure of the dependency. */
-const isAnswer = (error: unknown) => error instanceof TokenRejectedError;
+/** The token service refused our request (a 4xx other than a token's rejection): it is up and answering. */
+class TokenServiceRefusal extends Error {}
+
+/**
+ * The token service answered, and the answer is no (a rejection, or any other 4xx): not a failure
+ * of the dependency. Only 5xx, time-outs and connection errors count against the breaker, so no
+ * client can open it for everyone by sending requests the service refuses.
+ */
+const isAnswer = (error: unknown) => error instanceof TokenRejectedError || error instanceof TokenServiceRefusal;
 
 export interface TokenServiceClientOptions {
   baseUrl: string;
@@ -75,6 +82,8 @@ export class TokenServiceClient {
       this.options.serviceTokens.invalidate();
       return this.call(request, signal, false);
     }
+    if (res.status === 422) throw new TokenRejectedError(tokenErrorCodes.TOKEN_INVALID);
+    if (res.status >= 400 && res.status < 500) throw new TokenServiceRefusal(`token service answered ${res.status}${code ? ` ${code}` : ""}`);
     throw new Error(`token service answered ${res.status}${code ? ` ${code}` : ""}`);
   }
 }
