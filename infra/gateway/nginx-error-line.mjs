@@ -8,6 +8,14 @@ const HEAD = /^(\d{4})\/(\d\d)\/(\d\d) (\d\d):(\d\d):(\d\d) \[([a-z]+)\] (\d+)#\
 // The context nginx appends to a request's errors, in this order, each ", key: value".
 const CONTEXT = /, (client|server|request|subrequest|upstream|host|referrer): ("(?:[^"\\]|\\.)*"|[^,]*)/g;
 
+// Query strings are never logged (README, "HTTP conventions"): they carry credentials a client may
+// put there (`?access_token=` on WebSockets, launch tickets). nginx writes the request line whole
+// into its error log, so the query is cut from every field that holds a URL.
+const URL_FIELDS = new Set(["request", "subrequest", "upstream", "referrer"]);
+const withoutQuery = (value) => value.replace(/\?[^\s"]*/g, "");
+// And anywhere else, a credential-looking parameter is blanked.
+const redactParams = (text) => text.replace(/\b(access_token|token|ticket|code|state)=[^&\s"]*/gi, "$1=[redacted]");
+
 /** @returns {Record<string, string | number | null>} */
 export function parseNginxErrorLine(line) {
   const head = HEAD.exec(line.trim());
@@ -16,11 +24,12 @@ export function parseNginxErrorLine(line) {
   // nginx writes local time without a zone: read it as this machine's local time.
   const time = new Date(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second)).toISOString();
   const contextStart = rest.search(/, client: /);
-  const message = contextStart === -1 ? rest : rest.slice(0, contextStart);
+  const message = redactParams(contextStart === -1 ? rest : rest.slice(0, contextStart));
   const entry = { time, service: "gateway", level, message, pid: Number(pid), connection: connection === undefined ? null : Number(connection) };
   if (contextStart !== -1) {
     for (const [, key, raw] of rest.slice(contextStart).matchAll(CONTEXT)) {
-      entry[key] = raw.startsWith('"') ? raw.slice(1, -1).replace(/\\(.)/g, "$1") : raw;
+      const value = raw.startsWith('"') ? raw.slice(1, -1).replace(/\\(.)/g, "$1") : raw;
+      entry[key] = redactParams(URL_FIELDS.has(key) ? withoutQuery(value) : value);
     }
   }
   return entry;

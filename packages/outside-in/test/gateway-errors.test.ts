@@ -55,6 +55,18 @@ describe("gateway: the answers nginx makes itself", () => {
     expect(expectGatewayError(res, 501, "NOT_IMPLEMENTED").request_id).toBe("gzip-body-0001");
   });
 
+  it.each(sites)("when the request line names an HTTP version nginx does not speak on the %s, then 505 in the standard body", async (_site, host) => {
+    const res = await request(["GET /health HTTP/2.0", `Host: ${host}`]);
+    expectGatewayError(res, 505, "HTTP_VERSION_NOT_SUPPORTED");
+  });
+
+  it("when a service's own HTTP parser refuses a method nginx passes on, then the answer is still the standard body", async () => {
+    const res = await request(["BREW /api/v1/users/me HTTP/1.1", "Host: 127.0.0.1", "X-Request-Id: brew-method-0001"]);
+    expect(res.status).toBe(400);
+    expect(headerValues(res, "x-request-id")).toEqual(["brew-method-0001"]);
+    expect(JSON.parse(res.body)).toMatchObject({ error_code: "BAD_REQUEST", status_code: 400, request_id: "brew-method-0001" });
+  });
+
   it("when a browser without an app session asks the app origin for a page, then the proxy's own HTML refusal page arrives unchanged, with one X-Request-Id", async () => {
     const res = await send(`${GATEWAY}/some/page`, { headers: { host: APP_HOST_HEADER, accept: "text/html", "x-request-id": "app-refusal-0001" } });
     expect(res.status).toBe(401);

@@ -92,4 +92,14 @@ describe("gateway: request ids and logs", () => {
       host: "127.0.0.1",
     });
   });
+
+  it("when a request nginx logs an error for carries credentials in its query (an access token, a launch ticket), then the error log has neither", async () => {
+    const from = endOf("gateway-error.log");
+    const secret = `SECRETPROBE${Date.now()}`;
+    const res = await rawRequest(HTTP_PORT, `POST /api/v1/proxy/x?access_token=${secret}&ticket=${secret}T HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 3000000\r\nConnection: close\r\n\r\n`);
+    expect(res.status).toBe(413);
+    const [error] = await logLines("gateway-error.log", from, (entry) => entry.request === "POST /api/v1/proxy/x HTTP/1.1");
+    expect(error?.message).toBe("client intended to send too large body: 3000000 bytes");
+    expect(readFileSync(logFile("gateway-error.log"), "utf8").slice(from)).not.toContain(secret);
+  });
 });

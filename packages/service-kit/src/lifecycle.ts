@@ -1,4 +1,8 @@
 import type { Server } from "node:http";
+import type { Duplex } from "node:stream";
+import { commonErrorCodes } from "@tollgate/contracts";
+import { errorBody } from "./http/error-handler";
+import { acceptRequestId } from "./http/request-id";
 import type { Logger } from "./logger";
 
 export interface ShutdownStep {
@@ -80,8 +84,33 @@ export function installGracefulShutdown(options: GracefulShutdownOptions): Shutd
   return { isShuttingDown: () => shuttingDown !== undefined, shutdown };
 }
 
-/** Listens and resolves with the bound port (port 0 picks a free one). */
+/**
+ * A request node's HTTP parser refuses before any handler sees it (an unknown method, a malformed
+ * request line or header, RFC 9112 §3): answered with the standard error body and its own request
+ * id instead of node's bare `400` with no body. Sockets that already sent a response, or are gone,
+ * are just closed.
+ */
+export function answerClientErrors(server: Server): void {
+  server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (!socket.writable || (socket as Duplex & { _httpMessage?: unknown })._httpMessage) {
+      socket.destroy();
+      return;
+    }
+    const tooLarge = error.code === "HPE_HEADER_OVERFLOW";
+    // The parser may have stopped before the headers: a well-formed X-Request-Id in the bytes it saw is kept.
+    const raw = (error as NodeJS.ErrnoException & { rawPacket?: Buffer }).rawPacket?.toString("latin1") ?? "";
+    const requestId = acceptRequestId(/\r\nx-request-id:[ \t]*([^\r\n]*)/i.exec(raw)?.[1]?.trim());
+    const status = tooLarge ? 431 : 400;
+    const body = JSON.stringify(
+      errorBody(status, tooLarge ? "HEADERS_TOO_LARGE" : commonErrorCodes.BAD_REQUEST, tooLarge ? "request headers are too large" : "the request could not be parsed as HTTP/1.1", { request_id: requestId }),
+    );
+    socket.end(`HTTP/1.1 ${status} ${tooLarge ? "Request Header Fields Too Large" : "Bad Request"}\r\nContent-Type: application/json; charset=utf-8\r\nX-Request-Id: ${requestId}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  });
+}
+
+/** Listens and resolves with the bound port (port 0 picks a free one); parser refusals get the standard body. */
 export function listen(server: Server, port: number, host: string): Promise<number> {
+  answerClientErrors(server);
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => {

@@ -85,6 +85,18 @@ describe("createHttpApp", () => {
     expectStandardError(res, 413, "PAYLOAD_TOO_LARGE");
   });
 
+  it("when a body comes in an encoding the service does not accept, then 415", async () => {
+    const { app } = buildApp();
+    const res = await request(app).post("/echo").set("Content-Type", "application/json").set("Content-Encoding", "x-gzip").send('{"name":"x"}');
+    expectStandardError(res, 415, "UNSUPPORTED_MEDIA_TYPE");
+  });
+
+  it.each(["gzip", "deflate", "br"])("when a body does not decode as its Content-Encoding (%s) says, then 400, never 500", async (encoding) => {
+    const { app } = buildApp();
+    const res = await request(app).post("/echo").set("Content-Type", "application/json").set("Content-Encoding", encoding).send('{"name":"x"}');
+    expectStandardError(res, 400, "BAD_REQUEST");
+  });
+
   it("when a body is not JSON, then 415", async () => {
     const { app } = buildApp();
     const res = await request(app).post("/echo").set("Content-Type", "text/plain").send("name=x");

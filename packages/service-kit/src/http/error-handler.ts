@@ -22,7 +22,14 @@ export function sendError(res: Response, error: AppError): void {
 
 /** body-parser (and raw-body) mark their errors with `type`; map them to our codes. */
 function fromBodyParser(error: unknown): AppError | undefined {
-  if (typeof error !== "object" || error === null || !("type" in error)) return undefined;
+  if (typeof error !== "object" || error === null) return undefined;
+  // A body that does not decode as its Content-Encoding says (zlib's Z_* codes, brotli's
+  // ERR__ERROR_*): the client's mistake, 400, never a 500 that would page someone.
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "string" && /^(Z_|ERR__ERROR_)/.test(code)) {
+    return new AppError(400, commonErrorCodes.BAD_REQUEST, "request body does not decode as its Content-Encoding says");
+  }
+  if (!("type" in error)) return undefined;
   switch ((error as { type: unknown }).type) {
     // The parser's message quotes the body, which may hold a password: never pass it on.
     case "entity.parse.failed":
