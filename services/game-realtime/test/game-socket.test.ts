@@ -1,3 +1,5 @@
+import WebSocket from "ws";
+import { errorBodySchema } from "@tollgate/contracts";
 import { VERTICAL_WIN_FOR_PLAYER_1 } from "../src/domain/connect-four.fixtures";
 import { createActiveGame, joinBoth, playMoves } from "./support/game-flow";
 import { startInstance, type TestInstance } from "./support/instance";
@@ -102,8 +104,20 @@ describe("/ws/game protocol", () => {
       await socket.next("auth_ok");
     });
 
-    it("when a browser from a foreign origin upgrades, then the upgrade is refused with 403", async () => {
+    it("when a browser from a foreign origin upgrades, then the upgrade is refused with 403 in the standard error body", async () => {
       await expect(TestSocket.open(instance.wsUrl, { headers: { Origin: "https://evil.example" } })).rejects.toThrow("upgrade refused with 403");
+      const refused = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const socket = new WebSocket(instance.wsUrl, { headers: { Origin: "https://evil.example" } });
+        socket.once("unexpected-response", (_req, res) => {
+          let body = "";
+          res.on("data", (chunk: Buffer) => (body += chunk.toString()));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        socket.once("open", () => reject(new Error("the upgrade was accepted")));
+        socket.on("error", () => undefined);
+      });
+      expect(refused.status).toBe(403);
+      expect(errorBodySchema.parse(JSON.parse(refused.body)).error_code).toBe("ORIGIN_NOT_ALLOWED");
     });
 
     it("when the origin is on the allow-list or absent, then the upgrade succeeds", async () => {

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { clientMessageSchema } from "@tollgate/contracts";
-import type { Logger } from "@tollgate/service-kit";
+import { errorBody, type Logger } from "@tollgate/service-kit";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import { bearerToken } from "../auth/authenticator";
 import type { GameMetrics } from "../game-metrics";
@@ -74,11 +74,11 @@ export function createGameSocketServer(deps: GameSocketDeps): GameSocketServer {
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? "/", "http://localhost");
-    if (url.pathname !== GAME_SOCKET_PATH) return refuse(socket, 404, "Not Found");
+    if (url.pathname !== GAME_SOCKET_PATH) return refuse(socket, 404, "Not Found", "NOT_FOUND", "no WebSocket here: the game socket is /ws/game");
     const origin = req.headers.origin;
     if (origin !== undefined && !allowed.has(origin)) {
       log.warn("websocket upgrade from a foreign origin refused", { origin });
-      return refuse(socket, 403, "Forbidden");
+      return refuse(socket, 403, "Forbidden", "ORIGIN_NOT_ALLOWED", "WebSocket connections from this origin are not allowed");
     }
     wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, req));
   };
@@ -187,6 +187,8 @@ export function createGameSocketServer(deps: GameSocketDeps): GameSocketServer {
   };
 }
 
-function refuse(socket: Duplex, status: number, text: string): void {
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+/** A refused upgrade, answered like every other error: the standard body (RFC 6455 §4.2.2: any non-101 refuses). */
+function refuse(socket: Duplex, status: number, text: string, errorCode: string, detail: string): void {
+  const body = JSON.stringify(errorBody(status, errorCode, detail));
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
 }
