@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { createServer } from "node:net";
 import path from "node:path";
 import { inTerminal, LOCAL_CA_FILE, personEnv, piped, TLS_GATEWAY } from "./support/cli-terminal";
 import { repoRoot } from "./support/stack";
@@ -107,6 +108,40 @@ describe("the tollgate CLI in a terminal, against the npm start stack", () => {
     const option = inTerminal(["tokens", "--everything"], personEnv());
     await option.next("error: unknown option '--everything'");
     expect(await option.exited).toBe(2);
+  });
+
+  it("when a value is malformed (a token id, a game id, a port, TOLLGATE_URL), then it is named and the exit status is 2, before anything is asked or sent", () => {
+    const env = personEnv();
+    const revoke = piped(["revoke", "not-a-uuid"], env);
+    expect([revoke.status, revoke.stdout]).toEqual([2, ""]);
+    expect(revoke.stderr).toContain("a token id is a UUID");
+    expect(revoke.stderr).not.toContain("Not found");
+    const join = piped(["play", "--join", "12"], env);
+    expect([join.status, join.stderr.includes("a game id is a UUID")]).toEqual([2, true]);
+    for (const port of ["abc", "65536", "-1", "3.5"]) {
+      const connect = piped(["connect", "--port", port], env);
+      expect([port, connect.status, connect.stderr.includes("a port is an integer from 0 to 65535")]).toEqual([port, 2, true]);
+    }
+    const ftp = piped(["tokens"], { ...env, TOLLGATE_URL: "ftp://127.0.0.1:8080" });
+    expect(ftp.status).toBe(2);
+    expect(ftp.stderr).toContain("TOLLGATE_URL: must be the gateway's http or https URL");
+    expect(ftp.stderr).not.toContain("Cannot reach Tollgate");
+  });
+
+  it("when connect is asked for a port another program listens on, then it says the port is taken and exits 1", async () => {
+    const eve = signedIn("eve");
+    expect(piped(["buy", "1"], eve.env).status).toBe(0);
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const { port } = taken.address() as { port: number };
+    try {
+      const connect = piped(["connect", "--port", String(port)], eve.env);
+      expect(connect.status).toBe(1);
+      expect(connect.stderr).toContain(`Port ${port} is taken`);
+      expect(connect.stderr).not.toContain("EADDRINUSE");
+    } finally {
+      taken.close();
+    }
   });
 
   it("when two people play through tollgate play, one naming the other by username and the other joining by id, then a move out of turn is refused aloud, a reconnect brings back 'your move', and the game is played to a win", async () => {

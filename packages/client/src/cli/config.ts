@@ -4,7 +4,7 @@ import { z } from "zod";
 import { CliUsageError } from "./cli-errors";
 
 const schema = z.object({
-  TOLLGATE_URL: z.url({ error: "must be the gateway's URL, e.g. http://127.0.0.1:8080" }).default("http://127.0.0.1:8080"),
+  TOLLGATE_URL: z.url({ protocol: /^https?$/, error: "must be the gateway's http or https URL, e.g. http://127.0.0.1:8080" }).default("http://127.0.0.1:8080"),
   TOLLGATE_HOME: z.string().min(1).optional(),
   /** For scripts: the password for register/login, instead of a prompt. */
   TOLLGATE_PASSWORD: z.string().min(1).optional(),

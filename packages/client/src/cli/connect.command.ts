@@ -5,6 +5,7 @@ import { isEndingTokenCode } from "../connector/access-watch";
 import { TollgateError } from "../errors";
 import type { BoughtTokensFile } from "./bought-tokens-file";
 import type { CliAction } from "./cli-action";
+import { parsePort } from "./cli-arguments";
 import { describeError } from "./messages";
 import { noTokenError } from "./no-token";
 
@@ -50,6 +51,10 @@ export async function connectCommand(deps: ConnectDeps, options: { port: number;
     connector = await startConnector({ gatewayUrl: deps.gatewayUrl, token: deps.token, port: options.port, ca: deps.ca, logger: { info: () => undefined, warn: (line) => deps.warn(`connector: ${line}`) } });
   } catch (error) {
     if (error instanceof TollgateError && isEndingTokenCode(error.code)) deps.tokens.forget(deps.token);
+    if ((error as { code?: unknown }).code === "EADDRINUSE") {
+      deps.warn(`Port ${options.port} is taken on 127.0.0.1 (another program listens there). Choose another with --port, or leave it out for any free one.`);
+      return 1;
+    }
     throw error;
   }
   deps.print(`Open ${connector.url} in your browser (Ctrl-C to stop)`);
@@ -78,14 +83,11 @@ export async function connectCommand(deps: ConnectDeps, options: { port: number;
 /** How long the local address keeps explaining that access ended before the connector exits. */
 const ENDED_PAGE_MS = 5_000;
 
-/** Anything but digits becomes NaN; startConnector names what a port must be (and exits 1, as a refused start does). */
-const parsePort = (value: string): number => (/^\d+$/.test(value) ? Number(value) : Number.NaN);
-
 export function addConnectCommand(program: Command, act: CliAction): void {
   program
     .command("connect")
     .description("the application in your browser, through a forwarder on 127.0.0.1 that adds your access token (Ctrl-C stops it)")
-    .option("--port <port>", "local port (default 0: any free one)", parsePort, 0)
+    .option("--port <port>", "local port, 0 to 65535; 0 takes any free one", parsePort, 0)
     .option("--open", "open your browser there")
     .option("--token <token>", "the access token (default: TOLLGATE_ACCESS_TOKEN, else your newest remembered one)")
     .action(

@@ -2,16 +2,15 @@ import type { Game } from "@tollgate/contracts";
 import { Option, type Command } from "commander";
 import { TollgateError } from "../errors";
 import type { CliAction } from "./cli-action";
+import { isUuid, parseUuid } from "./cli-arguments";
 import type { CliContext } from "./cli-context";
 import { CliUsageError } from "./cli-errors";
 import { GameTerminal } from "./game-terminal";
 import { withProgress } from "./progress";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** People know each other by username; games name players by id. (An id is taken as it is: no username looks like one.) */
 async function opponentId(ctx: CliContext, name: string): Promise<string> {
-  if (UUID.test(name)) return name;
+  if (isUuid(name)) return name;
   try {
     return (await ctx.client.users.byUsername(name)).id;
   } catch (error) {
@@ -71,7 +70,7 @@ export function addPlayCommand(program: Command, act: CliAction): void {
     .command("play")
     .description("play Connect Four: create a game (for anyone, or for one user), or join one")
     .addOption(new Option("--opponent <username>", "reserve the game for this user").conflicts("join"))
-    .addOption(new Option("--join <game-id>", "take your seat in a game someone created (or rejoin yours)"))
+    .addOption(new Option("--join <game-id>", "take your seat in a game someone created (or rejoin yours)").argParser(parseUuid("a game id", "the one tollgate play printed for the game's creator")))
     .addHelpText("after", "\nExamples:\n  tollgate play --opponent ada      then ada runs the printed: tollgate play --join <game-id>\n  tollgate play                     a game anyone may join")
     .action(act(play));
 }

@@ -1,6 +1,7 @@
 import { durationHoursValues, type DurationHours } from "@tollgate/contracts";
 import { InvalidArgumentError, type Command } from "commander";
 import type { CliAction } from "./cli-action";
+import { parseUuid } from "./cli-arguments";
 import { withProgress } from "./progress";
 
 function parseHours(value: string): DurationHours {
@@ -40,7 +41,7 @@ export function addTokenCommands(program: Command, act: CliAction): void {
   program
     .command("revoke")
     .description("end an access token now, everywhere (ids: tollgate tokens)")
-    .argument("<token-id>", "the token's id, as tollgate tokens lists it")
+    .argument("<token-id>", "the token's id, as tollgate tokens lists it", parseUuid("a token id", "tollgate tokens lists them"))
     .action(
       act(async (ctx, id: string) => {
         const token = await ctx.client.tokens.revoke(id);
