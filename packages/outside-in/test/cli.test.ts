@@ -128,6 +128,18 @@ describe("the tollgate CLI in a terminal, against the npm start stack", () => {
     expect(ftp.stderr).not.toContain("Cannot reach Tollgate");
   });
 
+  it("when register is given an e-mail or username the service would refuse, then the CLI names it and exits 2 without asking for a password", async () => {
+    const email = inTerminal(["register", "notanemail", "ada"], personEnv());
+    await email.next("is invalid for argument 'email'. Invalid email address");
+    expect(await email.exited).toBe(2);
+    const username = inTerminal(["register", "ada@example.test", "x"], personEnv());
+    await username.next("is invalid for argument 'username'. Too small");
+    expect(await username.exited).toBe(2);
+    const spaced = piped(["register", "ada@example.test", "a da"], personEnv({ TOLLGATE_PASSWORD: "a long enough password" }));
+    expect([spaced.status, spaced.stderr.includes("may contain only letters, digits, '_' and '-'")]).toEqual([2, true]);
+    for (const run of [email, username]) expect(run.screen()).not.toContain("password");
+  });
+
   it("when connect is asked for a port another program listens on, then it says the port is taken and exits 1", async () => {
     const eve = signedIn("eve");
     expect(piped(["buy", "1"], eve.env).status).toBe(0);

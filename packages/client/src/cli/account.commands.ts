@@ -1,5 +1,7 @@
+import { registerRequestSchema } from "@tollgate/contracts";
 import type { Command } from "commander";
 import type { CliAction } from "./cli-action";
+import { parseField } from "./cli-arguments";
 import { withProgress } from "./progress";
 import { askNewPassword, askPassword } from "./prompts";
 
@@ -8,8 +10,8 @@ export function addAccountCommands(program: Command, act: CliAction): void {
   program
     .command("register")
     .description("create an account (asks for a password twice, nothing echoed; or TOLLGATE_PASSWORD)")
-    .argument("<email>", "your e-mail address")
-    .argument("<username>", "3-32 letters, digits, '_' or '-'; others find you by it")
+    .argument("<email>", "your e-mail address", parseField(registerRequestSchema.shape.email))
+    .argument("<username>", "3-32 letters, digits, '_' or '-'; others find you by it", parseField(registerRequestSchema.shape.username))
     .action(
       act(async (ctx, email: string, username: string) => {
         const password = await askNewPassword(ctx.config.password);

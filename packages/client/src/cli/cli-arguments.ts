@@ -23,3 +23,12 @@ export function parsePort(value: string): number {
   if (!(port >= 0 && port <= 65_535)) throw new InvalidArgumentError("a port is an integer from 0 to 65535 (0: any free one).");
   return port;
 }
+
+/** A value for one field of a request, checked with the contract's own schema: the service's rule, refused here before a prompt. */
+export const parseField =
+  (schema: { safeParse(value: unknown): { success: true; data: unknown } | { success: false; error: { issues: { message: string }[] } } }) =>
+  (value: string): string => {
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) throw new InvalidArgumentError(`${parsed.error.issues.map((issue) => issue.message).join("; ")}.`);
+    return value;
+  };
