@@ -140,6 +140,17 @@ describe("the tollgate CLI in a terminal, against the npm start stack", () => {
     for (const run of [email, username]) expect(run.screen()).not.toContain("password");
   });
 
+  it("when get is answered with a non-2xx status, then the body goes to stdout as sent, one line on stderr says the status, and the exit status is 1", () => {
+    const fay = signedIn("fay");
+    expect(piped(["buy", "1"], fay.env).status).toBe(0);
+    const ok = piped(["get", "/headers"], fay.env);
+    const missing = piped(["get", "/nope"], fay.env);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toBe("GET /nope: 404 Not Found\n");
+    expect(missing.stdout.length).toBeGreaterThan(0);
+    expect([ok.status, ok.stderr]).toEqual([0, ""]);
+  });
+
   it("when connect is asked for a port another program listens on, then it says the port is taken and exits 1", async () => {
     const eve = signedIn("eve");
     expect(piped(["buy", "1"], eve.env).status).toBe(0);

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from "node:http";
 import type { Command } from "commander";
 import { isEndingTokenCode } from "../connector/access-watch";
 import { TollgateError } from "../errors";
@@ -24,7 +25,11 @@ async function get(ctx: CliContext, path: string, options: { token?: string }): 
     throw error;
   }
   writeBody(Buffer.from(await res.arrayBuffer()));
-  return res.ok ? 0 : 1;
+  if (res.ok) return 0;
+  // The body (often the upstream's HTML page) goes to stdout as sent; stderr says what happened, so
+  // a person or script sees why the exit status is 1 without reading the page.
+  ctx.warn(`GET ${path}: ${res.status} ${res.statusText || STATUS_CODES[res.status] || ""}`.trimEnd());
+  return 1;
 }
 
 export function addGetCommand(program: Command, act: CliAction): void {
