@@ -68,6 +68,20 @@ function assertOneHost(rawHeaders: string[]): void {
   for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i]?.length === 4 && rawHeaders[i]?.toLowerCase() === "host" && ++hosts > 1) throw new BadRequestError("a request may carry one Host header", "AMBIGUOUS_HOST");
 }
 
+/** A public origin's parts, parsed once: there are a handful (the app origin, the gateway's names). */
+const originCache = new Map<string, { proto: string; host: string; port: string }>();
+function originParts(origin: string): { proto: string; host: string; port: string } {
+  let parts = originCache.get(origin);
+  if (!parts) {
+    const url = new URL(origin);
+    parts = { proto: url.protocol.slice(0, -1), host: url.host, port: url.port || (url.protocol === "https:" ? "443" : "80") };
+    // Bounded: a client that varies its Host must not grow this without end.
+    if (originCache.size >= 256) originCache.clear();
+    originCache.set(origin, parts);
+  }
+  return parts;
+}
+
 /** Read before `prepareUpstreamRequest` drops the framing headers. */
 export function requestHasBody(headers: IncomingHttpHeaders): boolean {
   return headers["transfer-encoding"] !== undefined || (headers["content-length"] !== undefined && headers["content-length"] !== "0");
@@ -116,7 +130,7 @@ export function prepareUpstreamRequest(req: IncomingMessage, grant: Grant, optio
   assertOneHost(req.rawHeaders);
   const incoming = req.headers;
   const named = options.upgrade ? [] : connectionTokens(incoming.connection);
-  const publicUrl = new URL(side.origin);
+  const publicUrl = originParts(side.origin);
   const seenOrigin = target.preserveHost ? side.origin : target.origin;
   const headers: IncomingHttpHeaders = {};
   for (const name in incoming) {
@@ -132,9 +146,9 @@ export function prepareUpstreamRequest(req: IncomingMessage, grant: Grant, optio
   // Only a hop we trust (the gateway, on loopback) may tell us who came before it.
   const forwardedFor = LOOPBACK.has(options.remoteAddress) ? incoming["x-forwarded-for"] : undefined;
   headers["x-forwarded-for"] = forwardedFor ? `${String(forwardedFor)}, ${options.remoteAddress}` : options.remoteAddress;
-  headers["x-forwarded-proto"] = publicUrl.protocol.slice(0, -1);
+  headers["x-forwarded-proto"] = publicUrl.proto;
   headers["x-forwarded-host"] = publicUrl.host;
-  headers["x-forwarded-port"] = publicUrl.port || (publicUrl.protocol === "https:" ? "443" : "80");
+  headers["x-forwarded-port"] = publicUrl.port;
   headers["x-user-id"] = grant.userId;
   headers["x-token-id"] = grant.tokenId;
   headers["x-request-id"] = options.requestId;
