@@ -84,6 +84,13 @@ describe("the tollgate CLI in a terminal, against the npm start stack", () => {
     expect(help.screen()).not.toMatch(/Password|not logged in/);
   });
 
+  it("when a person asks for connect --help, then the port's default is stated once", async () => {
+    const help = inTerminal(["connect", "--help"], personEnv());
+    expect(await help.exited).toBe(0);
+    expect(help.screen().match(/default/g)).toHaveLength(2); // --port's and --token's, one each
+    expect(help.screen()).toMatch(/--port <port> +local port, 0 to 65535; 0 takes any free one \(default: 0\)/);
+  });
+
   it("when a person asks for tollgate --help, then every command is listed and it exits 0", async () => {
     const help = inTerminal(["--help"], personEnv());
     expect(await help.exited).toBe(0);
@@ -191,7 +198,8 @@ describe("the tollgate CLI in a terminal, against the npm start stack", () => {
       await benPlays.exited;
       await annPlays.next(/opponent disconnected; they forfeit at .+ unless they return\s+your move/);
       benPlays = inTerminal(["play", "--join", gameId ?? ""], ben.env);
-      await annPlays.next(/opponent is back\s+your move \(column 1-7\)/);
+      // Ann is shown the board again (her piece is X to her), then whose move it is.
+      await annPlays.next(/opponent is back\n\n(?:.*\n)*?\| X O \. \. \. \. \. \|\n(?:.*\n)*?your move \(column 1-7\)/);
       // Back in, Ben sees the board as he left it (his pieces are X to him) and whose move it is.
       await benPlays.next(/\| O X \. \. \. \. \. \|[\s\S]*waiting for the opponent's move/);
 
@@ -201,8 +209,9 @@ describe("the tollgate CLI in a terminal, against the npm start stack", () => {
         await other.next("your move");
       }
       annPlays.type("1");
-      await annPlays.next("game over: you won (win)");
-      await benPlays.next("game over: you lost (win)");
+      await annPlays.next("game over: you won\n");
+      // Ben joined by id, so his side knows no name for Ann.
+      await benPlays.next("game over: you lost: your opponent won\n");
       expect(await annPlays.exited).toBe(0);
       expect(await benPlays.exited).toBe(0);
       expect(annPlays.screen()).toContain(`game ${gameId} created for ${ben.username.toUpperCase()}`);

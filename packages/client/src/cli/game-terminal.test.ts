@@ -13,7 +13,7 @@ function terminal() {
   const socket = Object.assign(new EventEmitter(), { act: jest.fn() });
   const input = new PassThrough();
   let output = "";
-  const played = new GameTerminal(socket as unknown as GameSocket, game, 1, { input, write: (text) => (output += text) }).play();
+  const played = new GameTerminal(socket as unknown as GameSocket, game, 1, "ben", { input, write: (text) => (output += text) }).play();
   // readline reads the stream asynchronously: a typed line is handled on a later tick.
   const type = async (line: string) => {
     input.write(`${line}\n`);
@@ -59,7 +59,7 @@ describe("a game in the terminal", () => {
     await expect(t.played).resolves.toBe(0);
   });
 
-  it("when the opponent leaves and comes back on the player's turn, then 'your move' is shown again after each notice", async () => {
+  it("when the opponent leaves and comes back on the player's turn, then 'your move' is shown again after each notice, and the board with it when they are back", async () => {
     const t = terminal();
     t.socket.emit("state", state(true));
     t.clear();
@@ -67,7 +67,7 @@ describe("a game in the terminal", () => {
     expect(t.output()).toMatch(/opponent disconnected; they forfeit at .+ unless they return\nyour move \(column 1-7\): $/);
     t.clear();
     t.socket.emit("opponent_reconnected", { type: "game:opponent_reconnected", game_id: GAME_ID });
-    expect(t.output()).toBe("\nopponent is back\nyour move (column 1-7): ");
+    expect(t.output()).toMatch(/^\nopponent is back\n\n[^\n]*\| \. \. \. \. \. \. \. \|[\s\S]*\nyour move \(column 1-7\): $/);
     t.socket.emit("over", { result: "player1_won", reason: "forfeit" });
     await expect(t.played).resolves.toBe(0);
   });
@@ -90,7 +90,19 @@ describe("a game in the terminal", () => {
     t.socket.emit("over", { result: "player2_won", reason: "win" });
     await expect(t.played).resolves.toBe(0);
     expect(t.output()).not.toContain("waiting for the opponent's move");
-    expect(t.output()).toContain("game over: you lost (win)");
+    expect(t.output()).toContain("game over: you lost: ben won\n");
+  });
+
+  it.each([
+    [{ result: "player1_won", reason: "win" }, "game over: you won\n"],
+    [{ result: "player1_won", reason: "forfeit" }, "game over: you won (ben forfeited)\n"],
+    [{ result: "player2_won", reason: "resignation" }, "game over: you lost: ben won (you resigned)\n"],
+    [{ result: "draw", reason: "draw" }, "game over: draw\n"],
+  ] as const)("when the game ends with %j, then the player reads %j", async (over, line) => {
+    const t = terminal();
+    t.socket.emit("over", over);
+    await expect(t.played).resolves.toBe(0);
+    expect(t.output()).toBe(`\n${line}`);
   });
 
   it("when the connection closes for good (session ended), then the player is told how to rejoin and the exit code is 1", async () => {

@@ -21,11 +21,15 @@ export class GameTerminal {
   /** A move was sent and its state has not come back yet. */
   private sending = false;
   private finished = false;
+  /** The last board drawn, to draw again after a notice pushed it up the screen. */
+  private board = "";
 
   constructor(
     private readonly socket: GameSocket,
     private readonly game: Game,
     private readonly you: 1 | 2,
+    /** How to name the other player: their username when known, else "your opponent". */
+    private readonly opponent: string,
     private readonly io: { input: NodeJS.ReadableStream; write: (text: string) => void } = { input: process.stdin, write: (text) => process.stdout.write(text) },
   ) {}
 
@@ -41,11 +45,12 @@ export class GameTerminal {
       this.status = state.status;
       this.sending = false;
       const board = (state.state as { board?: number[][] }).board;
+      if (board) this.board = `\n${renderBoard(board, this.you)}\n`;
       // One write per state, so a reader sees the board and the prompt together.
-      this.write(`${board ? `\n${renderBoard(board, this.you)}\n` : ""}${this.prompt()}`);
+      this.write(`${board ? this.board : ""}${this.prompt()}`);
     });
     socket.on("opponent_disconnected", (event) => this.write(`\nopponent disconnected; they forfeit at ${new Date(event.grace_until).toLocaleTimeString()} unless they return\n${this.prompt()}`));
-    socket.on("opponent_reconnected", () => this.write(`\nopponent is back\n${this.prompt()}`));
+    socket.on("opponent_reconnected", () => this.write(`\nopponent is back\n${this.board}${this.prompt()}`));
     socket.on("server_error", (error) => {
       this.sending = false;
       this.write(`\n${error.message}\n${this.prompt()}`);
@@ -101,8 +106,16 @@ export class GameTerminal {
 
   private over(over: Over): number {
     this.finished = true;
-    const won = (over.result === "player1_won" && this.you === 1) || (over.result === "player2_won" && this.you === 2);
-    this.write(`\ngame over: ${over.result === "draw" ? "draw" : won ? "you won" : "you lost"} (${over.reason})\n`);
+    this.write(`\ngame over: ${this.outcome(over)}\n`);
     return 0;
+  }
+
+  /** The result from this player's side: who won, and how when it was not four in a row. */
+  private outcome(over: Over): string {
+    if (over.result === "draw") return "draw";
+    const won = (over.result === "player1_won" && this.you === 1) || (over.result === "player2_won" && this.you === 2);
+    const loser = won ? this.opponent : "you";
+    const how = over.reason === "forfeit" ? ` (${loser} forfeited)` : over.reason === "resignation" ? ` (${loser} resigned)` : "";
+    return `${won ? "you won" : `you lost: ${this.opponent} won`}${how}`;
   }
 }

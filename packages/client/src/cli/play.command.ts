@@ -9,10 +9,10 @@ import { GameTerminal } from "./game-terminal";
 import { withProgress } from "./progress";
 
 /** People know each other by username; games name players by id. (An id is taken as it is: no username looks like one.) */
-async function opponentId(ctx: CliContext, name: string): Promise<string> {
-  if (isUuid(name)) return name;
+async function opponentOf(ctx: CliContext, name: string): Promise<{ id: string; username?: string }> {
+  if (isUuid(name)) return { id: name };
   try {
-    return (await ctx.client.users.byUsername(name)).id;
+    return await ctx.client.users.byUsername(name);
   } catch (error) {
     if (error instanceof TollgateError && error.code === "USER_NOT_FOUND") throw new CliUsageError(`No user is named "${name}". Ask them for their username (tollgate me shows it).`);
     throw error;
@@ -37,11 +37,14 @@ async function waitForOpponent(ctx: CliContext, game: Game): Promise<Game> {
 async function play(ctx: CliContext, options: { opponent?: string; join?: string }): Promise<number> {
   const me = await ctx.client.auth.me();
   let game: Game;
+  let opponent: string | undefined;
   if (options.join) {
     game = await ctx.client.games.join(options.join);
     ctx.print(`joined game ${game.id}`);
   } else {
-    game = await ctx.client.games.create(options.opponent ? await opponentId(ctx, options.opponent) : undefined);
+    const invited = options.opponent ? await opponentOf(ctx, options.opponent) : undefined;
+    opponent = invited?.username;
+    game = await ctx.client.games.create(invited?.id);
     ctx.print(`game ${game.id} created${options.opponent ? ` for ${options.opponent}` : ""}; the other player runs: tollgate play --join ${game.id}`);
     game = await waitForOpponent(ctx, game);
   }
@@ -58,7 +61,7 @@ async function play(ctx: CliContext, options: { opponent?: string; join?: string
   };
   process.once("SIGINT", leave);
   try {
-    return await new GameTerminal(socket, game, you).play();
+    return await new GameTerminal(socket, game, you, opponent ?? "your opponent").play();
   } finally {
     process.off("SIGINT", leave);
     socket.close();
