@@ -7,8 +7,9 @@ export class TollgateError extends Error {
     readonly code: string,
     detail: string,
     readonly body?: ErrorBody,
+    options?: { cause?: unknown },
   ) {
-    super(detail);
+    super(detail, options);
     this.name = "TollgateError";
   }
 
@@ -16,10 +17,28 @@ export class TollgateError extends Error {
     return this.body?.request_id;
   }
 
+  /**
+   * No answer at all (refused, reset, DNS, TLS): status 0 and `NETWORK_ERROR`, the failure kept as
+   * `cause`, and its innermost code (ECONNREFUSED, UNABLE_TO_VERIFY_LEAF_SIGNATURE…) in the message.
+   */
+  static network(url: string, cause: unknown): TollgateError {
+    return new TollgateError(0, "NETWORK_ERROR", `could not reach ${url}${innermostCode(cause) ? `: ${innermostCode(cause)}` : ""}`, undefined, { cause });
+  }
 
   static async fromResponse(res: Response): Promise<TollgateError> {
     const parsed = errorBodySchema.safeParse(await res.json().catch(() => undefined));
     if (parsed.success) return new TollgateError(res.status, parsed.data.error_code, parsed.data.detail, parsed.data);
     return new TollgateError(res.status, `HTTP_${res.status}`, `the server answered ${res.status}`);
   }
+}
+
+/** fetch wraps the socket's error (with its code) once or twice in causes. */
+function innermostCode(error: unknown): string | undefined {
+  let code: string | undefined;
+  let current = error as { code?: unknown; cause?: unknown } | null | undefined;
+  for (let depth = 0; typeof current === "object" && current !== null && depth < 5; depth++) {
+    if (typeof current.code === "string") code = current.code;
+    current = current.cause as typeof current;
+  }
+  return code;
 }

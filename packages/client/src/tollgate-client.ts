@@ -21,7 +21,8 @@ import { z } from "zod";
 import { TollgateError } from "./errors";
 import { GameSocket, type GameSocketOptions } from "./game-socket";
 import { MemorySessionStore, toStoredSession, type SessionStore, type StoredSession } from "./session";
-import { trustingFetch, type TrustedCa } from "./trusted-ca";
+import { assertProxyPath } from "./proxy-path";
+import { assertTrustedCa, trustingFetch, type TrustedCa } from "./trusted-ca";
 
 export interface TollgateClientOptions {
   /** The gateway, e.g. http://127.0.0.1:8080 */
@@ -52,7 +53,17 @@ export class TollgateClient {
   constructor(private readonly options: TollgateClientOptions) {
     this.store = options.session ?? new MemorySessionStore();
     this.margin = options.refreshMarginMs ?? 60_000;
-    this.fetchImpl = trustingFetch(options.fetch ?? fetch, options.ca);
+    assertTrustedCa(options.ca, "ca");
+    const trusted = trustingFetch(options.fetch ?? fetch, options.ca);
+    this.fetchImpl = async (input, init) => {
+      try {
+        return await trusted(input, init);
+      } catch (error) {
+        // A caller's own abort stays an AbortError; anything else is "no answer", in our error type.
+        if (error instanceof Error && error.name === "AbortError") throw error;
+        throw TollgateError.network(String(input instanceof Request ? input.url : input), error);
+      }
+    };
   }
 
   // ---- auth --------------------------------------------------------------------------------
@@ -88,15 +99,22 @@ export class TollgateClient {
 
   // ---- proxy -------------------------------------------------------------------------------
   readonly proxy = {
-    /** A request to the upstream through the gated proxy; errors are the upstream's or ours. */
-    fetch: (accessToken: string, path: string, init: RequestInit = {}): Promise<Response> => {
+    /**
+     * A request to the upstream through the gated proxy; errors are the upstream's or ours. `path`
+     * is root-relative without dot segments (plain or percent-encoded): anything else throws a
+     * TypeError before any request, as it could carry the access token outside the proxy prefix.
+     */
+    fetch: async (accessToken: string, path: string, init: RequestInit = {}): Promise<Response> => {
+      assertProxyPath(path);
       const headers = new Headers(init.headers);
       headers.set("X-Access-Token", accessToken);
       return this.fetchImpl(this.url(`/api/v1/proxy/${path.replace(/^\//, "")}`), { ...init, headers });
     },
-    /** A WebSocket to the upstream through the proxy. */
-    websocket: (accessToken: string, path: string): WebSocket =>
-      new WebSocket(this.url(`/api/v1/proxy/${path.replace(/^\//, "")}`).replace(/^http/, "ws"), { headers: { "X-Access-Token": accessToken }, ca: this.options.ca }),
+    /** A WebSocket to the upstream through the proxy; `path` as for `fetch` (a TypeError otherwise). */
+    websocket: (accessToken: string, path: string): WebSocket => {
+      assertProxyPath(path);
+      return new WebSocket(this.url(`/api/v1/proxy/${path.replace(/^\//, "")}`).replace(/^http/, "ws"), { headers: { "X-Access-Token": accessToken }, ca: this.options.ca });
+    },
     /**
      * `POST /api/v1/proxy/launch`: a one-time URL that opens the application in a browser, at the
      * root of the deployment's app origin, landing on `path` (default `/`; root-relative).

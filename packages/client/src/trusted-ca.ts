@@ -17,9 +17,20 @@ export function trustingFetch(fetchImpl: typeof fetch, ca: TrustedCa | undefined
   return (input, init) => fetchImpl(input, { ...init, dispatcher } as unknown as RequestInit);
 }
 
+const holdsPemCertificate = (ca: TrustedCa): boolean => (typeof ca === "string" ? ca : ca.toString("latin1")).includes("-----BEGIN CERTIFICATE-----");
+
+/**
+ * Refuses a `ca` that holds no PEM certificate: TLS would ignore it silently and fail later with
+ * UNABLE_TO_VERIFY_LEAF_SIGNATURE, which points at the server rather than at the option.
+ */
+export function assertTrustedCa(ca: TrustedCa | undefined, option: string): void {
+  if (ca === undefined) return;
+  if ((typeof ca !== "string" && !Buffer.isBuffer(ca)) || !holdsPemCertificate(ca)) throw new TypeError(`${option} must hold a PEM certificate ("-----BEGIN CERTIFICATE-----")`);
+}
+
 /** Reads a PEM file, refusing anything that holds no certificate (a key, a DER file, a typo'd path's contents). */
 export function readCaFile(file: string): Buffer {
   const pem = readFileSync(file);
-  if (!pem.toString("latin1").includes("-----BEGIN CERTIFICATE-----")) throw new Error(`${file} holds no PEM certificate ("-----BEGIN CERTIFICATE-----")`);
+  if (!holdsPemCertificate(pem)) throw new Error(`${file} holds no PEM certificate ("-----BEGIN CERTIFICATE-----")`);
   return pem;
 }

@@ -129,6 +129,8 @@ describe("the tollgate CLI in a terminal, against the npm start stack", () => {
       const connect = piped(["connect", "--port", port], env);
       expect([port, connect.status, connect.stderr.includes("a port is an integer from 0 to 65535")]).toEqual([port, 2, true]);
     }
+    const escape = piped(["get", "/../../tokens/my-tokens", "--token", "a".repeat(64)], env);
+    expect([escape.status, escape.stderr.includes('must not hold "." or ".." segments')]).toEqual([2, true]);
     const ftp = piped(["tokens"], { ...env, TOLLGATE_URL: "ftp://127.0.0.1:8080" });
     expect(ftp.status).toBe(2);
     expect(ftp.stderr).toContain("TOLLGATE_URL: must be the gateway's http or https URL");

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from "commander";
+import { assertProxyPath } from "../proxy-path";
 
 /**
  * Parsers for command-line values, so a bad one is named and exits 2 before anything is asked or
@@ -32,3 +33,13 @@ export const parseField =
     if (!parsed.success) throw new InvalidArgumentError(`${parsed.error.issues.map((issue) => issue.message).join("; ")}.`);
     return value;
   };
+
+/** A path of the application behind the proxy: the SDK's own rule, so a bad one exits 2 here. */
+export function parseProxyPath(value: string): string {
+  try {
+    assertProxyPath(value);
+  } catch (error) {
+    throw new InvalidArgumentError(`${(error as Error).message}.`);
+  }
+  return value;
+}

@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { isEndingTokenCode } from "../connector/access-watch";
 import { TollgateError } from "../errors";
 import type { CliAction } from "./cli-action";
+import { parseProxyPath } from "./cli-arguments";
 import type { CliContext } from "./cli-context";
 import { noTokenError } from "./no-token";
 
@@ -36,7 +37,7 @@ export function addGetCommand(program: Command, act: CliAction): void {
   program
     .command("get")
     .description("GET a path of the application through the proxy and print the body")
-    .argument("<path>", "e.g. /headers")
+    .argument("<path>", "e.g. /headers (root-relative, no . or .. segments)", parseProxyPath)
     .option("--token <token>", "the access token (default: TOLLGATE_ACCESS_TOKEN, else your newest remembered one)")
     .action(act(get));
 }

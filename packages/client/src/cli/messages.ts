@@ -22,6 +22,7 @@ const MESSAGES: Record<string, string> = {
   BEARER_TOKEN_EXPIRED: "Your session has ended. Log in again: tollgate login <username>",
   UNAUTHENTICATED: "Your session has ended. Log in again: tollgate login <username>",
   NOT_FOUND: "Not found.",
+  NETWORK_ERROR: "Cannot reach Tollgate. Is the gateway running (npm start), and is TOLLGATE_URL its address?",
   USER_NOT_FOUND: "No such user.",
   game_not_found: "No such game (or it is not yours). Check the id the other player was given.",
   not_invited: "That game is reserved for another player.",
@@ -54,13 +55,13 @@ function certificateCode(error: unknown): string | undefined {
 }
 
 export function describeError(error: unknown): string {
-  if (error instanceof TollgateError) {
-    const known = MESSAGES[error.code];
-    const detail = error.code === "VALIDATION_ERROR" || !known ? ` (${error.message})` : "";
-    return `${known ?? `Request failed: ${error.code}`}${detail}${error.requestId ? ` [request ${error.requestId}]` : ""}`;
-  }
+  // First: an untrusted certificate arrives as a NETWORK_ERROR whose cause says so.
   const certificate = certificateCode(error);
   if (certificate) return `The gateway's certificate is not trusted (${certificate}). If a CA of your own signed it (a local stack's is under .tollgate/), set TOLLGATE_CA_FILE to that CA's PEM file. Verification is never turned off.`;
-  if (error instanceof TypeError && /fetch failed/.test(error.message)) return "Cannot reach Tollgate. Is the gateway running? (npm start)";
+  if (error instanceof TollgateError) {
+    const known = MESSAGES[error.code];
+    const detail = error.code === "VALIDATION_ERROR" || error.code === "NETWORK_ERROR" || !known ? ` (${error.message})` : "";
+    return `${known ?? `Request failed: ${error.code}`}${detail}${error.requestId ? ` [request ${error.requestId}]` : ""}`;
+  }
   return error instanceof Error ? error.message : String(error);
 }
