@@ -291,10 +291,10 @@ describe("the desktop connector, against a deployment with an app origin", () =>
       expect(await run.exited).toBe(0);
     });
 
-    it("when the port is not a port, then connect says so and exits 1 without starting", () => {
+    it("when the port is not a port, then connect names it as a usage error and exits 2 without starting", () => {
       const out = cli(["connect", "--port", "70000", "--token", "a".repeat(64)]);
-      expect(out.status).toBe(1);
-      expect(out.stderr).toContain("port must be an integer from 0 to 65535");
+      expect(out.status).toBe(2);
+      expect(out.stderr).toContain("a port is an integer from 0 to 65535");
     });
   });
 });
