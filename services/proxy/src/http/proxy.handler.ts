@@ -8,8 +8,6 @@ import type { UpstreamTarget } from "../upstream/upstream-target";
 import type { IdentityAsserter } from "../identity/identity-assertion";
 import { PROXY_PREFIX, prefixSide, singleHeader } from "./public-side";
 
-export { PROXY_PREFIX, singleHeader } from "./public-side";
-
 /** Both headers make the body's length ambiguous (request smuggling, RFC 9112 §6.3): refuse. */
 export function assertUnambiguousLength(headers: IncomingHttpHeaders): void {
   if (headers["content-length"] !== undefined && headers["transfer-encoding"] !== undefined) {

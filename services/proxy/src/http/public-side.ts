@@ -1,9 +1,8 @@
 import type { IncomingMessage } from "node:http";
-import type { PublicSide } from "../upstream/upstream-request";
+import { isLoopback, type PublicSide } from "../upstream/upstream-request";
 
 export const PROXY_PREFIX = "/api/v1/proxy";
 
-const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
 /** RFC 9110 §7.2 Host: a host name or address, and a port. Anything else is not used. */
 const HOST_SHAPE = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
@@ -21,7 +20,7 @@ function firstListValue(value: string | string[] | undefined): string | undefine
  * connection and its `Host`.
  */
 export function prefixSide(req: IncomingMessage, trustForwarded: boolean): PublicSide {
-  const trusted = trustForwarded && LOOPBACK.has(req.socket.remoteAddress ?? "");
+  const trusted = trustForwarded && isLoopback(req.socket.remoteAddress);
   const forwardedProto = trusted ? firstListValue(req.headers["x-forwarded-proto"]) : undefined;
   const forwardedHost = trusted ? firstListValue(req.headers["x-forwarded-host"]) : undefined;
   const proto = forwardedProto === "http" || forwardedProto === "https" ? forwardedProto : "encrypted" in req.socket && req.socket.encrypted ? "https" : "http";

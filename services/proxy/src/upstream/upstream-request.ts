@@ -11,6 +11,8 @@ const FORWARDING = new Set(["host", "origin", "referer", "x-forwarded-host", "x-
 /** `X_User_Id` reaches servers that fold `_` into `-` (CGI-style) as `X-User-Id`: those names are ours too. */
 const isOurs = (name: string) => IDENTITY.has(name) || FORWARDING.has(name) || (name.includes("_") && (IDENTITY.has(name.replaceAll("_", "-")) || FORWARDING.has(name.replaceAll("_", "-"))));
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
+/** Whether a peer is on this machine: the only hop (the gateway) whose forwarding headers are believed. */
+export const isLoopback = (address: string | undefined): boolean => LOOPBACK.has(address ?? "");
 /** A path segment that is `.` or `..` once percent-decoded (RFC 3986 §3.3), bare or encoded. */
 const DOT_SEGMENT = /(?:^|\/|%2f|%5c|\\)(?:\.|%2e){1,2}(?:$|\/|\?|#|%2f|%5c|\\)/i;
 /**
@@ -144,7 +146,7 @@ export function prepareUpstreamRequest(req: IncomingMessage, grant: Grant, optio
   const cookie = incoming.cookie === undefined ? undefined : withoutTollgateCookies(incoming.cookie);
   if (cookie !== undefined) headers.cookie = cookie;
   // Only a hop we trust (the gateway, on loopback) may tell us who came before it.
-  const forwardedFor = LOOPBACK.has(options.remoteAddress) ? incoming["x-forwarded-for"] : undefined;
+  const forwardedFor = isLoopback(options.remoteAddress) ? incoming["x-forwarded-for"] : undefined;
   headers["x-forwarded-for"] = forwardedFor ? `${String(forwardedFor)}, ${options.remoteAddress}` : options.remoteAddress;
   headers["x-forwarded-proto"] = publicUrl.proto;
   headers["x-forwarded-host"] = publicUrl.host;
