@@ -42,6 +42,13 @@ export const proxyConfigSchema = z.object({
   /** Refusals (unknown, expired, revoked) are remembered this long at most. */
   CACHE_NEGATIVE_TTL_MS: z.coerce.number().int().min(0).max(1_000).default(1_000),
   CACHE_MAX_ENTRIES: positiveInt(50_000),
+  /**
+   * A cached grant is re-validated against the token service once it is this old, seconds, however
+   * it is cached (memory or Redis) and whether or not revocation events arrive: the bound on how
+   * long a revoked token can still pass when the event bus is away (events make it milliseconds
+   * otherwise). A grant that cannot be re-validated is refused (503), never admitted stale.
+   */
+  GRANT_MAX_AGE_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
   /** Text bodies larger than this are streamed unchanged rather than rewritten. */
   REWRITE_MAX_BYTES: positiveInt(2 * 1024 * 1024),
   /**

@@ -47,6 +47,7 @@ async function main(): Promise<void> {
       cachePositiveTtlMs: config.CACHE_POSITIVE_TTL_MS,
       cacheNegativeTtlMs: config.CACHE_NEGATIVE_TTL_MS,
       cacheMaxEntries: config.CACHE_MAX_ENTRIES,
+      grantMaxAgeMs: config.GRANT_MAX_AGE_SECONDS * 1000,
       rewriteMaxBytes: config.REWRITE_MAX_BYTES,
       appPublicOrigin: config.APP_PUBLIC_ORIGIN,
       upstreamHostHeader: config.UPSTREAM_HOST_HEADER,

@@ -30,6 +30,8 @@ export interface ProxyRuntimeSettings {
   cachePositiveTtlMs: number;
   cacheNegativeTtlMs: number;
   cacheMaxEntries: number;
+  /** GRANT_MAX_AGE_SECONDS in ms: how old a cached grant may be before it is re-validated. */
+  grantMaxAgeMs: number;
   rewriteMaxBytes: number;
   /** e.g. http://app.localhost:8080; unset: no app origin. */
   appPublicOrigin?: string;
@@ -57,6 +59,7 @@ export function createProxyRuntime(settings: ProxyRuntimeSettings, deps: { redis
     positiveTtlMs: settings.cachePositiveTtlMs,
     negativeTtlMs: settings.cacheNegativeTtlMs,
     maxEntries: settings.cacheMaxEntries,
+    grantMaxAgeMs: settings.grantMaxAgeMs,
     counters: deps.metrics && { hit: (tier) => deps.metrics?.validations.inc({ tier }) },
   });
   const target = upstreamTarget(settings.upstreamUrl, settings.upstreamHostHeader === "preserve");

@@ -7,7 +7,8 @@ const REVOKED_TTL_MS = 10 * 60_000;
 /** The access token's shape (contracts: accessTokenValueSchema). */
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{64}$/;
 
-type Entry = { grant: Grant } | { rejected: RejectionCode };
+/** A grant as cached: `validatedAt` (epoch ms) is when the token service last vouched for it. */
+type Entry = { grant: Grant; validatedAt: number } | { rejected: RejectionCode };
 
 export interface ValidationCounters {
   hit(tier: "memory" | "redis" | "token_service"): void;
@@ -26,6 +27,12 @@ export interface TokenValidatorOptions {
   positiveTtlMs: number;
   negativeTtlMs: number;
   maxEntries: number;
+  /**
+   * A cached grant older than this (ms since the token service vouched for it) is re-validated
+   * before it admits anything: the bound on a revocation whose event never arrived (GRANT_MAX_AGE).
+   * Past half of it, a hit is still served and re-validated in the background.
+   */
+  grantMaxAgeMs: number;
   counters?: ValidationCounters;
   now?: () => number;
 }
@@ -35,8 +42,10 @@ export const redisUserKey = (userId: string) => `proxy:user:${userId}`;
 
 /**
  * Validation, fastest first: in-process LRU → Redis → token service. Positive answers never
- * outlive the token; refusals live at most a second. A Redis failure skips that tier; a token
- * service failure with nothing cached is an error (fail closed), never a pass.
+ * outlive the token, nor `grantMaxAgeMs` since the token service last vouched for them, whatever
+ * the event bus does (a hit past half that age is re-validated in the background, so a token in
+ * use never waits for it); refusals live at most a second. A Redis failure skips that tier; a
+ * token service failure with nothing fresh enough cached is an error (fail closed), never a pass.
  *
  * A revocation that arrives while a lookup is in flight wins: the lookup's answer is refused and
  * not cached (otherwise a grant read just before the eviction would be written back after it).
@@ -69,15 +78,32 @@ export class TokenValidator {
     if (cached) {
       this.options.counters?.hit("memory");
       if ("rejected" in cached) return Promise.reject(new TokenRejectedError(cached.rejected));
-      if (cached.grant.expiresAt > this.now()) return Promise.resolve(cached.grant);
+      const now = this.now();
+      const age = now - cached.validatedAt;
+      if (cached.grant.expiresAt > now && age < this.options.grantMaxAgeMs) {
+        if (age >= this.options.grantMaxAgeMs / 2) this.revalidateInBackground(hash, remote);
+        return Promise.resolve(cached.grant);
+      }
     }
-    // Concurrent first requests for one token share one lookup.
+    return this.lookupOnce(hash, () => this.lookup(hash, remote));
+  }
+
+  /** Concurrent lookups of one token share one. */
+  private lookupOnce(hash: string, lookup: () => Promise<Grant>): Promise<Grant> {
     let pending = this.inFlight.get(hash);
     if (!pending) {
-      pending = this.lookup(hash, remote).finally(() => this.inFlight.delete(hash));
+      pending = lookup().finally(() => this.inFlight.delete(hash));
       this.inFlight.set(hash, pending);
     }
     return pending;
+  }
+
+  /** Refreshes an ageing grant while it is still served; a refusal replaces it, a failure leaves it to age out. */
+  private revalidateInBackground(hash: string, remote: () => Promise<Grant>): void {
+    if (this.inFlight.has(hash)) return;
+    this.lookupOnce(hash, () => this.fromTokenService(hash, remote, this.revocations.mark())).catch((error: unknown) => {
+      if (!(error instanceof TokenRejectedError)) this.log.warn("background re-validation failed", { error: error instanceof Error ? error.message : String(error) });
+    });
   }
 
   /** Drops a token everywhere this instance can reach (revocation). */
@@ -85,39 +111,43 @@ export class TokenValidator {
     this.revocations.revoke("token", hash);
     // A revocation is final: refuse at once for as long as it is remembered, even if Redis is away.
     this.memory.set(hash, { rejected: "TOKEN_REVOKED" }, { ttl: REVOKED_TTL_MS });
-    await this.options.redis.del(redisTokenKey(hash)).catch((error: Error) => this.log.warn("redis evict failed", { error: error.message }));
+    // A failure here is thrown, not logged and forgotten: the event is then retried (its offset
+    // not committed) until Redis has lost the grant too, and this instance refuses it meanwhile.
+    await this.options.redis.del(redisTokenKey(hash));
   }
 
-  /** Drops every token of a user (disabled user). */
+  /** Drops every token of a user (disabled user); throws, like `evict`, when Redis could not be told. */
   async evictUser(userId: string): Promise<void> {
     this.revocations.revoke("user", userId);
     for (const [hash, entry] of this.memory.entries()) {
-      if ("grant" in entry && entry.grant.userId === userId) this.memory.delete(hash);
+      if ("grant" in entry && entry.grant.userId === userId) this.memory.set(hash, { rejected: "TOKEN_REVOKED" }, { ttl: REVOKED_TTL_MS });
     }
-    try {
-      const hashes = await this.options.redis.smembers(redisUserKey(userId));
-      if (hashes.length > 0) await this.options.redis.del(...hashes.map(redisTokenKey));
-      await this.options.redis.del(redisUserKey(userId));
-    } catch (error) {
-      this.log.warn("redis evict of a user's tokens failed", { error: (error as Error).message });
-    }
+    const hashes = await this.options.redis.smembers(redisUserKey(userId));
+    if (hashes.length > 0) await this.options.redis.del(...hashes.map(redisTokenKey));
+    await this.options.redis.del(redisUserKey(userId));
   }
 
   private async lookup(hash: string, remote: () => Promise<Grant>): Promise<Grant> {
     const mark = this.revocations.mark();
     const fromRedis = await this.readRedis(hash);
-    if (fromRedis && fromRedis.expiresAt > this.now()) {
-      this.assertNotRevokedSince(hash, fromRedis, mark);
+    const now = this.now();
+    if (fromRedis && fromRedis.grant.expiresAt > now && now - fromRedis.validatedAt < this.options.grantMaxAgeMs) {
+      this.assertNotRevokedSince(hash, fromRedis.grant, mark);
       this.options.counters?.hit("redis");
-      this.remember(hash, { grant: fromRedis });
-      return fromRedis;
+      this.remember(hash, fromRedis);
+      return fromRedis.grant;
     }
+    return this.fromTokenService(hash, remote, mark);
+  }
+
+  private async fromTokenService(hash: string, remote: () => Promise<Grant>, mark: number): Promise<Grant> {
+    const validatedAt = this.now();
     try {
       const grant = await remote();
       this.options.counters?.hit("token_service");
       this.assertNotRevokedSince(hash, grant, mark);
-      this.remember(hash, { grant });
-      await this.writeRedis(hash, grant);
+      this.remember(hash, { grant, validatedAt });
+      await this.writeRedis(hash, grant, validatedAt);
       return grant;
     } catch (error) {
       if (error instanceof TokenRejectedError) this.remember(hash, { rejected: error.code });
@@ -130,30 +160,36 @@ export class TokenValidator {
   }
 
   private remember(hash: string, entry: Entry): void {
-    const ttl = "grant" in entry ? Math.min(this.options.positiveTtlMs, entry.grant.expiresAt - this.now()) : this.options.negativeTtlMs;
+    const now = this.now();
+    const ttl = "grant" in entry ? Math.min(this.options.positiveTtlMs, entry.grant.expiresAt - now, entry.validatedAt + this.options.grantMaxAgeMs - now) : this.options.negativeTtlMs;
     if (ttl > 0) this.memory.set(hash, entry, { ttl });
   }
 
-  private async readRedis(hash: string): Promise<Grant | undefined> {
+  private async readRedis(hash: string): Promise<{ grant: Grant; validatedAt: number } | undefined> {
     try {
       const raw = await this.options.redis.get(redisTokenKey(hash));
       if (!raw) return undefined;
-      const parsed = JSON.parse(raw) as Partial<Grant>;
-      if (typeof parsed.tokenId !== "string" || typeof parsed.userId !== "string" || typeof parsed.expiresAt !== "number") return undefined;
-      return { tokenId: parsed.tokenId, userId: parsed.userId, expiresAt: parsed.expiresAt };
+      const parsed = JSON.parse(raw) as Partial<Grant & { validatedAt: number }>;
+      if (typeof parsed.tokenId !== "string" || typeof parsed.userId !== "string" || typeof parsed.expiresAt !== "number" || typeof parsed.validatedAt !== "number") return undefined;
+      return { grant: { tokenId: parsed.tokenId, userId: parsed.userId, expiresAt: parsed.expiresAt }, validatedAt: parsed.validatedAt };
     } catch (error) {
       this.log.warn("redis read failed; asking the token service", { error: (error as Error).message });
       return undefined;
     }
   }
 
-  private async writeRedis(hash: string, grant: Grant): Promise<void> {
+  /**
+   * The grant lives in Redis until it is too old to admit without asking again, not until the
+   * token expires; the user's set (for a disabled user's eviction) as long as the token's life.
+   */
+  private async writeRedis(hash: string, grant: Grant, validatedAt: number): Promise<void> {
     const ttlMs = grant.expiresAt - this.now();
-    if (ttlMs <= 0) return;
+    const freshMs = Math.min(ttlMs, validatedAt + this.options.grantMaxAgeMs - this.now());
+    if (freshMs <= 0) return;
     try {
       await this.options.redis
         .multi()
-        .set(redisTokenKey(hash), JSON.stringify(grant), "PX", ttlMs)
+        .set(redisTokenKey(hash), JSON.stringify({ ...grant, validatedAt }), "PX", freshMs)
         .sadd(redisUserKey(grant.userId), hash)
         // The set lives as long as the longest-lived token in it: NX sets a first TTL, GT only extends.
         .pexpire(redisUserKey(grant.userId), ttlMs, "NX")

@@ -118,6 +118,7 @@ export async function startProxyFixture(overrides: ProxyFixtureOptions = {}): Pr
       cachePositiveTtlMs: 5_000,
       cacheNegativeTtlMs: 1_000,
       cacheMaxEntries: 10_000,
+      grantMaxAgeMs: 10_000,
       rewriteMaxBytes: 64 * 1024,
       identityAssertionKeys: testAssertionKeys(),
       ...overrides,
