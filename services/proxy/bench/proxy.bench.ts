@@ -161,6 +161,7 @@ async function main() {
       cachePositiveTtlMs: 5_000,
       cacheNegativeTtlMs: 1_000,
       cacheMaxEntries: 10_000,
+      grantMaxAgeMs: 10_000,
       rewriteMaxBytes: 1024 * 1024,
       identityAssertionKeys: testAssertionKeys(),
     },
