@@ -6,7 +6,7 @@ export const CONSUMER_LAG_METRIC = "tollgate_kafka_consumer_lag";
 export const DLQ_MESSAGES_METRIC = "tollgate_kafka_dlq_messages_total";
 
 /** Why a message went to its dead-letter topic, as a bounded label; the full reason is in the message's headers and the log. */
-export const deadLetterReasons = ["not_json", "not_cloudevent", "bad_payload"] as const;
+export const deadLetterReasons = ["not_json", "not_cloudevent", "bad_payload", "handler_failed"] as const;
 export type DeadLetterReason = (typeof deadLetterReasons)[number];
 
 /** A consumer group whose lag is reported. */

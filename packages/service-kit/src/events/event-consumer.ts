@@ -22,8 +22,14 @@ export interface EventConsumerOptions {
   deadLetterProducer: Producer;
   /** New groups start at the earliest offset (true) or only see new events (false, the default). */
   fromBeginning?: boolean;
-  /** Attempts of a failing handler before the message is handed back to kafkajs to retry later. */
-  handlerAttempts?: number;
+  /**
+   * How long a failing handler is retried (ms, default 30 s, back-off 100 ms doubling to 5 s)
+   * before its message goes to `<topic>.dlq` with reason `handler_failed`, logged at error and
+   * counted in `tollgate_kafka_dlq_messages_total` (alert on it); only then is the offset committed.
+   */
+  handlerRetryMs?: number;
+  /** Readiness fails when no fetch from the brokers has succeeded for this long (ms, default 5 s). */
+  staleAfterMs?: number;
   /** The service's registry: the group's lag and its dead letters are reported there (see `KafkaConsumerMetrics`). */
   metrics?: Registry;
 }
@@ -31,8 +37,10 @@ export interface EventConsumerOptions {
 /**
  * Consumes CloudEvents: parses the envelope and the payload of every type it has a handler for
  * (`safeParse`, never trust), sends what does not parse to `<topic>.dlq` and goes on, skips types
- * it does not handle. A handler that throws is retried; the offset only moves once it succeeds,
- * so nothing is lost (delivery is at least once: handlers must be idempotent).
+ * it does not handle. A handler that throws is retried for `handlerRetryMs`, then its message is
+ * dead-lettered with an alert; the offset moves only once the handler succeeded or the message is
+ * on the dead-letter topic, so nothing is lost (delivery is at least once: handlers must be
+ * idempotent). `ready()` is the readiness check: it fails while the consumer cannot consume.
  */
 export class EventConsumer {
   private readonly handlers = new Map<string, Handler>();
@@ -41,6 +49,8 @@ export class EventConsumer {
   private hasJoined: Promise<void> | undefined;
   private readonly metrics: KafkaConsumerMetrics | undefined;
   private unwatch: (() => void) | undefined;
+  /** What readiness reports: set from the consumer's instrumentation events. */
+  private state: { joined: boolean; lastFetchAt: number; crashed?: string } = { joined: false, lastFetchAt: 0 };
 
   constructor(private readonly options: EventConsumerOptions) {
     this.log = options.logger.child({ component: "event-consumer", group: options.groupId });
@@ -69,16 +79,28 @@ export class EventConsumer {
     this.consumer = consumer;
     this.unwatch?.();
     this.unwatch = this.metrics?.watch({ kafka: this.options.kafka, groupId: this.options.groupId, topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? false });
+    this.state = { joined: false, lastFetchAt: 0 };
     this.hasJoined = new Promise((resolve) => {
       const remove = consumer.on(consumer.events.GROUP_JOIN, () => {
         remove();
         resolve();
       });
     });
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      this.state = { joined: true, lastFetchAt: Date.now() };
+    });
+    consumer.on(consumer.events.FETCH, () => {
+      this.state.lastFetchAt = Date.now();
+    });
+    consumer.on(consumer.events.CRASH, (event) => {
+      const error = event.payload.error;
+      this.state.crashed = error instanceof Error ? error.message : String(error);
+      this.log.error("consumer crashed", { error: this.state.crashed, restarting: event.payload.restart });
+    });
     await consumer.connect();
     await consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? false });
     await consumer.run({
-      eachMessage: async ({ topic, partition, message }) => this.process(topic, partition, message),
+      eachMessage: async ({ topic, partition, message, heartbeat }) => this.process(topic, partition, message, heartbeat),
     });
   }
 
@@ -98,6 +120,20 @@ export class EventConsumer {
     }
   }
 
+  /**
+   * Readiness: resolves while the consumer is in its group and fetching (a fetch with nothing new
+   * returns every 100 ms), rejects with the reason otherwise: not joined yet, crashed, or no fetch
+   * for `staleAfterMs` (the brokers are away, or a handler is stuck retrying).
+   */
+  async ready(): Promise<void> {
+    const { joined, lastFetchAt, crashed } = this.state;
+    if (!this.consumer) throw new Error("consumer not running");
+    if (crashed) throw new Error(`consumer crashed: ${crashed}`);
+    if (!joined) throw new Error(`not in group ${this.options.groupId} yet`);
+    const since = Date.now() - lastFetchAt;
+    if (since > (this.options.staleAfterMs ?? 5_000)) throw new Error(`no fetch from the brokers for ${Math.round(since / 1000)} s`);
+  }
+
   async stop(): Promise<void> {
     this.unwatch?.();
     this.unwatch = undefined;
@@ -105,7 +141,7 @@ export class EventConsumer {
     this.consumer = undefined;
   }
 
-  private async process(topic: string, partition: number, message: KafkaMessage): Promise<void> {
+  private async process(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<void> {
     const context = { topic, partition, offset: message.offset };
     let json: unknown;
     try {
@@ -129,20 +165,27 @@ export class EventConsumer {
       await this.deadLetter(context, message, "bad_payload", `bad ${envelope.data.type} payload: ${describe(data.error)}`);
       return;
     }
-    await this.runHandler(handler, { ...envelope.data, data: data.data }, context);
+    const failure = await this.runHandler(handler, { ...envelope.data, data: data.data }, context, heartbeat);
+    if (failure === undefined) return;
+    this.log.error("event handler kept failing; event sent to the dead-letter topic", { type: envelope.data.type, event_id: envelope.data.id, ...context, error: failure });
+    await this.deadLetter(context, message, "handler_failed", `handler failed: ${failure}`);
   }
 
-  private async runHandler(handler: Handler, event: TypedCloudEvent<unknown>, context: EventContext): Promise<void> {
-    const attempts = this.options.handlerAttempts ?? 3;
+  /** Runs the handler until it succeeds (undefined) or `handlerRetryMs` has passed (the last error's message). */
+  private async runHandler(handler: Handler, event: TypedCloudEvent<unknown>, context: EventContext, heartbeat: () => Promise<void>): Promise<string | undefined> {
+    const deadline = Date.now() + (this.options.handlerRetryMs ?? 30_000);
     for (let attempt = 1; ; attempt++) {
       try {
         await handler.handle(event, context);
-        return;
+        return undefined;
       } catch (error) {
-        this.log.warn("event handler failed", { type: event.type, event_id: event.id, attempt, error: error instanceof Error ? error.message : String(error) });
-        // Past the last attempt kafkajs takes over: it retries the same offset with its own back-off.
-        if (attempt >= attempts) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
+        const message = error instanceof Error ? error.message : String(error);
+        this.log.warn("event handler failed", { type: event.type, event_id: event.id, attempt, error: message });
+        const delay = Math.min(100 * 2 ** (attempt - 1), 5_000);
+        if (Date.now() + delay > deadline) return message;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        // A long retry must not cost the group its member: keep the session alive between attempts.
+        await heartbeat().catch(() => undefined);
       }
     }
   }
