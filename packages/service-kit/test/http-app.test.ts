@@ -2,7 +2,7 @@ import { errorBodySchema } from "@tollgate/contracts";
 import { Router } from "express";
 import request from "supertest";
 import { z } from "zod";
-import { AppError, closeRedis, createDatabase, createHttpApp, createRedis, parseOrThrow } from "../src";
+import { AppError, closeRedis, createDatabase, createHttpApp, createRedis, degradesOnly, parseOrThrow } from "../src";
 import { captureLogger } from "./support";
 
 const CANARY_PASSWORD = "canary-password-7f3a9c";
@@ -169,6 +169,23 @@ describe("createHttpApp", () => {
     const ready = await request(app).get("/health/ready");
     expectStandardError(ready, 503, "NOT_READY");
     expect(ready.body.checks.dependency).toContain("connection refused");
+  });
+
+  it("when only a check the service keeps serving without fails, then /health/ready is 200 degraded and names it", async () => {
+    const { logger } = captureLogger();
+    const app = createHttpApp({
+      logger,
+      readiness: {
+        database: async () => undefined,
+        kafka_consumer: degradesOnly(async () => {
+          throw new Error("no fetch from the brokers for 7 s");
+        }),
+      },
+      routes: () => undefined,
+    });
+    const ready = await request(app).get("/health/ready");
+    expect(ready.status).toBe(200);
+    expect(ready.body).toEqual({ status: "degraded", checks: { database: "ok", kafka_consumer: "failed: no fetch from the brokers for 7 s" } });
   });
 
   it("when checks pass, then /health/ready is 200", async () => {

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { createHttpApp, JwksKeyStore, JwtVerifier, requireUser, type HttpMetrics, type Logger } from "@tollgate/service-kit";
+import { createHttpApp, JwksKeyStore, JwtVerifier, requireUser, type HttpMetrics, type Logger, type ReadinessCheck } from "@tollgate/service-kit";
 import type { Express } from "express";
 import type { Redis } from "ioredis";
 import type { Knex } from "knex";
@@ -61,6 +61,8 @@ export interface AppDeps {
   /** argon2id hashing; built from the config's ARGON2_* when absent (tests pass one that counts verifications). */
   hasher?: PasswordHasher;
   isShuttingDown?: () => boolean;
+  /** More readiness checks, beside Postgres and Redis (main.ts adds the event consumer's, as degrading only). */
+  readiness?: Record<string, ReadinessCheck>;
   /** The service's registry (HTTP, process, kit series) and what the use cases count (`createAuthMetrics`). */
   metrics?: { http: HttpMetrics; activity: AuthActivity };
 }
@@ -140,6 +142,7 @@ export function createApp(deps: AppDeps): Express {
       redis: async () => {
         await deps.redis.ping();
       },
+      ...deps.readiness,
     },
     openapi: {
       title: "Tollgate auth service",

@@ -7,6 +7,7 @@ import {
   createIdempotentProducer,
   createKafka,
   createLogger,
+  degradesOnly,
   createRedis,
   ensureDatabase,
   ensureTopics,
@@ -59,7 +60,17 @@ async function main(): Promise<void> {
   await passwordStrength.ready();
 
   let shuttingDown = () => false;
-  const app = createApp({ config, logger, knex, redis, authEventsTopic, passwordStrength, metrics, isShuttingDown: () => shuttingDown() });
+  const app = createApp({
+    config,
+    logger,
+    knex,
+    redis,
+    authEventsTopic,
+    passwordStrength,
+    metrics,
+    isShuttingDown: () => shuttingDown(),
+    readiness: { kafka_consumer: degradesOnly(() => consumer.ready()) },
+  });
   const server = createServer(app);
   const shutdown = installGracefulShutdown({
     server,

@@ -1,4 +1,4 @@
-import { RevocationLog, type EventConsumer, type Logger } from "@tollgate/service-kit";
+import { degradesOnly, RevocationLog, type EventConsumer, type Logger } from "@tollgate/service-kit";
 import type { Express } from "express";
 import type { Redis } from "ioredis";
 import type { Kafka, Producer } from "kafkajs";
@@ -98,7 +98,11 @@ export function buildGameRealtime(clients: GameRealtimeClients, settings: GameRe
     authenticator,
     metrics,
     isShuttingDown: settings.isShuttingDown,
-    readiness: { postgres: () => clients.knex.raw("select 1"), redis: () => redis.ping() },
+    readiness: {
+      postgres: () => clients.knex.raw("select 1"),
+      redis: () => redis.ping(),
+      ...(clients.kafka ? { kafka_consumer: degradesOnly(async () => consumer?.ready()) } : {}),
+    },
   });
   const consumer = clients.kafka
     ? createAuthEventsConsumer({ ...clients.kafka, instanceId: settings.instanceId, revocations, log: revocationLog, connections, logger, metrics: metrics.http.registry })

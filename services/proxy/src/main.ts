@@ -8,6 +8,7 @@ import {
   createKafka,
   createLogger,
   createRedis,
+  degradesOnly,
   ensureTopics,
   installGracefulShutdown,
   listen,
@@ -91,6 +92,8 @@ async function main(): Promise<void> {
         const res = await fetch(new URL("/health/live", config.TOKEN_SERVICE_URL), { signal: AbortSignal.timeout(1_500) });
         if (!res.ok) throw new Error(`answered ${res.status}`);
       },
+      // Without revocation events the proxy still refuses a revoked token within GRANT_MAX_AGE_SECONDS.
+      kafka_consumer: degradesOnly(() => revocations.ready()),
     },
   });
   const server = http.createServer(app);

@@ -8,6 +8,7 @@ import {
   createIdempotentProducer,
   createKafka,
   createLogger,
+  degradesOnly,
   ensureDatabase,
   ensureTopics,
   httpJwksFetcher,
@@ -87,6 +88,10 @@ async function main(): Promise<void> {
     bodyLimit: config.HTTP_BODY_LIMIT,
     metrics: metrics.http,
     isShuttingDown: () => shuttingDown(),
+    readiness: {
+      user_disabled_consumer: degradesOnly(() => userDisabled.ready()),
+      revoked_sessions_consumer: degradesOnly(() => revocations.ready()),
+    },
   });
   const server = http.createServer(app);
   const shutdown = installGracefulShutdown({

@@ -2,8 +2,23 @@ import { commonErrorCodes } from "@tollgate/contracts";
 import { Router } from "express";
 import { errorBody } from "./error-handler";
 
-/** A readiness check resolves when the dependency answers and rejects (or times out) when not. */
-export type ReadinessCheck = () => Promise<unknown>;
+/**
+ * A readiness check resolves when the dependency answers and rejects (or times out) when not.
+ * Marked by `degradesOnly`, its failure makes the service `degraded` (still 200) instead of not
+ * ready (503).
+ */
+export type ReadinessCheck = (() => Promise<unknown>) & { degradesOnly?: true };
+
+/**
+ * A check of a dependency the service keeps serving without, e.g. its Kafka consumers: while it
+ * fails, `/health/ready` answers 200 `{status: "degraded"}` naming it, so monitoring sees it, but
+ * the instance stays in its load balancer. Taking every instance out at once because the shared
+ * event bus is away would turn a degraded service into an outage (revocation stays bounded by the
+ * proxy's GRANT_MAX_AGE; logins and purchases keep their events in the outbox).
+ */
+export function degradesOnly(check: () => Promise<unknown>): ReadinessCheck {
+  return Object.assign(() => check(), { degradesOnly: true as const });
+}
 
 const CHECK_TIMEOUT_MS = 2_000;
 
@@ -34,10 +49,11 @@ export function healthRouter(checks: Record<string, ReadinessCheck>, isShuttingD
     const results = await Promise.all(names.map((name) => runCheck(checks[name] as ReadinessCheck)));
     const report = Object.fromEntries(names.map((name, index) => [name, results[index]]));
     if (isShuttingDown()) report.shutdown = "failed: shutting down";
-    const ready = Object.values(report).every((result) => result === "ok");
+    const failed = Object.keys(report).filter((name) => report[name] !== "ok");
+    const ready = failed.every((name) => checks[name]?.degradesOnly === true);
     res.setHeader("Cache-Control", "no-store");
     if (ready) {
-      res.json({ status: "ready", checks: report });
+      res.json({ status: failed.length === 0 ? "ready" : "degraded", checks: report });
     } else {
       res.setHeader("Retry-After", "5");
       res.status(503).json({ ...errorBody(503, commonErrorCodes.NOT_READY, "service is not ready"), checks: report });

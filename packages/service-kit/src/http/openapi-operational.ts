@@ -18,12 +18,12 @@ export const operationalPaths: Record<string, OpenApiPathItem> = {
   "/health/ready": {
     get: {
       operationId: "getReadiness",
-      summary: "Readiness: every dependency of this service answers within 2 s, and it is not shutting down",
+      summary: "Readiness: every dependency this service cannot serve without answers within 2 s, and it is not shutting down",
       tags: ["operations"],
       security: [],
       "x-internal": true,
       responses: {
-        "200": { description: "Ready; each check is `ok`", content: { "application/json": { schema: { $ref: "#/components/schemas/HealthReady" } } } },
+        "200": { description: "`ready`: each check is `ok`; `degraded`: a check of a dependency the service keeps serving without (its Kafka consumers) failed", content: { "application/json": { schema: { $ref: "#/components/schemas/HealthReady" } } } },
         "503": {
           description: "`NOT_READY`: a check failed (`failed: <why>`), or the service is draining",
           headers: { "Retry-After": { $ref: "#/components/headers/RetryAfter" } },

@@ -81,6 +81,12 @@ export class RevokedSessionView {
     this.sweeper.unref();
   }
 
+  /** Readiness of the view's consumer (see `EventConsumer.ready`). */
+  async ready(): Promise<void> {
+    if (!this.consumer) throw new Error("revoked-session view not started");
+    await this.consumer.ready();
+  }
+
   async stop(): Promise<void> {
     clearInterval(this.sweeper);
     await this.consumer?.stop();
