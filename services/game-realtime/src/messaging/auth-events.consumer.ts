@@ -37,17 +37,33 @@ export function createAuthEventsConsumer(deps: {
     metrics: deps.metrics,
   })
     .on(eventTypes.sessionRevoked, async (event) => {
-      await deps.revocations.revokeSession(event.data.session_id);
-      // Logged and closed together, nothing awaited between: an authentication running now either
-      // registered its socket already (closed here) or will find this in the log when it does.
-      deps.log.revoke("session", event.data.session_id);
-      const closed = deps.connections.closeSessions({ sessionId: event.data.session_id }, "session_revoked", "the session has been revoked");
-      log.info("session revoked", { session_id: event.data.session_id, reason: event.data.reason, sockets_closed: closed });
+      await afterRemembering(deps.revocations.revokeSession(event.data.session_id), () => {
+        // Logged and closed together, nothing awaited between: an authentication running now either
+        // registered its socket already (closed here) or will find this in the log when it does.
+        deps.log.revoke("session", event.data.session_id);
+        const closed = deps.connections.closeSessions({ sessionId: event.data.session_id }, "session_revoked", "the session has been revoked");
+        log.info("session revoked", { session_id: event.data.session_id, reason: event.data.reason, sockets_closed: closed });
+      });
     })
     .on(eventTypes.userDisabled, async (event) => {
-      await deps.revocations.disableUser(event.data.user_id);
-      deps.log.revoke("user", event.data.user_id);
-      const closed = deps.connections.closeSessions({ userId: event.data.user_id }, "user_disabled", "the account has been disabled");
-      log.info("user disabled", { user_id: event.data.user_id, sockets_closed: closed });
+      await afterRemembering(deps.revocations.disableUser(event.data.user_id), () => {
+        deps.log.revoke("user", event.data.user_id);
+        const closed = deps.connections.closeSessions({ userId: event.data.user_id }, "user_disabled", "the account has been disabled");
+        log.info("user disabled", { user_id: event.data.user_id, sockets_closed: closed });
+      });
     });
+}
+
+/**
+ * Runs `act` (log and close sockets here) once the Redis write settled, whichever way: a write
+ * that failed still closes this instance's sockets, and is then thrown, so the event is retried
+ * (not committed) until every instance can see it in Redis.
+ */
+async function afterRemembering(remembered: Promise<void>, act: () => void): Promise<void> {
+  const outcome = await remembered.then(
+    () => undefined,
+    (error: unknown) => ({ error }),
+  );
+  act();
+  if (outcome) throw outcome.error;
 }
