@@ -4,6 +4,7 @@ import { commonErrorCodes } from "@tollgate/contracts";
 import { errorBody } from "./http/error-handler";
 import { acceptRequestId } from "./http/request-id";
 import type { Logger } from "./logger";
+import { ConnectionDrain } from "./connection-drain";
 
 export interface ShutdownStep {
   name: string;
@@ -30,29 +31,36 @@ export interface ShutdownHandle {
 }
 
 /**
- * SIGTERM/SIGINT: stop accepting, let in-flight requests finish (idle keep-alive connections are
- * closed at once), then stop consumers and the relay, close pools, and exit 0. A step that fails
- * is logged and the rest still run; past `timeoutMs` the process exits 1.
+ * How long a keep-alive connection may sit idle during a drain before it is closed: a client that
+ * is using it sends its next request sooner, and that request is answered with `Connection: close`.
+ */
+const DRAIN_IDLE_LINGER_MS = 1_000;
+
+/**
+ * SIGTERM/SIGINT: stop accepting, let in-flight requests finish (answered with `Connection: close`;
+ * idle keep-alive connections close once idle for a second, see `ConnectionDrain`), then stop
+ * consumers and the relay, close pools, and exit 0. A step that fails is logged and the rest still
+ * run; past `timeoutMs` the process exits 1.
  */
 export function installGracefulShutdown(options: GracefulShutdownOptions): ShutdownHandle {
   const log = options.logger.child({ component: "shutdown" });
   const exit = options.exit ?? ((code: number) => process.exit(code));
+  const drain = new ConnectionDrain(options.server);
   let shuttingDown: Promise<void> | undefined;
 
   const closeServer = () =>
     new Promise<void>((resolve) => {
       const drainTimer = setTimeout(() => {
-        log.warn("in-flight requests did not finish in time; closing their connections");
+        log.warn("in-flight requests did not finish in time; closing their connections", { open: drain.open });
         options.server.closeAllConnections();
+        drain.closeIdle(0);
       }, options.drainTimeoutMs ?? 5_000);
-      // A keep-alive connection turns idle when its last response ends; close those as they appear.
-      const idleSweep = setInterval(() => options.server.closeIdleConnections(), 50);
-      options.server.close(() => {
+      const idleSweep = setInterval(() => drain.closeIdle(DRAIN_IDLE_LINGER_MS), 50);
+      drain.start(() => {
         clearTimeout(drainTimer);
         clearInterval(idleSweep);
         resolve();
       });
-      options.server.closeIdleConnections();
     });
 
   const shutdown = (reason: string): Promise<void> => {
@@ -108,9 +116,29 @@ export function answerClientErrors(server: Server): void {
   });
 }
 
-/** Listens and resolves with the bound port (port 0 picks a free one); parser refusals get the standard body. */
+/**
+ * How long the gateway keeps an idle connection to a service for reuse: nginx's upstream
+ * `keepalive_timeout`, 60 s by default, and infra/gateway/nginx.conf.template sets none (its test
+ * reads the rendered configuration to keep this true).
+ */
+export const GATEWAY_UPSTREAM_KEEPALIVE_MS = 60_000;
+/**
+ * A service keeps idle connections longer than the gateway does, so it is always the gateway that
+ * closes one: with node's default of 5 s, nginx reused a connection node was closing that instant
+ * and a purchase got the gateway's 503 without reaching the token service (#17). node's
+ * documentation asks for `headersTimeout` above `keepAliveTimeout` in this arrangement.
+ */
+export const SERVER_KEEP_ALIVE_TIMEOUT_MS = GATEWAY_UPSTREAM_KEEPALIVE_MS + 5_000;
+export const SERVER_HEADERS_TIMEOUT_MS = SERVER_KEEP_ALIVE_TIMEOUT_MS + 1_000;
+
+/**
+ * Listens and resolves with the bound port (port 0 picks a free one); parser refusals get the
+ * standard body; idle keep-alive connections outlive the gateway's (`SERVER_KEEP_ALIVE_TIMEOUT_MS`).
+ */
 export function listen(server: Server, port: number, host: string): Promise<number> {
   answerClientErrors(server);
+  server.keepAliveTimeout = SERVER_KEEP_ALIVE_TIMEOUT_MS;
+  server.headersTimeout = SERVER_HEADERS_TIMEOUT_MS;
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => {

@@ -1,7 +1,7 @@
 import net from "node:net";
 import { errorBodySchema } from "@tollgate/contracts";
 import http from "node:http";
-import { installGracefulShutdown, listen } from "../src";
+import { GATEWAY_UPSTREAM_KEEPALIVE_MS, installGracefulShutdown, listen } from "../src";
 import { captureLogger } from "./support";
 
 describe("graceful shutdown", () => {
@@ -36,7 +36,85 @@ describe("graceful shutdown", () => {
   });
 });
 
+describe("graceful shutdown of keep-alive connections (#17)", () => {
+  /** One keep-alive connection sending requests back to back until the server stops taking them. */
+  async function client(port: number, until: () => boolean, outcome: { ok: number; closeAnswers: number; errors: string[] }): Promise<void> {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      while (!until()) {
+        const result = await new Promise<{ connection?: string } | { error: string }>((resolve) => {
+          const req = http.get({ host: "127.0.0.1", port, path: "/", agent }, (res) => {
+            res.resume();
+            res.on("end", () => resolve({ connection: res.headers.connection }));
+          });
+          req.on("error", (error: NodeJS.ErrnoException) => resolve({ error: error.code ?? error.message }));
+        });
+        if ("error" in result) {
+          // A new connection refused: the server stopped accepting, as it should.
+          if (result.error === "ECONNREFUSED") return;
+          outcome.errors.push(result.error);
+          return;
+        }
+        outcome.ok++;
+        if (result.connection === "close") outcome.closeAnswers++;
+      }
+    } finally {
+      agent.destroy();
+    }
+  }
+
+  it("when shutdown starts while clients reuse keep-alive connections back to back, then no request is reset: each gets its answer with Connection: close and its socket closes after it", async () => {
+    const server = http.createServer((_req, res) => setTimeout(() => res.end("ok"), 2));
+    const port = await listen(server, 0, "127.0.0.1");
+    const exits: number[] = [];
+    const handle = installGracefulShutdown({ server, logger: captureLogger().logger, signals: [], exit: (code) => exits.push(code), steps: [] });
+    const outcome = { ok: 0, closeAnswers: 0, errors: [] as string[] };
+    const started = Date.now();
+    const clients = Array.from({ length: 20 }, () => client(port, () => Date.now() - started > 5_000, outcome));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const okBefore = outcome.ok;
+    const done = handle.shutdown("test");
+    await Promise.all(clients);
+    await done;
+    expect(outcome.errors).toEqual([]);
+    expect(okBefore).toBeGreaterThan(100);
+    // Every connection in use answered its next request with Connection: close.
+    expect(outcome.closeAnswers).toBe(20);
+    expect(exits).toEqual([0]);
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
+  it("when a keep-alive connection is idle at shutdown, then it is closed once idle for a second, and the shutdown completes", async () => {
+    const server = http.createServer((_req, res) => res.end("ok"));
+    const port = await listen(server, 0, "127.0.0.1");
+    const exits: number[] = [];
+    const handle = installGracefulShutdown({ server, logger: captureLogger().logger, signals: [], exit: (code) => exits.push(code), steps: [] });
+    const socket = net.connect(port, "127.0.0.1");
+    const closed = new Promise<number>((resolve) => socket.on("close", () => resolve(Date.now())));
+    socket.write("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+    await new Promise((resolve) => socket.once("data", resolve));
+    const started = Date.now();
+    await handle.shutdown("test");
+    const closedAfter = (await closed) - started;
+    expect(closedAfter).toBeGreaterThanOrEqual(900);
+    expect(closedAfter).toBeLessThan(2_000);
+    expect(exits).toEqual([0]);
+  });
+});
+
 describe("listen", () => {
+  it("when a service listens, then it keeps idle connections longer than the gateway does, and waits for headers longer still", async () => {
+    const server = http.createServer((_req, res) => res.end("ok"));
+    await listen(server, 0, "127.0.0.1");
+    try {
+      expect(server.keepAliveTimeout).toBeGreaterThan(GATEWAY_UPSTREAM_KEEPALIVE_MS);
+      expect(server.headersTimeout).toBeGreaterThan(server.keepAliveTimeout);
+    } finally {
+      server.close();
+    }
+  });
+
+
   async function raw(port: number, request: string): Promise<string> {
     return new Promise((resolve, reject) => {
       const socket = net.connect(port, "127.0.0.1", () => socket.write(request));

@@ -1,4 +1,4 @@
-import { BreakerOpenError, DependencyUnavailableError, dependencyPolicy, isConnectionError } from "../src";
+import { BreakerOpenError, DependencyUnavailableError, dependencyPolicy, isConnectionError, isDependencyFailure, NotFoundError, ValidationError } from "../src";
 
 const refused = () => Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" });
 
@@ -80,5 +80,82 @@ describe("dependencyPolicy", () => {
     });
     await expect(policy.execute(async () => Promise.reject(new RangeError("401")))).rejects.toThrow("401");
     await expect(policy.execute(async () => "still closed")).resolves.toBe("still closed");
+  });
+});
+
+describe("dependencyPolicy under a frozen dependency (#17)", () => {
+  /** Like fetch to a frozen process: nothing until the abort, then an AbortError a moment later. */
+  const hang = (signal: AbortSignal) =>
+    new Promise<never>((_resolve, reject) => signal.addEventListener("abort", () => setTimeout(() => reject(new DOMException("aborted", "AbortError")), 0)));
+
+  it("when an attempt times out, then it is not retried: one attempt, and the 503 comes after one time-out", async () => {
+    const policy = dependencyPolicy({ name: "frozen", timeoutMs: 100, retries: 2, isRetryable: isConnectionError, breakerThreshold: 10, halfOpenAfterMs: 1_000 });
+    let calls = 0;
+    const started = performance.now();
+    const error = await policy.execute((signal) => (calls++, hang(signal))).catch((caught: unknown) => caught);
+    const elapsed = performance.now() - started;
+    expect(error).toBeInstanceOf(DependencyUnavailableError);
+    expect(calls).toBe(1);
+    expect(elapsed).toBeGreaterThanOrEqual(95);
+    expect(elapsed).toBeLessThan(190);
+  });
+
+  it("while a half-open probe is in flight, then every other call is refused at once with 503, and the probe alone decides", async () => {
+    const policy = dependencyPolicy({ name: "frozen", timeoutMs: 400, retries: 2, isRetryable: isConnectionError, breakerThreshold: 1, halfOpenAfterMs: 50 });
+    await expect(policy.execute(async () => Promise.reject(refused()))).rejects.toThrow();
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    let finishProbe: (value: string) => void = () => undefined;
+    const probe = policy.execute(() => new Promise<string>((resolve) => (finishProbe = resolve)));
+    let others = 0;
+    const started = performance.now();
+    const refusals = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        policy
+          .execute(async () => {
+            others++;
+            return "ran";
+          })
+          .catch((caught: unknown) => caught),
+      ),
+    );
+    expect(performance.now() - started).toBeLessThan(50);
+    for (const refusal of refusals) expect(refusal).toBeInstanceOf(BreakerOpenError);
+    expect(others).toBe(0);
+    finishProbe("back");
+    await expect(probe).resolves.toBe("back");
+    await expect(policy.execute(async () => "closed")).resolves.toBe("closed");
+  });
+
+  it("when a half-open probe times out, then the breaker opens again and the calls waiting nowhere were answered at once", async () => {
+    const policy = dependencyPolicy({ name: "frozen", timeoutMs: 150, retries: 2, isRetryable: isConnectionError, breakerThreshold: 1, halfOpenAfterMs: 50 });
+    await expect(policy.execute(async () => Promise.reject(refused()))).rejects.toThrow();
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    const probe = policy.execute((signal) => hang(signal)).catch((caught: unknown) => caught);
+    const started = performance.now();
+    await expect(policy.execute(async () => "ran")).rejects.toBeInstanceOf(BreakerOpenError);
+    expect(performance.now() - started).toBeLessThan(50);
+    expect(await probe).toBeInstanceOf(DependencyUnavailableError);
+    await expect(policy.execute(async () => "ran")).rejects.toBeInstanceOf(BreakerOpenError);
+  });
+
+  it("when calls fail with a 4xx answer, then the breaker stays closed without any isFailure of the caller's", async () => {
+    const policy = dependencyPolicy({ name: "svc", timeoutMs: 100, retries: 0, isRetryable: () => false, breakerThreshold: 1, halfOpenAfterMs: 60_000 });
+    for (const answer of [new ValidationError("bad"), new NotFoundError(), Object.assign(new Error("answered 429"), { status: 429 })]) {
+      await expect(policy.execute(async () => Promise.reject(answer))).rejects.toBe(answer);
+    }
+    await expect(policy.execute(async () => "still closed")).resolves.toBe("still closed");
+    await expect(policy.execute(async () => Promise.reject(Object.assign(new Error("answered 502"), { status: 502 })))).rejects.toThrow("502");
+    await expect(policy.execute(async () => "never")).rejects.toBeInstanceOf(BreakerOpenError);
+  });
+});
+
+describe("isDependencyFailure", () => {
+  it("when an error carries a 4xx status, then it is an answer; a 5xx, a time-out or a connection error is a failure", () => {
+    expect(isDependencyFailure(new ValidationError("bad"))).toBe(false);
+    expect(isDependencyFailure(Object.assign(new Error("x"), { statusCode: 404 }))).toBe(false);
+    expect(isDependencyFailure(new DependencyUnavailableError("x"))).toBe(true);
+    expect(isDependencyFailure(refused())).toBe(true);
+    expect(isDependencyFailure(new Error("timed out"))).toBe(true);
+    expect(isDependencyFailure(undefined)).toBe(true);
   });
 });
