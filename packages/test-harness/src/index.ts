@@ -2,6 +2,8 @@ export { CaptureTransport } from "./capture-transport";
 export { EventCollector, type CollectedMessage } from "./event-collector";
 export { testDatabaseUrl, testInfra, testSigningKeysEncryptionKey, uniqueName, type TestInfra } from "./config";
 export { freePort, startDedicatedKafka, type DedicatedKafka } from "./dedicated-kafka";
+export { startDedicatedPostgres, type DedicatedPostgres } from "./dedicated-postgres";
+export { startDedicatedRedis, type DedicatedRedis } from "./dedicated-redis";
 export { portOpen, waitForPort } from "./local-infra";
 export { repoRoot } from "./repo-root";
 export { waitFor } from "./wait-for";
