@@ -90,37 +90,78 @@ export class RateLimitedError extends AppError {
 
 /** A dependency (database, another service, an upstream) did not answer in time or failed. */
 export class DependencyUnavailableError extends AppError {
+  /** When to try again: the `Retry-After` of an HTTP answer, `retry_after` of a WebSocket message. */
+  readonly retryAfterSeconds: number;
+
   constructor(
     readonly dependency: string,
     options: { cause?: unknown; retryAfterSeconds?: number; errorCode?: string; detail?: string } = {},
   ) {
+    const retryAfterSeconds = options.retryAfterSeconds ?? 5;
     super(503, options.errorCode ?? commonErrorCodes.SERVICE_UNAVAILABLE, options.detail ?? `${dependency} is unavailable, try again shortly`, {
       cause: options.cause,
-      headers: { "Retry-After": String(options.retryAfterSeconds ?? 5) },
+      headers: { "Retry-After": String(retryAfterSeconds) },
     });
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 
-/** Postgres SQLSTATEs meaning "the database is not there right now" (classes 08 and 57P, and 53300). */
-const DATABASE_UNAVAILABLE_STATES = new Set(["08000", "08001", "08003", "08004", "08006", "57P01", "57P02", "57P03", "53300"]);
+/**
+ * How ioredis fails a command that Redis could not answer (as opposed to one Redis refused). Each
+ * was a 500 somewhere before it was listed here; "Command timed out" gave 3 of 10
+ * `POST /api/v1/games` a 500 during a Redis outage (issue #17).
+ */
+const REDIS_UNAVAILABLE_MESSAGES = [
+  // No reply within the profile's commandTimeout: Redis frozen, overloaded, or the network silent.
+  "Command timed out",
+  // The client is closed, or gave up reconnecting.
+  "Connection is closed.",
+  // Disconnected, and the client does not queue commands while it reconnects (every profile once ready).
+  "Stream isn't writeable",
+  // MaxRetriesPerRequestError: the command was queued or in flight across failed reconnections.
+  "Reached the max retries per request limit",
+  // A MULTI or a pipeline cut off by the connection closing.
+  "Command aborted due to connection close",
+];
+/** Replies of a Redis that is there but cannot serve yet: loading its data, held by a script, a replica without its master. */
+const REDIS_UNAVAILABLE_REPLY = /^(LOADING|BUSY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN) /;
+
+/** pg and knex saying there is no usable connection: dropped, timed out, refused by the pool. */
+const DATABASE_UNAVAILABLE_MESSAGES = ["Connection terminated", "Client has encountered a connection error", "Client was closed", "Unable to acquire a connection", "Query read timeout"];
+/** Postgres SQLSTATEs meaning "the database is not there right now": class 08, 57P01-03 (shutting down, starting up), class 53 (out of connections, memory, disk). */
+const DATABASE_UNAVAILABLE_STATES = new Set(["08000", "08001", "08003", "08004", "08006", "57P01", "57P02", "57P03", "53000", "53100", "53200", "53300"]);
 const SOCKET_ERROR_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH"]);
+
+const RETRY_AFTER_SECONDS = 2;
+
+function isRedisUnavailable(name: string, message: string): boolean {
+  if (name === "MaxRetriesPerRequestError") return true;
+  if (name === "ReplyError") return REDIS_UNAVAILABLE_REPLY.test(message);
+  return REDIS_UNAVAILABLE_MESSAGES.some((known) => message.startsWith(known));
+}
+
+function isDatabaseUnavailable(name: string, message: string, code: unknown): boolean {
+  if (name === "KnexTimeoutError") return true;
+  if (typeof code === "string" && DATABASE_UNAVAILABLE_STATES.has(code)) return true;
+  return DATABASE_UNAVAILABLE_MESSAGES.some((known) => message.startsWith(known));
+}
 
 /**
  * Names the dependency behind an error that only says it could not be reached: Postgres (knex
  * found no connection in time, the server refused or dropped it, is shutting down or full) or
- * Redis (ioredis gave up or the connection is closed). Such a request may succeed in a moment, so
- * it answers 503 with Retry-After rather than 500.
+ * Redis (every way ioredis fails a command it could not get answered). Such a request may succeed
+ * in a moment, so it answers 503 with Retry-After rather than 500. A DependencyUnavailableError
+ * is returned as it is; anything else gives undefined.
  */
 export function unavailableDependency(error: unknown): DependencyUnavailableError | undefined {
+  if (error instanceof DependencyUnavailableError) return error;
   // Duck-typed: errors from node's own modules may come from another realm (jest's sandbox).
   for (let current: unknown = error, depth = 0; typeof current === "object" && current !== null && depth < 4; depth++) {
-    const { name = "", message = "", code } = current as { name?: string; message?: string; code?: unknown };
-    const isRedis = name === "MaxRetriesPerRequestError" || message === "Connection is closed." || message.startsWith("Stream isn't writeable");
-    if (isRedis) return new DependencyUnavailableError("redis", { cause: error, retryAfterSeconds: 2 });
-    if (name === "KnexTimeoutError" || message.startsWith("Connection terminated") || (typeof code === "string" && DATABASE_UNAVAILABLE_STATES.has(code))) {
-      return new DependencyUnavailableError("database", { cause: error, retryAfterSeconds: 2 });
-    }
-    if (typeof code === "string" && SOCKET_ERROR_CODES.has(code)) return new DependencyUnavailableError("a dependency", { cause: error, retryAfterSeconds: 2 });
+    const { name = "", message = "", code } = current as { name?: unknown; message?: unknown; code?: unknown };
+    const [nameText, messageText] = [String(name), String(message)];
+    if (isRedisUnavailable(nameText, messageText)) return new DependencyUnavailableError("redis", { cause: error, retryAfterSeconds: RETRY_AFTER_SECONDS });
+    if (isDatabaseUnavailable(nameText, messageText, code)) return new DependencyUnavailableError("database", { cause: error, retryAfterSeconds: RETRY_AFTER_SECONDS });
+    if (typeof code === "string" && SOCKET_ERROR_CODES.has(code)) return new DependencyUnavailableError("a dependency", { cause: error, retryAfterSeconds: RETRY_AFTER_SECONDS });
     current = (current as { cause?: unknown }).cause;
   }
   return undefined;
