@@ -148,6 +148,8 @@ async function main() {
     {
       upstreamUrl: `http://127.0.0.1:${PORTS.upstream}`,
       upstreamTimeoutMs: 10_000,
+      upstreamConnectTimeoutMs: 3_000,
+      upstreamHeadersTimeoutMs: 10_000,
       upstreamBreakerThreshold: 50,
       upstreamHalfOpenMs: 1_000,
       upstreamMaxSockets: 256,

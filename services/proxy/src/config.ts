@@ -23,6 +23,17 @@ export const proxyConfigSchema = z.object({
   APP_LAUNCH_TTL_SECONDS: z.coerce.number().int().min(1).max(60).default(60),
   /** Optional `user:password` the proxy presents to the upstream (Basic auth). */
   UPSTREAM_BASIC_AUTH: z.string().regex(/^[^:]+:.+$/, "must look like user:password").optional(),
+  /** How long a new connection to the upstream may take to open. */
+  UPSTREAM_CONNECT_TIMEOUT_MS: positiveInt(3_000),
+  /**
+   * How long the upstream may take to start its answer (status line and headers) once the request,
+   * body included, is sent; WebSocket upgrades too. Past it: 503, counted against the breaker.
+   */
+  UPSTREAM_HEADERS_TIMEOUT_MS: positiveInt(5_000),
+  /**
+   * The longest silence inside a response body being streamed: a download may last as long as
+   * data keeps coming. Bounds neither the connection nor the wait for headers (the two above).
+   */
   UPSTREAM_TIMEOUT_MS: positiveInt(30_000),
   UPSTREAM_BREAKER_THRESHOLD: positiveInt(5),
   UPSTREAM_HALF_OPEN_MS: positiveInt(5_000),

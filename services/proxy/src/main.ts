@@ -35,6 +35,8 @@ async function main(): Promise<void> {
       upstreamUrl: config.UPSTREAM_URL,
       upstreamBasicAuth: config.UPSTREAM_BASIC_AUTH,
       upstreamTimeoutMs: config.UPSTREAM_TIMEOUT_MS,
+      upstreamConnectTimeoutMs: config.UPSTREAM_CONNECT_TIMEOUT_MS,
+      upstreamHeadersTimeoutMs: config.UPSTREAM_HEADERS_TIMEOUT_MS,
       upstreamBreakerThreshold: config.UPSTREAM_BREAKER_THRESHOLD,
       upstreamHalfOpenMs: config.UPSTREAM_HALF_OPEN_MS,
       upstreamMaxSockets: config.UPSTREAM_MAX_SOCKETS,

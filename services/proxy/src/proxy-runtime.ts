@@ -16,7 +16,10 @@ import { IdentityAsserter } from "./identity/identity-assertion";
 export interface ProxyRuntimeSettings {
   upstreamUrl: string;
   upstreamBasicAuth?: string;
+  /** UPSTREAM_TIMEOUT_MS: the longest silence inside a response body. */
   upstreamTimeoutMs: number;
+  upstreamConnectTimeoutMs: number;
+  upstreamHeadersTimeoutMs: number;
   upstreamBreakerThreshold: number;
   upstreamHalfOpenMs: number;
   upstreamMaxSockets: number;
@@ -66,7 +69,9 @@ export function createProxyRuntime(settings: ProxyRuntimeSettings, deps: { redis
   const forwarder = new Forwarder({
     target,
     basicAuth: settings.upstreamBasicAuth,
-    timeoutMs: settings.upstreamTimeoutMs,
+    connectTimeoutMs: settings.upstreamConnectTimeoutMs,
+    headersTimeoutMs: settings.upstreamHeadersTimeoutMs,
+    bodyTimeoutMs: settings.upstreamTimeoutMs,
     breakerThreshold: settings.upstreamBreakerThreshold,
     halfOpenAfterMs: settings.upstreamHalfOpenMs,
     maxSockets: settings.upstreamMaxSockets,

@@ -32,7 +32,7 @@ describe("proxy forwarding", () => {
   let token: string;
 
   beforeAll(async () => {
-    fx = await startProxyFixture({ upstreamTimeoutMs: 500 });
+    fx = await startProxyFixture({ upstreamHeadersTimeoutMs: 500 });
     token = (await fx.buyToken()).token;
   });
 

@@ -1,8 +1,8 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { tokenErrorCodes } from "@tollgate/contracts";
-import { BreakerOpenError, isConnectionError, type Logger } from "@tollgate/service-kit";
-import { BrokenCircuitError, circuitBreaker, ConsecutiveBreaker, handleAll, type CircuitBreakerPolicy } from "cockatiel";
+import { BreakerOpenError, executeUnlessProbing, isConnectionError, type Logger } from "@tollgate/service-kit";
+import { BrokenCircuitError, circuitBreaker, ConsecutiveBreaker, handleWhen, type CircuitBreakerPolicy } from "cockatiel";
 import httpProxy from "http-proxy";
 import { Pool, type Dispatcher } from "undici";
 import type { RewriteContext } from "./rewriter";
@@ -13,7 +13,12 @@ import type { UpstreamTarget } from "./upstream-target";
 export interface ForwarderOptions {
   target: UpstreamTarget;
   basicAuth?: string;
-  timeoutMs: number;
+  /** UPSTREAM_CONNECT_TIMEOUT_MS: how long a new connection to the upstream may take to open. */
+  connectTimeoutMs: number;
+  /** UPSTREAM_HEADERS_TIMEOUT_MS: how long the upstream may take to start its answer once the request is sent (WebSocket upgrades too). */
+  headersTimeoutMs: number;
+  /** UPSTREAM_TIMEOUT_MS: the longest silence inside a response body; a body may stream for as long as it keeps coming. */
+  bodyTimeoutMs: number;
   breakerThreshold: number;
   halfOpenAfterMs: number;
   maxSockets: number;
@@ -29,11 +34,48 @@ export class UpstreamUnavailableError extends BreakerOpenError {
   }
 }
 
+/** The upstream answered 502-504: it is there but cannot serve. Its answer still goes to the client. */
+class UpstreamFailedAnswer extends Error {}
+
+/** The client went away before the upstream answered: says nothing about the upstream. */
+class ClientGone extends Error {}
+
+/** The upstream opened the connection but no answer to the upgrade came in time. */
+class UpgradeTimeout extends Error {
+  readonly code = "UND_ERR_HEADERS_TIMEOUT";
+}
+
+/** Time-outs, and the upstream speaking broken HTTP (an `HPE_*` parser error, a body shorter or longer than it said). */
+const UPSTREAM_FAILURE_CODES = new Set(["UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "UND_ERR_RES_CONTENT_LENGTH_MISMATCH", "ETIMEDOUT", "ENETUNREACH"]);
+
+/**
+ * What counts against the upstream's breaker, by the rule every breaker follows: a 502-504 answer,
+ * a time-out, a connection error. Not a 4xx, not a 500 (one route's bug, or a client's input an
+ * app does not validate: no client can open the breaker for everyone), not a client that left.
+ */
+export function isUpstreamFailure(error: unknown): boolean {
+  if (error instanceof UpstreamFailedAnswer) return true;
+  if (error instanceof ClientGone) return false;
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return isConnectionError(error) || (typeof code === "string" && (UPSTREAM_FAILURE_CODES.has(code) || code.startsWith("HPE_")));
+}
+
+interface Exchange {
+  /** Settles when the upstream's status line arrives: rejects for a 502-504, a failure, or a client that left first. */
+  answered: Promise<void>;
+  /** Settles when the response has gone out whole, or failed. */
+  finished: Promise<void>;
+}
+
 /**
  * Forwards HTTP to the upstream over an undici connection pool and tunnels WebSocket upgrades
- * with http-proxy, both behind one breaker: while it is open, requests fail at once with 503
- * UPSTREAM_UNAVAILABLE; a half-open probe closes it again. Only idempotent requests without a
- * body are retried, and only on connection errors.
+ * with http-proxy, both behind one breaker: while it is open, or while its one half-open probe is
+ * in flight, requests fail at once with 503 UPSTREAM_UNAVAILABLE; a probe that is answered closes
+ * it again. The breaker's verdict is the status line (a long download is not a long probe). A hung
+ * upstream fails in UPSTREAM_CONNECT_TIMEOUT_MS / UPSTREAM_HEADERS_TIMEOUT_MS, not the 30 s it
+ * took when one time-out bounded everything (#17); a body, or a WebSocket once open, may last as
+ * long as it keeps going. Only idempotent requests without a body are retried, and only on
+ * connection errors.
  *
  * undici rather than http-proxy for HTTP: bench/proxy measured bare http-proxy at 0.18 of nginx
  * proxy_pass and a bare undici pool at 0.45 in the same run (README, "Proxy throughput").
@@ -53,9 +95,10 @@ export class Forwarder {
     // The pool takes an origin only; the base path is part of every request's path.
     this.pool = new Pool(options.target.origin, {
       connections: options.maxSockets,
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
-      connectTimeout: Math.min(options.timeoutMs, 10_000),
+      // undici starts this once the request (its body included) is sent, so a slow upload is not cut.
+      headersTimeout: options.headersTimeoutMs,
+      bodyTimeout: options.bodyTimeoutMs,
+      connectTimeout: options.connectTimeoutMs,
       keepAliveTimeout: 10_000,
     });
     this.agent = new http.Agent({ keepAlive: true, maxSockets: options.maxSockets, keepAliveMsecs: 10_000 });
@@ -66,12 +109,19 @@ export class Forwarder {
     this.wsProxy.on("proxyReqWs", (proxyReq, req) => {
       const resolve = this.pendingUpgrades.get(req);
       this.pendingUpgrades.delete(req);
-      proxyReq.once("upgrade", () => resolve?.());
-      proxyReq.once("response", () => resolve?.());
+      // The agent has no time-outs of its own: a frozen upstream held an upgrade for ever.
+      const deadline = setTimeout(() => proxyReq.destroy(new UpgradeTimeout("the upstream did not answer the upgrade in time")), options.connectTimeoutMs + options.headersTimeoutMs);
+      const answered = () => {
+        clearTimeout(deadline);
+        resolve?.();
+      };
+      proxyReq.once("upgrade", answered);
+      proxyReq.once("response", answered);
+      proxyReq.once("close", () => clearTimeout(deadline));
     });
     // Only a breaker here: undici's headers/body timeouts bound each attempt, and a timeout policy
     // would cost an AbortController (and an AbortError with its stack) on every request.
-    this.breaker = circuitBreaker(handleAll, { halfOpenAfter: options.halfOpenAfterMs, breaker: new ConsecutiveBreaker(options.breakerThreshold) });
+    this.breaker = circuitBreaker(handleWhen(isUpstreamFailure), { halfOpenAfter: options.halfOpenAfterMs, breaker: new ConsecutiveBreaker(options.breakerThreshold) });
     this.retryAfterSeconds = Math.max(1, Math.ceil(options.halfOpenAfterMs / 1000));
   }
 
@@ -82,25 +132,42 @@ export class Forwarder {
    */
   async web(req: IncomingMessage, res: ServerResponse, hasBody: boolean, side: PublicSide): Promise<void> {
     const retryable = IDEMPOTENT.has(req.method ?? "GET") && !hasBody;
+    const context = this.rewriteContext(side);
     for (let attempt = 1; ; attempt++) {
+      let finished: Promise<void> | undefined;
       try {
-        await this.breaker.execute(() => this.once(req, res, hasBody, this.rewriteContext(side)));
-        return;
+        await executeUnlessProbing(this.breaker, () => {
+          const exchange = this.exchange(req, res, hasBody, context);
+          finished = exchange.finished;
+          return exchange.answered;
+        });
       } catch (error) {
-        // The upstream's own answer (say a 503) already went to the client; it only counted as a failure.
-        if (res.headersSent) return;
         if (error instanceof BrokenCircuitError) throw new UpstreamUnavailableError(this.retryAfterSeconds);
-        if (retryable && attempt < 2 && isConnectionError(error)) continue;
-        this.log.warn("upstream request failed", { error: error instanceof Error ? error.message : String(error) });
+        if (error instanceof ClientGone || res.headersSent) return;
+        if (!(error instanceof UpstreamFailedAnswer)) {
+          if (retryable && attempt < 2 && isConnectionError(error)) continue;
+          this.log.warn("upstream request failed", { error: error instanceof Error ? error.message : String(error) });
+          throw new UpstreamUnavailableError(1);
+        }
+        // The upstream's own 502-504 counted against the breaker, and still goes to the client as sent.
+      }
+      try {
+        await finished;
+      } catch (error) {
+        // Past the status line: a body that stopped (the client saw a cut response) or could not be rewritten.
+        if (error instanceof ClientGone || res.headersSent) return;
+        this.log.warn("upstream response failed", { error: error instanceof Error ? error.message : String(error) });
         throw new UpstreamUnavailableError(1);
       }
+      return;
     }
   }
 
   /** Tunnels a WebSocket upgrade; resolves once the upstream has answered the upgrade. */
   async ws(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     try {
-      await this.breaker.execute(
+      await executeUnlessProbing(
+        this.breaker,
         () =>
           new Promise<void>((resolve, reject) => {
             this.pendingUpgrades.set(req, resolve);
@@ -132,20 +199,30 @@ export class Forwarder {
     return context;
   }
 
-  private once(req: IncomingMessage, res: ServerResponse, hasBody: boolean, context: RewriteContext): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const writer = new UpstreamResponseWriter(
-        res,
-        context,
-        this.options.rewriteMaxBytes,
-        {
-          // A 502-504 from the upstream counts against the breaker, and is still passed to the client.
-          done: (status) => (status >= 502 && status <= 504 ? reject(new Error(`upstream answered ${status}`)) : resolve()),
-          failed: reject,
+  private exchange(req: IncomingMessage, res: ServerResponse, hasBody: boolean, context: RewriteContext): Exchange {
+    let answer: { resolve: () => void; reject: (error: Error) => void } | undefined;
+    let finish: { resolve: () => void; reject: (error: Error) => void } | undefined;
+    const answered = new Promise<void>((resolve, reject) => (answer = { resolve, reject }));
+    const finished = new Promise<void>((resolve, reject) => (finish = { resolve, reject }));
+    // Awaited only once the status line came; a failure before that is reported through `answered`.
+    finished.catch(() => undefined);
+    const clientGone = () => (res.destroyed && !res.writableFinished) || (req.destroyed && !req.complete);
+    const writer = new UpstreamResponseWriter(
+      res,
+      context,
+      this.options.rewriteMaxBytes,
+      {
+        started: (status) => (status >= 502 && status <= 504 ? answer?.reject(new UpstreamFailedAnswer(`upstream answered ${status}`)) : answer?.resolve()),
+        done: () => finish?.resolve(),
+        failed: (error) => {
+          const reason = clientGone() ? new ClientGone("the client went away", { cause: error }) : error;
+          answer?.reject(reason);
+          finish?.reject(reason);
         },
-        req.method === "HEAD",
-      );
-      this.pool.dispatch({ path: req.url ?? "/", method: (req.method ?? "GET") as Dispatcher.HttpMethod, headers: req.headers, body: hasBody ? req : null }, writer);
-    });
+      },
+      req.method === "HEAD",
+    );
+    this.pool.dispatch({ path: req.url ?? "/", method: (req.method ?? "GET") as Dispatcher.HttpMethod, headers: req.headers, body: hasBody ? req : null }, writer);
+    return { answered, finished };
   }
 }

@@ -39,6 +39,8 @@ async function decodeText(decode: Decode, raw: Buffer, maxBytes: number): Promis
 }
 
 export interface ResponseOutcome {
+  /** The upstream's final status line arrived (before any of it is written to the client). */
+  started?(status: number): void;
   /** The upstream's status, once the response went out whole. */
   done(status: number): void;
   /** The exchange failed; `res.headersSent` tells whether the client saw anything. */
@@ -83,6 +85,7 @@ export class UpstreamResponseWriter implements Dispatcher.DispatchHandler {
   onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
     if (statusCode < 200) return;
     this.status = statusCode;
+    this.outcome.started?.(statusCode);
     this.headers = responseHeaders(headers, this.ctx);
     const kind = this.rewritable(statusCode, headers);
     const decode = decoders.get(String(headers["content-encoding"] ?? "identity").trim().toLowerCase());

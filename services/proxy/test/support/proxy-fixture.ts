@@ -105,6 +105,8 @@ export async function startProxyFixture(overrides: ProxyFixtureOptions = {}): Pr
     {
       upstreamUrl: `${upstreamUrl}${overrides.upstreamBasePath ?? ""}`,
       upstreamTimeoutMs: 5_000,
+      upstreamConnectTimeoutMs: 3_000,
+      upstreamHeadersTimeoutMs: 5_000,
       upstreamBreakerThreshold: 3,
       upstreamHalfOpenMs: 500,
       upstreamMaxSockets: 64,
