@@ -58,7 +58,8 @@ function sessionCookie(value: string, maxAgeSeconds: number, secure: boolean): s
 export function appOriginHandler(deps: AppOriginDeps) {
   const secure = deps.side.origin.startsWith("https://");
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? "/", deps.side.origin);
+    // Appended, not resolved: `new URL("//%ff", origin)` reads a host from the path and throws (a 500).
+    const url = new URL(`${deps.side.origin}${req.url?.startsWith("/") ? req.url : "/"}`);
     if (url.pathname === appOriginPaths.launch && (req.method === "GET" || req.method === "HEAD")) {
       const opened = await deps.sessions.open(url.searchParams.get("ticket") ?? undefined);
       res.writeHead(303, { Location: opened.path, "Set-Cookie": sessionCookie(opened.sessionId, opened.maxAgeSeconds, secure), "Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "Content-Length": 0 });

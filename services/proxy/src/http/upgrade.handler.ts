@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
-import { AppError, acceptRequestId, errorBody, requestContext, type Logger } from "@tollgate/service-kit";
+import { AppError, BadRequestError, NotFoundError, acceptRequestId, errorBody, requestContext, type Logger } from "@tollgate/service-kit";
 import type { AppSessionUseCases } from "../domain/app-session.use-case";
 import { tokenHash, TokenMissingError, TokenRejectedError, type Grant } from "../domain/grant";
 import type { TokenValidator } from "../domain/token-validator";
@@ -22,6 +22,15 @@ function refuse(socket: Duplex, error: AppError): void {
   socket.end(
     `HTTP/1.1 ${error.statusCode} ${REASONS[error.statusCode] ?? "Error"}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extra}Connection: close\r\n\r\n${body}`,
   );
+}
+
+/**
+ * What the tunnel speaks: a GET asking for `Upgrade: websocket`. node raises an upgrade for any
+ * method and protocol (a PATCH with `Upgrade: h2c`), and http-proxy drops those sockets without a
+ * word or a callback: the gateway answered 503 for the client's own mistake.
+ */
+function isWebSocketUpgrade(req: IncomingMessage): boolean {
+  return req.method === "GET" && req.headers.upgrade?.toLowerCase() === "websocket";
 }
 
 /** Takes the token from X-Access-Token or `?access_token=`, which never reaches the upstream. */
@@ -59,14 +68,14 @@ export function createUpgradeHandler(deps: UpgradeDeps) {
   const log = deps.logger.child({ component: "ws-tunnel" });
   return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const onApp = deps.app !== undefined && isAppOriginRequest(req, deps.app.hostName);
-    if (!onApp && !(req.url ?? "").startsWith(`${PROXY_PREFIX}/`)) {
-      socket.destroy();
-      return;
-    }
     const requestId = acceptRequestId(req.headers["x-request-id"]);
     socket.on("error", (error) => log.debug("client socket error", { error: error.message }));
     requestContext.run({ requestId }, async () => {
       try {
+        // The gateway's /api/v1/proxy location also passes /api/v1/proxy and /api/v1/proxyx: a socket
+        // closed without an answer was its 503.
+        if (!onApp && !(req.url ?? "").startsWith(`${PROXY_PREFIX}/`)) throw new NotFoundError(`no WebSocket route here: tunnels start with ${PROXY_PREFIX}/`);
+        if (!isWebSocketUpgrade(req)) throw new BadRequestError("only a WebSocket upgrade (GET with Upgrade: websocket) is accepted here", "UPGRADE_NOT_SUPPORTED");
         assertUnambiguousLength(req.headers);
         const mark = deps.validator.revocations.mark();
         let side: PublicSide;
