@@ -108,4 +108,30 @@ describe("EventConsumer", () => {
       await fx.close();
     }
   });
+
+  it("when a group that starts from now is away before it handled anything, then events sent meanwhile are handled when it is back", async () => {
+    const fx = await eventsFixture();
+    const handled: string[] = [];
+    const consumer = () =>
+      new EventConsumer({ kafka: fx.kafka, groupId: `${fx.topic}.resume-test`, topics: [fx.topic], logger: fx.logger, deadLetterProducer: fx.producer }).on(eventTypes.userDisabled, async (event) => {
+        handled.push(event.data.user_id);
+      });
+    const first = consumer();
+    let second: EventConsumer | undefined;
+    try {
+      await first.start();
+      await first.joined();
+      await first.stop();
+      const userId = randomUUID();
+      await fx.producer.send({ topic: fx.topic, messages: [{ key: "k", value: JSON.stringify(createEvent({ source: "/test", type: eventTypes.userDisabled, data: { user_id: userId, disabled_at: new Date().toISOString() } })) }] });
+      second = consumer();
+      await second.start();
+      await waitFor(() => handled.length === 1, { what: "the event sent while the group was away" });
+      expect(handled).toEqual([userId]);
+    } finally {
+      await first.stop();
+      await second?.stop();
+      await fx.close();
+    }
+  });
 });

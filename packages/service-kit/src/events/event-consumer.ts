@@ -23,7 +23,7 @@ export interface EventConsumerOptions {
   /** New groups start at the earliest offset (true) or only see new events (false, the default). */
   fromBeginning?: boolean;
   /**
-   * How long a failing handler is retried (ms, default 30 s, back-off 100 ms doubling to 5 s)
+   * How long a failing handler is retried (ms, default 30 s, back-off 100 ms doubling to 2 s)
    * before its message goes to `<topic>.dlq` with reason `handler_failed`, logged at error and
    * counted in `tollgate_kafka_dlq_messages_total` (alert on it); only then is the offset committed.
    */
@@ -51,6 +51,8 @@ export class EventConsumer {
   private unwatch: (() => void) | undefined;
   /** What readiness reports: set from the consumer's instrumentation events. */
   private state: { joined: boolean; lastFetchAt: number; crashed?: string } = { joined: false, lastFetchAt: 0 };
+  private stopped = false;
+  private onFirstJoin: () => void = () => undefined;
 
   constructor(private readonly options: EventConsumerOptions) {
     this.log = options.logger.child({ component: "event-consumer", group: options.groupId });
@@ -68,26 +70,64 @@ export class EventConsumer {
     return this;
   }
 
+  /**
+   * Connects, subscribes and runs; rejects when the first connection fails (start-up decides what
+   * to do then). Afterwards the consumer looks after itself: when kafkajs gives up (its retries
+   * exhausted, e.g. a broker away for longer than them) it is replaced by a fresh one, tried every
+   * 0.5–5 s until the brokers answer again, for as long as it is not stopped.
+   */
   async start(): Promise<void> {
-    const consumer = this.options.kafka.consumer({
-      groupId: this.options.groupId,
-      sessionTimeout: 15_000,
-      heartbeatInterval: 3_000,
-      maxWaitTimeInMs: 100,
-      retry: { initialRetryTime: 300, retries: 10, maxRetryTime: 10_000 },
-    });
-    this.consumer = consumer;
+    this.stopped = false;
     this.unwatch?.();
     this.unwatch = this.metrics?.watch({ kafka: this.options.kafka, groupId: this.options.groupId, topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? false });
-    this.state = { joined: false, lastFetchAt: 0 };
+    let resolveJoined: () => void = () => undefined;
     this.hasJoined = new Promise((resolve) => {
-      const remove = consumer.on(consumer.events.GROUP_JOIN, () => {
-        remove();
-        resolve();
-      });
+      resolveJoined = resolve;
     });
+    this.onFirstJoin = resolveJoined;
+    if (!(this.options.fromBeginning ?? false)) await this.pinStartingOffsets();
+    await this.launch();
+  }
+
+  /**
+   * A group that starts "from now" has no committed offsets until it handles an event, so a
+   * consumer that rejoins after an outage would start from the end again and skip everything sent
+   * meanwhile (revocations among them). Committing where the group starts, before it first joins,
+   * makes a rejoin resume there instead.
+   */
+  private async pinStartingOffsets(): Promise<void> {
+    const admin = this.options.kafka.admin();
+    await admin.connect();
+    try {
+      const committed = await admin.fetchOffsets({ groupId: this.options.groupId, topics: this.options.topics });
+      for (const { topic, partitions } of committed) {
+        const unset = new Set(partitions.filter((partition) => partition.offset === "-1").map((partition) => partition.partition));
+        if (unset.size === 0) continue;
+        const ends = await admin.fetchTopicOffsets(topic);
+        await admin.setOffsets({ groupId: this.options.groupId, topic, partitions: ends.filter((end) => unset.has(end.partition)).map((end) => ({ partition: end.partition, offset: end.high })) });
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  private async launch(): Promise<void> {
+    const consumer = this.options.kafka.consumer({
+      groupId: this.options.groupId,
+      // The broker's smallest session (group.min.session.timeout.ms): a member lost in an outage
+      // holds up its group's next join at most this long once the broker is back.
+      sessionTimeout: 6_000,
+      heartbeatInterval: 1_000,
+      maxWaitTimeInMs: 100,
+      // kafkajs's own restart after a crash can stall for good when the broker is still away; the
+      // supervision below replaces the consumer instead.
+      retry: { initialRetryTime: 300, retries: 5, maxRetryTime: 2_000, restartOnFailure: async () => false },
+    });
+    this.consumer = consumer;
+    this.state = { joined: false, lastFetchAt: 0 };
     consumer.on(consumer.events.GROUP_JOIN, () => {
       this.state = { joined: true, lastFetchAt: Date.now() };
+      this.onFirstJoin();
     });
     consumer.on(consumer.events.FETCH, () => {
       this.state.lastFetchAt = Date.now();
@@ -95,13 +135,33 @@ export class EventConsumer {
     consumer.on(consumer.events.CRASH, (event) => {
       const error = event.payload.error;
       this.state.crashed = error instanceof Error ? error.message : String(error);
-      this.log.error("consumer crashed", { error: this.state.crashed, restarting: event.payload.restart });
+      this.log.error("consumer crashed; replacing it", { error: this.state.crashed });
+      void this.replace(consumer);
     });
     await consumer.connect();
     await consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? false });
     await consumer.run({
       eachMessage: async ({ topic, partition, message, heartbeat }) => this.process(topic, partition, message, heartbeat),
     });
+  }
+
+  /** Disconnects a crashed consumer and launches a new one, backing off while the brokers stay away. */
+  private async replace(crashed: Consumer): Promise<void> {
+    if (this.consumer !== crashed || this.stopped) return;
+    await crashed.disconnect().catch(() => undefined);
+    for (let attempt = 0; !this.stopped && this.consumer === crashed; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(500 * 2 ** attempt, 5_000)));
+      if (this.stopped) return;
+      try {
+        await this.launch();
+        this.log.info("consumer replaced", { attempt: attempt + 1 });
+        return;
+      } catch (error) {
+        this.log.warn("consumer could not be replaced yet", { attempt: attempt + 1, error: error instanceof Error ? error.message : String(error) });
+        await this.consumer?.disconnect().catch(() => undefined);
+        this.consumer = crashed;
+      }
+    }
   }
 
   /** Resolves once the consumer has joined its group (for tests and start-up ordering). */
@@ -135,6 +195,7 @@ export class EventConsumer {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     this.unwatch?.();
     this.unwatch = undefined;
     await this.consumer?.disconnect();
@@ -181,10 +242,10 @@ export class EventConsumer {
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         this.log.warn("event handler failed", { type: event.type, event_id: event.id, attempt, error: message });
-        const delay = Math.min(100 * 2 ** (attempt - 1), 5_000);
+        const delay = Math.min(100 * 2 ** (attempt - 1), 2_000);
         if (Date.now() + delay > deadline) return message;
         await new Promise((resolve) => setTimeout(resolve, delay));
-        // A long retry must not cost the group its member: keep the session alive between attempts.
+        // A long retry must not cost the group its member: keep the session (6 s) alive between attempts.
         await heartbeat().catch(() => undefined);
       }
     }
