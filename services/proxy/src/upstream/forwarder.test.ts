@@ -137,4 +137,31 @@ describe("Forwarder", () => {
     expect(fx.forwarder.breaker.state).toBe(CircuitState.Closed);
     expect((await timed(`${fx.url}/slow`)).body).toBe("late");
   });
+
+  it("when the upstream takes a WebSocket upgrade and never answers it, then the upgrade fails after the connect and headers time-outs", async () => {
+    const upstream = await serve(() => undefined);
+    upstream.server.on("upgrade", () => undefined);
+    closers.push(async () => (upstream.server.closeAllConnections(), upstream.server.close()));
+    const fx = await front(upstream.url);
+    closers.push(fx.close);
+    const server = http.createServer();
+    let refused: unknown;
+    server.on("upgrade", (req: IncomingMessage, socket) => {
+      fx.forwarder.ws(req, socket, Buffer.alloc(0)).catch((error: unknown) => {
+        refused = error;
+        socket.destroy();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    closers.push(async () => (server.closeAllConnections(), server.close()));
+    const started = performance.now();
+    const client = http.request({ host: "127.0.0.1", port: (server.address() as AddressInfo).port, path: "/ws", headers: { Connection: "Upgrade", Upgrade: "websocket" } });
+    client.on("error", () => undefined);
+    client.end();
+    await new Promise<void>((resolve) => client.once("close", () => resolve()));
+    const elapsed = performance.now() - started;
+    expect(refused).toMatchObject({ statusCode: 503, errorCode: "UPSTREAM_UNAVAILABLE" });
+    expect(elapsed).toBeGreaterThanOrEqual(1_000 + HEADERS_TIMEOUT_MS - 20);
+    expect(elapsed).toBeLessThan(1_000 + HEADERS_TIMEOUT_MS + TIMER_SLACK_MS);
+  });
 });
