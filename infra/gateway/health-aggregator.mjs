@@ -62,4 +62,13 @@ http
     res.writeHead(status, { "Content-Type": "application/json", "Cache-Control": "no-store", ...headers });
     res.end(JSON.stringify(body));
   })
+  // A request node's parser refuses (a method such as BREW, which nginx passes on) got node's bare
+  // 400 with no body: it gets the standard one, with the id nginx sent.
+  .on("clientError", (error, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const sent = /\r\nx-request-id:[ \t]*([A-Za-z0-9._:-]{8,128})\r\n/i.exec(error.rawPacket?.toString("latin1") ?? "")?.[1];
+    const requestId = sent ?? randomUUID();
+    const body = JSON.stringify({ detail: "the request could not be parsed as HTTP/1.1", error_code: "BAD_REQUEST", status_code: 400, timestamp: new Date().toISOString(), request_id: requestId });
+    socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nX-Request-Id: ${requestId}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  })
   .listen(port, host);
