@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { clientMessageSchema } from "@tollgate/contracts";
-import { errorBody, type Logger } from "@tollgate/service-kit";
+import { acceptRequestId, errorBody, type Logger } from "@tollgate/service-kit";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import { bearerToken } from "../auth/authenticator";
 import type { GameMetrics } from "../game-metrics";
@@ -48,6 +48,13 @@ export function createGameSocketServer(deps: GameSocketDeps): GameSocketServer {
   const { options } = deps;
   // Bigger frames are refused by ws itself with close code 1009 (message too big).
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes, perMessageDeflate: false });
+  // A handshake ws refuses (a POST, Upgrade: h2c, no Sec-WebSocket-Key, version 99) got its plain
+  // text page; with this listener ws leaves the answer to us. Its messages are fixed strings.
+  wss.on("wsClientError", (error: Error, socket: Duplex, req: IncomingMessage) =>
+    req.method === "GET"
+      ? refuse(socket, req, 400, "Bad Request", "WEBSOCKET_HANDSHAKE_INVALID", `not a WebSocket handshake: ${error.message}`)
+      : refuse(socket, req, 405, "Method Not Allowed", "METHOD_NOT_ALLOWED", "a WebSocket handshake is a GET"),
+  );
   const allowed = new Set(options.allowedOrigins);
   /** Each socket's message queue, so shutdown can wait for the last of them (presence clean-up, grace deadlines). */
   const queues = new Map<string, Promise<unknown>>();
@@ -74,11 +81,11 @@ export function createGameSocketServer(deps: GameSocketDeps): GameSocketServer {
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? "/", "http://localhost");
-    if (url.pathname !== GAME_SOCKET_PATH) return refuse(socket, 404, "Not Found", "NOT_FOUND", "no WebSocket here: the game socket is /ws/game");
+    if (url.pathname !== GAME_SOCKET_PATH) return refuse(socket, req, 404, "Not Found", "NOT_FOUND", "no WebSocket here: the game socket is /ws/game");
     const origin = req.headers.origin;
     if (origin !== undefined && !allowed.has(origin)) {
       log.warn("websocket upgrade from a foreign origin refused", { origin });
-      return refuse(socket, 403, "Forbidden", "ORIGIN_NOT_ALLOWED", "WebSocket connections from this origin are not allowed");
+      return refuse(socket, req, 403, "Forbidden", "ORIGIN_NOT_ALLOWED", "WebSocket connections from this origin are not allowed");
     }
     wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, req));
   };
@@ -187,8 +194,12 @@ export function createGameSocketServer(deps: GameSocketDeps): GameSocketServer {
   };
 }
 
-/** A refused upgrade, answered like every other error: the standard body (RFC 6455 §4.2.2: any non-101 refuses). */
-function refuse(socket: Duplex, status: number, text: string, errorCode: string, detail: string): void {
-  const body = JSON.stringify(errorBody(status, errorCode, detail));
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+/**
+ * A refused upgrade, answered like every other error: the standard body with the request's id
+ * (RFC 6455 §4.2.2: any non-101 refuses; §4.4: the versions we speak).
+ */
+function refuse(socket: Duplex, req: IncomingMessage, status: number, text: string, errorCode: string, detail: string): void {
+  const requestId = acceptRequestId(req.headers["x-request-id"]);
+  const body = JSON.stringify(errorBody(status, errorCode, detail, { request_id: requestId }));
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json; charset=utf-8\r\nX-Request-Id: ${requestId}\r\nSec-WebSocket-Version: 13\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
 }
