@@ -63,6 +63,16 @@ describe("toAppError", () => {
     expect(mapped(error)).toEqual({ status: 400, code: "BAD_REQUEST", detail: PERCENT_DETAIL, logged: false });
   });
 
+  it("when node reports a request body the client stopped sending (aborted, ECONNRESET), then 400, not a 503 dependency failure", () => {
+    const error = Object.assign(new Error("aborted"), { code: "ECONNRESET" });
+    expect(mapped(error)).toEqual({ status: 400, code: "BAD_REQUEST", detail: "request aborted", logged: false });
+  });
+
+  it("when a dependency's connection is reset (read ECONNRESET), then it is still 503", () => {
+    const error = Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" });
+    expect(mapped(error)).toMatchObject({ status: 503, code: "SERVICE_UNAVAILABLE" });
+  });
+
   it.each([
     [{ status: 404 }, { status: 404, code: "NOT_FOUND", detail: "not found" }],
     [{ statusCode: 405 }, { status: 405, code: "METHOD_NOT_ALLOWED", detail: "method not allowed" }],

@@ -52,6 +52,11 @@ function fromHttpLibrary(error: unknown): AppError | undefined {
   // A body that does not decode as its Content-Encoding says (zlib's Z_* codes, brotli's
   // ERR__ERROR_*): the client's mistake, 400, never a 500 that would page someone.
   const code = (error as { code?: unknown }).code;
+  // node's own error on a request body the client stopped sending (its socket closed): the
+  // ECONNRESET made it a 503 "dependency failure", logged and counted, for a client that left.
+  if (code === "ECONNRESET" && (error as { message?: unknown }).message === "aborted") {
+    return new AppError(400, commonErrorCodes.BAD_REQUEST, "request aborted");
+  }
   if (typeof code === "string" && /^(Z_|ERR__ERROR_)/.test(code)) {
     return new AppError(400, commonErrorCodes.BAD_REQUEST, "request body does not decode as its Content-Encoding says");
   }
