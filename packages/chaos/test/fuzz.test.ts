@@ -14,8 +14,9 @@ import { exchange, serialize } from "./support/fuzz-wire";
 
 const SEED = fuzzSeed(process.env.FUZZ_SEED);
 const COUNT = fuzzCount(process.env.FUZZ_COUNT, 3_000);
-const CONCURRENCY = 12;
+const CONCURRENCY = 8;
 const ANSWER_TIMEOUT_MS = 15_000;
+const TRANSIENT = "503 once, not again a second later";
 const replay = `FUZZ_SEED=${SEED} FUZZ_COUNT=${COUNT} npx jest test/fuzz.test.ts (in packages/chaos)`;
 
 /** How a failing case reads: enough to replay it by hand, the request as it went on the wire. */
@@ -25,14 +26,24 @@ function failureLine(fuzzCase: FuzzCase, verdict: Verdict): string {
   return `#${fuzzCase.index} ${fuzzCase.route} [${fuzzCase.kinds.join(", ")}]: ${verdict.fault}\n    request: ${JSON.stringify(shown)}`;
 }
 
+/**
+ * A 503 says a dependency was slow or away (the machine's Redis is shared with every other test
+ * run): the case is sent once more a second later. A 503 that the input caused comes again; one
+ * that does not is counted apart, and must stay rare.
+ */
+async function run(fuzzCase: FuzzCase, port: number): Promise<Verdict> {
+  const verdict = judge(fuzzCase, await exchange(port, fuzzCase.request, ANSWER_TIMEOUT_MS));
+  if (!verdict.fault || verdict.outcome !== "503") return verdict;
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  const again = judge(fuzzCase, await exchange(port, fuzzCase.request, ANSWER_TIMEOUT_MS));
+  return again.fault ? verdict : { outcome: TRANSIENT };
+}
+
 async function runAll(cases: FuzzCase[], port: number): Promise<Verdict[]> {
   const verdicts: Verdict[] = new Array(cases.length);
   let next = 0;
   const worker = async () => {
-    for (let i = next++; i < cases.length; i = next++) {
-      const fuzzCase = cases[i] as FuzzCase;
-      verdicts[i] = judge(fuzzCase, await exchange(port, fuzzCase.request, ANSWER_TIMEOUT_MS));
-    }
+    for (let i = next++; i < cases.length; i = next++) verdicts[i] = await run(cases[i] as FuzzCase, port);
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   return verdicts;
@@ -46,6 +57,8 @@ describe("hostile input through the gateway", () => {
     console.log(`fuzz seed ${SEED}, ${COUNT} requests; replay with ${replay}`);
     upstream = await startFuzzUpstream();
     stack = await startE2eStack({ upstreamUrl: upstream.url, appOrigin: true });
+    // Each case's X-Request-Id is fuzz-<seed>-<case>: grep the logs here for it.
+    console.log(`fuzz seed ${SEED}: the stack's logs are in ${stack.logDir}`);
   }, 180_000);
 
   afterAll(async () => {
@@ -77,6 +90,7 @@ describe("hostile input through the gateway", () => {
     if (faults.length > 0) console.log(`fuzz seed ${SEED}: every fault\n${faults.join("\n")}`);
     // The message carries the seed, so a red run in CI can be replayed as it was.
     expect({ seed: SEED, replay, faults: faults.length, first: faults.slice(0, 25) }).toEqual({ seed: SEED, replay, faults: 0, first: [] });
+    expect((counts.get(TRANSIENT) ?? 0) / COUNT).toBeLessThanOrEqual(0.01);
     // Every route was reached.
     expect(new Set(cases.map((fuzzCase) => fuzzCase.route)).size).toBe(Math.min(routes.length, COUNT));
   });

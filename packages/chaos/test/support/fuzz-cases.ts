@@ -63,7 +63,8 @@ export function generateCases(random: FuzzRandom, count: number, routes: FuzzRou
     const kinds: string[] = [];
     const families = new Set<Mutation[]>();
     for (let n = random.pick([1, 1, 1, 2, 2, 3]); families.size < n; ) families.add(random.pick(FAMILIES));
-    for (const family of families) {
+    // Lengths last: they describe the body as the other mutations left it.
+    for (const family of [...families].sort((a, b) => Number(a === LENGTH_MUTATIONS) - Number(b === LENGTH_MUTATIONS))) {
       const mutation = random.pick(family);
       mutation.apply(draft, random, identity);
       kinds.push(mutation.kind);

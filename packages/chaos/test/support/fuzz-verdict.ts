@@ -28,6 +28,24 @@ function standardBodyFault(status: number | undefined, body: Buffer, requestIds:
 }
 
 /**
+ * HTTP/0.9 has no status line: an error shows only in the body, which must then be the standard
+ * one below 500. Any other body is an answer to a request that was in fact served.
+ */
+function judgeBareBody(body: Buffer): Verdict {
+  const text = body.toString("utf8");
+  if (text.includes("<center>nginx</center>")) return { outcome: "HTTP/0.9 body", fault: `nginx's own HTML error page: ${head(body)}` };
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { outcome: "HTTP/0.9 body" };
+  }
+  if (typeof json !== "object" || json === null || !("error_code" in json)) return { outcome: "HTTP/0.9 body" };
+  const status = Number((json as { status_code?: unknown }).status_code);
+  return { outcome: "HTTP/0.9 body", fault: standardBodyFault(undefined, body, []) ?? (status >= 500 ? `${status} in an HTTP/0.9 body: ${head(body)}` : undefined) };
+}
+
+/**
  * The rule: no answer is 5xx, and every error answer is the standard JSON body. Exceptions, each
  * documented: a HEAD answer has no body; a client that asks for text/html gets the proxy's
  * refusal page (README, app origin), which states the status and request id; the application's
@@ -38,7 +56,7 @@ export function judge(fuzzCase: FuzzCase, answer: WireAnswer): Verdict {
   if (answer.kind === "no-answer") {
     return { outcome: "no answer (client left)", fault: fuzzCase.request.halfClose ? undefined : `no answer: ${answer.reason}` };
   }
-  if (answer.kind === "bare-body") return { outcome: "HTTP/0.9 body", fault: standardBodyFault(undefined, answer.body, []) };
+  if (answer.kind === "bare-body") return judgeBareBody(answer.body);
   const { status, headers, body } = answer;
   if (!Number.isInteger(status) || status < 100 || status > 599) return { outcome: "no status", fault: `no status in the answer's first line` };
   if (status >= 500) return { outcome: String(status), fault: `${status} answer: ${head(body)}` };
