@@ -6,6 +6,8 @@ import {
   eventTypes,
   purchaseTokenRequestSchema,
   registerRequestSchema,
+  serverMessageSchema,
+  WS_SERVICE_UNAVAILABLE,
 } from "./index";
 
 describe("contracts", () => {
@@ -42,6 +44,13 @@ describe("contracts", () => {
   it("when a client sends an unknown message type, then it does not parse", () => {
     expect(clientMessageSchema.safeParse({ type: "game:cheat" }).success).toBe(false);
     expect(clientMessageSchema.safeParse({ type: "game:heartbeat" }).success).toBe(true);
+  });
+
+  it("when a game socket could not be checked because a dependency is down, then auth_error service_unavailable carries when to retry", () => {
+    const message = { type: "auth_error", code: WS_SERVICE_UNAVAILABLE, message: "redis is unavailable, try again shortly", retry_after: 2 };
+    expect(serverMessageSchema.parse(message)).toEqual(message);
+    expect(serverMessageSchema.safeParse({ ...message, retry_after: 0 }).success).toBe(false);
+    expect(serverMessageSchema.safeParse({ type: "error", code: WS_SERVICE_UNAVAILABLE, message: "m", ref: "game:join", retry_after: 2 }).success).toBe(true);
   });
 
   it("when an error body has every field, then it parses", () => {

@@ -11,20 +11,20 @@ export const clientMessageSummaries: { [T in ClientMessage["type"]]: string } = 
 
 export const serverMessageSummaries: { [T in ServerMessage["type"]]: string } = {
   auth_ok: "The token was accepted: the socket acts for this user until the token expires (then auth_error token_expired and close 4401).",
-  auth_error: "The token was refused, expired, or its session or user was revoked, or no token came within 5 s; the socket is then closed with code 4401.",
+  auth_error: "The token was refused, expired, or its session or user was revoked, or no token came within 5 s; the socket is then closed with code 4401. `service_unavailable` is the exception: the token could not be checked because a dependency of the service is down; the socket is closed with 1013 (try again later) and the client connects again after `retry_after` seconds with the same token.",
   "game:state": "The game after a change, sent to both players; `your_turn` differs per player and `state` is the game's own (for connect_four: board, next, moves, winner, winning_line).",
   "game:event": "A game-specific notice with optional data. Reserved: no game sends one today.",
   "game:opponent_disconnected": "The opponent's last socket closed; they forfeit unless they rejoin before `grace_until`.",
   "game:opponent_reconnected": "The opponent is back within the grace period.",
   "game:over": "The game ended: result and reason (win, draw, resignation, forfeit).",
   "game:heartbeat_ack": "Answers game:heartbeat.",
-  error: "A message was refused; the socket stays open. `code`: malformed_json, invalid_message, not_authenticated, rate_limited, too_many_connections (then close 1008), internal_error, or a game's refusal (game_not_found, not_invited, game_not_joinable, own_game, game_not_active, not_your_turn, stale_seq, invalid_action, game_busy, or a rule's own code). `ref` names the message type refused.",
+  error: "A message was refused; the socket stays open. `code`: malformed_json, invalid_message, not_authenticated, rate_limited, too_many_connections (then close 1008), service_unavailable (a dependency is down: send the message again after `retry_after` seconds), internal_error, or a game's refusal (game_not_found, not_invited, game_not_joinable, own_game, game_not_active, not_your_turn, stale_seq, invalid_action, game_busy, or a rule's own code). `ref` names the message type refused.",
 };
 
 export const gameSocketDescription = [
   "The game protocol: JSON text frames, one message each, over `GET /ws/game` (through the gateway).",
   "",
-  "- **Authentication**: `Authorization: Bearer <access token>` on the upgrade, or a first `auth` message within 5 s (AUTH_TIMEOUT_MS). A refused, expired or revoked token gets `auth_error` and close code **4401**; a logout or disabled account closes the socket the same way.",
+  "- **Authentication**: `Authorization: Bearer <access token>` on the upgrade, or a first `auth` message within 5 s (AUTH_TIMEOUT_MS). A refused, expired or revoked token gets `auth_error` and close code **4401**; a logout or disabled account closes the socket the same way. While a dependency is down the token cannot be checked: `auth_error` `service_unavailable` with `retry_after` (seconds) and close code **1013** (try again later), at once rather than at the auth timeout.",
   "- **Origin**: a browser's `Origin` must be on the service's allow-list (403 on the upgrade otherwise).",
   "- **Limits** (defaults; each is a setting of the service): 16 KiB per message, 20 messages a second with bursts of 40 (beyond that they are dropped, with one `error rate_limited` a second), 5 sockets per user (close **1008**).",
   "- **Liveness**: the server pings every 30 s and drops a socket that does not pong; `game:heartbeat` refreshes presence.",

@@ -18,12 +18,24 @@ export const clientMessageSchema = z.discriminatedUnion("type", [
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 
-export const wsAuthErrorCodes = ["invalid_token", "token_expired", "session_revoked", "auth_timeout", "user_disabled"] as const;
+/**
+ * Why a socket was not authenticated. All but one mean the token is refused (close 4401: log in
+ * or refresh); `service_unavailable` means it could not be checked (a dependency is down: close
+ * 1013, connect again after `retry_after` seconds with the same token).
+ */
+export const wsAuthErrorCodes = ["invalid_token", "token_expired", "session_revoked", "auth_timeout", "user_disabled", "service_unavailable"] as const;
+export type WsAuthErrorCode = (typeof wsAuthErrorCodes)[number];
+
+/** The `code` of `auth_error` and `error` when a dependency of the service is down: nothing was refused, try again. */
+export const WS_SERVICE_UNAVAILABLE = "service_unavailable" as const;
+
+/** Seconds to wait before trying again, as HTTP's Retry-After; sent with `service_unavailable`. */
+const retryAfter = z.number().int().positive().optional();
 
 /** Messages the server sends. */
 export const serverMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("auth_ok"), user_id: z.uuid() }),
-  z.object({ type: z.literal("auth_error"), code: z.enum(wsAuthErrorCodes), message: z.string() }),
+  z.object({ type: z.literal("auth_error"), code: z.enum(wsAuthErrorCodes), message: z.string(), retry_after: retryAfter }),
   z.object({
     type: z.literal("game:state"),
     game_id: gameId,
@@ -42,7 +54,7 @@ export const serverMessageSchema = z.discriminatedUnion("type", [
     reason: z.string(),
   }),
   z.object({ type: z.literal("game:heartbeat_ack") }),
-  z.object({ type: z.literal("error"), code: z.string(), message: z.string(), ref: z.string().optional() }),
+  z.object({ type: z.literal("error"), code: z.string(), message: z.string(), ref: z.string().optional(), retry_after: retryAfter }),
 ]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;
 
