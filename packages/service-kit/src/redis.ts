@@ -38,14 +38,32 @@ export interface RedisClientOptions {
   commandTimeoutMs?: number;
 }
 
+/**
+ * An ioredis client that queues commands only until its first connection is up (see
+ * RedisProfile); from then on a disconnected client refuses at once ("Stream isn't writeable").
+ * ioredis reads the option per command. `duplicate()` makes another such client: ioredis's own
+ * would copy the option as it is now, and a copy of a connected client refused every command
+ * sent before its own connection was up.
+ */
+class QueueUntilReadyRedis extends Redis {
+  constructor(url: string | undefined, options: RedisOptions) {
+    // ioredis skips an undefined URL and takes host, port and credentials from the options.
+    super(url as string, { ...options, enableOfflineQueue: true });
+    this.once("ready", () => {
+      this.options.enableOfflineQueue = false;
+    });
+  }
+
+  override duplicate(override?: Partial<RedisOptions>): Redis {
+    return new QueueUntilReadyRedis(undefined, { ...this.options, ...override });
+  }
+}
+
 export function createRedis({ url, profile, logger, name, commandTimeoutMs }: RedisClientOptions): Redis {
   const log = logger.child({ component: "redis", client: name });
-  const client = new Redis(url, {
+  const client = new QueueUntilReadyRedis(url, {
     ...PROFILES[profile],
     ...(commandTimeoutMs === undefined ? {} : { commandTimeout: commandTimeoutMs }),
-    // Queue only until the first connection is up (see RedisProfile); from then on a disconnected
-    // client refuses at once ("Stream isn't writeable"). ioredis reads the option per command.
-    enableOfflineQueue: true,
     connectionName: name,
     lazyConnect: false,
     // disconnect() arms a timer that destroys a socket still half-open this long after end().
@@ -54,9 +72,6 @@ export function createRedis({ url, profile, logger, name, commandTimeoutMs }: Re
     disconnectTimeout: 250,
     // Back off 50 ms, 100 ms, … up to 2 s between reconnection attempts, forever.
     retryStrategy: (attempt) => Math.min(attempt * 50, 2_000),
-  });
-  client.once("ready", () => {
-    client.options.enableOfflineQueue = false;
   });
   let lastLogged = 0;
   client.on("error", (error: Error) => {

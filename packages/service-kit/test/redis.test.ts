@@ -14,6 +14,18 @@ describe("createRedis", () => {
     }
   });
 
+  it("when a connected client is duplicated, then the copy too queues what is sent before its own connection is up, and refuses at once only after", async () => {
+    const redis = createRedis({ url: testInfra().redisUrl, profile: "store", logger: captureLogger().logger, name: "kit-test" });
+    await waitFor(() => redis.status === "ready", { what: "the client to connect" });
+    const copy = redis.duplicate();
+    try {
+      await expect(copy.ping()).resolves.toBe("PONG");
+      expect(copy.options.enableOfflineQueue).toBe(false);
+    } finally {
+      await Promise.all([closeRedis(copy), closeRedis(redis)]);
+    }
+  });
+
   it("when Redis is unreachable, then a cache client fails the command at once instead of queueing it", async () => {
     const { logger, capture } = captureLogger();
     const redis = createRedis({ url: "redis://127.0.0.1:1", profile: "cache", logger, name: "kit-cache" });
