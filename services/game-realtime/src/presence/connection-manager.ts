@@ -1,5 +1,5 @@
 import type { ServerMessage } from "@tollgate/contracts";
-import type { Logger } from "@tollgate/service-kit";
+import { withinCommandTimeout, type Logger } from "@tollgate/service-kit";
 import type { ChainableCommander, Redis } from "ioredis";
 import type { GameConnection } from "../ws/game-connection";
 import { delivery, encodeEnvelope, fanOutEnvelopeSchema, gameChannel, originPrefix, presenceKey, type Delivery } from "./fan-out";
@@ -101,12 +101,19 @@ export class ConnectionManager {
     return admitted === 1;
   }
 
-  /** Forgets a closed socket; returns the games it had joined. */
+  /**
+   * Forgets a closed socket; returns the games it had joined. This instance's own bookkeeping is
+   * done whatever Redis does; a Redis failure is thrown after it (the entries left in Redis age out).
+   */
   async remove(connection: GameConnection): Promise<string[]> {
     this.connections.delete(connection.id);
-    if (connection.userId) await this.release(connection, connection.userId);
     const games = [...connection.games];
-    await Promise.all(games.map((gameId) => this.leave(connection, gameId)));
+    const settled = await Promise.allSettled([
+      ...(connection.userId ? [this.release(connection, connection.userId)] : []),
+      ...games.map((gameId) => this.leave(connection, gameId)),
+    ]);
+    const failure = settled.find((result) => result.status === "rejected");
+    if (failure) throw failure.reason;
     return games;
   }
 
@@ -122,25 +129,37 @@ export class ConnectionManager {
       local.sockets.add(connection);
       // Every socket's join waits for the subscription, not only the first: the caller reads the
       // game after this, and that read must come after the subscription (see RemoteFanOut).
-      await local.subscription;
+      try {
+        await local.subscription;
+      } catch (error) {
+        // Not subscribed (Redis down): undo the join, so that the socket's next game:join tries again.
+        connection.games.delete(gameId);
+        local.sockets.delete(connection);
+        throw error;
+      }
     }
     await this.touch(connection, gameId);
   }
 
   async leave(connection: GameConnection, gameId: string): Promise<void> {
     connection.games.delete(gameId);
-    await this.options.redis.zrem(presenceKey(gameId), this.member(connection));
     const local = this.byGame.get(gameId);
     local?.sockets.delete(connection);
-    if (local && local.sockets.size === 0) {
-      this.byGame.delete(gameId);
-      await this.options.subscriber.unsubscribe(gameChannel(gameId));
-    }
+    const last = local !== undefined && local.sockets.size === 0;
+    if (last) this.byGame.delete(gameId);
+    await Promise.all([this.options.redis.zrem(presenceKey(gameId), this.member(connection)), last ? this.options.subscriber.unsubscribe(gameChannel(gameId)) : undefined]);
   }
 
   private subscribe(gameId: string): LocalGame {
     const local: LocalGame = { sockets: new Set(), subscription: Promise.resolve(), confirmed: false };
-    local.subscription = this.options.subscriber.subscribe(gameChannel(gameId)).then(
+    const channel = gameChannel(gameId);
+    // A SUBSCRIBE has no command timeout of its own (see RedisProfile); unbounded, a frozen Redis
+    // held every game:join, and every later message of its socket, until Redis came back.
+    const subscribed = withinCommandTimeout(this.options.subscriber.subscribe(channel), this.options.redis, () => {
+      // It went through after the join gave up: drop it unless a later join of the game uses it.
+      if (!this.byGame.has(gameId)) this.options.subscriber.unsubscribe(channel).catch(() => undefined);
+    });
+    local.subscription = subscribed.then(
       () => {
         local.confirmed = true;
       },

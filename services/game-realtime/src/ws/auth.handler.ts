@@ -1,12 +1,15 @@
-import type { Logger } from "@tollgate/service-kit";
+import { WS_SERVICE_UNAVAILABLE } from "@tollgate/contracts";
+import { unavailableDependency, type Logger } from "@tollgate/service-kit";
 import type { AuthSuccess, Authenticator } from "../auth/authenticator";
 import type { ConnectionManager } from "../presence/connection-manager";
-import { CLOSE_POLICY_VIOLATION, type GameConnection } from "./game-connection";
+import { CLOSE_INTERNAL_ERROR, CLOSE_POLICY_VIOLATION, type GameConnection } from "./game-connection";
 
 /**
  * Authenticates a socket (token from the upgrade's Authorization header or from a first `auth`
- * message) and enforces the per-user connection cap. On failure the socket gets `auth_error` and
- * is closed with 4401.
+ * message) and enforces the per-user connection cap. A refused token gets `auth_error` and close
+ * 4401; one that could not be checked (Redis or another dependency down) gets `auth_error`
+ * `service_unavailable` and close 1013 at once. Before, the failure was only logged and the socket
+ * waited for its 5 s auth timeout, then heard `auth_timeout`, as if it had sent nothing (issue #17).
  */
 export class AuthHandler {
   private readonly log: Logger;
@@ -23,6 +26,33 @@ export class AuthHandler {
    * `token_expired`, as a socket must not outlive the token that opened it.
    */
   async authenticate(connection: GameConnection, token: string): Promise<boolean> {
+    const renewal = connection.authenticated;
+    try {
+      return await this.check(connection, token);
+    } catch (error) {
+      this.failed(connection, error, renewal);
+      return false;
+    }
+  }
+
+  /**
+   * The check itself failed. A first authentication ends the socket, saying whether to retry; a
+   * renewal leaves it open on its current token (its expiry still closes it) and says why.
+   */
+  private failed(connection: GameConnection, error: unknown, renewal: boolean): void {
+    const unavailable = unavailableDependency(error);
+    if (unavailable) {
+      this.log.warn("websocket authentication could not be checked: a dependency is unavailable", { connection_id: connection.id, dependency: unavailable.dependency, cause: error instanceof Error ? error.message : String(error) });
+      if (renewal) connection.send({ type: "error", code: WS_SERVICE_UNAVAILABLE, message: unavailable.detail, ref: "auth", retry_after: unavailable.retryAfterSeconds });
+      else connection.closeUnavailable(unavailable.detail, unavailable.retryAfterSeconds);
+      return;
+    }
+    this.log.error("websocket authentication failed", { connection_id: connection.id, error });
+    connection.send({ type: "error", code: "internal_error", message: "the server could not check the token", ref: "auth" });
+    if (!renewal) connection.close(CLOSE_INTERNAL_ERROR, "internal error");
+  }
+
+  private async check(connection: GameConnection, token: string): Promise<boolean> {
     const result = await this.deps.authenticator.authenticate(token);
     if (connection.closed) return false;
     if (!result.ok) {

@@ -1,10 +1,13 @@
-import type { ServerMessage } from "@tollgate/contracts";
+import { WS_SERVICE_UNAVAILABLE, type ServerMessage, type WsAuthErrorCode } from "@tollgate/contracts";
 import type { WebSocket } from "ws";
 import type { GameMetrics } from "../game-metrics";
 import { TokenBucket } from "./rate-limiter";
 
 export const CLOSE_GOING_AWAY = 1001;
 export const CLOSE_POLICY_VIOLATION = 1008;
+export const CLOSE_INTERNAL_ERROR = 1011;
+/** RFC 6455 §7.4.1 (IANA registry): the service cannot serve this now; connect again later. */
+export const CLOSE_TRY_AGAIN_LATER = 1013;
 export const CLOSE_AUTH_FAILED = 4401;
 
 export interface ConnectionLimits {
@@ -83,9 +86,16 @@ export class GameConnection {
     this.expiry = undefined;
   }
 
-  closeWithAuthError(code: "invalid_token" | "token_expired" | "session_revoked" | "auth_timeout" | "user_disabled", message: string): void {
+  /** The token is refused: 4401, which a client takes as "log in again". */
+  closeWithAuthError(code: Exclude<WsAuthErrorCode, typeof WS_SERVICE_UNAVAILABLE>, message: string): void {
     this.send({ type: "auth_error", code, message });
     this.close(CLOSE_AUTH_FAILED, code);
+  }
+
+  /** The token could not be checked (a dependency is down): 1013, so the client retries with the same token. */
+  closeUnavailable(message: string, retryAfterSeconds: number): void {
+    this.send({ type: "auth_error", code: WS_SERVICE_UNAVAILABLE, message, retry_after: retryAfterSeconds });
+    this.close(CLOSE_TRY_AGAIN_LATER, WS_SERVICE_UNAVAILABLE);
   }
 
   ping(): void {

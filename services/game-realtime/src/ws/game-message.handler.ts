@@ -1,5 +1,5 @@
-import type { ClientMessage } from "@tollgate/contracts";
-import type { Logger } from "@tollgate/service-kit";
+import { WS_SERVICE_UNAVAILABLE, type ClientMessage } from "@tollgate/contracts";
+import { unavailableDependency, type Logger } from "@tollgate/service-kit";
 import { opponentOf, slotOf } from "../domain/game";
 import { GameError } from "../domain/game.errors";
 import type { GameService } from "../domain/game.service";
@@ -33,6 +33,13 @@ export class GameMessageHandler {
     } catch (error) {
       if (error instanceof GameError) {
         connection.send({ type: "error", code: error.code, message: error.detail, ref: reference(message) });
+        return;
+      }
+      // Postgres or Redis down: nothing was refused, the same message may succeed in a moment.
+      const unavailable = unavailableDependency(error);
+      if (unavailable) {
+        this.log.warn("game message failed: a dependency is unavailable", { type: message.type, dependency: unavailable.dependency, cause: error instanceof Error ? error.message : String(error) });
+        connection.send({ type: "error", code: WS_SERVICE_UNAVAILABLE, message: unavailable.detail, ref: reference(message), retry_after: unavailable.retryAfterSeconds });
         return;
       }
       this.log.error("game message failed", { type: message.type, error: error instanceof Error ? error.message : String(error) });
