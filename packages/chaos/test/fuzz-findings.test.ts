@@ -68,6 +68,12 @@ describe("hostile inputs the fuzz suite found, answered in the standard body", (
     expect(standard(answer)).toEqual({ status: 400, detail: "the request is malformed", error_code: "BAD_REQUEST", status_code: 400 });
   });
 
+  it("when a refused CORS preflight carries a malformed chunked body, then 400 BAD_REQUEST whose body says 400, not the 403 page's body under a 400", async () => {
+    const preflight = ["OPTIONS /api/v1/proxy/echo", "Host: 127.0.0.1", "Origin: https://evil.example", "Access-Control-Request-Method: DELETE", "Connection: close"];
+    expect(standard(await send([...preflight, "Transfer-Encoding: chunked"], "-1\r\n\r\n"))).toEqual({ status: 400, detail: "the request is malformed", error_code: "BAD_REQUEST", status_code: 400 });
+    expect(standard(await send(preflight))).toMatchObject({ status: 403, error_code: "ORIGIN_NOT_ALLOWED", status_code: 403 });
+  });
+
   it("when /docs/ is asked with a precondition it does not meet (If-Match), then 412 PRECONDITION_FAILED in the standard body", async () => {
     const answer = await send(["GET /docs/", "Host: 127.0.0.1", 'If-Match: "not-this-one"', "Connection: close"]);
     expect(standard(answer)).toMatchObject({ status: 412, error_code: "PRECONDITION_FAILED", status_code: 412 });
