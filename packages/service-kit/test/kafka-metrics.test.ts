@@ -75,7 +75,7 @@ describe("consumer metrics", () => {
       );
       expect(sum(lag)).toBe(0);
       expect(await samples(registry, DLQ_MESSAGES_METRIC)).toEqual(
-        ["not_json", "not_cloudevent", "bad_payload"].map((reason) => ({ labels: { topic, reason }, value: 0 })),
+        ["not_json", "not_cloudevent", "bad_payload", "handler_failed"].map((reason) => ({ labels: { topic, reason }, value: 0 })),
       );
 
       await producer.send({ topic, messages: [{ key: "k", value: "{ not json" }] });
