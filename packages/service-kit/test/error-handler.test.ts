@@ -14,6 +14,13 @@ function buildApp() {
       const router = Router();
       router.post("/api/v1/tokens/:id/revoke", (req, res) => res.json({ id: req.params.id }));
       router.post("/api/v1/games/:id/join", (req, res) => res.json({ id: req.params.id }));
+      router.get("/file", (_req, res) => {
+        // As a static file's server does before finding the range unsatisfiable.
+        res.setHeader("Content-Type", "text/css; charset=utf-8");
+        res.setHeader("Content-Range", "bytes */4108");
+        res.setHeader("ETag", '"abc"');
+        throw Object.assign(new Error("Range Not Satisfiable"), { status: 416, expose: true });
+      });
       router.get("/teapot", () => {
         // As http-errors makes them: a status on an Error.
         throw Object.assign(new Error("I'm a teapot"), { status: 418, expose: true });
@@ -42,6 +49,12 @@ describe("the error handler, given what a client sent", () => {
   it("when the same route gets a well-formed escape, then the handler sees it decoded", async () => {
     const res = await request(buildApp().app).post("/api/v1/games/%C3%A9/join");
     expect({ status: res.status, body: res.body }).toEqual({ status: 200, body: { id: "é" } });
+  });
+
+  it("when a handler had set the headers of the body it meant to send, then the error answer carries its own (JSON, no Content-Range, not the file's ETag)", async () => {
+    const res = await request(buildApp().app).get("/file");
+    expect({ status: res.status, type: res.headers["content-type"], range: res.headers["content-range"], fileEtag: res.headers.etag === '"abc"' }).toEqual({ status: 416, type: "application/json; charset=utf-8", range: undefined, fileEtag: false });
+    expect(errorBodySchema.parse(res.body)).toMatchObject({ error_code: "RANGE_NOT_SATISFIABLE", status_code: 416 });
   });
 
   it("when a library raises another 4xx (as http-errors does), then that status with the reason phrase as its code, not 500", async () => {

@@ -16,7 +16,14 @@ export function errorBody(statusCode: number, errorCode: string, detail: string,
   };
 }
 
+/**
+ * Headers that describe the body a failed handler was about to send, not the error's: a static
+ * file's Content-Type stayed on its 416 (res.json keeps a Content-Type already set).
+ */
+const REPRESENTATION_HEADERS = ["Content-Type", "Content-Encoding", "Content-Language", "Content-Location", "Content-Range", "Content-Disposition", "ETag", "Last-Modified", "Accept-Ranges"];
+
 export function sendError(res: Response, error: AppError): void {
+  for (const name of REPRESENTATION_HEADERS) res.removeHeader(name);
   for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
   res.status(error.statusCode).json(errorBody(error.statusCode, error.errorCode, error.detail, error.errors ? { errors: error.errors } : {}));
 }
