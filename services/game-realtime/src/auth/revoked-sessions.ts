@@ -1,14 +1,25 @@
 import type { Redis } from "ioredis";
 
+const sessionKey = (sessionId: string) => `game:revoked:session:${sessionId}`;
+const userKey = (userId: string) => `game:revoked:user:${userId}`;
+
 /**
  * Sessions the auth service has revoked (fed by `session.revoked` / `user.disabled` events), kept
  * in Redis so every instance refuses a revoked session's still-unexpired access token, including
  * on a socket opened after the event. Entries outlive any access token (15 min) and then expire.
+ *
+ * Each instance also remembers the revocations it handled itself, for as long: Redis may lose
+ * them. A Redis restarted empty (no persistence) let a logged-out session's access token create
+ * games and open sockets again until it expired (chaos/redis-outage.test.ts). Such a session is
+ * also refused without asking Redis, so during an outage it gets 401, not 503.
  */
 export class RevokedSessions {
+  /** Key → expiry (ms). One TTL for all, so insertion order is expiry order. */
+  private readonly remembered = new Map<string, number>();
+
   constructor(
     private readonly redis: Redis,
-    private readonly options: { ttlSeconds?: number } = {},
+    private readonly options: { ttlSeconds?: number; now?: () => number } = {},
   ) {}
 
   private get ttl(): number {
@@ -16,18 +27,41 @@ export class RevokedSessions {
   }
 
   async revokeSession(sessionId: string): Promise<void> {
-    await this.redis.set(`game:revoked:session:${sessionId}`, "1", "EX", this.ttl);
+    this.remember(sessionKey(sessionId));
+    await this.redis.set(sessionKey(sessionId), "1", "EX", this.ttl);
   }
 
   async disableUser(userId: string): Promise<void> {
-    await this.redis.set(`game:revoked:user:${userId}`, "1", "EX", this.ttl);
+    this.remember(userKey(userId));
+    await this.redis.set(userKey(userId), "1", "EX", this.ttl);
   }
 
   /** "session_revoked", "user_disabled", or undefined when the session may be used. */
   async check(userId: string, sessionId: string): Promise<"session_revoked" | "user_disabled" | undefined> {
-    const [session, user] = await this.redis.mget(`game:revoked:session:${sessionId}`, `game:revoked:user:${userId}`);
+    if (this.recalls(userKey(userId))) return "user_disabled";
+    if (this.recalls(sessionKey(sessionId))) return "session_revoked";
+    const [session, user] = await this.redis.mget(sessionKey(sessionId), userKey(userId));
     if (user) return "user_disabled";
     if (session) return "session_revoked";
     return undefined;
+  }
+
+  private now(): number {
+    return this.options.now?.() ?? Date.now();
+  }
+
+  private remember(key: string): void {
+    const now = this.now();
+    for (const [old, expiresAt] of this.remembered) {
+      if (expiresAt > now) break;
+      this.remembered.delete(old);
+    }
+    // Re-inserted at the back, keeping the order (an event delivered twice).
+    this.remembered.delete(key);
+    this.remembered.set(key, now + this.ttl * 1_000);
+  }
+
+  private recalls(key: string): boolean {
+    return (this.remembered.get(key) ?? 0) > this.now();
   }
 }
