@@ -7,6 +7,7 @@
 export * from "./docs";
 export * from "./error-body";
 export * from "./events";
+export * from "./rest/account";
 export * from "./rest/auth";
 export * from "./rest/common";
 export * from "./rest/games";

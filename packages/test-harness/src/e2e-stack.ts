@@ -14,7 +14,7 @@ export function identityAssertionKeySet(kid = `e2e-${randomBytes(4).toString("he
 }
 
 /** The processes of an end-to-end stack, by the names its options and `kill` use. */
-export type E2eProcessName = "demo-upstream" | "auth" | "token" | "proxy" | "game-realtime" | "gateway-health" | "gateway";
+export type E2eProcessName = "demo-upstream" | "auth" | "token" | "proxy" | "game-realtime" | "gateway-health" | "gateway" | "mail-sink";
 
 export interface E2eStackOptions {
   /** The application behind the proxy. Default: the demo upstream the stack starts (it is not started otherwise). */
@@ -33,6 +33,8 @@ export interface E2eStack {
   caFile: string;
   /** The gateway's Prometheus metrics (its aggregator's internal port; not served by the gateway itself). */
   metricsUrl: string;
+  /** The mail sink auth sends to (`GET <mailSinkUrl>/messages?to=`; `waitForMail` reads it). */
+  mailSinkUrl: string;
   /** `http://app.localhost:<gateway port>` when the app origin is on; browsers resolve *.localhost to loopback. */
   appOrigin: string | undefined;
   /** Each process's output is in `<name>.log` here, the gateway's access and error logs beside them. */
@@ -75,6 +77,9 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
     JWT_AUDIENCE: "tollgate",
     AUTH_JWKS_URL: `${local(ports.auth)}/.well-known/jwks.json`,
   };
+  const processes = new Map<E2eProcessName, ChildProcess>();
+  const sink = await startMailSinkProcess(path.join(logDir, "mail-sink.log"));
+  processes.set("mail-sink", sink.process);
   const services: { name: E2eProcessName; env: Record<string, string> }[] = [
     ...(options.upstreamUrl ? [] : [{ name: "demo-upstream" as const, env: { PORT: String(ports.demo) } }]),
     {
@@ -86,6 +91,9 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
         ARGON2_MEMORY_KIB: "1024",
         ARGON2_TIME_COST: "1",
         LOGIN_IP_MAX_FAILURES: "100000",
+        SMTP_URL: sink.smtpUrl,
+        MAIL_FROM: "Tollgate <no-reply@tollgate.localhost>",
+        PUBLIC_BASE_URL: gatewayUrl,
       },
     },
     { name: "token", env: { PORT: String(ports.token), DATABASE_URL: testDatabaseUrl("tollgate_token_e2e_test") } },
@@ -105,7 +113,6 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
     { name: "game-realtime", env: { PORT: String(ports.game), DATABASE_URL: testDatabaseUrl("tollgate_game_e2e_test"), GRACE_PERIOD_MS: "5000" } },
   ];
 
-  const processes = new Map<E2eProcessName, ChildProcess>();
   let stopping = false;
   const launch = (name: E2eProcessName, command: string, args: string[], env: Record<string, string>) => {
     const child = spawn(command, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
@@ -202,6 +209,7 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
     tlsUrl: `https://127.0.0.1:${ports.tls}`,
     caFile: path.join(tlsDir, "ca.crt"),
     metricsUrl: `${local(ports.health)}/metrics`,
+    mailSinkUrl: sink.httpUrl,
     appOrigin,
     logDir,
     processes,
@@ -210,4 +218,84 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
     },
     stop,
   };
+}
+
+/** A mail as packages/mail-sink serves it (`GET /messages`). */
+export interface SunkMail {
+  id: string;
+  /** ISO 8601, when the sink received it. */
+  received_at: string;
+  /** Who it was delivered to (SMTP RCPT TO), lower-case. */
+  envelope_to: string[];
+  from: string | null;
+  to: string[];
+  subject: string | null;
+  text: string | null;
+  html: string | null;
+}
+
+export interface MailSinkProcess {
+  /** What a sender's `SMTP_URL` is set to. */
+  smtpUrl: string;
+  /** Where the mails are read: `GET /messages?to=<address>`. */
+  httpUrl: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * packages/mail-sink as a process of its own, from its TypeScript source (tsx: no build needed),
+ * on free ports it takes itself and announces on its first line. Output goes to `logFile` if given.
+ */
+export async function startMailSinkProcess(logFile?: string): Promise<MailSinkProcess> {
+  const root = repoRoot();
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "packages/mail-sink/src/main.ts")], {
+    cwd: root,
+    env: { PATH: childEnv({}).PATH ?? "", MAIL_SINK_SMTP_PORT: "0", MAIL_SINK_HTTP_PORT: "0" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const log = logFile ? createWriteStream(logFile) : undefined;
+  let output = "";
+  const announced = new Promise<{ smtp_url: string; http_url: string }>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      log?.write(chunk);
+      output += chunk.toString();
+      const line = output.split("\n").find((text) => text.includes('"mail sink listening"'));
+      if (line) resolve(JSON.parse(line) as { smtp_url: string; http_url: string });
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`the mail sink exited with ${code} before listening:\n${output.slice(-2_000)}`)));
+  });
+  const timeout = setTimeout(() => child.kill("SIGKILL"), 30_000);
+  const { smtp_url: smtpUrl, http_url: httpUrl } = await announced.finally(() => clearTimeout(timeout));
+  child.once("exit", () => log?.end());
+  return {
+    smtpUrl,
+    httpUrl,
+    process: child,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+/**
+ * The newest mail the sink at `sinkUrl` received for `to` (received at or after `since`, its
+ * subject matching `subject`), waiting for it: senders relay mails in the background.
+ */
+export async function waitForMail(sinkUrl: string, to: string, options: { subject?: RegExp; since?: Date; timeoutMs?: number } = {}): Promise<SunkMail> {
+  const since = options.since?.getTime() ?? 0;
+  return waitFor(
+    async () => {
+      const res = await fetch(`${sinkUrl}/messages?to=${encodeURIComponent(to)}`);
+      if (!res.ok) throw new Error(`GET ${sinkUrl}/messages answered ${res.status}`);
+      const { messages } = (await res.json()) as { messages: SunkMail[] };
+      return messages.find((mail) => Date.parse(mail.received_at) >= since && (!options.subject || options.subject.test(mail.subject ?? "")));
+    },
+    { timeoutMs: options.timeoutMs ?? 20_000, intervalMs: 100, what: `a mail to ${to}${options.subject ? ` with a subject matching ${options.subject}` : ""}` },
+  );
 }

@@ -9,6 +9,18 @@ import { LoginThrottleStore } from "./data/login-throttle.store";
 import { OAuthStateStore } from "./data/oauth-state.store";
 import { SigningKeyRepository } from "./data/signing-key.repository";
 import { ZxcvbnStrengthEstimator } from "./data/zxcvbn-strength.estimator";
+import { AccountMailThrottleStore } from "./data/account-mail-throttle.store";
+import { AccountSessionRepository } from "./data/account-session.repository";
+import { ListSessionsUseCase } from "./domain/list-sessions.use-case";
+import { RequestEmailVerificationUseCase } from "./domain/request-email-verification.use-case";
+import { RequestPasswordResetUseCase } from "./domain/request-password-reset.use-case";
+import { ResetPasswordUseCase } from "./domain/reset-password.use-case";
+import { RevokeOtherSessionsUseCase } from "./domain/revoke-other-sessions.use-case";
+import { RevokeSessionUseCase } from "./domain/revoke-session.use-case";
+import { VerifyEmailUseCase } from "./domain/verify-email.use-case";
+import { emailVerificationRouter } from "./http/email-verification.router";
+import { passwordResetRouter } from "./http/password-reset.router";
+import { sessionsRouter } from "./http/sessions.router";
 import { SigningKeyCipher } from "./domain/signing-key-cipher";
 import { repositories, unitOfWork } from "./data/unit-of-work";
 import { untrackedAuthActivity, type AuthActivity } from "./domain/auth-activity.port";
@@ -179,6 +191,17 @@ export function createApp(deps: AppDeps): Express {
       );
       app.use(identitiesRouter({ requireUser: userOnly, listIdentities: new ListIdentitiesUseCase({ repos }), unlinkIdentity: new UnlinkIdentityUseCase({ uow }) }));
       app.use(usersRouter({ requireUser: userOnly, getCurrentUser: new GetCurrentUserUseCase({ repos }), changePassword: new ChangePasswordUseCase({ uow, repos, hasher, policy, passwordCheck }) }));
+      const mailLimiter = new AccountMailThrottleStore(deps.redis, { addressMax: config.ACCOUNT_MAIL_ADDRESS_MAX, ipMax: config.ACCOUNT_MAIL_IP_MAX, windowSeconds: config.ACCOUNT_MAIL_WINDOW_SECONDS }, redisPrefix);
+      app.use(
+        sessionsRouter({
+          requireUser: userOnly,
+          listSessions: new ListSessionsUseCase({ sessions: new AccountSessionRepository(knex), idleTimeoutSeconds: config.SESSION_IDLE_TIMEOUT_SECONDS }),
+          revokeSession: new RevokeSessionUseCase({ uow }),
+          revokeOtherSessions: new RevokeOtherSessionsUseCase({ uow }),
+        }),
+      );
+      app.use(emailVerificationRouter({ requireUser: userOnly, requestEmailVerification: new RequestEmailVerificationUseCase({ uow, repos, limiter: mailLimiter }), verifyEmail: new VerifyEmailUseCase({ uow }) }));
+      app.use(passwordResetRouter({ requestPasswordReset: new RequestPasswordResetUseCase({ uow, repos, limiter: mailLimiter }), resetPassword: new ResetPasswordUseCase({ uow, repos, hasher, policy }) }));
       app.use(userLookupRouter({ requireUser: userOnly, findUserByUsername: new FindUserByUsernameUseCase({ users: repos.users }) }));
       app.use(adminRouter({ requireAdmin: adminOnly, disableUser: new DisableUserUseCase({ uow }), searchAuditLogs: new SearchAuditLogsUseCase({ repos }) }));
     },

@@ -5,6 +5,8 @@ import { authEnvSchema } from "./config";
 const hash = createHash("sha256").update("s").digest("hex");
 const kek = randomBytes(32).toString("base64");
 const base = { DATABASE_URL: "postgres://localhost/tollgate_auth", SERVICE_CLIENTS: `token-service:${hash}:tokens:validate tokens:status` };
+/** What production must set for account mails (the defaults are the local sink's). */
+const productionMail = { SMTP_URL: "smtps://mailer:secret@smtp.example.com", MAIL_FROM: "Tollgate <no-reply@example.com>", PUBLIC_BASE_URL: "https://tollgate.example.com/" };
 
 describe("auth config", () => {
   it("when only the required variables are set, then the production defaults apply", () => {
@@ -26,7 +28,21 @@ describe("auth config", () => {
     const weak = { ...base, ARGON2_MEMORY_KIB: "1024", ARGON2_TIME_COST: "1", LOGIN_THROTTLE_ENABLED: "false" };
     expect(() => parseConfig(authEnvSchema, { ...weak, NODE_ENV: "production" })).toThrow(/ARGON2_MEMORY_KIB[\s\S]*ARGON2_TIME_COST[\s\S]*LOGIN_THROTTLE_ENABLED/);
     expect(parseConfig(authEnvSchema, { ...weak, NODE_ENV: "test" }).ARGON2_MEMORY_KIB).toBe(1024);
-    expect(parseConfig(authEnvSchema, { ...base, NODE_ENV: "production", SIGNING_KEYS_ENCRYPTION_KEYS: kek, ARGON2_MEMORY_KIB: "65536" }).ARGON2_MEMORY_KIB).toBe(65_536);
+    expect(parseConfig(authEnvSchema, { ...base, ...productionMail, NODE_ENV: "production", SIGNING_KEYS_ENCRYPTION_KEYS: kek, ARGON2_MEMORY_KIB: "65536" }).ARGON2_MEMORY_KIB).toBe(65_536);
+  });
+
+  it("when nothing about mail is set, then outside production it goes to the local sink; production must name its SMTP server, sender and https base URL", () => {
+    expect(parseConfig(authEnvSchema, base)).toMatchObject({ SMTP_URL: "smtp://127.0.0.1:1025", MAIL_FROM: "Tollgate <no-reply@tollgate.localhost>", PUBLIC_BASE_URL: "http://127.0.0.1:8080", EMAIL_VERIFICATION_TTL_SECONDS: 86_400, PASSWORD_RESET_TTL_SECONDS: 1800 });
+    expect(() => parseConfig(authEnvSchema, { ...base, NODE_ENV: "production", SIGNING_KEYS_ENCRYPTION_KEYS: kek })).toThrow(/SMTP_URL[\s\S]*required in production[\s\S]*MAIL_FROM[\s\S]*PUBLIC_BASE_URL/);
+    expect(() => parseConfig(authEnvSchema, { ...base, ...productionMail, NODE_ENV: "production", SIGNING_KEYS_ENCRYPTION_KEYS: kek, PUBLIC_BASE_URL: "http://tollgate.example.com" })).toThrow(/PUBLIC_BASE_URL[\s\S]*https/);
+    const config = parseConfig(authEnvSchema, { ...base, ...productionMail, NODE_ENV: "production", SIGNING_KEYS_ENCRYPTION_KEYS: kek });
+    expect(config.PUBLIC_BASE_URL).toBe("https://tollgate.example.com");
+  });
+
+  it("when a mail setting is malformed, then config is refused naming it", () => {
+    expect(() => parseConfig(authEnvSchema, { ...base, SMTP_URL: "http://smtp.example.com" })).toThrow(/SMTP_URL/);
+    expect(() => parseConfig(authEnvSchema, { ...base, MAIL_FROM: "Tollgate <no-reply@example.com>\r\nBcc: everyone@example.com" })).toThrow(/MAIL_FROM/);
+    expect(() => parseConfig(authEnvSchema, { ...base, PUBLIC_BASE_URL: "https://tollgate.example.com/?x=1" })).toThrow(/PUBLIC_BASE_URL/);
   });
 
   it("when production has no key-encryption key for the signing keys, then config is refused; keys must be base64 of 32 bytes", () => {

@@ -141,6 +141,35 @@ const redirectUriList = commaList("").superRefine((uris, ctx) => {
   }
 });
 
+/** What `npm start` and the tests use: the local mail sink (packages/mail-sink) and a local sender. */
+export const LOCAL_SMTP_URL = "smtp://127.0.0.1:1025";
+export const LOCAL_MAIL_FROM = "Tollgate <no-reply@tollgate.localhost>";
+export const LOCAL_PUBLIC_BASE_URL = "http://127.0.0.1:8080";
+
+const smtpUrl = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    return (url.protocol === "smtp:" || url.protocol === "smtps:") && url.hostname !== "";
+  } catch {
+    return false;
+  }
+}, "must be smtp://[user:password@]host[:port] or smtps://…");
+
+/** An address, or `Name <address>`; no line breaks (it becomes a header). */
+const mailFrom = z.string().max(254).regex(/^(?:[^<>\r\n]*<[^<>\s@]+@[^<>\s@]+>|[^<>\s@]+@[^<>\s@]+)$/, "must be an e-mail address, or Name <address>");
+
+const publicBaseUrl = z
+  .string()
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === "https:" || url.protocol === "http:") && !url.search && !url.hash;
+    } catch {
+      return false;
+    }
+  }, "must be an http(s) URL without query or fragment")
+  .transform((value) => value.replace(/\/+$/, ""));
+
 const authEnvShape = {
   ...baseEnvShape,
   ...kafkaEnvShape,
@@ -177,6 +206,24 @@ const authEnvShape = {
   LOGIN_IP_WINDOW_SECONDS: positiveInt(900),
   LOGIN_LOCKOUT_MAX_SECONDS: positiveInt(24 * 3600),
   SERVICE_CLIENTS: serviceClients,
+  /**
+   * Verification and reset mails go over SMTP: `smtp://[user:password@]host[:port]` (STARTTLS when
+   * the server offers it; `?requireTLS=true` refuses one that does not) or `smtps://…`. Defaults
+   * are the local sink `npm start` runs; production must set SMTP_URL, MAIL_FROM and PUBLIC_BASE_URL.
+   */
+  SMTP_URL: smtpUrl.default(LOCAL_SMTP_URL),
+  MAIL_FROM: mailFrom.default(LOCAL_MAIL_FROM),
+  /** Limit on connecting to the SMTP server, its greeting and each silence (ms); a failed send is tried again later. */
+  SMTP_TIMEOUT_MS: positiveInt(10_000),
+  /** The gateway as users reach it: mailed links start with it. */
+  PUBLIC_BASE_URL: publicBaseUrl.default(LOCAL_PUBLIC_BASE_URL),
+  /** How long a mailed link works: verification a day, reset half an hour (OWASP: short-lived). */
+  EMAIL_VERIFICATION_TTL_SECONDS: positiveInt(24 * 3600),
+  PASSWORD_RESET_TTL_SECONDS: positiveInt(30 * 60),
+  /** Reset and verification mails asked for, per address and per client IP, in each window. */
+  ACCOUNT_MAIL_ADDRESS_MAX: positiveInt(5),
+  ACCOUNT_MAIL_IP_MAX: positiveInt(20),
+  ACCOUNT_MAIL_WINDOW_SECONDS: positiveInt(3600),
   /** Names of the sign-in providers; each one's settings are `OAUTH_<NAME>_*` (oauthProvidersFromEnv). Empty: none. */
   OAUTH_PROVIDERS: commaList(""),
   /** Where a provider may send the browser back; a loopback entry matches any port (RFC 8252). */
@@ -195,6 +242,9 @@ const authEnvObjectSchema = z
     if (env.ARGON2_TIME_COST < ARGON2_PRODUCTION_FLOOR.timeCost) ctx.addIssue({ code: "custom", path: ["ARGON2_TIME_COST"], message: `must be at least ${ARGON2_PRODUCTION_FLOOR.timeCost} in production` });
     if (!env.LOGIN_THROTTLE_ENABLED) ctx.addIssue({ code: "custom", path: ["LOGIN_THROTTLE_ENABLED"], message: "cannot be false in production" });
     if (env.SIGNING_KEYS_ENCRYPTION_KEYS.length === 0) ctx.addIssue({ code: "custom", path: ["SIGNING_KEYS_ENCRYPTION_KEYS"], message: "is required in production (signing keys are sealed at rest with it)" });
+    if (env.SMTP_URL === LOCAL_SMTP_URL) ctx.addIssue({ code: "custom", path: ["SMTP_URL"], message: "is required in production (the default is the local mail sink)" });
+    if (env.MAIL_FROM === LOCAL_MAIL_FROM) ctx.addIssue({ code: "custom", path: ["MAIL_FROM"], message: "is required in production (the default is a local address)" });
+    if (!env.PUBLIC_BASE_URL.startsWith("https://")) ctx.addIssue({ code: "custom", path: ["PUBLIC_BASE_URL"], message: "is required in production and must be https (mailed links carry tokens)" });
   })
   .transform(({ OAUTH_VARIABLES, OAUTH_PROVIDERS, ...env }, ctx) => ({ ...env, OAUTH_PROVIDERS: oauthProvidersFromEnv(OAUTH_PROVIDERS, OAUTH_VARIABLES, ctx) }));
 

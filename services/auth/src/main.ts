@@ -23,6 +23,8 @@ import { createApp, createTokenSigner } from "./app";
 import { createAuthMetrics } from "./auth-metrics";
 import { loadAuthConfig } from "./config";
 import { ZxcvbnStrengthEstimator } from "./data/zxcvbn-strength.estimator";
+import { SmtpMailSender } from "./data/smtp-mail.sender";
+import { AccountMailRelay, accountMailSettings } from "./messaging/account-mail.relay";
 import { tokenActivatedConsumer } from "./messaging/token-activated.consumer";
 import { authMigrations } from "./migrations";
 
@@ -55,6 +57,11 @@ async function main(): Promise<void> {
     await consumer.start();
   });
 
+  // Verification and reset mails wait in account_mails until SMTP takes them, as events wait for Kafka.
+  const mailSender = new SmtpMailSender({ url: config.SMTP_URL, from: config.MAIL_FROM, timeoutMs: config.SMTP_TIMEOUT_MS });
+  const mailRelay = new AccountMailRelay({ knex, sender: mailSender, mail: accountMailSettings(config), logger });
+  mailRelay.start();
+
   // Loads zxcvbn's dictionaries once, before the first request; a worker that cannot start stops the service here.
   const passwordStrength = new ZxcvbnStrengthEstimator();
   await passwordStrength.ready();
@@ -80,6 +87,7 @@ async function main(): Promise<void> {
       { name: "kafka start-up", run: () => messaging.cancel() },
       { name: "token-events consumer", run: () => consumer.stop() },
       { name: "outbox relay", run: () => relay.stop() },
+      { name: "account mail relay", run: () => mailRelay.stop().finally(() => mailSender.close()) },
       { name: "kafka producer", run: () => producer.disconnect() },
       { name: "password strength worker", run: () => passwordStrength.close() },
       { name: "redis", run: () => closeRedis(redis) },

@@ -7,7 +7,16 @@ const storedSchema = z.object({
   accessToken: z.string(),
   refreshToken: z.string(),
   accessExpiresAt: z.number(),
-  user: z.object({ id: z.string(), email: z.string(), username: z.string(), role: z.enum(["user", "admin"]), created_at: z.string(), last_login_at: z.string().nullable() }),
+  user: z.object({
+    id: z.string(),
+    email: z.string(),
+    username: z.string(),
+    role: z.enum(["user", "admin"]),
+    created_at: z.string(),
+    last_login_at: z.string().nullable(),
+    // Absent from files written before the field existed; the next refresh or login fills it in.
+    email_verified_at: z.string().nullable().default(null),
+  }),
 });
 
 /** The CLI's session, in a file only its owner can read (0600, folder 0700). */

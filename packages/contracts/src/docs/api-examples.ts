@@ -35,6 +35,20 @@ const user = {
   role: "user",
   created_at: exampleTimes.created,
   last_login_at: exampleTimes.now,
+  email_verified_at: exampleTimes.created,
+} as const;
+
+/** A verification or reset token as mailed (43 base64url characters). */
+const accountToken = "Xq3v9KmT2wLp8RnZ4bHc7Fj1Ya6Ue0Sg5Ri2Oy7Mn4B";
+
+const accountSession = {
+  id: exampleIds.session,
+  created_at: exampleTimes.created,
+  last_used_at: exampleTimes.now,
+  expires_at: "2026-11-29T10:05:00.000Z",
+  ip: "203.0.113.7",
+  user_agent: "tollgate-cli/0.1.0",
+  current: true,
 } as const;
 
 const tokenPair = { access_token: accessJwt, refresh_token: "rt_4f9c2a7b1e8d6c3a5b0f9e2d7c4a1b8e", token_type: "Bearer", expires_in: 900, user } as const;
@@ -89,6 +103,9 @@ export const apiExamples: Examples = {
   LoginRequest: { login: "ada", password: "a long passphrase here" },
   RefreshRequest: { refresh_token: tokenPair.refresh_token },
   ChangePasswordRequest: { current_password: "a long passphrase here", new_password: "an even longer passphrase", revoke_other_sessions: true },
+  VerifyEmailRequest: { token: accountToken },
+  ForgotPasswordRequest: { email: "ada@example.com" },
+  ResetPasswordRequest: { token: accountToken, new_password: "an even longer passphrase" },
   ServiceTokenRequest: { client_id: "proxy", client_secret: "s3cr3t-from-the-secret-store" },
   PurchaseTokenRequest: { duration_hours: 24 },
   RevokeTokenRequest: { reason: "lost laptop" },
@@ -107,6 +124,9 @@ export const apiExamples: Examples = {
   FieldIssue: { path: "password", message: "Too small: expected string to have >=12 characters" },
   User: user,
   UserLookupResponse: { id: exampleIds.opponent, username: "grace" },
+  AccountSession: accountSession,
+  AccountSessionList: { sessions: [accountSession, { ...accountSession, id: exampleIds.event, ip: "198.51.100.23", user_agent: "Mozilla/5.0 (X11; Linux x86_64)", current: false }] },
+  OtherSessionsRevoked: { revoked_sessions: 1 },
   TokenPair: tokenPair,
   ServiceTokenResponse: { access_token: accessJwt, token_type: "Bearer", expires_in: 300, scope: "tokens:validate" },
   AuditLogEntry: auditEntry,

@@ -1,6 +1,14 @@
 import { z } from "zod";
 import { errorBodySchema, fieldIssueSchema } from "../error-body";
 import {
+  accountSessionListSchema,
+  accountSessionSchema,
+  forgotPasswordRequestSchema,
+  otherSessionsRevokedSchema,
+  resetPasswordRequestSchema,
+  verifyEmailRequestSchema,
+} from "../rest/account";
+import {
   auditLogEntrySchema,
   auditLogQuerySchema,
   changePasswordRequestSchema,
@@ -53,6 +61,9 @@ export const requestBodySchemas = {
   LoginRequest: loginRequestSchema,
   RefreshRequest: refreshRequestSchema,
   ChangePasswordRequest: changePasswordRequestSchema,
+  VerifyEmailRequest: verifyEmailRequestSchema,
+  ForgotPasswordRequest: forgotPasswordRequestSchema,
+  ResetPasswordRequest: resetPasswordRequestSchema,
   ServiceTokenRequest: serviceTokenRequestSchema,
   PurchaseTokenRequest: purchaseTokenRequestSchema,
   RevokeTokenRequest: revokeTokenRequestSchema,
@@ -67,6 +78,9 @@ export const responseBodySchemas = {
   FieldIssue: fieldIssueSchema,
   User: userResponseSchema,
   UserLookupResponse: userLookupResponseSchema,
+  AccountSession: accountSessionSchema,
+  AccountSessionList: accountSessionListSchema,
+  OtherSessionsRevoked: otherSessionsRevokedSchema,
   TokenPair: tokenPairResponseSchema,
   ServiceTokenResponse: serviceTokenResponseSchema,
   AuditLogEntry: auditLogEntrySchema,

@@ -6,6 +6,10 @@ export const sessionRevocationReasons = [
   "password_change",
   "user_disabled",
   "expired",
+  /** Its user ended it from another session (`DELETE /api/v1/users/me/sessions/{id}`, or revoke-others). */
+  "user_request",
+  /** Its user's password was reset through a mailed link: every session ends. */
+  "password_reset",
 ] as const;
 export const sessionRevocationReasonSchema = z.enum(sessionRevocationReasons);
 export type SessionRevocationReason = z.infer<typeof sessionRevocationReasonSchema>;

@@ -29,6 +29,8 @@ export const userResponseSchema = z.object({
   role: userRoleSchema,
   created_at: z.iso.datetime({ offset: true }),
   last_login_at: z.iso.datetime({ offset: true }).nullable(),
+  /** When the address was proven to reach its owner (a verification link, a reset, or a provider that vouched); null while unproven. */
+  email_verified_at: z.iso.datetime({ offset: true }).nullable(),
 });
 export type UserResponse = z.infer<typeof userResponseSchema>;
 
@@ -116,6 +118,11 @@ export const accessTokenClaimsSchema = z.object({
   aud: z.union([z.string(), z.array(z.string())]),
   typ: z.literal("access"),
   role: userRoleSchema,
+  /**
+   * Whether the account's e-mail address was verified when the token was issued (OpenID Connect's
+   * claim name). Absent from tokens issued before the claim existed: read absent as false.
+   */
+  email_verified: z.boolean().optional(),
   iat: z.number(),
   exp: z.number(),
 });

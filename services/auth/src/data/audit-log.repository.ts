@@ -16,6 +16,17 @@ export const auditActions = {
   oauthLogin: "oauth_login",
   oauthLink: "oauth_link",
   oauthUnlink: "oauth_unlink",
+  /** The user's own sessions: one ended from another session, or every other one at once. */
+  sessionRevoked: "session_revoked",
+  otherSessionsRevoked: "other_sessions_revoked",
+  /** E-mail verification and password reset: each mail when it went out, and what its link did. */
+  emailVerificationSent: "email_verification_sent",
+  emailVerified: "email_verified",
+  passwordResetRequested: "password_reset_requested",
+  passwordResetSent: "password_reset_sent",
+  passwordReset: "password_reset",
+  /** A verification or reset mail given up on after every SMTP attempt failed. */
+  accountMailFailed: "account_mail_failed",
 } as const;
 export type AuditAction = (typeof auditActions)[keyof typeof auditActions];
 

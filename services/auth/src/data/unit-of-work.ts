@@ -1,6 +1,8 @@
 import type { Knex } from "knex";
 import type { AuthActivity } from "../domain/auth-activity.port";
 import { AuthEventOutbox } from "../messaging/auth-event.outbox";
+import { AccountMailRepository } from "./account-mail.repository";
+import { AccountTokenRepository } from "./account-token.repository";
 import { AuditLogRepository } from "./audit-log.repository";
 import { IdentityRepository } from "./identity.repository";
 import { SessionRepository } from "./session.repository";
@@ -13,6 +15,9 @@ export interface Repositories {
   identities: IdentityRepository;
   audit: AuditLogRepository;
   events: AuthEventOutbox;
+  /** Verification and reset mails to send, and the tokens they carried. */
+  accountMails: AccountMailRepository;
+  accountTokens: AccountTokenRepository;
 }
 
 export type UnitOfWork = <T>(work: (repos: Repositories) => Promise<T>) => Promise<T>;
@@ -24,6 +29,8 @@ export function repositories(db: Knex | Knex.Transaction, authEventsTopic: strin
     identities: new IdentityRepository(db),
     audit: new AuditLogRepository(db),
     events: new AuthEventOutbox(db, authEventsTopic, activity),
+    accountMails: new AccountMailRepository(db),
+    accountTokens: new AccountTokenRepository(db),
   };
 }
 

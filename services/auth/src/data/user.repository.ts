@@ -17,6 +17,8 @@ export interface User {
    */
   passwordChangedAt: Date | null;
   disabledAt: Date | null;
+  /** When the address was proven to reach its owner (a verification link, a password reset, a provider that vouched); null while unproven. */
+  emailVerifiedAt: Date | null;
 }
 
 export type NewUser = Pick<User, "id" | "email" | "username" | "passwordHash">;
@@ -38,6 +40,7 @@ interface UserRow {
   last_login_at: Date | null;
   password_changed_at: Date | null;
   disabled_at: Date | null;
+  email_verified_at: Date | null;
 }
 
 const toUser = (row: UserRow): User => ({
@@ -50,6 +53,7 @@ const toUser = (row: UserRow): User => ({
   lastLoginAt: row.last_login_at,
   passwordChangedAt: row.password_changed_at,
   disabledAt: row.disabled_at,
+  emailVerifiedAt: row.email_verified_at,
 });
 
 export class UserRepository {
@@ -126,6 +130,15 @@ export class UserRepository {
   /** Returns false when the user does not exist or was already disabled. */
   async disable(id: string, at: Date): Promise<boolean> {
     const count = await this.db("users").where({ id }).whereNull("disabled_at").update({ disabled_at: at });
+    return count > 0;
+  }
+
+  /**
+   * Marks the address verified, if it still is `email` (case-insensitive) and was not verified
+   * yet. Returns false otherwise: the account changed its address since the mail, or was verified.
+   */
+  async markEmailVerified(id: string, email: string, at: Date): Promise<boolean> {
+    const count = await this.db("users").where({ id }).whereRaw("lower(email) = ?", [email.toLowerCase()]).whereNull("email_verified_at").update({ email_verified_at: at });
     return count > 0;
   }
 

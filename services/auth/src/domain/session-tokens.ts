@@ -24,6 +24,7 @@ export function toUserResponse(user: User): UserResponse {
     role: user.role,
     created_at: user.createdAt.toISOString(),
     last_login_at: user.lastLoginAt?.toISOString() ?? null,
+    email_verified_at: user.emailVerifiedAt?.toISOString() ?? null,
   };
 }
 
@@ -44,6 +45,8 @@ export class SessionTokens {
       aud: this.settings.audience,
       typ: "access",
       role: user.role,
+      // As the account stands now; a token issued before a verification says false until refreshed.
+      email_verified: user.emailVerifiedAt !== null,
       iat: now,
       exp: now + this.settings.accessTokenTtlSeconds,
     });
