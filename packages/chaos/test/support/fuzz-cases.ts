@@ -13,6 +13,8 @@ const FAMILIES: Mutation[][] = [BODY_MUTATIONS, TYPE_MUTATIONS, ENCODING_MUTATIO
 export interface FuzzCase {
   index: number;
   route: string;
+  /** What the route's valid request signs in with (before any mutation). */
+  credential: "bearer" | "access token" | "none";
   kinds: string[];
   request: WireRequest;
 }
@@ -69,7 +71,7 @@ export function generateCases(random: FuzzRandom, count: number, routes: FuzzRou
       mutation.apply(draft, random, identity);
       kinds.push(mutation.kind);
     }
-    cases.push({ index, route: route.name, kinds, request: finalize(draft) });
+    cases.push({ index, route: route.name, credential: route.bearer ? "bearer" : route.accessToken ? "access token" : "none", kinds, request: finalize(draft) });
   }
   return cases;
 }
