@@ -13,10 +13,10 @@ import { breakerState, buyToken, newUser, processEnv, sleep, timedFetch, type St
  */
 const TIMEOUT_MS = 2_000;
 const HALF_OPEN_MS = 5_000;
-/** A loaded 2-core machine: timers fire late, processes are scheduled late. */
-const SLACK_MS = 1_000;
-/** "At once": the breaker answers without waiting on anything. */
-const AT_ONCE_MS = 300;
+/** A loaded 2-core machine: timers fire late, processes are scheduled late. Below 2 s: a retried time-out (4 s) still fails. */
+const SLACK_MS = 1_500;
+/** "At once": the breaker answers without waiting on anything (well under the 2 s a probe or a time-out takes). */
+const AT_ONCE_MS = 1_000;
 
 describe("token service frozen (#17 part 5)", () => {
   let stack: E2eStack;
@@ -106,7 +106,7 @@ describe("token service frozen (#17 part 5)", () => {
     const bought = await Promise.all(purchases);
     const purchasesDoneAfterThawMs = performance.now() - thawedAt;
     expect(bought.map((answer) => answer.status)).toEqual([201, 201, 201]);
-    expect(purchasesDoneAfterThawMs).toBeLessThan(SLACK_MS * 2);
+    expect(purchasesDoneAfterThawMs).toBeLessThan(2 * SLACK_MS);
 
     // Recovery: the next probe after the half-open delay closes the breaker.
     await waitFor(async () => (await proxied(uncached[1] ?? "")).status === 200, { timeoutMs: HALF_OPEN_MS + TIMEOUT_MS + SLACK_MS * 2, intervalMs: 100, what: "the breaker to close after the thaw" });
