@@ -12,6 +12,7 @@ export * from "./rest/auth";
 export * from "./rest/common";
 export * from "./rest/games";
 export * from "./rest/health";
+export * from "./rest/mfa";
 export * from "./rest/oauth";
 export * from "./rest/proxy";
 export * from "./rest/responses";

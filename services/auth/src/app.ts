@@ -6,6 +6,7 @@ import type { Knex } from "knex";
 import type { AuthConfig } from "./config";
 import { LoginRecordRepository } from "./data/login-record.repository";
 import { LoginThrottleStore } from "./data/login-throttle.store";
+import { MfaChallengeStore } from "./data/mfa-challenge.store";
 import { OAuthStateStore } from "./data/oauth-state.store";
 import { SigningKeyRepository } from "./data/signing-key.repository";
 import { ZxcvbnStrengthEstimator } from "./data/zxcvbn-strength.estimator";
@@ -21,7 +22,7 @@ import { VerifyEmailUseCase } from "./domain/verify-email.use-case";
 import { emailVerificationRouter } from "./http/email-verification.router";
 import { passwordResetRouter } from "./http/password-reset.router";
 import { sessionsRouter } from "./http/sessions.router";
-import { SigningKeyCipher } from "./domain/signing-key-cipher";
+import { SigningKeyCipher, totpSecretPurpose } from "./domain/signing-key-cipher";
 import { repositories, unitOfWork } from "./data/unit-of-work";
 import { untrackedAuthActivity, type AuthActivity } from "./domain/auth-activity.port";
 import { ChangePasswordUseCase } from "./domain/change-password.use-case";
@@ -31,6 +32,14 @@ import { FindUserByUsernameUseCase } from "./domain/find-user-by-username.use-ca
 import { GetCurrentUserUseCase } from "./domain/get-current-user.use-case";
 import { IssueServiceTokenUseCase } from "./domain/issue-service-token.use-case";
 import { LogoutUseCase } from "./domain/logout.use-case";
+import { CompleteMfaLoginUseCase } from "./domain/mfa/complete-mfa-login.use-case";
+import { ConfirmTotpUseCase } from "./domain/mfa/confirm-totp.use-case";
+import { DisableMfaUseCase } from "./domain/mfa/disable-mfa.use-case";
+import { EnrolTotpUseCase } from "./domain/mfa/enrol-totp.use-case";
+import { GetMfaStatusUseCase } from "./domain/mfa/get-mfa-status.use-case";
+import { RegenerateRecoveryCodesUseCase } from "./domain/mfa/regenerate-recovery-codes.use-case";
+import { SecondFactorCheck } from "./domain/mfa/second-factor-check";
+import { MFA_CHALLENGE_MAX_ATTEMPTS, SecondFactorChallenges } from "./domain/mfa/second-factor-challenges";
 import { CompleteOAuthSignInUseCase } from "./domain/oauth/complete-oauth-sign-in.use-case";
 import { ListIdentitiesUseCase } from "./domain/oauth/list-identities.use-case";
 import { OAuthAccountResolver } from "./domain/oauth/oauth-account-resolver";
@@ -51,6 +60,7 @@ import { adminRouter } from "./http/admin.router";
 import { authRouter } from "./http/auth.router";
 import { identitiesRouter } from "./http/identities.router";
 import { jwksRouter } from "./http/jwks.router";
+import { mfaRouter } from "./http/mfa.router";
 import { oauthRouter } from "./http/oauth.router";
 import { userLookupRouter } from "./http/user-lookup.router";
 import { usersRouter } from "./http/users.router";
@@ -129,6 +139,11 @@ export function createApp(deps: AppDeps): Express {
   const logins = new LoginRecordRepository(knex);
   const oauthProviders = new OAuthProviders(config.OAUTH_PROVIDERS, { timeoutMs: config.OAUTH_HTTP_TIMEOUT_MS, registry: deps.metrics?.http.registry });
   const oauthStates = new OAuthStateStore(deps.redis, OAUTH_STATE_TTL_SECONDS, redisPrefix);
+  // TOTP secrets are sealed like the signing keys, under the same keys, bound to their own purpose.
+  const totpSecrets = new SigningKeyCipher(config.SIGNING_KEYS_ENCRYPTION_KEYS, totpSecretPurpose);
+  const mfaChallenges = new MfaChallengeStore(deps.redis, { ttlSeconds: config.MFA_CHALLENGE_TTL_SECONDS, maxAttempts: MFA_CHALLENGE_MAX_ATTEMPTS }, redisPrefix);
+  const secondFactor = new SecondFactorChallenges({ repos, challenges: mfaChallenges });
+  const secondFactorCheck = new SecondFactorCheck({ repos, secrets: totpSecrets, limiter: throttle, logger: deps.logger });
   // The auth service verifies its own tokens with the same verifier as everyone else, reading
   // the JWKS from its database instead of over HTTP; sessions are checked in the database.
   const verifier = new JwtVerifier({
@@ -175,7 +190,7 @@ export function createApp(deps: AppDeps): Express {
       app.use(
         authRouter({
           register: new RegisterUseCase({ uow, hasher, policy }),
-          login: new CountedLoginUseCase({ repos, logins, hasher, passwordCheck, tokens, sessionMaxLifetimeSeconds: config.SESSION_MAX_LIFETIME_SECONDS, logger }, activity),
+          login: new CountedLoginUseCase({ repos, logins, hasher, passwordCheck, tokens, sessionMaxLifetimeSeconds: config.SESSION_MAX_LIFETIME_SECONDS, logger, secondFactor }, activity),
           refresh: new RefreshSessionUseCase({ uow, repos, tokens, graceSeconds: config.REFRESH_GRACE_SECONDS, idleTimeoutSeconds: config.SESSION_IDLE_TIMEOUT_SECONDS, logger }),
           logout: new LogoutUseCase({ uow }),
           serviceToken: new IssueServiceTokenUseCase({ clients: config.SERVICE_CLIENTS, tokens }),
@@ -185,8 +200,19 @@ export function createApp(deps: AppDeps): Express {
       app.use(
         oauthRouter({
           start: new StartOAuthSignInUseCase({ providers: oauthProviders, redirectUris: new RedirectUriAllowList(config.OAUTH_REDIRECT_URIS), states: oauthStates }),
-          complete: new CompleteOAuthSignInUseCase({ providers: oauthProviders, states: oauthStates, accounts: new OAuthAccountResolver({ uow }), logins, tokens, sessionMaxLifetimeSeconds: config.SESSION_MAX_LIFETIME_SECONDS, logger }),
+          complete: new CompleteOAuthSignInUseCase({ providers: oauthProviders, states: oauthStates, accounts: new OAuthAccountResolver({ uow }), logins, tokens, sessionMaxLifetimeSeconds: config.SESSION_MAX_LIFETIME_SECONDS, logger, secondFactor }),
           requireUser: userOnly,
+        }),
+      );
+      app.use(
+        mfaRouter({
+          requireUser: userOnly,
+          status: new GetMfaStatusUseCase({ repos }),
+          enrol: new EnrolTotpUseCase({ repos, secrets: totpSecrets, issuer: config.MFA_TOTP_ISSUER }),
+          confirm: new ConfirmTotpUseCase({ repos, uow, secrets: totpSecrets }),
+          disable: new DisableMfaUseCase({ repos, uow, check: secondFactorCheck }),
+          regenerateRecoveryCodes: new RegenerateRecoveryCodesUseCase({ repos, uow, check: secondFactorCheck }),
+          completeLogin: new CompleteMfaLoginUseCase({ repos, challenges: mfaChallenges, check: secondFactorCheck, logins, tokens, sessionMaxLifetimeSeconds: config.SESSION_MAX_LIFETIME_SECONDS, logger, activity }),
         }),
       );
       app.use(identitiesRouter({ requireUser: userOnly, listIdentities: new ListIdentitiesUseCase({ repos }), unlinkIdentity: new UnlinkIdentityUseCase({ uow }) }));

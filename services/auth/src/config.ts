@@ -207,6 +207,16 @@ const authEnvShape = {
   LOGIN_LOCKOUT_MAX_SECONDS: positiveInt(24 * 3600),
   SERVICE_CLIENTS: serviceClients,
   /**
+   * The service's name in authenticator apps (the issuer of every `otpauth://` URI). No ':' (it
+   * separates issuer and account in the URI's label).
+   */
+  MFA_TOTP_ISSUER: z.string().min(1).max(64).regex(/^[^:]+$/, "must not contain ':'").default("Tollgate"),
+  /**
+   * How long a login's second-factor challenge (`mfa_token`) can be redeemed: 5 minutes, as long as
+   * a person needs to find the app or a recovery code (at most 15 minutes).
+   */
+  MFA_CHALLENGE_TTL_SECONDS: z.coerce.number().int().min(1).max(900).default(300),
+  /**
    * Verification and reset mails go over SMTP: `smtp://[user:password@]host[:port]` (STARTTLS when
    * the server offers it; `?requireTLS=true` refuses one that does not) or `smtps://…`. Defaults
    * are the local sink `npm start` runs; production must set SMTP_URL, MAIL_FROM and PUBLIC_BASE_URL.

@@ -22,7 +22,10 @@ import {
 import { createApp, createTokenSigner } from "./app";
 import { createAuthMetrics } from "./auth-metrics";
 import { loadAuthConfig } from "./config";
+import { TotpAuthenticatorRepository } from "./data/totp-authenticator.repository";
 import { ZxcvbnStrengthEstimator } from "./data/zxcvbn-strength.estimator";
+import { resealTotpSecrets } from "./domain/mfa/reseal-totp-secrets";
+import { SigningKeyCipher, totpSecretPurpose } from "./domain/signing-key-cipher";
 import { SmtpMailSender } from "./data/smtp-mail.sender";
 import { AccountMailRelay, accountMailSettings } from "./messaging/account-mail.relay";
 import { tokenActivatedConsumer } from "./messaging/token-activated.consumer";
@@ -37,7 +40,9 @@ async function main(): Promise<void> {
   if (applied.length > 0) logger.info("migrations applied", { applied });
   const { resealed } = await createTokenSigner(knex, config).ensureKey();
   if (resealed > 0) logger.info("signing keys sealed with the current key-encryption key", { resealed });
-  if (config.SIGNING_KEYS_ENCRYPTION_KEYS.length === 0) logger.warn("SIGNING_KEYS_ENCRYPTION_KEYS is not set: signing keys are stored unencrypted (refused in production)");
+  const resealedSecrets = await resealTotpSecrets(new TotpAuthenticatorRepository(knex), new SigningKeyCipher(config.SIGNING_KEYS_ENCRYPTION_KEYS, totpSecretPurpose));
+  if (resealedSecrets > 0) logger.info("TOTP secrets sealed with the current key-encryption key", { resealed: resealedSecrets });
+  if (config.SIGNING_KEYS_ENCRYPTION_KEYS.length === 0) logger.warn("SIGNING_KEYS_ENCRYPTION_KEYS is not set: signing keys and TOTP secrets are stored unencrypted (refused in production)");
 
   const metrics = createAuthMetrics(createHttpMetrics());
   exposeOutboxBacklog(metrics.http.registry, knex, { logger });

@@ -53,6 +53,8 @@ const accountSession = {
 
 const tokenPair = { access_token: accessJwt, refresh_token: "rt_4f9c2a7b1e8d6c3a5b0f9e2d7c4a1b8e", token_type: "Bearer", expires_in: 900, user } as const;
 
+const mfaChallenge = { status: "MFA_REQUIRED", mfa_token: "mfa_Vb3kQ9xR2mT7wL4nP8sJ6hD1fG5cZ0aY", expires_in: 300, methods: ["totp", "recovery_code"] as ("totp" | "recovery_code")[] } as const;
+
 const tokenItem = {
   id: exampleIds.token,
   duration_hours: 24,
@@ -112,6 +114,9 @@ export const apiExamples: Examples = {
   ValidateTokenRequest: { token: accessTokenValue },
   CreateGameRequest: { opponent_id: exampleIds.opponent },
   ProxyLaunchRequest: { path: "/" },
+  MfaLoginRequest: { mfa_token: mfaChallenge.mfa_token, totp_code: "492039" },
+  MfaCodeRequest: { totp_code: "492039" },
+  TotpConfirmRequest: { totp_code: "492039" },
 
   ErrorBody: {
     detail: "invalid request body: password: Too small: expected string to have >=12 characters",
@@ -136,6 +141,22 @@ export const apiExamples: Examples = {
   Identity: identity,
   Identities: { identities: [identity], has_password: true },
   OAuthCallbackResponse: { ...tokenPair, provider: "google", outcome: "existing_identity" },
+  OAuthSignInResponse: mfaChallenge,
+  LoginResponse: mfaChallenge,
+  MfaChallenge: mfaChallenge,
+  TotpEnrolment: {
+    secret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
+    otpauth_uri: "otpauth://totp/Tollgate:ada?issuer=Tollgate&secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&algorithm=SHA1&digits=6&period=30",
+    issuer: "Tollgate",
+    account_name: "ada",
+    algorithm: "SHA1",
+    digits: 6,
+    period: 30,
+  },
+  RecoveryCodes: {
+    recovery_codes: ["7hq2-m4kx-9wpz-c3vd", "a8tn-5fjr-e2yb-6kgs", "q9xd-3cmw-h7pt-v4nz", "b2re-8kyf-t5jq-m6wc", "n4sz-7vgh-2dxk-p9rt", "c6wm-3tbq-x8fn-j5ye", "k7pd-9hzr-4sgv-w2mx", "f3yt-6nqc-b8kj-r5dz", "x5gr-2wme-v7ht-q4bn", "m8dk-4pcx-z6ry-h3tf"],
+  },
+  MfaStatus: { totp: "enabled", enabled_at: exampleTimes.created, recovery_codes_remaining: 10 },
   PurchaseTokenResponse: { id: exampleIds.token, token: accessTokenValue, duration_hours: 24, status: "pending", created_at: exampleTimes.created },
   TokenItem: tokenItem,
   TokenList: [tokenItem],

@@ -28,6 +28,17 @@ import { uuidParamSchema } from "../rest/common";
 import { createGameRequestSchema, gameSchema, listGamesQuerySchema, listGamesResponseSchema } from "../rest/games";
 import { healthLiveResponseSchema, healthReadyResponseSchema, notReadyErrorBodySchema } from "../rest/health";
 import {
+  loginResponseSchema,
+  mfaChallengeResponseSchema,
+  mfaCodeRequestSchema,
+  mfaLoginRequestSchema,
+  mfaStatusResponseSchema,
+  oauthSignInResponseSchema,
+  recoveryCodesResponseSchema,
+  totpConfirmRequestSchema,
+  totpEnrolmentResponseSchema,
+} from "../rest/mfa";
+import {
   identitiesResponseSchema,
   identityResponseSchema,
   oauthAuthorizeQuerySchema,
@@ -70,6 +81,9 @@ export const requestBodySchemas = {
   ValidateTokenRequest: validateTokenRequestSchema,
   CreateGameRequest: createGameRequestSchema,
   ProxyLaunchRequest: proxyLaunchRequestSchema,
+  MfaLoginRequest: mfaLoginRequestSchema,
+  MfaCodeRequest: mfaCodeRequestSchema,
+  TotpConfirmRequest: totpConfirmRequestSchema,
 } as const;
 
 /** JSON response bodies: documented as what the services send (zod's output side). */
@@ -90,6 +104,12 @@ export const responseBodySchemas = {
   Identity: identityResponseSchema,
   Identities: identitiesResponseSchema,
   OAuthCallbackResponse: oauthCallbackResponseSchema,
+  OAuthSignInResponse: oauthSignInResponseSchema,
+  LoginResponse: loginResponseSchema,
+  MfaChallenge: mfaChallengeResponseSchema,
+  TotpEnrolment: totpEnrolmentResponseSchema,
+  RecoveryCodes: recoveryCodesResponseSchema,
+  MfaStatus: mfaStatusResponseSchema,
   PurchaseTokenResponse: purchaseTokenResponseSchema,
   TokenItem: tokenItemSchema,
   TokenList: tokenListSchema,

@@ -27,6 +27,14 @@ export const auditActions = {
   passwordReset: "password_reset",
   /** A verification or reset mail given up on after every SMTP attempt failed. */
   accountMailFailed: "account_mail_failed",
+  /** Second factor (TOTP): enrolment started, confirmed (on), turned off; a login asked for it; a code refused; a recovery code spent; codes renewed. */
+  mfaEnrol: "mfa_enrol",
+  mfaEnable: "mfa_enable",
+  mfaDisable: "mfa_disable",
+  mfaChallenge: "mfa_challenge",
+  mfaFailure: "mfa_failure",
+  mfaRecoveryCodeUsed: "mfa_recovery_code_used",
+  mfaRecoveryCodesRegenerate: "mfa_recovery_codes_regenerate",
 } as const;
 export type AuditAction = (typeof auditActions)[keyof typeof auditActions];
 

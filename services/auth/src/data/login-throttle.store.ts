@@ -50,12 +50,14 @@ local ipTtl = redis.call('PTTL', KEYS[4])
 if tonumber(redis.call('HGET', KEYS[4], 'n') or '0') >= tonumber(ARGV[4]) and ipTtl > 0 and redis.call('SET', KEYS[5], '1', 'PX', ipTtl, 'NX') then result[3] = ipTtl end
 return result`;
 
-// SUCCEED — KEYS: attempts, level, ip. ARGV: token, ip window. The IP slot goes back if its window
-// is still the same one. The account's attempts and lock level are cleared only when no attempt
-// reserved after this one (its token is still `last`): a user who mistyped, then got it right. A
-// success in the middle of a burst leaves the burst's slots, its own included, counted.
+// SUCCEED — KEYS: attempts, level, ip. ARGV: token, ip window, forgive ('1' or '0'). The IP slot
+// goes back if its window is still the same one. The account's attempts and lock level are cleared
+// only when forgiving and no attempt reserved after this one (its token is still `last`): a user
+// who mistyped, then got it right. A success in the middle of a burst leaves the burst's slots, its
+// own included, counted. Not forgiving (a right password, a second factor still due) leaves the
+// account's slot and failures as they are.
 const SUCCEED = `
-if redis.call('HGET', KEYS[1], 'last') == ARGV[1] then redis.call('DEL', KEYS[1], KEYS[2]) end
+if ARGV[3] == '1' and redis.call('HGET', KEYS[1], 'last') == ARGV[1] then redis.call('DEL', KEYS[1], KEYS[2]) end
 if ARGV[2] ~= '' and redis.call('HGET', KEYS[3], 'w') == ARGV[2] then redis.call('HINCRBY', KEYS[3], 'n', -1) end
 return 0`;
 
@@ -118,8 +120,8 @@ export class LoginThrottleStore implements LoginAttemptLimiter {
     return locks;
   }
 
-  async recordSuccess(ticket: AttemptTicket): Promise<void> {
-    await this.run(() => this.redis.eval(SUCCEED, 3, this.attemptsKey(ticket.accountKey), this.levelKey(ticket.accountKey), this.ipKey(ticket.ip), ticket.token, ticket.ipWindow));
+  async recordSuccess(ticket: AttemptTicket, { forgiveAccount = true }: { forgiveAccount?: boolean } = {}): Promise<void> {
+    await this.run(() => this.redis.eval(SUCCEED, 3, this.attemptsKey(ticket.accountKey), this.levelKey(ticket.accountKey), this.ipKey(ticket.ip), ticket.token, ticket.ipWindow, forgiveAccount ? "1" : "0"));
   }
 
   private async run<T>(work: () => Promise<T>): Promise<T> {

@@ -5,7 +5,9 @@ import { AccountMailRepository } from "./account-mail.repository";
 import { AccountTokenRepository } from "./account-token.repository";
 import { AuditLogRepository } from "./audit-log.repository";
 import { IdentityRepository } from "./identity.repository";
+import { RecoveryCodeRepository } from "./recovery-code.repository";
 import { SessionRepository } from "./session.repository";
+import { TotpAuthenticatorRepository } from "./totp-authenticator.repository";
 import { UserRepository } from "./user.repository";
 
 /** The repositories one transaction touches; use cases never see knex. */
@@ -18,6 +20,8 @@ export interface Repositories {
   /** Verification and reset mails to send, and the tokens they carried. */
   accountMails: AccountMailRepository;
   accountTokens: AccountTokenRepository;
+  totpAuthenticators: TotpAuthenticatorRepository;
+  recoveryCodes: RecoveryCodeRepository;
 }
 
 export type UnitOfWork = <T>(work: (repos: Repositories) => Promise<T>) => Promise<T>;
@@ -31,6 +35,8 @@ export function repositories(db: Knex | Knex.Transaction, authEventsTopic: strin
     events: new AuthEventOutbox(db, authEventsTopic, activity),
     accountMails: new AccountMailRepository(db),
     accountTokens: new AccountTokenRepository(db),
+    totpAuthenticators: new TotpAuthenticatorRepository(db),
+    recoveryCodes: new RecoveryCodeRepository(db),
   };
 }
 

@@ -1,7 +1,11 @@
 import type { SessionRevocationReason } from "@tollgate/contracts";
 
-/** How a password login ended: signed in, wrong credentials, refused by the lockout, a disabled account, or a failure of ours. */
-export const loginOutcomes = ["success", "failure", "locked", "disabled", "error"] as const;
+/**
+ * How a login request ended: signed in, wrong credentials, refused by the lockout, a disabled
+ * account, a failure of ours, or a right password for an account that must now show its second
+ * factor (`mfa_required`; the second step, `POST /api/v1/auth/login/mfa`, then counts as one of the others).
+ */
+export const loginOutcomes = ["success", "failure", "locked", "disabled", "error", "mfa_required"] as const;
 export type LoginOutcome = (typeof loginOutcomes)[number];
 
 /** What the auth service reports once it has happened (committed); the service's metrics implement it. */

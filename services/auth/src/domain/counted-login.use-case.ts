@@ -1,11 +1,11 @@
-import type { LoginRequest, TokenPairResponse } from "@tollgate/contracts";
+import { isMfaChallenge, type LoginRequest, type LoginResponse } from "@tollgate/contracts";
 import { AppError } from "@tollgate/service-kit";
 import type { AuthActivity, LoginOutcome } from "./auth-activity.port";
 import { LoginUseCase, type LoginDeps } from "./login.use-case";
 import type { ClientInfo } from "./session-tokens";
 
 /** The outcome of a refused login, by the status it answers with (the codes behind each may grow). */
-function outcomeOf(error: unknown): LoginOutcome {
+export function outcomeOf(error: unknown): LoginOutcome {
   const status = error instanceof AppError ? error.statusCode : 500;
   if (status === 401) return "failure";
   if (status === 429) return "locked";
@@ -22,11 +22,11 @@ export class CountedLoginUseCase extends LoginUseCase {
     super(deps);
   }
 
-  override async execute(input: LoginRequest, client: ClientInfo): Promise<TokenPairResponse> {
+  override async execute(input: LoginRequest, client: ClientInfo): Promise<LoginResponse> {
     try {
-      const pair = await super.execute(input, client);
-      this.activity.login("success");
-      return pair;
+      const answer = await super.execute(input, client);
+      this.activity.login(isMfaChallenge(answer) ? "mfa_required" : "success");
+      return answer;
     } catch (error) {
       this.activity.login(outcomeOf(error));
       throw error;

@@ -27,6 +27,11 @@ export interface LoginAttemptLimiter {
   reserve(accountKey: string, ip: string): Promise<AttemptReservation>;
   /** The password was wrong: the slot stays spent; returns the locks this failure set off (each once). */
   recordFailure(ticket: AttemptTicket): Promise<AttemptLock[]>;
-  /** The password was right: the IP slot is given back, and the account's failures are forgiven unless a later attempt is racing this one. */
-  recordSuccess(ticket: AttemptTicket): Promise<void>;
+  /**
+   * The password was right: the IP slot is given back, and the account's failures are forgiven unless a later attempt is racing this one.
+   * With `forgiveAccount: false` (a right password for an account with a second factor) the account's slot stays spent and its
+   * failures stay counted: only the second factor's success forgives them, so knowing the password cannot reset the budget
+   * that limits guesses of the code.
+   */
+  recordSuccess(ticket: AttemptTicket, options?: { forgiveAccount?: boolean }): Promise<void>;
 }

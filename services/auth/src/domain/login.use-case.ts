@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
-import type { LoginRequest, TokenPairResponse } from "@tollgate/contracts";
+import type { LoginRequest, LoginResponse } from "@tollgate/contracts";
 import type { AppError, Logger } from "@tollgate/service-kit";
 import { auditActions } from "../data/audit-log.repository";
 import type { LoginRecordRepository } from "../data/login-record.repository";
 import type { Repositories } from "../data/unit-of-work";
 import { accountDisabledError, invalidCredentialsError } from "./auth-errors";
+import type { SecondFactorChallenges } from "./mfa/second-factor-challenges";
 import type { PasswordHasher } from "./password-hasher";
 import { newRefreshToken, tokenSha256 } from "./refresh-token";
 import type { ClientInfo, SessionTokens } from "./session-tokens";
@@ -20,6 +21,8 @@ export interface LoginDeps {
   tokens: SessionTokens;
   sessionMaxLifetimeSeconds: number;
   logger: Logger;
+  /** Accounts with a confirmed authenticator get a challenge instead of a session. */
+  secondFactor: SecondFactorChallenges;
 }
 
 export class LoginUseCase {
@@ -29,14 +32,16 @@ export class LoginUseCase {
     this.log = deps.logger.child({ component: "login" });
   }
 
-  async execute(input: LoginRequest, client: ClientInfo): Promise<TokenPairResponse> {
+  /** A session, or for an account with a second factor a challenge (`MFA_REQUIRED`) to redeem at `/api/v1/auth/login/mfa`. */
+  async execute(input: LoginRequest, client: ClientInfo): Promise<LoginResponse> {
     const { repos } = this.deps;
     const user = await repos.users.findByLogin(input.login);
     // Known accounts are counted by id (e-mail and username share one budget); unknown ones by the login typed.
     const accountKey = user ? `user:${user.id}` : `login:${input.login.toLowerCase()}`;
     // An account without a password (created through a sign-in provider) is checked against the
     // dummy hash like an unknown one: same time, same answer.
-    const { valid, locks } = await this.deps.passwordCheck.check({ accountKey, ip: client.ip ?? "unknown" }, user?.passwordHash ?? undefined, input.password);
+    const secondFactorFollows = user ? await this.deps.secondFactor.isRequired(user.id) : false;
+    const { valid, locks } = await this.deps.passwordCheck.check({ accountKey, ip: client.ip ?? "unknown" }, user?.passwordHash ?? undefined, input.password, { secondFactorFollows });
     if (!user || !valid) {
       await repos.audit.record({ userId: user?.id ?? null, action: auditActions.loginFailure, ip: client.ip, userAgent: client.userAgent, details: { known_account: user !== undefined } });
       for (const lock of locks) {
@@ -46,6 +51,12 @@ export class LoginUseCase {
       throw invalidCredentialsError();
     }
     if (user.disabledAt) throw accountDisabledError();
+    if (secondFactorFollows) {
+      await this.rehashIfNeeded(user.id, user.passwordHash, input.password);
+      this.log.info("login: second factor required", { user_id: user.id });
+      // The second step writes the session under the same condition: this password must still be the user's then.
+      return this.deps.secondFactor.challenge({ userId: user.id, firstFactor: { kind: "password", passwordChangedAt: user.passwordChangedAt?.toISOString() ?? null } }, client);
+    }
 
     const refreshToken = newRefreshToken();
     const sessionId = randomUUID();
@@ -62,25 +73,31 @@ export class LoginUseCase {
       client,
       verifiedPassword: { changedAt: user.passwordChangedAt },
     });
-    if (!opened) throw await this.refusal(user.id, client);
-    if (user.passwordHash && this.deps.hasher.needsRehash(user.passwordHash)) {
-      await repos.users.rehashPassword(user.id, user.passwordHash, await this.deps.hasher.hash(input.password));
-    }
+    if (!opened) throw await refusedSessionError(repos, this.log, user.id, client);
+    await this.rehashIfNeeded(user.id, user.passwordHash, input.password);
     this.log.info("login", { user_id: user.id, session_id: sessionId });
     return this.deps.tokens.pair({ ...user, lastLoginAt: now }, sessionId, refreshToken);
   }
 
-  /** The session write was refused: the error that says why, as the user stands now. */
-  private async refusal(userId: string, client: ClientInfo): Promise<AppError> {
-    const { repos } = this.deps;
-    const user = await repos.users.findById(userId);
-    if (user?.disabledAt) {
-      this.log.info("login refused: account disabled while signing in", { user_id: userId });
-      return accountDisabledError();
+  private async rehashIfNeeded(userId: string, storedHash: string | null, password: string): Promise<void> {
+    if (storedHash && this.deps.hasher.needsRehash(storedHash)) {
+      await this.deps.repos.users.rehashPassword(userId, storedHash, await this.deps.hasher.hash(password));
     }
-    // The password it checked is no longer the password (changed while argon2 ran).
-    this.log.info("login refused: password changed while signing in", { user_id: userId });
-    await repos.audit.record({ userId, action: auditActions.loginFailure, ip: client.ip, userAgent: client.userAgent, details: { known_account: true, reason: "password_changed" } });
-    return invalidCredentialsError();
   }
+}
+
+/**
+ * A password login's session write was refused (this one's, or the second step's of a two-factor
+ * login): the error that says why, as the user stands now.
+ */
+export async function refusedSessionError(repos: Pick<Repositories, "users" | "audit">, log: Logger, userId: string, client: ClientInfo): Promise<AppError> {
+  const user = await repos.users.findById(userId);
+  if (user?.disabledAt) {
+    log.info("login refused: account disabled while signing in", { user_id: userId });
+    return accountDisabledError();
+  }
+  // The password it checked is no longer the password (changed while argon2 ran, or before the second factor came).
+  log.info("login refused: password changed while signing in", { user_id: userId });
+  await repos.audit.record({ userId, action: auditActions.loginFailure, ip: client.ip, userAgent: client.userAgent, details: { known_account: true, reason: "password_changed" } });
+  return invalidCredentialsError();
 }

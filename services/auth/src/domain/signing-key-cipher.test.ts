@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { SigningKeyCipher, SigningKeyCipherError } from "./signing-key-cipher";
+import { SigningKeyCipher, SigningKeyCipherError, totpSecretPurpose } from "./signing-key-cipher";
 
 const pem = "-----BEGIN PRIVATE KEY-----\nnot a real key, only text to seal\n-----END PRIVATE KEY-----\n";
 
@@ -25,6 +25,15 @@ describe("SigningKeyCipher", () => {
     flipped[flipped.length - 1] = (flipped[flipped.length - 1] ?? 0) ^ 1;
     expect(() => cipher.open("kid-1", sealed.replace(body, flipped.toString("base64url")))).toThrow(SigningKeyCipherError);
     expect(() => cipher.open("kid-2", sealed)).toThrow(/altered, or sealed for another kid/);
+  });
+
+  it("when a value sealed for one purpose is opened as another (same keys, same id), then it is refused, naming what it is", () => {
+    const keys = new SigningKeyCipher([current]);
+    const secrets = new SigningKeyCipher([current], totpSecretPurpose);
+    const sealed = secrets.seal("user-1", "JBSWY3DPEHPK3PXP");
+    expect(secrets.open("user-1", sealed)).toBe("JBSWY3DPEHPK3PXP");
+    expect(() => keys.open("user-1", sealed)).toThrow(SigningKeyCipherError);
+    expect(() => secrets.open("user-1", keys.seal("user-1", pem))).toThrow("TOTP secret user-1 does not open: altered, or sealed for another user");
   });
 
   it("when the key-encryption key is rotated, then values under the previous one still open and are flagged for resealing", () => {

@@ -4,6 +4,19 @@ const PREFIX = "sealed:v1:";
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
+/** What a cipher seals: named in its errors, and bound into every value it seals. */
+export interface SealedValuePurpose {
+  /** "signing key", "TOTP secret": how errors name a value. */
+  noun: string;
+  /** What the id bound into each value is ("kid", "user"). */
+  idName: string;
+  /** The additional authenticated data's prefix; never shared between purposes. */
+  context: string;
+}
+
+export const signingKeyPurpose: SealedValuePurpose = { noun: "signing key", idName: "kid", context: "tollgate-signing-key" };
+export const totpSecretPurpose: SealedValuePurpose = { noun: "TOTP secret", idName: "user", context: "tollgate-totp-secret" };
+
 /** A key-encryption key and its public fingerprint (first 16 hex of its SHA-256), which names it in each sealed value. */
 interface KeyEncryptionKey {
   id: string;
@@ -23,12 +36,21 @@ export class SigningKeyCipherError extends Error {
  * can be put first and the old ones dropped once every row is resealed. Each value is bound to its
  * kid (additional authenticated data), so a sealed key cannot be copied onto another row. Stored
  * form: `sealed:v1:<kek fingerprint>:<base64url of iv ‖ tag ‖ ciphertext>`. Without keys, PEMs are
- * stored as they are (development only: production configuration requires a key).
+ * stored as they are (development only: production configuration requires a key). TOTP secrets
+ * are sealed the same way, under the same keys, bound to their user and to their own purpose.
  */
 export class SigningKeyCipher {
   private readonly keys: KeyEncryptionKey[];
 
-  constructor(keys: readonly Buffer[]) {
+  /**
+   * @param purpose what the sealed values are, for error messages, and the context bound into
+   * each (AAD `<context>:<id>`): the same keys seal TOTP secrets under their own context
+   * (`totpSecretPurpose`), so a sealed signing key can never be opened as a TOTP secret or back.
+   */
+  constructor(
+    keys: readonly Buffer[],
+    private readonly purpose: SealedValuePurpose = signingKeyPurpose,
+  ) {
     for (const key of keys) if (key.length !== 32) throw new SigningKeyCipherError("a key-encryption key must be 32 bytes");
     this.keys = keys.map((key) => ({ id: createHash("sha256").update(key).digest("hex").slice(0, 16), key }));
   }
@@ -41,7 +63,7 @@ export class SigningKeyCipher {
     const current = this.keys[0];
     if (!current) return privateKeyPem;
     const iv = randomBytes(IV_BYTES);
-    const cipher = createCipheriv("aes-256-gcm", current.key, iv).setAAD(aad(kid));
+    const cipher = createCipheriv("aes-256-gcm", current.key, iv).setAAD(this.aad(kid));
     const ciphertext = Buffer.concat([cipher.update(privateKeyPem, "utf8"), cipher.final()]);
     return `${PREFIX}${current.id}:${Buffer.concat([iv, cipher.getAuthTag(), ciphertext]).toString("base64url")}`;
   }
@@ -53,17 +75,17 @@ export class SigningKeyCipher {
     if (!entry) {
       throw new SigningKeyCipherError(
         this.enabled
-          ? `signing key ${kid} is sealed with key-encryption key ${id ?? "?"}, which is not in SIGNING_KEYS_ENCRYPTION_KEYS`
-          : `signing key ${kid} is sealed; set SIGNING_KEYS_ENCRYPTION_KEYS to the key it was sealed with`,
+          ? `${this.purpose.noun} ${kid} is sealed with key-encryption key ${id ?? "?"}, which is not in SIGNING_KEYS_ENCRYPTION_KEYS`
+          : `${this.purpose.noun} ${kid} is sealed; set SIGNING_KEYS_ENCRYPTION_KEYS to the key it was sealed with`,
       );
     }
     const raw = Buffer.from(body ?? "", "base64url");
     try {
-      const decipher = createDecipheriv("aes-256-gcm", entry.key, raw.subarray(0, IV_BYTES)).setAAD(aad(kid));
+      const decipher = createDecipheriv("aes-256-gcm", entry.key, raw.subarray(0, IV_BYTES)).setAAD(this.aad(kid));
       decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
       return Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString("utf8");
     } catch {
-      throw new SigningKeyCipherError(`signing key ${kid} does not open: altered, or sealed for another kid`);
+      throw new SigningKeyCipherError(`${this.purpose.noun} ${kid} does not open: altered, or sealed for another ${this.purpose.idName}`);
     }
   }
 
@@ -72,6 +94,8 @@ export class SigningKeyCipher {
     const current = this.keys[0];
     return current !== undefined && !stored.startsWith(`${PREFIX}${current.id}:`);
   }
-}
 
-const aad = (kid: string): Buffer => Buffer.from(`tollgate-signing-key:${kid}`, "utf8");
+  private aad(id: string): Buffer {
+    return Buffer.from(`${this.purpose.context}:${id}`, "utf8");
+  }
+}

@@ -50,14 +50,14 @@ export function authRouter(deps: AuthRouterDeps): Router {
    *   post:
    *     operationId: login
    *     summary: Log in with e-mail or username
-   *     description: Answers a 15-minute access JWT and a refresh token (rotated on every use; reusing a rotated one revokes the session).
+   *     description: Answers a 15-minute access JWT and a refresh token (rotated on every use; reusing a rotated one revokes the session). For an account with two-factor sign-in on, a right password answers 200 with status MFA_REQUIRED and an mfa_token instead (no session yet), redeemed with a TOTP code or a recovery code at POST /api/v1/auth/login/mfa.
    *     tags: [auth]
    *     security: []
    *     requestBody:
    *       required: true
    *       content: { application/json: { schema: { $ref: "#/components/schemas/LoginRequest" } } }
    *     responses:
-   *       200: { description: "The access token, the refresh token and the user", content: { application/json: { schema: { $ref: "#/components/schemas/TokenPair" } } } }
+   *       200: { description: "The access token, the refresh token and the user; or the second-factor challenge", content: { application/json: { schema: { $ref: "#/components/schemas/LoginResponse" } } } }
    *     x-errors:
    *       401: { INVALID_CREDENTIALS: the login or the password is wrong }
    *       403: { ACCOUNT_DISABLED: the account is disabled }

@@ -53,7 +53,7 @@ export function oauthRouter(deps: OAuthRouterDeps): Router {
    *   get:
    *     operationId: completeOAuthSignIn
    *     summary: Finish a sign-in with the code and state the provider sent to redirect_uri
-   *     description: Answers the usual token pair, plus how the account was found (existing_identity, linked_by_email, linked_to_account or created).
+   *     description: Answers the usual token pair, plus how the account was found (existing_identity, linked_by_email, linked_to_account or created). An account with two-factor sign-in on gets an MFA_REQUIRED challenge instead (status, mfa_token), redeemed at POST /api/v1/auth/login/mfa.
    *     tags: [oauth]
    *     security: []
    *     parameters:
@@ -61,7 +61,7 @@ export function oauthRouter(deps: OAuthRouterDeps): Router {
    *       - $ref: "#/components/parameters/OAuthCallbackQuery.code"
    *       - $ref: "#/components/parameters/OAuthCallbackQuery.state"
    *     responses:
-   *       200: { description: Signed in, content: { application/json: { schema: { $ref: "#/components/schemas/OAuthCallbackResponse" } } } }
+   *       200: { description: "Signed in, or (two-factor accounts) the challenge for the second step", content: { application/json: { schema: { $ref: "#/components/schemas/OAuthSignInResponse" } } } }
    *     x-errors:
    *       400: { INVALID_OAUTH_STATE: "the state is unknown, expired or already used", OAUTH_CODE_REJECTED: the provider refused the code or the PKCE verifier }
    *       401: { INVALID_ID_TOKEN: "the provider's ID token could not be verified" }

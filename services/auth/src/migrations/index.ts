@@ -6,6 +6,7 @@ import { auditLogsMigration } from "./0004-audit-logs.migration";
 import { userIdentitiesMigration } from "./0005-user-identities.migration";
 import { emailVerifiedMigration } from "./0006-email-verified.migration";
 import { accountMailMigration } from "./0007-account-mail.migration";
+import { mfaMigration } from "./0008-mfa.migration";
 
 /** In order; never edit one that has shipped, add the next. */
-export const authMigrations: Migration[] = [outboxMigration, processedEventsMigration, usersMigration, sessionsMigration, signingKeysMigration, auditLogsMigration, userIdentitiesMigration, emailVerifiedMigration, accountMailMigration];
+export const authMigrations: Migration[] = [outboxMigration, processedEventsMigration, usersMigration, sessionsMigration, signingKeysMigration, auditLogsMigration, userIdentitiesMigration, emailVerifiedMigration, accountMailMigration, mfaMigration];

@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
-import type { OAuthCallbackQuery, OAuthCallbackResponse } from "@tollgate/contracts";
+import type { OAuthCallbackQuery, OAuthSignInResponse } from "@tollgate/contracts";
 import type { Logger } from "@tollgate/service-kit";
 import { auditActions } from "../../data/audit-log.repository";
 import type { LoginRecordRepository } from "../../data/login-record.repository";
 import type { OAuthStateStore } from "../../data/oauth-state.store";
 import { accountDisabledError, invalidOAuthStateError } from "../auth-errors";
+import type { SecondFactorChallenges } from "../mfa/second-factor-challenges";
 import { newRefreshToken, tokenSha256 } from "../refresh-token";
 import type { ClientInfo, SessionTokens } from "../session-tokens";
 import type { OAuthAccountResolver } from "./oauth-account-resolver";
@@ -18,6 +19,8 @@ export interface CompleteOAuthSignInDeps {
   tokens: SessionTokens;
   sessionMaxLifetimeSeconds: number;
   logger: Logger;
+  /** An account with a confirmed authenticator gets a challenge instead of a session, as at password login. */
+  secondFactor: SecondFactorChallenges;
 }
 
 /**
@@ -32,13 +35,18 @@ export class CompleteOAuthSignInUseCase {
     this.log = deps.logger.child({ component: "oauth-sign-in" });
   }
 
-  async execute(providerName: string, query: OAuthCallbackQuery, client: ClientInfo): Promise<OAuthCallbackResponse> {
+  async execute(providerName: string, query: OAuthCallbackQuery, client: ClientInfo): Promise<OAuthSignInResponse> {
     const provider = this.deps.providers.get(providerName);
     const pending = await this.deps.states.consume(query.state);
     if (!pending || pending.provider !== provider.config.name) throw invalidOAuthStateError();
     const providerTokens = await provider.client.exchangeCode({ code: query.code, redirectUri: pending.redirectUri, codeVerifier: pending.codeVerifier });
     const profile = await provider.profile(providerTokens, pending.nonce);
     const { user, outcome } = await this.deps.accounts.resolve(provider.config.name, profile, pending.linkUserId, client);
+    // A provider proves the first factor only: an account with a second one shows it before it gets a session.
+    if (await this.deps.secondFactor.isRequired(user.id)) {
+      this.log.info("oauth sign-in: second factor required", { user_id: user.id, provider: provider.config.name, outcome });
+      return this.deps.secondFactor.challenge({ userId: user.id, firstFactor: { kind: "oauth", provider: provider.config.name, outcome } }, client);
+    }
 
     const refreshToken = newRefreshToken();
     const sessionId = randomUUID();

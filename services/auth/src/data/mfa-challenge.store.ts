@@ -1,0 +1,75 @@
+import { createHash, randomBytes } from "node:crypto";
+import { DependencyUnavailableError } from "@tollgate/service-kit";
+import type { Redis } from "ioredis";
+import { z } from "zod";
+import type { MfaChallenges, PendingSecondFactor } from "../domain/mfa/mfa.port";
+
+const pendingSchema = z.object({
+  userId: z.string(),
+  firstFactor: z.discriminatedUnion("kind", [
+    z.object({ kind: z.literal("password"), passwordChangedAt: z.string().nullable() }),
+    z.object({ kind: z.literal("oauth"), provider: z.string(), outcome: z.enum(["existing_identity", "linked_by_email", "linked_to_account", "created"]) }),
+  ]),
+});
+
+// ATTEMPT — KEYS: the challenge (hash p = pending sign-in, n = attempts). ARGV: max attempts.
+// Counts the attempt and answers the pending sign-in, or nil once the challenge is gone or spent
+// (the attempt past the last deletes it).
+const ATTEMPT = `
+local pending = redis.call('HGET', KEYS[1], 'p')
+if not pending then return false end
+if redis.call('HINCRBY', KEYS[1], 'n', 1) > tonumber(ARGV[1]) then
+  redis.call('DEL', KEYS[1])
+  return false
+end
+return pending`;
+
+export interface MfaChallengeSettings {
+  ttlSeconds: number;
+  /** Codes that may be tried against one challenge; each also counts in the login budgets. */
+  maxAttempts: number;
+}
+
+/**
+ * Challenges in Redis under `auth:mfa:challenge:<sha256(token)>` (or `auth:<namespace>:…`) with a
+ * TTL: Redis expires them by itself, like pending OAuth sign-ins. The token (256 random bits) is
+ * handed out once and only its hash is a key. Redeeming is a DEL, so of two second steps racing on
+ * one challenge exactly one opens a session. Redis unreachable → 503, like the login throttle.
+ */
+export class MfaChallengeStore implements MfaChallenges {
+  constructor(
+    private readonly redis: Redis,
+    private readonly settings: MfaChallengeSettings,
+    private readonly keyPrefix = "auth:",
+  ) {}
+
+  async issue(pending: PendingSecondFactor): Promise<{ token: string; expiresInSeconds: number }> {
+    const token = randomBytes(32).toString("base64url");
+    const key = this.key(token);
+    await this.run(() => this.redis.multi().hset(key, { p: JSON.stringify(pending), n: 0 }).expire(key, this.settings.ttlSeconds).exec());
+    return { token, expiresInSeconds: this.settings.ttlSeconds };
+  }
+
+  async attempt(token: string): Promise<PendingSecondFactor | undefined> {
+    const raw = (await this.run(() => this.redis.eval(ATTEMPT, 1, this.key(token), this.settings.maxAttempts))) as string | null;
+    if (raw === null) return undefined;
+    const parsed = pendingSchema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : undefined;
+  }
+
+  async redeem(token: string): Promise<boolean> {
+    return (await this.run(() => this.redis.del(this.key(token)))) === 1;
+  }
+
+  private async run<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw new DependencyUnavailableError("redis", { cause: error });
+    }
+  }
+
+  private key(token: string): string {
+    return `${this.keyPrefix}mfa:challenge:${createHash("sha256").update(token).digest("hex")}`;
+  }
+}

@@ -1,0 +1,15 @@
+import { mfaErrorCodes } from "@tollgate/contracts";
+import { AuthenticationError, ConflictError, type AppError } from "@tollgate/service-kit";
+
+/** One answer for a wrong code, a code of another time window, a replayed code and a spent recovery code. */
+export const invalidMfaCodeError = (): AppError => new AuthenticationError("the code is wrong, expired or already used", mfaErrorCodes.INVALID_MFA_CODE);
+
+/** Unknown, expired, redeemed or out of attempts: one answer. */
+export const mfaChallengeInvalidError = (): AppError =>
+  new AuthenticationError("the mfa_token is unknown, expired, already used or out of attempts; log in again", mfaErrorCodes.MFA_CHALLENGE_INVALID);
+
+export const mfaAlreadyEnabledError = (): AppError => new ConflictError("two-factor sign-in is already on; disable it first to enrol another authenticator", mfaErrorCodes.MFA_ALREADY_ENABLED);
+
+export const mfaNotEnabledError = (): AppError => new ConflictError("two-factor sign-in is not on for this account", mfaErrorCodes.MFA_NOT_ENABLED);
+
+export const mfaEnrolmentNotStartedError = (): AppError => new ConflictError("no authenticator is waiting for confirmation; enrol one first", mfaErrorCodes.MFA_ENROLMENT_NOT_STARTED);
