@@ -53,6 +53,11 @@ export class AccountTokenRepository {
     return this.db("account_tokens").where({ user_id: userId, purpose }).whereNull("used_at").where("expires_at", ">", at).update({ expires_at: at });
   }
 
+  /** A token whose mail never went out. */
+  async delete(tokenSha256: string): Promise<void> {
+    await this.db("account_tokens").where({ token_sha256: tokenSha256 }).delete();
+  }
+
   /** Clean-up: tokens that expired before `before` are of no use to anyone. */
   async deleteExpired(before: Date): Promise<number> {
     return this.db("account_tokens").where("expires_at", "<", before).delete();

@@ -10,6 +10,7 @@ import type { MailSender } from "../domain/mail-sender.port";
 import { tokenSha256 } from "../domain/refresh-token";
 
 export interface AccountMailRelayOptions {
+  /** A pool of at least two connections: one holds the mail's lock while the other commits its token. */
   knex: Knex;
   sender: MailSender;
   mail: AccountMailSettings;
@@ -34,7 +35,7 @@ type Outcome = "sent" | "failed" | "dropped" | "none";
  * transaction per mail: claim the row (FOR UPDATE SKIP LOCKED, so instances share the work and
  * never send one mail twice), make the token (only its SHA-256 is stored; the account's older
  * unused tokens of that kind stop working), send over SMTP, mark sent and audit it. A failed send
- * rolls the token back and tries again later (1 s doubling to 5 min, 10 attempts, about 15 min);
+ * deletes the token and tries again later (1 s doubling to 5 min, 10 attempts, about 15 min);
  * SMTP down means mails wait, as events wait for Kafka. A mail no longer wanted (the account gone,
  * disabled, its address changed, or already verified) is dropped.
  */
@@ -110,16 +111,20 @@ export class AccountMailRelay {
         this.log.info("account mail dropped", { mail_id: mail.id, kind: mail.kind, user_id: mail.userId, reason: unwanted });
         return "dropped";
       }
+      // The token is committed before the mail leaves (on a connection of its own, while this
+      // transaction keeps the mail locked): a link followed the moment it arrives must work.
+      const token = newAccountToken();
+      const hash = tokenSha256(token);
+      await this.options.knex.transaction(async (own) => {
+        const tokens = new AccountTokenRepository(own);
+        await tokens.expireUnused(user.id, mail.kind, now);
+        await tokens.insert({ tokenSha256: hash, userId: user.id, purpose: mail.kind, email: mail.email, createdAt: now, expiresAt: new Date(now.getTime() + this.options.mail.ttlSeconds[mail.kind] * 1000) });
+      });
       try {
-        // A savepoint: a failed send takes its token (and the expiry of the older ones) back with it.
-        await trx.transaction(async (savepoint) => {
-          const tokens = new AccountTokenRepository(savepoint);
-          const token = newAccountToken();
-          await tokens.expireUnused(user.id, mail.kind, now);
-          await tokens.insert({ tokenSha256: tokenSha256(token), userId: user.id, purpose: mail.kind, email: mail.email, createdAt: now, expiresAt: new Date(now.getTime() + this.options.mail.ttlSeconds[mail.kind] * 1000) });
-          await this.options.sender.send(composeAccountMail(mail.kind, { email: mail.email, username: user.username }, token, this.options.mail));
-        });
+        await this.options.sender.send(composeAccountMail(mail.kind, { email: mail.email, username: user.username }, token, this.options.mail));
       } catch (error) {
+        // Nobody has this token; the next attempt makes another.
+        await new AccountTokenRepository(this.options.knex).delete(hash);
         await this.failed(trx, mail, error instanceof Error ? error.message : String(error), now);
         return "failed";
       }
