@@ -36,7 +36,8 @@ export interface AuthFixture {
   verifier: JwtVerifier;
   /** The auth events topic this auth instance publishes to. */
   authEventsTopic: string;
-  user(role?: "user" | "admin"): Promise<IssuedUser>;
+  /** A new user, logged in; `emailVerified` marks the address verified first (the access JWT then says so). */
+  user(role?: "user" | "admin", options?: { emailVerified?: boolean }): Promise<IssuedUser>;
   /** A service token from a client configured with exactly this scope. */
   serviceToken(scope: string): Promise<string>;
   /** Credentials of the client configured with `scope`. */
@@ -103,11 +104,12 @@ export async function startAuthFixture({ namespace = uniqueName("auth"), publish
     return json;
   };
 
-  const user = async (role: "user" | "admin" = "user"): Promise<IssuedUser> => {
+  const user = async (role: "user" | "admin" = "user", options: { emailVerified?: boolean } = {}): Promise<IssuedUser> => {
     const name = `u${randomUUID().replace(/-/g, "").slice(0, 20)}`;
     const password = `pw-${randomUUID()}`;
     const registered = (await post("/api/v1/auth/register", registerRequestSchema.parse({ email: `${name}@example.test`, username: name, password }))) as { id: string };
     if (role === "admin") await knex("users").where({ id: registered.id }).update({ role: "admin" });
+    if (options.emailVerified) await knex("users").where({ id: registered.id }).update({ email_verified_at: new Date() });
     const pair = tokenPairResponseSchema.parse(await post("/api/v1/auth/login", loginRequestSchema.parse({ login: name, password })));
     const claims = JSON.parse(Buffer.from(pair.access_token.split(".")[1] ?? "", "base64url").toString()) as { sid: string };
     return { token: pair.access_token, userId: registered.id, sessionId: claims.sid };

@@ -95,7 +95,7 @@ describe("upstream frozen (#17 part 5)", () => {
     for (let i = 0; i < FREEZE_MS / 200; i++) {
       const sentAt = performance.now() - frozenAt;
       sent.push(proxied(`/headers?i=${i}`).then((answer) => ({ ...answer, sentAt })));
-      await sleep(200 - ((performance.now() - frozenAt) % 200));
+      await sleep(Math.max(0, frozenAt + (i + 1) * 200 - performance.now()));
     }
     await watching;
     upstream.thaw();
@@ -121,7 +121,7 @@ describe("upstream frozen (#17 part 5)", () => {
     expect(opened).toBeLessThan(HEADERS_TIMEOUT_MS + SLACK_MS);
     // Requests sent while the breaker was open (before its half-open delay) were refused at once, not held.
     const whileOpen = answers.filter((answer) => answer.sentAt > opened + 50 && answer.sentAt < opened + HALF_OPEN_MS - 100);
-    expect(whileOpen.length).toBeGreaterThanOrEqual(5);
+    expect(whileOpen.length).toBeGreaterThanOrEqual(10);
     for (const answer of whileOpen) {
       expect({ status: answer.status, fast: answer.ms < AT_ONCE_MS }).toEqual({ status: 503, fast: true });
     }

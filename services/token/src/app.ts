@@ -27,11 +27,11 @@ export interface TokenAppDeps {
 /** The use cases, built once from the database and the event namespace; consumers share them. */
 export type TokenUseCases = ReturnType<typeof createTokenUseCases>;
 
-export function createTokenUseCases(knex: Knex, outbox: OutboxNotifier, topicNamespace: string, maxTokensPerUser: number, activity?: TokenActivity) {
+export function createTokenUseCases(knex: Knex, outbox: OutboxNotifier, topicNamespace: string, maxTokensPerUser: number, activity?: TokenActivity, policy: { requireVerifiedEmail?: boolean } = {}) {
   const tokens = new AccessTokenRepository(knex, outbox);
   const events = new TokenEventsPublisher(topicNamespace);
   return {
-    purchase: new PurchaseTokenUseCase(tokens, maxTokensPerUser, activity),
+    purchase: new PurchaseTokenUseCase(tokens, maxTokensPerUser, activity, policy.requireVerifiedEmail),
     read: new ReadTokensUseCase(tokens),
     revoke: new RevokeTokenUseCase(tokens, events, activity),
     validate: new ValidateTokenUseCase(tokens, events, activity),

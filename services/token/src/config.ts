@@ -1,4 +1,4 @@
-import { baseEnvShape, kafkaEnvShape, loadConfigOrExit, port, positiveInt, requiredString, urlString } from "@tollgate/service-kit";
+import { baseEnvShape, envBoolean, kafkaEnvShape, loadConfigOrExit, port, positiveInt, requiredString, urlString } from "@tollgate/service-kit";
 import { z } from "zod";
 
 export const tokenConfigSchema = z.object({
@@ -14,6 +14,8 @@ export const tokenConfigSchema = z.object({
   ACCESS_TOKEN_TTL_SECONDS: positiveInt(900),
   /** How many pending + active tokens one user may hold. */
   MAX_TOKENS_PER_USER: positiveInt(10),
+  /** Refuse purchases (403 EMAIL_NOT_VERIFIED) from accounts whose access JWT does not say `email_verified: true`. */
+  REQUIRE_VERIFIED_EMAIL: envBoolean(false),
 });
 export type TokenConfig = z.infer<typeof tokenConfigSchema>;
 

@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   exposeOutboxBacklog(metrics.http.registry, knex, { logger });
   // Activations wake the relay after they commit, over a connection of their own.
   const outboxNotifier = new OutboxNotifier({ url: config.DATABASE_URL, logger });
-  const useCases = createTokenUseCases(knex, outboxNotifier, config.KAFKA_TOPIC_NAMESPACE, config.MAX_TOKENS_PER_USER, metrics.activity);
+  const useCases = createTokenUseCases(knex, outboxNotifier, config.KAFKA_TOPIC_NAMESPACE, config.MAX_TOKENS_PER_USER, metrics.activity, { requireVerifiedEmail: config.REQUIRE_VERIFIED_EMAIL });
   // The relay runs on a thread of its own, with its own connections and producer, so neither the
   // request pool's queue nor the request thread's event loop delays an event.
   const relay = new OutboxRelayThread({

@@ -2,17 +2,27 @@ import type { DurationHours, PurchaseTokenResponse } from "@tollgate/contracts";
 import type { AccessTokenRepository } from "../data/access-token.repository";
 import { generateTokenValue, hashToken } from "./access-token";
 import { untrackedTokenActivity, type TokenActivity } from "./token-activity.port";
-import { TokenLimitReachedError } from "./token-errors";
+import { EmailNotVerifiedError, TokenLimitReachedError } from "./token-errors";
+
+/** Who is buying, as their access JWT says (`sub`, and `email_verified`: absent counts as not verified). */
+export interface Buyer {
+  userId: string;
+  emailVerified: boolean;
+}
 
 export class PurchaseTokenUseCase {
   constructor(
     private readonly tokens: AccessTokenRepository,
     private readonly maxLiveTokensPerUser: number,
     private readonly activity: TokenActivity = untrackedTokenActivity,
+    /** REQUIRE_VERIFIED_EMAIL: only accounts with a verified address may buy. */
+    private readonly requireVerifiedEmail = false,
   ) {}
 
-  /** The plaintext is returned here, once; only its hash is stored. */
-  async execute(userId: string, durationHours: DurationHours): Promise<PurchaseTokenResponse> {
+  /** The plaintext is returned here, once; only its hash is stored. 403 EMAIL_NOT_VERIFIED when verification is required and missing. */
+  async execute(buyer: Buyer, durationHours: DurationHours): Promise<PurchaseTokenResponse> {
+    if (this.requireVerifiedEmail && !buyer.emailVerified) throw new EmailNotVerifiedError();
+    const userId = buyer.userId;
     const value = generateTokenValue();
     const token = await this.tokens.transaction(async (tx) => {
       await this.tokens.lockUser(tx, userId);

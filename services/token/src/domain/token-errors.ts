@@ -1,5 +1,12 @@
-import { tokenErrorCodes } from "@tollgate/contracts";
-import { AppError, ConflictError, NotFoundError } from "@tollgate/service-kit";
+import { accountErrorCodes, tokenErrorCodes } from "@tollgate/contracts";
+import { AppError, ConflictError, ForbiddenError, NotFoundError } from "@tollgate/service-kit";
+
+/** REQUIRE_VERIFIED_EMAIL is on and the buyer's access JWT does not say the address is verified. */
+export class EmailNotVerifiedError extends ForbiddenError {
+  constructor() {
+    super("verify your e-mail address before buying (the link in the mail; if you just did, refresh your session or log in again)", accountErrorCodes.EMAIL_NOT_VERIFIED);
+  }
+}
 
 export class TokenLimitReachedError extends ConflictError {
   constructor(limit: number) {

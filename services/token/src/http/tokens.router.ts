@@ -46,12 +46,14 @@ export function tokensRouter(deps: TokensRouterDeps): Router {
    *     responses:
    *       201: { description: The new token with its plaintext, content: { application/json: { schema: { $ref: "#/components/schemas/PurchaseTokenResponse" } } } }
    *     x-errors:
+   *       403: { EMAIL_NOT_VERIFIED: "REQUIRE_VERIFIED_EMAIL is on and the access JWT does not say the address is verified (verify, then refresh)" }
    *       409: { TOKEN_LIMIT_REACHED: the user already holds as many pending or active tokens as allowed }
    *       422: { VALIDATION_ERROR: "duration_hours is not one of 1, 12, 24, 168, 720" }
    */
   router.post("/purchase", async (req, res) => {
     const body = parseOrThrow(purchaseTokenRequestSchema, req.body);
-    res.status(201).json(await deps.purchase.execute(requester(res).userId, body.duration_hours));
+    const claims = authenticatedUser(res);
+    res.status(201).json(await deps.purchase.execute({ userId: claims.sub, emailVerified: claims.email_verified === true }, body.duration_hours));
   });
 
   /**

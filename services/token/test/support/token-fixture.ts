@@ -41,7 +41,7 @@ export interface TokenFixture {
 }
 
 /** The token app in-process against real Postgres and Kafka, with a real auth issuer and a running relay. */
-export async function startTokenFixture({ maxTokensPerUser = 10 } = {}): Promise<TokenFixture> {
+export async function startTokenFixture({ maxTokensPerUser = 10, requireVerifiedEmail = false } = {}): Promise<TokenFixture> {
   const capture = new CaptureTransport();
   const logger = createLogger({ service: "token-test", level: "debug", transports: [capture] });
   await ensureDatabase(TOKEN_DATABASE_URL);
@@ -73,7 +73,7 @@ export async function startTokenFixture({ maxTokensPerUser = 10 } = {}): Promise
   const auth = await startAuthFixture();
   const outboxNotifier = new OutboxNotifier({ url: TOKEN_DATABASE_URL, logger });
   const metrics = createTokenMetrics(createHttpMetrics({ defaultMetrics: false }));
-  const useCases = createTokenUseCases(knex, outboxNotifier, namespace, maxTokensPerUser, metrics.activity);
+  const useCases = createTokenUseCases(knex, outboxNotifier, namespace, maxTokensPerUser, metrics.activity, { requireVerifiedEmail });
   const app = createApp({ logger, knex, verifier: auth.verifier, useCases, metrics: metrics.http });
   return {
     app,
