@@ -1,4 +1,5 @@
 /** @tollgate/client — the typed SDK desktop clients use to reach Tollgate through its gateway. */
+export { AccountApi, accountTokenFrom } from "./account-api";
 export { startConnector, type Connector, type ConnectorEnd, type ConnectorEndReason, type ConnectorLogger, type ConnectorOptions } from "./connector";
 export { TollgateError } from "./errors";
 export { GameSocket, type GameSocketEvents, type GameSocketOptions } from "./game-socket";

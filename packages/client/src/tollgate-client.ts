@@ -18,11 +18,22 @@ import {
 } from "@tollgate/contracts";
 import WebSocket from "ws";
 import { z } from "zod";
+import { AccountApi } from "./account-api";
 import { TollgateError } from "./errors";
 import { GameSocket, type GameSocketOptions } from "./game-socket";
 import { MemorySessionStore, toStoredSession, type SessionStore, type StoredSession } from "./session";
 import { assertProxyPath } from "./proxy-path";
 import { assertTrustedCa, trustingFetch, type TrustedCa } from "./trusted-ca";
+
+/** The session id (`sid`) an access token names; undefined for a token that does not parse. */
+function sessionIdOf(accessToken: string): string | undefined {
+  try {
+    const claims = JSON.parse(Buffer.from(accessToken.split(".")[1] ?? "", "base64url").toString("utf8")) as { sid?: unknown };
+    return typeof claims.sid === "string" ? claims.sid : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export interface TollgateClientOptions {
   /** The gateway, e.g. http://127.0.0.1:8080 */
@@ -162,6 +173,17 @@ export class TollgateClient {
       userLookupResponseSchema.parse(await this.call("GET", `/api/v1/users/by-username/${encodeURIComponent(username)}`, {})),
   };
 
+  // ---- account -----------------------------------------------------------------------------
+  /** My sessions, e-mail verification and password reset (see AccountApi). */
+  readonly account = new AccountApi((method, path, options) => this.call(method, path, options), {
+    refresh: () => this.refreshIfLoggedIn(),
+    currentId: async () => {
+      const current = await this.store.load();
+      return current && sessionIdOf(current.accessToken);
+    },
+    forget: async () => this.store.save(undefined),
+  });
+
   // ---- plumbing ----------------------------------------------------------------------------
   private url(path: string): string {
     return `${this.options.baseUrl.replace(/\/$/, "")}${path}`;
@@ -175,6 +197,16 @@ export class TollgateClient {
       this.refreshing = undefined;
     });
     return this.refreshing;
+  }
+
+  /** A new access token now, when logged in (the account changed, so its claims are read again). */
+  private async refreshIfLoggedIn(): Promise<void> {
+    const current = await this.store.load();
+    if (!current) return;
+    this.refreshing ??= this.refresh(current).finally(() => {
+      this.refreshing = undefined;
+    });
+    await this.refreshing;
   }
 
   private async refresh(current: StoredSession): Promise<StoredSession> {

@@ -51,7 +51,7 @@ export function addAccountCommands(program: Command, act: CliAction): void {
     .action(
       act(async (ctx) => {
         const me = await ctx.client.auth.me();
-        ctx.print(`${me.username} <${me.email}> id ${me.id} role ${me.role}`);
+        ctx.print(`${me.username} <${me.email}> id ${me.id} role ${me.role}; e-mail ${me.email_verified_at ? "verified" : "not verified (tollgate verify-email --resend sends a new link)"}`);
         return 0;
       }),
     );

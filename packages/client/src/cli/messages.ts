@@ -4,6 +4,10 @@ import { TollgateError } from "../errors";
 const MESSAGES: Record<string, string> = {
   NOT_LOGGED_IN: "You are not logged in. Run: tollgate login <username>",
   INVALID_CREDENTIALS: "Wrong username/email or password.",
+  INVALID_RESET_TOKEN: "That reset link is unknown, expired or already used. Ask for a new one: tollgate password reset <your e-mail>",
+  INVALID_VERIFICATION_TOKEN: "That verification link is unknown, expired or already used. Ask for a new one: tollgate verify-email --resend",
+  EMAIL_ALREADY_VERIFIED: "Your e-mail address is already verified.",
+  EMAIL_NOT_VERIFIED: "Verify your e-mail address first: open the link in the mail Tollgate sent you, or run tollgate verify-email --resend for a new one.",
   RATE_LIMITED: "Too many attempts. Wait a moment and try again.",
   WEAK_PASSWORD: "That password is too common or too weak; use 12+ characters that are not a known password.",
   DUPLICATE_EMAIL: "That email is already registered.",

@@ -8,8 +8,11 @@ import { CliUsageError } from "./cli-errors";
 import { addConnectCommand } from "./connect.command";
 import { addGetCommand } from "./get.command";
 import { describeError } from "./messages";
+import { addPasswordCommands } from "./password.commands";
 import { addPlayCommand } from "./play.command";
+import { addSessionCommands } from "./sessions.commands";
 import { addTokenCommands } from "./tokens.commands";
+import { addVerifyEmailCommand } from "./verify-email.command";
 
 /** Exit codes: 0 done, 1 the service refused or failed, 2 the command line was wrong, 130 cancelled (Ctrl-C at a prompt). */
 export const EXIT = { ok: 0, failed: 1, usage: 2, cancelled: 130 } as const;
@@ -39,6 +42,9 @@ export function createProgram(act: CliAction): Command {
     .showHelpAfterError("(tollgate --help lists the commands)")
     .addHelpText("after", ENVIRONMENT);
   addAccountCommands(program, act);
+  addSessionCommands(program, act);
+  addPasswordCommands(program, act);
+  addVerifyEmailCommand(program, act);
   addTokenCommands(program, act);
   addGetCommand(program, act);
   addConnectCommand(program, act);

@@ -30,3 +30,12 @@ export async function askNewPassword(given: string | undefined): Promise<string>
     process.stderr.write("The two passwords differ; once more.\n");
   }
 }
+
+/**
+ * The token from a verification or reset mail (or the whole link, pasted): typed on the terminal
+ * with `*` per character, since it works like a password until it is used.
+ */
+export async function askMailToken(what: string): Promise<string> {
+  assertTerminal(what);
+  return (await password({ message: `The ${what} (or the whole link):`, mask: true, validate: (value) => value.trim().length > 0 || "Paste the link from the mail, or the text after #token=." }, context)).trim();
+}
