@@ -136,6 +136,31 @@ wait_ready() { # name port
 }
 
 gateway_setting() { sed -n "s/^$1=//p" "$root/infra/local/env/gateway.env"; }
+mail_sink_setting() { sed -n "s/^$1=//p" "$root/infra/local/env/mail-sink.env"; }
+
+# The local SMTP sink (packages/mail-sink): auth's SMTP_URL points at it (env/auth.env), so the
+# verification and reset mails of the local stack can be read at its HTTP port.
+start_mail_sink() {
+  local entry="$root/packages/mail-sink/dist/main.js" pidfile="$pids/mail-sink.pid"
+  [ -f "$entry" ] || return 0
+  if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then return 0; fi
+  local smtp_port http_port port
+  smtp_port=$(mail_sink_setting MAIL_SINK_SMTP_PORT) http_port=$(mail_sink_setting MAIL_SINK_HTTP_PORT)
+  for port in "$smtp_port" "$http_port"; do
+    if port_open "$port"; then say "port $port is taken by another process; not starting the mail sink"; return 0; fi
+  done
+  say "starting the mail sink (SMTP :$smtp_port, mails at http://127.0.0.1:$http_port)"
+  (
+    set -a
+    # shellcheck disable=SC1090
+    source "$root/infra/local/env/mail-sink.env"
+    set +a
+    cd "$root"
+    nohup node "$entry" >>"$logs/mail-sink.log" 2>&1 &
+    echo $! >"$pidfile"
+  )
+  wait_port "$http_port" 10 "the mail sink"
+}
 
 status_table() {
   printf '\n%-16s %-10s %-7s %s\n' COMPONENT STATE PORT URL
@@ -151,6 +176,12 @@ status_table() {
     else state_text=down; fi
     printf '%-16s %-10s %-7s %s\n' "$name" "$state_text" "$port" "http://127.0.0.1:$port (docs: /docs)"
   done < <(grep -vE '^\s*(#|$)' "$conf")
+  local sink_smtp sink_http
+  sink_smtp=$(mail_sink_setting MAIL_SINK_SMTP_PORT) sink_http=$(mail_sink_setting MAIL_SINK_HTTP_PORT)
+  if [ ! -f "$root/packages/mail-sink/dist/main.js" ]; then state_text="not built"
+  elif curl -fsS "http://127.0.0.1:$sink_http/health/ready" >/dev/null 2>&1 && port_open "$sink_smtp"; then state_text=ready
+  else state_text=down; fi
+  printf '%-16s %-10s %-7s %s\n' mail-sink "$state_text" "$sink_http" "http://127.0.0.1:$sink_http (the mails auth sent; SMTP on 127.0.0.1:$sink_smtp)"
   local listen tls_listen health_port
   listen=$(gateway_setting GATEWAY_LISTEN) tls_listen=$(gateway_setting GATEWAY_TLS_LISTEN) health_port=$(gateway_setting GATEWAY_HEALTH_PORT)
   if curl -fsS "http://$listen/health" >/dev/null 2>&1; then state_text=ready
@@ -247,6 +278,7 @@ up() {
   start_redis
   start_kafka
   local failed=0
+  start_mail_sink || failed=1
   while read -r name port entry database; do
     start_service "$name" "$port" "$entry" "$database"
     if [ -f "$root/$entry" ]; then wait_ready "$name" "$port" || failed=1; fi
@@ -275,6 +307,7 @@ down() {
   stop_pid gateway-health "$pids/gateway-health.pid"
   # Services in reverse start order.
   while read -r name; do stop_pid "$name" "$pids/$name.pid"; done < <(grep -vE '^\s*(#|$)' "$conf" | awk '{print $1}' | tac)
+  stop_pid mail-sink "$pids/mail-sink.pid"
   if [ -f "$started/kafka" ]; then bash "$root/infra/kafka/kafka.sh" stop; rm -f "$started/kafka"; fi
   if [ -f "$started/redis" ]; then say "stopping Redis"; redis-cli -p 6379 shutdown nosave >/dev/null 2>&1 || true; rm -f "$started/redis"; fi
   if [ -f "$started/postgres" ]; then
