@@ -116,6 +116,13 @@ describe("signing keys, JWKS and service surface", () => {
         "/api/v1/users/me/mfa/totp",
         "/api/v1/users/me/mfa/totp/confirm",
         "/api/v1/users/me/password",
+        "/api/v1/users/me/sessions",
+        "/api/v1/users/me/sessions/{id}",
+        "/api/v1/users/me/sessions/revoke-others",
+        "/api/v1/users/me/email/verification",
+        "/api/v1/auth/email/verify",
+        "/api/v1/auth/password/forgot",
+        "/api/v1/auth/password/reset",
       ].sort(),
     );
     const internal = await call<{ paths: Record<string, unknown> }>(fx, "GET", "/openapi/internal.json");
