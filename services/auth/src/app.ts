@@ -24,6 +24,11 @@ import { passwordResetRouter } from "./http/password-reset.router";
 import { sessionsRouter } from "./http/sessions.router";
 import { SigningKeyCipher, totpSecretPurpose } from "./domain/signing-key-cipher";
 import { repositories, unitOfWork } from "./data/unit-of-work";
+import { AdminEnableUserUseCase } from "./domain/admin-enable-user.use-case";
+import { AdminGetUserUseCase } from "./domain/admin-get-user.use-case";
+import { AdminListUsersUseCase } from "./domain/admin-list-users.use-case";
+import { AdminRevokeSessionsUseCase } from "./domain/admin-revoke-sessions.use-case";
+import { AdminSetRoleUseCase } from "./domain/admin-set-role.use-case";
 import { untrackedAuthActivity, type AuthActivity } from "./domain/auth-activity.port";
 import { ChangePasswordUseCase } from "./domain/change-password.use-case";
 import { CountedLoginUseCase } from "./domain/counted-login.use-case";
@@ -180,7 +185,7 @@ export function createApp(deps: AppDeps): Express {
         auth: "Register, log in, rotate refresh tokens, log out",
         oauth: "Sign in with, link and unlink external providers",
         users: "The authenticated user's account",
-        admin: "Administrators: disable users, read the audit log",
+        admin: "Administrators: users (list, read, disable, enable, role), their sessions, the audit log",
         keys: "The keys that verify Tollgate's JWTs",
         services: "Service-to-service credentials",
       },
@@ -229,7 +234,18 @@ export function createApp(deps: AppDeps): Express {
       app.use(emailVerificationRouter({ requireUser: userOnly, requestEmailVerification: new RequestEmailVerificationUseCase({ uow, repos, limiter: mailLimiter }), verifyEmail: new VerifyEmailUseCase({ uow }) }));
       app.use(passwordResetRouter({ requestPasswordReset: new RequestPasswordResetUseCase({ uow, repos, limiter: mailLimiter }), resetPassword: new ResetPasswordUseCase({ uow, repos, hasher, policy }) }));
       app.use(userLookupRouter({ requireUser: userOnly, findUserByUsername: new FindUserByUsernameUseCase({ users: repos.users }) }));
-      app.use(adminRouter({ requireAdmin: adminOnly, disableUser: new DisableUserUseCase({ uow }), searchAuditLogs: new SearchAuditLogsUseCase({ repos }) }));
+      app.use(
+        adminRouter({
+          requireAdmin: adminOnly,
+          listUsers: new AdminListUsersUseCase({ repos }),
+          getUser: new AdminGetUserUseCase({ repos }),
+          disableUser: new DisableUserUseCase({ uow }),
+          enableUser: new AdminEnableUserUseCase({ uow }),
+          setRole: new AdminSetRoleUseCase({ uow }),
+          revokeSessions: new AdminRevokeSessionsUseCase({ uow }),
+          searchAuditLogs: new SearchAuditLogsUseCase({ repos }),
+        }),
+      );
     },
   });
 }

@@ -1,5 +1,5 @@
 import { availableParallelism, hostname } from "node:os";
-import { baseEnvShape, commaList, envBoolean, loadConfigOrExit, kafkaEnvShape, port, positiveInt, requiredString } from "@tollgate/service-kit";
+import { baseEnvShape, commaList, envBoolean, loadConfigOrExit, kafkaEnvShape, parseConfig, port, positiveInt, requiredString } from "@tollgate/service-kit";
 import { z } from "zod";
 
 /** OWASP's argon2id floor; production may only go upward from here. */
@@ -190,6 +190,16 @@ const authEnvShape = {
   SIGNING_KEY_CACHE_SECONDS: positiveInt(60),
   SIGNING_KEY_ACTIVATION_DELAY_SECONDS: positiveInt(60),
   SIGNING_KEYS_ENCRYPTION_KEYS: encryptionKeys,
+  /**
+   * The account to make the first admin at start: promoted only while no enabled admin exists and
+   * only if its address is verified (BootstrapAdminUseCase). Empty or unset: nothing is promoted.
+   */
+  BOOTSTRAP_ADMIN_EMAIL: z
+    .string()
+    .default("")
+    .transform((value) => value.trim())
+    .pipe(z.union([z.literal(""), z.email("must be an e-mail address").max(254)]))
+    .transform((value) => (value === "" ? undefined : value.toLowerCase())),
   ARGON2_MEMORY_KIB: positiveInt(ARGON2_PRODUCTION_FLOOR.memoryKiB),
   ARGON2_TIME_COST: positiveInt(ARGON2_PRODUCTION_FLOOR.timeCost),
   ARGON2_PARALLELISM: positiveInt(ARGON2_PRODUCTION_FLOOR.parallelism),
@@ -267,3 +277,26 @@ export type AuthConfig = z.infer<typeof authEnvSchema>;
 
 /** The service's configuration from the environment, or exit naming what is wrong. */
 export const loadAuthConfig = (): AuthConfig => loadConfigOrExit(authEnvSchema, process.env);
+
+/**
+ * What the `create-admin` command reads: the service's own database and password settings, so it
+ * runs with the service's environment (a container's) or with DATABASE_URL alone.
+ */
+export const adminToolEnvSchema = z.object({
+  NODE_ENV: baseEnvShape.NODE_ENV,
+  LOG_LEVEL: baseEnvShape.LOG_LEVEL,
+  DATABASE_URL: authEnvShape.DATABASE_URL,
+  ARGON2_MEMORY_KIB: authEnvShape.ARGON2_MEMORY_KIB,
+  ARGON2_TIME_COST: authEnvShape.ARGON2_TIME_COST,
+  ARGON2_PARALLELISM: authEnvShape.ARGON2_PARALLELISM,
+  ARGON2_MAX_CONCURRENCY: authEnvShape.ARGON2_MAX_CONCURRENCY,
+}).superRefine((env, ctx) => {
+  // The hash it writes is the one logins verify: the service's production floor holds here too.
+  if (env.NODE_ENV !== "production") return;
+  if (env.ARGON2_MEMORY_KIB < ARGON2_PRODUCTION_FLOOR.memoryKiB) ctx.addIssue({ code: "custom", path: ["ARGON2_MEMORY_KIB"], message: `must be at least ${ARGON2_PRODUCTION_FLOOR.memoryKiB} in production` });
+  if (env.ARGON2_TIME_COST < ARGON2_PRODUCTION_FLOOR.timeCost) ctx.addIssue({ code: "custom", path: ["ARGON2_TIME_COST"], message: `must be at least ${ARGON2_PRODUCTION_FLOOR.timeCost} in production` });
+});
+export type AdminToolConfig = z.infer<typeof adminToolEnvSchema>;
+
+/** Throws a ConfigError naming each bad variable (the command reports it and exits 78). */
+export const loadAdminToolConfig = (env: Record<string, string | undefined> = process.env): AdminToolConfig => parseConfig(adminToolEnvSchema, env);

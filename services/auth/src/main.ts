@@ -22,10 +22,12 @@ import {
 import { createApp, createTokenSigner } from "./app";
 import { createAuthMetrics } from "./auth-metrics";
 import { loadAuthConfig } from "./config";
+import { unitOfWork } from "./data/unit-of-work";
 import { TotpAuthenticatorRepository } from "./data/totp-authenticator.repository";
 import { ZxcvbnStrengthEstimator } from "./data/zxcvbn-strength.estimator";
 import { resealTotpSecrets } from "./domain/mfa/reseal-totp-secrets";
 import { SigningKeyCipher, totpSecretPurpose } from "./domain/signing-key-cipher";
+import { BootstrapAdminUseCase } from "./domain/admin-bootstrap.use-case";
 import { SmtpMailSender } from "./data/smtp-mail.sender";
 import { AccountMailRelay, accountMailSettings } from "./messaging/account-mail.relay";
 import { tokenActivatedConsumer } from "./messaging/token-activated.consumer";
@@ -50,6 +52,7 @@ async function main(): Promise<void> {
   const kafka = createKafka({ clientId: config.KAFKA_CLIENT_ID ?? `auth-${config.INSTANCE_ID}`, brokers: config.KAFKA_BROKERS, logger });
   const authEventsTopic = namespacedTopic(config.KAFKA_TOPIC_NAMESPACE, topics.authEvents);
   const tokenEventsTopic = namespacedTopic(config.KAFKA_TOPIC_NAMESPACE, topics.tokenEvents);
+  if (config.BOOTSTRAP_ADMIN_EMAIL) await new BootstrapAdminUseCase({ uow: unitOfWork(knex, authEventsTopic), logger }).execute(config.BOOTSTRAP_ADMIN_EMAIL);
   const producer = createIdempotentProducer(kafka);
   const relay = new OutboxRelay({ knex, producer, logger, listenUrl: config.DATABASE_URL });
   const consumer = tokenActivatedConsumer({ kafka, knex, logger, tokenEventsTopic, deadLetterProducer: producer, instanceId: config.INSTANCE_ID, namespace: config.KAFKA_TOPIC_NAMESPACE, metrics: metrics.http.registry });

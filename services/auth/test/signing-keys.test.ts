@@ -98,6 +98,12 @@ describe("signing keys, JWKS and service surface", () => {
       [
         "/.well-known/jwks.json",
         "/api/v1/admin/audit-logs",
+        "/api/v1/admin/sessions/{id}/revoke",
+        "/api/v1/admin/users",
+        "/api/v1/admin/users/{id}",
+        "/api/v1/admin/users/{id}/enable",
+        "/api/v1/admin/users/{id}/role",
+        "/api/v1/admin/users/{id}/sessions/revoke",
         "/api/v1/admin/users/{id}/disable",
         "/api/v1/auth/login",
         "/api/v1/auth/login/mfa",

@@ -103,8 +103,9 @@ export async function startAuth(overrides: Record<string, string> = {}, deps: Pi
   const logger = createLogger({ service: "auth-test", level: "debug", transports: [capture] });
   const namespace = uniqueName("auth");
   const config = parseConfig(authEnvSchema, testEnv(namespace, overrides));
-  await ensureDatabase(DATABASE_URL);
-  const knex = createDatabase({ url: DATABASE_URL, logger });
+  // DATABASE_URL unless a test overrides it (one that needs a database of its own, e.g. an empty one).
+  await ensureDatabase(config.DATABASE_URL);
+  const knex = createDatabase({ url: config.DATABASE_URL, logger });
   await migrate(knex, authMigrations);
   await createTokenSigner(knex, config).ensureKey();
   const redis = createRedis({ url: config.REDIS_URL, profile: "store", logger, name: "auth-test" });
@@ -131,7 +132,7 @@ export async function startAuth(overrides: Record<string, string> = {}, deps: Pi
       const kafka = createKafka({ clientId: "auth-test", brokers: config.KAFKA_BROKERS, logger });
       const producer = createIdempotentProducer(kafka);
       await producer.connect();
-      const relay = new OutboxRelay({ knex, producer, logger, listenUrl: DATABASE_URL, pollIntervalMs: 100 });
+      const relay = new OutboxRelay({ knex, producer, logger, listenUrl: config.DATABASE_URL, pollIntervalMs: 100 });
       relay.start();
       cleanups.push(() => relay.stop({ flushTimeoutMs: 0 }), () => producer.disconnect());
       return { kafka, producer };

@@ -93,12 +93,40 @@ const jwk = { kty: "RSA", kid: "k1", use: "sig", alg: "RS256", n: "0vx7agoebGcQS
 const auditEntry = {
   id: exampleIds.auditEntry,
   user_id: exampleIds.user,
-  action: "login",
+  actor_id: exampleIds.user,
+  actor_type: "user",
+  action: "login_success",
   ip: "203.0.113.7",
   user_agent: "tollgate-cli/0.1.0",
   details: { session_id: exampleIds.session },
   created_at: exampleTimes.now,
 } as const;
+
+/** What `next_cursor` looks like (opaque to clients: pass it back as `cursor`, unchanged). */
+const pageCursor = "WyIyMDI2LTExLTIyVDEwOjA1OjAwLjEyMzQ1NloiLCIyZDNlNGY1YS02YjdjLTRkOGUtOWYwYS0xYjJjM2Q0ZTVmNmEiXQ";
+
+const adminUser = {
+  id: exampleIds.user,
+  email: user.email,
+  username: user.username,
+  role: "user",
+  status: "active",
+  email_verified_at: exampleTimes.created,
+  created_at: exampleTimes.created,
+  last_login_at: exampleTimes.now,
+  disabled_at: null,
+} as const;
+
+const adminSession = {
+  id: exampleIds.session,
+  created_at: exampleTimes.created,
+  last_used_at: exampleTimes.now,
+  expires_at: "2026-12-22T10:00:00.000Z",
+  ip: "203.0.113.7",
+  user_agent: "tollgate-cli/0.1.0",
+} as const;
+
+const adminTokenItem = { ...tokenItem, user_id: exampleIds.user, revoke_reason: null } as const;
 
 export const apiExamples: Examples = {
   RegisterRequest: { email: "ada@example.com", username: "ada", password: "a long passphrase here" },
@@ -114,6 +142,7 @@ export const apiExamples: Examples = {
   ValidateTokenRequest: { token: accessTokenValue },
   CreateGameRequest: { opponent_id: exampleIds.opponent },
   ProxyLaunchRequest: { path: "/" },
+  AdminSetRoleRequest: { role: "admin" },
   MfaLoginRequest: { mfa_token: mfaChallenge.mfa_token, totp_code: "492039" },
   MfaCodeRequest: { totp_code: "492039" },
   TotpConfirmRequest: { totp_code: "492039" },
@@ -135,7 +164,14 @@ export const apiExamples: Examples = {
   TokenPair: tokenPair,
   ServiceTokenResponse: { access_token: accessJwt, token_type: "Bearer", expires_in: 300, scope: "tokens:validate" },
   AuditLogEntry: auditEntry,
-  AuditLogPage: { entries: [auditEntry] },
+  AuditLogPage: { entries: [auditEntry], next_cursor: pageCursor },
+  AdminUser: adminUser,
+  AdminUserPage: { users: [adminUser], next_cursor: pageCursor },
+  AdminSession: adminSession,
+  AdminUserDetail: { user: adminUser, has_password: true, identities: [identity], sessions: [adminSession] },
+  AdminSessionsRevoked: { revoked_sessions: 2 },
+  AdminTokenItem: adminTokenItem,
+  AdminTokenPage: { tokens: [adminTokenItem], next_cursor: null },
   Jwk: jwk,
   Jwks: { keys: [jwk] },
   Identity: identity,

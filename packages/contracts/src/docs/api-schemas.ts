@@ -24,6 +24,16 @@ import {
   userLookupResponseSchema,
   userResponseSchema,
 } from "../rest/auth";
+import {
+  adminSessionSchema,
+  adminSessionsRevokedSchema,
+  adminSetRoleRequestSchema,
+  adminUserDetailSchema,
+  adminUserListQuerySchema,
+  adminUserPageSchema,
+  adminUserSchema,
+} from "../rest/admin";
+import { adminTokenItemSchema, adminTokenListQuerySchema, adminTokenPageSchema } from "../rest/admin-tokens";
 import { uuidParamSchema } from "../rest/common";
 import { createGameRequestSchema, gameSchema, listGamesQuerySchema, listGamesResponseSchema } from "../rest/games";
 import { healthLiveResponseSchema, healthReadyResponseSchema, notReadyErrorBodySchema } from "../rest/health";
@@ -81,6 +91,7 @@ export const requestBodySchemas = {
   ValidateTokenRequest: validateTokenRequestSchema,
   CreateGameRequest: createGameRequestSchema,
   ProxyLaunchRequest: proxyLaunchRequestSchema,
+  AdminSetRoleRequest: adminSetRoleRequestSchema,
   MfaLoginRequest: mfaLoginRequestSchema,
   MfaCodeRequest: mfaCodeRequestSchema,
   TotpConfirmRequest: totpConfirmRequestSchema,
@@ -99,6 +110,13 @@ export const responseBodySchemas = {
   ServiceTokenResponse: serviceTokenResponseSchema,
   AuditLogEntry: auditLogEntrySchema,
   AuditLogPage: auditLogPageSchema,
+  AdminUser: adminUserSchema,
+  AdminUserPage: adminUserPageSchema,
+  AdminSession: adminSessionSchema,
+  AdminUserDetail: adminUserDetailSchema,
+  AdminSessionsRevoked: adminSessionsRevokedSchema,
+  AdminTokenItem: adminTokenItemSchema,
+  AdminTokenPage: adminTokenPageSchema,
   Jwk: jwkSchema,
   Jwks: jwksSchema,
   Identity: identityResponseSchema,
@@ -127,6 +145,8 @@ export const responseBodySchemas = {
 /** Query strings, one parameter per property: `#/components/parameters/<Name>.<property>`. */
 export const queryParameterSchemas = {
   AuditLogQuery: auditLogQuerySchema,
+  AdminUserListQuery: adminUserListQuerySchema,
+  AdminTokenListQuery: adminTokenListQuerySchema,
   MyTokensQuery: myTokensQuerySchema,
   TokenStatusQuery: tokenStatusQuerySchema,
   ListGamesQuery: listGamesQuerySchema,

@@ -21,19 +21,19 @@ export interface EventConsumerFlow {
 export const eventFlows: readonly EventFlow[] = [
   {
     topic: topics.tokenEvents,
-    key: "the token id",
+    key: "the token id (an audit record: its token, else the user it is about)",
     producer: "token",
-    types: [eventTypes.tokenActivated, eventTypes.tokenRevoked],
+    types: [eventTypes.tokenActivated, eventTypes.tokenRevoked, eventTypes.auditRecorded],
     consumers: [
       { service: "proxy", handles: [eventTypes.tokenRevoked], group: "per-instance", does: "drops the cached validation and closes the WebSocket tunnels that use the token" },
-      { service: "auth", handles: [eventTypes.tokenActivated], group: "shared", does: "writes the activation to the audit log" },
+      { service: "auth", handles: [eventTypes.tokenActivated, eventTypes.auditRecorded], group: "shared", does: "writes activations and administrators' token actions to the audit log" },
     ],
   },
   {
     topic: topics.authEvents,
     key: "the user id",
     producer: "auth",
-    types: [eventTypes.sessionRevoked, eventTypes.userDisabled],
+    types: [eventTypes.sessionRevoked, eventTypes.userDisabled, eventTypes.userEnabled],
     consumers: [
       { service: "token", handles: [eventTypes.userDisabled], group: "shared", does: "revokes every token of the disabled user" },
       { service: "proxy", handles: [eventTypes.userDisabled], group: "per-instance", does: "drops the user's cached validations and closes their tunnels" },

@@ -16,6 +16,16 @@ export const eventDataExamples: { [K in EventType]: z.input<(typeof eventDataSch
   },
   "tollgate.auth.session.revoked.v1": { session_id: exampleIds.session, user_id: exampleIds.user, reason: "logout", revoked_at: exampleTimes.now },
   "tollgate.auth.user.disabled.v1": { user_id: exampleIds.user, disabled_at: exampleTimes.now, reason: "chargeback" },
+  "tollgate.auth.user.enabled.v1": { user_id: exampleIds.user, enabled_at: exampleTimes.now, reason: "chargeback withdrawn" },
+  "tollgate.audit.recorded.v1": {
+    actor_id: exampleIds.opponent,
+    user_id: exampleIds.user,
+    action: "token_revoked",
+    details: { token_id: exampleIds.token, reason: "lost laptop" },
+    ip: "203.0.113.7",
+    user_agent: "tollgate-cli/0.1.0",
+    occurred_at: exampleTimes.now,
+  },
 };
 
 const emptyBoard = Array.from({ length: 6 }, () => [0, 0, 0, 0, 0, 0, 0]);

@@ -10,6 +10,8 @@ export const sessionRevocationReasons = [
   "user_request",
   /** Its user's password was reset through a mailed link: every session ends. */
   "password_reset",
+  /** An administrator revoked it, or removed the admin role of its user. */
+  "admin",
 ] as const;
 export const sessionRevocationReasonSchema = z.enum(sessionRevocationReasons);
 export type SessionRevocationReason = z.infer<typeof sessionRevocationReasonSchema>;
@@ -28,3 +30,11 @@ export const userDisabledV1Schema = z.object({
   reason: z.string().max(500).optional(),
 });
 export type UserDisabledV1 = z.infer<typeof userDisabledV1Schema>;
+
+/** A disabled account may sign in again; its sessions and tokens revoked at the disable stay revoked. */
+export const userEnabledV1Schema = z.object({
+  user_id: z.uuid(),
+  enabled_at: z.iso.datetime({ offset: true }),
+  reason: z.string().max(500).optional(),
+});
+export type UserEnabledV1 = z.infer<typeof userEnabledV1Schema>;

@@ -1,8 +1,10 @@
 import { z } from "zod";
-import { sessionRevokedV1Schema, userDisabledV1Schema } from "./auth-events";
+import { auditRecordedV1Schema } from "./audit-events";
+import { sessionRevokedV1Schema, userDisabledV1Schema, userEnabledV1Schema } from "./auth-events";
 import { eventTypes, type EventType } from "./topics";
 import { tokenActivatedV1Schema, tokenRevokedV1Schema } from "./token-events";
 
+export * from "./audit-events";
 export * from "./auth-events";
 export * from "./envelope";
 export * from "./token-events";
@@ -14,6 +16,8 @@ export const eventDataSchemas = {
   [eventTypes.tokenRevoked]: tokenRevokedV1Schema,
   [eventTypes.sessionRevoked]: sessionRevokedV1Schema,
   [eventTypes.userDisabled]: userDisabledV1Schema,
+  [eventTypes.userEnabled]: userEnabledV1Schema,
+  [eventTypes.auditRecorded]: auditRecordedV1Schema,
 } as const satisfies Record<EventType, z.ZodType>;
 
 export type EventDataByType = { [K in EventType]: z.infer<(typeof eventDataSchemas)[K]> };

@@ -13,5 +13,7 @@ export const eventTypes = {
   tokenRevoked: "tollgate.token.revoked.v1",
   sessionRevoked: "tollgate.auth.session.revoked.v1",
   userDisabled: "tollgate.auth.user.disabled.v1",
+  userEnabled: "tollgate.auth.user.enabled.v1",
+  auditRecorded: "tollgate.audit.recorded.v1",
 } as const;
 export type EventType = (typeof eventTypes)[keyof typeof eventTypes];

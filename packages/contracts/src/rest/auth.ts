@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { queryBooleanSchema } from "./common";
+import { pageCursorSchema } from "./page-cursor";
 
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 128;
@@ -78,16 +79,37 @@ export const serviceTokenResponseSchema = z.object({
 });
 export type ServiceTokenResponse = z.infer<typeof serviceTokenResponseSchema>;
 
-export const auditLogQuerySchema = z.strictObject({
-  user_id: z.uuid().optional(),
-  action: z.string().regex(/^[a-z_]{1,64}$/, "lower-case letters and '_'").optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-});
+/** Who acted: a user (`actor_id` names them), the service itself (`system`), or an operator's command (`cli`). */
+export const auditActorTypeSchema = z.enum(["user", "system", "cli"]);
+export type AuditActorType = z.infer<typeof auditActorTypeSchema>;
+
+/** `GET /api/v1/admin/audit-logs`: newest first; every filter optional, all of them must match. */
+export const auditLogQuerySchema = z
+  .strictObject({
+    /** The subject: entries about this user. */
+    user_id: z.uuid().optional(),
+    /** Entries of actions this user took. */
+    actor_id: z.uuid().optional(),
+    actor_type: auditActorTypeSchema.optional(),
+    action: z.string().regex(/^[a-z_]{1,64}$/, "lower-case letters and '_'").optional(),
+    /** At or after this instant (RFC 3339). */
+    from: z.iso.datetime({ offset: true }).optional(),
+    /** Before this instant (RFC 3339). */
+    to: z.iso.datetime({ offset: true }).optional(),
+    /** The `next_cursor` of the previous page, unchanged; absent for the first page. */
+    cursor: pageCursorSchema.optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+  })
+  .refine((query) => query.from === undefined || query.to === undefined || Date.parse(query.from) < Date.parse(query.to), { path: ["to"], message: "must be later than from" });
 export type AuditLogQuery = z.infer<typeof auditLogQuerySchema>;
 
 export const auditLogEntrySchema = z.object({
   id: z.uuid(),
+  /** The subject: the user the entry is about, if any. */
   user_id: z.uuid().nullable(),
+  /** The user who acted; null when no user did (see actor_type) or for entries older than this field. */
+  actor_id: z.uuid().nullable(),
+  actor_type: auditActorTypeSchema.nullable(),
   action: z.string(),
   ip: z.string().nullable(),
   user_agent: z.string().nullable(),

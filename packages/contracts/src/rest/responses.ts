@@ -4,8 +4,8 @@ import { tokenItemSchema } from "./tokens";
 
 /** Response bodies that wrap or list the shapes of the other rest files. */
 
-/** `GET /api/v1/admin/audit-logs`: newest first. */
-export const auditLogPageSchema = z.object({ entries: z.array(auditLogEntrySchema) });
+/** `GET /api/v1/admin/audit-logs`: newest first; `next_cursor` is null on the last page. */
+export const auditLogPageSchema = z.object({ entries: z.array(auditLogEntrySchema), next_cursor: z.string().nullable() });
 export type AuditLogPage = z.infer<typeof auditLogPageSchema>;
 
 /** `GET /api/v1/tokens/my-tokens`: newest first. */

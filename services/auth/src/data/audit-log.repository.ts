@@ -1,6 +1,20 @@
 import { randomUUID } from "node:crypto";
-import type { AuditLogEntry, AuditLogQuery } from "@tollgate/contracts";
+import type { AuditActorType, AuditLogEntry, AuditLogQuery, AuditRecordedV1, PagePosition } from "@tollgate/contracts";
 import type { Knex } from "knex";
+import { keysetPage, SORT_AT } from "./keyset-page";
+
+interface AuditLogRow {
+  id: string;
+  user_id: string | null;
+  actor_id: string | null;
+  actor_type: AuditActorType | null;
+  action: string;
+  ip: string | null;
+  user_agent: string | null;
+  details: Record<string, unknown>;
+  created_at: Date;
+  sort_at: string;
+}
 
 export const auditActions = {
   register: "register",
@@ -35,8 +49,20 @@ export const auditActions = {
   mfaFailure: "mfa_failure",
   mfaRecoveryCodeUsed: "mfa_recovery_code_used",
   mfaRecoveryCodesRegenerate: "mfa_recovery_codes_regenerate",
+  /** Administration: changes an admin (or create-admin, BOOTSTRAP_ADMIN_EMAIL) made, and what an admin read. */
+  userEnabled: "user_enabled",
+  roleGranted: "role_granted",
+  roleRemoved: "role_removed",
+  adminSessionRevoked: "admin_session_revoked",
+  adminSessionsRevoked: "admin_sessions_revoked",
+  usersListed: "users_listed",
+  userViewed: "user_viewed",
+  auditLogRead: "audit_log_read",
 } as const;
 export type AuditAction = (typeof auditActions)[keyof typeof auditActions];
+
+/** Who acted: a user, the service itself (start-up, consumers), or an operator's command. */
+export type AuditActor = { type: "user"; id: string } | { type: "system" } | { type: "cli" };
 
 export interface AuditRecord {
   userId: string | null;
@@ -44,6 +70,8 @@ export interface AuditRecord {
   ip?: string | null;
   userAgent?: string | null;
   details?: Record<string, unknown>;
+  /** Unset: not recorded (the subject acting on their own account, or entries from before actors were kept). */
+  actor?: AuditActor;
 }
 
 export class AuditLogRepository {
@@ -53,6 +81,8 @@ export class AuditLogRepository {
     await this.db("audit_logs").insert({
       id: randomUUID(),
       user_id: entry.userId,
+      actor_id: entry.actor?.type === "user" ? entry.actor.id : null,
+      actor_type: entry.actor?.type ?? null,
       action: entry.action,
       ip: entry.ip ?? null,
       user_agent: entry.userAgent?.slice(0, 512) ?? null,
@@ -60,11 +90,34 @@ export class AuditLogRepository {
     });
   }
 
-  async search(query: AuditLogQuery): Promise<AuditLogEntry[]> {
-    const builder = this.db("audit_logs").orderBy([{ column: "created_at", order: "desc" }, { column: "id", order: "desc" }]).limit(query.limit);
+  /**
+   * The entry another service sent as `audit.recorded`; `source` names that service. It is dated
+   * when it arrives here (when it happened there is `details.occurred_at`), so it joins the log at
+   * its newest end rather than behind pages a reader has already passed.
+   */
+  async recordFrom(source: string, eventId: string, record: AuditRecordedV1): Promise<void> {
+    await this.db("audit_logs").insert({
+      id: randomUUID(),
+      user_id: record.user_id,
+      actor_id: record.actor_id,
+      actor_type: "user",
+      action: record.action,
+      ip: record.ip,
+      user_agent: record.user_agent,
+      details: JSON.stringify({ ...record.details, source, event_id: eventId, occurred_at: record.occurred_at }),
+    });
+  }
+
+  /** Newest first, keyset-paged (see `keysetPage`); every filter of the query must match. */
+  async search(query: AuditLogQuery): Promise<{ entries: AuditLogEntry[]; next: PagePosition | undefined }> {
+    const builder = this.db("audit_logs").select("*", this.db.raw(`${SORT_AT} AS sort_at`));
     if (query.user_id) builder.where({ user_id: query.user_id });
+    if (query.actor_id) builder.where({ actor_id: query.actor_id });
+    if (query.actor_type) builder.where({ actor_type: query.actor_type });
     if (query.action) builder.where({ action: query.action });
-    const rows: { id: string; user_id: string | null; action: string; ip: string | null; user_agent: string | null; details: Record<string, unknown>; created_at: Date }[] = await builder;
-    return rows.map((row) => ({ ...row, created_at: row.created_at.toISOString() }));
+    if (query.from) builder.where("created_at", ">=", query.from);
+    if (query.to) builder.where("created_at", "<", query.to);
+    const page = await keysetPage<AuditLogRow>(builder, query.cursor, query.limit);
+    return { entries: page.rows.map(({ sort_at: _sortAt, ...row }) => ({ ...row, created_at: row.created_at.toISOString() })), next: page.next };
   }
 }

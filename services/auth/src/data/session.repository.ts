@@ -10,6 +10,16 @@ export interface Session {
   revokedAt: Date | null;
 }
 
+/** A session as the administration API lists it: where it was opened from. */
+export interface SessionRecord {
+  id: string;
+  createdAt: Date;
+  lastUsedAt: Date;
+  expiresAt: Date;
+  ip: string | null;
+  userAgent: string | null;
+}
+
 export interface RefreshTokenRecord {
   tokenSha256: string;
   sessionId: string;
@@ -84,5 +94,17 @@ export class SessionRepository {
   async isRevoked(id: string): Promise<boolean> {
     const row = await this.db("sessions").select("revoked_at").where({ id }).first();
     return !row || row.revoked_at !== null;
+  }
+
+  /** Sessions neither revoked nor past their absolute lifetime, newest first. */
+  async listLive(userId: string, limit: number): Promise<SessionRecord[]> {
+    const rows: { id: string; created_at: Date; last_used_at: Date; expires_at: Date; ip: string | null; user_agent: string | null }[] = await this.db("sessions")
+      .select("id", "created_at", "last_used_at", "expires_at", "ip", "user_agent")
+      .where({ user_id: userId })
+      .whereNull("revoked_at")
+      .where("expires_at", ">", this.db.fn.now())
+      .orderBy([{ column: "created_at", order: "desc" }, { column: "id", order: "desc" }])
+      .limit(limit);
+    return rows.map((row) => ({ id: row.id, createdAt: row.created_at, lastUsedAt: row.last_used_at, expiresAt: row.expires_at, ip: row.ip, userAgent: row.user_agent }));
   }
 }

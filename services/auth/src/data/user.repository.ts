@@ -1,5 +1,6 @@
-import type { UserRole } from "@tollgate/contracts";
+import type { PagePosition, UserRole } from "@tollgate/contracts";
 import type { Knex } from "knex";
+import { keysetPage, SORT_AT } from "./keyset-page";
 
 export interface User {
   id: string;
@@ -23,6 +24,27 @@ export interface User {
 
 export type NewUser = Pick<User, "id" | "email" | "username" | "passwordHash">;
 
+/** A user as the administration API shows them. */
+export interface AdminUserRecord {
+  id: string;
+  email: string;
+  username: string;
+  role: UserRole;
+  hasPassword: boolean;
+  emailVerifiedAt: Date | null;
+  createdAt: Date;
+  lastLoginAt: Date | null;
+  disabledAt: Date | null;
+}
+
+/** Filters of the admin user list; all optional, all must match. */
+export interface AdminUserFilter {
+  /** A prefix of the e-mail or the username, case-insensitive. */
+  search?: string;
+  status?: "active" | "disabled";
+  role?: UserRole;
+}
+
 /** Which unique constraint an insert broke. */
 export class DuplicateUserError extends Error {
   constructor(readonly field: "email" | "username") {
@@ -42,6 +64,21 @@ interface UserRow {
   disabled_at: Date | null;
   email_verified_at: Date | null;
 }
+
+const toAdminUserRecord = (row: UserRow & { email_verified_at: Date | null }): AdminUserRecord => ({
+  id: row.id,
+  email: row.email,
+  username: row.username,
+  role: row.role,
+  hasPassword: row.password_hash !== null,
+  emailVerifiedAt: row.email_verified_at,
+  createdAt: row.created_at,
+  lastLoginAt: row.last_login_at,
+  disabledAt: row.disabled_at,
+});
+
+/** `%`, `_` and `\` are LIKE's own characters (and `_` is allowed in usernames): matched literally. */
+const likePrefix = (text: string): string => `${text.toLowerCase().replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
 
 const toUser = (row: UserRow): User => ({
   id: row.id,
@@ -146,5 +183,55 @@ export class UserRepository {
   async findByUsername(username: string): Promise<User | undefined> {
     const row = await this.db<UserRow>("users").whereRaw("lower(username) = ?", [username.toLowerCase()]).first();
     return row && toUser(row);
+  }
+
+  /** One page of the admin list, newest first (see `keysetPage`). */
+  async searchPage(filter: AdminUserFilter, after: PagePosition | undefined, limit: number): Promise<{ users: AdminUserRecord[]; next: PagePosition | undefined }> {
+    const query = this.db("users").select("*", this.db.raw(`${SORT_AT} AS sort_at`));
+    if (filter.search !== undefined) {
+      const pattern = likePrefix(filter.search);
+      query.where((where) => where.whereRaw("lower(email) LIKE ? ESCAPE '\\'", [pattern]).orWhereRaw("lower(username) LIKE ? ESCAPE '\\'", [pattern]));
+    }
+    if (filter.status === "active") query.whereNull("disabled_at");
+    if (filter.status === "disabled") query.whereNotNull("disabled_at");
+    if (filter.role !== undefined) query.where({ role: filter.role });
+    const page = await keysetPage<UserRow & { email_verified_at: Date | null; sort_at: string }>(query, after, limit);
+    return { users: page.rows.map(toAdminUserRecord), next: page.next };
+  }
+
+  /** By id, or by e-mail (case-insensitive). */
+  async findAdminRecord(where: { id: string } | { email: string }): Promise<AdminUserRecord | undefined> {
+    const query = this.db("users");
+    if ("id" in where) query.where({ id: where.id });
+    else query.whereRaw("lower(email) = ?", [where.email.toLowerCase()]);
+    const row = (await query.first()) as (UserRow & { email_verified_at: Date | null }) | undefined;
+    return row && toAdminUserRecord(row);
+  }
+
+  /** Returns false when the user does not exist or was not disabled. */
+  async enable(id: string): Promise<boolean> {
+    const count = await this.db("users").where({ id }).whereNotNull("disabled_at").update({ disabled_at: null });
+    return count > 0;
+  }
+
+  /** Returns false when the user does not exist or already has this role. */
+  async setRole(id: string, role: UserRole): Promise<boolean> {
+    const count = await this.db("users").where({ id }).whereNot({ role }).update({ role });
+    return count > 0;
+  }
+
+  /**
+   * Serialises, for the rest of the transaction, every change that can take the admin role away
+   * from an enabled account (removing the role, disabling an admin) or give it out at start-up:
+   * two admins removing each other's role at once must not leave none.
+   */
+  async lockAdminRoles(): Promise<void> {
+    await this.db.raw("SELECT pg_advisory_xact_lock(hashtextextended('auth:admin-roles', 0))");
+  }
+
+  /** Enabled accounts with the admin role. */
+  async countActiveAdmins(): Promise<number> {
+    const [row] = await this.db("users").where({ role: "admin" }).whereNull("disabled_at").count<{ count: string }[]>("* as count");
+    return Number(row?.count ?? 0);
   }
 }

@@ -36,6 +36,16 @@ export class AuthEventOutbox {
     await writeToOutbox(this.transaction(), { topic: this.topic, key: userId, event });
   }
 
+  async userEnabled(userId: string, at: Date, reason?: string): Promise<void> {
+    const event = createEvent({
+      source: SOURCE,
+      type: eventTypes.userEnabled,
+      subject: userId,
+      data: { user_id: userId, enabled_at: at.toISOString(), ...(reason ? { reason } : {}) },
+    });
+    await writeToOutbox(this.transaction(), { topic: this.topic, key: userId, event });
+  }
+
   private transaction(): Knex.Transaction {
     if (!this.db.isTransaction) throw new Error("auth events must be written inside a transaction");
     return this.db as Knex.Transaction;

@@ -7,8 +7,9 @@ import { AuditLogRepository, auditActions } from "../data/audit-log.repository";
 const CONSUMER = "auth.token-activated-audit";
 
 /**
- * Writes a `token_activated` audit row for every `token.activated` event, once per event (the
- * event id is recorded in `processed_events` in the same transaction). Instances share one group.
+ * Writes a `token_activated` audit row for every `token.activated` event, and the entry of every
+ * `audit.recorded` event, once per event (the event id is recorded in `processed_events` in the
+ * same transaction). Instances share one group.
  */
 export function tokenActivatedConsumer(deps: {
   kafka: Kafka;
@@ -31,13 +32,20 @@ export function tokenActivatedConsumer(deps: {
     fromBeginning: true,
     metrics: deps.metrics,
   });
-  return consumer.on(eventTypes.tokenActivated, async (event) => {
-    await applyOnce(deps.knex, CONSUMER, event.id, async (trx) => {
-      await new AuditLogRepository(trx).record({
-        userId: event.data.user_id,
-        action: auditActions.tokenActivated,
-        details: { event_id: event.id, token_id: event.data.token_id, duration_hours: event.data.duration_hours, activated_at: event.data.activated_at, expires_at: event.data.expires_at },
+  return consumer
+    .on(eventTypes.tokenActivated, async (event) => {
+      await applyOnce(deps.knex, CONSUMER, event.id, async (trx) => {
+        await new AuditLogRepository(trx).record({
+          userId: event.data.user_id,
+          action: auditActions.tokenActivated,
+          details: { event_id: event.id, token_id: event.data.token_id, duration_hours: event.data.duration_hours, activated_at: event.data.activated_at, expires_at: event.data.expires_at },
+        });
+      });
+    })
+    .on(eventTypes.auditRecorded, async (event) => {
+      // Another service's record of an admin's action (the token service's reads and revocations).
+      await applyOnce(deps.knex, CONSUMER, event.id, async (trx) => {
+        await new AuditLogRepository(trx).recordFrom(event.source, event.id, event.data);
       });
     });
-  });
 }

@@ -7,6 +7,7 @@ import { userIdentitiesMigration } from "./0005-user-identities.migration";
 import { emailVerifiedMigration } from "./0006-email-verified.migration";
 import { accountMailMigration } from "./0007-account-mail.migration";
 import { mfaMigration } from "./0008-mfa.migration";
+import { adminMigration } from "./0009-admin.migration";
 
 /** In order; never edit one that has shipped, add the next. */
-export const authMigrations: Migration[] = [outboxMigration, processedEventsMigration, usersMigration, sessionsMigration, signingKeysMigration, auditLogsMigration, userIdentitiesMigration, emailVerifiedMigration, accountMailMigration, mfaMigration];
+export const authMigrations: Migration[] = [outboxMigration, processedEventsMigration, usersMigration, sessionsMigration, signingKeysMigration, auditLogsMigration, userIdentitiesMigration, emailVerifiedMigration, accountMailMigration, mfaMigration, adminMigration];
