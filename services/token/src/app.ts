@@ -3,11 +3,14 @@ import type { Express } from "express";
 import type { Knex } from "knex";
 import path from "node:path";
 import { AccessTokenRepository } from "./data/access-token.repository";
+import { AdminListTokensUseCase } from "./domain/admin-list-tokens.use-case";
+import { AdminRevokeTokenUseCase } from "./domain/admin-revoke-token.use-case";
 import { PurchaseTokenUseCase } from "./domain/purchase-token.use-case";
 import { ReadTokensUseCase } from "./domain/read-tokens.use-case";
 import { RevokeTokenUseCase } from "./domain/revoke-token.use-case";
 import type { TokenActivity } from "./domain/token-activity.port";
 import { ValidateTokenUseCase } from "./domain/validate-token.use-case";
+import { adminTokensRouter } from "./http/admin-tokens.router";
 import { internalRouter } from "./http/internal.router";
 import { tokensRouter } from "./http/tokens.router";
 import { TokenEventsPublisher } from "./messaging/token-events.publisher";
@@ -35,6 +38,8 @@ export function createTokenUseCases(knex: Knex, outbox: OutboxNotifier, topicNam
     read: new ReadTokensUseCase(tokens),
     revoke: new RevokeTokenUseCase(tokens, events, activity),
     validate: new ValidateTokenUseCase(tokens, events, activity),
+    adminList: new AdminListTokensUseCase(tokens, events),
+    adminRevoke: new AdminRevokeTokenUseCase(tokens, events, activity),
   };
 }
 
@@ -51,11 +56,12 @@ export function createApp(deps: TokenAppDeps): Express {
       version: "1.0.0",
       description: "Access tokens for the gated upstream: purchase, list, revoke; internal validation for the proxy.",
       apis: [path.join(__dirname, "http", "*.router.{ts,js}")],
-      tags: { tokens: "Access tokens for the gated application: buy, list, revoke; validation for the proxy" },
+      tags: { tokens: "Access tokens for the gated application: buy, list, revoke; validation for the proxy", admin: "Administrators: any user's tokens (list, revoke)" },
     },
     routes: (app) => {
       app.use("/api/v1/tokens", tokensRouter({ verifier: deps.verifier, revocations: deps.revocations, ...useCases }));
       app.use("/internal/v1/tokens", internalRouter({ verifier: deps.verifier, validate: useCases.validate }));
+      app.use(adminTokensRouter({ verifier: deps.verifier, revocations: deps.revocations, adminList: useCases.adminList, adminRevoke: useCases.adminRevoke }));
     },
   });
 }

@@ -1,6 +1,8 @@
 import { OUTBOX_TABLE, outboxRow, type OutboxMessage, type OutboxNotifier } from "@tollgate/service-kit";
 import type { Knex } from "knex";
+import type { PagePosition, TokenStatus } from "@tollgate/contracts";
 import type { AccessToken } from "../domain/access-token";
+import { keysetPage, SORT_AT } from "./keyset-page";
 
 export type Tx = Knex.Transaction;
 
@@ -27,6 +29,14 @@ const toAccessToken = (row: AccessTokenRow): AccessToken => ({
   revokedAt: row.revoked_at,
   revokeReason: row.revoke_reason,
 });
+
+/** Each status as a condition on the row (the statuses tokenStatus derives, with the database's clock). */
+const inStatus = (query: Knex.QueryBuilder, status: TokenStatus): Knex.QueryBuilder => {
+  if (status === "revoked") return query.whereNotNull("revoked_at");
+  query.whereNull("revoked_at");
+  if (status === "pending") return query.whereNull("activated_at");
+  return status === "active" ? query.whereRaw("expires_at > now()") : query.whereRaw("expires_at <= now()");
+};
 
 /** Pending (never used) or active (used, not yet expired), and not revoked. */
 const live = (query: Knex.QueryBuilder) => query.whereNull("revoked_at").whereRaw("(expires_at IS NULL OR expires_at > now())");
@@ -108,6 +118,15 @@ export class AccessTokenRepository {
       .update({ revoked_at: tx.raw("now()"), revoke_reason: reason })
       .returning<AccessTokenRow[]>("*");
     return row ? toAccessToken(row) : undefined;
+  }
+
+  /** One page of the admin list, newest first (see `keysetPage`); filters optional. */
+  async page(filter: { userId?: string; status?: TokenStatus }, after: PagePosition | undefined, limit: number): Promise<{ tokens: AccessToken[]; next: PagePosition | undefined }> {
+    const query = this.knex("access_tokens").select("*", this.knex.raw(`${SORT_AT} AS sort_at`));
+    if (filter.userId) query.where({ user_id: filter.userId });
+    if (filter.status) inStatus(query, filter.status);
+    const page = await keysetPage<AccessTokenRow & { sort_at: string }>(query, after, limit);
+    return { tokens: page.rows.map(toAccessToken), next: page.next };
   }
 
   /** Revokes every pending or active token of a user; returns those this call revoked. */

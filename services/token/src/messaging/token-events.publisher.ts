@@ -1,4 +1,4 @@
-import { eventTypes, topics, type TokenActivatedV1, type TokenRevokedV1 } from "@tollgate/contracts";
+import { eventTypes, topics, type AuditRecordedV1, type TokenActivatedV1, type TokenRevokedV1 } from "@tollgate/contracts";
 import { createEvent, namespacedTopic, writeToOutbox, type OutboxMessage } from "@tollgate/service-kit";
 import type { Tx } from "../data/access-token.repository";
 import type { AccessToken } from "../domain/access-token";
@@ -23,6 +23,15 @@ export class TokenEventsPublisher {
       expires_at: expiresAt.toISOString(),
     };
     return { topic: this.topic, key: token.id, event: createEvent({ source: SOURCE, type: eventTypes.tokenActivated, subject: token.id, data }) };
+  }
+
+  /**
+   * An administrator's action for the auth service's audit log, in the caller's transaction: keyed
+   * by the token when there is one (in order with its `token.revoked`), else by the user it is about.
+   */
+  async auditRecorded(tx: Tx, record: AuditRecordedV1, tokenId?: string): Promise<void> {
+    const key = tokenId ?? record.user_id ?? record.actor_id;
+    await writeToOutbox(tx, { topic: this.topic, key, event: createEvent({ source: SOURCE, type: eventTypes.auditRecorded, subject: record.user_id ?? undefined, data: record }) });
   }
 
   async revoked(tx: Tx, token: AccessToken, correlationId?: string): Promise<void> {
