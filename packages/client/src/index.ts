@@ -3,5 +3,6 @@ export { AccountApi, accountTokenFrom } from "./account-api";
 export { startConnector, type Connector, type ConnectorEnd, type ConnectorEndReason, type ConnectorLogger, type ConnectorOptions } from "./connector";
 export { TollgateError } from "./errors";
 export { GameSocket, type GameSocketEvents, type GameSocketOptions } from "./game-socket";
+export { MfaApi, MfaRequiredError, secondFactorProof } from "./mfa-api";
 export { MemorySessionStore, toStoredSession, type SessionStore, type StoredSession } from "./session";
 export { TollgateClient, type TollgateClientOptions } from "./tollgate-client";

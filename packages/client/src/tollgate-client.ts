@@ -1,5 +1,7 @@
 import {
   gameSchema,
+  isMfaChallenge,
+  loginResponseSchema,
   listGamesResponseSchema,
   proxyLaunchResponseSchema,
   purchaseTokenResponseSchema,
@@ -10,6 +12,8 @@ import {
   type DurationHours,
   type Game,
   type GameStatus,
+  type MfaChallengeResponse,
+  type MfaCodeRequest,
   type ProxyLaunchResponse,
   type PurchaseTokenResponse,
   type TokenItem,
@@ -21,6 +25,7 @@ import { z } from "zod";
 import { AccountApi } from "./account-api";
 import { TollgateError } from "./errors";
 import { GameSocket, type GameSocketOptions } from "./game-socket";
+import { MfaApi, MfaRequiredError } from "./mfa-api";
 import { MemorySessionStore, toStoredSession, type SessionStore, type StoredSession } from "./session";
 import { assertProxyPath } from "./proxy-path";
 import { assertTrustedCa, trustingFetch, type TrustedCa } from "./trusted-ca";
@@ -81,8 +86,29 @@ export class TollgateClient {
   readonly auth = {
     register: async (input: { email: string; username: string; password: string }): Promise<UserResponse> =>
       userResponseSchema.parse(await this.call("POST", "/api/v1/auth/register", { body: input, anonymous: true })),
-    login: async (login: string, password: string): Promise<UserResponse> => {
-      const pair = tokenPairResponseSchema.parse(await this.call("POST", "/api/v1/auth/login", { body: { login, password }, anonymous: true }));
+    /**
+     * Logs in. An account with two-factor sign-in answers a challenge instead of a session: then
+     * `options.secondFactor` is asked for a TOTP code or a recovery code (`secondFactorProof`
+     * turns what a person typed into one) and the login completes with it; without the option it
+     * rejects with `MfaRequiredError`, whose `challenge` goes to `completeLogin`.
+     */
+    login: async (login: string, password: string, options: { secondFactor?: (challenge: MfaChallengeResponse) => Promise<MfaCodeRequest> } = {}): Promise<UserResponse> => {
+      const answer = loginResponseSchema.parse(await this.call("POST", "/api/v1/auth/login", { body: { login, password }, anonymous: true }));
+      if (!isMfaChallenge(answer)) {
+        await this.store.save(toStoredSession(answer));
+        return answer.user;
+      }
+      if (!options.secondFactor) throw new MfaRequiredError(answer);
+      return this.auth.completeLogin(answer.mfa_token, await options.secondFactor(answer));
+    },
+    /**
+     * The second step of a two-factor login: the challenge's `mfa_token` and a TOTP code or a
+     * recovery code. Rejects with `TollgateError` 401 `INVALID_MFA_CODE` (try another code while the
+     * challenge lasts: 5 attempts, `expires_in` seconds), 401 `MFA_CHALLENGE_INVALID` (log in
+     * again), 429 `RATE_LIMITED`.
+     */
+    completeLogin: async (mfaToken: string, proof: MfaCodeRequest): Promise<UserResponse> => {
+      const pair = tokenPairResponseSchema.parse(await this.call("POST", "/api/v1/auth/login/mfa", { body: { mfa_token: mfaToken, ...proof }, anonymous: true }));
       await this.store.save(toStoredSession(pair));
       return pair.user;
     },
@@ -183,6 +209,10 @@ export class TollgateClient {
     },
     forget: async () => this.store.save(undefined),
   });
+
+  // ---- mfa ---------------------------------------------------------------------------------
+  /** The signed-in user's second factor: TOTP enrolment, recovery codes, turning it off (see MfaApi). */
+  readonly mfa = new MfaApi((method, path, body) => this.call(method, path, { body }));
 
   // ---- plumbing ----------------------------------------------------------------------------
   private url(path: string): string {

@@ -1,7 +1,9 @@
 import { registerRequestSchema } from "@tollgate/contracts";
 import type { Command } from "commander";
+import { MfaRequiredError } from "../mfa-api";
 import type { CliAction } from "./cli-action";
 import { parseField } from "./cli-arguments";
+import { completeLoginWithCode } from "./mfa.commands";
 import { withProgress } from "./progress";
 import { askNewPassword, askPassword } from "./prompts";
 
@@ -23,12 +25,16 @@ export function addAccountCommands(program: Command, act: CliAction): void {
 
   program
     .command("login")
-    .description("log in (asks for the password, nothing echoed; or TOLLGATE_PASSWORD)")
+    .description("log in (asks for the password, nothing echoed, or TOLLGATE_PASSWORD; then a code from your authenticator app if two-factor sign-in is on)")
     .argument("<username-or-email>", "the username or e-mail you registered with")
     .action(
       act(async (ctx, login: string) => {
         const password = await askPassword(ctx.config.password);
-        const user = await withProgress("logging in", ctx.client.auth.login(login, password));
+        const user = await withProgress("logging in", ctx.client.auth.login(login, password)).catch((error: unknown) => {
+          // Two-factor sign-in: the password was right, a code from the app (or a recovery code) completes it.
+          if (error instanceof MfaRequiredError) return completeLoginWithCode(ctx, error.challenge);
+          throw error;
+        });
         ctx.print(`logged in as ${user.username}`);
         return 0;
       }),

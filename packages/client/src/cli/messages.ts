@@ -4,6 +4,12 @@ import { TollgateError } from "../errors";
 const MESSAGES: Record<string, string> = {
   NOT_LOGGED_IN: "You are not logged in. Run: tollgate login <username>",
   INVALID_CREDENTIALS: "Wrong username/email or password.",
+  INVALID_MFA_CODE: "That code is wrong, expired or already used. Use the code your authenticator app shows now, or an unused recovery code.",
+  MFA_CHALLENGE_INVALID: "That sign-in expired or had too many wrong codes. Run tollgate login again.",
+  MFA_REQUIRED: "This account signs in with a second factor: run tollgate login in a terminal.",
+  MFA_ALREADY_ENABLED: "Two-factor sign-in is already on. To move it to another app, turn it off first: tollgate mfa disable",
+  MFA_NOT_ENABLED: "Two-factor sign-in is not on. Turn it on: tollgate mfa enable",
+  MFA_ENROLMENT_NOT_STARTED: "No setup is waiting for a code. Start again: tollgate mfa enable",
   INVALID_RESET_TOKEN: "That reset link is unknown, expired or already used. Ask for a new one: tollgate password reset <your e-mail>",
   INVALID_VERIFICATION_TOKEN: "That verification link is unknown, expired or already used. Ask for a new one: tollgate verify-email --resend",
   EMAIL_ALREADY_VERIFIED: "Your e-mail address is already verified.",

@@ -7,6 +7,7 @@ import { createCliContext } from "./cli-context";
 import { CliUsageError } from "./cli-errors";
 import { addConnectCommand } from "./connect.command";
 import { addGetCommand } from "./get.command";
+import { addMfaCommands } from "./mfa.commands";
 import { describeError } from "./messages";
 import { addPasswordCommands } from "./password.commands";
 import { addPlayCommand } from "./play.command";
@@ -42,6 +43,7 @@ export function createProgram(act: CliAction): Command {
     .showHelpAfterError("(tollgate --help lists the commands)")
     .addHelpText("after", ENVIRONMENT);
   addAccountCommands(program, act);
+  addMfaCommands(program, act);
   addSessionCommands(program, act);
   addPasswordCommands(program, act);
   addVerifyEmailCommand(program, act);

@@ -32,6 +32,18 @@ export async function askNewPassword(given: string | undefined): Promise<string>
 }
 
 /**
+ * A code for the second factor, typed on the terminal (`*` per character shown): a TOTP code from
+ * the authenticator app, or, with `recovery`, one of the recovery codes instead. No environment
+ * variable stands in for it: a TOTP code lives 30 seconds.
+ */
+export async function askSecondFactorCode({ recovery }: { recovery: boolean }): Promise<string> {
+  if (!process.stdin.isTTY) throw new CliUsageError("No terminal to ask for the code from your authenticator app on. Run this in a terminal.");
+  const message = recovery ? "Code from your authenticator app (or a recovery code):" : "Code from your authenticator app:";
+  const validate = (value: string) => (recovery ? value.trim().length > 0 || "Type the 6 digits the app shows, or a recovery code." : /^\d{6}$/.test(value.trim()) || "Type the 6 digits the app shows.");
+  return (await password({ message, mask: true, validate }, context)).trim();
+}
+
+/**
  * The token from a verification or reset mail (or the whole link, pasted): typed on the terminal
  * with `*` per character, since it works like a password until it is used.
  */
