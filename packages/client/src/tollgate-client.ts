@@ -53,6 +53,11 @@ export interface TollgateClientOptions {
    * certificate fails the call.
    */
   ca?: TrustedCa;
+  /**
+   * `User-Agent` of the calls to Tollgate (default `tollgate-sdk`): each login's session keeps it,
+   * so that a person listing their sessions can tell one device or program from another.
+   */
+  userAgent?: string;
 }
 
 /**
@@ -242,7 +247,7 @@ export class TollgateClient {
   private async refresh(current: StoredSession): Promise<StoredSession> {
     const res = await this.fetchImpl(this.url("/api/v1/auth/refresh"), {
       method: "POST",
-      headers: { "Content-Type": "application/json" },
+      headers: { "Content-Type": "application/json", "User-Agent": this.options.userAgent ?? "tollgate-sdk" },
       body: JSON.stringify({ refresh_token: current.refreshToken }),
     });
     if (!res.ok) {
@@ -260,11 +265,13 @@ export class TollgateClient {
     path: string,
     { body, anonymous = false, headers: extra = {} }: { body?: unknown; anonymous?: boolean; headers?: Record<string, string> },
   ): Promise<unknown> {
-    const headers: Record<string, string> = { ...extra };
+    const headers: Record<string, string> = { "User-Agent": this.options.userAgent ?? "tollgate-sdk", ...extra };
     if (body !== undefined) headers["Content-Type"] = "application/json";
     if (!anonymous) headers.Authorization = `Bearer ${(await this.session()).accessToken}`;
     const res = await this.fetchImpl(this.url(path), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     if (!res.ok) throw await TollgateError.fromResponse(res);
-    return res.status === 204 ? undefined : res.json();
+    // 204, and 202 without a body (a mail on its way): nothing to parse.
+    const text = await res.text();
+    return text === "" ? undefined : JSON.parse(text);
   }
 }

@@ -31,7 +31,8 @@ function loadCa(file: string | undefined): Buffer | undefined {
 /** `config` defaults to the environment, read in config.ts (the one place that reads it). */
 export function createCliContext(config: CliConfig = loadCliConfig()): CliContext {
   const ca = loadCa(config.caFile);
-  const client = new TollgateClient({ baseUrl: config.baseUrl, session: new CredentialsFile(config.credentialsFile), ca });
+  // Sessions opened by the CLI say so when a person lists them (tollgate sessions).
+  const client = new TollgateClient({ baseUrl: config.baseUrl, session: new CredentialsFile(config.credentialsFile), ca, userAgent: `tollgate-cli (${process.platform}; node ${process.versions.node})` });
   const tokens = new BoughtTokensFile(config.tokensFile);
   return {
     config,
