@@ -52,6 +52,16 @@ export function emailVerificationRouter(deps: EmailVerificationRouterDeps): Rout
    *       204: { description: The address is verified }
    *     x-errors:
    *       400: { INVALID_VERIFICATION_TOKEN: "the token is unknown, expired, already used, or for an address the account no longer has" }
+   */
+  router.post("/api/v1/auth/email/verify", async (req, res) => {
+    const input = parseOrThrow(verifyEmailRequestSchema, req.body);
+    await deps.verifyEmail.execute(input.token, clientInfo(req));
+    res.status(204).end();
+  });
+
+  /**
+   * @openapi
+   * /api/v1/auth/email/verify:
    *   get:
    *     operationId: verifyEmailPage
    *     summary: The page the verification link opens
@@ -61,11 +71,6 @@ export function emailVerificationRouter(deps: EmailVerificationRouterDeps): Rout
    *     responses:
    *       200: { description: The page, content: { text/html: { schema: { type: string } } } }
    */
-  router.post("/api/v1/auth/email/verify", async (req, res) => {
-    const input = parseOrThrow(verifyEmailRequestSchema, req.body);
-    await deps.verifyEmail.execute(input.token, clientInfo(req));
-    res.status(204).end();
-  });
   router.get("/api/v1/auth/email/verify", (_req, res) => sendAccountPage(res, verifyEmailPage));
 
   return router;

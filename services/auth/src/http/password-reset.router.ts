@@ -54,6 +54,16 @@ export function passwordResetRouter(deps: PasswordResetRouterDeps): Router {
    *     x-errors:
    *       400: { INVALID_RESET_TOKEN: "the token is unknown, expired or already used" }
    *       422: { WEAK_PASSWORD: the new password is too easy to guess }
+   */
+  router.post("/api/v1/auth/password/reset", async (req, res) => {
+    const input = parseOrThrow(resetPasswordRequestSchema, req.body);
+    await deps.resetPassword.execute(input, clientInfo(req));
+    res.status(204).end();
+  });
+
+  /**
+   * @openapi
+   * /api/v1/auth/password/reset:
    *   get:
    *     operationId: resetPasswordPage
    *     summary: The page the reset link opens
@@ -63,11 +73,6 @@ export function passwordResetRouter(deps: PasswordResetRouterDeps): Router {
    *     responses:
    *       200: { description: The page, content: { text/html: { schema: { type: string } } } }
    */
-  router.post("/api/v1/auth/password/reset", async (req, res) => {
-    const input = parseOrThrow(resetPasswordRequestSchema, req.body);
-    await deps.resetPassword.execute(input, clientInfo(req));
-    res.status(204).end();
-  });
   router.get("/api/v1/auth/password/reset", (_req, res) => sendAccountPage(res, resetPasswordPage));
 
   return router;
