@@ -1,5 +1,6 @@
 /** @tollgate/client — the typed SDK desktop clients use to reach Tollgate through its gateway. */
 export { AccountApi, accountTokenFrom } from "./account-api";
+export { AdminApi, type AdminUserView, type AuditQuery, type PageRequest, type TokenQuery, type UserQuery } from "./admin-api";
 export { startConnector, type Connector, type ConnectorEnd, type ConnectorEndReason, type ConnectorLogger, type ConnectorOptions } from "./connector";
 export { TollgateError } from "./errors";
 export { GameSocket, type GameSocketEvents, type GameSocketOptions } from "./game-socket";

@@ -23,6 +23,7 @@ import {
 import WebSocket from "ws";
 import { z } from "zod";
 import { AccountApi } from "./account-api";
+import { AdminApi } from "./admin-api";
 import { TollgateError } from "./errors";
 import { GameSocket, type GameSocketOptions } from "./game-socket";
 import { MfaApi, MfaRequiredError } from "./mfa-api";
@@ -214,6 +215,10 @@ export class TollgateClient {
     },
     forget: async () => this.store.save(undefined),
   });
+
+  // ---- admin -------------------------------------------------------------------------------
+  /** The administration API, for accounts with the role `admin` (see AdminApi). */
+  readonly admin = new AdminApi((method, path, body) => this.call(method, path, { body }));
 
   // ---- mfa ---------------------------------------------------------------------------------
   /** The signed-in user's second factor: TOTP enrolment, recovery codes, turning it off (see MfaApi). */

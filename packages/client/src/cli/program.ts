@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { Command, CommanderError } from "commander";
 import { addAccountCommands } from "./account.commands";
+import { addAdminCommands } from "./admin.commands";
 import type { CliAction } from "./cli-action";
 import { createCliContext } from "./cli-context";
 import { CliUsageError } from "./cli-errors";
@@ -51,6 +52,7 @@ export function createProgram(act: CliAction): Command {
   addGetCommand(program, act);
   addConnectCommand(program, act);
   addPlayCommand(program, act);
+  addAdminCommands(program, act);
   // Settings given above are copied to commands made after them with .command(); these too.
   for (const command of program.commands) command.helpOption("-h, --help", "show this help").showHelpAfterError(`(tollgate ${command.name()} --help shows its usage)`);
   return program;
