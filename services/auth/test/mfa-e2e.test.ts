@@ -56,4 +56,14 @@ describe("two-factor sign-in through the gateway", () => {
     expect(errorBodySchema.parse(again.body)).toMatchObject({ error_code: "INVALID_MFA_CODE", status_code: 401 });
     expect(errorBodySchema.parse(again.body).request_id).toBeTruthy();
   });
+
+  it("when the second step is flooded from one address, then the gateway refuses the excess with 429 RATE_LIMITED, as it does for login", async () => {
+    // The stack allows 100 a second with a burst of 100 on the credential routes; 300 at once exceed it.
+    // An empty body is refused by the service (422) before any budget: every 429 is the gateway's.
+    const answers = await Promise.all(Array.from({ length: 300 }, () => call(gateway, "POST", "/api/v1/auth/login/mfa", { body: {} })));
+    const statuses = new Set(answers.map((answer) => answer.status));
+    expect([...statuses].sort()).toEqual([422, 429]);
+    const limited = answers.find((answer) => answer.status === 429);
+    expect(errorBodySchema.parse(limited?.body).error_code).toBe("RATE_LIMITED");
+  });
 });

@@ -148,6 +148,20 @@ describe("two-factor sign-in (TOTP and recovery codes)", () => {
     expect(lockouts[0]?.details).toMatchObject({ scope: "account", level: 1, via: "second_factor" });
   });
 
+  it("when the right current password goes through a password change that is then refused, then the second factor's failures stay counted (no reset of the code budget)", async () => {
+    const { account, tokens, secret } = await userWithTotp();
+    const disable = (totpCode: string) => call(fx, "POST", "/api/v1/users/me/mfa/disable", { token: tokens.access_token, body: { totp_code: totpCode } });
+    const wrong = wrongCode(secret);
+    // 7 allowed: four wrong codes (4), the right password in a change refused for its weak new password (5), two more (7, locks).
+    for (let i = 0; i < 4; i++) expect((await disable(wrong)).status).toBe(401);
+    const weak = await call(fx, "POST", "/api/v1/users/me/password", { token: tokens.access_token, body: { current_password: account.password, new_password: "password123456" } });
+    expect(errorCode(weak.body)).toBe("WEAK_PASSWORD");
+    for (let i = 0; i < 2; i++) expect((await disable(wrong)).status).toBe(401);
+    const locked = await disable(codeAt(secret));
+    expect(locked.status).toBe(429);
+    expect(errorCode(locked.body)).toBe("RATE_LIMITED");
+  });
+
   it("when a recovery code is used, then it signs in once (typed any case, without dashes), a second use is refused, and the audit counts what is left", async () => {
     const { account, userId, tokens, recoveryCodes } = await userWithTotp();
     const [code] = recoveryCodes as [string];

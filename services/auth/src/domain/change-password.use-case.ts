@@ -15,8 +15,11 @@ export class ChangePasswordUseCase {
     if (!user) throw userNotFoundError();
     // The caller holds this account's access token, so saying that it has no password leaks nothing.
     if (user.passwordHash === null) throw noPasswordSetError();
-    // A stolen access token must not become an oracle for the password: same budgets as login.
-    const { valid, locks } = await this.deps.passwordCheck.check({ accountKey: `user:${user.id}`, ip: client.ip ?? "unknown" }, user.passwordHash, input.current_password);
+    // A stolen access token must not become an oracle for the password: same budgets as login. With
+    // a second factor on, a right password does not forgive the account's failures here either, or
+    // a change refused afterwards (a weak new password) would reset the budget of guessed codes.
+    const keepAccountFailures = await this.deps.repos.totpAuthenticators.isConfirmed(user.id);
+    const { valid, locks } = await this.deps.passwordCheck.check({ accountKey: `user:${user.id}`, ip: client.ip ?? "unknown" }, user.passwordHash, input.current_password, { keepAccountFailures });
     if (!valid) {
       for (const lock of locks) {
         await this.deps.repos.audit.record({ userId: user.id, action: auditActions.lockout, ip: client.ip, userAgent: client.userAgent, details: { ...lock, via: "password_change" } });

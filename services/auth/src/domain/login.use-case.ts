@@ -41,7 +41,7 @@ export class LoginUseCase {
     // An account without a password (created through a sign-in provider) is checked against the
     // dummy hash like an unknown one: same time, same answer.
     const secondFactorFollows = user ? await this.deps.secondFactor.isRequired(user.id) : false;
-    const { valid, locks } = await this.deps.passwordCheck.check({ accountKey, ip: client.ip ?? "unknown" }, user?.passwordHash ?? undefined, input.password, { secondFactorFollows });
+    const { valid, locks } = await this.deps.passwordCheck.check({ accountKey, ip: client.ip ?? "unknown" }, user?.passwordHash ?? undefined, input.password, { keepAccountFailures: secondFactorFollows });
     if (!user || !valid) {
       await repos.audit.record({ userId: user?.id ?? null, action: auditActions.loginFailure, ip: client.ip, userAgent: client.userAgent, details: { known_account: user !== undefined } });
       for (const lock of locks) {

@@ -18,12 +18,12 @@ export class ThrottledPasswordCheck {
   /**
    * @param storedHash the account's argon2 hash; undefined for an unknown or password-less account
    * (checked against a dummy hash in the same time, and never valid).
-   * @param options.secondFactorFollows the account has a second factor: a right password gives the
+   * @param options.keepAccountFailures the account has a second factor: a right password gives the
    * IP slot back but keeps the account's slot and failures counted until the second factor
    * succeeds (otherwise each right password would reset the budget the code's guesses spend).
    * @returns whether the password matched, and the locks its failure set off (to audit).
    */
-  async check(budget: { accountKey: string; ip: string }, storedHash: string | undefined, password: string, options: { secondFactorFollows?: boolean } = {}): Promise<ThrottledCheckResult> {
+  async check(budget: { accountKey: string; ip: string }, storedHash: string | undefined, password: string, options: { keepAccountFailures?: boolean } = {}): Promise<ThrottledCheckResult> {
     const { hasher, limiter } = this.deps;
     // Only with LOGIN_THROTTLE_ENABLED=false, which production refuses.
     if (!limiter) return { valid: await hasher.verify(storedHash, password), locks: [] };
@@ -32,7 +32,7 @@ export class ThrottledPasswordCheck {
     // If the check itself throws, the slot stays spent: strict, never loose.
     const valid = await hasher.verify(storedHash, password);
     if (!valid) return { valid, locks: await limiter.recordFailure(reservation.ticket) };
-    await limiter.recordSuccess(reservation.ticket, { forgiveAccount: !options.secondFactorFollows });
+    await limiter.recordSuccess(reservation.ticket, { forgiveAccount: !options.keepAccountFailures });
     return { valid, locks: [] };
   }
 }
