@@ -174,6 +174,7 @@ describe("two-factor sign-in (TOTP and recovery codes)", () => {
     const again = await secondStep({ mfa_token: (await loginForChallenge(fx, account.username, account.password, canaries)).mfa_token, recovery_code: code });
     expect(again.status).toBe(401);
     expect(errorCode(again.body)).toBe("INVALID_MFA_CODE");
+    expect((await audit(userId, "mfa_failure")).at(-1)?.details).toEqual({ method: "recovery_code", purpose: "login", reason: "unknown_or_used_recovery_code" });
     expect(mfaStatusResponseSchema.parse((await call(fx, "GET", "/api/v1/users/me/mfa", { token: tokens.access_token })).body).recovery_codes_remaining).toBe(9);
   });
 

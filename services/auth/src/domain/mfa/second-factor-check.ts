@@ -13,7 +13,7 @@ import { matchTotpStep } from "./totp";
 export type SecondFactorPurpose = "login" | "disable" | "recovery_codes";
 
 /** Why a code was refused, for the audit row only (the answer is the same for all). */
-type Refusal = "wrong_code" | "reused_code" | "not_enrolled";
+type Refusal = "wrong_code" | "reused_code" | "unknown_or_used_recovery_code" | "not_enrolled";
 
 export interface SecondFactorCheckDeps {
   repos: Pick<Repositories, "totpAuthenticators" | "recoveryCodes" | "audit">;
@@ -84,7 +84,7 @@ export class SecondFactorCheck {
     const { recoveryCodes, totpAuthenticators, audit } = this.deps.repos;
     if (!(await totpAuthenticators.isConfirmed(userId))) return "not_enrolled";
     const normalised = normaliseRecoveryCode(typed);
-    if (normalised === undefined || !(await recoveryCodes.use(userId, recoveryCodeSha256(normalised), new Date(this.now())))) return "wrong_code";
+    if (normalised === undefined || !(await recoveryCodes.use(userId, recoveryCodeSha256(normalised), new Date(this.now())))) return "unknown_or_used_recovery_code";
     const remaining = await recoveryCodes.remaining(userId);
     this.log.info("recovery code used", { user_id: userId, purpose, remaining });
     await audit.record({ userId, action: auditActions.mfaRecoveryCodeUsed, ip: client.ip, userAgent: client.userAgent, details: { purpose, remaining } });
