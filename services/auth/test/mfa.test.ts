@@ -210,6 +210,17 @@ describe("two-factor sign-in (TOTP and recovery codes)", () => {
     expect((await audit(userId, "login_failure")).at(-1)?.details).toEqual({ known_account: true, reason: "password_changed" });
   });
 
+  it("when the account is disabled between the two steps, then the second step opens no session (403 ACCOUNT_DISABLED)", async () => {
+    const { account, userId, secret } = await userWithTotp();
+    const challenge = await loginForChallenge(fx, account.username, account.password, canaries);
+    await fx.knex("users").where({ id: userId }).update({ disabled_at: new Date() });
+    const sessionsBefore = await sessionCount(userId);
+    const refused = await secondStep({ mfa_token: challenge.mfa_token, totp_code: codeAt(secret) });
+    expect(refused.status).toBe(403);
+    expect(errorCode(refused.body)).toBe("ACCOUNT_DISABLED");
+    expect(await sessionCount(userId)).toBe(sessionsBefore);
+  });
+
   it("when disabling, then a fresh code is needed (none, a wrong or a used one is refused); after it, login opens a session with the password alone", async () => {
     const { account, tokens, userId, secret } = await userWithTotp();
     const used = codeAt(secret);
