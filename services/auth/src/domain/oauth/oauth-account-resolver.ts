@@ -24,7 +24,9 @@ export function usernameFrom(hint: string | null, email: string, withSuffix: boo
  * 3. the account with the same e-mail, only when the provider says the address is verified
  *    (otherwise anyone could claim an address at a provider and take over the account: 409);
  * 4. a new account without a password.
- * Each link and each new account writes an audit row in the same transaction.
+ * Each link and each new account writes an audit row in the same transaction. Whichever it is,
+ * an address the provider vouches for that is the account's own address counts as verified
+ * (`email_verified`, audited), as a verification link would have made it.
  */
 export class OAuthAccountResolver {
   constructor(private readonly deps: { uow: UnitOfWork }) {}
@@ -33,7 +35,10 @@ export class OAuthAccountResolver {
     // A username taken between the check and the insert only costs another attempt with a suffix.
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.deps.uow((repos) => this.resolveIn(repos, provider, profile, linkUserId, client, attempt > 0));
+        return await this.deps.uow(async (repos) => {
+          const resolved = await this.resolveIn(repos, provider, profile, linkUserId, client, attempt > 0);
+          return { ...resolved, user: await this.trustVouchedAddress(repos, resolved.user, provider, profile, client) };
+        });
       } catch (error) {
         if (error instanceof DuplicateUserError && error.field === "username" && attempt < 3) continue;
         if (error instanceof DuplicateUserError) throw duplicateError(error.field);
@@ -41,6 +46,15 @@ export class OAuthAccountResolver {
         throw error;
       }
     }
+  }
+
+  /** Marks the account's address verified when the provider vouches for that very address. */
+  private async trustVouchedAddress({ users, audit }: Repositories, user: User, provider: string, profile: ProviderProfile, client: ClientInfo): Promise<User> {
+    if (user.emailVerifiedAt || !profile.emailVerified || profile.email?.toLowerCase() !== user.email.toLowerCase()) return user;
+    const now = new Date();
+    if (!(await users.markEmailVerified(user.id, user.email, now))) return user;
+    await audit.record({ userId: user.id, action: auditActions.emailVerified, ip: client.ip, userAgent: client.userAgent, details: { email: user.email, provider } });
+    return { ...user, emailVerifiedAt: now };
   }
 
   private async resolveIn(repos: Repositories, provider: string, profile: ProviderProfile, linkUserId: string | null, client: ClientInfo, suffixUsername: boolean): Promise<{ user: User; outcome: OAuthOutcome }> {
