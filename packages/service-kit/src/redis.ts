@@ -10,9 +10,11 @@ import type { Logger } from "./logger";
  * the first connection is up waits for it (up to the command timeout), so a client can be used
  * as soon as it is created.
  * - cache: short command timeout; the caller falls back (the proxy asks the token service).
- * - store: data we need (login throttle, revocations, presence); fail closed, within 500 ms when
- *   Redis hangs. A healthy Redis answers these in well under 1 ms; the longest wait the game bench
- *   ever saw was 0.3 s, behind a burst of presence refreshes since spread out. 2 s was the old value.
+ * - store: data we need (login throttle, revocations, presence); fail closed, within 1 s when
+ *   Redis hangs. A healthy Redis answers these in well under 1 ms, but a command also times out
+ *   when its reply waits behind a busy event loop (timers run before I/O): at 500 ms, logins in
+ *   the proxy's revocation-race test (auth, token and proxy in one jest process on a loaded
+ *   2-core machine) got 503 with Redis up. 2 s was the old value.
  * - subscriber: pub/sub connections. No command timeout and no retry limit, because ioredis
  *   re-issues SUBSCRIBE itself after a reconnection with nobody to catch a failure (an unhandled
  *   rejection would end the process); whoever waits for a SUBSCRIBE bounds the wait
@@ -22,7 +24,7 @@ export type RedisProfile = "cache" | "store" | "subscriber";
 
 const PROFILES: Record<RedisProfile, RedisOptions> = {
   cache: { commandTimeout: 250, maxRetriesPerRequest: 0, connectTimeout: 1_000 },
-  store: { commandTimeout: 500, maxRetriesPerRequest: 0, connectTimeout: 2_000 },
+  store: { commandTimeout: 1_000, maxRetriesPerRequest: 0, connectTimeout: 2_000 },
   subscriber: { maxRetriesPerRequest: null, connectTimeout: 2_000 },
 };
 

@@ -92,14 +92,14 @@ describe("createRedis when its Redis stops, hangs or dies (issue #17)", () => {
     expect(performance.now() - back).toBeLessThan(2_500);
   });
 
-  it("when Redis is frozen (SIGSTOP), then a store command fails after the 500 ms command timeout as redis unavailable, and the next one after thawing answers", async () => {
+  it("when Redis is frozen (SIGSTOP), then a store command fails after the 1 s command timeout as redis unavailable, and the next one after thawing answers", async () => {
     const redis = await client("store");
     server.freeze();
     try {
       const { ms, dependency } = await failure(redis.get("kit:outage:key"));
       expect(dependency).toBe("redis");
-      expect(ms).toBeGreaterThanOrEqual(450);
-      expect(ms).toBeLessThan(800);
+      expect(ms).toBeGreaterThanOrEqual(950);
+      expect(ms).toBeLessThan(1_300);
     } finally {
       server.thaw();
     }
@@ -115,8 +115,8 @@ describe("createRedis when its Redis stops, hangs or dies (issue #17)", () => {
     await server.crash();
     const { dependency } = await inFlight;
     expect(dependency).toBe("redis");
-    // Well before the 500 ms command timeout would have ended it (about 450 ms were left).
-    expect(performance.now() - crashed).toBeLessThan(200);
+    // Well before the 1 s command timeout would have ended it (about 950 ms were left).
+    expect(performance.now() - crashed).toBeLessThan(300);
     await restart();
   });
 
@@ -136,7 +136,7 @@ describe("createRedis when its Redis stops, hangs or dies (issue #17)", () => {
     try {
       const { ms, dependency } = await failure(withinCommandTimeout(subscriber.subscribe("kit:outage:other"), store, () => (late = true)));
       expect(dependency).toBe("redis");
-      expect(ms).toBeLessThan(800);
+      expect(ms).toBeLessThan(1_300);
     } finally {
       server.thaw();
     }
