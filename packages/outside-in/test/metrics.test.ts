@@ -117,7 +117,7 @@ describe("metrics a Prometheus user expects, on every service of the running sta
       expect(after[service].declared.has("nodejs_gc_duration_seconds")).toBe(true);
       expect(series(after[service], "tollgate_kafka_consumer_lag").length).toBeGreaterThan(0);
       const deadLetters = series(after[service], "tollgate_kafka_dlq_messages_total");
-      expect(new Set(deadLetters.map((sample) => sample.labels.reason))).toEqual(new Set(["not_json", "not_cloudevent", "bad_payload"]));
+      expect(new Set(deadLetters.map((sample) => sample.labels.reason))).toEqual(new Set(["not_json", "not_cloudevent", "bad_payload", "handler_failed"]));
       for (const sample of deadLetters) expect(moved(service, "tollgate_kafka_dlq_messages_total", sample.labels)).toBe(0);
     }
 
