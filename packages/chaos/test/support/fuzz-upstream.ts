@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 
 /** Marks the application's own answers, which the proxy passes on unchanged: not ours to judge. */
 export const UPSTREAM_MARKER = "x-fuzz-upstream";
@@ -25,7 +26,13 @@ export async function startFuzzUpstream(): Promise<FuzzUpstream> {
     });
     req.on("error", () => res.destroy());
   });
-  server.on("upgrade", (req, socket) => {
+  // Upgraded sockets are no longer the server's: close() waited for each tunnel the proxy still
+  // held open (one, seconds after its client had gone, hung the suite's afterAll), so they are
+  // destroyed by hand.
+  const upgraded = new Set<Duplex>();
+  server.on("upgrade", (req, socket: Duplex) => {
+    upgraded.add(socket);
+    socket.once("close", () => upgraded.delete(socket));
     const key = String(req.headers["sec-websocket-key"] ?? "");
     const accept = createHash("sha1").update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest("base64");
     socket.on("error", () => undefined);
@@ -41,6 +48,7 @@ export async function startFuzzUpstream(): Promise<FuzzUpstream> {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: () =>
       new Promise((resolve) => {
+        for (const socket of upgraded) socket.destroy();
         server.closeAllConnections();
         server.close(() => resolve());
       }),
