@@ -62,4 +62,18 @@ describe("revoked sessions when Redis loses them or is down", () => {
     now += 61_000;
     expect(await here.check(user, session)).toBeUndefined();
   });
+
+  it("when a disabled user is enabled again, then their new sessions may be used here and on another instance, and a revoked session stays refused", async () => {
+    const here = new RevokedSessions(redis);
+    const there = new RevokedSessions(other);
+    const [user, oldSession, newSession] = [randomUUID(), randomUUID(), randomUUID()];
+    await here.disableUser(user);
+    await here.revokeSession(oldSession);
+    expect(await there.check(user, newSession)).toBe("user_disabled");
+
+    await Promise.all([here.enableUser(user), there.enableUser(user)]);
+    expect(await here.check(user, newSession)).toBeUndefined();
+    expect(await there.check(user, newSession)).toBeUndefined();
+    expect(await here.check(user, oldSession)).toBe("session_revoked");
+  });
 });

@@ -37,7 +37,7 @@ export const eventFlows: readonly EventFlow[] = [
     consumers: [
       { service: "token", handles: [eventTypes.userDisabled], group: "shared", does: "revokes every token of the disabled user" },
       { service: "proxy", handles: [eventTypes.userDisabled], group: "per-instance", does: "drops the user's cached validations and closes their tunnels" },
-      { service: "game-realtime", handles: [eventTypes.sessionRevoked, eventTypes.userDisabled], group: "per-instance", does: "closes the sockets of the revoked session or disabled user" },
+      { service: "game-realtime", handles: [eventTypes.sessionRevoked, eventTypes.userDisabled, eventTypes.userEnabled], group: "per-instance", does: "closes the sockets of the revoked session or disabled user; lets an enabled user's new sessions in again" },
     ],
   },
 ];

@@ -36,6 +36,15 @@ export class RevokedSessions {
     await this.redis.set(userKey(userId), "1", "EX", this.ttl);
   }
 
+  /**
+   * The account was enabled again (`user.enabled`): its new sessions may be used. The disable's
+   * own sessions stay refused, each by its `session.revoked`.
+   */
+  async enableUser(userId: string): Promise<void> {
+    this.remembered.delete(userKey(userId));
+    await this.redis.del(userKey(userId));
+  }
+
   /** "session_revoked", "user_disabled", or undefined when the session may be used. */
   async check(userId: string, sessionId: string): Promise<"session_revoked" | "user_disabled" | undefined> {
     if (this.recalls(userKey(userId))) return "user_disabled";

@@ -51,6 +51,10 @@ export function createAuthEventsConsumer(deps: {
         const closed = deps.connections.closeSessions({ userId: event.data.user_id }, "user_disabled", "the account has been disabled");
         log.info("user disabled", { user_id: event.data.user_id, sockets_closed: closed });
       });
+    })
+    .on(eventTypes.userEnabled, async (event) => {
+      await deps.revocations.enableUser(event.data.user_id);
+      log.info("user enabled", { user_id: event.data.user_id });
     });
 }
 
