@@ -24,6 +24,16 @@ export const commonErrorCodes = {
   BREAKER_OPEN: "BREAKER_OPEN",
   NOT_READY: "NOT_READY",
   INTERNAL_ERROR: "INTERNAL_ERROR",
+  /** An upgrade the route cannot serve: anything but a WebSocket (GET with `Upgrade: websocket`), e.g. `Upgrade: h2c`. */
+  UPGRADE_NOT_SUPPORTED: "UPGRADE_NOT_SUPPORTED",
+  /** A WebSocket handshake RFC 6455 §4.2.1 refuses: no or bad `Sec-WebSocket-Key`, a version other than 13. */
+  WEBSOCKET_HANDSHAKE_INVALID: "WEBSOCKET_HANDSHAKE_INVALID",
+  /** The gateway's own: a `Transfer-Encoding` other than chunked (RFC 9112 §6.1). */
+  TRANSFER_ENCODING_NOT_SUPPORTED: "TRANSFER_ENCODING_NOT_SUPPORTED",
+  /** The gateway's own: a request line's HTTP version it does not speak (e.g. `HTTP/2.0` as text). */
+  HTTP_VERSION_NOT_SUPPORTED: "HTTP_VERSION_NOT_SUPPORTED",
+  /** A conditional request (`If-Match`, `If-Unmodified-Since`) whose condition is false (RFC 9110 §15.5.13). */
+  PRECONDITION_FAILED: "PRECONDITION_FAILED",
 } as const;
 export type CommonErrorCode = (typeof commonErrorCodes)[keyof typeof commonErrorCodes];
 

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
-import { clientMessageSchema } from "@tollgate/contracts";
+import { clientMessageSchema, commonErrorCodes } from "@tollgate/contracts";
 import { acceptRequestId, errorBody, type Logger } from "@tollgate/service-kit";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import { bearerToken } from "../auth/authenticator";
@@ -52,7 +52,7 @@ export function createGameSocketServer(deps: GameSocketDeps): GameSocketServer {
   // text page; with this listener ws leaves the answer to us. Its messages are fixed strings.
   wss.on("wsClientError", (error: Error, socket: Duplex, req: IncomingMessage) =>
     req.method === "GET"
-      ? refuse(socket, req, 400, "Bad Request", "WEBSOCKET_HANDSHAKE_INVALID", `not a WebSocket handshake: ${error.message}`)
+      ? refuse(socket, req, 400, "Bad Request", commonErrorCodes.WEBSOCKET_HANDSHAKE_INVALID, `not a WebSocket handshake: ${error.message}`)
       : refuse(socket, req, 405, "Method Not Allowed", "METHOD_NOT_ALLOWED", "a WebSocket handshake is a GET"),
   );
   const allowed = new Set(options.allowedOrigins);

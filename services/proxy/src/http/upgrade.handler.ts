@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
+import { commonErrorCodes } from "@tollgate/contracts";
 import { AppError, BadRequestError, NotFoundError, acceptRequestId, errorBody, requestContext, type Logger } from "@tollgate/service-kit";
 import type { AppSessionUseCases } from "../domain/app-session.use-case";
 import { tokenHash, TokenMissingError, TokenRejectedError, type Grant } from "../domain/grant";
@@ -75,7 +76,7 @@ export function createUpgradeHandler(deps: UpgradeDeps) {
         // The gateway's /api/v1/proxy location also passes /api/v1/proxy and /api/v1/proxyx: a socket
         // closed without an answer was its 503.
         if (!onApp && !(req.url ?? "").startsWith(`${PROXY_PREFIX}/`)) throw new NotFoundError(`no WebSocket route here: tunnels start with ${PROXY_PREFIX}/`);
-        if (!isWebSocketUpgrade(req)) throw new BadRequestError("only a WebSocket upgrade (GET with Upgrade: websocket) is accepted here", "UPGRADE_NOT_SUPPORTED");
+        if (!isWebSocketUpgrade(req)) throw new BadRequestError("only a WebSocket upgrade (GET with Upgrade: websocket) is accepted here", commonErrorCodes.UPGRADE_NOT_SUPPORTED);
         assertUnambiguousLength(req.headers);
         const mark = deps.validator.revocations.mark();
         let side: PublicSide;
