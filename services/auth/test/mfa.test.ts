@@ -178,6 +178,21 @@ describe("two-factor sign-in (TOTP and recovery codes)", () => {
     expect(mfaStatusResponseSchema.parse((await call(fx, "GET", "/api/v1/users/me/mfa", { token: tokens.access_token })).body).recovery_codes_remaining).toBe(9);
   });
 
+  it("when four recovery codes race on one challenge, then one signs in, the others are refused unchecked, and only the one used is spent", async () => {
+    const { account, userId, tokens, recoveryCodes } = await userWithTotp();
+    const challenge = await loginForChallenge(fx, account.username, account.password, canaries);
+    const answers = await Promise.all(recoveryCodes.slice(0, 4).map((code) => secondStep({ mfa_token: challenge.mfa_token, recovery_code: code })));
+    const opened = answers.filter((answer) => answer.status === 200);
+    expect(opened).toHaveLength(1);
+    canaries.addTokens(tokenPairResponseSchema.parse(opened[0]?.body));
+    for (const refused of answers.filter((answer) => answer.status !== 200)) {
+      expect([409, 401]).toContain(refused.status);
+      expect(["MFA_ATTEMPT_IN_PROGRESS", "MFA_CHALLENGE_INVALID"]).toContain(errorCode(refused.body));
+    }
+    expect(await audit(userId, "mfa_recovery_code_used")).toHaveLength(1);
+    expect(mfaStatusResponseSchema.parse((await call(fx, "GET", "/api/v1/users/me/mfa", { token: tokens.access_token })).body).recovery_codes_remaining).toBe(9);
+  });
+
   it("when a challenge is redeemed or tried five times, then it is spent; an unknown one is refused; the code alone is not enough", async () => {
     const { account, secret } = await userWithTotp();
     const challenge = await loginForChallenge(fx, account.username, account.password, canaries);

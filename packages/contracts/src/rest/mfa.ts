@@ -24,6 +24,11 @@ export const mfaErrorCodes = {
   INVALID_MFA_CODE: "INVALID_MFA_CODE",
   /** 401: the mfa_token is unknown, expired, already redeemed, or out of attempts: log in again. */
   MFA_CHALLENGE_INVALID: "MFA_CHALLENGE_INVALID",
+  /**
+   * 409: another attempt with this mfa_token is being checked right now; send the code again once
+   * it is answered (a code sent alongside is not checked, so a recovery code is not spent).
+   */
+  MFA_ATTEMPT_IN_PROGRESS: "MFA_ATTEMPT_IN_PROGRESS",
   /** 409: the account already has a confirmed authenticator (disable it first). */
   MFA_ALREADY_ENABLED: "MFA_ALREADY_ENABLED",
   /** 409: the account has no second factor to disable or recovery codes to renew. */

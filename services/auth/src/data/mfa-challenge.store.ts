@@ -12,17 +12,25 @@ const pendingSchema = z.object({
   ]),
 });
 
-// ATTEMPT — KEYS: the challenge (hash p = pending sign-in, n = attempts). ARGV: max attempts.
-// Counts the attempt and answers the pending sign-in, or nil once the challenge is gone or spent
-// (the attempt past the last deletes it).
+// ATTEMPT — KEYS: the challenge (hash p = pending sign-in, n = attempts, b = held since, ms).
+// ARGV: max attempts, now (ms), how long a hold lasts at most (ms, for a holder that died).
+// Answers 'busy' while another attempt holds it; otherwise counts the attempt, holds the
+// challenge and answers the pending sign-in, or nil once it is gone or spent (the attempt past
+// the last deletes it).
 const ATTEMPT = `
 local pending = redis.call('HGET', KEYS[1], 'p')
 if not pending then return false end
+local held = redis.call('HGET', KEYS[1], 'b')
+if held and tonumber(ARGV[2]) - tonumber(held) < tonumber(ARGV[3]) then return 'busy' end
 if redis.call('HINCRBY', KEYS[1], 'n', 1) > tonumber(ARGV[1]) then
   redis.call('DEL', KEYS[1])
   return false
 end
+redis.call('HSET', KEYS[1], 'b', ARGV[2])
 return pending`;
+
+/** An attempt holds its challenge at most this long (a process that died mid-attempt frees it then). */
+const HOLD_MS = 10_000;
 
 export interface MfaChallengeSettings {
   ttlSeconds: number;
@@ -50,11 +58,16 @@ export class MfaChallengeStore implements MfaChallenges {
     return { token, expiresInSeconds: this.settings.ttlSeconds };
   }
 
-  async attempt(token: string): Promise<PendingSecondFactor | undefined> {
-    const raw = (await this.run(() => this.redis.eval(ATTEMPT, 1, this.key(token), this.settings.maxAttempts))) as string | null;
+  async attempt(token: string): Promise<PendingSecondFactor | "busy" | undefined> {
+    const raw = (await this.run(() => this.redis.eval(ATTEMPT, 1, this.key(token), this.settings.maxAttempts, Date.now(), HOLD_MS))) as string | null;
     if (raw === null) return undefined;
+    if (raw === "busy") return "busy";
     const parsed = pendingSchema.safeParse(JSON.parse(raw));
     return parsed.success ? parsed.data : undefined;
+  }
+
+  async release(token: string): Promise<void> {
+    await this.run(() => this.redis.hdel(this.key(token), "b"));
   }
 
   async redeem(token: string): Promise<boolean> {

@@ -43,6 +43,7 @@ export function mfaRouter(deps: MfaRouterDeps): Router {
    *     x-errors:
    *       401: { MFA_CHALLENGE_INVALID: "the mfa_token is unknown, expired, already redeemed or out of attempts: log in again", INVALID_MFA_CODE: "the code is wrong, outside its time window, or already used", INVALID_CREDENTIALS: the password changed since the first step }
    *       403: { ACCOUNT_DISABLED: the account is disabled }
+   *       409: { MFA_ATTEMPT_IN_PROGRESS: "another attempt with this mfa_token is being checked; send the code again once it is answered" }
    *       429: { RATE_LIMITED: "too many failed attempts for this account or address" }
    */
   router.post("/api/v1/auth/login/mfa", async (req, res) => {

@@ -11,7 +11,7 @@ import { refusedSessionError } from "../login.use-case";
 import { newRefreshToken, tokenSha256 } from "../refresh-token";
 import type { ClientInfo, SessionTokens } from "../session-tokens";
 import type { MfaChallenges, PendingSecondFactor } from "./mfa.port";
-import { mfaChallengeInvalidError } from "./mfa-errors";
+import { mfaAttemptInProgressError, mfaChallengeInvalidError } from "./mfa-errors";
 import type { SecondFactorCheck } from "./second-factor-check";
 
 export interface CompleteMfaLoginDeps {
@@ -60,12 +60,22 @@ export class CompleteMfaLoginUseCase {
   private async complete(input: MfaLoginRequest, client: ClientInfo): Promise<TokenPairResponse> {
     const { repos, challenges } = this.deps;
     const pending = await challenges.attempt(input.mfa_token);
+    if (pending === "busy") throw mfaAttemptInProgressError();
     if (!pending) throw mfaChallengeInvalidError();
-    const user = await repos.users.findById(pending.userId);
-    if (!user) throw mfaChallengeInvalidError();
-    if (user.disabledAt) throw accountDisabledError();
-    const proof: MfaCodeRequest = "totp_code" in input ? { totp_code: input.totp_code } : { recovery_code: input.recovery_code };
-    const method = await this.deps.check.verify(user.id, proof, client, "login");
+    let method: string;
+    let user: NonNullable<Awaited<ReturnType<typeof repos.users.findById>>>;
+    try {
+      const found = await repos.users.findById(pending.userId);
+      if (!found) throw mfaChallengeInvalidError();
+      if (found.disabledAt) throw accountDisabledError();
+      user = found;
+      const proof: MfaCodeRequest = "totp_code" in input ? { totp_code: input.totp_code } : { recovery_code: input.recovery_code };
+      method = await this.deps.check.verify(user.id, proof, client, "login");
+    } catch (error) {
+      // A wrong code leaves the challenge to its remaining attempts; the next one may go ahead.
+      await challenges.release(input.mfa_token).catch(() => undefined);
+      throw error;
+    }
     if (!(await challenges.redeem(input.mfa_token))) throw mfaChallengeInvalidError();
 
     const refreshToken = newRefreshToken();

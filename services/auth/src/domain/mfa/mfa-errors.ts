@@ -8,6 +8,9 @@ export const invalidMfaCodeError = (): AppError => new AuthenticationError("the 
 export const mfaChallengeInvalidError = (): AppError =>
   new AuthenticationError("the mfa_token is unknown, expired, already used or out of attempts; log in again", mfaErrorCodes.MFA_CHALLENGE_INVALID);
 
+export const mfaAttemptInProgressError = (): AppError =>
+  new ConflictError("another attempt with this mfa_token is being checked; send the code again once it is answered", mfaErrorCodes.MFA_ATTEMPT_IN_PROGRESS);
+
 export const mfaAlreadyEnabledError = (): AppError => new ConflictError("two-factor sign-in is already on; disable it first to enrol another authenticator", mfaErrorCodes.MFA_ALREADY_ENABLED);
 
 export const mfaNotEnabledError = (): AppError => new ConflictError("two-factor sign-in is not on for this account", mfaErrorCodes.MFA_NOT_ENABLED);

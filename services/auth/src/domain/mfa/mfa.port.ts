@@ -59,8 +59,15 @@ export interface PendingSecondFactor {
 export interface MfaChallenges {
   /** Stores the pending sign-in; returns the token to hand out (only its hash is kept) and its lifetime. */
   issue(pending: PendingSecondFactor): Promise<{ token: string; expiresInSeconds: number }>;
-  /** Counts one attempt at the challenge; undefined when unknown, expired, redeemed or out of attempts. */
-  attempt(token: string): Promise<PendingSecondFactor | undefined>;
+  /**
+   * Counts one attempt at the challenge and holds it until `release` or `redeem`, so attempts at one
+   * challenge are checked one at a time: undefined when unknown, expired, redeemed or out of
+   * attempts; "busy" while another attempt holds it (a code raced against it is then not checked,
+   * so no recovery code is spent for a sign-in that could not happen).
+   */
+  attempt(token: string): Promise<PendingSecondFactor | "busy" | undefined>;
+  /** Lets the next attempt in after one that failed. */
+  release(token: string): Promise<void>;
   /** Ends the challenge; true for exactly one caller, however many race. */
   redeem(token: string): Promise<boolean>;
 }
