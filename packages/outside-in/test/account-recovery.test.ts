@@ -108,6 +108,21 @@ describe("account recovery through the gateway, reading the mails from the npm s
     expect([again.status, again.code]).toEqual([400, "INVALID_RESET_TOKEN"]);
   });
 
+  it("when a script passes the address and the mail's link together, then the CLI sets the password with that link and sends no other mail", async () => {
+    const who = account("script");
+    await new TollgateClient({ baseUrl: GATEWAY }).auth.register(who);
+    const since = new Date();
+    await new TollgateClient({ baseUrl: GATEWAY }).account.forgotPassword(who.email);
+    const link = linkIn(await waitForMail(MAIL_SINK, who.email, { subject: RESET, since }), "/api/v1/auth/password/reset");
+    const newPassword = `script pass ${randomUUID()}`;
+    const reset = inTerminal(["password", "reset", who.email, "--token", link], { ...personEnv(), TOLLGATE_PASSWORD: newPassword });
+    await reset.next("Your password is changed");
+    expect(await reset.exited).toBe(0);
+    await new TollgateClient({ baseUrl: GATEWAY }).auth.login(who.username, newPassword);
+    const sunk = (await (await fetch(`${MAIL_SINK}/messages?to=${encodeURIComponent(who.email)}`)).json()) as { messages: { subject: string }[] };
+    expect(sunk.messages.filter((mail) => RESET.test(mail.subject))).toHaveLength(1);
+  });
+
   it("when the old sessions' access tokens are used at another service after a reset, then it refuses them too (session.revoked reached it)", async () => {
     const who = account("revoked");
     const client = new TollgateClient({ baseUrl: GATEWAY });

@@ -96,6 +96,15 @@ describe("password reset", () => {
     expect((await call(fx.auth, "GET", "/api/v1/users/me", { token: user.tokens.access_token })).status).toBe(200);
   });
 
+  it("when the account is disabled after the reset mail was sent, then its link no longer sets a password (400 INVALID_RESET_TOKEN, as for a dead link)", async () => {
+    const user = await registerAndLogin(fx.auth, canaries);
+    const token = await resetToken(user.account.email);
+    await fx.auth.knex("users").where({ id: user.userId }).update({ disabled_at: new Date() });
+    const refused = await call(fx.auth, "POST", "/api/v1/auth/password/reset", { body: { token, new_password: newPassword() } });
+    expect([refused.status, errorBodySchema.parse(refused.body).error_code]).toEqual([400, "INVALID_RESET_TOKEN"]);
+    expect(await fx.auth.knex("audit_logs").where({ user_id: user.userId, action: "password_reset" })).toHaveLength(0);
+  });
+
   it("when the address belongs to no account or to a disabled one, then the answer is the same 202, no mail is queued, and the audit log records the request", async () => {
     const unknownIp = "198.51.100.201";
     const unknown = await call(fx.auth, "POST", "/api/v1/auth/password/forgot", { body: { email: `nobody.${Date.now()}@example.test` }, headers: { "x-forwarded-for": unknownIp } });

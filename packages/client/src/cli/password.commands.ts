@@ -20,10 +20,12 @@ export function addPasswordCommands(program: Command, act: CliAction): void {
     .action(
       act(async (ctx, email: string | undefined, options: { token?: string }) => {
         let token = options.token;
-        if (email !== undefined) {
+        // With the mail's link in hand, the address is only context: asking for another mail
+        // would replace the link given (only the newest works).
+        if (email !== undefined && token === undefined) {
           await withProgress("asking for a reset mail", ctx.client.account.forgotPassword(email));
           ctx.print(`If an account uses ${email}, a reset mail is on its way. Its link works once, for a short while.`);
-          if (token === undefined && !process.stdin.isTTY) {
+          if (!process.stdin.isTTY) {
             ctx.print("Then run: tollgate password reset --token <the link from the mail>");
             return 0;
           }

@@ -13,8 +13,8 @@ import type { ClientInfo } from "./session-tokens";
  * token usable, so the user can try another), then in one transaction the token is used (once:
  * a conditional UPDATE), the password set, every session of the account revoked (each with
  * `session.revoked`, reason `password_reset`), the account's other reset tokens expired, and the
- * address marked verified (the mail reached its owner). Unknown, expired or used token: 400
- * INVALID_RESET_TOKEN.
+ * address marked verified (the mail reached its owner). Unknown, expired or used token, or an
+ * account disabled since the mail was sent: 400 INVALID_RESET_TOKEN.
  */
 export class ResetPasswordUseCase {
   constructor(private readonly deps: { uow: UnitOfWork; repos: Repositories; hasher: PasswordHasher; policy: PasswordPolicy }) {}
@@ -23,7 +23,8 @@ export class ResetPasswordUseCase {
     const hash = tokenSha256(input.token);
     const found = await this.deps.repos.accountTokens.findLive(hash, "password_reset", new Date());
     const user = found && (await this.deps.repos.users.findById(found.userId));
-    if (!found || !user) throw invalidResetTokenError();
+    // A disabled account is not reset (the link may predate the disable): the same answer as a dead link.
+    if (!found || !user || user.disabledAt !== null) throw invalidResetTokenError();
     const verdict = await this.deps.policy.check(input.new_password, { email: user.email, username: user.username });
     if (!verdict.ok) throw weakPasswordError("new_password", verdict.reason);
     const passwordHash = await this.deps.hasher.hash(input.new_password);
@@ -34,7 +35,7 @@ export class ResetPasswordUseCase {
       if (!record) throw invalidResetTokenError();
       // The row lock orders this against a login writing its session: one that committed first is revoked below.
       const current = await users.lock(record.userId);
-      if (!current) throw invalidResetTokenError();
+      if (!current || current.disabledAt !== null) throw invalidResetTokenError();
       await users.updatePassword(current.id, passwordHash, now);
       const verified = await users.markEmailVerified(current.id, record.email, now);
       const revoked = await sessions.revoke({ userId: current.id }, "password_reset", now);
