@@ -91,6 +91,10 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
         ARGON2_MEMORY_KIB: "1024",
         ARGON2_TIME_COST: "1",
         LOGIN_IP_MAX_FAILURES: "100000",
+        // Every client of a stack is 127.0.0.1, and stacks share one Redis: keys of its own, and a
+        // per-IP mail budget no run of tests reaches.
+        REDIS_KEY_NAMESPACE: uniqueName("e2e"),
+        ACCOUNT_MAIL_IP_MAX: "100000",
         SMTP_URL: sink.smtpUrl,
         MAIL_FROM: "Tollgate <no-reply@tollgate.localhost>",
         PUBLIC_BASE_URL: gatewayUrl,
