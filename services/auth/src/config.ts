@@ -174,7 +174,7 @@ const authEnvShape = {
   ...baseEnvShape,
   ...kafkaEnvShape,
   PORT: port(3001),
-  DATABASE_URL: requiredString(),
+  DATABASE_URL: requiredString().pipe(z.url({ error: "must be a postgres:// URL" })),
   REDIS_URL: z.string().min(1).default("redis://127.0.0.1:6379"),
   /** Empty in production (keys `auth:*`); set where environments share one Redis (keys `auth:<namespace>:*`). */
   REDIS_KEY_NAMESPACE: z.string().regex(/^[A-Za-z0-9._-]*$/, "letters, digits, '.', '_' and '-' only").default(""),
