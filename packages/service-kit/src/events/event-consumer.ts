@@ -96,6 +96,22 @@ export class EventConsumer {
    * makes a rejoin resume there instead.
    */
   private async pinStartingOffsets(): Promise<void> {
+    // A broker that has just started answers NOT_COORDINATOR or COORDINATOR_LOAD_IN_PROGRESS for a
+    // while, marked retriable; kafkajs's admin does not retry those here.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.pinStartingOffsetsOnce();
+        return;
+      } catch (error) {
+        const retriable = (error as { retriable?: unknown }).retriable === true;
+        if (!retriable || attempt >= 20) throw error;
+        this.log.info("group coordinator not ready; pinning offsets again", { attempt, error: error instanceof Error ? error.message : String(error) });
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+  }
+
+  private async pinStartingOffsetsOnce(): Promise<void> {
     const admin = this.options.kafka.admin();
     await admin.connect();
     try {

@@ -70,6 +70,24 @@ describe("TokenValidator's grant age bound (GRANT_MAX_AGE)", () => {
     await expect(subject.validate(value)).rejects.toMatchObject({ errorCode: "TOKEN_REVOKED" });
   });
 
+  it("when a background re-validation is refused, then the token stays refused here and its grant leaves Redis, so no instance admits it again", async () => {
+    const subject = validator();
+    const value = token();
+    await subject.validate(value);
+    remote.answer = () => Promise.reject(new TokenRejectedError("TOKEN_REVOKED"));
+    clock += MAX_AGE_MS / 2;
+    await subject.validate(value);
+    await settle();
+    await settle();
+    expect(await redis.exists(redisTokenKey(tokenHash(value)))).toBe(0);
+    // Long past the brief refusal cache (1 s): still refused, without asking again.
+    clock += 5_000;
+    const calls = remote.calls;
+    await expect(subject.validate(value)).rejects.toMatchObject({ errorCode: "TOKEN_REVOKED" });
+    expect(remote.calls).toBe(calls);
+    await expect(validator().validate(value)).rejects.toMatchObject({ errorCode: "TOKEN_REVOKED" });
+  });
+
   it("when the token service cannot answer and the grant has reached the bound, then the request is refused with 503, never admitted stale", async () => {
     const subject = validator();
     const value = token();

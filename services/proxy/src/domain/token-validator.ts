@@ -150,9 +150,24 @@ export class TokenValidator {
       await this.writeRedis(hash, grant, validatedAt);
       return grant;
     } catch (error) {
-      if (error instanceof TokenRejectedError) this.remember(hash, { rejected: error.code });
+      if (error instanceof TokenRejectedError) await this.forgetGrant(hash, error.code);
       throw error;
     }
+  }
+
+  /**
+   * The token service refused a token this instance may hold a grant for: a revocation or an
+   * expiry is final, so it is remembered as long as a revocation event would be and the grant
+   * leaves Redis too; otherwise the next lookup here or elsewhere would find the grant there and
+   * admit the token again until it aged out. Anything else is remembered briefly.
+   */
+  private async forgetGrant(hash: string, code: RejectionCode): Promise<void> {
+    if (code === "TOKEN_INVALID") {
+      this.remember(hash, { rejected: code });
+      return;
+    }
+    this.memory.set(hash, { rejected: code }, { ttl: REVOKED_TTL_MS });
+    await this.options.redis.del(redisTokenKey(hash)).catch((error: Error) => this.log.warn("redis delete of a refused grant failed; it ages out within GRANT_MAX_AGE", { error: error.message }));
   }
 
   private assertNotRevokedSince(hash: string, grant: Grant, mark: number): void {
