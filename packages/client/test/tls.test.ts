@@ -26,7 +26,7 @@ function makeCertificates() {
   return { dir, caFile: path.join(dir, "test-ca.pem"), ca: read("test-ca.pem"), strangerCa: read("stranger-ca.pem"), key: (name: string) => read(`${name}.key`), cert: (name: string) => read(`${name}.pem`) };
 }
 
-const USER = { id: randomUUID(), email: "ada@example.test", username: "ada", role: "user", created_at: new Date().toISOString(), last_login_at: null };
+const USER = { id: randomUUID(), email: "ada@example.test", username: "ada", role: "user", created_at: new Date().toISOString(), last_login_at: null, email_verified_at: null };
 
 /** Just enough of the gateway, over https and wss, to log in, read /me, open a game socket and forward through the prefix. */
 async function startGatewayStub(key: Buffer, cert: Buffer) {

@@ -105,7 +105,13 @@ async function main(): Promise<void> {
     logger,
     timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     steps: [
-      { name: "tunnels", run: async () => runtime.tunnels.closeAll(1001, "going_away") },
+      {
+        name: "tunnels",
+        run: async () => {
+          runtime.tunnelRevalidation();
+          runtime.tunnels.closeAll(1001, "going_away");
+        },
+      },
       { name: "revocation consumer", run: () => revocations.stop() },
       { name: "kafka producer", run: () => producer.disconnect() },
       { name: "forwarder", run: async () => runtime.forwarder.close() },

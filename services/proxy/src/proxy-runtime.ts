@@ -1,5 +1,6 @@
 import { exposeBreakerState, type Logger } from "@tollgate/service-kit";
 import type { Redis } from "ioredis";
+import { TokenRejectedError } from "./domain/grant";
 import { TokenValidator } from "./domain/token-validator";
 import type { ProxyMetrics } from "./proxy-metrics";
 import { TunnelRegistry } from "./tunnel/tunnel-registry";
@@ -85,6 +86,7 @@ export function createProxyRuntime(settings: ProxyRuntimeSettings, deps: { redis
     maxEntries: settings.cacheMaxEntries,
   });
   const tunnels = new TunnelRegistry((open) => deps.metrics?.tunnelsOpen.set(open));
+  const tunnelRevalidation = revalidateTunnels(tunnels, validator, settings.grantMaxAgeMs / 2);
   if (deps.metrics) {
     exposeBreakerState(deps.metrics.registry, "upstream", forwarder.breaker);
     exposeBreakerState(deps.metrics.registry, "token_service", tokenService.policy.breaker);
@@ -101,6 +103,25 @@ export function createProxyRuntime(settings: ProxyRuntimeSettings, deps: { redis
         }),
       }
     : undefined;
-  return { serviceTokens, tokenService, validator, forwarder, tunnels, target, app, asserter };
+  return { serviceTokens, tokenService, validator, forwarder, tunnels, tunnelRevalidation, target, app, asserter };
+}
+
+/**
+ * Open tunnels live past any one request, so every `everyMs` each token with a tunnel is validated
+ * again like a request (cached grants within GRANT_MAX_AGE, the token service past half of it): a
+ * token refused then closes its tunnels with 4401, whether or not a revocation event arrived. A
+ * token service that cannot answer leaves them open (the HTTP side answers 503 meanwhile).
+ * Returns a function that stops it.
+ */
+export function revalidateTunnels(tunnels: TunnelRegistry, validator: TokenValidator, everyMs: number): () => void {
+  const timer = setInterval(() => {
+    for (const hash of tunnels.tokenHashes()) {
+      validator.validateHash(hash).catch((error: unknown) => {
+        if (error instanceof TokenRejectedError) tunnels.closeByToken(hash, error.code === "TOKEN_EXPIRED" ? "token_expired" : "token_revoked");
+      });
+    }
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 export type ProxyRuntime = ReturnType<typeof createProxyRuntime>;

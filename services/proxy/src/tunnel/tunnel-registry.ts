@@ -73,6 +73,11 @@ export class TunnelRegistry {
     if (this.tunnels.delete(tunnel)) this.onChange(this.tunnels.size);
   }
 
+  /** The SHA-256 of every token that has an open tunnel (each once). */
+  tokenHashes(): string[] {
+    return [...new Set([...this.tunnels].map((tunnel) => tunnel.tokenHash))];
+  }
+
   closeByToken(tokenHash: string, reason = "token_revoked"): number {
     return this.closeWhere((tunnel) => tunnel.tokenHash === tokenHash, reason);
   }
