@@ -4,6 +4,7 @@ import type { Registry } from "prom-client";
 import type { z } from "zod";
 import type { Logger } from "../logger";
 import { KafkaConsumerMetrics, type DeadLetterReason } from "./consumer-metrics";
+import { pinUnsetOffsetsToEnd } from "./group-offsets";
 
 export interface EventContext {
   topic: string;
@@ -85,46 +86,9 @@ export class EventConsumer {
       resolveJoined = resolve;
     });
     this.onFirstJoin = resolveJoined;
-    if (!(this.options.fromBeginning ?? false)) await this.pinStartingOffsets();
+    // Where a "from now" group starts is committed before it first joins (see pinUnsetOffsetsToEnd).
+    if (!(this.options.fromBeginning ?? false)) await pinUnsetOffsetsToEnd(this.options.kafka, this.options.groupId, this.options.topics, this.log);
     await this.launch();
-  }
-
-  /**
-   * A group that starts "from now" has no committed offsets until it handles an event, so a
-   * consumer that rejoins after an outage would start from the end again and skip everything sent
-   * meanwhile (revocations among them). Committing where the group starts, before it first joins,
-   * makes a rejoin resume there instead.
-   */
-  private async pinStartingOffsets(): Promise<void> {
-    // A broker that has just started answers NOT_COORDINATOR or COORDINATOR_LOAD_IN_PROGRESS for a
-    // while, marked retriable; kafkajs's admin does not retry those here.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.pinStartingOffsetsOnce();
-        return;
-      } catch (error) {
-        const retriable = (error as { retriable?: unknown }).retriable === true;
-        if (!retriable || attempt >= 20) throw error;
-        this.log.info("group coordinator not ready; pinning offsets again", { attempt, error: error instanceof Error ? error.message : String(error) });
-        await new Promise((resolve) => setTimeout(resolve, 500));
-      }
-    }
-  }
-
-  private async pinStartingOffsetsOnce(): Promise<void> {
-    const admin = this.options.kafka.admin();
-    await admin.connect();
-    try {
-      const committed = await admin.fetchOffsets({ groupId: this.options.groupId, topics: this.options.topics });
-      for (const { topic, partitions } of committed) {
-        const unset = new Set(partitions.filter((partition) => partition.offset === "-1").map((partition) => partition.partition));
-        if (unset.size === 0) continue;
-        const ends = await admin.fetchTopicOffsets(topic);
-        await admin.setOffsets({ groupId: this.options.groupId, topic, partitions: ends.filter((end) => unset.has(end.partition)).map((end) => ({ partition: end.partition, offset: end.high })) });
-      }
-    } finally {
-      await admin.disconnect();
-    }
   }
 
   private async launch(): Promise<void> {
