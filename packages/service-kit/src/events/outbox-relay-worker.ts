@@ -9,7 +9,7 @@ import { relayThreadSettingsSchema, type RelayThreadEvent, type RelayThreadStop 
 async function main(): Promise<void> {
   const settings = relayThreadSettingsSchema.parse(workerData);
   const logger = createLogger({ service: settings.service, level: settings.logLevel });
-  // Its pool only serves the relay's hourly clean-up.
+  // Its pool only serves the relay's clean-up of sent rows (at most once a minute).
   const knex = createDatabase({ url: settings.databaseUrl, logger, pool: { max: 1 } });
   const producer = createIdempotentProducer(createKafka({ clientId: settings.clientId, brokers: settings.brokers, logger }));
   const relay = new OutboxRelay({

@@ -14,7 +14,7 @@ export interface OutboxRelayOptions {
   logger: Logger;
   /**
    * Connection string for the relay's own connection: it LISTENs there (commits wake it) and
-   * publishes there (claim, then mark sent). `knex` only serves the hourly clean-up.
+   * publishes there (claim, then mark sent). `knex` only serves the clean-up of sent rows (at most once a minute, after a poll).
    */
   listenUrl: string;
   batchSize?: number;
@@ -230,6 +230,7 @@ export class OutboxRelay {
     await client?.end().catch(() => undefined);
   }
 
+  /** Deletes rows sent more than `retentionHours` (72) ago; runs at most once a minute. */
   private async cleanup(): Promise<void> {
     const now = Date.now();
     if (now - this.lastCleanup < 60_000) return;

@@ -27,7 +27,7 @@ export function writeErrorResponse(res: ServerResponse, error: AppError): void {
 /**
  * A route served straight from node's request event, for a hot path where express's router and
  * middleware chain cost more than the work itself (the proxy spent two thirds of each request
- * there: README, "Proxy throughput"). It gets what createHttpApp gives every request: the request id
+ * there: the root README.md, "Proxy throughput"). It gets what createHttpApp gives every request: the request id
  * (header and async context), the access log line, the metrics and the standard error body.
  */
 export function plainRoute(options: PlainRouteOptions, handle: PlainHandler): (req: IncomingMessage, res: ServerResponse) => void {
