@@ -23,7 +23,7 @@ export const eventFlows: readonly EventFlow[] = [
     topic: topics.tokenEvents,
     key: "the token id (an audit record: its token, else the user it is about)",
     producer: "token",
-    types: [eventTypes.tokenActivated, eventTypes.tokenRevoked, eventTypes.auditRecorded],
+    types: [eventTypes.tokenActivated, eventTypes.tokenRevoked, eventTypes.purchaseCompleted, eventTypes.auditRecorded],
     consumers: [
       { service: "proxy", handles: [eventTypes.tokenRevoked], group: "per-instance", does: "drops the cached validation and closes the WebSocket tunnels that use the token" },
       { service: "auth", handles: [eventTypes.tokenActivated, eventTypes.auditRecorded], group: "shared", does: "writes activations and administrators' token actions to the audit log" },

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { auditRecordedV1Schema } from "./audit-events";
 import { sessionRevokedV1Schema, userDisabledV1Schema, userEnabledV1Schema } from "./auth-events";
 import { eventTypes, type EventType } from "./topics";
-import { tokenActivatedV1Schema, tokenRevokedV1Schema } from "./token-events";
+import { purchaseCompletedV1Schema, tokenActivatedV1Schema, tokenRevokedV1Schema } from "./token-events";
 
 export * from "./audit-events";
 export * from "./auth-events";
@@ -14,6 +14,7 @@ export * from "./topics";
 export const eventDataSchemas = {
   [eventTypes.tokenActivated]: tokenActivatedV1Schema,
   [eventTypes.tokenRevoked]: tokenRevokedV1Schema,
+  [eventTypes.purchaseCompleted]: purchaseCompletedV1Schema,
   [eventTypes.sessionRevoked]: sessionRevokedV1Schema,
   [eventTypes.userDisabled]: userDisabledV1Schema,
   [eventTypes.userEnabled]: userEnabledV1Schema,

@@ -22,3 +22,20 @@ export const tokenRevokedV1Schema = z.object({
   revoked_at: z.iso.datetime({ offset: true }),
 });
 export type TokenRevokedV1 = z.infer<typeof tokenRevokedV1Schema>;
+
+/**
+ * A paid purchase finished: its token exists and its price was debited (amount in minor units of
+ * the lower-case ISO 4217 currency; 0 when the price is 0). Written in the transaction that mints
+ * the token, keyed by the token id.
+ */
+export const purchaseCompletedV1Schema = z.object({
+  purchase_id: z.uuid(),
+  token_id: z.uuid(),
+  user_id: z.uuid(),
+  duration_hours: z.number().int().positive(),
+  amount: z.number().int().min(0),
+  currency: z.string().regex(/^[a-z]{3}$/),
+  price_id: z.string().min(1).max(100),
+  completed_at: z.iso.datetime({ offset: true }),
+});
+export type PurchaseCompletedV1 = z.infer<typeof purchaseCompletedV1Schema>;

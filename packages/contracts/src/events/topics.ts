@@ -11,6 +11,7 @@ export const deadLetterTopic = (topic: string): string => `${topic}.dlq`;
 export const eventTypes = {
   tokenActivated: "tollgate.token.activated.v1",
   tokenRevoked: "tollgate.token.revoked.v1",
+  purchaseCompleted: "tollgate.token.purchase.completed.v1",
   sessionRevoked: "tollgate.auth.session.revoked.v1",
   userDisabled: "tollgate.auth.user.disabled.v1",
   userEnabled: "tollgate.auth.user.enabled.v1",

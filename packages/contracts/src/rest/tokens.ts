@@ -10,7 +10,8 @@ export type DurationHours = (typeof durationHoursValues)[number];
 export const purchaseTokenRequestSchema = z.strictObject({ duration_hours: durationHoursSchema });
 export type PurchaseTokenRequest = z.infer<typeof purchaseTokenRequestSchema>;
 
-export const tokenStatusSchema = z.enum(["pending", "active", "expired", "revoked"]);
+/** `refunded`: returned unused by its owner for a full refund; terminal, like `revoked`. */
+export const tokenStatusSchema = z.enum(["pending", "active", "expired", "revoked", "refunded"]);
 export type TokenStatus = z.infer<typeof tokenStatusSchema>;
 
 /** The plaintext token: 64 URL-safe characters (48 random bytes). */
@@ -22,6 +23,14 @@ export const purchaseTokenResponseSchema = z.object({
   duration_hours: z.number().int(),
   status: z.literal("pending"),
   created_at: z.iso.datetime({ offset: true }),
+  /** The purchase this token came from (what a refund and the billing receipt name). */
+  purchase_id: z.uuid(),
+  /** The price debited, in minor units of `currency` (0 when the price is 0). */
+  amount: z.number().int().min(0),
+  /** Lower-case ISO 4217, e.g. "usd". */
+  currency: z.string().regex(/^[a-z]{3}$/),
+  /** The price version charged. */
+  price_id: z.string().min(1).max(100),
 });
 export type PurchaseTokenResponse = z.infer<typeof purchaseTokenResponseSchema>;
 
@@ -76,11 +85,36 @@ export const tokenStatusResponseSchema = z.object({
 });
 export type TokenStatusResponse = z.infer<typeof tokenStatusResponseSchema>;
 
+/**
+ * `Idempotency-Key` of a purchase (Stripe's semantics): 1–255 printable ASCII characters. The same
+ * key with the same body within 24 h replays the first answer.
+ */
+export const idempotencyKeySchema = z.string().regex(/^[\x21-\x7e][\x20-\x7e]{0,254}$/, "Idempotency-Key must be 1 to 255 printable ASCII characters");
+
+/** `POST /api/v1/tokens/{id}/refund`: the unused token is now `refunded`, its price back in the wallet. */
+export const refundTokenResponseSchema = z.object({
+  token_id: z.uuid(),
+  purchase_id: z.uuid(),
+  status: z.literal("refunded"),
+  /** Minor units of `currency` returned to the wallet. */
+  amount: z.number().int().min(0),
+  currency: z.string().regex(/^[a-z]{3}$/),
+});
+export type RefundTokenResponse = z.infer<typeof refundTokenResponseSchema>;
+
 export const tokenErrorCodes = {
   TOKEN_MISSING: "TOKEN_MISSING",
   TOKEN_INVALID: "TOKEN_INVALID",
   TOKEN_EXPIRED: "TOKEN_EXPIRED",
   TOKEN_REVOKED: "TOKEN_REVOKED",
   TOKEN_LIMIT_REACHED: "TOKEN_LIMIT_REACHED",
+  /** A refund of a token that is no longer pending (active, expired, revoked). */
+  TOKEN_ALREADY_USED: "TOKEN_ALREADY_USED",
+  /** A purchase with this `Idempotency-Key` is still in flight. */
+  IDEMPOTENCY_KEY_IN_USE: "IDEMPOTENCY_KEY_IN_USE",
+  /** This `Idempotency-Key` was used with a different request body. */
+  IDEMPOTENCY_KEY_REUSED: "IDEMPOTENCY_KEY_REUSED",
+  /** The wallet cannot pay the price (billing's answer, passed through). */
+  INSUFFICIENT_FUNDS: "INSUFFICIENT_FUNDS",
   UPSTREAM_UNAVAILABLE: "UPSTREAM_UNAVAILABLE",
 } as const;
