@@ -60,6 +60,14 @@ ENV
 const key = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ format: "jwk" });
 process.stdout.write(JSON.stringify({ keys: [{ ...key, kid: "local-" + Date.now().toString(36) }] }));')" >>"$env_file"
   fi
+  if ! grep -q '^LOCAL_TOKEN_CLIENT_SECRET=' "$env_file"; then
+    say "generating the token service's client secret (it calls billing) in ${env_file#$root/}"
+    printf 'LOCAL_TOKEN_CLIENT_SECRET=%s\n' "$(openssl rand -hex 24)" >>"$env_file"
+  fi
+  if ! grep -q '^LOCAL_IDEMPOTENCY_ENCRYPTION_KEY=' "$env_file"; then
+    say "generating the token service's key for stored purchase answers in ${env_file#$root/}"
+    printf 'LOCAL_IDEMPOTENCY_ENCRYPTION_KEY=%s\n' "$(openssl rand -base64 32)" >>"$env_file"
+  fi
 )
 
 start_postgres() {
@@ -111,6 +119,7 @@ start_service() { # name port entry database
     # shellcheck disable=SC1090
     source "$env_file"
     LOCAL_PROXY_CLIENT_SECRET_SHA256=$(printf '%s' "$LOCAL_PROXY_CLIENT_SECRET" | sha256sum | cut -d' ' -f1)
+    LOCAL_TOKEN_CLIENT_SECRET_SHA256=$(printf '%s' "$LOCAL_TOKEN_CLIENT_SECRET" | sha256sum | cut -d' ' -f1)
     # Each line is NAME=value; ${…} in values expands from local.env.
     while IFS= read -r line; do
       export "${line%%=*}=$(eval "printf '%s' \"${line#*=}\"")"
