@@ -11,6 +11,7 @@ export * from "./rest/account";
 export * from "./rest/admin";
 export * from "./rest/admin-tokens";
 export * from "./rest/auth";
+export * from "./rest/billing";
 export * from "./rest/common";
 export * from "./rest/games";
 export * from "./rest/health";

@@ -129,6 +129,24 @@ const adminSession = {
 
 const adminTokenItem = { ...tokenItem, user_id: exampleIds.user, revoke_reason: null } as const;
 
+/** The billing service's examples: a price version, a top-up, a refund, a wallet movement. */
+const billingIds = {
+  price: "1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e",
+  topUp: "4e5f6a7b-8c9d-4e0f-a1b2-c3d4e5f6a7b8",
+  refund: "5f6a7b8c-9d0e-4f1a-b2c3-d4e5f6a7b8c9",
+  transaction: "6b7c8d9e-0f1a-4b2c-83d4-e5f6a7b8c9d0",
+  purchase: "7c8d9e0f-1a2b-4c3d-94e5-f6a7b8c9d0e1",
+} as const;
+const walletTransaction = {
+  id: billingIds.transaction,
+  kind: "purchase",
+  amount: -2500,
+  currency: "usd",
+  reference: { type: "purchase", id: billingIds.purchase },
+  description: "24 h access token",
+  created_at: exampleTimes.now,
+} as const;
+
 export const apiExamples: Examples = {
   RegisterRequest: { email: "ada@example.com", username: "ada", password: "a long passphrase here" },
   LoginRequest: { login: "ada", password: "a long passphrase here" },
@@ -147,6 +165,12 @@ export const apiExamples: Examples = {
   MfaLoginRequest: { mfa_token: mfaChallenge.mfa_token, totp_code: "492039" },
   MfaCodeRequest: { totp_code: "492039" },
   TotpConfirmRequest: { totp_code: "492039" },
+  PurchaseDebitRequest: { user_id: exampleIds.user, duration_hours: 24 },
+  PurchaseRefundRequest: { reason: "unused_token_returned" },
+  TopUpRequest: { amount: 5000 },
+  AdjustmentRequest: { user_id: exampleIds.user, amount: 500, reason: "goodwill credit after an outage" },
+  AdminRefundRequest: { purchase_id: billingIds.purchase, amount: 1000, reason: "upstream was down for half the token's time" },
+  SetPricesRequest: { currency: "usd", prices: [{ duration_hours: 24, unit_amount: 2500 }] },
 
   ErrorBody: {
     detail: "invalid request body: password: Too small: expected string to have >=12 characters",
@@ -219,6 +243,28 @@ export const apiExamples: Examples = {
     keys: [{ kty: "EC", crv: "P-256", x: "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU", y: "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0", kid: "assert-1", alg: "ES256", use: "sig" }],
   },
   Game: game,
+  PurchaseDebitResponse: { purchase_id: billingIds.purchase, user_id: exampleIds.user, status: "debited", amount: 2500, currency: "usd", price_id: billingIds.price, balance_after: 1500, debited_at: exampleTimes.now },
+  PurchaseRefundResponse: { purchase_id: billingIds.purchase, status: "refunded", amount: 2500, currency: "usd", refund_id: billingIds.refund, balance_after: 4000 },
+  PurchaseStatusResponse: { purchase_id: billingIds.purchase, status: "debited", amount: 2500, currency: "usd", price_id: billingIds.price },
+  PriceList: { currency: "usd", prices: [{ duration_hours: 24, unit_amount: 2500, price_id: billingIds.price }] },
+  Wallet: { currency: "usd", balance: 1500, updated_at: exampleTimes.now },
+  WalletTransaction: walletTransaction,
+  WalletTransactionPage: { data: [walletTransaction], next_cursor: pageCursor },
+  Receipt: {
+    purchase_id: billingIds.purchase,
+    duration_hours: 24,
+    status: "debited",
+    amount: 2500,
+    currency: "usd",
+    price_id: billingIds.price,
+    debited_at: exampleTimes.now,
+    refunds: [{ refund_id: billingIds.refund, amount: 1000, reason: "upstream was down for half the token's time", created_at: exampleTimes.expires }],
+  },
+  TopUpResponse: { id: billingIds.topUp, status: "open", amount: 5000, currency: "usd", checkout_url: "https://checkout.stripe.com/c/pay/cs_test_a1b2c3", balance_after: null },
+  WebhookAck: { received: true },
+  AdminWallet: { user_id: exampleIds.user, currency: "usd", balance: 1500, updated_at: exampleTimes.now },
+  AdjustmentResponse: { id: billingIds.transaction, user_id: exampleIds.user, amount: 500, currency: "usd", reason: "goodwill credit after an outage", balance_after: 2000, created_at: exampleTimes.now },
+  AdminRefundResponse: { refund_id: billingIds.refund, purchase_id: billingIds.purchase, amount: 1000, currency: "usd", remaining: 1500, balance_after: 2500, created_at: exampleTimes.now },
   GameList: { games: [game] },
   HealthLive: { status: "ok" },
   HealthReady: { status: "ready", checks: { postgres: "ok", redis: "ok" } },

@@ -34,6 +34,30 @@ import {
   adminUserSchema,
 } from "../rest/admin";
 import { adminTokenItemSchema, adminTokenListQuerySchema, adminTokenPageSchema } from "../rest/admin-tokens";
+import {
+  adjustmentRequestSchema,
+  adjustmentResponseSchema,
+  adminRefundRequestSchema,
+  adminRefundResponseSchema,
+  adminWalletSchema,
+  priceListSchema,
+  purchaseDebitRequestSchema,
+  purchaseDebitResponseSchema,
+  purchaseIdParamsSchema,
+  purchaseRefundRequestSchema,
+  purchaseRefundResponseSchema,
+  purchaseStatusResponseSchema,
+  receiptSchema,
+  setPricesRequestSchema,
+  topUpRequestSchema,
+  topUpResponseSchema,
+  userIdParamsSchema,
+  walletSchema,
+  walletTransactionPageSchema,
+  walletTransactionSchema,
+  walletTransactionsQuerySchema,
+  webhookAckSchema,
+} from "../rest/billing";
 import { uuidParamSchema } from "../rest/common";
 import { createGameRequestSchema, gameSchema, listGamesQuerySchema, listGamesResponseSchema } from "../rest/games";
 import { healthLiveResponseSchema, healthReadyResponseSchema, notReadyErrorBodySchema } from "../rest/health";
@@ -96,6 +120,12 @@ export const requestBodySchemas = {
   MfaLoginRequest: mfaLoginRequestSchema,
   MfaCodeRequest: mfaCodeRequestSchema,
   TotpConfirmRequest: totpConfirmRequestSchema,
+  PurchaseDebitRequest: purchaseDebitRequestSchema,
+  PurchaseRefundRequest: purchaseRefundRequestSchema,
+  TopUpRequest: topUpRequestSchema,
+  AdjustmentRequest: adjustmentRequestSchema,
+  AdminRefundRequest: adminRefundRequestSchema,
+  SetPricesRequest: setPricesRequestSchema,
 } as const;
 
 /** JSON response bodies: documented as what the services send (zod's output side). */
@@ -142,6 +172,19 @@ export const responseBodySchemas = {
   HealthLive: healthLiveResponseSchema,
   HealthReady: healthReadyResponseSchema,
   NotReadyErrorBody: notReadyErrorBodySchema,
+  PurchaseDebitResponse: purchaseDebitResponseSchema,
+  PurchaseRefundResponse: purchaseRefundResponseSchema,
+  PurchaseStatusResponse: purchaseStatusResponseSchema,
+  PriceList: priceListSchema,
+  Wallet: walletSchema,
+  WalletTransaction: walletTransactionSchema,
+  WalletTransactionPage: walletTransactionPageSchema,
+  Receipt: receiptSchema,
+  TopUpResponse: topUpResponseSchema,
+  WebhookAck: webhookAckSchema,
+  AdminWallet: adminWalletSchema,
+  AdjustmentResponse: adjustmentResponseSchema,
+  AdminRefundResponse: adminRefundResponseSchema,
 } as const;
 
 /** Query strings, one parameter per property: `#/components/parameters/<Name>.<property>`. */
@@ -152,6 +195,7 @@ export const queryParameterSchemas = {
   MyTokensQuery: myTokensQuerySchema,
   TokenStatusQuery: tokenStatusQuerySchema,
   ListGamesQuery: listGamesQuerySchema,
+  WalletTransactionsQuery: walletTransactionsQuerySchema,
   OAuthAuthorizeQuery: oauthAuthorizeQuerySchema,
   OAuthCallbackQuery: oauthCallbackQuerySchema,
 } as const;
@@ -161,6 +205,8 @@ export const pathParameterSchemas = {
   UuidParam: uuidParamSchema,
   OAuthProviderParams: oauthProviderParamsSchema,
   UserLookupParams: userLookupParamsSchema,
+  PurchaseIdParams: purchaseIdParamsSchema,
+  UserIdParams: userIdParamsSchema,
 } as const;
 
 export type RequestBodyName = keyof typeof requestBodySchemas;

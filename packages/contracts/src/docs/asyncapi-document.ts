@@ -15,7 +15,7 @@ const KAFKA_BINDING = "0.5.0";
 const WS_BINDING = "0.1.0";
 
 /** Which service writes each CloudEvents `source`. */
-const eventSources: Record<string, string> = { token: "/tollgate/token", auth: "/tollgate/auth" };
+const eventSources: Record<string, string> = { token: "/tollgate/token", auth: "/tollgate/auth", billing: "/tollgate/billing" };
 
 /** `tollgate.token.activated.v1` → `TokenActivatedV1`; `game:opponent_disconnected` → `GameOpponentDisconnected`. */
 function pascalName(name: string): string {

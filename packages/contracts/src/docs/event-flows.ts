@@ -40,4 +40,12 @@ export const eventFlows: readonly EventFlow[] = [
       { service: "game-realtime", handles: [eventTypes.sessionRevoked, eventTypes.userDisabled, eventTypes.userEnabled], group: "per-instance", does: "closes the sockets of the revoked session or disabled user; lets an enabled user's new sessions in again" },
     ],
   },
+  {
+    topic: topics.billingEvents,
+    key: "the user id",
+    producer: "billing",
+    types: [eventTypes.walletCredited, eventTypes.walletDebited, eventTypes.purchaseRefunded],
+    // For reporting and notifications; no Tollgate service needs to react to money movements yet.
+    consumers: [],
+  },
 ];

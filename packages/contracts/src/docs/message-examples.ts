@@ -36,6 +36,36 @@ export const eventDataExamples: { [K in EventType]: z.input<(typeof eventDataSch
     user_agent: "tollgate-cli/0.1.0",
     occurred_at: exampleTimes.now,
   },
+  "tollgate.billing.wallet.credited.v1": {
+    user_id: exampleIds.user,
+    transaction_id: exampleIds.event,
+    kind: "top_up",
+    amount: 2500,
+    currency: "usd",
+    balance_after: 4000,
+    reference: { type: "top_up", id: exampleIds.auditEntry },
+    occurred_at: exampleTimes.now,
+  },
+  "tollgate.billing.wallet.debited.v1": {
+    user_id: exampleIds.user,
+    transaction_id: exampleIds.event,
+    kind: "purchase",
+    amount: 2500,
+    currency: "usd",
+    balance_after: 1500,
+    reference: { type: "purchase", id: exampleIds.session },
+    occurred_at: exampleTimes.now,
+  },
+  "tollgate.billing.purchase.refunded.v1": {
+    purchase_id: exampleIds.session,
+    refund_id: exampleIds.auditEntry,
+    user_id: exampleIds.user,
+    amount: 2500,
+    currency: "usd",
+    reason: "unused_token_returned",
+    refunded_by: null,
+    refunded_at: exampleTimes.now,
+  },
 };
 
 const emptyBoard = Array.from({ length: 6 }, () => [0, 0, 0, 0, 0, 0, 0]);

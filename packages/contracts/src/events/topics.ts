@@ -2,6 +2,7 @@
 export const topics = {
   tokenEvents: "tollgate.token-events",
   authEvents: "tollgate.auth-events",
+  billingEvents: "tollgate.billing-events",
 } as const;
 export type Topic = (typeof topics)[keyof typeof topics];
 
@@ -16,5 +17,8 @@ export const eventTypes = {
   userDisabled: "tollgate.auth.user.disabled.v1",
   userEnabled: "tollgate.auth.user.enabled.v1",
   auditRecorded: "tollgate.audit.recorded.v1",
+  walletCredited: "tollgate.billing.wallet.credited.v1",
+  walletDebited: "tollgate.billing.wallet.debited.v1",
+  purchaseRefunded: "tollgate.billing.purchase.refunded.v1",
 } as const;
 export type EventType = (typeof eventTypes)[keyof typeof eventTypes];

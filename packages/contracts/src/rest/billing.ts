@@ -1,0 +1,190 @@
+import { z } from "zod";
+import { pageCursorSchema } from "./page-cursor";
+import { durationHoursSchema } from "./tokens";
+
+/**
+ * The billing service's HTTP bodies. Money is an integer `amount` in the currency's minor unit
+ * (cents for `usd`) with a lower-case ISO 4217 `currency`, as Stripe writes them.
+ */
+
+export const currencySchema = z.string().regex(/^[a-z]{3}$/, "currency must be a lower-case ISO 4217 code such as usd");
+/** A non-negative amount in minor units. */
+export const amountSchema = z.number().int().min(0).max(100_000_000);
+/** Largest amount one top-up, adjustment or refund may move, in minor units. */
+export const MAX_MOVEMENT_AMOUNT = 10_000_000;
+
+export const billingErrorCodes = {
+  /** The wallet cannot pay the price; nothing was debited. */
+  INSUFFICIENT_FUNDS: "INSUFFICIENT_FUNDS",
+  /** This purchase id was cancelled or refunded before: a late debit never takes money. */
+  PURCHASE_CANCELLED: "PURCHASE_CANCELLED",
+  /** The purchase id was debited before for another user or duration. */
+  PURCHASE_MISMATCH: "PURCHASE_MISMATCH",
+  PURCHASE_NOT_FOUND: "PURCHASE_NOT_FOUND",
+  /** An admin refund larger than what is left unrefunded of the purchase. */
+  REFUND_EXCEEDS_PURCHASE: "REFUND_EXCEEDS_PURCHASE",
+  /** Card top-ups need STRIPE_SECRET_KEY (and webhooks STRIPE_WEBHOOK_SECRET). */
+  PAYMENTS_NOT_CONFIGURED: "PAYMENTS_NOT_CONFIGURED",
+  /** The payment provider did not answer or refused the request. */
+  PAYMENT_PROVIDER_ERROR: "PAYMENT_PROVIDER_ERROR",
+  /** A webhook whose `Stripe-Signature` does not verify. */
+  INVALID_SIGNATURE: "INVALID_SIGNATURE",
+  /** A price list in a currency other than the one the service sells in. */
+  CURRENCY_NOT_SUPPORTED: "CURRENCY_NOT_SUPPORTED",
+} as const;
+
+// ——— internal (token service → billing, service token with scope billing:purchases) ———
+
+export const purchaseDebitRequestSchema = z.strictObject({ user_id: z.uuid(), duration_hours: durationHoursSchema });
+export type PurchaseDebitRequest = z.infer<typeof purchaseDebitRequestSchema>;
+
+export const purchaseDebitResponseSchema = z.object({
+  purchase_id: z.uuid(),
+  user_id: z.uuid(),
+  status: z.literal("debited"),
+  amount: amountSchema,
+  currency: currencySchema,
+  /** The price version charged. */
+  price_id: z.uuid(),
+  /** The wallet's balance right after this debit. */
+  balance_after: z.number().int(),
+  debited_at: z.iso.datetime({ offset: true }),
+});
+export type PurchaseDebitResponse = z.infer<typeof purchaseDebitResponseSchema>;
+
+export const purchaseRefundReasons = ["purchase_failed", "unused_token_returned"] as const;
+export const purchaseRefundRequestSchema = z.strictObject({ reason: z.enum(purchaseRefundReasons) });
+export type PurchaseRefundRequest = z.infer<typeof purchaseRefundRequestSchema>;
+
+export const purchaseRefundResponseSchema = z.object({
+  purchase_id: z.uuid(),
+  /** `refunded`: a debit existed and is returned in full; `cancelled`: none existed, a later debit is refused. */
+  status: z.enum(["refunded", "cancelled"]),
+  /** What this purchase has had returned in all (0 when cancelled). */
+  amount: amountSchema,
+  currency: currencySchema,
+  refund_id: z.uuid().nullable(),
+  balance_after: z.number().int().nullable(),
+});
+export type PurchaseRefundResponse = z.infer<typeof purchaseRefundResponseSchema>;
+
+export const purchaseStatusSchema = z.enum(["debited", "refunded", "cancelled"]);
+export const purchaseStatusResponseSchema = z.object({
+  purchase_id: z.uuid(),
+  status: purchaseStatusSchema,
+  amount: amountSchema,
+  currency: currencySchema,
+  price_id: z.uuid().nullable(),
+});
+export type PurchaseStatusResponse = z.infer<typeof purchaseStatusResponseSchema>;
+
+export const purchaseIdParamsSchema = z.object({ purchase_id: z.uuid() });
+
+// ——— public ———
+
+export const priceSchema = z.object({ duration_hours: durationHoursSchema, unit_amount: amountSchema, price_id: z.uuid() });
+export const priceListSchema = z.object({ currency: currencySchema, prices: z.array(priceSchema) });
+export type PriceList = z.infer<typeof priceListSchema>;
+
+export const walletSchema = z.object({ currency: currencySchema, balance: z.number().int(), updated_at: z.iso.datetime({ offset: true }).nullable() });
+export type Wallet = z.infer<typeof walletSchema>;
+
+export const ledgerKinds = ["top_up", "purchase", "refund", "adjustment", "provider_refund", "dispute"] as const;
+export const walletTransactionSchema = z.object({
+  id: z.uuid(),
+  kind: z.enum(ledgerKinds),
+  /** Signed: positive credits the wallet, negative debits it. */
+  amount: z.number().int(),
+  currency: currencySchema,
+  reference: z.object({ type: z.enum(["top_up", "purchase", "refund", "adjustment"]), id: z.uuid() }),
+  description: z.string(),
+  created_at: z.iso.datetime({ offset: true }),
+});
+export type WalletTransaction = z.infer<typeof walletTransactionSchema>;
+
+export const walletTransactionPageSchema = z.object({ data: z.array(walletTransactionSchema), next_cursor: z.string().nullable() });
+export type WalletTransactionPage = z.infer<typeof walletTransactionPageSchema>;
+
+export const walletTransactionsQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  /** The `next_cursor` of the previous page, unchanged; absent for the first page. */
+  cursor: pageCursorSchema.optional(),
+});
+export type WalletTransactionsQuery = z.infer<typeof walletTransactionsQuerySchema>;
+
+export const receiptSchema = z.object({
+  purchase_id: z.uuid(),
+  duration_hours: durationHoursSchema,
+  status: purchaseStatusSchema,
+  amount: amountSchema,
+  currency: currencySchema,
+  price_id: z.uuid(),
+  debited_at: z.iso.datetime({ offset: true }),
+  refunds: z.array(z.object({ refund_id: z.uuid(), amount: amountSchema, reason: z.string(), created_at: z.iso.datetime({ offset: true }) })),
+});
+export type Receipt = z.infer<typeof receiptSchema>;
+
+export const topUpRequestSchema = z.strictObject({ amount: z.number().int().min(1).max(MAX_MOVEMENT_AMOUNT) });
+export type TopUpRequest = z.infer<typeof topUpRequestSchema>;
+
+export const topUpResponseSchema = z.object({
+  id: z.uuid(),
+  status: z.enum(["open", "succeeded"]),
+  amount: amountSchema,
+  currency: currencySchema,
+  /** Where the user pays (Stripe Checkout); null for a development top-up, credited at once. */
+  checkout_url: z.url().nullable(),
+  /** The wallet's balance after a development top-up; null while a card payment is open. */
+  balance_after: z.number().int().nullable(),
+});
+export type TopUpResponse = z.infer<typeof topUpResponseSchema>;
+
+export const webhookAckSchema = z.object({ received: z.literal(true) });
+
+// ——— admin ———
+
+export const adminWalletSchema = walletSchema.extend({ user_id: z.uuid() });
+export type AdminWallet = z.infer<typeof adminWalletSchema>;
+
+export const userIdParamsSchema = z.object({ user_id: z.uuid() });
+
+export const adjustmentRequestSchema = z.strictObject({
+  user_id: z.uuid(),
+  /** Signed and non-zero: positive credits, negative debits (never below zero). */
+  amount: z
+    .number()
+    .int()
+    .min(-MAX_MOVEMENT_AMOUNT)
+    .max(MAX_MOVEMENT_AMOUNT)
+    .refine((value) => value !== 0, "amount must not be zero"),
+  reason: z.string().trim().min(3).max(500),
+});
+export type AdjustmentRequest = z.infer<typeof adjustmentRequestSchema>;
+
+export const adjustmentResponseSchema = z.object({ id: z.uuid(), user_id: z.uuid(), amount: z.number().int(), currency: currencySchema, reason: z.string(), balance_after: z.number().int(), created_at: z.iso.datetime({ offset: true }) });
+export type AdjustmentResponse = z.infer<typeof adjustmentResponseSchema>;
+
+export const adminRefundRequestSchema = z.strictObject({ purchase_id: z.uuid(), amount: z.number().int().min(1).max(MAX_MOVEMENT_AMOUNT), reason: z.string().trim().min(3).max(500) });
+export type AdminRefundRequest = z.infer<typeof adminRefundRequestSchema>;
+
+export const adminRefundResponseSchema = z.object({
+  refund_id: z.uuid(),
+  purchase_id: z.uuid(),
+  amount: amountSchema,
+  currency: currencySchema,
+  /** What is left to refund of the purchase after this one. */
+  remaining: amountSchema,
+  balance_after: z.number().int(),
+  created_at: z.iso.datetime({ offset: true }),
+});
+export type AdminRefundResponse = z.infer<typeof adminRefundResponseSchema>;
+
+export const setPricesRequestSchema = z.strictObject({
+  currency: currencySchema,
+  prices: z
+    .array(z.strictObject({ duration_hours: durationHoursSchema, unit_amount: amountSchema }))
+    .min(1)
+    .max(5)
+    .refine((prices) => new Set(prices.map((price) => price.duration_hours)).size === prices.length, "each duration_hours at most once"),
+});
+export type SetPricesRequest = z.infer<typeof setPricesRequestSchema>;
