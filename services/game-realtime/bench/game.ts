@@ -1,29 +1,26 @@
 /**
- * Load test of /ws/game against a bare `ws` relay, in one run:
- *   0. IDLE authenticated idle sockets on a freshly started service: RSS growth per connection.
- *   1. GAMES concurrent pairs (2 × GAMES sockets) on our service, each playing moves as fast as
- *      the opponent's `game:state` arrives, for SECONDS: action → opponent state p50/p99, moves/s;
- *      then one move per pair every PACE_MS (latency below saturation). Each pair has ROUNDS
- *      games created and joined before the clock starts, and goes on to the next when one ends.
- *   2. The same client code against a bare relay (bench/bare-relay.ts), saturated and paced, once
- *      sending each move to both players (as the service sends game:state to both) and once to
- *      the opponent only. The service's figures are printed as ratios to these.
- * The service runs as its real entry (src/main.ts) and the relay as its own process, each a
- * child of this one, which plays the auth service (RS256 key + JWKS) and all the clients.
+ * Load test of /ws/game beside its peer, Colyseus, and a bare `ws` relay (the floor), in one run,
+ * one server at a time, each freshly started as a child of this process (which plays the auth
+ * service — RS256 key + JWKS — and all the clients):
+ *   0. IDLE idle connections on the fresh server: RSS growth per connection.
+ *   1. GAMES concurrent pairs (2 × GAMES sockets), each playing moves as fast as the opponent's
+ *      change arrives, for SECONDS: action → opponent p50/p99, moves/s; then one move per pair
+ *      every PACE_MS (latency below saturation).
+ * Servers: game-realtime (src/main.ts: authenticates, referees, persists every move, fans out
+ * through Redis; each pair has ROUNDS games created and joined before the clock starts); Colyseus
+ * 0.16 (bench/colyseus-server.ts: a room refereed by the same rules module, schema state patched
+ * after every move, nothing persisted); the bare relay (bench/bare-relay.ts: passes frames on,
+ * once to both players and once to the opponent only). The service's figures are printed as
+ * ratios to Colyseus's, with the goals beside them, and to the relay's.
  *
- *   npm run bench -w @tollgate/game-realtime-service   (GAMES=1000 SECONDS=10 PACE_MS=2000 IDLE=10000 ROUNDS=5)
- *   BENCH_CHILD_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles both children.
+ *   npm run bench -w @tollgate/game-realtime-service   (GAMES=1000 SECONDS=10 PACE_MS=2000 IDLE=10000 ROUNDS=4)
+ *   BENCH_CHILD_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the servers.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { generateKeyPairSync, randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
-import path from "node:path";
-import { Redis } from "ioredis";
-import jwt from "jsonwebtoken";
-import { WebSocket } from "ws";
-import { loadAverage, makePair, play, summarise, type Pair, type Summary } from "./play";
+import { stop } from "./children";
+import { colyseusIdleCost, setUpColyseus, startColyseus } from "./colyseus-players";
+import { loadAverage, play, summarise, type Pair, type Summary } from "./play";
+import { relayIdleCost, setUpRelay, startRelay } from "./relay-players";
+import { batchCounters, removeGraceKeys, reportBatches, serviceIdleCost, setUpService, startService } from "./service-players";
 
 const GAMES = Number(process.env.GAMES ?? 1_000);
 const SECONDS = Number(process.env.SECONDS ?? 10);
@@ -32,256 +29,113 @@ const PACE_MS = Number(process.env.PACE_MS ?? 2_000);
 const ROUNDS = Number(process.env.ROUNDS ?? 4);
 const SERVICE_PORT = Number(process.env.SERVICE_PORT ?? 3944);
 const RELAY_PORT = Number(process.env.RELAY_PORT ?? 3945);
-const root = path.resolve(__dirname, "..");
+const COLYSEUS_PORT = Number(process.env.COLYSEUS_PORT ?? 3946);
 
-const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-const kid = "bench";
-const sign = (sub: string) =>
-  jwt.sign({ sub, sid: randomUUID(), typ: "access", role: "user", jti: randomUUID() }, privateKey, {
-    algorithm: "RS256",
-    keyid: kid,
-    issuer: "bench-auth",
-    audience: "tollgate",
-    expiresIn: 3_600,
-  });
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const rssKb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? NaN);
-
-async function startChild(args: string[], env: Record<string, string>, isReady: (output: string) => Promise<boolean>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [...(process.env.BENCH_CHILD_FLAGS ?? "").split(" ").filter(Boolean), "--import", "tsx", ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  let exited: number | null | undefined;
-  child.stdout?.on("data", (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4_000)));
-  child.stderr?.on("data", (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4_000)));
-  child.once("exit", (code) => (exited = code));
-  for (const deadline = Date.now() + 60_000; Date.now() < deadline; await sleep(200)) {
-    if (exited !== undefined) throw new Error(`${args.join(" ")} exited with ${exited}:\n${output}`);
-    if (await isReady(output).catch(() => false)) return child;
-  }
-  child.kill("SIGKILL");
-  throw new Error(`${args.join(" ")} did not become ready:\n${output}`);
-}
-
-function open(url: string, token?: string): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { headers: token ? { Authorization: `Bearer ${token}` } : {}, perMessageDeflate: false });
-    ws.once("open", () => resolve(ws));
-    ws.once("error", reject);
-  });
-}
-
-async function inBatches<T>(count: number, size: number, make: (i: number) => Promise<T>): Promise<T[]> {
-  const out: T[] = [];
-  for (let i = 0; i < count; i += size) out.push(...(await Promise.all(Array.from({ length: Math.min(size, count - i) }, (_, j) => make(i + j)))));
-  return out;
-}
-
-/** Grace deadlines the service leaves for the bench's players when it stops; removed after it has. */
-const graceKeys: string[] = [];
-
-async function setUpService(base: string): Promise<Pair[]> {
-  const api = async (pathname: string, token: string) => {
-    const res = await fetch(`${base}${pathname}`, { method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" }, body: "{}" });
-    if (!res.ok) throw new Error(`${pathname} answered ${res.status}`);
-    return (await res.json()) as { id: string };
-  };
-  const wsUrl = base.replace("http", "ws") + "/ws/game";
-  const pairs = await inBatches(GAMES, 50, async () => {
-    const users = [randomUUID(), randomUUID()];
-    const [p1, p2] = users.map(sign) as [string, string];
-    const games: string[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      const created = await api("/api/v1/games", p1);
-      await api(`/api/v1/games/${created.id}/join`, p2);
-      games.push(created.id);
-      for (const user of users) graceKeys.push(`game:grace:${created.id}:${user}`);
-    }
-    const pair = makePair([await open(wsUrl, p1), await open(wsUrl, p2)], games);
-    const joined = new Map<string, () => void>();
-    pair.sockets.forEach((ws, index) =>
-      ws.on("message", (data) => {
-        const message = JSON.parse(data.toString()) as { type: string; game_id?: string; version?: number; code?: string };
-        if (message.type === "error") process.stdout.write(`  error ${message.code}\n`);
-        if (message.type !== "game:state" || message.version === undefined || message.game_id === undefined) return;
-        if (message.version === 0) return joined.get(`${index}:${message.game_id}`)?.();
-        pair.onChange?.(message.game_id, message.version, index as 0 | 1);
-      }),
-    );
-    for (const gameId of games) {
-      await Promise.all(
-        pair.sockets.map(
-          (ws, index) =>
-            new Promise<void>((resolve) => {
-              joined.set(`${index}:${gameId}`, resolve);
-              ws.send(JSON.stringify({ type: "game:join", game_id: gameId }));
-            }),
-        ),
-      );
-    }
-    return pair;
-  });
-  process.stdout.write(`  ${GAMES} pairs, ${GAMES * ROUNDS} games created and joined, ${GAMES * 2} sockets open\n`);
-  return pairs;
-}
-
-/** The relay's pairs: the relay passes the action on, whose seq + 1 is the version it makes. */
-async function setUpRelay(url: string, to: "opponent" | "both"): Promise<Pair[]> {
-  const pairs = await inBatches(GAMES, 100, async (i) => {
-    const pair = makePair(
-      [await open(url), await open(url)],
-      // Games cost the relay nothing: enough that no pair runs out, whatever the rate.
-      Array.from({ length: 1_000 }, (_, round) => `${to}-${i}-${round}`),
-    );
-    pair.sockets.forEach((ws, index) => {
-      ws.send(JSON.stringify({ join: `${to}-${i}`, to }));
-      ws.on("message", (data) => {
-        const message = JSON.parse(data.toString()) as { game_id: string; seq: number };
-        pair.onChange?.(message.game_id, message.seq + 1, index as 0 | 1);
-      });
-    });
-    return pair;
-  });
-  await sleep(500);
-  return pairs;
+interface Figures {
+  idleKb: number;
+  saturated: Summary;
+  paced: Summary;
 }
 
 const closeAll = (pairs: Pair[]) => {
-  for (const pair of pairs) for (const ws of pair.sockets) ws.terminate();
+  for (const pair of pairs) for (const player of pair.players) player.close();
 };
 
 const ratio = (ours: number, theirs: number) => `${(ours / theirs).toFixed(2)} ×`;
 
-interface BatchCounters {
-  statements: number;
-  moves: number;
-  seconds: number;
-  /** Statements that committed within 100 ms and within 1 s. */
-  within100ms: number;
-  within1s: number;
+async function phases(name: string, pairs: Pair[], pid: number, around: (run: () => Promise<Summary>) => Promise<Summary> = (run) => run()): Promise<Omit<Figures, "idleKb">> {
+  const processes = { server: pid, generator: process.pid };
+  const saturated = await around(async () => summarise(`${name}, saturated`, await play(pairs, SECONDS, 0, processes)));
+  const paced = await around(async () => summarise(`${name}, one move per pair every ${PACE_MS} ms`, await play(pairs, SECONDS, PACE_MS, processes)));
+  return { saturated, paced };
 }
 
-/** The service's group-commit histograms (sums and counts) from /metrics. */
-async function batchCounters(): Promise<BatchCounters> {
-  const text = await (await fetch(`http://127.0.0.1:${SERVICE_PORT}/metrics`)).text();
-  const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1] ?? 0);
-  return {
-    statements: value("game_move_batch_moves_count"),
-    moves: value("game_move_batch_moves_sum"),
-    seconds: value("game_move_batch_seconds_sum"),
-    within100ms: value('game_move_batch_seconds_bucket\\{le="0.1"\\}'),
-    within1s: value('game_move_batch_seconds_bucket\\{le="1"\\}'),
-  };
+async function runService(): Promise<Figures> {
+  const { child, jwks } = await startService(SERVICE_PORT);
+  try {
+    const idleKb = await serviceIdleCost(SERVICE_PORT, child.pid ?? 0, IDLE);
+    const pairs = await setUpService(`http://127.0.0.1:${SERVICE_PORT}`, GAMES, ROUNDS);
+    const withBatches = async (run: () => Promise<Summary>) => {
+      const before = await batchCounters(SERVICE_PORT);
+      const summary = await run();
+      reportBatches(before, await batchCounters(SERVICE_PORT));
+      return summary;
+    };
+    const figures = await phases("game-realtime", pairs, child.pid ?? 0, withBatches);
+    // The next server gets the machine to itself: the service stops first (its shutdown work and
+    // grace sweeps would otherwise run during the next phases).
+    await stop(child);
+    closeAll(pairs);
+    await removeGraceKeys();
+    return { idleKb, ...figures };
+  } finally {
+    await stop(child);
+    jwks.close();
+  }
 }
 
-function reportBatches(before: BatchCounters, after: BatchCounters): void {
-  const statements = after.statements - before.statements;
-  const moves = after.moves - before.moves;
-  const ms = (1_000 * (after.seconds - before.seconds)) / Math.max(1, statements);
-  const over100ms = statements - (after.within100ms - before.within100ms);
-  const over1s = statements - (after.within1s - before.within1s);
-  process.stdout.write(
-    `  move statements: ${statements}, ${(moves / Math.max(1, statements)).toFixed(1)} moves each, ${ms.toFixed(1)} ms each to commit (mean); ${over100ms} over 100 ms, ${over1s} over 1 s\n`,
-  );
+async function runColyseus(): Promise<Figures> {
+  const child = await startColyseus(COLYSEUS_PORT);
+  try {
+    const idleKb = await colyseusIdleCost(COLYSEUS_PORT, child.pid ?? 0, IDLE);
+    const pairs = await setUpColyseus(COLYSEUS_PORT, GAMES);
+    const figures = await phases("colyseus", pairs, child.pid ?? 0);
+    closeAll(pairs);
+    return { idleKb, ...figures };
+  } finally {
+    await stop(child);
+  }
 }
 
-async function servicePhase(name: string, pairs: Pair[], paceMs: number, pid: number): Promise<Summary> {
-  const before = await batchCounters();
-  const summary = summarise(name, await play(pairs, SECONDS, paceMs, { service: pid, generator: process.pid }));
-  reportBatches(before, await batchCounters());
-  return summary;
+async function runRelay(): Promise<Record<"both" | "opponent", Figures>> {
+  const child = await startRelay(RELAY_PORT);
+  try {
+    const idleKb = await relayIdleCost(RELAY_PORT, child.pid ?? 0, IDLE);
+    const out = {} as Record<"both" | "opponent", Figures>;
+    for (const to of ["both", "opponent"] as const) {
+      const pairs = await setUpRelay(RELAY_PORT, GAMES, to);
+      out[to] = { idleKb, ...(await phases(`bare ws relay (to ${to})`, pairs, child.pid ?? 0)) };
+      closeAll(pairs);
+    }
+    return out;
+  } finally {
+    await stop(child);
+  }
 }
 
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.kill("SIGTERM");
-  await exited;
+function report(ours: Figures, peer: Figures, relay: Record<"both" | "opponent", Figures>): void {
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  const verdict = (met: boolean) => (met ? "met" : "MISSED");
+  const p99Gap = ours.paced.p99 - peer.paced.p99;
+  out(`game-realtime ÷ Colyseus (load now ${loadAverage()}):`);
+  out(`  saturated moves/s:       ${ratio(ours.saturated.rate, peer.saturated.rate)} (${ours.saturated.rate.toFixed(0)} vs ${peer.saturated.rate.toFixed(0)}; goal ≥ 1.00 × while persisting every move: ${verdict(ours.saturated.rate >= peer.saturated.rate)})`);
+  out(`  paced p99:               ${ratio(ours.paced.p99, peer.paced.p99)} = ${p99Gap >= 0 ? "+" : ""}${p99Gap.toFixed(2)} ms (${ours.paced.p99.toFixed(2)} vs ${peer.paced.p99.toFixed(2)} ms; goal ≤ +5 ms: ${verdict(p99Gap <= 5)})`);
+  out(`  KB per idle connection:  ${ratio(ours.idleKb, peer.idleKb)} (${ours.idleKb.toFixed(2)} vs ${peer.idleKb.toFixed(2)} KB; no goal set: ours authenticates each socket, Colyseus's is a player waiting in a room)`);
+  out(`  paced p50:               ${ratio(ours.paced.p50, peer.paced.p50)}; saturated p99: ${ratio(ours.saturated.p99, peer.saturated.p99)}`);
+  out(`  server CPU per move, saturated: ${ratio(ours.saturated.serverCpuPerMove, peer.saturated.serverCpuPerMove)} (${ours.saturated.serverCpuPerMove.toFixed(0)} vs ${peer.saturated.serverCpuPerMove.toFixed(0)} µs)`);
+  out(`game-realtime ÷ bare relay (relay sending to both players | to the opponent only):`);
+  const both = relay.both;
+  const opponent = relay.opponent;
+  out(`  saturated moves/s: ${ratio(ours.saturated.rate, both.saturated.rate)} | ${ratio(ours.saturated.rate, opponent.saturated.rate)}`);
+  out(`  saturated p99:     ${ratio(ours.saturated.p99, both.saturated.p99)} | ${ratio(ours.saturated.p99, opponent.saturated.p99)}`);
+  out(`  paced p50:         ${ratio(ours.paced.p50, both.paced.p50)} | ${ratio(ours.paced.p50, opponent.paced.p50)}`);
+  out(`  paced p99:         ${ratio(ours.paced.p99, both.paced.p99)} | ${ratio(ours.paced.p99, opponent.paced.p99)}`);
+  out(`  KB per idle connection: ${ratio(ours.idleKb, both.idleKb)} (relay ${both.idleKb.toFixed(2)} KB)`);
+  out(`  server CPU per move, saturated: ${ratio(ours.saturated.serverCpuPerMove, both.saturated.serverCpuPerMove)} | ${ratio(ours.saturated.serverCpuPerMove, opponent.saturated.serverCpuPerMove)}`);
+  // The generator is one thread and reads every change: even a server that cost nothing could not
+  // move faster than the generator can read its answers (Colyseus's client decodes schema patches).
+  for (const [name, figures] of [["game-realtime", ours], ["colyseus", peer]] as const) {
+    const ceiling = 1e6 / figures.saturated.generatorCpuPerMove;
+    out(`  ceiling of this generator on ${name}: ${figures.saturated.generatorCpuPerMove.toFixed(0)} µs of its CPU per move → at most ${ceiling.toFixed(0)} moves/s`);
+  }
 }
 
 async function main(): Promise<void> {
-  const jwks = { keys: [{ ...publicKey.export({ format: "jwk" }), kid, use: "sig", alg: "RS256" }] };
-  const jwksServer = createServer((_req, res) => res.end(JSON.stringify(jwks)));
-  await new Promise<void>((resolve) => jwksServer.listen(0, "127.0.0.1", resolve));
-  const service = await startChild(
-    ["src/main.ts"],
-    {
-      PORT: String(SERVICE_PORT),
-      LOG_LEVEL: "warn",
-      DATABASE_URL: process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/tollgate_game_bench",
-      AUTH_JWKS_URL: `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/jwks.json`,
-      JWT_ISSUER: "bench-auth",
-      JWT_AUDIENCE: "tollgate",
-      KAFKA_TOPIC_NAMESPACE: "bench",
-      WS_MAX_CONNECTIONS_PER_USER: "5",
-      // Bots answer within milliseconds; a person never sends 20 moves a second, bots do.
-      WS_RATE_LIMIT_PER_SECOND: "1000",
-      WS_RATE_LIMIT_BURST: "1000",
-      KAFKAJS_NO_PARTITIONER_WARNING: "1",
-      // The service's defaults unless set for the bench.
-      ...Object.fromEntries(
-        ["DATABASE_POOL_MAX", "MOVE_BATCH_MAX", "MOVE_BATCHES_IN_FLIGHT"].flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])),
-      ),
-    },
-    async () => (await fetch(`http://127.0.0.1:${SERVICE_PORT}/health/ready`)).ok,
-  );
-  let relay: ChildProcess | undefined;
-  try {
-    process.stdout.write(`game-realtime bench ${new Date().toISOString()}: ${GAMES} pairs, ${SECONDS} s per phase, ${IDLE} idle connections; load average ${loadAverage()}\n`);
-    // First, on the freshly started process, so the heap the game phase grew does not hide the cost.
-    await sleep(3_000);
-    const before = rssKb(service.pid ?? 0);
-    const wsUrl = `ws://127.0.0.1:${SERVICE_PORT}/ws/game`;
-    const users = Array.from({ length: Math.ceil(IDLE / 5) }, () => sign(randomUUID()));
-    const idle = await inBatches(IDLE, 200, (i) => open(wsUrl, users[Math.floor(i / 5)]));
-    await sleep(5_000);
-    const after = rssKb(service.pid ?? 0);
-    const open_ = idle.filter((ws) => ws.readyState === WebSocket.OPEN).length;
-    process.stdout.write(`idle: ${open_} authenticated sockets open; service RSS ${(before / 1024).toFixed(0)} MB → ${(after / 1024).toFixed(0)} MB = ${((after - before) / open_).toFixed(2)} KB per idle connection\n`);
-    for (const ws of idle) ws.terminate();
-    await sleep(3_000);
-    const games = await setUpService(`http://127.0.0.1:${SERVICE_PORT}`);
-    const saturated = await servicePhase("game-realtime, saturated", games, 0, service.pid ?? 0);
-    const paced = await servicePhase(`game-realtime, one move per pair every ${PACE_MS} ms`, games, PACE_MS, service.pid ?? 0);
-    // The relay gets the machine to itself as the service did: the service stops first (its
-    // shutdown work and grace sweeps would otherwise run during the relay's phases).
-    await stop(service);
-    closeAll(games);
-    const redis = new Redis(process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379");
-    for (let i = 0; i < graceKeys.length; i += 1_000) await redis.del(...graceKeys.slice(i, i + 1_000));
-    await redis.quit();
-
-    relay = await startChild(["bench/bare-relay.ts"], { PORT: String(RELAY_PORT) }, async (output) => output.includes("listening"));
-    const relayUrl = `ws://127.0.0.1:${RELAY_PORT}`;
-    const baseline: Record<"both" | "opponent", { saturated: Summary; paced: Summary }> = {} as never;
-    for (const to of ["both", "opponent"] as const) {
-      const pairs = await setUpRelay(relayUrl, to);
-      const processes = { relay: relay.pid ?? 0, generator: process.pid };
-      baseline[to] = {
-        saturated: summarise(`bare ws relay (to ${to}), saturated`, await play(pairs, SECONDS, 0, processes)),
-        paced: summarise(`bare ws relay (to ${to}), one move per pair every ${PACE_MS} ms`, await play(pairs, SECONDS, PACE_MS, processes)),
-      };
-      closeAll(pairs);
-    }
-    process.stdout.write(`game-realtime ÷ bare relay (relay sending to both players | to the opponent only), load now ${loadAverage()}:\n`);
-    process.stdout.write(`  saturated moves/s: ${ratio(saturated.rate, baseline.both.saturated.rate)} | ${ratio(saturated.rate, baseline.opponent.saturated.rate)}\n`);
-    process.stdout.write(`  saturated p99:     ${ratio(saturated.p99, baseline.both.saturated.p99)} | ${ratio(saturated.p99, baseline.opponent.saturated.p99)}\n`);
-    process.stdout.write(`  paced p50:         ${ratio(paced.p50, baseline.both.paced.p50)} | ${ratio(paced.p50, baseline.opponent.paced.p50)}\n`);
-    process.stdout.write(`  paced p99:         ${ratio(paced.p99, baseline.both.paced.p99)} | ${ratio(paced.p99, baseline.opponent.paced.p99)}\n`);
-    process.stdout.write(
-      `  server CPU per move, saturated: ${ratio(saturated.serverCpuPerMove, baseline.both.saturated.serverCpuPerMove)} | ${ratio(saturated.serverCpuPerMove, baseline.opponent.saturated.serverCpuPerMove)}\n`,
-    );
-    // The generator is one thread and reads every game:state (the relay passes the small action on):
-    // even a service that cost nothing could not move faster than the generator can read its answers.
-    const ceiling = 1e6 / saturated.generatorCpuPerMove;
-    process.stdout.write(
-      `  ceiling of this generator on game-realtime: ${saturated.generatorCpuPerMove.toFixed(0)} µs of its CPU per move → at most ${ceiling.toFixed(0)} moves/s = ${ratio(ceiling, baseline.both.saturated.rate)} | ${ratio(ceiling, baseline.opponent.saturated.rate)}\n`,
-    );
-  } finally {
-    await stop(service);
-    if (relay) await stop(relay);
-    jwksServer.close();
-  }
+  process.stdout.write(`game bench ${new Date().toISOString()}: ${GAMES} pairs, ${SECONDS} s per phase, ${IDLE} idle connections; load average ${loadAverage()}\n`);
+  const ours = await runService();
+  const peer = await runColyseus();
+  const relay = await runRelay();
+  report(ours, peer, relay);
 }
 
 main().then(

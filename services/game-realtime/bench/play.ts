@@ -1,16 +1,29 @@
 /**
- * The client side of bench/game.ts, the same for the service and for the bare relay: pairs of
- * sockets play Connect Four games (the 42-move draw), each move sent as a `game:action` by the
- * player to move; a round trip ends when the opponent (who moves next) receives the change. A
- * finished game is followed by the pair's next one, so a pair never runs out of moves mid-phase.
+ * The client side of bench/game.ts, the same for the service, the Colyseus room and the bare
+ * relay: pairs of players play Connect Four games (the 42-move draw), each move sent by the player
+ * to move (a `game:action` to the service and the relay, a `move` message to the room); a round
+ * trip ends when the opponent (who moves next) receives the change. A finished game is followed
+ * by the pair's next one, so a pair never runs out of moves mid-phase.
  */
 import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import type { WebSocket } from "ws";
 import { FULL_BOARD_DRAW } from "../src/domain/connect-four.fixtures";
 
+/** One player's connection, whatever the server: sends a move, and is closed after the phases. */
+export interface PlayerLink {
+  move(gameId: string, seq: number, column: number): void;
+  close(): void;
+}
+
+/** A `ws` socket speaking the service's protocol (`game:action`); the relay passes the same frame on. */
+export const wsPlayer = (ws: WebSocket): PlayerLink => ({
+  move: (gameId, seq, column) => ws.send(JSON.stringify({ type: "game:action", game_id: gameId, seq, action: { column } })),
+  close: () => ws.terminate(),
+});
+
 export interface Pair {
-  sockets: readonly [WebSocket, WebSocket];
+  players: readonly [PlayerLink, PlayerLink];
   /** The games this pair plays, in order; already joined by both sockets. */
   games: string[];
   current: number;
@@ -71,8 +84,8 @@ export function cpuMeter(processes: Record<string, number>): () => CpuUse {
   };
 }
 
-export function makePair(sockets: readonly [WebSocket, WebSocket], games: string[]): Pair {
-  return { sockets, games, current: 0, version: 0, onChange: undefined };
+export function makePair(players: readonly [PlayerLink, PlayerLink], games: string[]): Pair {
+  return { players, games, current: 0, version: 0, onChange: undefined };
 }
 
 /**
@@ -107,7 +120,7 @@ export async function play(pairs: Pair[], seconds: number, paceMs: number, proce
             pending = true;
             sentAt = performance.now();
             const seq = pair.version;
-            pair.sockets[seq % 2]?.send(JSON.stringify({ type: "game:action", game_id: gameId, seq, action: { column: FULL_BOARD_DRAW[seq] } }));
+            pair.players[seq % 2]?.move(gameId, seq, FULL_BOARD_DRAW[seq] ?? 0);
           };
           pair.onChange = (gameId, version, index) => {
             // The player who moves next (the mover's opponent) seeing the new version ends one round trip.

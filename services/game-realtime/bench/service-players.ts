@@ -1,0 +1,153 @@
+/**
+ * The service's side of bench/game.ts: its process (the real entry, src/main.ts), the auth it
+ * trusts (an RS256 key and a JWKS this process serves), its pairs with their games created and
+ * joined before the clock starts, and its group-commit counters.
+ */
+import type { ChildProcess } from "node:child_process";
+import { generateKeyPairSync, randomUUID } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Redis } from "ioredis";
+import jwt from "jsonwebtoken";
+import { WebSocket } from "ws";
+import { idleCost, inBatches, open, startChild } from "./children";
+import { makePair, wsPlayer, type Pair } from "./play";
+
+const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+const kid = "bench";
+const sign = (sub: string) =>
+  jwt.sign({ sub, sid: randomUUID(), typ: "access", role: "user", jti: randomUUID() }, privateKey, {
+    algorithm: "RS256",
+    keyid: kid,
+    issuer: "bench-auth",
+    audience: "tollgate",
+    expiresIn: 3_600,
+  });
+
+/** Grace deadlines the service leaves for the bench's players when it stops; removed after it has. */
+const graceKeys: string[] = [];
+
+export async function startService(port: number): Promise<{ child: ChildProcess; jwks: Server }> {
+  const keys = { keys: [{ ...publicKey.export({ format: "jwk" }), kid, use: "sig", alg: "RS256" }] };
+  const jwks = createServer((_req, res) => res.end(JSON.stringify(keys)));
+  await new Promise<void>((resolve) => jwks.listen(0, "127.0.0.1", resolve));
+  const child = await startChild(
+    ["src/main.ts"],
+    {
+      PORT: String(port),
+      LOG_LEVEL: "warn",
+      DATABASE_URL: process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/tollgate_game_bench",
+      AUTH_JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`,
+      JWT_ISSUER: "bench-auth",
+      JWT_AUDIENCE: "tollgate",
+      KAFKA_TOPIC_NAMESPACE: "bench",
+      WS_MAX_CONNECTIONS_PER_USER: "5",
+      // Bots answer within milliseconds; a person never sends 20 moves a second, bots do.
+      WS_RATE_LIMIT_PER_SECOND: "1000",
+      WS_RATE_LIMIT_BURST: "1000",
+      KAFKAJS_NO_PARTITIONER_WARNING: "1",
+      // The service's defaults unless set for the bench.
+      ...Object.fromEntries(
+        ["DATABASE_POOL_MAX", "MOVE_BATCH_MAX", "MOVE_BATCHES_IN_FLIGHT"].flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])),
+      ),
+    },
+    async () => (await fetch(`http://127.0.0.1:${port}/health/ready`)).ok,
+  );
+  return { child, jwks };
+}
+
+/** KB per idle authenticated socket (five per user, the per-user limit the bench sets). */
+export async function serviceIdleCost(port: number, pid: number, count: number): Promise<number> {
+  const url = `ws://127.0.0.1:${port}/ws/game`;
+  const users = Array.from({ length: Math.ceil(count / 5) }, () => sign(randomUUID()));
+  return idleCost("game-realtime", pid, count, async (i) => {
+    const ws = await open(url, users[Math.floor(i / 5)]);
+    return { isOpen: () => ws.readyState === WebSocket.OPEN, close: () => ws.terminate() };
+  });
+}
+
+export async function setUpService(base: string, games: number, rounds: number): Promise<Pair[]> {
+  const api = async (pathname: string, token: string) => {
+    const res = await fetch(`${base}${pathname}`, { method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" }, body: "{}" });
+    if (!res.ok) throw new Error(`${pathname} answered ${res.status}`);
+    return (await res.json()) as { id: string };
+  };
+  const wsUrl = base.replace("http", "ws") + "/ws/game";
+  const pairs = await inBatches(games, 50, async () => {
+    const users = [randomUUID(), randomUUID()];
+    const [p1, p2] = users.map(sign) as [string, string];
+    const ids: string[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const created = await api("/api/v1/games", p1);
+      await api(`/api/v1/games/${created.id}/join`, p2);
+      ids.push(created.id);
+      for (const user of users) graceKeys.push(`game:grace:${created.id}:${user}`);
+    }
+    const sockets = [await open(wsUrl, p1), await open(wsUrl, p2)] as const;
+    const pair = makePair([wsPlayer(sockets[0]), wsPlayer(sockets[1])], ids);
+    const joined = new Map<string, () => void>();
+    sockets.forEach((ws, index) =>
+      ws.on("message", (data) => {
+        const message = JSON.parse(data.toString()) as { type: string; game_id?: string; version?: number; code?: string };
+        if (message.type === "error") process.stdout.write(`  error ${message.code}\n`);
+        if (message.type !== "game:state" || message.version === undefined || message.game_id === undefined) return;
+        if (message.version === 0) return joined.get(`${index}:${message.game_id}`)?.();
+        pair.onChange?.(message.game_id, message.version, index as 0 | 1);
+      }),
+    );
+    for (const gameId of ids) {
+      await Promise.all(
+        sockets.map(
+          (ws, index) =>
+            new Promise<void>((resolve) => {
+              joined.set(`${index}:${gameId}`, resolve);
+              ws.send(JSON.stringify({ type: "game:join", game_id: gameId }));
+            }),
+        ),
+      );
+    }
+    return pair;
+  });
+  process.stdout.write(`  ${games} pairs, ${games * rounds} games created and joined, ${games * 2} sockets open\n`);
+  return pairs;
+}
+
+/** Removes the grace deadlines the stopped service left for the bench's players. */
+export async function removeGraceKeys(): Promise<void> {
+  const redis = new Redis(process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379");
+  for (let i = 0; i < graceKeys.length; i += 1_000) await redis.del(...graceKeys.slice(i, i + 1_000));
+  await redis.quit();
+}
+
+interface BatchCounters {
+  statements: number;
+  moves: number;
+  seconds: number;
+  /** Statements that committed within 100 ms and within 1 s. */
+  within100ms: number;
+  within1s: number;
+}
+
+/** The service's group-commit histograms (sums and counts) from /metrics. */
+export async function batchCounters(port: number): Promise<BatchCounters> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1] ?? 0);
+  return {
+    statements: value("game_move_batch_moves_count"),
+    moves: value("game_move_batch_moves_sum"),
+    seconds: value("game_move_batch_seconds_sum"),
+    within100ms: value('game_move_batch_seconds_bucket\\{le="0.1"\\}'),
+    within1s: value('game_move_batch_seconds_bucket\\{le="1"\\}'),
+  };
+}
+
+export function reportBatches(before: BatchCounters, after: BatchCounters): void {
+  const statements = after.statements - before.statements;
+  const moves = after.moves - before.moves;
+  const ms = (1_000 * (after.seconds - before.seconds)) / Math.max(1, statements);
+  const over100ms = statements - (after.within100ms - before.within100ms);
+  const over1s = statements - (after.within1s - before.within1s);
+  process.stdout.write(
+    `  move statements: ${statements}, ${(moves / Math.max(1, statements)).toFixed(1)} moves each, ${ms.toFixed(1)} ms each to commit (mean); ${over100ms} over 100 ms, ${over1s} over 1 s\n`,
+  );
+}
