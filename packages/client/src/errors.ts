@@ -27,8 +27,20 @@ export class TollgateError extends Error {
 
   static async fromResponse(res: Response): Promise<TollgateError> {
     const parsed = errorBodySchema.safeParse(await res.json().catch(() => undefined));
+    if (parsed.success && res.status === 402 && parsed.data.error_code === "INSUFFICIENT_FUNDS") return new InsufficientFundsError(parsed.data);
     if (parsed.success) return new TollgateError(res.status, parsed.data.error_code, parsed.data.detail, parsed.data);
     return new TollgateError(res.status, `HTTP_${res.status}`, `the server answered ${res.status}`);
+  }
+}
+
+/**
+ * 402 `INSUFFICIENT_FUNDS`: the wallet cannot pay the price; nothing was debited and no token was
+ * made. Top up (`billing.topUp`) and buy again; `billing.wallet()` and `billing.prices()` say by how much.
+ */
+export class InsufficientFundsError extends TollgateError {
+  constructor(body: ErrorBody) {
+    super(402, "INSUFFICIENT_FUNDS", body.detail, body);
+    this.name = "InsufficientFundsError";
   }
 }
 

@@ -1,9 +1,12 @@
 /** @tollgate/client — the typed SDK desktop clients use to reach Tollgate through its gateway. */
 export { AccountApi, accountTokenFrom } from "./account-api";
 export { AdminApi, type AdminUserView, type AuditQuery, type PageRequest, type TokenQuery, type UserQuery } from "./admin-api";
+export { BillingApi, type BillingCall } from "./billing-api";
 export { startConnector, type Connector, type ConnectorEnd, type ConnectorEndReason, type ConnectorLogger, type ConnectorOptions } from "./connector";
-export { TollgateError } from "./errors";
+export { InsufficientFundsError, TollgateError } from "./errors";
 export { GameSocket, type GameSocketEvents, type GameSocketOptions } from "./game-socket";
 export { MfaApi, MfaRequiredError, secondFactorProof } from "./mfa-api";
+export { formatMoney, minorUnitDigits, parseMajorAmount } from "./money";
+export type { PurchaseOptions } from "./purchase";
 export { MemorySessionStore, toStoredSession, type SessionStore, type StoredSession } from "./session";
 export { TollgateClient, type TollgateClientOptions } from "./tollgate-client";

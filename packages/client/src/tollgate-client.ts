@@ -4,7 +4,7 @@ import {
   loginResponseSchema,
   listGamesResponseSchema,
   proxyLaunchResponseSchema,
-  purchaseTokenResponseSchema,
+  refundTokenResponseSchema,
   tokenItemSchema,
   tokenPairResponseSchema,
   userLookupResponseSchema,
@@ -16,6 +16,7 @@ import {
   type MfaCodeRequest,
   type ProxyLaunchResponse,
   type PurchaseTokenResponse,
+  type RefundTokenResponse,
   type TokenItem,
   type UserLookupResponse,
   type UserResponse,
@@ -24,11 +25,13 @@ import WebSocket from "ws";
 import { z } from "zod";
 import { AccountApi } from "./account-api";
 import { AdminApi } from "./admin-api";
+import { BillingApi } from "./billing-api";
 import { TollgateError } from "./errors";
 import { GameSocket, type GameSocketOptions } from "./game-socket";
 import { MfaApi, MfaRequiredError } from "./mfa-api";
 import { MemorySessionStore, toStoredSession, type SessionStore, type StoredSession } from "./session";
 import { assertProxyPath } from "./proxy-path";
+import { purchaseToken, type PurchaseOptions } from "./purchase";
 import { assertTrustedCa, trustingFetch, type TrustedCa } from "./trusted-ca";
 
 /** The session id (`sid`) an access token names; undefined for a token that does not parse. */
@@ -132,13 +135,27 @@ export class TollgateClient {
 
   // ---- tokens ------------------------------------------------------------------------------
   readonly tokens = {
-    purchase: async (durationHours: DurationHours): Promise<PurchaseTokenResponse> =>
-      purchaseTokenResponseSchema.parse(await this.call("POST", "/api/v1/tokens/purchase", { body: { duration_hours: durationHours } })),
+    /**
+     * Buys a token, paid from the wallet: `{ id, token (shown once), …, purchase_id, amount, currency,
+     * price_id }`. Always sends an `Idempotency-Key` (`options.idempotencyKey`, else a random UUID)
+     * and retries a lost answer with it, so one call never debits twice. Rejects with
+     * `InsufficientFundsError` (402) when the wallet cannot pay, 409 `TOKEN_LIMIT_REACHED`, 422
+     * `IDEMPOTENCY_KEY_REUSED` (that key bought something else).
+     */
+    purchase: async (durationHours: DurationHours, options: PurchaseOptions = {}): Promise<PurchaseTokenResponse> =>
+      purchaseToken((path, { body, headers }) => this.call("POST", path, { body, headers }), durationHours, options),
     list: async (activeOnly = false): Promise<TokenItem[]> =>
       z.array(tokenItemSchema).parse(await this.call("GET", `/api/v1/tokens/my-tokens?active_only=${activeOnly}`, {})),
     revoke: async (id: string, reason?: string): Promise<TokenItem> =>
       tokenItemSchema.parse(await this.call("POST", `/api/v1/tokens/${encodeURIComponent(id)}/revoke`, { body: reason ? { reason } : {} })),
+    /** Returns a token never used (still pending) for its full price back to the wallet. Rejects with 409 `TOKEN_ALREADY_USED` once it was used, revoked or refunded. */
+    refund: async (id: string): Promise<RefundTokenResponse> =>
+      refundTokenResponseSchema.parse(await this.call("POST", `/api/v1/tokens/${encodeURIComponent(id)}/refund`, { body: {} })),
   };
+
+  // ---- billing -----------------------------------------------------------------------------
+  /** My wallet, its transactions, prices, top-ups and receipts (see BillingApi). */
+  readonly billing = new BillingApi((method, path, options) => this.call(method, path, options));
 
   // ---- proxy -------------------------------------------------------------------------------
   readonly proxy = {

@@ -3,6 +3,7 @@ import path from "node:path";
 import { Command, CommanderError } from "commander";
 import { addAccountCommands } from "./account.commands";
 import { addAdminCommands } from "./admin.commands";
+import { addBillingCommands } from "./billing.commands";
 import type { CliAction } from "./cli-action";
 import { createCliContext } from "./cli-context";
 import { CliUsageError } from "./cli-errors";
@@ -48,6 +49,7 @@ export function createProgram(act: CliAction): Command {
   addSessionCommands(program, act);
   addPasswordCommands(program, act);
   addVerifyEmailCommand(program, act);
+  addBillingCommands(program, act);
   addTokenCommands(program, act);
   addGetCommand(program, act);
   addConnectCommand(program, act);

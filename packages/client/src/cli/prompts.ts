@@ -1,3 +1,4 @@
+import confirm from "@inquirer/confirm";
 import password from "@inquirer/password";
 import { PASSWORD_MIN_LENGTH } from "@tollgate/contracts";
 import { CliUsageError } from "./cli-errors";
@@ -50,4 +51,14 @@ export async function askSecondFactorCode({ recovery }: { recovery: boolean }): 
 export async function askMailToken(what: string): Promise<string> {
   assertTerminal(what);
   return (await password({ message: `The ${what} (or the whole link):`, mask: true, validate: (value) => value.trim().length > 0 || "Paste the link from the mail, or the text after #token=." }, context)).trim();
+}
+
+/**
+ * A yes/no question (default no) before something that costs money. `skip` (--yes) answers yes
+ * without asking; with no terminal to ask on and no `skip`, refuses naming the flag.
+ */
+export async function askConfirmation(question: string, { skip, flag }: { skip: boolean; flag: string }): Promise<boolean> {
+  if (skip) return true;
+  if (!process.stdin.isTTY) throw new CliUsageError(`${question} No terminal to ask on: add ${flag} to confirm (scripts).`);
+  return confirm({ message: question, default: false }, context);
 }

@@ -1,30 +1,9 @@
-import { durationHoursValues, type DurationHours } from "@tollgate/contracts";
-import { InvalidArgumentError, type Command } from "commander";
+import type { Command } from "commander";
 import type { CliAction } from "./cli-action";
 import { parseUuid } from "./cli-arguments";
-import { withProgress } from "./progress";
 
-function parseHours(value: string): DurationHours {
-  const hours = Number(value);
-  if (!durationHoursValues.includes(hours as DurationHours)) throw new InvalidArgumentError(`hours must be one of ${durationHoursValues.join(", ")}.`);
-  return hours as DurationHours;
-}
-
-/** buy, tokens, revoke. */
+/** tokens, revoke (buy and refund are with the wallet's commands, billing.commands.ts). */
 export function addTokenCommands(program: Command, act: CliAction): void {
-  program
-    .command("buy")
-    .description("buy an access token; it is printed once and remembered for get and connect")
-    .argument("<hours>", `how long it lasts once first used: ${durationHoursValues.join(", ")}`, parseHours)
-    .action(
-      act(async (ctx, hours: DurationHours) => {
-        const bought = await withProgress("buying", ctx.client.tokens.purchase(hours));
-        ctx.tokens.remember(bought);
-        ctx.print(`token ${bought.id} for ${bought.duration_hours} h (the clock starts on first use):\n${bought.token}\nShown only once; remembered here for tollgate get and tollgate connect.`);
-        return 0;
-      }),
-    );
-
   program
     .command("tokens")
     .description("your access tokens and their status")
