@@ -2,14 +2,14 @@ import path from "node:path";
 import { createHttpApp, type Logger, type ReadinessCheck } from "@tollgate/service-kit";
 import type { Express } from "express";
 import type { Authenticator } from "./auth/authenticator";
-import type { GameService } from "./domain/game.service";
+import type { GameUseCases } from "./domain/game-use-cases";
 import type { GameMetrics } from "./game-metrics";
 import { authenticate } from "./http/authenticate.middleware";
 import { gamesRouter } from "./http/games.router";
 
 export interface AppDeps {
   logger: Logger;
-  games: GameService;
+  games: GameUseCases;
   authenticator: Authenticator;
   metrics: GameMetrics;
   readiness: Record<string, ReadinessCheck>;

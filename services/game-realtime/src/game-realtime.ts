@@ -9,7 +9,7 @@ import { Authenticator } from "./auth/authenticator";
 import { RevokedSessions } from "./auth/revoked-sessions";
 import { DEFAULT_MOVE_BATCH, KnexGameStore } from "./data/knex-game.store";
 import type { MoveBatchOptions } from "./data/move-batch.writer";
-import { GameService } from "./domain/game.service";
+import { createGameUseCases, type GameUseCases } from "./domain/game-use-cases";
 import { createGameRulesFactory, DEFAULT_GAME_KIND } from "./domain/game-rules.registry";
 import { createGameMetrics } from "./game-metrics";
 import { createAuthEventsConsumer } from "./messaging/auth-events.consumer";
@@ -49,7 +49,7 @@ export interface GameRealtime {
   app: Express;
   sockets: GameSocketServer;
   consumer: EventConsumer | undefined;
-  games: GameService;
+  games: GameUseCases;
   connections: ConnectionManager;
 }
 
@@ -67,7 +67,7 @@ export function buildGameRealtime(clients: GameRealtimeClients, settings: GameRe
     },
   });
   const metrics = createGameMetrics({ countActiveGames: () => store.countByStatus("active") });
-  const games = new GameService({ store, rules: createGameRulesFactory(), defaultKind: DEFAULT_GAME_KIND, logger });
+  const games = createGameUseCases({ store, rules: createGameRulesFactory(), defaultKind: DEFAULT_GAME_KIND, logger });
   const revocations = new RevokedSessions(redis);
   const revocationLog = new RevocationLog<"user" | "session">();
   const authenticator = new Authenticator({ verifier: clients.verifier, revocations, log: revocationLog });

@@ -3,20 +3,20 @@ import { createDatabase } from "@tollgate/service-kit";
 import type { Knex } from "knex";
 import { KnexGameStore } from "../src/data/knex-game.store";
 import { GameError } from "../src/domain/game.errors";
-import { GameService } from "../src/domain/game.service";
+import { createGameUseCases, type GameUseCases } from "../src/domain/game-use-cases";
 import { createGameRulesFactory, DEFAULT_GAME_KIND } from "../src/domain/game-rules.registry";
 import { migrateTestDatabase, quietLogger, TEST_DATABASE_URL } from "./support/instance";
 
 describe("game service on two instances sharing one database", () => {
   let knex: Knex;
-  let one: GameService;
-  let two: GameService;
+  let one: GameUseCases;
+  let two: GameUseCases;
 
   beforeAll(async () => {
     const logger = quietLogger();
     await migrateTestDatabase(logger);
     knex = createDatabase({ url: TEST_DATABASE_URL, logger });
-    const build = () => new GameService({ store: new KnexGameStore(knex), rules: createGameRulesFactory(), defaultKind: DEFAULT_GAME_KIND, logger });
+    const build = () => createGameUseCases({ store: new KnexGameStore(knex), rules: createGameRulesFactory(), defaultKind: DEFAULT_GAME_KIND, logger });
     one = build();
     two = build();
   });
@@ -27,8 +27,8 @@ describe("game service on two instances sharing one database", () => {
 
   async function activeGame(): Promise<{ id: string; p1: string; p2: string }> {
     const [p1, p2] = [randomUUID(), randomUUID()];
-    const game = await one.createGame(p1, {});
-    await one.joinGame(p2, game.id);
+    const game = await one.create.execute(p1, {});
+    await one.join.execute(p2, game.id);
     return { id: game.id, p1, p2 };
   }
 
@@ -36,8 +36,8 @@ describe("game service on two instances sharing one database", () => {
     for (let round = 0; round < 5; round++) {
       const { id, p1 } = await activeGame();
       // Warm both snapshots so both decide without reading.
-      await Promise.all([one.viewForPlayer(p1, id), two.viewForPlayer(p1, id)]);
-      const results = await Promise.allSettled([one.applyAction(p1, id, 0, { column: 2 }), two.applyAction(p1, id, 0, { column: 5 })]);
+      await Promise.all([one.view.execute(p1, id), two.view.execute(p1, id)]);
+      const results = await Promise.allSettled([one.playMove.execute(p1, id, 0, { column: 2 }), two.playMove.execute(p1, id, 0, { column: 5 })]);
       const applied = results.filter((r) => r.status === "fulfilled" && r.value.kind === "applied");
       expect(applied).toHaveLength(1);
       const refused = results.find((r) => r.status === "rejected");
@@ -50,9 +50,9 @@ describe("game service on two instances sharing one database", () => {
 
   it("when another instance moved since this instance's snapshot, then the next move is checked against the stored state and accepted", async () => {
     const { id, p1, p2 } = await activeGame();
-    await one.applyAction(p1, id, 0, { column: 3 }); // instance one's snapshot: version 1
-    await two.applyAction(p2, id, 1, { column: 3 }); // instance two moves; one's snapshot is stale
-    const outcome = await one.applyAction(p1, id, 2, { column: 3 });
+    await one.playMove.execute(p1, id, 0, { column: 3 }); // instance one's snapshot: version 1
+    await two.playMove.execute(p2, id, 1, { column: 3 }); // instance two moves; one's snapshot is stale
+    const outcome = await one.playMove.execute(p1, id, 2, { column: 3 });
     expect(outcome.kind).toBe("applied");
     expect(outcome.view.game.version).toBe(3);
     expect(outcome.view.state).toMatchObject({ board: expect.arrayContaining([[0, 0, 0, 1, 0, 0, 0]]), moves: 3 });
@@ -60,15 +60,15 @@ describe("game service on two instances sharing one database", () => {
 
   it("when many games move at once on one instance, then every move is stored and they share statements", async () => {
     const batches: number[] = [];
-    const batched = new GameService({
+    const batched = createGameUseCases({
       store: new KnexGameStore(knex, { maxInFlight: 1, maxBatch: 500, onBatch: (moves) => batches.push(moves) }),
       rules: createGameRulesFactory(),
       defaultKind: DEFAULT_GAME_KIND,
       logger: quietLogger(),
     });
     const games = await Promise.all(Array.from({ length: 30 }, () => activeGame()));
-    await Promise.all(games.map(({ id, p1 }) => batched.viewForPlayer(p1, id)));
-    const outcomes = await Promise.all(games.map(({ id, p1 }, i) => batched.applyAction(p1, id, 0, { column: i % 7 })));
+    await Promise.all(games.map(({ id, p1 }) => batched.view.execute(p1, id)));
+    const outcomes = await Promise.all(games.map(({ id, p1 }, i) => batched.playMove.execute(p1, id, 0, { column: i % 7 })));
     expect(outcomes.map((o) => [o.kind, o.view.game.version])).toEqual(games.map(() => ["applied", 1]));
     const stored = await knex("moves").whereIn("game_id", games.map((g) => g.id));
     expect(stored).toHaveLength(30);
@@ -78,7 +78,7 @@ describe("game service on two instances sharing one database", () => {
 
   it("when one instance gets the same move twice at once, then it is stored once and the repeat is answered as a duplicate", async () => {
     const { id, p1 } = await activeGame();
-    const [first, again] = await Promise.all([one.applyAction(p1, id, 0, { column: 4 }), one.applyAction(p1, id, 0, { column: 4 })]);
+    const [first, again] = await Promise.all([one.playMove.execute(p1, id, 0, { column: 4 }), one.playMove.execute(p1, id, 0, { column: 4 })]);
     expect([first.kind, again.kind]).toEqual(["applied", "duplicate"]);
     expect(again.view.game.version).toBe(1);
     expect(await knex("moves").where({ game_id: id })).toHaveLength(1);
@@ -86,7 +86,7 @@ describe("game service on two instances sharing one database", () => {
 
   it("when one instance gets two different moves for the same turn at once, then the first is stored and the second is stale_seq", async () => {
     const { id, p1 } = await activeGame();
-    const results = await Promise.allSettled([one.applyAction(p1, id, 0, { column: 1 }), one.applyAction(p1, id, 0, { column: 6 })]);
+    const results = await Promise.allSettled([one.playMove.execute(p1, id, 0, { column: 1 }), one.playMove.execute(p1, id, 0, { column: 6 })]);
     expect(results[0]).toMatchObject({ status: "fulfilled", value: { kind: "applied" } });
     expect(results[1]).toMatchObject({ status: "rejected", reason: { code: "stale_seq" } });
     expect(await knex("moves").where({ game_id: id }).select("action")).toEqual([{ action: { column: 1 } }]);
@@ -94,9 +94,9 @@ describe("game service on two instances sharing one database", () => {
 
   it("when a game is resigned on one instance, then a move on the other is refused with game_not_active", async () => {
     const { id, p1, p2 } = await activeGame();
-    await one.applyAction(p1, id, 0, { column: 0 });
-    await two.resign(p2, id);
-    await expect(one.applyAction(p2, id, 1, { column: 1 })).rejects.toMatchObject({ code: "game_not_active" });
+    await one.playMove.execute(p1, id, 0, { column: 0 });
+    await two.resign.execute(p2, id);
+    await expect(one.playMove.execute(p2, id, 1, { column: 1 })).rejects.toMatchObject({ code: "game_not_active" });
     expect(await knex("moves").where({ game_id: id })).toHaveLength(1);
   });
 });

@@ -1,11 +1,11 @@
 import { createGameRequestSchema, listGamesQuerySchema, listGamesResponseSchema, uuidParamSchema } from "@tollgate/contracts";
 import { parseOrThrow } from "@tollgate/service-kit";
 import { Router, type RequestHandler } from "express";
-import type { GameService } from "../domain/game.service";
+import type { GameUseCases } from "../domain/game-use-cases";
 import { principalOf } from "./authenticate.middleware";
 import { toGameResponse } from "./game.presenter";
 
-export function gamesRouter(deps: { games: GameService; authenticate: RequestHandler }): Router {
+export function gamesRouter(deps: { games: GameUseCases; authenticate: RequestHandler }): Router {
   const router = Router();
   router.use("/api/v1/games", deps.authenticate);
 
@@ -29,7 +29,7 @@ export function gamesRouter(deps: { games: GameService; authenticate: RequestHan
    */
   router.post("/api/v1/games", async (req, res) => {
     const body = parseOrThrow(createGameRequestSchema, req.body ?? {});
-    const game = await deps.games.createGame(principalOf(res).userId, { opponentId: body.opponent_id });
+    const game = await deps.games.create.execute(principalOf(res).userId, { opponentId: body.opponent_id });
     res.status(201).json(toGameResponse(game));
   });
 
@@ -50,7 +50,7 @@ export function gamesRouter(deps: { games: GameService; authenticate: RequestHan
    */
   router.get("/api/v1/games", async (req, res) => {
     const query = parseOrThrow(listGamesQuerySchema, req.query, "query");
-    const games = await deps.games.listGames(principalOf(res).userId, query.status);
+    const games = await deps.games.list.execute(principalOf(res).userId, query.status);
     // Through the contract's schema, so the shape clients parse is the shape sent (the SDK once
     // expected a bare array here and every list() threw).
     res.json(listGamesResponseSchema.parse({ games: games.map(toGameResponse) }));
@@ -74,7 +74,7 @@ export function gamesRouter(deps: { games: GameService; authenticate: RequestHan
    */
   router.get("/api/v1/games/:id", async (req, res) => {
     const { id } = parseOrThrow(uuidParamSchema, req.params, "path");
-    res.json(toGameResponse(await deps.games.getGame(principalOf(res).userId, id)));
+    res.json(toGameResponse(await deps.games.get.execute(principalOf(res).userId, id)));
   });
 
   /**
@@ -97,7 +97,7 @@ export function gamesRouter(deps: { games: GameService; authenticate: RequestHan
    */
   router.post("/api/v1/games/:id/join", async (req, res) => {
     const { id } = parseOrThrow(uuidParamSchema, req.params, "path");
-    res.json(toGameResponse(await deps.games.joinGame(principalOf(res).userId, id)));
+    res.json(toGameResponse(await deps.games.join.execute(principalOf(res).userId, id)));
   });
 
   return router;

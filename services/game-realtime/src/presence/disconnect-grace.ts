@@ -1,7 +1,7 @@
 import type { Logger } from "@tollgate/service-kit";
 import type { Redis } from "ioredis";
 import { opponentOf } from "../domain/game";
-import type { GameService } from "../domain/game.service";
+import type { GameUseCases } from "../domain/game-use-cases";
 import type { GameBroadcaster } from "../ws/game-broadcaster";
 import type { ConnectionManager } from "./connection-manager";
 
@@ -23,7 +23,7 @@ export class DisconnectGrace {
     private readonly deps: {
       redis: Redis;
       connections: ConnectionManager;
-      games: GameService;
+      games: Pick<GameUseCases, "get" | "forfeit">;
       broadcaster: GameBroadcaster;
       graceMs: number;
       /** How often to look for deadlines whose instance died before its timer fired. */
@@ -36,7 +36,7 @@ export class DisconnectGrace {
 
   async playerLeft(gameId: string, userId: string): Promise<void> {
     if (await this.deps.connections.isPresent(gameId, userId)) return; // still connected elsewhere
-    const game = await this.deps.games.findGame(gameId);
+    const game = await this.deps.games.get.any(gameId);
     if (!game || game.status !== "active") return;
     const graceUntil = new Date(Date.now() + this.deps.graceMs);
     await this.deps.redis.set(graceKey(gameId, userId), graceUntil.toISOString(), "PX", this.deps.graceMs * 2);
@@ -123,7 +123,7 @@ export class DisconnectGrace {
   private async expire(gameId: string, userId: string): Promise<void> {
     if ((await this.deps.redis.del(graceKey(gameId, userId))) === 0) return; // rejoined in time
     if (await this.deps.connections.isPresent(gameId, userId)) return;
-    const view = await this.deps.games.forfeit(gameId, userId);
+    const view = await this.deps.games.forfeit.execute(gameId, userId);
     if (view) await this.deps.broadcaster.gameChanged(view);
   }
 }

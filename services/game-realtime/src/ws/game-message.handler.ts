@@ -2,7 +2,7 @@ import { WS_SERVICE_UNAVAILABLE, type ClientMessage } from "@tollgate/contracts"
 import { unavailableDependency, type Logger } from "@tollgate/service-kit";
 import { opponentOf, slotOf } from "../domain/game";
 import { GameError } from "../domain/game.errors";
-import type { GameService } from "../domain/game.service";
+import type { GameUseCases } from "../domain/game-use-cases";
 import type { ConnectionManager } from "../presence/connection-manager";
 import type { DisconnectGrace } from "../presence/disconnect-grace";
 import type { GameBroadcaster } from "./game-broadcaster";
@@ -17,7 +17,7 @@ export class GameMessageHandler {
 
   constructor(
     private readonly deps: {
-      games: GameService;
+      games: GameUseCases;
       connections: ConnectionManager;
       broadcaster: GameBroadcaster;
       grace: DisconnectGrace;
@@ -52,14 +52,14 @@ export class GameMessageHandler {
       case "game:join":
         return this.join(connection, userId, message.game_id);
       case "game:action": {
-        const outcome = await this.deps.games.applyAction(userId, message.game_id, message.seq, message.action);
+        const outcome = await this.deps.games.playMove.execute(userId, message.game_id, message.seq, message.action);
         // A repeated seq changes nothing: the sender alone gets the current state again.
         if (outcome.kind === "duplicate") connection.send(stateMessage(outcome.view, userId));
         else await this.deps.broadcaster.gameChanged(outcome.view);
         return;
       }
       case "game:resign":
-        return this.deps.broadcaster.gameChanged(await this.deps.games.resign(userId, message.game_id));
+        return this.deps.broadcaster.gameChanged(await this.deps.games.resign.execute(userId, message.game_id));
       case "game:heartbeat":
         await this.deps.connections.refresh(connection);
         connection.send({ type: "game:heartbeat_ack" });
@@ -71,12 +71,12 @@ export class GameMessageHandler {
     // Check first that the user plays this game, then subscribe, then read the state: a move made
     // in between reaches the socket through the fan-out and the older direct state is dropped.
     // A waiting game with a free seat is joined on the spot, as `POST /games/{id}/join` would.
-    const game = await this.deps.games.findGame(gameId);
+    const game = await this.deps.games.get.any(gameId);
     const takesSeat = game !== undefined && slotOf(game, userId) === undefined && game.status === "waiting";
-    if (takesSeat) await this.deps.games.joinGame(userId, gameId);
-    await this.deps.games.viewForPlayer(userId, gameId);
+    if (takesSeat) await this.deps.games.join.execute(userId, gameId);
+    await this.deps.games.view.execute(userId, gameId);
     await this.deps.connections.join(connection, gameId);
-    const view = await this.deps.games.viewForPlayer(userId, gameId);
+    const view = await this.deps.games.view.execute(userId, gameId);
     // Taking the seat starts the game: both players get the state (player 1 learns it is their turn).
     if (takesSeat) await this.deps.broadcaster.gameChanged(view);
     else connection.send(stateMessage(view, userId));

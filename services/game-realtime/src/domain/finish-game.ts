@@ -1,0 +1,16 @@
+import { resultForWinner, type GameView } from "./game";
+import type { GameStates } from "./game-states";
+import type { LockedGame } from "./game-store.port";
+
+/** Ends a locked, active game against `loser` (resignation or forfeit); runs inside the lock's transaction. */
+export async function finishAgainst(states: GameStates, locked: LockedGame, loser: 1 | 2, reason: "resignation" | "forfeit"): Promise<GameView> {
+  states.forget(locked.game.id);
+  const state = states.replay(locked.game, await locked.moves());
+  const updated = await locked.update({
+    status: "finished",
+    version: locked.game.version + 1,
+    result: resultForWinner(loser === 1 ? 2 : 1),
+    endReason: reason,
+  });
+  return states.view(updated, state);
+}
