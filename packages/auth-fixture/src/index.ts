@@ -60,7 +60,7 @@ export interface AuthFixtureOptions {
 }
 
 const AUTH_DATABASE_URL = testDatabaseUrl("tollgate_auth_test");
-const SCOPES = ["tokens:validate", "games:read"];
+const SCOPES = ["tokens:validate", "games:read", "billing:purchases"];
 const clientFor = (scope: string) => ({ clientId: `client-${scope.replace(/[^a-z]/g, "-")}`, clientSecret: `secret-${scope}-${"s".repeat(24)}` });
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 

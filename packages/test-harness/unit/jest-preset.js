@@ -11,7 +11,7 @@ module.exports = {
   },
   moduleNameMapper: {
     "^@tollgate/(contracts|service-kit|test-harness|client|auth-fixture)$": path.join(packagesDir, "$1", "src"),
-    "^@tollgate/(auth|token|proxy|game-realtime|demo-upstream)-service$": path.join(servicesDir, "$1", "src"),
+    "^@tollgate/(auth|token|proxy|game-realtime|demo-upstream|billing)-service$": path.join(servicesDir, "$1", "src"),
   },
   testMatch: ["<rootDir>/src/**/*.test.ts", "<rootDir>/test/**/*.test.ts"],
   testTimeout: 15_000,
