@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import { serverMessageSchema, type ClientMessage, type ServerMessage } from "@tollgate/contracts";
 import WebSocket from "ws";
+import { matchmakingMessageSchema, type MatchmakingMessage } from "./games-wire";
 
 export interface GameSocketOptions {
   /** ws(s)://gateway/ws/game */
@@ -15,6 +16,8 @@ export interface GameSocketOptions {
 }
 
 type Message<T extends ServerMessage["type"]> = Extract<ServerMessage, { type: T }>;
+type Matchmaking<T extends MatchmakingMessage["type"]> = Extract<MatchmakingMessage, { type: T }>;
+type Outgoing = ClientMessage | { type: "game:find" } | { type: "game:find_cancel" };
 
 export interface GameSocketEvents {
   ready: [userId: string];
@@ -26,6 +29,13 @@ export interface GameSocketEvents {
   server_error: [Message<"error">];
   auth_error: [Message<"auth_error">];
   closed: [{ code: number; reason: string; willReconnect: boolean }];
+  /** `find()` was accepted: this player waits in the queue with this rating. */
+  queued: [Matchmaking<"game:queued">];
+  /** Paired: `join(game_id)` to play (`you_are` says which seat, player1 moves first). */
+  matched: [Matchmaking<"game:matched">];
+  find_cancelled: [Matchmaking<"game:find_cancelled">];
+  /** Nobody was found within the service's matchmaking timeout; the player has left the queue. */
+  no_opponent: [Matchmaking<"game:no_opponent">];
 }
 
 /**
@@ -39,6 +49,8 @@ export class GameSocket extends EventEmitter<GameSocketEvents> {
   private readonly joined = new Set<string>();
   private readonly versions = new Map<string, number>();
   private closedByUser = false;
+  /** In the matchmaking queue (as far as this side knows): a reconnection queues again. */
+  private finding = false;
   private attempt = 0;
 
   constructor(private readonly options: GameSocketOptions) {
@@ -54,8 +66,9 @@ export class GameSocket extends EventEmitter<GameSocketEvents> {
     return new Promise<string>((resolve, reject) => {
       socket.once("error", reject);
       socket.on("message", (data) => {
-        const parsed = serverMessageSchema.safeParse(JSON.parse(data.toString()));
-        if (!parsed.success) return;
+        const raw = JSON.parse(data.toString()) as unknown;
+        const parsed = serverMessageSchema.safeParse(raw);
+        if (!parsed.success) return this.dispatchMatchmaking(raw);
         const message = parsed.data;
         if (message.type === "auth_ok") {
           this.attempt = 0;
@@ -63,6 +76,8 @@ export class GameSocket extends EventEmitter<GameSocketEvents> {
           socket.on("error", () => undefined);
           this.startHeartbeat();
           for (const gameId of this.joined) this.send({ type: "game:join", game_id: gameId });
+          // A closed socket left the queue on the server; a player still looking queues again.
+          if (this.finding) this.send({ type: "game:find" });
           this.emit("ready", message.user_id);
           resolve(message.user_id);
           return;
@@ -77,6 +92,22 @@ export class GameSocket extends EventEmitter<GameSocketEvents> {
   join(gameId: string): void {
     this.joined.add(gameId);
     this.send({ type: "game:join", game_id: gameId });
+  }
+
+  /**
+   * Queues this player for a match (after `connect()`): `queued` follows, then `matched` (join its
+   * `game_id`), or `no_opponent` after the service's timeout; `server_error` with code
+   * `already_queued` or `already_in_game` when it cannot.
+   */
+  find(): void {
+    this.finding = true;
+    this.send({ type: "game:find" });
+  }
+
+  /** Leaves the matchmaking queue; `find_cancelled` follows. */
+  cancelFind(): void {
+    this.finding = false;
+    this.send({ type: "game:find_cancel" });
   }
 
   /** Plays on the latest version this socket has seen of the game. */
@@ -136,8 +167,21 @@ export class GameSocket extends EventEmitter<GameSocketEvents> {
         this.emit("auth_error", message);
         break;
       default:
+        // Matchmaking messages, once the contracts' union carries them.
+        this.dispatchMatchmaking(message);
         break;
     }
+  }
+
+  private dispatchMatchmaking(raw: unknown): void {
+    const parsed = matchmakingMessageSchema.safeParse(raw);
+    if (!parsed.success) return;
+    const message = parsed.data;
+    if (message.type !== "game:queued") this.finding = false;
+    if (message.type === "game:queued") this.emit("queued", message);
+    else if (message.type === "game:matched") this.emit("matched", message);
+    else if (message.type === "game:find_cancelled") this.emit("find_cancelled", message);
+    else this.emit("no_opponent", message);
   }
 
   private onClose(code: number, reason: string): void {
@@ -149,7 +193,7 @@ export class GameSocket extends EventEmitter<GameSocketEvents> {
     setTimeout(() => void this.connect().catch(() => undefined), delay).unref();
   }
 
-  private send(message: ClientMessage): void {
+  private send(message: Outgoing): void {
     if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
   }
 

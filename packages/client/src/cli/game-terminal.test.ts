@@ -23,12 +23,12 @@ function terminal() {
 }
 
 describe("a game in the terminal", () => {
-  it("when a column is typed on the opponent's turn, then the player is told it is not their turn and nothing is sent", async () => {
+  it("when a column is typed on the opponent's turn, then the player is told it is not their turn, with the opponent's name, and nothing is sent", async () => {
     const t = terminal();
     t.socket.emit("state", state(false));
     expect(t.output()).toContain("waiting for the opponent's move");
     await t.type("4");
-    expect(t.output()).toContain("not your turn: wait for the opponent's move");
+    expect(t.output()).toContain("not your turn — waiting for ben\n");
     expect(t.socket.act).not.toHaveBeenCalled();
     t.socket.emit("over", { result: "player2_won", reason: "resignation" });
     await expect(t.played).resolves.toBe(0);
@@ -103,6 +103,40 @@ describe("a game in the terminal", () => {
     t.socket.emit("over", over);
     await expect(t.played).resolves.toBe(0);
     expect(t.output()).toBe(`\n${line}`);
+  });
+
+  it("when the connection drops and comes back, then 'your move' is shown again with the board, before and after the rejoined state", async () => {
+    const t = terminal();
+    t.socket.emit("state", state(true));
+    t.clear();
+    t.socket.emit("closed", { code: 1006, reason: "", willReconnect: true });
+    expect(t.output()).toBe("\nconnection lost; reconnecting…\n");
+    t.clear();
+    t.socket.emit("ready", "a-user");
+    expect(t.output()).toMatch(/^reconnected\n\n\| \. \. \. \. \. \. \. \|[\s\S]*\nyour move \(column 1-7\): $/);
+    t.clear();
+    t.socket.emit("state", state(true));
+    expect(t.output()).toMatch(/your move \(column 1-7\): $/);
+    await t.type("3");
+    expect(t.socket.act).toHaveBeenCalledWith(GAME_ID, { column: 2 });
+    t.socket.emit("over", { result: "player1_won", reason: "win" });
+    await expect(t.played).resolves.toBe(0);
+  });
+
+  it("when a move is typed while reconnecting, then the player is told to wait and nothing is sent; a move sent before the drop does not block the next one", async () => {
+    const t = terminal();
+    t.socket.emit("state", state(true));
+    await t.type("1");
+    t.socket.emit("closed", { code: 1006, reason: "", willReconnect: true });
+    await t.type("2");
+    expect(t.output()).toContain("not connected; reconnecting…");
+    expect(t.socket.act).toHaveBeenCalledTimes(1);
+    t.socket.emit("ready", "a-user");
+    await t.type("2");
+    expect(t.socket.act).toHaveBeenCalledTimes(2);
+    expect(t.socket.act).toHaveBeenLastCalledWith(GAME_ID, { column: 1 });
+    t.socket.emit("over", { result: "draw", reason: "draw" });
+    await expect(t.played).resolves.toBe(0);
   });
 
   it("when the connection closes for good (session ended), then the player is told how to rejoin and the exit code is 1", async () => {

@@ -1,5 +1,4 @@
 import { createInterface } from "node:readline";
-import type { Game } from "@tollgate/contracts";
 import type { GameSocket } from "../game-socket";
 import { renderBoard } from "./connect-four-board";
 
@@ -23,10 +22,12 @@ export class GameTerminal {
   private finished = false;
   /** The last board drawn, to draw again after a notice pushed it up the screen. */
   private board = "";
+  /** The connection dropped and has not been authenticated again yet: typed moves cannot go out. */
+  private reconnecting = false;
 
   constructor(
     private readonly socket: GameSocket,
-    private readonly game: Game,
+    private readonly game: { id: string },
     private readonly you: 1 | 2,
     /** How to name the other player: their username when known, else "your opponent". */
     private readonly opponent: string,
@@ -56,7 +57,17 @@ export class GameTerminal {
       this.write(`\n${error.message}\n${this.prompt()}`);
     });
     socket.on("closed", ({ willReconnect }) => {
-      if (!this.finished && willReconnect) this.write("\nconnection lost; reconnecting…\n");
+      if (this.finished || !willReconnect) return;
+      this.reconnecting = true;
+      this.write("\nconnection lost; reconnecting…\n");
+    });
+    // Back in: the board and whose move it is, as last known. The socket rejoins the game, and
+    // the state the service answers with is drawn (with its prompt) when it arrives.
+    socket.on("ready", () => {
+      if (this.finished || !this.reconnecting) return;
+      this.reconnecting = false;
+      this.sending = false;
+      this.write(`reconnected\n${this.board}${this.prompt()}`);
     });
     const rejoin = `tollgate play --join ${this.game.id}`;
 
@@ -87,12 +98,16 @@ export class GameTerminal {
 
   private typed(line: string): void {
     if (this.finished || line === "") return;
+    if (this.reconnecting) {
+      this.write("not connected; reconnecting… (type your move again once the board is back)\n");
+      return;
+    }
     if (this.sending) {
       this.write("your move is on its way; wait for the board\n");
       return;
     }
     if (this.status !== "active" || !this.yourTurn) {
-      this.write("not your turn: wait for the opponent's move\n");
+      this.write(`not your turn — waiting for ${this.opponent}\n`);
       return;
     }
     const column = Number(line);

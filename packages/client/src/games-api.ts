@@ -1,0 +1,93 @@
+import { listGamesResponseSchema, type GameStatus } from "@tollgate/contracts";
+import type { GameSocket, GameSocketOptions } from "./game-socket";
+import {
+  leaderboardPageSchema,
+  matchmakingQueuedSchema,
+  matchmakingStatusSchema,
+  myRatingSchema,
+  namedGameSchema,
+  type LeaderboardPage,
+  type MatchmakingQueued,
+  type MatchmakingStatus,
+  type MyRating,
+  type NamedGame,
+} from "./games-wire";
+
+/** How the SDK sends one request: the client's own, with its session and error handling. */
+export type GamesCall = (method: "GET" | "POST" | "DELETE", path: string, options: { body?: unknown }) => Promise<unknown>;
+
+/** Whom a new game is for: anyone who joins first, one user by id, or one user by username. */
+export type Opponent = string | { id: string } | { username: string } | undefined;
+
+const gamePath = (id: string) => `/api/v1/games/${encodeURIComponent(id)}`;
+
+/**
+ * Games over REST, and the live game socket. Every method rejects with `TollgateError` (status and
+ * `code` as the game service answered, e.g. 404 `game_not_found`) or a NETWORK_ERROR.
+ */
+export class GamesApi {
+  constructor(
+    private readonly call: GamesCall,
+    private readonly openSocket: (options: Partial<GameSocketOptions>) => GameSocket,
+  ) {}
+
+  /**
+   * A game open to whoever joins first, or reserved for one user: a user id (a string, or
+   * `{ id }`) or a username (`{ username }`, case-insensitive). Rejects 404 `user_not_found` for a
+   * username nobody has, 422 `self_invite` for yourself.
+   */
+  async create(opponent?: Opponent): Promise<NamedGame> {
+    const body = opponent === undefined ? {} : typeof opponent === "string" ? { opponent_id: opponent } : "id" in opponent ? { opponent_id: opponent.id } : { opponent_username: opponent.username };
+    return namedGameSchema.parse(await this.call("POST", "/api/v1/games", { body }));
+  }
+
+  async join(id: string): Promise<NamedGame> {
+    return namedGameSchema.parse(await this.call("POST", `${gamePath(id)}/join`, { body: {} }));
+  }
+
+  async get(id: string): Promise<NamedGame> {
+    return namedGameSchema.parse(await this.call("GET", gamePath(id), {}));
+  }
+
+  /** My games (created, joined or invited to), newest first, at most 100. */
+  async list(status?: GameStatus): Promise<NamedGame[]> {
+    const games = listGamesResponseSchema.parse(await this.call("GET", `/api/v1/games${status ? `?status=${status}` : ""}`, {})).games;
+    return games.map((game) => namedGameSchema.parse(game));
+  }
+
+  /** A live game connection: heartbeat, reconnect and rejoin are handled for you; `find()` queues for a match. */
+  socket(options: Partial<GameSocketOptions> = {}): GameSocket {
+    return this.openSocket(options);
+  }
+
+  /**
+   * Matchmaking over REST (the socket's `game:find` is the live way): `queue()` → 202
+   * `{ status: "queued", rating, queued_at }` (409 `already_queued` / `already_in_game`);
+   * `status()` → `{ status: "idle" | "queued" | "matched", game_id? }`; `cancel()` leaves the queue.
+   */
+  readonly matchmaking = {
+    queue: async (): Promise<MatchmakingQueued> => matchmakingQueuedSchema.parse(await this.call("POST", "/api/v1/games/matchmaking", { body: {} })),
+    status: async (): Promise<MatchmakingStatus> => matchmakingStatusSchema.parse(await this.call("GET", "/api/v1/games/matchmaking", {})),
+    cancel: async (): Promise<void> => {
+      await this.call("DELETE", "/api/v1/games/matchmaking", {});
+    },
+  };
+
+  /**
+   * One page of the leaderboard (players with at least one finished game, rating descending):
+   * `limit` entries (the service's default and maximum apply), from `cursor` (the previous page's
+   * `next_cursor`). Rejects 422 for a bad limit or cursor.
+   */
+  async leaderboard(page: { limit?: number; cursor?: string } = {}): Promise<LeaderboardPage> {
+    const query = new URLSearchParams();
+    if (page.limit !== undefined) query.set("limit", String(page.limit));
+    if (page.cursor !== undefined) query.set("cursor", page.cursor);
+    const suffix = query.size > 0 ? `?${query.toString()}` : "";
+    return leaderboardPageSchema.parse(await this.call("GET", `/api/v1/games/leaderboard${suffix}`, {}));
+  }
+
+  /** My rating (Glicko-2: rating and deviation), record and rank (null before my first finished game). */
+  async myRating(): Promise<MyRating> {
+    return myRatingSchema.parse(await this.call("GET", "/api/v1/games/ratings/me", {}));
+  }
+}
