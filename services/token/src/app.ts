@@ -1,11 +1,19 @@
-import { createHttpApp, type HttpMetrics, type JwtVerifier, type Logger, type OutboxNotifier, type RevocationCheck } from "@tollgate/service-kit";
+import { randomBytes } from "node:crypto";
+import { createHttpApp, createLogger, type HttpMetrics, type JwtVerifier, type Logger, type OutboxNotifier, type RevocationCheck } from "@tollgate/service-kit";
 import type { Express } from "express";
 import type { Knex } from "knex";
 import path from "node:path";
 import { AccessTokenRepository } from "./data/access-token.repository";
+import { PurchaseRepository } from "./data/purchase.repository";
+import { TokenRefundRepository } from "./data/token-refund.repository";
 import { AdminListTokensUseCase } from "./domain/admin-list-tokens.use-case";
 import { AdminRevokeTokenUseCase } from "./domain/admin-revoke-token.use-case";
+import type { BillingGateway } from "./domain/billing.port";
+import type { CrashHook } from "./domain/crash-point";
 import { PurchaseTokenUseCase } from "./domain/purchase-token.use-case";
+import { RecoverPurchasesUseCase } from "./domain/recover-purchases.use-case";
+import { RefundTokenUseCase } from "./domain/refund-token.use-case";
+import { ResponseSealer } from "./domain/response-sealer";
 import { ReadTokensUseCase } from "./domain/read-tokens.use-case";
 import { RevokeTokenUseCase } from "./domain/revoke-token.use-case";
 import type { TokenActivity } from "./domain/token-activity.port";
@@ -30,11 +38,49 @@ export interface TokenAppDeps {
 /** The use cases, built once from the database and the event namespace; consumers share them. */
 export type TokenUseCases = ReturnType<typeof createTokenUseCases>;
 
-export function createTokenUseCases(knex: Knex, outbox: OutboxNotifier, topicNamespace: string, maxTokensPerUser: number, activity?: TokenActivity, policy: { requireVerifiedEmail?: boolean } = {}) {
+/** How purchases are paid and settled; main.ts sets every field from config. */
+export interface PurchasePolicy {
+  requireVerifiedEmail?: boolean;
+  /** The billing service's client. Absent: every price is 0 (see `unpricedBilling`). */
+  billing?: BillingGateway;
+  /** IDEMPOTENCY_ENCRYPTION_KEY. Absent: a random key of this process's own (replays do not survive a restart). */
+  idempotencyEncryptionKey?: string;
+  /** PURCHASE_RECOVERY_AFTER_SECONDS (default 30). */
+  recoverAfterSeconds?: number;
+  crash?: CrashHook;
+  logger?: Logger;
+}
+
+/**
+ * For packages that embed the token app without a billing service (the proxy's component tests):
+ * every purchase costs 0 and nothing is refunded. main.ts always passes the real BillingClient.
+ */
+export const unpricedBilling: BillingGateway = {
+  debit: () => Promise.resolve({ amount: 0, currency: "usd", priceId: "00000000-0000-4000-8000-000000000000" }),
+  refund: () => Promise.resolve({ status: "cancelled", amount: 0, currency: "usd" }),
+};
+
+export function createTokenUseCases(knex: Knex, outbox: OutboxNotifier, topicNamespace: string, maxTokensPerUser: number, activity?: TokenActivity, policy: PurchasePolicy = {}) {
   const tokens = new AccessTokenRepository(knex, outbox);
+  const purchases = new PurchaseRepository(knex);
+  const refunds = new TokenRefundRepository(knex);
   const events = new TokenEventsPublisher(topicNamespace);
+  const billing = policy.billing ?? unpricedBilling;
+  const sealer = new ResponseSealer(policy.idempotencyEncryptionKey ?? randomBytes(32).toString("base64"));
+  const refund = new RefundTokenUseCase(tokens, refunds, billing, events, activity);
   return {
-    purchase: new PurchaseTokenUseCase(tokens, maxTokensPerUser, activity, policy.requireVerifiedEmail),
+    purchase: new PurchaseTokenUseCase({ tokens, purchases, billing, events, sealer, outbox, maxLiveTokensPerUser: maxTokensPerUser, activity, requireVerifiedEmail: policy.requireVerifiedEmail, crash: policy.crash }),
+    refund,
+    recover: new RecoverPurchasesUseCase({
+      tokens,
+      purchases,
+      refunds,
+      refundToken: refund,
+      billing,
+      logger: policy.logger ?? createLogger({ service: "token", level: "warn" }),
+      recoverAfterSeconds: policy.recoverAfterSeconds ?? 30,
+      activity,
+    }),
     read: new ReadTokensUseCase(tokens),
     revoke: new RevokeTokenUseCase(tokens, events, activity),
     validate: new ValidateTokenUseCase(tokens, events, activity),

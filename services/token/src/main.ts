@@ -24,6 +24,10 @@ import {
 } from "@tollgate/service-kit";
 import { createApp, createTokenUseCases } from "./app";
 import { loadTokenConfig } from "./config";
+import { BillingClient } from "./data/billing.client";
+import { ServiceTokenProvider } from "./data/service-token.provider";
+import { crashAt } from "./domain/crash-point";
+import { PurchaseSweeper } from "./purchase-sweeper";
 import { createUserDisabledConsumer } from "./messaging/user-disabled.consumer";
 import { tokenMigrations } from "./migrations";
 import { createTokenMetrics } from "./token-metrics";
@@ -50,7 +54,24 @@ async function main(): Promise<void> {
   exposeOutboxBacklog(metrics.http.registry, knex, { logger });
   // Activations wake the relay after they commit, over a connection of their own.
   const outboxNotifier = new OutboxNotifier({ url: config.DATABASE_URL, logger });
-  const useCases = createTokenUseCases(knex, outboxNotifier, config.KAFKA_TOPIC_NAMESPACE, config.MAX_TOKENS_PER_USER, metrics.activity, { requireVerifiedEmail: config.REQUIRE_VERIFIED_EMAIL });
+  const billing = new BillingClient({
+    baseUrl: config.BILLING_URL,
+    serviceTokens: new ServiceTokenProvider({ authUrl: config.AUTH_URL, clientId: config.SERVICE_CLIENT_ID, clientSecret: config.SERVICE_CLIENT_SECRET }),
+    timeoutMs: config.BILLING_TIMEOUT_MS,
+    breakerThreshold: config.BILLING_BREAKER_THRESHOLD,
+    halfOpenAfterMs: config.BILLING_HALF_OPEN_MS,
+    registry: metrics.http.registry,
+  });
+  const useCases = createTokenUseCases(knex, outboxNotifier, config.KAFKA_TOPIC_NAMESPACE, config.MAX_TOKENS_PER_USER, metrics.activity, {
+    requireVerifiedEmail: config.REQUIRE_VERIFIED_EMAIL,
+    billing,
+    idempotencyEncryptionKey: config.IDEMPOTENCY_ENCRYPTION_KEY,
+    recoverAfterSeconds: config.PURCHASE_RECOVERY_AFTER_SECONDS,
+    // The config refuses a crash point outside NODE_ENV=test.
+    crash: config.PURCHASE_CRASH_POINT ? crashAt(config.PURCHASE_CRASH_POINT) : undefined,
+    logger,
+  });
+  const sweeper = new PurchaseSweeper(useCases.recover, logger, config.PURCHASE_SWEEP_INTERVAL_MS);
   // The relay runs on a thread of its own, with its own connections and producer, so neither the
   // request pool's queue nor the request thread's event loop delays an event.
   const relay = new OutboxRelayThread({
@@ -99,6 +120,7 @@ async function main(): Promise<void> {
     logger,
     timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     steps: [
+      { name: "purchase sweeper", run: () => sweeper.stop() },
       { name: "user-disabled consumer", run: () => userDisabled.stop() },
       { name: "revoked-session view", run: () => revocations.stop() },
       { name: "outbox notifier", run: () => outboxNotifier.close() },
@@ -110,6 +132,7 @@ async function main(): Promise<void> {
   shuttingDown = shutdown.isShuttingDown;
 
   relay.start();
+  sweeper.start();
   await Promise.all([userDisabled.start(), revocations.start()]);
   const port = await listen(server, config.PORT, config.HOST);
   logger.info("token service listening", { port, host: config.HOST });

@@ -1,7 +1,7 @@
 import { OUTBOX_TABLE, outboxRow, type OutboxMessage, type OutboxNotifier } from "@tollgate/service-kit";
 import type { Knex } from "knex";
 import type { PagePosition, TokenStatus } from "@tollgate/contracts";
-import type { AccessToken } from "../domain/access-token";
+import { REFUNDED_REASON, type AccessToken } from "../domain/access-token";
 import { keysetPage, SORT_AT } from "./keyset-page";
 
 export type Tx = Knex.Transaction;
@@ -16,6 +16,7 @@ interface AccessTokenRow {
   expires_at: Date | null;
   revoked_at: Date | null;
   revoke_reason: string | null;
+  purchase_id: string | null;
 }
 
 const toAccessToken = (row: AccessTokenRow): AccessToken => ({
@@ -28,11 +29,13 @@ const toAccessToken = (row: AccessTokenRow): AccessToken => ({
   expiresAt: row.expires_at,
   revokedAt: row.revoked_at,
   revokeReason: row.revoke_reason,
+  purchaseId: row.purchase_id,
 });
 
 /** Each status as a condition on the row (the statuses tokenStatus derives, with the database's clock). */
 const inStatus = (query: Knex.QueryBuilder, status: TokenStatus): Knex.QueryBuilder => {
-  if (status === "revoked") return query.whereNotNull("revoked_at");
+  if (status === "refunded") return query.where({ revoke_reason: REFUNDED_REASON });
+  if (status === "revoked") return query.whereNotNull("revoked_at").whereRaw("revoke_reason IS DISTINCT FROM ?", [REFUNDED_REASON]);
   query.whereNull("revoked_at");
   if (status === "pending") return query.whereNull("activated_at");
   return status === "active" ? query.whereRaw("expires_at > now()") : query.whereRaw("expires_at <= now()");
@@ -61,9 +64,9 @@ export class AccessTokenRepository {
     return Number(row?.count ?? 0);
   }
 
-  async insert(tx: Tx, token: { userId: string; tokenSha256: string; durationHours: number }): Promise<AccessToken> {
+  async insert(tx: Tx, token: { userId: string; tokenSha256: string; durationHours: number; purchaseId?: string }): Promise<AccessToken> {
     const [row] = await tx("access_tokens")
-      .insert({ user_id: token.userId, token_sha256: token.tokenSha256, duration_hours: token.durationHours })
+      .insert({ user_id: token.userId, token_sha256: token.tokenSha256, duration_hours: token.durationHours, purchase_id: token.purchaseId ?? null })
       .returning<AccessTokenRow[]>("*");
     return toAccessToken(row as AccessTokenRow);
   }
@@ -116,6 +119,17 @@ export class AccessTokenRepository {
       .where({ id })
       .whereNull("revoked_at")
       .update({ revoked_at: tx.raw("now()"), revoke_reason: reason })
+      .returning<AccessTokenRow[]>("*");
+    return row ? toAccessToken(row) : undefined;
+  }
+
+  /** Marks a never-used, unrevoked token `refunded` (revoked with that reason); undefined when it was not pending. */
+  async markRefunded(tx: Tx, id: string): Promise<AccessToken | undefined> {
+    const [row] = await tx("access_tokens")
+      .where({ id })
+      .whereNull("revoked_at")
+      .whereNull("activated_at")
+      .update({ revoked_at: tx.raw("now()"), revoke_reason: REFUNDED_REASON })
       .returning<AccessTokenRow[]>("*");
     return row ? toAccessToken(row) : undefined;
   }

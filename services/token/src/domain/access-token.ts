@@ -12,7 +12,12 @@ export interface AccessToken {
   expiresAt: Date | null;
   revokedAt: Date | null;
   revokeReason: string | null;
+  /** The purchase it came from; null for tokens minted before purchases were priced. */
+  purchaseId: string | null;
 }
+
+/** A refunded token is revoked with this reason: terminal, refused like any revoked token, shown as `refunded`. */
+export const REFUNDED_REASON = "refunded";
 
 /** 48 random bytes → 64 URL-safe characters. */
 export function generateTokenValue(): string {
@@ -24,7 +29,7 @@ export function hashToken(value: string): string {
 }
 
 export function tokenStatus(token: AccessToken, now: Date): TokenStatus {
-  if (token.revokedAt) return "revoked";
+  if (token.revokedAt) return token.revokeReason === REFUNDED_REASON ? "refunded" : "revoked";
   if (!token.activatedAt || !token.expiresAt) return "pending";
   return token.expiresAt.getTime() <= now.getTime() ? "expired" : "active";
 }

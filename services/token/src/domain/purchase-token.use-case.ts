@@ -1,8 +1,16 @@
 import type { DurationHours, PurchaseTokenResponse } from "@tollgate/contracts";
+import { AppError, type OutboxNotifier } from "@tollgate/service-kit";
 import type { AccessTokenRepository } from "../data/access-token.repository";
+import type { PurchaseRepository } from "../data/purchase.repository";
+import type { TokenEventsPublisher } from "../messaging/token-events.publisher";
 import { generateTokenValue, hashToken } from "./access-token";
+import type { BillingGateway, Debit } from "./billing.port";
+import { noCrash, type CrashHook } from "./crash-point";
+import { REPLAY_WINDOW_MS, requestFingerprint, type Purchase } from "./purchase";
+import { replayPurchase } from "./purchase-replay";
+import type { ResponseSealer } from "./response-sealer";
 import { untrackedTokenActivity, type TokenActivity } from "./token-activity.port";
-import { EmailNotVerifiedError, TokenLimitReachedError } from "./token-errors";
+import { EmailNotVerifiedError, PurchaseCancelledError, TokenLimitReachedError } from "./token-errors";
 
 /** Who is buying, as their access JWT says (`sub`, and `email_verified`: absent counts as not verified). */
 export interface Buyer {
@@ -10,26 +18,129 @@ export interface Buyer {
   emailVerified: boolean;
 }
 
-export class PurchaseTokenUseCase {
-  constructor(
-    private readonly tokens: AccessTokenRepository,
-    private readonly maxLiveTokensPerUser: number,
-    private readonly activity: TokenActivity = untrackedTokenActivity,
-    /** REQUIRE_VERIFIED_EMAIL: only accounts with a verified address may buy. */
-    private readonly requireVerifiedEmail = false,
-  ) {}
+export interface PurchaseTokenDeps {
+  tokens: AccessTokenRepository;
+  purchases: PurchaseRepository;
+  billing: BillingGateway;
+  events: TokenEventsPublisher;
+  sealer: ResponseSealer;
+  outbox: OutboxNotifier;
+  maxLiveTokensPerUser: number;
+  activity?: TokenActivity;
+  /** REQUIRE_VERIFIED_EMAIL: only accounts with a verified address may buy. */
+  requireVerifiedEmail?: boolean;
+  /** PURCHASE_CRASH_POINT (tests only). */
+  crash?: CrashHook;
+}
 
-  /** The plaintext is returned here, once; only its hash is stored. 403 EMAIL_NOT_VERIFIED when verification is required and missing. */
-  async execute(buyer: Buyer, durationHours: DurationHours): Promise<PurchaseTokenResponse> {
-    if (this.requireVerifiedEmail && !buyer.emailVerified) throw new EmailNotVerifiedError();
-    const userId = buyer.userId;
-    const value = generateTokenValue();
-    const token = await this.tokens.transaction(async (tx) => {
-      await this.tokens.lockUser(tx, userId);
-      if ((await this.tokens.countLive(tx, userId)) >= this.maxLiveTokensPerUser) throw new TokenLimitReachedError(this.maxLiveTokensPerUser);
-      return this.tokens.insert(tx, { userId, tokenSha256: hashToken(value), durationHours });
+/**
+ * A priced purchase in three steps, each safe to die after: (1) a pending purchase row (the cap
+ * is checked here); (2) billing debits it, idempotently by purchase id; (3) one transaction mints
+ * the token, completes the purchase with its sealed answer and writes `purchase.completed`. A
+ * purchase left pending by a crash or an outage is refunded or cancelled by the recovery sweep.
+ */
+export class PurchaseTokenUseCase {
+  private readonly activity: TokenActivity;
+  private readonly crash: CrashHook;
+
+  constructor(private readonly deps: PurchaseTokenDeps) {
+    this.activity = deps.activity ?? untrackedTokenActivity;
+    this.crash = deps.crash ?? noCrash;
+  }
+
+  /**
+   * The plaintext is returned here, and sealed for replays of `idempotencyKey` within 24 h.
+   * Errors: 403 EMAIL_NOT_VERIFIED, 409 TOKEN_LIMIT_REACHED / IDEMPOTENCY_KEY_IN_USE /
+   * PURCHASE_CANCELLED, 422 IDEMPOTENCY_KEY_REUSED, 402 INSUFFICIENT_FUNDS, 503 when billing cannot
+   * be reached (the purchase then stays pending for the sweep).
+   */
+  async execute(buyer: Buyer, durationHours: DurationHours, idempotencyKey?: string): Promise<PurchaseTokenResponse> {
+    if (this.deps.requireVerifiedEmail && !buyer.emailVerified) throw new EmailNotVerifiedError();
+    const fingerprint = requestFingerprint({ duration_hours: durationHours });
+    const purchase = await this.begin(buyer.userId, durationHours, idempotencyKey ?? null, fingerprint);
+    if ("replay" in purchase) {
+      this.activity.purchaseOutcome("replayed");
+      return purchase.replay;
+    }
+    this.crash("before_debit");
+    const debit = await this.debit(purchase);
+    this.crash("after_debit");
+    const response = await this.mint(purchase, debit);
+    this.crash("after_mint");
+    this.activity.purchased(durationHours);
+    return response;
+  }
+
+  /** Step 1: a new pending purchase, or the replay of the one this key already names. */
+  private async begin(userId: string, durationHours: DurationHours, idempotencyKey: string | null, fingerprint: string): Promise<Purchase | { replay: PurchaseTokenResponse }> {
+    const { tokens, purchases, sealer } = this.deps;
+    if (idempotencyKey) {
+      const existing = await purchases.findByKey(userId, idempotencyKey);
+      if (existing) return { replay: replayPurchase(existing, fingerprint, sealer) };
+    }
+    const inserted = await tokens.transaction(async (tx) => {
+      await tokens.lockUser(tx, userId);
+      const held = (await tokens.countLive(tx, userId)) + (await purchases.countPending(tx, userId));
+      if (held >= this.deps.maxLiveTokensPerUser) throw new TokenLimitReachedError(this.deps.maxLiveTokensPerUser);
+      return purchases.insertPending(tx, { userId, idempotencyKey, requestFingerprint: fingerprint, durationHours });
     });
-    this.activity.purchased(token.durationHours);
-    return { id: token.id, token: value, duration_hours: token.durationHours, status: "pending", created_at: token.createdAt.toISOString() };
+    if (inserted) return inserted;
+    // A concurrent request with the same key inserted first (the user lock serialised us behind it).
+    const winner = idempotencyKey ? await purchases.findByKey(userId, idempotencyKey) : undefined;
+    if (!winner) throw new Error("purchase insert conflicted without an idempotency key");
+    return { replay: replayPurchase(winner, fingerprint, sealer) };
+  }
+
+  /** Step 2. Billing's refusals (402, 409) fail the purchase for good; unreachable billing leaves it pending. */
+  private async debit(purchase: Purchase): Promise<Debit> {
+    try {
+      return await this.deps.billing.debit(purchase.id, purchase.userId, purchase.durationHours);
+    } catch (error) {
+      if (error instanceof AppError && error.statusCode >= 400 && error.statusCode < 500) {
+        await this.deps.purchases.fail(purchase.id, { statusCode: error.statusCode, errorCode: error.errorCode, detail: error.detail });
+        this.activity.purchaseOutcome(error.statusCode === 402 ? "declined" : "cancelled");
+      } else {
+        this.activity.purchaseOutcome("unavailable");
+      }
+      throw error;
+    }
+  }
+
+  /** Step 3: token, completed purchase, sealed answer and event in one transaction, unless the sweep gave the purchase up first. */
+  private async mint(purchase: Purchase, debit: Debit): Promise<PurchaseTokenResponse> {
+    const { tokens, purchases, events, sealer } = this.deps;
+    const value = generateTokenValue();
+    const response = await tokens.transaction(async (tx) => {
+      const current = await purchases.findById(purchase.id, tx, { forUpdate: true });
+      // The sweep refunded it while billing was answering us: no token without its money.
+      if (current?.status !== "pending") return undefined;
+      const token = await tokens.insert(tx, { userId: purchase.userId, tokenSha256: hashToken(value), durationHours: purchase.durationHours, purchaseId: purchase.id });
+      const body: PurchaseTokenResponse = {
+        id: token.id,
+        token: value,
+        duration_hours: token.durationHours,
+        status: "pending",
+        created_at: token.createdAt.toISOString(),
+        purchase_id: purchase.id,
+        amount: debit.amount,
+        currency: debit.currency,
+        price_id: debit.priceId,
+      };
+      await purchases.complete(tx, purchase.id, { tokenId: token.id, ...debit, sealedResponse: sealer.seal(purchase.id, body), responseExpiresAt: new Date(Date.now() + REPLAY_WINDOW_MS) });
+      await events.purchaseCompleted(tx, {
+        purchase_id: purchase.id,
+        token_id: token.id,
+        user_id: purchase.userId,
+        duration_hours: purchase.durationHours,
+        amount: debit.amount,
+        currency: debit.currency,
+        price_id: debit.priceId,
+        completed_at: token.createdAt.toISOString(),
+      });
+      return body;
+    });
+    if (!response) throw new PurchaseCancelledError();
+    this.deps.outbox.announce();
+    return response;
   }
 }

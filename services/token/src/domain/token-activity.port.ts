@@ -10,10 +10,19 @@ export interface TokenActivity {
   purchased(durationHours: number): void;
   activated(): void;
   revoked(kind: RevocationKind, count: number): void;
+  /** A purchase ended other than by minting its token (declined: 402; cancelled: billing refused or the sweep gave it up; unavailable: 503, left pending) or was replayed for its key. */
+  purchaseOutcome(outcome: PurchaseOutcome): void;
+  /** Money billing returned: a given-up purchase's debit, or an unused token's price. */
+  refunded(reason: "purchase_failed" | "unused_token_returned"): void;
 }
+
+export const purchaseOutcomes = ["declined", "cancelled", "unavailable", "replayed"] as const;
+export type PurchaseOutcome = (typeof purchaseOutcomes)[number];
 
 export const untrackedTokenActivity: TokenActivity = {
   purchased: () => undefined,
   activated: () => undefined,
   revoked: () => undefined,
+  purchaseOutcome: () => undefined,
+  refunded: () => undefined,
 };

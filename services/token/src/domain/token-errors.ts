@@ -1,4 +1,4 @@
-import { accountErrorCodes, tokenErrorCodes } from "@tollgate/contracts";
+import { accountErrorCodes, billingErrorCodes, tokenErrorCodes } from "@tollgate/contracts";
 import { AppError, ConflictError, ForbiddenError, NotFoundError } from "@tollgate/service-kit";
 
 /** REQUIRE_VERIFIED_EMAIL is on and the buyer's access JWT does not say the address is verified. */
@@ -29,5 +29,40 @@ export class TokenRejectedError extends AppError {
       TOKEN_REVOKED: "access token has been revoked",
     }[code];
     super(401, code, detail);
+  }
+}
+
+/** A purchase with this `Idempotency-Key` has not finished yet. */
+export class IdempotencyKeyInUseError extends AppError {
+  constructor() {
+    super(409, tokenErrorCodes.IDEMPOTENCY_KEY_IN_USE, "a purchase with this Idempotency-Key is still in progress; retry in a few seconds", { headers: { "Retry-After": "2" } });
+  }
+}
+
+/** The same `Idempotency-Key` was sent with another body. */
+export class IdempotencyKeyReusedError extends AppError {
+  constructor() {
+    super(422, tokenErrorCodes.IDEMPOTENCY_KEY_REUSED, "this Idempotency-Key was used with a different request body; use a new key for a new purchase");
+  }
+}
+
+/** Only a token never used (pending) can be returned for a refund. */
+export class TokenAlreadyUsedError extends ConflictError {
+  constructor(status: string) {
+    super(`only an unused (pending) token can be refunded; this one is ${status}`, tokenErrorCodes.TOKEN_ALREADY_USED);
+  }
+}
+
+/** Billing's 402: the wallet cannot pay the price; nothing was debited. */
+export class InsufficientFundsError extends AppError {
+  constructor(detail = "your wallet cannot pay for this token; top up and try again") {
+    super(402, billingErrorCodes.INSUFFICIENT_FUNDS, detail);
+  }
+}
+
+/** The purchase was given up (billing down too long, or a crash) and its money returned: buy again with a new key. */
+export class PurchaseCancelledError extends ConflictError {
+  constructor(detail = "this purchase did not finish and was cancelled; anything debited was refunded; buy again with a new Idempotency-Key") {
+    super(detail, billingErrorCodes.PURCHASE_CANCELLED);
   }
 }

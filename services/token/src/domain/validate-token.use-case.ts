@@ -17,6 +17,7 @@ function rejectUnlessActive(token: AccessToken | undefined): ValidateTokenRespon
   if (!token) throw new TokenRejectedError(tokenErrorCodes.TOKEN_INVALID);
   switch (tokenStatus(token, new Date())) {
     case "revoked":
+    case "refunded":
       throw new TokenRejectedError(tokenErrorCodes.TOKEN_REVOKED);
     case "expired":
       throw new TokenRejectedError(tokenErrorCodes.TOKEN_EXPIRED);

@@ -1,8 +1,9 @@
-import { myTokensQuerySchema, purchaseTokenRequestSchema, revokeTokenRequestSchema } from "@tollgate/contracts";
+import { idempotencyKeySchema, myTokensQuerySchema, purchaseTokenRequestSchema, revokeTokenRequestSchema } from "@tollgate/contracts";
 import { authenticatedUser, parseOrThrow, requireUser, type RevocationCheck, type JwtVerifier } from "@tollgate/service-kit";
 import { Router, type Response } from "express";
 import { z } from "zod";
 import type { PurchaseTokenUseCase } from "../domain/purchase-token.use-case";
+import type { RefundTokenUseCase } from "../domain/refund-token.use-case";
 import type { ReadTokensUseCase, Requester } from "../domain/read-tokens.use-case";
 import type { RevokeTokenUseCase } from "../domain/revoke-token.use-case";
 import { TokenNotFoundError } from "../domain/token-errors";
@@ -13,7 +14,14 @@ export interface TokensRouterDeps {
   purchase: PurchaseTokenUseCase;
   read: ReadTokensUseCase;
   revoke: RevokeTokenUseCase;
+  refund: RefundTokenUseCase;
 }
+
+/** The optional `Idempotency-Key` header; present but malformed (empty, over 255, non-printable, sent twice) is a 422 naming it. */
+const idempotencyKey = (value: string | string[] | undefined): string | undefined => {
+  if (value === undefined) return undefined;
+  return parseOrThrow(z.string({ error: "send one Idempotency-Key header" }).pipe(idempotencyKeySchema), value, "Idempotency-Key header");
+};
 
 const requester = (res: Response): Requester => {
   const claims = authenticatedUser(res);
@@ -37,23 +45,37 @@ export function tokensRouter(deps: TokensRouterDeps): Router {
    *   post:
    *     operationId: purchaseToken
    *     summary: Buy an access token; the token is shown once
-   *     description: "Only its SHA-256 is stored. Its clock starts on first use through the proxy: status pending until then."
+   *     description: >-
+   *       Debits the price from the wallet (billing service), then mints the token. Only its SHA-256 is
+   *       stored. Its clock starts on first use through the proxy: status pending until then. Send an
+   *       `Idempotency-Key` (Stripe's semantics): the same key with the same body within 24 h replays the
+   *       first answer, status and body, and debits nothing more.
    *     tags: [tokens]
    *     security: [{ bearerAuth: [] }]
+   *     parameters:
+   *       - { name: Idempotency-Key, in: header, required: false, schema: { type: string, minLength: 1, maxLength: 255 }, description: "1-255 printable ASCII characters, e.g. a UUID; the SDK always sends one" }
    *     requestBody:
    *       required: true
    *       content: { application/json: { schema: { $ref: "#/components/schemas/PurchaseTokenRequest" } } }
    *     responses:
    *       201: { description: The new token with its plaintext, content: { application/json: { schema: { $ref: "#/components/schemas/PurchaseTokenResponse" } } } }
    *     x-errors:
+   *       402: { INSUFFICIENT_FUNDS: "the wallet cannot pay the price; nothing was debited (top up, then buy with a new key)" }
    *       403: { EMAIL_NOT_VERIFIED: "REQUIRE_VERIFIED_EMAIL is on and the access JWT does not say the address is verified (verify, then refresh)" }
-   *       409: { TOKEN_LIMIT_REACHED: the user already holds as many pending or active tokens as allowed }
-   *       422: { VALIDATION_ERROR: "duration_hours is not one of 1, 12, 24, 168, 720" }
+   *       409:
+   *         TOKEN_LIMIT_REACHED: the user already holds as many pending or active tokens as allowed
+   *         IDEMPOTENCY_KEY_IN_USE: "a purchase with this key is still in progress (Retry-After)"
+   *         PURCHASE_CANCELLED: "the purchase did not finish in time and was cancelled; anything debited was refunded"
+   *       422:
+   *         VALIDATION_ERROR: "duration_hours is not one of 1, 12, 24, 168, 720, or the Idempotency-Key header is malformed"
+   *         IDEMPOTENCY_KEY_REUSED: this key was used with a different body
+   *       503: { SERVICE_UNAVAILABLE: "billing could not be reached; nothing is kept (a debit that did happen is refunded within a minute); retry with the same key" }
    */
   router.post("/purchase", async (req, res) => {
+    const key = idempotencyKey(req.headers["idempotency-key"]);
     const body = parseOrThrow(purchaseTokenRequestSchema, req.body);
     const claims = authenticatedUser(res);
-    res.status(201).json(await deps.purchase.execute({ userId: claims.sub, emailVerified: claims.email_verified === true }, body.duration_hours));
+    res.status(201).json(await deps.purchase.execute({ userId: claims.sub, emailVerified: claims.email_verified === true }, body.duration_hours, key));
   });
 
   /**
@@ -115,6 +137,32 @@ export function tokensRouter(deps: TokensRouterDeps): Router {
     const id = tokenId(req.params.id);
     const body = parseOrThrow(revokeTokenRequestSchema, req.body ?? {});
     res.json(await deps.revoke.execute(id, requester(res), body.reason));
+  });
+
+  /**
+   * @openapi
+   * /api/v1/tokens/{id}/refund:
+   *   post:
+   *     operationId: refundToken
+   *     summary: Return an unused token for a full refund to the wallet (idempotent)
+   *     description: >-
+   *       Only the owner, only while the token is pending (never used). The token becomes `refunded` at once
+   *       (refused like a revoked one; token.revoked is emitted) and its price goes back to the wallet. Asking
+   *       again answers the same 200 and refunds nothing more.
+   *     tags: [tokens]
+   *     security: [{ bearerAuth: [] }]
+   *     parameters: [{ $ref: "#/components/parameters/UuidParam.id" }]
+   *     responses:
+   *       200: { description: The refund, content: { application/json: { schema: { $ref: "#/components/schemas/RefundTokenResponse" } } } }
+   *     x-errors:
+   *       404: { NOT_FOUND: "no such token, or not yours (a malformed id too)" }
+   *       409:
+   *         TOKEN_ALREADY_USED: the token is active, expired or revoked
+   *         CONFLICT: the token was bought before purchases were priced
+   *       503: { SERVICE_UNAVAILABLE: "billing could not be reached; the token stays refunded and the money follows within a minute (or ask again)" }
+   */
+  router.post("/:id/refund", async (req, res) => {
+    res.json(await deps.refund.execute(tokenId(req.params.id), requester(res).userId));
   });
 
   return router;

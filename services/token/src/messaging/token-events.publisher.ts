@@ -1,4 +1,4 @@
-import { eventTypes, topics, type AuditRecordedV1, type TokenActivatedV1, type TokenRevokedV1 } from "@tollgate/contracts";
+import { eventTypes, topics, type AuditRecordedV1, type PurchaseCompletedV1, type TokenActivatedV1, type TokenRevokedV1 } from "@tollgate/contracts";
 import { createEvent, namespacedTopic, writeToOutbox, type OutboxMessage } from "@tollgate/service-kit";
 import type { Tx } from "../data/access-token.repository";
 import type { AccessToken } from "../domain/access-token";
@@ -48,5 +48,10 @@ export class TokenEventsPublisher {
       key: token.id,
       event: createEvent({ source: SOURCE, type: eventTypes.tokenRevoked, subject: token.id, data, correlationId }),
     });
+  }
+
+  /** `purchase.completed`, in the transaction that mints the purchase's token; keyed by the token, in order with its later events. */
+  async purchaseCompleted(tx: Tx, data: PurchaseCompletedV1): Promise<void> {
+    await writeToOutbox(tx, { topic: this.topic, key: data.token_id, event: createEvent({ source: SOURCE, type: eventTypes.purchaseCompleted, subject: data.token_id, data }) });
   }
 }

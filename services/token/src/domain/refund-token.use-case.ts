@@ -1,0 +1,59 @@
+import type { RefundTokenResponse } from "@tollgate/contracts";
+import { ConflictError } from "@tollgate/service-kit";
+import type { AccessTokenRepository } from "../data/access-token.repository";
+import type { TokenRefundRepository } from "../data/token-refund.repository";
+import type { TokenEventsPublisher } from "../messaging/token-events.publisher";
+import { tokenStatus } from "./access-token";
+import type { BillingGateway } from "./billing.port";
+import { untrackedTokenActivity, type TokenActivity } from "./token-activity.port";
+import { TokenAlreadyUsedError, TokenNotFoundError } from "./token-errors";
+
+/**
+ * An owner returns a token never used: (1) one transaction marks it `refunded` (revoked with that
+ * reason, so its `token.revoked` event clears every cache), records the refund request and writes
+ * the event; (2) billing refunds the purchase in full (idempotent by purchase id). A crash between
+ * the two leaves the request `requested`; the recovery sweep finishes it.
+ */
+export class RefundTokenUseCase {
+  constructor(
+    private readonly tokens: AccessTokenRepository,
+    private readonly refunds: TokenRefundRepository,
+    private readonly billing: BillingGateway,
+    private readonly events: TokenEventsPublisher,
+    private readonly activity: TokenActivity = untrackedTokenActivity,
+  ) {}
+
+  /**
+   * Idempotent: refunding a refunded token again answers the same 200 (and asks billing again only
+   * if the first refund did not finish). Errors: 404 not the caller's token; 409 TOKEN_ALREADY_USED
+   * (active, expired or revoked); 409 CONFLICT for a token bought before purchases were priced;
+   * 503 when billing cannot be reached (the token stays refunded; the sweep or a retry finishes).
+   */
+  async execute(tokenId: string, userId: string): Promise<RefundTokenResponse> {
+    const purchaseId = await this.tokens.transaction(async (tx) => {
+      const token = await this.tokens.findById(tokenId, tx, { forUpdate: true });
+      if (!token || token.userId !== userId) throw new TokenNotFoundError();
+      if (!token.purchaseId) throw new ConflictError("this token was not bought through a priced purchase; there is nothing to refund");
+      const status = tokenStatus(token, new Date());
+      if (status === "refunded") return token.purchaseId;
+      if (status !== "pending") throw new TokenAlreadyUsedError(status);
+      const refunded = await this.tokens.markRefunded(tx, tokenId);
+      if (!refunded) throw new TokenAlreadyUsedError("no longer pending");
+      await this.refunds.insert(tx, { tokenId, purchaseId: token.purchaseId, userId });
+      await this.events.revoked(tx, refunded);
+      return token.purchaseId;
+    });
+    const done = await this.finish(tokenId, purchaseId);
+    return { token_id: tokenId, purchase_id: purchaseId, status: "refunded", amount: done.amount, currency: done.currency };
+  }
+
+  /** Step 2, also the sweep's: billing's refund, then the request marked completed with what came back. */
+  async finish(tokenId: string, purchaseId: string): Promise<{ amount: number; currency: string }> {
+    const recorded = await this.refunds.findByToken(tokenId);
+    if (recorded?.status === "completed" && recorded.amount !== null && recorded.currency !== null) return { amount: recorded.amount, currency: recorded.currency };
+    const outcome = await this.billing.refund(purchaseId, "unused_token_returned");
+    await this.refunds.complete(tokenId, { amount: outcome.amount, currency: outcome.currency });
+    if (recorded?.status !== "completed") this.activity.refunded("unused_token_returned");
+    return { amount: outcome.amount, currency: outcome.currency };
+  }
+}
