@@ -59,7 +59,17 @@ import {
   webhookAckSchema,
 } from "../rest/billing";
 import { uuidParamSchema } from "../rest/common";
-import { createGameRequestSchema, gameSchema, listGamesQuerySchema, listGamesResponseSchema } from "../rest/games";
+import {
+  createGameRequestSchema,
+  gameSchema,
+  leaderboardPageSchema,
+  leaderboardQuerySchema,
+  listGamesQuerySchema,
+  listGamesResponseSchema,
+  matchmakingQueuedSchema,
+  matchmakingStatusSchema,
+  myRatingSchema,
+} from "../rest/games";
 import { healthLiveResponseSchema, healthReadyResponseSchema, notReadyErrorBodySchema } from "../rest/health";
 import {
   loginResponseSchema,
@@ -169,6 +179,10 @@ export const responseBodySchemas = {
   IdentityAssertionJwks: identityAssertionJwksSchema,
   Game: gameSchema,
   GameList: listGamesResponseSchema,
+  MatchmakingQueued: matchmakingQueuedSchema,
+  MatchmakingStatus: matchmakingStatusSchema,
+  LeaderboardPage: leaderboardPageSchema,
+  MyRating: myRatingSchema,
   HealthLive: healthLiveResponseSchema,
   HealthReady: healthReadyResponseSchema,
   NotReadyErrorBody: notReadyErrorBodySchema,
@@ -195,6 +209,7 @@ export const queryParameterSchemas = {
   MyTokensQuery: myTokensQuerySchema,
   TokenStatusQuery: tokenStatusQuerySchema,
   ListGamesQuery: listGamesQuerySchema,
+  LeaderboardQuery: leaderboardQuerySchema,
   WalletTransactionsQuery: walletTransactionsQuerySchema,
   OAuthAuthorizeQuery: oauthAuthorizeQuerySchema,
   OAuthCallbackQuery: oauthCallbackQuerySchema,

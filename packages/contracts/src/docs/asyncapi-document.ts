@@ -191,7 +191,9 @@ function addEventFlow(flow: EventFlow, channels: Record<string, unknown>, operat
     messages: messageKeys.map((key) => ref(`#/channels/${id}/messages/${key}`)),
   };
   for (const consumer of flow.consumers) {
-    operations[`${camel(consumer.service)}Consumes${pascalName(flow.topic)}`] = {
+    // A service may consume one topic twice, in a per-instance group and in a shared one.
+    const name = `${camel(consumer.service)}Consumes${pascalName(flow.topic)}`;
+    operations[name in operations ? `${name}InSharedGroup` : name] = {
       action: "receive",
       channel: ref(`#/channels/${id}`),
       title: `${consumer.service} consumes ${flow.topic}`,

@@ -33,11 +33,12 @@ export const eventFlows: readonly EventFlow[] = [
     topic: topics.authEvents,
     key: "the user id",
     producer: "auth",
-    types: [eventTypes.sessionRevoked, eventTypes.userDisabled, eventTypes.userEnabled],
+    types: [eventTypes.sessionRevoked, eventTypes.userDisabled, eventTypes.userEnabled, eventTypes.userRegistered],
     consumers: [
       { service: "token", handles: [eventTypes.userDisabled], group: "shared", does: "revokes every token of the disabled user" },
       { service: "proxy", handles: [eventTypes.userDisabled], group: "per-instance", does: "drops the user's cached validations and closes their tunnels" },
       { service: "game-realtime", handles: [eventTypes.sessionRevoked, eventTypes.userDisabled, eventTypes.userEnabled], group: "per-instance", does: "closes the sockets of the revoked session or disabled user; lets an enabled user's new sessions in again" },
+      { service: "game-realtime", handles: [eventTypes.userRegistered], group: "shared", does: "keeps the user directory (usernames for invitations, game JSON and the leaderboard); rebuilt from the earliest offset when empty" },
     ],
   },
   {

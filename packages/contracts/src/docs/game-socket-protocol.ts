@@ -7,6 +7,8 @@ export const clientMessageSummaries: { [T in ClientMessage["type"]]: string } = 
   "game:action": "A move. `seq` must equal the game's current version (a repeated seq only re-sends the state); `action` is the game's own move, for connect_four a ConnectFourAction `{ column: 0..6 }`.",
   "game:resign": "Gives the game up; both players get game:state and game:over.",
   "game:heartbeat": "Keeps the player's presence alive; answered with game:heartbeat_ack.",
+  "game:find": "Queues the player for matchmaking; answered with game:queued, then game:matched (or game:no_opponent after the matchmaking timeout). Refused with error already_queued or already_in_game.",
+  "game:find_cancel": "Leaves the matchmaking queue; answered with game:find_cancelled (also when the player was not queued).",
 };
 
 export const serverMessageSummaries: { [T in ServerMessage["type"]]: string } = {
@@ -16,9 +18,13 @@ export const serverMessageSummaries: { [T in ServerMessage["type"]]: string } = 
   "game:event": "A game-specific notice with optional data. Reserved: no game sends one today.",
   "game:opponent_disconnected": "The opponent's last socket closed; they forfeit unless they rejoin before `grace_until`.",
   "game:opponent_reconnected": "The opponent is back within the grace period.",
-  "game:over": "The game ended: result and reason (win, draw, resignation, forfeit).",
+  "game:over": "The game ended: result and reason (win, draw, resignation, forfeit), and each player's `rating_change` (Glicko-2, rounded) when the game was rated.",
   "game:heartbeat_ack": "Answers game:heartbeat.",
-  error: "A message was refused; the socket stays open. `code`: malformed_json, invalid_message, not_authenticated, rate_limited, too_many_connections (then close 1008), service_unavailable (a dependency is down: send the message again after `retry_after` seconds), internal_error, or a game's refusal (game_not_found, not_invited, game_not_joinable, own_game, game_not_active, not_your_turn, stale_seq, invalid_action, game_busy, or a rule's own code). `ref` names the message type refused.",
+  "game:queued": "The player waits in the matchmaking queue at this (rounded) rating since `queued_at`.",
+  "game:matched": "Matchmaking paired the player: a new game with both seats taken; send game:join with `game_id`. Sent to both players, whichever instance each is on.",
+  "game:find_cancelled": "Answers game:find_cancel: the player is no longer queued.",
+  "game:no_opponent": "Nobody was paired with the player within the matchmaking timeout (60 s by default); the player has left the queue.",
+  error: "A message was refused; the socket stays open. `code`: malformed_json, invalid_message, not_authenticated, rate_limited, too_many_connections (then close 1008), service_unavailable (a dependency is down: send the message again after `retry_after` seconds), internal_error, or a game's refusal (game_not_found, not_invited, game_not_joinable, own_game, game_not_active, not_your_turn, stale_seq, invalid_action, game_busy, already_queued, already_in_game, or a rule's own code). `ref` names the message type refused.",
 };
 
 export const gameSocketDescription = [
@@ -30,4 +36,5 @@ export const gameSocketDescription = [
   "- **Liveness**: the server pings every 30 s and drops a socket that does not pong; `game:heartbeat` refreshes presence.",
   "- **Shutdown**: close code **1001** (going away); reconnect and `game:join` again.",
   "- **Disconnects**: when a player's last socket closes, the opponent gets `game:opponent_disconnected` and the player forfeits unless they rejoin within the grace period (60 s by default).",
+  "- **Matchmaking**: `game:find` after `auth_ok` queues the player (one queue shared by every instance, in Redis); pairing prefers the closest rating and accepts a gap of 100 + 50 per 5 s waited. Both players get `game:matched` and then `game:join` the game as usual. A socket that closes leaves the queue.",
 ].join("\n");

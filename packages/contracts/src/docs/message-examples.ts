@@ -27,6 +27,7 @@ export const eventDataExamples: { [K in EventType]: z.input<(typeof eventDataSch
   "tollgate.auth.session.revoked.v1": { session_id: exampleIds.session, user_id: exampleIds.user, reason: "logout", revoked_at: exampleTimes.now },
   "tollgate.auth.user.disabled.v1": { user_id: exampleIds.user, disabled_at: exampleTimes.now, reason: "chargeback" },
   "tollgate.auth.user.enabled.v1": { user_id: exampleIds.user, enabled_at: exampleTimes.now, reason: "chargeback withdrawn" },
+  "tollgate.auth.user.registered.v1": { user_id: exampleIds.user, username: "ada", registered_at: exampleTimes.now },
   "tollgate.audit.recorded.v1": {
     actor_id: exampleIds.opponent,
     user_id: exampleIds.user,
@@ -77,6 +78,8 @@ export const clientMessageExamples: { [T in ClientMessage["type"]]: Extract<Clie
   "game:action": { type: "game:action", game_id: exampleIds.game, seq: 3, action: { column: 3 } },
   "game:resign": { type: "game:resign", game_id: exampleIds.game },
   "game:heartbeat": { type: "game:heartbeat" },
+  "game:find": { type: "game:find" },
+  "game:find_cancel": { type: "game:find_cancel" },
 };
 
 export const serverMessageExamples: { [T in ServerMessage["type"]]: Extract<ServerMessage, { type: T }> } = {
@@ -93,7 +96,11 @@ export const serverMessageExamples: { [T in ServerMessage["type"]]: Extract<Serv
   "game:event": { type: "game:event", game_id: exampleIds.game, event: "draw_offered", data: { by: exampleIds.opponent } },
   "game:opponent_disconnected": { type: "game:opponent_disconnected", game_id: exampleIds.game, grace_until: "2026-11-22T10:06:00.000Z" },
   "game:opponent_reconnected": { type: "game:opponent_reconnected", game_id: exampleIds.game },
-  "game:over": { type: "game:over", game_id: exampleIds.game, result: "player1_won", reason: "win" },
+  "game:over": { type: "game:over", game_id: exampleIds.game, result: "player1_won", reason: "win", rating_change: { player1: 12, player2: -12 } },
+  "game:queued": { type: "game:queued", rating: 1532, queued_at: "2026-11-22T10:05:00.000Z" },
+  "game:matched": { type: "game:matched", game_id: exampleIds.game, opponent: { user_id: exampleIds.opponent, username: "grace", rating: 1498 }, you_are: "player2" },
+  "game:find_cancelled": { type: "game:find_cancelled" },
+  "game:no_opponent": { type: "game:no_opponent", waited_seconds: 60 },
   "game:heartbeat_ack": { type: "game:heartbeat_ack" },
   error: { type: "error", code: "not_your_turn", message: "it is not your turn", ref: "game:action" },
 };

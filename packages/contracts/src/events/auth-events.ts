@@ -38,3 +38,15 @@ export const userEnabledV1Schema = z.object({
   reason: z.string().max(500).optional(),
 });
 export type UserEnabledV1 = z.infer<typeof userEnabledV1Schema>;
+
+/**
+ * A new account (password sign-up or first OAuth/OIDC sign-in). Services that show usernames keep
+ * their own directory from these; auth's backfill migration wrote one for every account that
+ * existed before the event did, so a directory can be rebuilt from the topic alone.
+ */
+export const userRegisteredV1Schema = z.object({
+  user_id: z.uuid(),
+  username: z.string().min(1).max(64),
+  registered_at: z.iso.datetime({ offset: true }),
+});
+export type UserRegisteredV1 = z.infer<typeof userRegisteredV1Schema>;

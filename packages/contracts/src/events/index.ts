@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { auditRecordedV1Schema } from "./audit-events";
-import { sessionRevokedV1Schema, userDisabledV1Schema, userEnabledV1Schema } from "./auth-events";
+import { sessionRevokedV1Schema, userDisabledV1Schema, userEnabledV1Schema, userRegisteredV1Schema } from "./auth-events";
 import { purchaseRefundedV1Schema, walletCreditedV1Schema, walletDebitedV1Schema } from "./billing-events";
 import { eventTypes, type EventType } from "./topics";
 import { purchaseCompletedV1Schema, tokenActivatedV1Schema, tokenRevokedV1Schema } from "./token-events";
@@ -20,6 +20,7 @@ export const eventDataSchemas = {
   [eventTypes.sessionRevoked]: sessionRevokedV1Schema,
   [eventTypes.userDisabled]: userDisabledV1Schema,
   [eventTypes.userEnabled]: userEnabledV1Schema,
+  [eventTypes.userRegistered]: userRegisteredV1Schema,
   [eventTypes.auditRecorded]: auditRecordedV1Schema,
   [eventTypes.walletCredited]: walletCreditedV1Schema,
   [eventTypes.walletDebited]: walletDebitedV1Schema,

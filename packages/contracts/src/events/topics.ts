@@ -16,6 +16,7 @@ export const eventTypes = {
   sessionRevoked: "tollgate.auth.session.revoked.v1",
   userDisabled: "tollgate.auth.user.disabled.v1",
   userEnabled: "tollgate.auth.user.enabled.v1",
+  userRegistered: "tollgate.auth.user.registered.v1",
   auditRecorded: "tollgate.audit.recorded.v1",
   walletCredited: "tollgate.billing.wallet.credited.v1",
   walletDebited: "tollgate.billing.wallet.debited.v1",

@@ -15,6 +15,8 @@ export const clientMessageSchema = z.discriminatedUnion("type", [
   }),
   z.strictObject({ type: z.literal("game:resign"), game_id: gameId }),
   z.strictObject({ type: z.literal("game:heartbeat") }),
+  z.strictObject({ type: z.literal("game:find") }),
+  z.strictObject({ type: z.literal("game:find_cancel") }),
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 
@@ -52,7 +54,18 @@ export const serverMessageSchema = z.discriminatedUnion("type", [
     game_id: gameId,
     result: gameResultSchema,
     reason: z.string(),
+    /** Each player's rating change from this game (Glicko-2, rounded); sent with the game's end. */
+    rating_change: z.object({ player1: z.number().int(), player2: z.number().int() }).optional(),
   }),
+  z.object({ type: z.literal("game:queued"), rating: z.number().int(), queued_at: z.iso.datetime({ offset: true }) }),
+  z.object({
+    type: z.literal("game:matched"),
+    game_id: gameId,
+    opponent: z.object({ user_id: z.uuid(), username: z.string().nullable(), rating: z.number().int() }),
+    you_are: z.enum(["player1", "player2"]),
+  }),
+  z.object({ type: z.literal("game:find_cancelled") }),
+  z.object({ type: z.literal("game:no_opponent"), waited_seconds: z.number().int().nonnegative() }),
   z.object({ type: z.literal("game:heartbeat_ack") }),
   z.object({ type: z.literal("error"), code: z.string(), message: z.string(), ref: z.string().optional(), retry_after: retryAfter }),
 ]);
