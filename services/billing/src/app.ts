@@ -1,0 +1,84 @@
+import { createHttpApp, jsonBody, type HttpMetrics, type JwtVerifier, type Logger, type RevocationCheck } from "@tollgate/service-kit";
+import type { Express } from "express";
+import type { Knex } from "knex";
+import path from "node:path";
+import { LedgerRepository } from "./data/ledger.repository";
+import { PriceRepository } from "./data/price.repository";
+import { PurchaseRepository } from "./data/purchase.repository";
+import { TopUpRepository } from "./data/top-up.repository";
+import { untrackedBillingActivity, type BillingActivity } from "./domain/billing-activity.port";
+import { DebitPurchaseUseCase } from "./domain/debit-purchase.use-case";
+import { DevelopmentTopUpUseCase } from "./domain/development-top-up.use-case";
+import { MoneyMover } from "./domain/money-mover";
+import { ReadBillingUseCase } from "./domain/read-billing.use-case";
+import { RefundPurchaseUseCase } from "./domain/refund-purchase.use-case";
+import { billingRouter } from "./http/billing.router";
+import { internalPurchasesRouter } from "./http/internal-purchases.router";
+import { BillingEventsPublisher } from "./messaging/billing-events.publisher";
+
+export interface BillingAppDeps {
+  logger: Logger;
+  knex: Knex;
+  verifier: JwtVerifier;
+  revocations?: RevocationCheck;
+  useCases: BillingUseCases;
+  /** The development top-up route exists unless NODE_ENV is production. */
+  production: boolean;
+  bodyLimit?: string;
+  metrics?: HttpMetrics;
+  isShuttingDown?: () => boolean;
+  readiness?: Record<string, () => Promise<unknown>>;
+}
+
+export interface BillingPolicy {
+  /** PRICE_CURRENCY: what everything is sold and topped up in. */
+  currency: string;
+}
+
+/** The use cases, built once from the database, the event namespace and the policy. */
+export type BillingUseCases = ReturnType<typeof createBillingUseCases>;
+
+export function createBillingUseCases(knex: Knex, topicNamespace: string, policy: BillingPolicy, activity: BillingActivity = untrackedBillingActivity) {
+  const purchases = new PurchaseRepository(knex);
+  const prices = new PriceRepository(knex);
+  const ledger = new LedgerRepository(knex);
+  const topUps = new TopUpRepository(knex);
+  const events = new BillingEventsPublisher(topicNamespace);
+  const money = new MoneyMover(ledger, events);
+  const refund = new RefundPurchaseUseCase(knex, purchases, ledger, money, events, policy.currency, activity);
+  return {
+    prices,
+    debit: new DebitPurchaseUseCase(knex, purchases, prices, ledger, money, policy.currency, activity),
+    refund,
+    read: new ReadBillingUseCase(purchases, prices, ledger, policy.currency),
+    developmentTopUp: new DevelopmentTopUpUseCase(knex, topUps, money, policy.currency, activity),
+  };
+}
+
+export function createApp(deps: BillingAppDeps): Express {
+  const { useCases } = deps;
+  return createHttpApp({
+    logger: deps.logger,
+    metrics: deps.metrics,
+    // JSON bodies are parsed below, after the webhook route, which needs its body raw to verify the signature.
+    jsonBodyLimit: false,
+    isShuttingDown: deps.isShuttingDown,
+    readiness: { database: () => deps.knex.raw("SELECT 1"), ...deps.readiness },
+    openapi: {
+      title: "Tollgate billing service",
+      version: "1.0.0",
+      description: "Money: prices, wallets on a double-entry ledger, card top-ups through Stripe Checkout, purchase debits and refunds for the token service.",
+      apis: [path.join(__dirname, "http", "*.router.{ts,js}")],
+      tags: {
+        billing: "Prices, my wallet, its transactions, receipts and top-ups",
+        purchases: "The token service's debits and refunds of purchases (service token, scope billing:purchases)",
+        admin: "Administrators: any user's wallet and transactions, adjustments, refunds, price versions",
+      },
+    },
+    routes: (app) => {
+      app.use(jsonBody(deps.bodyLimit ?? "16kb"));
+      app.use("/api/v1/billing", billingRouter({ verifier: deps.verifier, revocations: deps.revocations, read: useCases.read, developmentTopUp: deps.production ? undefined : useCases.developmentTopUp }));
+      app.use("/internal/v1/purchases", internalPurchasesRouter({ verifier: deps.verifier, debit: useCases.debit, refund: useCases.refund, read: useCases.read }));
+    },
+  });
+}

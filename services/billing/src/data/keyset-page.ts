@@ -1,0 +1,20 @@
+import type { PagePosition } from "@tollgate/contracts";
+import type { Knex } from "knex";
+
+// The token and auth services page their lists the same way (their data/keyset-page.ts); one copy
+// in service-kit would serve all three.
+
+/** A row's `created_at` as the page position holds it: UTC, to the microsecond. */
+export const SORT_AT = `to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/**
+ * One page of `query` (which selects `SORT_AT AS sort_at`), newest first by `(created_at, id)`,
+ * starting strictly after `after`; `next` is the last row's position when another page follows.
+ */
+export async function keysetPage<Row extends { id: string; sort_at: string }>(query: Knex.QueryBuilder, after: PagePosition | undefined, limit: number): Promise<{ rows: Row[]; next: PagePosition | undefined }> {
+  if (after) query.whereRaw("(created_at, id) < (?::timestamptz, ?::uuid)", [after.at, after.id]);
+  const rows = (await query.orderBy([{ column: "created_at", order: "desc" }, { column: "id", order: "desc" }]).limit(limit + 1)) as Row[];
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return { rows: page, next: rows.length > limit && last ? { at: last.sort_at, id: last.id } : undefined };
+}

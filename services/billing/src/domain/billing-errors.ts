@@ -1,0 +1,43 @@
+import { billingErrorCodes } from "@tollgate/contracts";
+import { AppError, ConflictError, DependencyUnavailableError, NotFoundError } from "@tollgate/service-kit";
+
+/** 402: the wallet cannot pay; nothing was debited. */
+export class InsufficientFundsError extends AppError {
+  constructor(needed: number, currency: string) {
+    super(402, billingErrorCodes.INSUFFICIENT_FUNDS, `the wallet cannot pay ${needed} (${currency}, minor units); top it up and try again`);
+  }
+}
+
+/** 409: the purchase id was cancelled or refunded before; a late debit never takes money. */
+export class PurchaseCancelledError extends ConflictError {
+  constructor() {
+    super("this purchase was cancelled or refunded; start a new purchase", billingErrorCodes.PURCHASE_CANCELLED);
+  }
+}
+
+/** 409: the purchase id was debited before for another user or duration. */
+export class PurchaseMismatchError extends ConflictError {
+  constructor() {
+    super("this purchase id was debited with a different user_id or duration_hours", billingErrorCodes.PURCHASE_MISMATCH);
+  }
+}
+
+export class PurchaseNotFoundError extends NotFoundError {
+  constructor() {
+    super("purchase not found", billingErrorCodes.PURCHASE_NOT_FOUND);
+  }
+}
+
+/** 409: an admin refund larger than what is left unrefunded. */
+export class RefundExceedsPurchaseError extends ConflictError {
+  constructor(remaining: number) {
+    super(`at most ${remaining} (minor units) is left to refund on this purchase`, billingErrorCodes.REFUND_EXCEEDS_PURCHASE);
+  }
+}
+
+/** 503: card payments need STRIPE_SECRET_KEY (webhooks STRIPE_WEBHOOK_SECRET). */
+export class PaymentsNotConfiguredError extends DependencyUnavailableError {
+  constructor(what = "card top-ups") {
+    super("payments", { errorCode: billingErrorCodes.PAYMENTS_NOT_CONFIGURED, detail: `${what} are not configured on this deployment`, retryAfterSeconds: 3600 });
+  }
+}

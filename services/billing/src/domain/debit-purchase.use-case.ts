@@ -1,0 +1,77 @@
+import type { DurationHours, PurchaseDebitResponse } from "@tollgate/contracts";
+import type { Knex } from "knex";
+import { afterCommit } from "@tollgate/service-kit";
+import { lockPurchase } from "../data/billing-rows";
+import type { LedgerRepository } from "../data/ledger.repository";
+import type { PriceRepository } from "../data/price.repository";
+import type { PurchaseRepository } from "../data/purchase.repository";
+import { untrackedBillingActivity, type BillingActivity } from "./billing-activity.port";
+import { InsufficientFundsError, PurchaseCancelledError, PurchaseMismatchError } from "./billing-errors";
+import { accounts } from "./ledger";
+import type { MoneyMover } from "./money-mover";
+import { toDebitResponse } from "./purchase";
+
+/**
+ * The token service's debit for a purchase it is about to complete. Idempotent by purchase id:
+ * the first call debits and answers `created: true`; any repeat answers the stored result and
+ * moves nothing. Everything for one purchase id runs under its lock, so concurrent repeats see
+ * one debit.
+ */
+export class DebitPurchaseUseCase {
+  constructor(
+    private readonly knex: Knex,
+    private readonly purchases: PurchaseRepository,
+    private readonly prices: PriceRepository,
+    private readonly ledger: LedgerRepository,
+    private readonly money: MoneyMover,
+    private readonly currency: string,
+    private readonly activity: BillingActivity = untrackedBillingActivity,
+  ) {}
+
+  /**
+   * Errors: 402 INSUFFICIENT_FUNDS (nothing debited), 409 PURCHASE_CANCELLED (the id was cancelled
+   * or refunded before), 409 PURCHASE_MISMATCH (the id was debited for another user or duration).
+   */
+  async execute(purchaseId: string, request: { userId: string; durationHours: DurationHours }): Promise<{ created: boolean; body: PurchaseDebitResponse }> {
+    try {
+      return await this.knex.transaction(async (tx) => {
+        await lockPurchase(tx, purchaseId);
+        const existing = await this.purchases.find(purchaseId, tx);
+        if (existing) {
+          if (existing.status !== "debited") throw new PurchaseCancelledError();
+          if (existing.userId !== request.userId || existing.durationHours !== request.durationHours) throw new PurchaseMismatchError();
+          return { created: false, body: toDebitResponse(existing) };
+        }
+        const price = (await this.prices.current(this.currency, tx)).find((candidate) => candidate.durationHours === request.durationHours);
+        if (!price) throw new Error(`no price for ${request.durationHours} h in ${this.currency}: PRICE_LIST was never applied`);
+        const debit = { purchaseId, userId: request.userId, durationHours: request.durationHours, amount: price.unitAmount, currency: price.currency, priceId: price.id };
+        if (price.unitAmount === 0) {
+          // Free: nothing moves, and no wallet is needed; the balance is reported as it stands.
+          const wallet = await this.ledger.wallet(request.userId, price.currency, tx);
+          const purchase = await this.purchases.insertDebit(tx, { ...debit, balanceAfter: wallet?.balance ?? 0, transactionId: null, debitedAt: new Date() });
+          afterCommit(tx, () => this.activity.purchased(request.durationHours));
+          return { created: true, body: toDebitResponse(purchase) };
+        }
+        const posted = await this.money.move(tx, {
+          kind: "purchase",
+          userId: request.userId,
+          currency: price.currency,
+          amount: -price.unitAmount,
+          counterAccount: accounts.revenue(price.currency),
+          reference: { type: "purchase", id: purchaseId },
+          description: `${request.durationHours} h access token`,
+          funds: "required",
+        });
+        if (!posted) throw new InsufficientFundsError(price.unitAmount, price.currency);
+        const purchase = await this.purchases.insertDebit(tx, { ...debit, balanceAfter: posted.balanceAfter, transactionId: posted.transactionId, debitedAt: posted.createdAt });
+        afterCommit(tx, () => this.activity.purchased(request.durationHours));
+        return { created: true, body: toDebitResponse(purchase) };
+      });
+    } catch (error) {
+      if (error instanceof InsufficientFundsError) this.activity.declined("insufficient_funds");
+      if (error instanceof PurchaseCancelledError) this.activity.declined("purchase_cancelled");
+      if (error instanceof PurchaseMismatchError) this.activity.declined("purchase_mismatch");
+      throw error;
+    }
+  }
+}

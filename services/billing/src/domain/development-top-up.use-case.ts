@@ -1,0 +1,43 @@
+import type { TopUpResponse } from "@tollgate/contracts";
+import { afterCommit } from "@tollgate/service-kit";
+import type { Knex } from "knex";
+import { randomUUID } from "node:crypto";
+import type { TopUpRepository } from "../data/top-up.repository";
+import { untrackedBillingActivity, type BillingActivity } from "./billing-activity.port";
+import { accounts } from "./ledger";
+import type { MoneyMover } from "./money-mover";
+
+/**
+ * Development only (the route does not exist when NODE_ENV=production): credits the wallet at
+ * once against `development_credit:<currency>`, so a walkthrough without a card processor can buy.
+ */
+export class DevelopmentTopUpUseCase {
+  constructor(
+    private readonly knex: Knex,
+    private readonly topUps: TopUpRepository,
+    private readonly money: MoneyMover,
+    private readonly currency: string,
+    private readonly activity: BillingActivity = untrackedBillingActivity,
+  ) {}
+
+  async execute(userId: string, amount: number): Promise<TopUpResponse> {
+    return this.knex.transaction(async (tx) => {
+      const id = randomUUID();
+      await this.topUps.insert(tx, { id, userId, amount, currency: this.currency, provider: "development" });
+      const posted = await this.money.move(tx, {
+        kind: "top_up",
+        userId,
+        currency: this.currency,
+        amount,
+        counterAccount: accounts.developmentCredit(this.currency),
+        reference: { type: "top_up", id },
+        description: "development top-up",
+        funds: "may_go_negative",
+      });
+      if (!posted) throw new Error("a credit cannot be refused");
+      await this.topUps.markCredited(tx, id, posted.transactionId);
+      afterCommit(tx, () => this.activity.toppedUp("development"));
+      return { id, status: "succeeded", amount, currency: this.currency, checkout_url: null, balance_after: posted.balanceAfter };
+    });
+  }
+}

@@ -1,0 +1,86 @@
+import type { PurchaseRefundResponse, PurchaseRefundRequest } from "@tollgate/contracts";
+import { afterCommit } from "@tollgate/service-kit";
+import type { Knex } from "knex";
+import { lockPurchase, type Tx } from "../data/billing-rows";
+import type { LedgerRepository } from "../data/ledger.repository";
+import type { PurchaseRepository } from "../data/purchase.repository";
+import type { BillingEventsPublisher } from "../messaging/billing-events.publisher";
+import { untrackedBillingActivity, type BillingActivity } from "./billing-activity.port";
+import { accounts } from "./ledger";
+import type { MoneyMover } from "./money-mover";
+import type { Purchase, PurchaseRefund } from "./purchase";
+
+/**
+ * The token service returns a purchase: the debit it no longer stands behind (the token was never
+ * issued, or its owner returned it unused). With a debit, what is left of it is returned in full,
+ * once however often this is called; without one, a tombstone makes any later debit for the id a
+ * 409 PURCHASE_CANCELLED, so a debit that arrives after the token service gave up never takes money.
+ */
+export class RefundPurchaseUseCase {
+  constructor(
+    private readonly knex: Knex,
+    private readonly purchases: PurchaseRepository,
+    private readonly ledger: LedgerRepository,
+    private readonly money: MoneyMover,
+    private readonly events: BillingEventsPublisher,
+    private readonly currency: string,
+    private readonly activity: BillingActivity = untrackedBillingActivity,
+  ) {}
+
+  async execute(purchaseId: string, reason: PurchaseRefundRequest["reason"]): Promise<PurchaseRefundResponse> {
+    return this.knex.transaction(async (tx) => {
+      await lockPurchase(tx, purchaseId);
+      const purchase = await this.purchases.find(purchaseId, tx);
+      if (!purchase) return cancelled(await this.purchases.insertCancelled(tx, purchaseId, this.currency));
+      if (purchase.status === "cancelled") return cancelled(purchase);
+      if (purchase.status === "refunded") return refunded(purchase, await this.purchases.refund(purchase.finalRefundId ?? "", tx));
+      const { purchase: after, refund } = await this.refund(tx, purchase, { amount: purchase.amount - purchase.refundedAmount, reason, refundedBy: null });
+      afterCommit(tx, () => this.activity.refunded(reason));
+      return refunded(after, refund);
+    });
+  }
+
+  /**
+   * Returns `amount` (≤ what is left) of a debited purchase to its wallet, in the caller's
+   * transaction under the purchase's lock: the ledger movement, the refund row, `wallet.credited`
+   * and `purchase.refunded`. An amount of 0 (a free purchase) records the refund and moves nothing.
+   */
+  async refund(tx: Tx, purchase: Purchase, request: { amount: number; reason: string; refundedBy: string | null }): Promise<{ purchase: Purchase; refund: PurchaseRefund }> {
+    const userId = purchase.userId as string;
+    const posted =
+      request.amount > 0
+        ? await this.money.move(tx, {
+            kind: "refund",
+            userId,
+            currency: purchase.currency,
+            amount: request.amount,
+            counterAccount: accounts.revenue(purchase.currency),
+            reference: { type: "purchase", id: purchase.purchaseId },
+            description: request.refundedBy ? `refund by an administrator: ${request.reason}` : `refund: ${request.reason.replace(/_/g, " ")}`,
+            funds: "may_go_negative",
+          })
+        : undefined;
+    const balanceAfter = posted?.balanceAfter ?? (await this.ledger.wallet(userId, purchase.currency, tx))?.balance ?? 0;
+    const result = await this.purchases.addRefund(tx, purchase, { ...request, transactionId: posted?.transactionId ?? null, balanceAfter });
+    await this.events.purchaseRefunded(tx, userId, purchase.currency, result.refund);
+    return result;
+  }
+}
+
+const cancelled = (purchase: Purchase): PurchaseRefundResponse => ({
+  purchase_id: purchase.purchaseId,
+  status: "cancelled",
+  amount: 0,
+  currency: purchase.currency,
+  refund_id: null,
+  balance_after: null,
+});
+
+const refunded = (purchase: Purchase, finalRefund: PurchaseRefund | undefined): PurchaseRefundResponse => ({
+  purchase_id: purchase.purchaseId,
+  status: "refunded",
+  amount: purchase.refundedAmount,
+  currency: purchase.currency,
+  refund_id: finalRefund?.id ?? null,
+  balance_after: finalRefund?.balanceAfter ?? null,
+});

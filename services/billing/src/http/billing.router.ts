@@ -1,0 +1,123 @@
+import { topUpRequestSchema, walletTransactionsQuerySchema } from "@tollgate/contracts";
+import { authenticatedUser, parseOrThrow, requireUser, type JwtVerifier, type RevocationCheck } from "@tollgate/service-kit";
+import { Router } from "express";
+import { z } from "zod";
+import { PurchaseNotFoundError } from "../domain/billing-errors";
+import type { DevelopmentTopUpUseCase } from "../domain/development-top-up.use-case";
+import type { ReadBillingUseCase } from "../domain/read-billing.use-case";
+
+export interface BillingRouterDeps {
+  verifier: JwtVerifier;
+  revocations?: RevocationCheck;
+  read: ReadBillingUseCase;
+  /** Absent when NODE_ENV=production: the route then answers 404 like any unknown one. */
+  developmentTopUp?: DevelopmentTopUpUseCase;
+}
+
+/** The user's side of billing, mounted at /api/v1/billing: prices, wallet, transactions, receipts, development top-ups. */
+export function billingRouter(deps: BillingRouterDeps): Router {
+  const router = Router();
+  const user = requireUser({ verifier: deps.verifier, revocations: deps.revocations });
+
+  /**
+   * @openapi
+   * /api/v1/billing/prices:
+   *   get:
+   *     operationId: listPrices
+   *     summary: What each duration costs now (no login needed)
+   *     description: "unit_amount in the currency's minor unit (cents for usd); price_id names the price version a purchase now would be charged."
+   *     tags: [billing]
+   *     responses:
+   *       200: { description: The current price list, content: { application/json: { schema: { $ref: "#/components/schemas/PriceList" } } } }
+   */
+  router.get("/prices", async (_req, res) => {
+    res.json(await deps.read.priceList());
+  });
+
+  /**
+   * @openapi
+   * /api/v1/billing/wallet:
+   *   get:
+   *     operationId: getWallet
+   *     summary: My balance
+   *     description: "A zero balance (updated_at null) when the wallet was never used."
+   *     tags: [billing]
+   *     security: [{ bearerAuth: [] }]
+   *     responses:
+   *       200: { description: The wallet, content: { application/json: { schema: { $ref: "#/components/schemas/Wallet" } } } }
+   */
+  router.get("/wallet", user, async (_req, res) => {
+    res.json(await deps.read.wallet(authenticatedUser(res).sub));
+  });
+
+  /**
+   * @openapi
+   * /api/v1/billing/transactions:
+   *   get:
+   *     operationId: listWalletTransactions
+   *     summary: My wallet's movements, newest first, a page at a time
+   *     description: "amount is signed: positive credits the wallet, negative debits it. Pass next_cursor back as cursor until it is null."
+   *     tags: [billing]
+   *     security: [{ bearerAuth: [] }]
+   *     parameters:
+   *       - $ref: "#/components/parameters/WalletTransactionsQuery.limit"
+   *       - $ref: "#/components/parameters/WalletTransactionsQuery.cursor"
+   *     responses:
+   *       200: { description: One page of movements, content: { application/json: { schema: { $ref: "#/components/schemas/WalletTransactionPage" } } } }
+   *     x-errors:
+   *       422: { VALIDATION_ERROR: "limit is not 1 to 100, the cursor is not one this list gave out, or a parameter is unknown" }
+   */
+  router.get("/transactions", user, async (req, res) => {
+    const query = parseOrThrow(walletTransactionsQuerySchema, req.query, "query");
+    res.json(await deps.read.transactions(authenticatedUser(res).sub, query));
+  });
+
+  /**
+   * @openapi
+   * /api/v1/billing/receipts/{purchase_id}:
+   *   get:
+   *     operationId: getReceipt
+   *     summary: The receipt of one of my purchases, with its refunds
+   *     tags: [billing]
+   *     security: [{ bearerAuth: [] }]
+   *     parameters: [{ $ref: "#/components/parameters/PurchaseIdParams.purchase_id" }]
+   *     responses:
+   *       200: { description: The receipt, content: { application/json: { schema: { $ref: "#/components/schemas/Receipt" } } } }
+   *     x-errors:
+   *       404: { PURCHASE_NOT_FOUND: "no such purchase, or not yours (a malformed id too)" }
+   */
+  router.get("/receipts/:purchase_id", user, async (req, res) => {
+    const id = z.uuid().safeParse(req.params.purchase_id);
+    // A malformed id cannot name a purchase: 404, like someone else's.
+    if (!id.success) throw new PurchaseNotFoundError();
+    res.json(await deps.read.receipt(id.data, authenticatedUser(res).sub));
+  });
+
+  const developmentTopUp = deps.developmentTopUp;
+  if (developmentTopUp) {
+    /**
+     * @openapi
+     * /api/v1/billing/dev/top-ups:
+     *   post:
+     *     operationId: developmentTopUp
+     *     summary: Credit my wallet at once (development only)
+     *     description: "For walkthroughs without a card processor. The route does not exist when NODE_ENV=production (404)."
+     *     tags: [billing]
+     *     security: [{ bearerAuth: [] }]
+     *     requestBody:
+     *       required: true
+     *       content: { application/json: { schema: { $ref: "#/components/schemas/TopUpRequest" } } }
+     *     responses:
+     *       201: { description: Credited, content: { application/json: { schema: { $ref: "#/components/schemas/TopUpResponse" } } } }
+     *     x-errors:
+     *       404: { NOT_FOUND: NODE_ENV is production }
+     *       422: { VALIDATION_ERROR: "amount is not a positive integer (minor units) up to 10,000,000" }
+     */
+    router.post("/dev/top-ups", user, async (req, res) => {
+      const body = parseOrThrow(topUpRequestSchema, req.body);
+      res.status(201).json(await developmentTopUp.execute(authenticatedUser(res).sub, body.amount));
+    });
+  }
+
+  return router;
+}

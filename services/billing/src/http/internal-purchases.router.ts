@@ -1,0 +1,99 @@
+import { purchaseDebitRequestSchema, purchaseIdParamsSchema, purchaseRefundRequestSchema } from "@tollgate/contracts";
+import { parseOrThrow, type JwtVerifier } from "@tollgate/service-kit";
+import { Router } from "express";
+import type { DebitPurchaseUseCase } from "../domain/debit-purchase.use-case";
+import type { ReadBillingUseCase } from "../domain/read-billing.use-case";
+import type { RefundPurchaseUseCase } from "../domain/refund-purchase.use-case";
+import { requireServiceCaller } from "./service-caller";
+
+export const PURCHASES_SCOPE = "billing:purchases";
+
+export interface InternalPurchasesRouterDeps {
+  verifier: JwtVerifier;
+  debit: DebitPurchaseUseCase;
+  refund: RefundPurchaseUseCase;
+  read: ReadBillingUseCase;
+}
+
+/** The token service's calls: debit, refund or cancel, and read a purchase (service token, scope billing:purchases). */
+export function internalPurchasesRouter(deps: InternalPurchasesRouterDeps): Router {
+  const router = Router();
+  router.use(requireServiceCaller(deps.verifier, PURCHASES_SCOPE));
+  const purchaseId = (params: unknown): string => parseOrThrow(purchaseIdParamsSchema, params, "path").purchase_id;
+
+  /**
+   * @openapi
+   * /internal/v1/purchases/{purchase_id}/debit:
+   *   post:
+   *     operationId: debitPurchase
+   *     summary: Debit the price of a purchase from the buyer's wallet (idempotent by purchase id)
+   *     description: "For the token service: a service token with scope billing:purchases. 201 the first time; 200 with the identical body on any repeat, which moves nothing. A price of 0 debits 0 and needs no wallet. price_id names the price version charged."
+   *     tags: [purchases]
+   *     security: [{ serviceAuth: [] }]
+   *     parameters: [{ $ref: "#/components/parameters/PurchaseIdParams.purchase_id" }]
+   *     requestBody:
+   *       required: true
+   *       content: { application/json: { schema: { $ref: "#/components/schemas/PurchaseDebitRequest" } } }
+   *     responses:
+   *       201: { description: Debited now, content: { application/json: { schema: { $ref: "#/components/schemas/PurchaseDebitResponse" } } } }
+   *       200: { description: Debited before; the first answer again, content: { application/json: { schema: { $ref: "#/components/schemas/PurchaseDebitResponse" } } } }
+   *     x-errors:
+   *       402: { INSUFFICIENT_FUNDS: the wallet cannot pay the price; nothing was debited }
+   *       403: { FORBIDDEN: "a user's token, not a service's" }
+   *       409: { PURCHASE_CANCELLED: this purchase id was cancelled or refunded before, PURCHASE_MISMATCH: this purchase id was debited for another user or duration }
+   *       422: { VALIDATION_ERROR: "the purchase id is not a uuid, or the body is not { user_id, duration_hours }" }
+   */
+  router.post("/:purchase_id/debit", async (req, res) => {
+    const id = purchaseId(req.params);
+    const body = parseOrThrow(purchaseDebitRequestSchema, req.body);
+    const result = await deps.debit.execute(id, { userId: body.user_id, durationHours: body.duration_hours });
+    res.status(result.created ? 201 : 200).json(result.body);
+  });
+
+  /**
+   * @openapi
+   * /internal/v1/purchases/{purchase_id}/refund:
+   *   post:
+   *     operationId: refundPurchase
+   *     summary: Return a purchase's debit in full, or cancel a purchase that was never debited (idempotent)
+   *     description: "With a debit: what is left of it goes back to the wallet, exactly once however often this is called (status refunded). Without one: a tombstone (status cancelled) makes any later debit for this id a 409 PURCHASE_CANCELLED."
+   *     tags: [purchases]
+   *     security: [{ serviceAuth: [] }]
+   *     parameters: [{ $ref: "#/components/parameters/PurchaseIdParams.purchase_id" }]
+   *     requestBody:
+   *       required: true
+   *       content: { application/json: { schema: { $ref: "#/components/schemas/PurchaseRefundRequest" } } }
+   *     responses:
+   *       200: { description: Refunded or cancelled, content: { application/json: { schema: { $ref: "#/components/schemas/PurchaseRefundResponse" } } } }
+   *     x-errors:
+   *       403: { FORBIDDEN: "a user's token, not a service's" }
+   *       422: { VALIDATION_ERROR: "the purchase id is not a uuid, or reason is not purchase_failed or unused_token_returned" }
+   */
+  router.post("/:purchase_id/refund", async (req, res) => {
+    const id = purchaseId(req.params);
+    const body = parseOrThrow(purchaseRefundRequestSchema, req.body);
+    res.json(await deps.refund.execute(id, body.reason));
+  });
+
+  /**
+   * @openapi
+   * /internal/v1/purchases/{purchase_id}:
+   *   get:
+   *     operationId: getPurchase
+   *     summary: What billing knows of a purchase
+   *     tags: [purchases]
+   *     security: [{ serviceAuth: [] }]
+   *     parameters: [{ $ref: "#/components/parameters/PurchaseIdParams.purchase_id" }]
+   *     responses:
+   *       200: { description: The purchase, content: { application/json: { schema: { $ref: "#/components/schemas/PurchaseStatusResponse" } } } }
+   *     x-errors:
+   *       403: { FORBIDDEN: "a user's token, not a service's" }
+   *       404: { PURCHASE_NOT_FOUND: no debit or cancellation was ever recorded for this id }
+   *       422: { VALIDATION_ERROR: the purchase id is not a uuid }
+   */
+  router.get("/:purchase_id", async (req, res) => {
+    res.json(await deps.read.purchaseStatus(purchaseId(req.params)));
+  });
+
+  return router;
+}
