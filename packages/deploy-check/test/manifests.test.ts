@@ -4,6 +4,7 @@ import { healthRouter } from "@tollgate/service-kit";
 import { repoRoot } from "@tollgate/test-harness";
 import { parseAllDocuments } from "yaml";
 import { authEnvSchema } from "../../../services/auth/src/config";
+import { billingConfigSchema } from "../../../services/billing/src/config";
 import { configSchema as gameConfigSchema } from "../../../services/game-realtime/src/config";
 import { proxyConfigSchema } from "../../../services/proxy/src/config";
 import { tokenConfigSchema } from "../../../services/token/src/config";
@@ -16,6 +17,7 @@ const defaultPorts: Record<string, number> = {
   token: tokenConfigSchema.shape.PORT.parse(undefined),
   proxy: proxyConfigSchema.shape.PORT.parse(undefined),
   "game-realtime": gameConfigSchema.shape.PORT.parse(undefined),
+  billing: billingConfigSchema.shape.PORT.parse(undefined),
 };
 
 /** The probe routes every service gets from the shared HTTP app. */
