@@ -1,7 +1,6 @@
 import { EventEmitter } from "node:events";
 import { serverMessageSchema, type ClientMessage, type ServerMessage } from "@tollgate/contracts";
 import WebSocket from "ws";
-import { matchmakingMessageSchema, type MatchmakingMessage } from "./games-wire";
 
 export interface GameSocketOptions {
   /** ws(s)://gateway/ws/game */
@@ -16,8 +15,6 @@ export interface GameSocketOptions {
 }
 
 type Message<T extends ServerMessage["type"]> = Extract<ServerMessage, { type: T }>;
-type Matchmaking<T extends MatchmakingMessage["type"]> = Extract<MatchmakingMessage, { type: T }>;
-type Outgoing = ClientMessage | { type: "game:find" } | { type: "game:find_cancel" };
 
 export interface GameSocketEvents {
   ready: [userId: string];
@@ -30,12 +27,12 @@ export interface GameSocketEvents {
   auth_error: [Message<"auth_error">];
   closed: [{ code: number; reason: string; willReconnect: boolean }];
   /** `find()` was accepted: this player waits in the queue with this rating. */
-  queued: [Matchmaking<"game:queued">];
+  queued: [Message<"game:queued">];
   /** Paired: `join(game_id)` to play (`you_are` says which seat, player1 moves first). */
-  matched: [Matchmaking<"game:matched">];
-  find_cancelled: [Matchmaking<"game:find_cancelled">];
+  matched: [Message<"game:matched">];
+  find_cancelled: [Message<"game:find_cancelled">];
   /** Nobody was found within the service's matchmaking timeout; the player has left the queue. */
-  no_opponent: [Matchmaking<"game:no_opponent">];
+  no_opponent: [Message<"game:no_opponent">];
 }
 
 /**
@@ -66,9 +63,8 @@ export class GameSocket extends EventEmitter<GameSocketEvents> {
     return new Promise<string>((resolve, reject) => {
       socket.once("error", reject);
       socket.on("message", (data) => {
-        const raw = JSON.parse(data.toString()) as unknown;
-        const parsed = serverMessageSchema.safeParse(raw);
-        if (!parsed.success) return this.dispatchMatchmaking(raw);
+        const parsed = serverMessageSchema.safeParse(JSON.parse(data.toString()));
+        if (!parsed.success) return;
         const message = parsed.data;
         if (message.type === "auth_ok") {
           this.attempt = 0;
@@ -166,22 +162,24 @@ export class GameSocket extends EventEmitter<GameSocketEvents> {
       case "auth_error":
         this.emit("auth_error", message);
         break;
+      case "game:queued":
+        this.emit("queued", message);
+        break;
+      case "game:matched":
+        this.finding = false;
+        this.emit("matched", message);
+        break;
+      case "game:find_cancelled":
+        this.finding = false;
+        this.emit("find_cancelled", message);
+        break;
+      case "game:no_opponent":
+        this.finding = false;
+        this.emit("no_opponent", message);
+        break;
       default:
-        // Matchmaking messages, once the contracts' union carries them.
-        this.dispatchMatchmaking(message);
         break;
     }
-  }
-
-  private dispatchMatchmaking(raw: unknown): void {
-    const parsed = matchmakingMessageSchema.safeParse(raw);
-    if (!parsed.success) return;
-    const message = parsed.data;
-    if (message.type !== "game:queued") this.finding = false;
-    if (message.type === "game:queued") this.emit("queued", message);
-    else if (message.type === "game:matched") this.emit("matched", message);
-    else if (message.type === "game:find_cancelled") this.emit("find_cancelled", message);
-    else this.emit("no_opponent", message);
   }
 
   private onClose(code: number, reason: string): void {
@@ -193,7 +191,7 @@ export class GameSocket extends EventEmitter<GameSocketEvents> {
     setTimeout(() => void this.connect().catch(() => undefined), delay).unref();
   }
 
-  private send(message: Outgoing): void {
+  private send(message: ClientMessage): void {
     if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
   }
 

@@ -1,17 +1,18 @@
-import { listGamesResponseSchema, type GameStatus } from "@tollgate/contracts";
-import type { GameSocket, GameSocketOptions } from "./game-socket";
 import {
+  gameSchema,
   leaderboardPageSchema,
+  listGamesResponseSchema,
   matchmakingQueuedSchema,
   matchmakingStatusSchema,
   myRatingSchema,
-  namedGameSchema,
+  type Game,
+  type GameStatus,
   type LeaderboardPage,
   type MatchmakingQueued,
   type MatchmakingStatus,
   type MyRating,
-  type NamedGame,
-} from "./games-wire";
+} from "@tollgate/contracts";
+import type { GameSocket, GameSocketOptions } from "./game-socket";
 
 /** How the SDK sends one request: the client's own, with its session and error handling. */
 export type GamesCall = (method: "GET" | "POST" | "DELETE", path: string, options: { body?: unknown }) => Promise<unknown>;
@@ -33,26 +34,25 @@ export class GamesApi {
 
   /**
    * A game open to whoever joins first, or reserved for one user: a user id (a string, or
-   * `{ id }`) or a username (`{ username }`, case-insensitive). Rejects 404 `user_not_found` for a
-   * username nobody has, 422 `self_invite` for yourself.
+   * `{ id }`) or a username (`{ username }`, case-insensitive). Rejects 404 `USER_NOT_FOUND` for a
+   * username nobody has, 422 for yourself.
    */
-  async create(opponent?: Opponent): Promise<NamedGame> {
+  async create(opponent?: Opponent): Promise<Game> {
     const body = opponent === undefined ? {} : typeof opponent === "string" ? { opponent_id: opponent } : "id" in opponent ? { opponent_id: opponent.id } : { opponent_username: opponent.username };
-    return namedGameSchema.parse(await this.call("POST", "/api/v1/games", { body }));
+    return gameSchema.parse(await this.call("POST", "/api/v1/games", { body }));
   }
 
-  async join(id: string): Promise<NamedGame> {
-    return namedGameSchema.parse(await this.call("POST", `${gamePath(id)}/join`, { body: {} }));
+  async join(id: string): Promise<Game> {
+    return gameSchema.parse(await this.call("POST", `${gamePath(id)}/join`, { body: {} }));
   }
 
-  async get(id: string): Promise<NamedGame> {
-    return namedGameSchema.parse(await this.call("GET", gamePath(id), {}));
+  async get(id: string): Promise<Game> {
+    return gameSchema.parse(await this.call("GET", gamePath(id), {}));
   }
 
   /** My games (created, joined or invited to), newest first, at most 100. */
-  async list(status?: GameStatus): Promise<NamedGame[]> {
-    const games = listGamesResponseSchema.parse(await this.call("GET", `/api/v1/games${status ? `?status=${status}` : ""}`, {})).games;
-    return games.map((game) => namedGameSchema.parse(game));
+  async list(status?: GameStatus): Promise<Game[]> {
+    return listGamesResponseSchema.parse(await this.call("GET", `/api/v1/games${status ? `?status=${status}` : ""}`, {})).games;
   }
 
   /** A live game connection: heartbeat, reconnect and rejoin are handled for you; `find()` queues for a match. */

@@ -5,6 +5,7 @@ export { BillingApi, type BillingCall } from "./billing-api";
 export { startConnector, type Connector, type ConnectorEnd, type ConnectorEndReason, type ConnectorLogger, type ConnectorOptions } from "./connector";
 export { InsufficientFundsError, TollgateError } from "./errors";
 export { GameSocket, type GameSocketEvents, type GameSocketOptions } from "./game-socket";
+export { GamesApi, type GamesCall, type Opponent } from "./games-api";
 export { MfaApi, MfaRequiredError, secondFactorProof } from "./mfa-api";
 export { formatMoney, minorUnitDigits, parseMajorAmount } from "./money";
 export type { PurchaseOptions } from "./purchase";

@@ -1,8 +1,6 @@
 import {
-  gameSchema,
   isMfaChallenge,
   loginResponseSchema,
-  listGamesResponseSchema,
   proxyLaunchResponseSchema,
   refundTokenResponseSchema,
   tokenItemSchema,
@@ -10,8 +8,6 @@ import {
   userLookupResponseSchema,
   userResponseSchema,
   type DurationHours,
-  type Game,
-  type GameStatus,
   type MfaChallengeResponse,
   type MfaCodeRequest,
   type ProxyLaunchResponse,
@@ -27,7 +23,8 @@ import { AccountApi } from "./account-api";
 import { AdminApi } from "./admin-api";
 import { BillingApi } from "./billing-api";
 import { TollgateError } from "./errors";
-import { GameSocket, type GameSocketOptions } from "./game-socket";
+import { GameSocket } from "./game-socket";
+import { GamesApi } from "./games-api";
 import { MfaApi, MfaRequiredError } from "./mfa-api";
 import { MemorySessionStore, toStoredSession, type SessionStore, type StoredSession } from "./session";
 import { assertProxyPath } from "./proxy-path";
@@ -197,18 +194,12 @@ export class TollgateClient {
   };
 
   // ---- games -------------------------------------------------------------------------------
-  readonly games = {
-    /** A game against a named opponent (their user id), or open to whoever joins first. */
-    create: async (opponentId?: string): Promise<Game> =>
-      gameSchema.parse(await this.call("POST", "/api/v1/games", { body: opponentId ? { opponent_id: opponentId } : {} })),
-    join: async (id: string): Promise<Game> => gameSchema.parse(await this.call("POST", `/api/v1/games/${encodeURIComponent(id)}/join`, { body: {} })),
-    get: async (id: string): Promise<Game> => gameSchema.parse(await this.call("GET", `/api/v1/games/${encodeURIComponent(id)}`, {})),
-    /** My games (created, joined or invited to), newest first, at most 100. */
-    list: async (status?: GameStatus): Promise<Game[]> => listGamesResponseSchema.parse(await this.call("GET", `/api/v1/games${status ? `?status=${status}` : ""}`, {})).games,
-    /** A live game connection: heartbeat, reconnect and rejoin are handled for you. */
-    socket: (options: Partial<GameSocketOptions> = {}): GameSocket =>
+  /** Games, invitations by username, matchmaking, ratings and the live game socket (see GamesApi). */
+  readonly games = new GamesApi(
+    (method, path, options) => this.call(method, path, options),
+    (options) =>
       new GameSocket({ url: this.url("/ws/game").replace(/^http/, "ws"), token: () => this.auth.accessToken(), heartbeatMs: 15_000, reconnect: true, maxBackoffMs: 5_000, ca: this.options.ca, ...options }),
-  };
+  );
 
   // ---- users -------------------------------------------------------------------------------
   readonly users = {

@@ -9,6 +9,7 @@ import { createCliContext } from "./cli-context";
 import { CliUsageError } from "./cli-errors";
 import { addConnectCommand } from "./connect.command";
 import { addGetCommand } from "./get.command";
+import { addLeaderboardCommand } from "./leaderboard.command";
 import { addMfaCommands } from "./mfa.commands";
 import { describeError } from "./messages";
 import { addPasswordCommands } from "./password.commands";
@@ -54,6 +55,7 @@ export function createProgram(act: CliAction): Command {
   addGetCommand(program, act);
   addConnectCommand(program, act);
   addPlayCommand(program, act);
+  addLeaderboardCommand(program, act);
   addAdminCommands(program, act);
   // Settings given above are copied to commands made after them with .command(); these too.
   for (const command of program.commands) command.helpOption("-h, --help", "show this help").showHelpAfterError(`(tollgate ${command.name()} --help shows its usage)`);
