@@ -17,12 +17,13 @@ export class RegisterUseCase {
     const verdict = await this.deps.policy.check(input.password, { email, username: input.username });
     if (!verdict.ok) throw weakPasswordError("password", verdict.reason);
     const passwordHash = await this.deps.hasher.hash(input.password);
-    return this.deps.uow(async ({ users, audit, accountMails }) => {
+    return this.deps.uow(async ({ users, audit, accountMails, events }) => {
       // The unique indexes decide a race between two registrations, not a prior read.
       const user = await users.insert({ id: randomUUID(), email, username: input.username, passwordHash }).catch((error: unknown) => {
         throw error instanceof DuplicateUserError ? duplicateError(error.field) : error;
       });
       await audit.record({ userId: user.id, action: auditActions.register, ip: client.ip, userAgent: client.userAgent });
+      await events.userRegistered(user);
       // Sent by the mail relay once this commits; the account may sign in meanwhile.
       await accountMails.enqueue({ kind: "email_verification", userId: user.id, email: user.email }, new Date());
       return toUserResponse(user);

@@ -46,6 +46,17 @@ export class AuthEventOutbox {
     await writeToOutbox(this.transaction(), { topic: this.topic, key: userId, event });
   }
 
+  /** A new account, in its sign-up transaction (password or OAuth/OIDC); keyed and subjected by user id. */
+  async userRegistered(user: { id: string; username: string; createdAt: Date }): Promise<void> {
+    const event = createEvent({
+      source: SOURCE,
+      type: eventTypes.userRegistered,
+      subject: user.id,
+      data: { user_id: user.id, username: user.username, registered_at: user.createdAt.toISOString() },
+    });
+    await writeToOutbox(this.transaction(), { topic: this.topic, key: user.id, event });
+  }
+
   private transaction(): Knex.Transaction {
     if (!this.db.isTransaction) throw new Error("auth events must be written inside a transaction");
     return this.db as Knex.Transaction;

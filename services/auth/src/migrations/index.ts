@@ -8,6 +8,7 @@ import { emailVerifiedMigration } from "./0006-email-verified.migration";
 import { accountMailMigration } from "./0007-account-mail.migration";
 import { mfaMigration } from "./0008-mfa.migration";
 import { adminMigration } from "./0009-admin.migration";
+import { userRegisteredBackfillMigration } from "./0010-user-registered-backfill.migration";
 
 /** In order; never edit one that has shipped, add the next. */
-export const authMigrations: Migration[] = [outboxMigration, processedEventsMigration, usersMigration, sessionsMigration, signingKeysMigration, auditLogsMigration, userIdentitiesMigration, emailVerifiedMigration, accountMailMigration, mfaMigration, adminMigration];
+export const authMigrations: Migration[] = [outboxMigration, processedEventsMigration, usersMigration, sessionsMigration, signingKeysMigration, auditLogsMigration, userIdentitiesMigration, emailVerifiedMigration, accountMailMigration, mfaMigration, adminMigration, userRegisteredBackfillMigration];

@@ -58,7 +58,7 @@ export class OAuthAccountResolver {
   }
 
   private async resolveIn(repos: Repositories, provider: string, profile: ProviderProfile, linkUserId: string | null, client: ClientInfo, suffixUsername: boolean): Promise<{ user: User; outcome: OAuthOutcome }> {
-    const { users, identities, audit } = repos;
+    const { users, identities, audit, events } = repos;
     const now = new Date();
     const seen = { email: profile.email, emailVerified: profile.emailVerified };
     const link = async (user: User, via: OAuthOutcome) => {
@@ -94,6 +94,7 @@ export class OAuthAccountResolver {
     const username = suffixUsername || !(await users.findByLogin(candidate)) ? candidate : usernameFrom(profile.name, profile.email, true);
     const user = await users.insert({ id: randomUUID(), email: profile.email.toLowerCase(), username, passwordHash: null });
     await audit.record({ userId: user.id, action: auditActions.register, ip: client.ip, userAgent: client.userAgent, details: { provider } });
+    await events.userRegistered(user);
     await link(user, "created");
     return { user, outcome: "created" };
   }
