@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { cloudEventSchema, eventTypes, userRegisteredV1Schema } from "@tollgate/contracts";
+import { cloudEventSchema, eventTypes, oauthCallbackResponseSchema, userRegisteredV1Schema } from "@tollgate/contracts";
 import { userRegisteredBackfillMigration } from "../src/migrations/0010-user-registered-backfill.migration";
 import { call, Canaries, newAccount } from "./support";
 import { newSubject, startOAuth, type OAuthFixture } from "./oidc/oauth-fixture";
@@ -47,7 +47,7 @@ describe("user.registered", () => {
     oauth.idp.accounts.set(subject, { email: `${subject}@idp.example.test`, email_verified: true, preferred_username: `p${subject.slice(0, 12)}` });
     const answer = await oauth.signIn(subject);
     expect(answer.status).toBe(200);
-    const user = answer.body.user as { id: string; username: string };
+    const user = oauthCallbackResponseSchema.parse(answer.body).user;
     expect((await registeredEventsOf(user.id)).map((event) => event.data)).toEqual([{ user_id: user.id, username: user.username, registered_at: expect.any(String) }]);
     // A second sign-in with the same identity creates nothing.
     expect((await oauth.signIn(subject)).status).toBe(200);
