@@ -3,13 +3,19 @@ import { createHttpApp, type Logger, type ReadinessCheck } from "@tollgate/servi
 import type { Express } from "express";
 import type { Authenticator } from "./auth/authenticator";
 import type { GameUseCases } from "./domain/game-use-cases";
+import type { UserDirectory } from "./domain/user-directory.port";
 import type { GameMetrics } from "./game-metrics";
 import { authenticate } from "./http/authenticate.middleware";
 import { gamesRouter } from "./http/games.router";
+import { matchmakingRouter } from "./http/matchmaking.router";
+import { ratingsRouter } from "./http/ratings.router";
+import type { Matchmaker } from "./presence/matchmaker";
 
 export interface AppDeps {
   logger: Logger;
   games: GameUseCases;
+  directory: UserDirectory;
+  matchmaker: Matchmaker;
   authenticator: Authenticator;
   metrics: GameMetrics;
   readiness: Record<string, ReadinessCheck>;
@@ -30,11 +36,15 @@ export function createApp(deps: AppDeps): Express {
       version: "1.0.0",
       description: "Two-player games. Play happens over the WebSocket `/ws/game` (its messages: [/asyncapi.json](/asyncapi.json)); these endpoints create, join and list games.",
       apis: [path.join(__dirname, "http", "*.router.{ts,js}")],
-      tags: { games: "Create, list and join two-player games" },
+      tags: { games: "Create, list and join two-player games; matchmaking; ratings and the leaderboard" },
       externalDocs: { description: "The WebSocket protocol of /ws/game, and the Kafka events (AsyncAPI 3)", url: "/asyncapi.json" },
     },
     routes: (app) => {
-      app.use(gamesRouter({ games: deps.games, authenticate: authenticate(deps.authenticator) }));
+      const auth = authenticate(deps.authenticator);
+      // Before the games router: its /api/v1/games/{id} would take "leaderboard" for an id.
+      app.use(matchmakingRouter({ games: deps.games, matchmaker: deps.matchmaker, authenticate: auth }));
+      app.use(ratingsRouter({ games: deps.games, authenticate: auth }));
+      app.use(gamesRouter({ games: deps.games, directory: deps.directory, authenticate: auth }));
     },
   });
 }

@@ -32,6 +32,10 @@ export const configSchema = z
     MOVE_BATCH_MAX: positiveInt(500),
     /** Move statements running at once; each holds a database connection while it runs. */
     MOVE_BATCHES_IN_FLIGHT: positiveInt(2),
+    /** A queued player nobody was paired with for this long gets `game:no_opponent` and leaves the queue. */
+    MATCHMAKING_TIMEOUT_SECONDS: positiveInt(60),
+    /** How often each instance runs a pairing pass (it also runs one when a player queues). */
+    MATCHMAKING_INTERVAL_MS: positiveInt(200),
   })
   .superRefine((env, ctx) => {
     // Joins, HTTP requests and resignations need connections too.

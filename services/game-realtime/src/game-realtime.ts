@@ -8,11 +8,16 @@ import type { AccessTokenVerifier } from "./auth/access-token-verifier";
 import { Authenticator } from "./auth/authenticator";
 import { RevokedSessions } from "./auth/revoked-sessions";
 import { DEFAULT_MOVE_BATCH, KnexGameStore } from "./data/knex-game.store";
+import { PlayerRatingRepository } from "./data/player-rating.repository";
+import { RedisMatchmakingQueue } from "./data/redis-matchmaking.queue";
+import { UserDirectoryRepository } from "./data/user-directory.repository";
 import type { MoveBatchOptions } from "./data/move-batch.writer";
 import { createGameUseCases, type GameUseCases } from "./domain/game-use-cases";
 import { createGameRulesFactory, DEFAULT_GAME_KIND } from "./domain/game-rules.registry";
 import { createGameMetrics } from "./game-metrics";
 import { createAuthEventsConsumer } from "./messaging/auth-events.consumer";
+import { createUserDirectoryConsumer, rebuildDirectoryIfEmpty } from "./messaging/user-directory.consumer";
+import { Matchmaker } from "./presence/matchmaker";
 import { ConnectionManager } from "./presence/connection-manager";
 import { DisconnectGrace } from "./presence/disconnect-grace";
 import { AuthHandler } from "./ws/auth.handler";
@@ -42,13 +47,29 @@ export interface GameRealtimeSettings {
   /** Group commit of moves; DEFAULT_MOVE_BATCH when absent. */
   moveBatch?: Pick<MoveBatchOptions, "maxInFlight" | "maxBatch">;
   socket: GameSocketOptions;
+  matchmaking?: Partial<MatchmakingSettings>;
   isShuttingDown?: () => boolean;
 }
+
+/** Matchmaking: drop a player after `timeoutMs` unpaired; pairing passes every `intervalMs`; the rating gap window. */
+export interface MatchmakingSettings {
+  timeoutMs: number;
+  intervalMs: number;
+  window: { base: number; step: number; stepMs: number };
+}
+
+/** A gap of 100 rating points, 50 more for every 5 s waited; a pass every 200 ms; 60 s at most. */
+export const DEFAULT_MATCHMAKING: MatchmakingSettings = { timeoutMs: 60_000, intervalMs: 200, window: { base: 100, step: 50, stepMs: 5_000 } };
 
 export interface GameRealtime {
   app: Express;
   sockets: GameSocketServer;
   consumer: EventConsumer | undefined;
+  /** The user directory's consumer (shared group); start it with `startDirectory`. */
+  directoryConsumer: EventConsumer | undefined;
+  /** Resets the directory group to the earliest offset when the directory is empty, then starts its consumer. */
+  startDirectory(): Promise<void>;
+  matchmaker: Matchmaker;
   games: GameUseCases;
   connections: ConnectionManager;
 }
@@ -67,12 +88,25 @@ export function buildGameRealtime(clients: GameRealtimeClients, settings: GameRe
     },
   });
   const metrics = createGameMetrics({ countActiveGames: () => store.countByStatus("active") });
-  const games = createGameUseCases({ store, rules: createGameRulesFactory(), defaultKind: DEFAULT_GAME_KIND, logger });
+  const directory = new UserDirectoryRepository(clients.knex);
+  const ratings = new PlayerRatingRepository(clients.knex);
+  const matchmaking = { ...DEFAULT_MATCHMAKING, ...settings.matchmaking };
+  const games = createGameUseCases({
+    store,
+    directory,
+    ratings,
+    queue: new RedisMatchmakingQueue(redis, matchmaking.timeoutMs),
+    matchmaking: { timeoutMs: matchmaking.timeoutMs, window: matchmaking.window },
+    rules: createGameRulesFactory(),
+    defaultKind: DEFAULT_GAME_KIND,
+    logger,
+  });
   const revocations = new RevokedSessions(redis);
   const revocationLog = new RevocationLog<"user" | "session">();
   const authenticator = new Authenticator({ verifier: clients.verifier, revocations, log: revocationLog });
   const connections = new ConnectionManager({ redis, subscriber: clients.subscriber, instanceId: settings.instanceId, presenceTtlMs: settings.presenceTtlMs, logger });
   const broadcaster = new GameBroadcaster(connections);
+  const matchmaker = new Matchmaker({ redis, subscriber: clients.subscriber, connections, pair: games.pairPlayers, cancel: games.cancelFind, directory, intervalMs: matchmaking.intervalMs, logger });
   const grace = new DisconnectGrace({
     redis,
     connections,
@@ -86,15 +120,18 @@ export function buildGameRealtime(clients: GameRealtimeClients, settings: GameRe
   const sockets = createGameSocketServer({
     logger,
     auth: new AuthHandler({ authenticator, connections, maxConnectionsPerUser: settings.maxConnectionsPerUser, logger }),
-    messages: new GameMessageHandler({ games, connections, broadcaster, grace, logger }),
+    messages: new GameMessageHandler({ games, connections, broadcaster, grace, matchmaker, logger }),
     connections,
     grace,
+    matchmaker,
     metrics,
     options: settings.socket,
   });
   const app = createApp({
     logger,
     games,
+    directory,
+    matchmaker,
     authenticator,
     metrics,
     isShuttingDown: settings.isShuttingDown,
@@ -107,5 +144,13 @@ export function buildGameRealtime(clients: GameRealtimeClients, settings: GameRe
   const consumer = clients.kafka
     ? createAuthEventsConsumer({ ...clients.kafka, instanceId: settings.instanceId, revocations, log: revocationLog, connections, logger, metrics: metrics.http.registry })
     : undefined;
-  return { app, sockets, consumer, games, connections };
+  const directoryConsumer = clients.kafka
+    ? createUserDirectoryConsumer({ ...clients.kafka, knex: clients.knex, directory, logger, metrics: metrics.http.registry })
+    : undefined;
+  const startDirectory = async () => {
+    if (!clients.kafka || !directoryConsumer) return;
+    await rebuildDirectoryIfEmpty({ kafka: clients.kafka.kafka, topicNamespace: clients.kafka.topicNamespace, directory, logger });
+    await directoryConsumer.start();
+  };
+  return { app, sockets, consumer, directoryConsumer, startDirectory, matchmaker, games, connections };
 }

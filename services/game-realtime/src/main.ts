@@ -20,7 +20,7 @@ import { deadLetterTopic, topics } from "@tollgate/contracts";
 import { KitAccessTokenVerifier } from "./auth/kit-access-token-verifier";
 import { loadConfig } from "./config";
 import { buildGameRealtime } from "./game-realtime";
-import { migrations } from "./migrations/001-games-and-moves";
+import { migrations } from "./migrations";
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -54,6 +54,7 @@ async function main(): Promise<void> {
       presenceTtlMs: config.PRESENCE_TTL_MS,
       maxConnectionsPerUser: config.WS_MAX_CONNECTIONS_PER_USER,
       moveBatch: { maxInFlight: config.MOVE_BATCHES_IN_FLIGHT, maxBatch: config.MOVE_BATCH_MAX },
+      matchmaking: { timeoutMs: config.MATCHMAKING_TIMEOUT_SECONDS * 1000, intervalMs: config.MATCHMAKING_INTERVAL_MS },
       isShuttingDown: () => shuttingDown,
       socket: {
         allowedOrigins: config.ALLOWED_ORIGINS,
@@ -76,7 +77,9 @@ async function main(): Promise<void> {
     // Signals are handled below: the sockets must close before the HTTP server can finish closing.
     signals: [],
     steps: [
+      { name: "matchmaker", run: async () => service.matchmaker.stop() },
       { name: "auth-events consumer", run: async () => service.consumer?.stop() },
+      { name: "user-directory consumer", run: async () => service.directoryConsumer?.stop() },
       { name: "dead-letter producer", run: () => deadLetterProducer.disconnect() },
       { name: "redis", run: async () => Promise.all([closeRedis(redis), closeRedis(subscriber)]) },
       { name: "postgres", run: () => knex.destroy() },
@@ -97,6 +100,8 @@ async function main(): Promise<void> {
   await ensureTopics(kafka, [authEvents, deadLetterTopic(authEvents)]);
   await deadLetterProducer.connect();
   await service.consumer?.start();
+  await service.startDirectory();
+  await service.matchmaker.start();
 }
 
 main().catch((error: unknown) => {

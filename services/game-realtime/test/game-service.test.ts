@@ -1,7 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { createDatabase } from "@tollgate/service-kit";
+import { createDatabase, createRedis } from "@tollgate/service-kit";
+import { testInfra } from "@tollgate/test-harness";
+import type { Redis } from "ioredis";
 import type { Knex } from "knex";
 import { KnexGameStore } from "../src/data/knex-game.store";
+import { PlayerRatingRepository } from "../src/data/player-rating.repository";
+import { RedisMatchmakingQueue } from "../src/data/redis-matchmaking.queue";
+import { UserDirectoryRepository } from "../src/data/user-directory.repository";
+import { DEFAULT_MATCHMAKING } from "../src/game-realtime";
 import { GameError } from "../src/domain/game.errors";
 import { createGameUseCases, type GameUseCases } from "../src/domain/game-use-cases";
 import { createGameRulesFactory, DEFAULT_GAME_KIND } from "../src/domain/game-rules.registry";
@@ -11,19 +17,35 @@ describe("game service on two instances sharing one database", () => {
   let knex: Knex;
   let one: GameUseCases;
   let two: GameUseCases;
+  let redis: Redis;
 
   beforeAll(async () => {
     const logger = quietLogger();
     await migrateTestDatabase(logger);
     knex = createDatabase({ url: TEST_DATABASE_URL, logger });
-    const build = () => createGameUseCases({ store: new KnexGameStore(knex), rules: createGameRulesFactory(), defaultKind: DEFAULT_GAME_KIND, logger });
+    redis = createRedis({ url: testInfra().redisUrl, profile: "store", logger, name: "game-service-test" });
+    const build = () => useCases(new KnexGameStore(knex));
     one = build();
     two = build();
   });
 
   afterAll(async () => {
     await knex.destroy();
+    redis.disconnect();
   });
+
+  function useCases(store: KnexGameStore): GameUseCases {
+    return createGameUseCases({
+      store,
+      directory: new UserDirectoryRepository(knex),
+      ratings: new PlayerRatingRepository(knex),
+      queue: new RedisMatchmakingQueue(redis, DEFAULT_MATCHMAKING.timeoutMs),
+      matchmaking: DEFAULT_MATCHMAKING,
+      rules: createGameRulesFactory(),
+      defaultKind: DEFAULT_GAME_KIND,
+      logger: quietLogger(),
+    });
+  }
 
   async function activeGame(): Promise<{ id: string; p1: string; p2: string }> {
     const [p1, p2] = [randomUUID(), randomUUID()];
@@ -60,12 +82,7 @@ describe("game service on two instances sharing one database", () => {
 
   it("when many games move at once on one instance, then every move is stored and they share statements", async () => {
     const batches: number[] = [];
-    const batched = createGameUseCases({
-      store: new KnexGameStore(knex, { maxInFlight: 1, maxBatch: 500, onBatch: (moves) => batches.push(moves) }),
-      rules: createGameRulesFactory(),
-      defaultKind: DEFAULT_GAME_KIND,
-      logger: quietLogger(),
-    });
+    const batched = useCases(new KnexGameStore(knex, { maxInFlight: 1, maxBatch: 500, onBatch: (moves) => batches.push(moves) }));
     const games = await Promise.all(Array.from({ length: 30 }, () => activeGame()));
     await Promise.all(games.map(({ id, p1 }) => batched.view.execute(p1, id)));
     const outcomes = await Promise.all(games.map(({ id, p1 }, i) => batched.playMove.execute(p1, id, 0, { column: i % 7 })));

@@ -223,7 +223,7 @@ describe("/ws/game protocol", () => {
       await playMoves(gameId, a, b, VERTICAL_WIN_FOR_PLAYER_1);
       for (const socket of [a, b]) {
         expect(socket.ofType("game:state").map((m) => m.version)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
-        expect(await socket.next("game:over")).toEqual({ type: "game:over", game_id: gameId, result: "player1_won", reason: "win" });
+        expect(await socket.next("game:over")).toEqual({ type: "game:over", game_id: gameId, result: "player1_won", reason: "win", rating_change: { player1: 162, player2: -162 } });
       }
       const last = a.ofType("game:state").at(-1);
       expect(last).toMatchObject({ status: "finished", your_turn: false });

@@ -129,7 +129,7 @@ describe("two instances, one game", () => {
     b.close();
     const notice = await a.next("game:opponent_disconnected");
     const over = await a.next("game:over", { timeoutMs: GRACE_MS + 3_000 });
-    expect(over).toEqual({ type: "game:over", game_id: gameId, result: "player1_won", reason: "forfeit" });
+    expect(over).toEqual({ type: "game:over", game_id: gameId, result: "player1_won", reason: "forfeit", rating_change: { player1: 162, player2: -162 } });
     expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(notice.grace_until) - 20);
     const row = await one.knex("games").where({ id: gameId }).first();
     expect(row).toMatchObject({ status: "finished", result: "player1_won", end_reason: "forfeit" });

@@ -51,6 +51,14 @@ export class GameRepository {
     return toRecord(row);
   }
 
+  async insertActive(game: Pick<GameRecord, "id" | "kind" | "player1Id"> & { player2Id: string }): Promise<GameRecord> {
+    const [row] = await this.knex<GameRow>("games")
+      .insert({ id: game.id, kind: game.kind, status: "active", player1_id: game.player1Id, player2_id: game.player2Id, invited_user_id: null, version: 0 })
+      .returning("*");
+    if (!row) throw new Error("insert returned no row");
+    return toRecord(row);
+  }
+
   async findById(id: string, trx?: Knex.Transaction): Promise<GameRecord | undefined> {
     const row = await (trx ?? this.knex)<GameRow>("games").where({ id }).first();
     return row ? toRecord(row) : undefined;

@@ -5,6 +5,7 @@ import type { GameChanges, GameStore, LockedGame } from "../domain/game-store.po
 import { GameRepository } from "./game.repository";
 import { MoveBatchWriter, type MoveBatchOptions } from "./move-batch.writer";
 import { MoveRepository } from "./move.repository";
+import { lockedRatings } from "./player-rating.repository";
 
 /** Two batches in flight, up to 500 moves each, unless the caller says otherwise. */
 export const DEFAULT_MOVE_BATCH: MoveBatchOptions = { maxInFlight: 2, maxBatch: 500 };
@@ -29,6 +30,10 @@ export class KnexGameStore implements GameStore {
 
   create(game: Pick<GameRecord, "id" | "kind" | "player1Id" | "invitedUserId">): Promise<GameRecord> {
     return this.games.insert(game);
+  }
+
+  createActive(game: Pick<GameRecord, "id" | "kind" | "player1Id"> & { player2Id: string }): Promise<GameRecord> {
+    return this.games.insertActive(game);
   }
 
   find(id: string): Promise<GameRecord | undefined> {
@@ -69,6 +74,8 @@ export class KnexGameStore implements GameStore {
         game,
         moves: () => this.moveRepository.listForGame(id, trx),
         update: (changes) => this.games.update(trx, id, changes),
+        appendMove: (move) => this.moveRepository.insert(trx, id, move),
+        ratings: lockedRatings(trx),
       });
     });
   }

@@ -20,6 +20,11 @@ const toRecord = (row: MoveRow): MoveRecord => ({
 export class MoveRepository {
   constructor(private readonly knex: Knex) {}
 
+  /** One move, inside the caller's transaction (a game's last move, stored with the game's end). */
+  async insert(trx: Knex.Transaction, gameId: string, move: Omit<MoveRecord, "createdAt" | "gameId">): Promise<void> {
+    await trx("moves").insert({ game_id: gameId, seq: move.seq, player_id: move.playerId, action: JSON.stringify(move.action) });
+  }
+
   /** Every move of a game in order: the game's state is rebuilt from these. */
   async listForGame(gameId: string, trx?: Knex.Transaction): Promise<MoveRecord[]> {
     const rows = await (trx ?? this.knex)<MoveRow>("moves").where({ game_id: gameId }).orderBy("seq", "asc");

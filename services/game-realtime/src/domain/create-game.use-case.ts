@@ -3,20 +3,36 @@ import type { Logger } from "@tollgate/service-kit";
 import type { GameRecord } from "./game";
 import { gameErrors } from "./game.errors";
 import type { GameStore } from "./game-store.port";
+import type { UserDirectory } from "./user-directory.port";
+
+/** Who a new game is reserved for: a user id, a username (looked up in the directory), or nobody. */
+export interface NewGameOptions {
+  opponentId?: string;
+  opponentUsername?: string;
+}
 
 /** A new game of the default kind, waiting for its second player (anyone, or the invited user). */
 export class CreateGameUseCase {
   constructor(
     private readonly store: GameStore,
+    private readonly directory: UserDirectory,
     private readonly defaultKind: string,
     private readonly log: Logger,
   ) {}
 
-  /** 422 self_invite when `opponentId` is the creator. */
-  async execute(userId: string, options: { opponentId?: string }): Promise<GameRecord> {
-    if (options.opponentId === userId) throw gameErrors.selfInvite();
-    const game = await this.store.create({ id: randomUUID(), kind: this.defaultKind, player1Id: userId, invitedUserId: options.opponentId ?? null });
+  /** 404 user_not_found for a username the directory does not know; 422 self_invite when the opponent is the creator. */
+  async execute(userId: string, options: NewGameOptions): Promise<GameRecord> {
+    const invited = await this.opponentOf(options);
+    if (invited === userId) throw gameErrors.selfInvite();
+    const game = await this.store.create({ id: randomUUID(), kind: this.defaultKind, player1Id: userId, invitedUserId: invited ?? null });
     this.log.info("game created", { game_id: game.id, kind: game.kind, invited: game.invitedUserId !== null });
     return game;
+  }
+
+  private async opponentOf(options: NewGameOptions): Promise<string | undefined> {
+    if (options.opponentUsername === undefined) return options.opponentId;
+    const entry = await this.directory.findByUsername(options.opponentUsername);
+    if (!entry) throw gameErrors.userNotFound();
+    return entry.userId;
   }
 }

@@ -1,8 +1,9 @@
 import { resultForWinner, type GameView } from "./game";
 import type { GameStates } from "./game-states";
 import type { LockedGame } from "./game-store.port";
+import { rateFinishedGame } from "./rate-finished-game";
 
-/** Ends a locked, active game against `loser` (resignation or forfeit); runs inside the lock's transaction. */
+/** Ends a locked, active game against `loser` (resignation or forfeit) and rates it; runs inside the lock's transaction. */
 export async function finishAgainst(states: GameStates, locked: LockedGame, loser: 1 | 2, reason: "resignation" | "forfeit"): Promise<GameView> {
   states.forget(locked.game.id);
   const state = states.replay(locked.game, await locked.moves());
@@ -12,5 +13,6 @@ export async function finishAgainst(states: GameStates, locked: LockedGame, lose
     result: resultForWinner(loser === 1 ? 2 : 1),
     endReason: reason,
   });
-  return states.view(updated, state);
+  const ratingChange = await rateFinishedGame(locked.ratings, updated);
+  return { ...states.view(updated, state), ...(ratingChange ? { ratingChange } : {}) };
 }

@@ -1,5 +1,6 @@
 import type { GameStatus } from "@tollgate/contracts";
 import type { GameRecord, MoveRecord } from "./game";
+import type { LockedRatings } from "./rating-store.port";
 
 export type GameChanges = Partial<Pick<GameRecord, "status" | "player2Id" | "version" | "result" | "endReason">>;
 
@@ -8,11 +9,17 @@ export interface LockedGame {
   readonly game: GameRecord;
   moves(): Promise<MoveRecord[]>;
   update(changes: GameChanges): Promise<GameRecord>;
+  /** Stores a move (the game's version is the caller's to bump with `update`). */
+  appendMove(move: Omit<MoveRecord, "createdAt" | "gameId">): Promise<void>;
+  /** The players' ratings, in the same transaction. */
+  readonly ratings: LockedRatings;
 }
 
 /** Persistence the game service needs (implemented over knex in data/). */
 export interface GameStore {
   create(game: Pick<GameRecord, "id" | "kind" | "player1Id" | "invitedUserId">): Promise<GameRecord>;
+  /** A game with both seats taken, already active (matchmaking). */
+  createActive(game: Pick<GameRecord, "id" | "kind" | "player1Id"> & { player2Id: string }): Promise<GameRecord>;
   find(id: string): Promise<GameRecord | undefined>;
   moves(gameId: string): Promise<MoveRecord[]>;
   listForPlayer(userId: string, status?: GameStatus): Promise<GameRecord[]>;

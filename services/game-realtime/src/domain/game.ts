@@ -33,6 +33,8 @@ export interface GameView {
   state: unknown;
   /** Whose turn it is while the game is active; null otherwise. */
   toMove: string | null;
+  /** The players' rating changes, on the view of the change that finished the game. */
+  ratingChange?: { player1: number; player2: number };
 }
 
 export function slotOf(game: GameRecord, userId: string): PlayerSlot | undefined {

@@ -3,12 +3,16 @@ import { playerInSlot, resultForWinner, slotOf, type GameRecord, type GameView }
 import { gameErrors, type GameError } from "./game.errors";
 import type { AnyGameRules } from "./game-rules";
 import type { GameSnapshot, GameStates } from "./game-states";
+import type { RatingChange } from "./player-rating";
+import { rateFinishedGame } from "./rate-finished-game";
+
+type MoveToStore = { seq: number; playerId: string; action: unknown };
 
 type Decision =
   | { kind: "reject"; error: GameError }
   | { kind: "conflict" }
   | { kind: "duplicate" }
-  | { kind: "move"; rules: AnyGameRules; next: unknown; move: { seq: number; playerId: string; action: unknown } };
+  | { kind: "move"; rules: AnyGameRules; next: unknown; move: MoveToStore };
 
 export type ActionOutcome =
   /** The move was accepted and persisted. */
@@ -46,7 +50,12 @@ export class PlayMoveUseCase {
         continue;
       }
       if (decision.kind === "duplicate") return { kind: "duplicate", view: states.view(snapshot.game, snapshot.state) };
-      const updated = await states.store.appendMove(gameId, snapshot.game.version, decision.move, endOf(decision.rules, decision.next));
+      const end = endOf(decision.rules, decision.next);
+      const stored =
+        end.status === "finished"
+          ? await this.finish(gameId, snapshot.game.version, decision.move, end)
+          : { game: await states.store.appendMove(gameId, snapshot.game.version, decision.move, end), ratingChange: undefined };
+      const updated = stored?.game;
       if (!updated) {
         states.forget(gameId);
         snapshot = undefined;
@@ -54,9 +63,24 @@ export class PlayMoveUseCase {
       }
       states.remember({ game: updated, moves: [...snapshot.moves, { ...decision.move, gameId, createdAt: updated.updatedAt }], state: decision.next });
       if (updated.status === "finished") states.log.info("game finished", { game_id: gameId, result: updated.result, reason: updated.endReason });
-      return { kind: "applied", view: states.view(updated, decision.next) };
+      const view = states.view(updated, decision.next);
+      return { kind: "applied", view: stored.ratingChange ? { ...view, ratingChange: stored.ratingChange } : view };
     }
     throw gameErrors.busy();
+  }
+
+  /**
+   * The last move of a game is not group-committed: it is stored under the game's row lock, in
+   * the transaction that finishes the game and rates both players. Undefined when another move
+   * got there first.
+   */
+  private finish(gameId: string, expectedVersion: number, move: MoveToStore, end: Partial<GameRecord>): Promise<{ game: GameRecord; ratingChange: RatingChange | undefined } | undefined> {
+    return this.states.store.withLockedGame(gameId, async (locked) => {
+      if (locked.game.status !== "active" || locked.game.version !== expectedVersion) return undefined;
+      await locked.appendMove(move);
+      const game = await locked.update({ version: expectedVersion + 1, status: end.status, result: end.result, endReason: end.endReason });
+      return { game, ratingChange: await rateFinishedGame(locked.ratings, game) };
+    });
   }
 
   private decide(snapshot: GameSnapshot, userId: string, seq: number, rawAction: unknown): Decision {

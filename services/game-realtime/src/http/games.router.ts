@@ -2,11 +2,13 @@ import { createGameRequestSchema, listGamesQuerySchema, listGamesResponseSchema,
 import { parseOrThrow } from "@tollgate/service-kit";
 import { Router, type RequestHandler } from "express";
 import type { GameUseCases } from "../domain/game-use-cases";
+import type { UserDirectory } from "../domain/user-directory.port";
 import { principalOf } from "./authenticate.middleware";
-import { toGameResponse } from "./game.presenter";
+import { presentGames } from "./game.presenter";
 
-export function gamesRouter(deps: { games: GameUseCases; authenticate: RequestHandler }): Router {
+export function gamesRouter(deps: { games: GameUseCases; directory: UserDirectory; authenticate: RequestHandler }): Router {
   const router = Router();
+  const present = async (game: Parameters<typeof presentGames>[1][number]) => (await presentGames(deps.directory, [game]))[0];
   router.use("/api/v1/games", deps.authenticate);
 
   /**
@@ -14,8 +16,8 @@ export function gamesRouter(deps: { games: GameUseCases; authenticate: RequestHa
    * /api/v1/games:
    *   post:
    *     operationId: createGame
-   *     summary: Create a Connect Four game; open to any joiner unless an opponent is named
-   *     description: Both players then play over the WebSocket `/ws/game` (see the AsyncAPI document).
+   *     summary: Create a Connect Four game; open to any joiner unless an opponent is named (by id or username)
+   *     description: "Both players then play over the WebSocket `/ws/game` (see the AsyncAPI document). `opponent_username` is looked up, case-insensitively, in the service's user directory (fed by auth's user.registered events)."
    *     tags: [games]
    *     security: [{ bearerAuth: [] }]
    *     requestBody:
@@ -25,12 +27,13 @@ export function gamesRouter(deps: { games: GameUseCases; authenticate: RequestHa
    *       201: { description: "The game, waiting for its second player", content: { application/json: { schema: { $ref: "#/components/schemas/Game" } } } }
    *     x-errors:
    *       401: { USER_DISABLED: the account has been disabled }
-   *       422: { self_invite: you cannot invite yourself }
+   *       404: { user_not_found: no user has this username }
+   *       422: { self_invite: you cannot invite yourself, VALIDATION_ERROR: "opponent_id is not a UUID, or both opponent_id and opponent_username were given" }
    */
   router.post("/api/v1/games", async (req, res) => {
     const body = parseOrThrow(createGameRequestSchema, req.body ?? {});
-    const game = await deps.games.create.execute(principalOf(res).userId, { opponentId: body.opponent_id });
-    res.status(201).json(toGameResponse(game));
+    const game = await deps.games.create.execute(principalOf(res).userId, { opponentId: body.opponent_id, opponentUsername: body.opponent_username });
+    res.status(201).json(await present(game));
   });
 
   /**
@@ -53,7 +56,7 @@ export function gamesRouter(deps: { games: GameUseCases; authenticate: RequestHa
     const games = await deps.games.list.execute(principalOf(res).userId, query.status);
     // Through the contract's schema, so the shape clients parse is the shape sent (the SDK once
     // expected a bare array here and every list() threw).
-    res.json(listGamesResponseSchema.parse({ games: games.map(toGameResponse) }));
+    res.json(listGamesResponseSchema.parse({ games: await presentGames(deps.directory, games) }));
   });
 
   /**
@@ -74,7 +77,7 @@ export function gamesRouter(deps: { games: GameUseCases; authenticate: RequestHa
    */
   router.get("/api/v1/games/:id", async (req, res) => {
     const { id } = parseOrThrow(uuidParamSchema, req.params, "path");
-    res.json(toGameResponse(await deps.games.get.execute(principalOf(res).userId, id)));
+    res.json(await present(await deps.games.get.execute(principalOf(res).userId, id)));
   });
 
   /**
@@ -97,7 +100,7 @@ export function gamesRouter(deps: { games: GameUseCases; authenticate: RequestHa
    */
   router.post("/api/v1/games/:id/join", async (req, res) => {
     const { id } = parseOrThrow(uuidParamSchema, req.params, "path");
-    res.json(toGameResponse(await deps.games.join.execute(principalOf(res).userId, id)));
+    res.json(await present(await deps.games.join.execute(principalOf(res).userId, id)));
   });
 
   return router;

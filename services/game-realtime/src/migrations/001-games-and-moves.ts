@@ -34,5 +34,3 @@ export const gamesAndMoves: Migration = {
     await knex.schema.dropTable("games");
   },
 };
-
-export const migrations: Migration[] = [gamesAndMoves];

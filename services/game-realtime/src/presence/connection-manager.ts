@@ -2,7 +2,7 @@ import type { ServerMessage } from "@tollgate/contracts";
 import { withinCommandTimeout, type Logger } from "@tollgate/service-kit";
 import type { ChainableCommander, Redis } from "ioredis";
 import type { GameConnection } from "../ws/game-connection";
-import { delivery, encodeEnvelope, fanOutEnvelopeSchema, gameChannel, originPrefix, presenceKey, type Delivery } from "./fan-out";
+import { delivery, encodeEnvelope, fanOutEnvelopeSchema, GAME_CHANNEL_PREFIX, gameChannel, originPrefix, presenceKey, type Delivery } from "./fan-out";
 import { RemoteFanOut } from "./remote-fan-out";
 
 export interface ConnectionManagerOptions {
@@ -294,6 +294,7 @@ export class ConnectionManager {
   }
 
   private onMessage(channel: string, payload: string): void {
+    if (!channel.startsWith(GAME_CHANNEL_PREFIX)) return; // another component's channel on the shared connection
     if (payload.startsWith(this.ownPrefix)) return; // delivered locally when it was published
     let json: unknown;
     try {

@@ -33,7 +33,8 @@ export const fanOutEnvelopeSchema = z.object({
 });
 export type FanOutEnvelope = z.infer<typeof fanOutEnvelopeSchema>;
 
-export const gameChannel = (gameId: string): string => `game:fanout:${gameId}`;
+export const GAME_CHANNEL_PREFIX = "game:fanout:";
+export const gameChannel = (gameId: string): string => `${GAME_CHANNEL_PREFIX}${gameId}`;
 export const presenceKey = (gameId: string): string => `game:presence:${gameId}`;
 
 /**

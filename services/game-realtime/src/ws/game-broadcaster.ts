@@ -10,7 +10,7 @@ export class GameBroadcaster {
   /** `game:state` to both players (each with their own `your_turn`), then `game:over` if it ended. */
   async gameChanged(view: GameView): Promise<void> {
     const players = [view.game.player1Id, view.game.player2Id].filter((id): id is string => id !== null);
-    const over = overMessage(view.game);
+    const over = overMessage(view.game, view.ratingChange);
     // One delivery for the whole change keeps each player's state before their game:over.
     await this.connections.deliver(view.game.id, [
       ...stateDeliveries(view, players),
@@ -44,7 +44,7 @@ export function stateMessage(view: GameView, userId: string): ServerMessage {
   };
 }
 
-export function overMessage(game: GameRecord): ServerMessage | undefined {
+export function overMessage(game: GameRecord, ratingChange?: { player1: number; player2: number }): ServerMessage | undefined {
   if (game.status !== "finished" || game.result === null) return undefined;
-  return { type: "game:over", game_id: game.id, result: game.result, reason: game.endReason ?? "unknown" };
+  return { type: "game:over", game_id: game.id, result: game.result, reason: game.endReason ?? "unknown", ...(ratingChange ? { rating_change: ratingChange } : {}) };
 }

@@ -5,6 +5,7 @@ import { GameError } from "../domain/game.errors";
 import type { GameUseCases } from "../domain/game-use-cases";
 import type { ConnectionManager } from "../presence/connection-manager";
 import type { DisconnectGrace } from "../presence/disconnect-grace";
+import type { Matchmaker } from "../presence/matchmaker";
 import type { GameBroadcaster } from "./game-broadcaster";
 import { overMessage, stateMessage } from "./game-broadcaster";
 import type { GameConnection } from "./game-connection";
@@ -21,6 +22,7 @@ export class GameMessageHandler {
       connections: ConnectionManager;
       broadcaster: GameBroadcaster;
       grace: DisconnectGrace;
+      matchmaker: Matchmaker;
       logger: Logger;
     },
   ) {
@@ -60,6 +62,18 @@ export class GameMessageHandler {
       }
       case "game:resign":
         return this.deps.broadcaster.gameChanged(await this.deps.games.resign.execute(userId, message.game_id));
+      case "game:find": {
+        const queued = await this.deps.games.findOpponent.execute(userId);
+        this.deps.matchmaker.queued(userId, connection);
+        connection.send({ type: "game:queued", rating: queued.rating, queued_at: queued.queuedAt.toISOString() });
+        this.deps.matchmaker.kick();
+        return;
+      }
+      case "game:find_cancel":
+        this.deps.matchmaker.forget(userId);
+        await this.deps.games.cancelFind.execute(userId);
+        connection.send({ type: "game:find_cancelled" });
+        return;
       case "game:heartbeat":
         await this.deps.connections.refresh(connection);
         connection.send({ type: "game:heartbeat_ack" });

@@ -8,6 +8,7 @@ import { bearerToken } from "../auth/authenticator";
 import type { GameMetrics } from "../game-metrics";
 import type { ConnectionManager } from "../presence/connection-manager";
 import type { DisconnectGrace } from "../presence/disconnect-grace";
+import type { Matchmaker } from "../presence/matchmaker";
 import type { AuthHandler } from "./auth.handler";
 import { CLOSE_GOING_AWAY, GameConnection } from "./game-connection";
 import type { GameMessageHandler } from "./game-message.handler";
@@ -32,6 +33,7 @@ export interface GameSocketDeps {
   messages: GameMessageHandler;
   connections: ConnectionManager;
   grace: DisconnectGrace;
+  matchmaker: Matchmaker;
   metrics: GameMetrics;
   options: GameSocketOptions;
 }
@@ -136,6 +138,7 @@ export function createGameSocketServer(deps: GameSocketDeps): GameSocketServer {
       connection.closed = true;
       deps.metrics.connections.dec();
       enqueue(async () => {
+        await deps.matchmaker.socketClosed(connection);
         const games = await deps.connections.remove(connection);
         if (connection.userId) for (const gameId of games) await deps.grace.playerLeft(gameId, connection.userId);
       });

@@ -23,7 +23,7 @@ import type { Knex } from "knex";
 import type { AccessTokenVerifier } from "../../src/auth/access-token-verifier";
 import { KitAccessTokenVerifier } from "../../src/auth/kit-access-token-verifier";
 import { buildGameRealtime, type GameRealtime, type GameRealtimeSettings } from "../../src/game-realtime";
-import { migrations } from "../../src/migrations/001-games-and-moves";
+import { migrations } from "../../src/migrations";
 import { AUDIENCE, ISSUER, type TestTokenIssuer } from "./tokens";
 
 export const TEST_DATABASE_URL = testDatabaseUrl("tollgate_game_test");
@@ -64,6 +64,8 @@ export interface InstanceOptions {
   settings?: Partial<Omit<GameRealtimeSettings, "socket">> & { socket?: Partial<GameRealtimeSettings["socket"]> };
   /** Consume auth events from this namespace (Kafka); off by default. */
   kafkaNamespace?: string;
+  /** Also run the user directory's consumer (shared group; needs kafkaNamespace). */
+  directory?: boolean;
   /** Listen on this port (to restart an instance where it was). */
   port?: number;
 }
@@ -119,6 +121,7 @@ export async function startInstance(tokens: TestTokenIssuer | AccessTokenVerifie
         rateBurst: 100,
         ...options.settings?.socket,
       },
+      matchmaking: options.settings?.matchmaking,
     },
   );
   const server = createServer(service.app);
@@ -128,6 +131,11 @@ export async function startInstance(tokens: TestTokenIssuer | AccessTokenVerifie
     await service.consumer.start();
     await service.consumer.joined();
   }
+  if (options.directory && service.directoryConsumer) {
+    await service.startDirectory();
+    await service.directoryConsumer.joined();
+  }
+  await service.matchmaker.start();
   const port = (server.address() as AddressInfo).port;
   return {
     ...service,
@@ -139,10 +147,12 @@ export async function startInstance(tokens: TestTokenIssuer | AccessTokenVerifie
     redis,
     instanceId,
     stop: async () => {
+      service.matchmaker.stop();
       await service.sockets.close();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await service.consumer?.stop();
+      if (options.directory) await service.directoryConsumer?.stop();
       await deadLetterProducer?.disconnect();
       await knex.destroy();
       redis.disconnect();

@@ -1,0 +1,129 @@
+import type { Redis } from "ioredis";
+import type { MatchmakingQueue, QueueExpiry, QueuePair, QueueStatus, RatingWindow } from "../domain/matchmaking-queue.port";
+
+const QUEUE = "game:mm:queue";
+const playerKey = (userId: string) => `game:mm:player:${userId}`;
+const matchedKey = (userId: string) => `game:mm:matched:${userId}`;
+/** How long `GET /games/matchmaking` answers `matched` after a pairing. */
+const MATCHED_TTL_SECONDS = 300;
+/** Players looked at per pairing pass (lowest ratings first); the rest wait for the next pass. */
+const MAX_SCAN = 1000;
+
+// KEYS: queue, player hash, matched key. ARGV: user, rating, now (ms), hash ttl (ms).
+const ENQUEUE = `
+if redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+redis.call('HSET', KEYS[2], 'rating', ARGV[2], 'queued_at', ARGV[3])
+redis.call('PEXPIRE', KEYS[2], ARGV[4])
+redis.call('DEL', KEYS[3])
+return 1`;
+
+// KEYS: queue. ARGV: now (ms), timeout (ms), player key prefix, window base, step, step ms, max scan.
+// Returns { pairs: [p1, r1, p2, r2, ...], expired: [user, queued_at, ...] }; ratings as strings (Lua numbers would be truncated).
+const TAKE_PAIRS = `
+local now, timeout, prefix = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
+local base, step, stepMs = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
+local entries = redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[7]) - 1, 'WITHSCORES')
+local users, ratings, since, expired = {}, {}, {}, {}
+for i = 1, #entries, 2 do
+  local user, rating = entries[i], entries[i + 1]
+  local queuedAt = tonumber(redis.call('HGET', prefix .. user, 'queued_at') or ARGV[1])
+  if now - queuedAt >= timeout then
+    redis.call('ZREM', KEYS[1], user)
+    redis.call('DEL', prefix .. user)
+    table.insert(expired, user)
+    table.insert(expired, tostring(queuedAt))
+  else
+    table.insert(users, user)
+    table.insert(ratings, rating)
+    table.insert(since, queuedAt)
+  end
+end
+local function window(i) return base + step * math.floor((now - since[i]) / stepMs) end
+local taken, found = {}, {}
+while true do
+  local best, bestGap, previous = nil, nil, nil
+  for i = 1, #users do
+    if not taken[i] then
+      if previous then
+        local gap = tonumber(ratings[i]) - tonumber(ratings[previous])
+        if gap <= math.max(window(i), window(previous)) and (bestGap == nil or gap < bestGap) then
+          best, bestGap = { previous, i }, gap
+        end
+      end
+      previous = i
+    end
+  end
+  if not best then break end
+  local a, b = best[1], best[2]
+  if since[b] < since[a] then a, b = b, a end
+  taken[a], taken[b] = true, true
+  for _, i in ipairs({ a, b }) do
+    redis.call('ZREM', KEYS[1], users[i])
+    redis.call('DEL', prefix .. users[i])
+    table.insert(found, users[i])
+    table.insert(found, ratings[i])
+  end
+end
+return { found, expired }`;
+
+/**
+ * The matchmaking queue in Redis: one sorted set by rating and a hash per player (rating, when
+ * queued). Pairing is one Lua script, so it is atomic across every instance running it.
+ */
+export class RedisMatchmakingQueue implements MatchmakingQueue {
+  constructor(
+    private readonly redis: Redis,
+    /** Hash keys outlive a lost queue entry by no more than this (ms). */
+    private readonly timeoutMs: number,
+  ) {}
+
+  async enqueue(userId: string, rating: number, now: Date): Promise<boolean> {
+    const added = await this.redis.eval(ENQUEUE, 3, QUEUE, playerKey(userId), matchedKey(userId), userId, String(rating), String(now.getTime()), String(this.timeoutMs * 2));
+    return added === 1;
+  }
+
+  async dequeue(userId: string): Promise<boolean> {
+    const [removed] = (await this.redis.multi().zrem(QUEUE, userId).del(playerKey(userId)).exec()) ?? [];
+    return removed?.[1] === 1;
+  }
+
+  async status(userId: string): Promise<QueueStatus> {
+    const [player, matched] = await Promise.all([this.redis.hgetall(playerKey(userId)), this.redis.get(matchedKey(userId))]);
+    if (player.rating !== undefined && player.queued_at !== undefined && (await this.redis.zscore(QUEUE, userId)) !== null) {
+      return { status: "queued", rating: Number(player.rating), queuedAt: new Date(Number(player.queued_at)) };
+    }
+    return matched ? { status: "matched", gameId: matched } : { status: "idle" };
+  }
+
+  async takePairs(now: Date, timeoutMs: number, window: RatingWindow): Promise<{ pairs: QueuePair[]; expired: QueueExpiry[] }> {
+    const [flatPairs, flatExpired] = (await this.redis.eval(
+      TAKE_PAIRS,
+      1,
+      QUEUE,
+      String(now.getTime()),
+      String(timeoutMs),
+      playerKey(""),
+      String(window.base),
+      String(window.step),
+      String(window.stepMs),
+      String(MAX_SCAN),
+    )) as [string[], string[]];
+    const pairs: QueuePair[] = [];
+    for (let i = 0; i + 3 < flatPairs.length; i += 4) {
+      pairs.push({
+        player1: { userId: flatPairs[i] as string, rating: Number(flatPairs[i + 1]) },
+        player2: { userId: flatPairs[i + 2] as string, rating: Number(flatPairs[i + 3]) },
+      });
+    }
+    const expired: QueueExpiry[] = [];
+    for (let i = 0; i + 1 < flatExpired.length; i += 2) expired.push({ userId: flatExpired[i] as string, queuedAt: new Date(Number(flatExpired[i + 1])) });
+    return { pairs, expired };
+  }
+
+  async markMatched(userIds: readonly string[], gameId: string): Promise<void> {
+    const pipeline = this.redis.pipeline();
+    for (const userId of userIds) pipeline.set(matchedKey(userId), gameId, "EX", MATCHED_TTL_SECONDS);
+    await pipeline.exec();
+  }
+}

@@ -1,0 +1,33 @@
+import { randomUUID } from "node:crypto";
+import type { Logger } from "@tollgate/service-kit";
+import type { GameStore } from "./game-store.port";
+import type { MatchmakingQueue, QueueExpiry, QueuePair, RatingWindow } from "./matchmaking-queue.port";
+
+/** A pair and the game made for it. */
+export interface Match extends QueuePair {
+  gameId: string;
+}
+
+/**
+ * One pass of the matchmaker (any instance, any time: the queue hands each pair to one caller):
+ * every pair gets a new active game with both seats taken; players who waited `timeoutMs` leave
+ * the queue with nobody found.
+ */
+export class PairPlayersUseCase {
+  constructor(
+    private readonly deps: { store: GameStore; queue: MatchmakingQueue; defaultKind: string; timeoutMs: number; window: RatingWindow; logger: Logger },
+  ) {}
+
+  async execute(now = new Date()): Promise<{ matches: Match[]; expired: QueueExpiry[] }> {
+    const { pairs, expired } = await this.deps.queue.takePairs(now, this.deps.timeoutMs, this.deps.window);
+    const matches = await Promise.all(
+      pairs.map(async (pair) => {
+        const game = await this.deps.store.createActive({ id: randomUUID(), kind: this.deps.defaultKind, player1Id: pair.player1.userId, player2Id: pair.player2.userId });
+        await this.deps.queue.markMatched([pair.player1.userId, pair.player2.userId], game.id);
+        this.deps.logger.info("players matched", { game_id: game.id, player1_rating: pair.player1.rating, player2_rating: pair.player2.rating });
+        return { ...pair, gameId: game.id };
+      }),
+    );
+    return { matches, expired };
+  }
+}

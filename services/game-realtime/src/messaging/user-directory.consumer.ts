@@ -1,0 +1,65 @@
+import { eventTypes, topics } from "@tollgate/contracts";
+import { applyOnce, consumerGroupId, EventConsumer, namespacedTopic, type Logger, type Registry } from "@tollgate/service-kit";
+import type { Kafka, Producer } from "kafkajs";
+import type { Knex } from "knex";
+import type { UserDirectoryRepository } from "../data/user-directory.repository";
+
+const SERVICE = "game-realtime";
+const PURPOSE = "user-directory";
+
+/**
+ * `tollgate.auth-events` → the user directory, in one consumer group shared by every instance (the
+ * directory is database state: one copy per deployment). Each `user.registered` is applied once:
+ * its id goes into processed_events in the transaction that writes the entry. A new group starts
+ * at the earliest offset, so the topic (with auth's backfill) rebuilds the whole directory.
+ */
+export function createUserDirectoryConsumer(deps: {
+  kafka: Kafka;
+  deadLetterProducer: Producer;
+  topicNamespace: string;
+  knex: Knex;
+  directory: UserDirectoryRepository;
+  logger: Logger;
+  metrics?: Registry;
+}): EventConsumer {
+  const log = deps.logger.child({ component: "user-directory-consumer" });
+  const groupId = directoryGroupId();
+  return new EventConsumer({
+    kafka: deps.kafka,
+    groupId,
+    topics: [namespacedTopic(deps.topicNamespace, topics.authEvents)],
+    logger: deps.logger,
+    deadLetterProducer: deps.deadLetterProducer,
+    fromBeginning: true,
+    metrics: deps.metrics,
+  }).on(eventTypes.userRegistered, async (event) => {
+    const entry = { userId: event.data.user_id, username: event.data.username, registeredAt: new Date(event.data.registered_at) };
+    const applied = await applyOnce(deps.knex, groupId, event.id, (trx) => deps.directory.upsert(trx, entry));
+    if (applied) log.info("user added to the directory", { user_id: entry.userId });
+  });
+}
+
+export const directoryGroupId = (): string => consumerGroupId(SERVICE, PURPOSE, "shared", "");
+
+/**
+ * Before the consumer starts: when the directory is empty (a new or wiped database) the shared
+ * group's offsets go back to the earliest, so the topic rebuilds it. Kafka refuses while other
+ * members are in the group; they share this database, so what they consume fills it anyway.
+ * Returns whether the offsets were reset.
+ */
+export async function rebuildDirectoryIfEmpty(deps: { kafka: Kafka; topicNamespace: string; directory: UserDirectoryRepository; logger: Logger }): Promise<boolean> {
+  if (!(await deps.directory.isEmpty())) return false;
+  const log = deps.logger.child({ component: "user-directory-consumer" });
+  const admin = deps.kafka.admin();
+  await admin.connect();
+  try {
+    await admin.resetOffsets({ groupId: directoryGroupId(), topic: namespacedTopic(deps.topicNamespace, topics.authEvents), earliest: true });
+    log.info("user directory is empty: rebuilding it from the earliest auth event");
+    return true;
+  } catch (error) {
+    log.warn("user directory is empty but the group's offsets could not be reset (members are consuming)", { error: error instanceof Error ? error.message : String(error) });
+    return false;
+  } finally {
+    await admin.disconnect();
+  }
+}
