@@ -13,6 +13,8 @@ export const exampleIds = {
   session: "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
   token: "3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f",
   purchase: "6a7b8c9d-0e1f-4a2b-9c3d-4e5f6a7b8c9d",
+  /** A price version at the billing service. */
+  price: "1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e",
   game: "7e6d5c4b-3a29-4180-9f7e-6d5c4b3a2918",
   auditEntry: "2d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f6a",
   event: "8f9e0d1c-2b3a-4495-a6b7-c8d9e0f1a2b3",
@@ -230,7 +232,7 @@ export const apiExamples: Examples = {
     purchase_id: exampleIds.purchase,
     amount: 2500,
     currency: "usd",
-    price_id: "price_24h_v1",
+    price_id: exampleIds.price,
   },
   RefundTokenResponse: { token_id: exampleIds.token, purchase_id: exampleIds.purchase, status: "refunded", amount: 2500, currency: "usd" },
   TokenItem: tokenItem,

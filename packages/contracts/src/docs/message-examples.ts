@@ -21,7 +21,7 @@ export const eventDataExamples: { [K in EventType]: z.input<(typeof eventDataSch
     duration_hours: 24,
     amount: 2500,
     currency: "usd",
-    price_id: "price_24h_v1",
+    price_id: exampleIds.price,
     completed_at: exampleTimes.created,
   },
   "tollgate.auth.session.revoked.v1": { session_id: exampleIds.session, user_id: exampleIds.user, reason: "logout", revoked_at: exampleTimes.now },

@@ -35,7 +35,7 @@ export const purchaseCompletedV1Schema = z.object({
   duration_hours: z.number().int().positive(),
   amount: z.number().int().min(0),
   currency: z.string().regex(/^[a-z]{3}$/),
-  price_id: z.string().min(1).max(100),
+  price_id: z.uuid(),
   completed_at: z.iso.datetime({ offset: true }),
 });
 export type PurchaseCompletedV1 = z.infer<typeof purchaseCompletedV1Schema>;

@@ -29,8 +29,8 @@ export const purchaseTokenResponseSchema = z.object({
   amount: z.number().int().min(0),
   /** Lower-case ISO 4217, e.g. "usd". */
   currency: z.string().regex(/^[a-z]{3}$/),
-  /** The price version charged. */
-  price_id: z.string().min(1).max(100),
+  /** The price version charged (billing's price id). */
+  price_id: z.uuid(),
 });
 export type PurchaseTokenResponse = z.infer<typeof purchaseTokenResponseSchema>;
 
