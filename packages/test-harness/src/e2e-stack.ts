@@ -14,13 +14,18 @@ export function identityAssertionKeySet(kid = `e2e-${randomBytes(4).toString("he
 }
 
 /** The processes of an end-to-end stack, by the names its options and `kill` use. */
-export type E2eProcessName = "demo-upstream" | "auth" | "token" | "proxy" | "game-realtime" | "gateway-health" | "gateway" | "mail-sink";
+export type E2eProcessName = "demo-upstream" | "auth" | "token" | "billing" | "proxy" | "game-realtime" | "gateway-health" | "gateway" | "mail-sink";
+
+/** Every duration free: purchases behave as before prices existed. */
+export const ZERO_PRICE_LIST = "1:0,12:0,24:0,168:0,720:0";
 
 export interface E2eStackOptions {
   /** The application behind the proxy. Default: the demo upstream the stack starts (it is not started otherwise). */
   upstreamUrl?: string;
   /** Serve the upstream at the root of `http://app.localhost:<gateway port>` too (the proxy's APP_PUBLIC_ORIGIN). */
   appOrigin?: boolean;
+  /** The billing service's PRICE_LIST (minor units per duration, e.g. `1:200,12:1500,24:2500,168:12000,720:40000`); default all 0. */
+  priceList?: string;
   /** Extra environment per process, over the stack's own (e.g. `{ proxy: { LOG_LEVEL: "info" } }`). */
   env?: Partial<Record<E2eProcessName, Record<string, string>>>;
 }
@@ -59,7 +64,9 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
   // (client bodies over 16 KB are written there).
   chmodSync(logDir, 0o755);
   const secret = randomBytes(24).toString("hex");
-  const ports = { demo: await freePort(), auth: await freePort(), token: await freePort(), proxy: await freePort(), game: await freePort(), gateway: await freePort(), health: await freePort(), tls: await freePort(), status: await freePort() };
+  // The token service's own client credentials at auth, for its calls to billing (scope billing:purchases).
+  const tokenClientSecret = randomBytes(24).toString("hex");
+  const ports = { demo: await freePort(), auth: await freePort(), token: await freePort(), billing: await freePort(), proxy: await freePort(), game: await freePort(), gateway: await freePort(), health: await freePort(), tls: await freePort(), status: await freePort() };
   const local = (port: number) => `http://127.0.0.1:${port}`;
   const gatewayUrl = local(ports.gateway);
   const appOrigin = options.appOrigin ? `http://${E2E_APP_HOST}:${ports.gateway}` : undefined;
@@ -87,7 +94,10 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
       env: {
         PORT: String(ports.auth),
         DATABASE_URL: testDatabaseUrl("tollgate_auth_e2e_test"),
-        SERVICE_CLIENTS: `proxy:${createHash("sha256").update(secret).digest("hex")}:tokens:validate`,
+        SERVICE_CLIENTS: [
+          `proxy:${createHash("sha256").update(secret).digest("hex")}:tokens:validate`,
+          `token:${createHash("sha256").update(tokenClientSecret).digest("hex")}:billing:purchases`,
+        ].join(","),
         ARGON2_MEMORY_KIB: "1024",
         ARGON2_TIME_COST: "1",
         LOGIN_IP_MAX_FAILURES: "100000",
@@ -100,7 +110,19 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
         PUBLIC_BASE_URL: gatewayUrl,
       },
     },
-    { name: "token", env: { PORT: String(ports.token), DATABASE_URL: testDatabaseUrl("tollgate_token_e2e_test") } },
+    { name: "billing", env: { PORT: String(ports.billing), DATABASE_URL: testDatabaseUrl("tollgate_billing_e2e_test"), PRICE_LIST: options.priceList ?? ZERO_PRICE_LIST, PRICE_CURRENCY: "usd" } },
+    {
+      name: "token",
+      env: {
+        PORT: String(ports.token),
+        DATABASE_URL: testDatabaseUrl("tollgate_token_e2e_test"),
+        BILLING_URL: local(ports.billing),
+        AUTH_URL: local(ports.auth),
+        SERVICE_CLIENT_ID: "token",
+        SERVICE_CLIENT_SECRET: tokenClientSecret,
+        IDEMPOTENCY_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+      },
+    },
     {
       name: "proxy",
       env: {
@@ -162,10 +184,11 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
     GATEWAY_LOGIN_BURST: "100",
     GATEWAY_HEALTH_PORT: String(ports.health),
     GATEWAY_HEALTH_UPSTREAM: `127.0.0.1:${ports.health}`,
-    GATEWAY_HEALTH_TARGETS: `auth=${local(ports.auth)},token=${local(ports.token)},proxy=${local(ports.proxy)},game-realtime=${local(ports.game)}`,
+    GATEWAY_HEALTH_TARGETS: `auth=${local(ports.auth)},token=${local(ports.token)},billing=${local(ports.billing)},proxy=${local(ports.proxy)},game-realtime=${local(ports.game)}`,
     GATEWAY_LOG_DIR: logDir,
     AUTH_UPSTREAM: `127.0.0.1:${ports.auth}`,
     TOKEN_UPSTREAM: `127.0.0.1:${ports.token}`,
+    BILLING_UPSTREAM: `127.0.0.1:${ports.billing}`,
     PROXY_UPSTREAM: `127.0.0.1:${ports.proxy}`,
     GAME_UPSTREAM: `127.0.0.1:${ports.game}`,
     ...extra("gateway"),
