@@ -9,7 +9,7 @@ import { Authenticator } from "./auth/authenticator";
 import { RevokedSessions } from "./auth/revoked-sessions";
 import { DEFAULT_MOVE_BATCH, KnexGameStore } from "./data/knex-game.store";
 import { PlayerRatingRepository } from "./data/player-rating.repository";
-import { RedisMatchmakingQueue } from "./data/redis-matchmaking.queue";
+import { DEFAULT_QUEUE_PREFIX, RedisMatchmakingQueue } from "./data/redis-matchmaking.queue";
 import { UserDirectoryRepository } from "./data/user-directory.repository";
 import type { MoveBatchOptions } from "./data/move-batch.writer";
 import { createGameUseCases, type GameUseCases } from "./domain/game-use-cases";
@@ -53,13 +53,15 @@ export interface GameRealtimeSettings {
 
 /** Matchmaking: drop a player after `timeoutMs` unpaired; pairing passes every `intervalMs`; the rating gap window. */
 export interface MatchmakingSettings {
+  /** Redis key prefix of the queue (DEFAULT_QUEUE_PREFIX); instances that should pair together share it. */
+  keyPrefix: string;
   timeoutMs: number;
   intervalMs: number;
   window: { base: number; step: number; stepMs: number };
 }
 
 /** A gap of 100 rating points, 50 more for every 5 s waited; a pass every 200 ms; 60 s at most. */
-export const DEFAULT_MATCHMAKING: MatchmakingSettings = { timeoutMs: 60_000, intervalMs: 200, window: { base: 100, step: 50, stepMs: 5_000 } };
+export const DEFAULT_MATCHMAKING: MatchmakingSettings = { keyPrefix: DEFAULT_QUEUE_PREFIX, timeoutMs: 60_000, intervalMs: 200, window: { base: 100, step: 50, stepMs: 5_000 } };
 
 export interface GameRealtime {
   app: Express;
@@ -95,7 +97,7 @@ export function buildGameRealtime(clients: GameRealtimeClients, settings: GameRe
     store,
     directory,
     ratings,
-    queue: new RedisMatchmakingQueue(redis, matchmaking.timeoutMs),
+    queue: new RedisMatchmakingQueue(redis, matchmaking.timeoutMs, matchmaking.keyPrefix),
     matchmaking: { timeoutMs: matchmaking.timeoutMs, window: matchmaking.window },
     rules: createGameRulesFactory(),
     defaultKind: DEFAULT_GAME_KIND,

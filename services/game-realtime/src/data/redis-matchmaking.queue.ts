@@ -1,9 +1,8 @@
 import type { Redis } from "ioredis";
 import type { MatchmakingQueue, QueueExpiry, QueuePair, QueueStatus, RatingWindow } from "../domain/matchmaking-queue.port";
 
-const QUEUE = "game:mm:queue";
-const playerKey = (userId: string) => `game:mm:player:${userId}`;
-const matchedKey = (userId: string) => `game:mm:matched:${userId}`;
+/** Where the queue lives unless told otherwise (tests give each run a prefix of its own). */
+export const DEFAULT_QUEUE_PREFIX = "game:mm:";
 /** How long `GET /games/matchmaking` answers `matched` after a pairing. */
 const MATCHED_TTL_SECONDS = 300;
 /** Players looked at per pairing pass (lowest ratings first); the rest wait for the next pass. */
@@ -72,25 +71,38 @@ return { found, expired }`;
  * queued). Pairing is one Lua script, so it is atomic across every instance running it.
  */
 export class RedisMatchmakingQueue implements MatchmakingQueue {
+  private readonly queueKey: string;
+
   constructor(
     private readonly redis: Redis,
     /** Hash keys outlive a lost queue entry by no more than this (ms). */
     private readonly timeoutMs: number,
-  ) {}
+    private readonly prefix = DEFAULT_QUEUE_PREFIX,
+  ) {
+    this.queueKey = `${prefix}queue`;
+  }
+
+  private playerKey(userId: string): string {
+    return `${this.prefix}player:${userId}`;
+  }
+
+  private matchedKey(userId: string): string {
+    return `${this.prefix}matched:${userId}`;
+  }
 
   async enqueue(userId: string, rating: number, now: Date): Promise<boolean> {
-    const added = await this.redis.eval(ENQUEUE, 3, QUEUE, playerKey(userId), matchedKey(userId), userId, String(rating), String(now.getTime()), String(this.timeoutMs * 2));
+    const added = await this.redis.eval(ENQUEUE, 3, this.queueKey, this.playerKey(userId), this.matchedKey(userId), userId, String(rating), String(now.getTime()), String(this.timeoutMs * 2));
     return added === 1;
   }
 
   async dequeue(userId: string): Promise<boolean> {
-    const [removed] = (await this.redis.multi().zrem(QUEUE, userId).del(playerKey(userId)).exec()) ?? [];
+    const [removed] = (await this.redis.multi().zrem(this.queueKey, userId).del(this.playerKey(userId)).exec()) ?? [];
     return removed?.[1] === 1;
   }
 
   async status(userId: string): Promise<QueueStatus> {
-    const [player, matched] = await Promise.all([this.redis.hgetall(playerKey(userId)), this.redis.get(matchedKey(userId))]);
-    if (player.rating !== undefined && player.queued_at !== undefined && (await this.redis.zscore(QUEUE, userId)) !== null) {
+    const [player, matched] = await Promise.all([this.redis.hgetall(this.playerKey(userId)), this.redis.get(this.matchedKey(userId))]);
+    if (player.rating !== undefined && player.queued_at !== undefined && (await this.redis.zscore(this.queueKey, userId)) !== null) {
       return { status: "queued", rating: Number(player.rating), queuedAt: new Date(Number(player.queued_at)) };
     }
     return matched ? { status: "matched", gameId: matched } : { status: "idle" };
@@ -100,10 +112,10 @@ export class RedisMatchmakingQueue implements MatchmakingQueue {
     const [flatPairs, flatExpired] = (await this.redis.eval(
       TAKE_PAIRS,
       1,
-      QUEUE,
+      this.queueKey,
       String(now.getTime()),
       String(timeoutMs),
-      playerKey(""),
+      this.playerKey(""),
       String(window.base),
       String(window.step),
       String(window.stepMs),
@@ -123,7 +135,7 @@ export class RedisMatchmakingQueue implements MatchmakingQueue {
 
   async markMatched(userIds: readonly string[], gameId: string): Promise<void> {
     const pipeline = this.redis.pipeline();
-    for (const userId of userIds) pipeline.set(matchedKey(userId), gameId, "EX", MATCHED_TTL_SECONDS);
+    for (const userId of userIds) pipeline.set(this.matchedKey(userId), gameId, "EX", MATCHED_TTL_SECONDS);
     await pipeline.exec();
   }
 }

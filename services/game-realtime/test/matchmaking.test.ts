@@ -1,0 +1,195 @@
+import { randomUUID } from "node:crypto";
+import { errorBodySchema, matchmakingQueuedSchema, matchmakingStatusSchema } from "@tollgate/contracts";
+import { waitFor } from "@tollgate/test-harness";
+import request from "supertest";
+import { createActiveGame } from "./support/game-flow";
+import { startInstance, type TestInstance } from "./support/instance";
+import { TestTokenIssuer, type TestUser } from "./support/tokens";
+import { TestSocket } from "./support/ws-client";
+
+describe("matchmaking across two instances", () => {
+  const keyPrefix = `game:mm-test-${randomUUID().slice(0, 8)}:`;
+  let issuer: TestTokenIssuer;
+  let one: TestInstance;
+  let two: TestInstance;
+  const sockets: TestSocket[] = [];
+  const connect = async (instance: TestInstance, user: TestUser) => {
+    const socket = await TestSocket.connect(instance.wsUrl, user.token);
+    sockets.push(socket);
+    return socket;
+  };
+  const queued = (userId: string) => one.redis.zscore(`${keyPrefix}queue`, userId);
+
+  beforeAll(async () => {
+    issuer = await new TestTokenIssuer().start();
+    const settings = { matchmaking: { keyPrefix }, maxConnectionsPerUser: 3 };
+    one = await startInstance(issuer, { settings });
+    two = await startInstance(issuer, { settings });
+  });
+
+  afterEach(() => {
+    for (const socket of sockets.splice(0)) socket.close();
+  });
+
+  afterAll(async () => {
+    await one.stop();
+    await two.stop();
+    await issuer.stop();
+  });
+
+  it("when 100 players queue, half on each instance, then exactly 50 games are made, each player is in exactly one, and nobody is left queued", async () => {
+    const players = Array.from({ length: 100 }, () => issuer.user());
+    const connected = await Promise.all(players.map((player, i) => connect(i % 2 === 0 ? one : two, player)));
+    for (const socket of connected) socket.send({ type: "game:find" });
+    await Promise.all(connected.map((socket) => socket.next("game:queued")));
+    const matched = await Promise.all(connected.map((socket) => socket.next("game:matched", { timeoutMs: 15_000 })));
+
+    const byGame = new Map<string, string[]>();
+    matched.forEach((message, i) => byGame.set(message.game_id, [...(byGame.get(message.game_id) ?? []), players[i]?.userId as string]));
+    expect(byGame.size).toBe(50);
+    expect([...byGame.values()].every((members) => members.length === 2)).toBe(true);
+    const rows = await one.knex("games").whereIn("id", [...byGame.keys()]);
+    expect(rows).toHaveLength(50);
+    const seats = rows.flatMap((row: { player1_id: string; player2_id: string }) => [row.player1_id, row.player2_id]);
+    expect(new Set(seats).size).toBe(100);
+    expect(new Set(seats)).toEqual(new Set(players.map((p) => p.userId)));
+    expect(rows.every((row: { status: string }) => row.status === "active")).toBe(true);
+    const ids = players.map((p) => p.userId);
+    expect(await one.knex("games").whereIn("player1_id", ids).orWhereIn("player2_id", ids)).toHaveLength(50);
+    // Each side is told who the other is and which seat it has.
+    matched.forEach((message, i) => {
+      const row = rows.find((game: { id: string }) => game.id === message.game_id) as { player1_id: string; player2_id: string };
+      const me = players[i]?.userId;
+      expect(message.you_are).toBe(row.player1_id === me ? "player1" : "player2");
+      expect(message.opponent.user_id).toBe(row.player1_id === me ? row.player2_id : row.player1_id);
+    });
+    // Nobody got a second match while the sockets stayed open.
+    await one.redis.ping();
+    expect(connected.every((socket) => socket.ofType("game:matched").length === 1)).toBe(true);
+    expect(await one.redis.zcard(`${keyPrefix}queue`)).toBe(0);
+  });
+
+  it("when a matched player joins the game, then it is active with both seats taken and player 1 moves first", async () => {
+    const [alice, bob] = [issuer.user(), issuer.user()];
+    const [a, b] = [await connect(one, alice), await connect(two, bob)];
+    a.send({ type: "game:find" });
+    await a.next("game:queued");
+    b.send({ type: "game:find" });
+    const [ma, mb] = await Promise.all([a.next("game:matched"), b.next("game:matched")]);
+    expect(ma.game_id).toBe(mb.game_id);
+    expect(ma.opponent).toEqual({ user_id: bob.userId, username: null, rating: 1500 });
+    expect(new Set([ma.you_are, mb.you_are])).toEqual(new Set(["player1", "player2"]));
+    a.send({ type: "game:join", game_id: ma.game_id });
+    expect(await a.next("game:state")).toMatchObject({ game_id: ma.game_id, status: "active", your_turn: ma.you_are === "player1", version: 0 });
+  });
+
+  it("when a queued player sends game:find_cancel, then game:find_cancelled and they are out of the queue", async () => {
+    const alice = issuer.user();
+    const socket = await connect(one, alice);
+    socket.send({ type: "game:find" });
+    expect(await socket.next("game:queued")).toMatchObject({ rating: 1500 });
+    expect(await queued(alice.userId)).not.toBeNull();
+    socket.send({ type: "game:find_cancel" });
+    await socket.next("game:find_cancelled");
+    expect(await queued(alice.userId)).toBeNull();
+  });
+
+  it("when a queued player's socket closes, then they leave the queue", async () => {
+    const alice = issuer.user();
+    const socket = await connect(two, alice);
+    socket.send({ type: "game:find" });
+    await socket.next("game:queued");
+    socket.close();
+    await waitFor(async () => (await queued(alice.userId)) === null, { what: "the closed socket's player to leave the queue" });
+    expect(await queued(alice.userId)).toBeNull();
+  });
+
+  it("when a queued player sends game:find again, or a player with an active game sends it, then error already_queued / already_in_game", async () => {
+    const [alice, bob, carol] = [issuer.user(), issuer.user(), issuer.user()];
+    const a = await connect(one, alice);
+    a.send({ type: "game:find" });
+    await a.next("game:queued");
+    a.send({ type: "game:find" });
+    expect(await a.next("error")).toMatchObject({ code: "already_queued", ref: "game:find" });
+    a.send({ type: "game:find_cancel" });
+    await a.next("game:find_cancelled");
+    await createActiveGame(one, bob, carol);
+    const b = await connect(two, bob);
+    b.send({ type: "game:find" });
+    expect(await b.next("error")).toMatchObject({ code: "already_in_game" });
+    expect(await queued(bob.userId)).toBeNull();
+  });
+
+  it("when ratings differ, then the closest ratings are paired and a player beyond the gap keeps waiting", async () => {
+    const [low, near, far] = [issuer.user(), issuer.user(), issuer.user()];
+    const rating = (user: TestUser, value: number) => ({ user_id: user.userId, rating: value, rating_deviation: 80, volatility: 0.06, games: 5, wins: 3, losses: 2, draws: 0 });
+    await one.knex("player_ratings").insert([rating(low, 1400), rating(near, 1460), rating(far, 1800)]);
+    const [sLow, sNear, sFar] = [await connect(one, low), await connect(two, near), await connect(one, far)];
+    sFar.send({ type: "game:find" });
+    expect(await sFar.next("game:queued")).toMatchObject({ rating: 1800 });
+    sLow.send({ type: "game:find" });
+    sNear.send({ type: "game:find" });
+    const [mLow, mNear] = await Promise.all([sLow.next("game:matched"), sNear.next("game:matched")]);
+    expect(mLow.game_id).toBe(mNear.game_id);
+    expect(mLow.opponent).toMatchObject({ user_id: near.userId, rating: 1460 });
+    expect(await queued(far.userId)).toBe("1800");
+    sFar.send({ type: "game:find_cancel" });
+    await sFar.next("game:find_cancelled");
+  });
+
+  it("when players use the REST twin, then 202 queued, GET answers queued and then matched with the same game for both, and DELETE leaves the queue", async () => {
+    const [alice, bob, carol] = [issuer.user(), issuer.user(), issuer.user()];
+    const auth = (user: TestUser) => ({ Authorization: `Bearer ${user.token}` });
+    const post = await request(one.baseUrl).post("/api/v1/games/matchmaking").set(auth(alice));
+    expect(post.status).toBe(202);
+    expect(matchmakingQueuedSchema.parse(post.body)).toMatchObject({ status: "queued", rating: 1500 });
+    expect(matchmakingStatusSchema.parse((await request(two.baseUrl).get("/api/v1/games/matchmaking").set(auth(alice))).body)).toEqual({ status: "queued" });
+    const again = await request(two.baseUrl).post("/api/v1/games/matchmaking").set(auth(alice));
+    expect(again.status).toBe(409);
+    expect(errorBodySchema.parse(again.body).error_code).toBe("already_queued");
+    expect((await request(two.baseUrl).post("/api/v1/games/matchmaking").set(auth(bob))).status).toBe(202);
+    const status = async (user: TestUser) => matchmakingStatusSchema.parse((await request(one.baseUrl).get("/api/v1/games/matchmaking").set(auth(user))).body);
+    const aliceMatched = await waitFor(async () => {
+      const s = await status(alice);
+      return s.status === "matched" ? s : undefined;
+    });
+    expect(await status(bob)).toEqual(aliceMatched);
+
+    expect((await request(one.baseUrl).post("/api/v1/games/matchmaking").set(auth(carol))).status).toBe(202);
+    expect((await request(two.baseUrl).delete("/api/v1/games/matchmaking").set(auth(carol))).status).toBe(204);
+    expect(await status(carol)).toEqual({ status: "idle" });
+    expect(await queued(carol.userId)).toBeNull();
+  });
+});
+
+describe("matchmaking timeout", () => {
+  const keyPrefix = `game:mm-test-${randomUUID().slice(0, 8)}:`;
+  let issuer: TestTokenIssuer;
+  let instance: TestInstance;
+
+  beforeAll(async () => {
+    issuer = await new TestTokenIssuer().start();
+    instance = await startInstance(issuer, { settings: { matchmaking: { keyPrefix, timeoutMs: 1_000 } } });
+  });
+
+  afterAll(async () => {
+    await instance.stop();
+    await issuer.stop();
+  });
+
+  it("when nobody is paired with a queued player within the timeout, then game:no_opponent and they leave the queue", async () => {
+    const alice = issuer.user();
+    const socket = await TestSocket.connect(instance.wsUrl, alice.token);
+    try {
+      socket.send({ type: "game:find" });
+      await socket.next("game:queued");
+      const notice = await socket.next("game:no_opponent", { timeoutMs: 10_000 });
+      expect(notice.waited_seconds).toBeGreaterThanOrEqual(1);
+      expect(await instance.redis.zscore(`${keyPrefix}queue`, alice.userId)).toBeNull();
+      const status = await request(instance.baseUrl).get("/api/v1/games/matchmaking").set({ Authorization: `Bearer ${alice.token}` });
+      expect(status.body).toEqual({ status: "idle" });
+    } finally {
+      socket.close();
+    }
+  });
+});
