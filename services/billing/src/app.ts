@@ -6,14 +6,21 @@ import { LedgerRepository } from "./data/ledger.repository";
 import { PriceRepository } from "./data/price.repository";
 import { PurchaseRepository } from "./data/purchase.repository";
 import { TopUpRepository } from "./data/top-up.repository";
+import { AdminBillingUseCase } from "./domain/admin-billing.use-case";
 import { untrackedBillingActivity, type BillingActivity } from "./domain/billing-activity.port";
+import { CheckoutTopUpUseCase } from "./domain/checkout-top-up.use-case";
 import { DebitPurchaseUseCase } from "./domain/debit-purchase.use-case";
 import { DevelopmentTopUpUseCase } from "./domain/development-top-up.use-case";
 import { MoneyMover } from "./domain/money-mover";
+import type { PaymentProvider } from "./domain/payment-provider.port";
 import { ReadBillingUseCase } from "./domain/read-billing.use-case";
 import { RefundPurchaseUseCase } from "./domain/refund-purchase.use-case";
+import { StripeWebhookUseCase } from "./domain/stripe-webhook.use-case";
+import { adminBillingRouter } from "./http/admin-billing.router";
 import { billingRouter } from "./http/billing.router";
 import { internalPurchasesRouter } from "./http/internal-purchases.router";
+import { topUpsRouter } from "./http/top-ups.router";
+import { webhooksRouter } from "./http/webhooks.router";
 import { BillingEventsPublisher } from "./messaging/billing-events.publisher";
 
 export interface BillingAppDeps {
@@ -24,6 +31,9 @@ export interface BillingAppDeps {
   useCases: BillingUseCases;
   /** The development top-up route exists unless NODE_ENV is production. */
   production: boolean;
+  /** STRIPE_WEBHOOK_SECRET; the webhook answers 503 without it. */
+  webhookSecret?: string;
+  activity?: BillingActivity;
   bodyLimit?: string;
   metrics?: HttpMetrics;
   isShuttingDown?: () => boolean;
@@ -33,12 +43,24 @@ export interface BillingAppDeps {
 export interface BillingPolicy {
   /** PRICE_CURRENCY: what everything is sold and topped up in. */
   currency: string;
+  /** TOP_UP_MIN_AMOUNT / TOP_UP_MAX_AMOUNT: the range of a card top-up, minor units. */
+  topUpMinAmount: number;
+  topUpMaxAmount: number;
+}
+
+export interface BillingOutside {
+  logger: Logger;
+  /** Stripe Checkout, when STRIPE_SECRET_KEY is set; card top-ups answer 503 without it. */
+  paymentProvider?: PaymentProvider;
+  activity?: BillingActivity;
 }
 
 /** The use cases, built once from the database, the event namespace and the policy. */
 export type BillingUseCases = ReturnType<typeof createBillingUseCases>;
 
-export function createBillingUseCases(knex: Knex, topicNamespace: string, policy: BillingPolicy, activity: BillingActivity = untrackedBillingActivity) {
+export function createBillingUseCases(knex: Knex, topicNamespace: string, policy: BillingPolicy, outside: BillingOutside) {
+  const activity = outside.activity ?? untrackedBillingActivity;
+  const logger = outside.logger;
   const purchases = new PurchaseRepository(knex);
   const prices = new PriceRepository(knex);
   const ledger = new LedgerRepository(knex);
@@ -46,12 +68,16 @@ export function createBillingUseCases(knex: Knex, topicNamespace: string, policy
   const events = new BillingEventsPublisher(topicNamespace);
   const money = new MoneyMover(ledger, events);
   const refund = new RefundPurchaseUseCase(knex, purchases, ledger, money, events, policy.currency, activity);
+  const read = new ReadBillingUseCase(purchases, prices, ledger, policy.currency);
   return {
     prices,
     debit: new DebitPurchaseUseCase(knex, purchases, prices, ledger, money, policy.currency, activity),
     refund,
-    read: new ReadBillingUseCase(purchases, prices, ledger, policy.currency),
+    read,
     developmentTopUp: new DevelopmentTopUpUseCase(knex, topUps, money, policy.currency, activity),
+    checkout: new CheckoutTopUpUseCase(topUps, outside.paymentProvider, { currency: policy.currency, minAmount: policy.topUpMinAmount, maxAmount: policy.topUpMaxAmount }, logger.child({ component: "top-ups" })),
+    webhook: new StripeWebhookUseCase(knex, topUps, money, logger.child({ component: "stripe-webhook" }), activity),
+    admin: new AdminBillingUseCase(knex, purchases, prices, money, read, refund, policy.currency, logger.child({ component: "admin-billing" }), activity),
   };
 }
 
@@ -76,9 +102,12 @@ export function createApp(deps: BillingAppDeps): Express {
       },
     },
     routes: (app) => {
+      app.use(webhooksRouter({ webhook: useCases.webhook, webhookSecret: deps.webhookSecret, activity: deps.activity ?? untrackedBillingActivity, logger: deps.logger }));
       app.use(jsonBody(deps.bodyLimit ?? "16kb"));
+      app.use("/api/v1/billing", topUpsRouter({ verifier: deps.verifier, revocations: deps.revocations, checkout: useCases.checkout }));
       app.use("/api/v1/billing", billingRouter({ verifier: deps.verifier, revocations: deps.revocations, read: useCases.read, developmentTopUp: deps.production ? undefined : useCases.developmentTopUp }));
       app.use("/internal/v1/purchases", internalPurchasesRouter({ verifier: deps.verifier, debit: useCases.debit, refund: useCases.refund, read: useCases.read }));
+      app.use("/api/v1/admin/billing", adminBillingRouter({ verifier: deps.verifier, revocations: deps.revocations, admin: useCases.admin, read: useCases.read }));
     },
   });
 }

@@ -21,9 +21,11 @@ import {
   OutboxRelayThread,
   RevokedSessionView,
 } from "@tollgate/service-kit";
+import Stripe from "stripe";
 import { createApp, createBillingUseCases } from "./app";
 import { createBillingMetrics } from "./billing-metrics";
 import { loadBillingConfig } from "./config";
+import { StripeCheckout } from "./data/stripe-checkout";
 import { billingMigrations } from "./migrations";
 
 async function main(): Promise<void> {
@@ -45,7 +47,15 @@ async function main(): Promise<void> {
 
   const metrics = createBillingMetrics(createHttpMetrics());
   exposeOutboxBacklog(metrics.http.registry, knex, { logger });
-  const useCases = createBillingUseCases(knex, config.KAFKA_TOPIC_NAMESPACE, { currency: config.PRICE_CURRENCY }, metrics.activity);
+  const paymentProvider = config.STRIPE_SECRET_KEY
+    ? new StripeCheckout(new Stripe(config.STRIPE_SECRET_KEY, { maxNetworkRetries: 2, timeout: 10_000 }), { successUrl: config.TOP_UP_SUCCESS_URL, cancelUrl: config.TOP_UP_CANCEL_URL })
+    : undefined;
+  const useCases = createBillingUseCases(
+    knex,
+    config.KAFKA_TOPIC_NAMESPACE,
+    { currency: config.PRICE_CURRENCY, topUpMinAmount: config.TOP_UP_MIN_AMOUNT, topUpMaxAmount: config.TOP_UP_MAX_AMOUNT },
+    { logger, paymentProvider, activity: metrics.activity },
+  );
   if (await useCases.prices.applyConfigured(config.PRICE_CURRENCY, config.PRICE_LIST)) logger.info("price version recorded from PRICE_LIST", { currency: config.PRICE_CURRENCY });
 
   // The relay runs on a thread of its own, with its own connections and producer.
@@ -81,6 +91,8 @@ async function main(): Promise<void> {
     revocations,
     useCases,
     production: config.NODE_ENV === "production",
+    webhookSecret: config.STRIPE_WEBHOOK_SECRET,
+    activity: metrics.activity,
     bodyLimit: config.HTTP_BODY_LIMIT,
     metrics: metrics.http,
     isShuttingDown: () => shuttingDown(),

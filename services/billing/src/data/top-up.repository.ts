@@ -36,6 +36,11 @@ const toTopUp = (row: TopUpRow): TopUp => ({
 export class TopUpRepository {
   constructor(private readonly knex: Knex) {}
 
+  /** For a write outside any transaction. */
+  get db(): Knex {
+    return this.knex;
+  }
+
   async insert(db: Knex | Tx, topUp: { id: string; userId: string; amount: number; currency: string; provider: TopUp["provider"] }): Promise<void> {
     await db("top_ups").insert({ id: topUp.id, user_id: topUp.userId, amount: topUp.amount, currency: topUp.currency, provider: topUp.provider, status: "open" });
   }

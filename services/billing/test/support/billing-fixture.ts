@@ -4,10 +4,13 @@ import { CaptureTransport, EventCollector, testDatabaseUrl, testInfra, uniqueNam
 import { startAuthFixture, type AuthFixture } from "@tollgate/auth-fixture";
 import type { Express } from "express";
 import type { Knex } from "knex";
+import { randomBytes } from "node:crypto";
 import { createApp, createBillingUseCases, type BillingUseCases } from "../../src/app";
 import { createBillingMetrics } from "../../src/billing-metrics";
 import type { PriceEntry } from "../../src/domain/price";
+import { StripeCheckout } from "../../src/data/stripe-checkout";
 import { billingMigrations } from "../../src/migrations";
+import { StripeStub } from "./stripe-stub";
 
 export const BILLING_DATABASE_URL = testDatabaseUrl("tollgate_billing_test");
 
@@ -22,6 +25,10 @@ export interface BillingFixture {
   events: EventCollector;
   logLines: string[];
   metrics: ReturnType<typeof createBillingMetrics>;
+  /** The stubbed Stripe API behind card top-ups. */
+  stripe: StripeStub;
+  /** The webhook endpoint's signing secret (drawn per fixture). */
+  webhookSecret: string;
   close(): Promise<void>;
 }
 
@@ -30,6 +37,8 @@ export interface BillingFixtureOptions {
   prices?: Partial<Record<PriceEntry["durationHours"], number>>;
   defaultPrice?: number;
   production?: boolean;
+  /** Card top-ups and webhooks configured (STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET); on by default. */
+  payments?: boolean;
 }
 
 const randomCurrency = (): string => Array.from({ length: 3 }, () => String.fromCharCode(97 + Math.floor(Math.random() * 26))).join("");
@@ -53,11 +62,24 @@ export async function startBillingFixture(options: BillingFixtureOptions = {}): 
   const auth = await startAuthFixture();
 
   const metrics = createBillingMetrics(createHttpMetrics({ defaultMetrics: false }));
-  const useCases = createBillingUseCases(knex, namespace, { currency }, metrics.activity);
+  const stripe = await new StripeStub().start();
+  const payments = options.payments ?? true;
+  const webhookSecret = `whsec_${randomBytes(16).toString("hex")}`;
+  const paymentProvider = payments ? new StripeCheckout(stripe.client(), { successUrl: "http://127.0.0.1:8080/paid", cancelUrl: "http://127.0.0.1:8080/cancelled" }) : undefined;
+  const useCases = createBillingUseCases(knex, namespace, { currency, topUpMinAmount: 100, topUpMaxAmount: 100_000 }, { logger, paymentProvider, activity: metrics.activity });
   const entries = durationHoursValues.map((durationHours) => ({ durationHours, unitAmount: options.prices?.[durationHours] ?? options.defaultPrice ?? 0 }));
   // Always a fresh version: a currency drawn again in a later run must not inherit that run's admin prices.
   await knex.transaction((tx) => useCases.prices.addVersion(tx, { currency, source: "config", createdBy: null, entries }));
-  const app = createApp({ logger, knex, verifier: auth.verifier, useCases, production: options.production ?? false, metrics: metrics.http });
+  const app = createApp({
+    logger,
+    knex,
+    verifier: auth.verifier,
+    useCases,
+    production: options.production ?? false,
+    webhookSecret: payments ? webhookSecret : undefined,
+    activity: metrics.activity,
+    metrics: metrics.http,
+  });
   return {
     app,
     knex,
@@ -68,7 +90,10 @@ export async function startBillingFixture(options: BillingFixtureOptions = {}): 
     events,
     logLines: capture.lines,
     metrics,
+    stripe,
+    webhookSecret,
     async close() {
+      await stripe.stop();
       await events.stop();
       await relay.stop({ flushTimeoutMs: 0 });
       await auth.close();

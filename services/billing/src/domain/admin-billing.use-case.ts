@@ -1,0 +1,97 @@
+import { billingErrorCodes, durationHoursValues, type AdjustmentRequest, type AdjustmentResponse, type AdminRefundRequest, type AdminRefundResponse, type AdminWallet, type PriceList, type SetPricesRequest } from "@tollgate/contracts";
+import { afterCommit, ValidationError, type Logger } from "@tollgate/service-kit";
+import type { Knex } from "knex";
+import { randomUUID } from "node:crypto";
+import { lockPurchase } from "../data/billing-rows";
+import type { PriceRepository } from "../data/price.repository";
+import type { PurchaseRepository } from "../data/purchase.repository";
+import { untrackedBillingActivity, type BillingActivity } from "./billing-activity.port";
+import { InsufficientFundsError, PurchaseCancelledError, PurchaseNotFoundError, RefundExceedsPurchaseError } from "./billing-errors";
+import { accounts } from "./ledger";
+import type { MoneyMover } from "./money-mover";
+import type { ReadBillingUseCase } from "./read-billing.use-case";
+import type { RefundPurchaseUseCase } from "./refund-purchase.use-case";
+
+/** The administrator making a call, as the log lines and events name them. */
+export interface AdminCaller {
+  userId: string;
+}
+
+/**
+ * Administrators' money actions: adjustments with a reason, partial or full refunds of a purchase,
+ * new price versions. Each is logged with the administrator's id; refunds also emit
+ * `purchase.refunded` with `refunded_by`.
+ */
+export class AdminBillingUseCase {
+  constructor(
+    private readonly knex: Knex,
+    private readonly purchases: PurchaseRepository,
+    private readonly prices: PriceRepository,
+    private readonly money: MoneyMover,
+    private readonly read: ReadBillingUseCase,
+    private readonly refunds: RefundPurchaseUseCase,
+    private readonly currency: string,
+    private readonly logger: Logger,
+    private readonly activity: BillingActivity = untrackedBillingActivity,
+  ) {}
+
+  async wallet(userId: string): Promise<AdminWallet> {
+    return { user_id: userId, ...(await this.read.wallet(userId)) };
+  }
+
+  /** Signed amount: positive credits, negative debits but never below zero (402 INSUFFICIENT_FUNDS). */
+  async adjust(admin: AdminCaller, request: AdjustmentRequest): Promise<AdjustmentResponse> {
+    const posted = await this.knex.transaction((tx) =>
+      this.money.move(tx, {
+        kind: "adjustment",
+        userId: request.user_id,
+        currency: this.currency,
+        amount: request.amount,
+        counterAccount: accounts.adjustments(this.currency),
+        reference: { type: "adjustment", id: randomUUID() },
+        description: request.reason,
+        funds: "required",
+      }),
+    );
+    if (!posted) throw new InsufficientFundsError(-request.amount, this.currency);
+    this.logger.info("wallet adjusted by an administrator", { admin_id: admin.userId, user_id: request.user_id, amount: request.amount, currency: this.currency, reason: request.reason, transaction_id: posted.transactionId });
+    return { id: posted.transactionId, user_id: request.user_id, amount: request.amount, currency: this.currency, reason: request.reason, balance_after: posted.balanceAfter, created_at: posted.createdAt.toISOString() };
+  }
+
+  /** Errors: 404 PURCHASE_NOT_FOUND, 409 PURCHASE_CANCELLED (never debited), 409 REFUND_EXCEEDS_PURCHASE. */
+  async refund(admin: AdminCaller, request: AdminRefundRequest): Promise<AdminRefundResponse> {
+    const result = await this.knex.transaction(async (tx) => {
+      await lockPurchase(tx, request.purchase_id);
+      const purchase = await this.purchases.find(request.purchase_id, tx);
+      if (!purchase) throw new PurchaseNotFoundError();
+      if (purchase.status === "cancelled") throw new PurchaseCancelledError();
+      const remaining = purchase.amount - purchase.refundedAmount;
+      if (request.amount > remaining) throw new RefundExceedsPurchaseError(remaining);
+      const refunded = await this.refunds.refund(tx, purchase, { amount: request.amount, reason: request.reason, refundedBy: admin.userId });
+      afterCommit(tx, () => this.activity.refunded("admin"));
+      return { ...refunded, remaining: remaining - request.amount };
+    });
+    const { refund, purchase, remaining } = result;
+    this.logger.info("purchase refunded by an administrator", { admin_id: admin.userId, purchase_id: purchase.purchaseId, user_id: purchase.userId, refund_id: refund.id, amount: refund.amount, currency: purchase.currency, reason: refund.reason });
+    return { refund_id: refund.id, purchase_id: purchase.purchaseId, amount: refund.amount, currency: purchase.currency, remaining, balance_after: refund.balanceAfter, created_at: refund.createdAt.toISOString() };
+  }
+
+  /** A new price version; durations not named keep their current price. 422 CURRENCY_NOT_SUPPORTED for another currency. */
+  async setPrices(admin: AdminCaller, request: SetPricesRequest): Promise<PriceList> {
+    if (request.currency !== this.currency) {
+      throw new ValidationError(`invalid request body: currency: this service sells in ${this.currency}`, [{ path: "currency", message: `must be ${this.currency}` }], billingErrorCodes.CURRENCY_NOT_SUPPORTED);
+    }
+    await this.knex.transaction(async (tx) => {
+      await this.prices.lockCurrency(tx, this.currency);
+      const current = await this.prices.current(this.currency, tx);
+      const entries = durationHoursValues.map((durationHours) => ({
+        durationHours,
+        unitAmount: request.prices.find((price) => price.duration_hours === durationHours)?.unit_amount ?? current.find((price) => price.durationHours === durationHours)?.unitAmount ?? 0,
+      }));
+      await this.prices.addVersion(tx, { currency: this.currency, source: "admin", createdBy: admin.userId, entries });
+    });
+    const list = await this.read.priceList();
+    this.logger.info("prices changed by an administrator", { admin_id: admin.userId, currency: this.currency, prices: list.prices.map((price) => `${price.duration_hours}:${price.unit_amount}`).join(",") });
+    return list;
+  }
+}

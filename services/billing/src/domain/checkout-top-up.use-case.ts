@@ -1,0 +1,39 @@
+import { billingErrorCodes, type TopUpResponse } from "@tollgate/contracts";
+import { DependencyUnavailableError, ValidationError, type Logger } from "@tollgate/service-kit";
+import { randomUUID } from "node:crypto";
+import type { TopUpRepository } from "../data/top-up.repository";
+import { PaymentsNotConfiguredError } from "./billing-errors";
+import type { PaymentProvider } from "./payment-provider.port";
+
+/**
+ * A card top-up: records it `open`, then asks the provider for a Checkout page. Nothing is credited
+ * here, nor on the browser's return: only the provider's signed webhook credits the wallet.
+ */
+export class CheckoutTopUpUseCase {
+  constructor(
+    private readonly topUps: TopUpRepository,
+    private readonly provider: PaymentProvider | undefined,
+    private readonly policy: { currency: string; minAmount: number; maxAmount: number },
+    private readonly logger: Logger,
+  ) {}
+
+  /** Errors: 422 outside TOP_UP_MIN_AMOUNT..TOP_UP_MAX_AMOUNT, 503 PAYMENTS_NOT_CONFIGURED, 503 PAYMENT_PROVIDER_ERROR. */
+  async execute(userId: string, amount: number): Promise<TopUpResponse> {
+    if (!this.provider) throw new PaymentsNotConfiguredError();
+    const { minAmount, maxAmount, currency } = this.policy;
+    if (amount < minAmount || amount > maxAmount) {
+      throw new ValidationError(`invalid request body: amount: must be from ${minAmount} to ${maxAmount} (minor units)`, [{ path: "amount", message: `must be from ${minAmount} to ${maxAmount}` }]);
+    }
+    const id = randomUUID();
+    await this.topUps.insert(this.topUps.db, { id, userId, amount, currency, provider: "stripe" });
+    let session: { sessionId: string; url: string | null };
+    try {
+      session = await this.provider.createCheckout({ topUpId: id, userId, amount, currency });
+    } catch (error) {
+      this.logger.warn("checkout session not created", { top_up_id: id, error: error instanceof Error ? error.message : String(error) });
+      throw new DependencyUnavailableError("the payment provider", { cause: error, errorCode: billingErrorCodes.PAYMENT_PROVIDER_ERROR, retryAfterSeconds: 5 });
+    }
+    await this.topUps.attachCheckout(id, { id: session.sessionId, url: session.url });
+    return { id, status: "open", amount, currency, checkout_url: session.url, balance_after: null };
+  }
+}
