@@ -46,6 +46,12 @@ export interface E2eStack {
   logDir: string;
   processes: Map<E2eProcessName, ChildProcess>;
   kill(name: E2eProcessName): void;
+  /**
+   * Starts a service again (SIGKILLing it first if it still runs) with its own environment plus
+   * `env`, on the same port, and resolves once its `/health/live` answers 200. A crash test's way
+   * back from `kill`, or a way to run one process with a test-only setting for a while.
+   */
+  restart(name: E2eProcessName, env?: Record<string, string>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -142,7 +148,8 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
   let stopping = false;
   const launch = (name: E2eProcessName, command: string, args: string[], env: Record<string, string>) => {
     const child = spawn(command, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
-    const log = createWriteStream(path.join(logDir, `${name}.log`));
+    // Appended: a restarted process keeps the log of the one before it.
+    const log = createWriteStream(path.join(logDir, `${name}.log`), { flags: "a" });
     const tail: string[] = [];
     const keep = (chunk: Buffer) => {
       log.write(chunk);
@@ -158,9 +165,10 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
     processes.set(name, child);
   };
 
+  const serviceEnv = new Map<E2eProcessName, Record<string, string>>();
   for (const service of services) {
-    const entry = path.join(root, "services", service.name, "dist", "main.js");
-    launch(service.name, process.execPath, [entry], { ...common, ...service.env, ...extra(service.name) });
+    serviceEnv.set(service.name, { ...common, ...service.env, ...extra(service.name) });
+    launch(service.name, process.execPath, [path.join(root, "services", service.name, "dist", "main.js")], serviceEnv.get(service.name) ?? {});
   }
 
   const gatewayDir = path.join(logDir, "gateway");
@@ -242,6 +250,22 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
     processes,
     kill(name) {
       processes.get(name)?.kill("SIGKILL");
+    },
+    async restart(name, env = {}) {
+      const base = serviceEnv.get(name);
+      if (!base) throw new Error(`${name} is not a service of this stack`);
+      const old = processes.get(name);
+      if (old && old.exitCode === null && old.signalCode === null) {
+        const exited = new Promise((resolve) => old.once("exit", resolve));
+        old.kill("SIGKILL");
+        await exited;
+      }
+      launch(name, process.execPath, [path.join(root, "services", name, "dist", "main.js")], { ...base, ...env });
+      await waitFor(async () => (await fetch(`${local(Number(base.PORT))}/health/live`).catch(() => undefined))?.status === 200, {
+        timeoutMs: 60_000,
+        intervalMs: 200,
+        what: `${name} to answer again after its restart (log in ${logDir})`,
+      });
     },
     stop,
   };
