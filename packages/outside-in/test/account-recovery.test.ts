@@ -128,6 +128,7 @@ describe("account recovery through the gateway, reading the mails from the npm s
     const client = new TollgateClient({ baseUrl: GATEWAY });
     await client.auth.register(who);
     await client.auth.login(who.username, who.password);
+    await client.billing.devTopUp(5_000); // purchases are paid on the npm start stack
     const accessToken = await client.auth.accessToken();
     expect((await purchaseStatus(accessToken)).status).toBe(201);
     const since = new Date();

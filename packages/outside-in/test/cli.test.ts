@@ -7,7 +7,7 @@ import { inTerminal, LOCAL_CA_FILE, personEnv, piped, TLS_GATEWAY } from "./supp
 import { repoRoot } from "./support/stack";
 
 const VERSION = (JSON.parse(readFileSync(path.join(repoRoot, "packages", "client", "package.json"), "utf8")) as { version: string }).version;
-const COMMANDS = ["register", "login", "logout", "me", "buy", "tokens", "revoke", "get", "connect", "play"];
+const COMMANDS = ["register", "login", "logout", "me", "buy", "balance", "topup", "transactions", "refund", "tokens", "revoke", "get", "connect", "play"];
 
 /** A fresh person: a username and password nobody has used, and a TOLLGATE_HOME of their own. */
 function person(name: string) {
@@ -51,7 +51,11 @@ describe("the tollgate CLI in a terminal, against the npm start stack", () => {
     expect(await login.exited).toBe(0);
     expect(login.raw()).not.toContain(ada.password);
 
+    // The stack sells at real prices (infra/local/env/billing.env): money first, then buy says the price.
+    expect(piped(["topup", "5", "--dev"], ada.env).status).toBe(0);
     const buy = inTerminal(["buy", "1"], ada.env);
+    await buy.next(/A 1 h token costs \$\d+\.\d{2}\. Buy it\?/);
+    buy.type("y");
     const [, id] = await buy.next(/token ([0-9a-f-]{36}) for 1 h/);
     const [token] = await buy.next(/[A-Za-z0-9_-]{64}/);
     expect(await buy.exited).toBe(0);
@@ -151,7 +155,8 @@ describe("the tollgate CLI in a terminal, against the npm start stack", () => {
 
   it("when get is answered with a non-2xx status, then the body goes to stdout as sent, one line on stderr says the status, and the exit status is 1", () => {
     const fay = signedIn("fay");
-    expect(piped(["buy", "1"], fay.env).status).toBe(0);
+    expect(piped(["topup", "5", "--dev"], fay.env).status).toBe(0);
+    expect(piped(["buy", "1", "--yes"], fay.env).status).toBe(0);
     const ok = piped(["get", "/headers"], fay.env);
     const missing = piped(["get", "/nope"], fay.env);
     expect(missing.status).toBe(1);
@@ -162,7 +167,8 @@ describe("the tollgate CLI in a terminal, against the npm start stack", () => {
 
   it("when connect is asked for a port another program listens on, then it says the port is taken and exits 1", async () => {
     const eve = signedIn("eve");
-    expect(piped(["buy", "1"], eve.env).status).toBe(0);
+    expect(piped(["topup", "5", "--dev"], eve.env).status).toBe(0);
+    expect(piped(["buy", "1", "--yes"], eve.env).status).toBe(0);
     const taken = createServer();
     await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
     const { port } = taken.address() as { port: number };

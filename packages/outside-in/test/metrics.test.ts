@@ -76,6 +76,7 @@ describe("metrics a Prometheus user expects, on every service of the running sta
     await api("POST", "/api/v1/auth/register", { body: { email: `${username}@example.test`, username, password }, expect: 201 });
     await api("POST", "/api/v1/auth/login", { body: { login: username, password: "not the password" }, expect: 401 });
     const { access_token: access } = await api<{ access_token: string }>("POST", "/api/v1/auth/login", { body: { login: username, password } });
+    await api("POST", "/api/v1/billing/dev/top-ups", { token: access, body: { amount: 5_000 }, expect: 201 });
     const bought = await api<{ id: string; token: string }>("POST", "/api/v1/tokens/purchase", { token: access, body: { duration_hours: 1 }, expect: 201 });
     let proxiedRequests = 0;
     const proxied = () => {

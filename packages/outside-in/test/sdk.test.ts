@@ -27,6 +27,8 @@ async function signedIn(name: string, options: { session?: MemorySessionStore; f
   const client = new TollgateClient({ baseUrl: GATEWAY, ...options });
   const user = await client.auth.register(who);
   await client.auth.login(who.username, who.password);
+  // The stack sells at real prices: $50.00 from the development top-up pays for every purchase here.
+  await client.billing.devTopUp(5_000);
   return { client, user, ...who };
 }
 

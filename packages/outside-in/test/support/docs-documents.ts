@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { GATEWAY, repoRoot } from "./stack";
 
-export const DOCUMENTED_SERVICES = ["auth", "token", "proxy", "game-realtime"] as const;
+export const DOCUMENTED_SERVICES = ["auth", "token", "proxy", "game-realtime", "billing"] as const;
 export type DocumentedService = (typeof DOCUMENTED_SERVICES)[number];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -14,6 +14,13 @@ async function postJson(path: string, body: unknown, headers: Record<string, str
   return json;
 }
 
+/** What a 1 h token costs now, in minor units (at least 1: a top-up is never of zero). */
+async function hourPrice(): Promise<number> {
+  const res = await fetch(`${GATEWAY}/api/v1/billing/prices`);
+  const { prices } = (await res.json()) as { prices: { duration_hours: number; unit_amount: number }[] };
+  return Math.max(1, prices.find((price) => price.duration_hours === 1)?.unit_amount ?? 0);
+}
+
 /** A new user, registered and logged in through the gateway. */
 export async function newUser(): Promise<GatewayUser> {
   const username = `gw-${randomBytes(5).toString("hex")}`;
@@ -23,8 +30,13 @@ export async function newUser(): Promise<GatewayUser> {
   return { id: String(registered.id), username, accessToken: String(login.access_token) };
 }
 
-/** An access token for the proxy, bought by `user`. */
+/**
+ * An access token for the proxy, bought by `user`. The stack sells at real prices
+ * (infra/local/env/billing.env): the wallet gets the price from the development top-up first.
+ */
 export async function buyToken(user: GatewayUser): Promise<string> {
-  const bought = await postJson("/api/v1/tokens/purchase", { duration_hours: 1 }, { authorization: `Bearer ${user.accessToken}` });
+  const authorization = `Bearer ${user.accessToken}`;
+  await postJson("/api/v1/billing/dev/top-ups", { amount: await hourPrice() }, { authorization });
+  const bought = await postJson("/api/v1/tokens/purchase", { duration_hours: 1 }, { authorization });
   return String(bought.token);
 }
