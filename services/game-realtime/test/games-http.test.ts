@@ -120,6 +120,12 @@ describe("games HTTP API", () => {
     expect(metrics.text).toContain("game_ws_connections");
     expect(metrics.text).toMatch(/game_games_active \d+/);
     const openapi = await api().get("/openapi.json").expect(200);
-    expect(Object.keys(openapi.body.paths)).toEqual(expect.arrayContaining(["/api/v1/games", "/api/v1/games/{id}", "/api/v1/games/{id}/join"]));
+    expect(Object.keys(openapi.body.paths)).toEqual(
+      expect.arrayContaining(["/api/v1/games", "/api/v1/games/{id}", "/api/v1/games/{id}/join", "/api/v1/games/matchmaking", "/api/v1/games/leaderboard", "/api/v1/games/ratings/me"]),
+    );
+    // Every $ref a route uses names a component the document has.
+    const refs = [...JSON.stringify(openapi.body.paths).matchAll(/"\$ref":"#\/components\/(\w+)\/([^"]+)"/g)];
+    expect(refs.length).toBeGreaterThan(5);
+    expect(refs.filter(([, kind, name]) => openapi.body.components?.[kind as string]?.[name as string] === undefined).map(([ref]) => ref)).toEqual([]);
   });
 });

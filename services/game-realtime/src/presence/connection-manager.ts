@@ -294,8 +294,7 @@ export class ConnectionManager {
   }
 
   private onMessage(channel: string, payload: string): void {
-    if (!channel.startsWith(GAME_CHANNEL_PREFIX)) return; // another component's channel on the shared connection
-    if (payload.startsWith(this.ownPrefix)) return; // delivered locally when it was published
+    if (payload.startsWith(this.ownPrefix) || !channel.startsWith(GAME_CHANNEL_PREFIX)) return; // delivered locally when published; or not a game's channel
     let json: unknown;
     try {
       json = JSON.parse(payload);
