@@ -138,6 +138,14 @@ export class GameRepository {
     return new Map(result.rows.map((row) => [row.id, toRecord(row)]));
   }
 
+  async hasActiveGame(userId: string): Promise<boolean> {
+    const row = await this.knex("games")
+      .where("status", "active")
+      .andWhere((where) => where.where("player1_id", userId).orWhere("player2_id", userId))
+      .first("id");
+    return row !== undefined;
+  }
+
   async countByStatus(status: GameStatus): Promise<number> {
     const row = await this.knex("games").where({ status }).count<{ count: string }[]>({ count: "*" }).first();
     return Number(row?.count ?? 0);

@@ -48,6 +48,10 @@ export class KnexGameStore implements GameStore {
     return this.games.listForPlayer(userId, status);
   }
 
+  hasActiveGame(userId: string): Promise<boolean> {
+    return this.games.hasActiveGame(userId);
+  }
+
   countByStatus(status: GameStatus): Promise<number> {
     return this.games.countByStatus(status);
   }

@@ -35,6 +35,11 @@ export class UserDirectoryRepository implements UserDirectory {
       .merge(["username", "registered_at"]);
   }
 
+  /** Forgets which events `consumer` applied, so a replay of the topic applies them again. */
+  async forgetProcessed(consumer: string): Promise<void> {
+    await this.knex("processed_events").where({ consumer }).delete();
+  }
+
   async isEmpty(): Promise<boolean> {
     return (await this.knex("user_directory").first("user_id")) === undefined;
   }

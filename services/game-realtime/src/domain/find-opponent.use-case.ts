@@ -12,7 +12,7 @@ export class FindOpponentUseCase {
 
   /** The rating queued at (rounded) and since when. 409 already_in_game while the player has an active game; 409 already_queued. */
   async execute(userId: string, now = new Date()): Promise<{ rating: number; queuedAt: Date }> {
-    if ((await this.deps.store.listForPlayer(userId, "active")).some((game) => game.player1Id === userId || game.player2Id === userId)) throw gameErrors.alreadyInGame();
+    if (await this.deps.store.hasActiveGame(userId)) throw gameErrors.alreadyInGame();
     const rating = Math.round((await this.deps.ratings.find(userId))?.rating ?? DEFAULT_RATING.rating);
     if (!(await this.deps.queue.enqueue(userId, rating, now))) throw gameErrors.alreadyQueued();
     return { rating, queuedAt: now };

@@ -23,6 +23,8 @@ export interface GameStore {
   find(id: string): Promise<GameRecord | undefined>;
   moves(gameId: string): Promise<MoveRecord[]>;
   listForPlayer(userId: string, status?: GameStatus): Promise<GameRecord[]>;
+  /** Whether the user holds a seat in an active game. */
+  hasActiveGame(userId: string): Promise<boolean>;
   /**
    * Records a move and the game's new version atomically, only if the game is still active at
    * `expectedVersion`; settles once that is committed. Undefined when another move (from any

@@ -43,12 +43,15 @@ export const directoryGroupId = (): string => consumerGroupId(SERVICE, PURPOSE, 
 
 /**
  * Before the consumer starts: when the directory is empty (a new or wiped database) the shared
- * group's offsets go back to the earliest, so the topic rebuilds it. Kafka refuses while other
- * members are in the group; they share this database, so what they consume fills it anyway.
+ * group's offsets go back to the earliest, so the topic rebuilds it, and the group's processed
+ * event ids are forgotten (a wiped directory beside a kept processed_events would skip every
+ * replayed event; applying one twice is harmless, it is an upsert). Kafka refuses the reset while
+ * other members are in the group; they share this database, so what they consume fills it anyway.
  * Returns whether the offsets were reset.
  */
 export async function rebuildDirectoryIfEmpty(deps: { kafka: Kafka; topicNamespace: string; directory: UserDirectoryRepository; logger: Logger }): Promise<boolean> {
   if (!(await deps.directory.isEmpty())) return false;
+  await deps.directory.forgetProcessed(directoryGroupId());
   const log = deps.logger.child({ component: "user-directory-consumer" });
   const admin = deps.kafka.admin();
   await admin.connect();

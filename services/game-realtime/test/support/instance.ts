@@ -28,21 +28,25 @@ import { AUDIENCE, ISSUER, type TestTokenIssuer } from "./tokens";
 
 export const TEST_DATABASE_URL = testDatabaseUrl("tollgate_game_test");
 
-let migrated: Promise<void> | undefined;
+const migrated = new Map<string, Promise<void>>();
 const createdTopics = new Set<string>();
 
-/** Creates `tollgate_game_test` and runs the service's migrations once per test file. */
-export function migrateTestDatabase(logger: Logger): Promise<void> {
-  migrated ??= (async () => {
-    await ensureDatabase(TEST_DATABASE_URL);
-    const knex = createDatabase({ url: TEST_DATABASE_URL, logger });
-    try {
-      await migrate(knex, migrations);
-    } finally {
-      await knex.destroy();
-    }
-  })();
-  return migrated;
+/** Creates `tollgate_game_test` (or the database at `url`) and runs the service's migrations once per test file. */
+export function migrateTestDatabase(logger: Logger, url = TEST_DATABASE_URL): Promise<void> {
+  let done = migrated.get(url);
+  if (!done) {
+    done = (async () => {
+      await ensureDatabase(url);
+      const knex = createDatabase({ url, logger });
+      try {
+        await migrate(knex, migrations);
+      } finally {
+        await knex.destroy();
+      }
+    })();
+    migrated.set(url, done);
+  }
+  return done;
 }
 
 export function quietLogger(): Logger {
@@ -66,6 +70,8 @@ export interface InstanceOptions {
   kafkaNamespace?: string;
   /** Also run the user directory's consumer (shared group; needs kafkaNamespace). */
   directory?: boolean;
+  /** Another database than `tollgate_game_test` (migrated on first use). */
+  databaseUrl?: string;
   /** Listen on this port (to restart an instance where it was). */
   port?: number;
 }
@@ -77,10 +83,11 @@ export interface InstanceOptions {
  */
 export async function startInstance(tokens: TestTokenIssuer | AccessTokenVerifier, options: InstanceOptions = {}): Promise<TestInstance> {
   const logger = quietLogger();
-  await migrateTestDatabase(logger);
+  const databaseUrl = options.databaseUrl ?? TEST_DATABASE_URL;
+  await migrateTestDatabase(logger, databaseUrl);
   const infra = testInfra();
   const instanceId = options.settings?.instanceId ?? `test-${randomUUID().slice(0, 8)}`;
-  const knex = createDatabase({ url: TEST_DATABASE_URL, logger });
+  const knex = createDatabase({ url: databaseUrl, logger });
   const redis = createRedis({ url: infra.redisUrl, profile: "store", logger, name: "game-test" });
   const subscriber = createRedis({ url: infra.redisUrl, profile: "subscriber", logger, name: "game-test-sub" });
   const verifier =
