@@ -3,6 +3,7 @@ import { createHash, generateKeyPairSync, randomBytes } from "node:crypto";
 import { chmodSync, createWriteStream, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { Client } from "pg";
 import { childEnv, testDatabaseUrl, testInfra, uniqueName } from "./config";
 import { freePort } from "./dedicated-kafka";
 import { repoRoot } from "./repo-root";
@@ -42,6 +43,11 @@ export interface E2eStack {
   mailSinkUrl: string;
   /** `http://app.localhost:<gateway port>` when the app origin is on; browsers resolve *.localhost to loopback. */
   appOrigin: string | undefined;
+  /**
+   * The billing service's database, one per stack (prices are global to a database, and stacks run
+   * side by side with different PRICE_LISTs); dropped by `stop`.
+   */
+  billingDatabaseUrl: string;
   /** Each process's output is in `<name>.log` here, the gateway's access and error logs beside them. */
   logDir: string;
   processes: Map<E2eProcessName, ChildProcess>;
@@ -72,6 +78,7 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
   const secret = randomBytes(24).toString("hex");
   // The token service's own client credentials at auth, for its calls to billing (scope billing:purchases).
   const tokenClientSecret = randomBytes(24).toString("hex");
+  const billingDatabase = `tollgate_billing_e2e_test_${randomBytes(4).toString("hex")}`;
   const ports = { demo: await freePort(), auth: await freePort(), token: await freePort(), billing: await freePort(), proxy: await freePort(), game: await freePort(), gateway: await freePort(), health: await freePort(), tls: await freePort(), status: await freePort() };
   const local = (port: number) => `http://127.0.0.1:${port}`;
   const gatewayUrl = local(ports.gateway);
@@ -116,7 +123,7 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
         PUBLIC_BASE_URL: gatewayUrl,
       },
     },
-    { name: "billing", env: { PORT: String(ports.billing), DATABASE_URL: testDatabaseUrl("tollgate_billing_e2e_test"), PRICE_LIST: options.priceList ?? ZERO_PRICE_LIST, PRICE_CURRENCY: "usd" } },
+    { name: "billing", env: { PORT: String(ports.billing), DATABASE_URL: testDatabaseUrl(billingDatabase), PRICE_LIST: options.priceList ?? ZERO_PRICE_LIST, PRICE_CURRENCY: "usd" } },
     {
       name: "token",
       env: {
@@ -223,6 +230,9 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
           }),
       ),
     );
+    const admin = new Client({ connectionString: testDatabaseUrl("postgres") });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS "${billingDatabase}" WITH (FORCE)`).finally(() => admin.end());
   };
 
   try {
@@ -245,6 +255,7 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
     caFile: path.join(tlsDir, "ca.crt"),
     metricsUrl: `${local(ports.health)}/metrics`,
     mailSinkUrl: sink.httpUrl,
+    billingDatabaseUrl: testDatabaseUrl(billingDatabase),
     appOrigin,
     logDir,
     processes,
