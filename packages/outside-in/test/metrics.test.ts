@@ -5,7 +5,7 @@ import { GameSocket } from "@tollgate/client";
 import { GATEWAY, repoRoot } from "./support/stack";
 
 // Each service's /metrics, read directly as Prometheus would (the gateway does not route them).
-const SERVICES = { auth: 3001, token: 3002, proxy: 3003, "game-realtime": 3004 } as const;
+const SERVICES = { auth: 3001, token: 3002, proxy: 3003, "game-realtime": 3004, billing: 3005 } as const;
 type Service = keyof typeof SERVICES;
 
 type Sample = { name: string; labels: Record<string, string>; value: number };
@@ -97,9 +97,9 @@ describe("metrics a Prometheus user expects, on every service of the running sta
 
     // Events published and consumed everywhere: no backlog, no lag.
     await eventually(async () => {
-      const unsent = await Promise.all((["auth", "token"] as const).map(async (service) => `${service} ${series(await scrape(service), "tollgate_outbox_unsent_events")[0]?.value ?? "no sample"}`));
+      const unsent = await Promise.all((["auth", "token", "billing"] as const).map(async (service) => `${service} ${series(await scrape(service), "tollgate_outbox_unsent_events")[0]?.value ?? "no sample"}`));
       return unsent.every((line) => line.endsWith(" 0")) || unsent.join(", ");
-    }, "both outboxes drained");
+    }, "every outbox drained");
     await eventually(async () => {
       const behind = [];
       for (const service of Object.keys(SERVICES) as Service[]) {
@@ -136,6 +136,15 @@ describe("metrics a Prometheus user expects, on every service of the running sta
     expect(moved("token", "token_revocations_total", { reason: "user_request" })).toBe(1);
     expect(moved("token", "token_revocations_total", { reason: "user_disabled" })).toBe(0);
     expect(value(after.token, "tollgate_outbox_oldest_unsent_age_seconds")).toBe(0);
+
+    // billing: the top-up and the purchase it paid for, nothing declined or refunded, its outbox.
+    expect(moved("billing", "tollgate_billing_top_ups_total", { provider: "development" })).toBe(1);
+    expect(moved("billing", "tollgate_billing_top_ups_total", { provider: "stripe" })).toBe(0);
+    expect(moved("billing", "tollgate_billing_purchases_total", { duration_hours: "1" })).toBe(1);
+    expect(moved("billing", "tollgate_billing_declined_purchases_total", { reason: "insufficient_funds" })).toBe(0);
+    expect(moved("billing", "tollgate_billing_refunds_total", { kind: "unused_token_returned" })).toBe(0);
+    expect(series(after.billing, "tollgate_billing_webhook_failures_total").length).toBeGreaterThan(0);
+    expect(value(after.billing, "tollgate_outbox_oldest_unsent_age_seconds")).toBe(0);
 
     // proxy: one validation per request, the first from the token service, the others from its cache
     // (the grant, then the revocation it was told of); breakers closed; tunnels.
