@@ -27,6 +27,7 @@ export function billingRouter(deps: BillingRouterDeps): Router {
    *     summary: What each duration costs now (no login needed)
    *     description: "unit_amount in the currency's minor unit (cents for usd); price_id names the price version a purchase now would be charged."
    *     tags: [billing]
+   *     security: []
    *     responses:
    *       200: { description: The current price list, content: { application/json: { schema: { $ref: "#/components/schemas/PriceList" } } } }
    */

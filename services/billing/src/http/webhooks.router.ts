@@ -29,6 +29,7 @@ export function webhooksRouter(deps: WebhooksRouterDeps): Router {
    *     summary: Stripe's events (checkout.session.completed, payment_intent.succeeded, charge.refunded, charge.dispute.created)
    *     description: "The body is verified against the Stripe-Signature header with the endpoint's signing secret. Each event id is applied once however often it is delivered; a top-up is credited once whichever of its events arrives first."
    *     tags: [billing]
+   *     security: []
    *     parameters: [{ name: Stripe-Signature, in: header, required: true, schema: { type: string } }]
    *     requestBody:
    *       required: true
