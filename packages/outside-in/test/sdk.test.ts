@@ -27,9 +27,14 @@ async function signedIn(name: string, options: { session?: MemorySessionStore; f
   const client = new TollgateClient({ baseUrl: GATEWAY, ...options });
   const user = await client.auth.register(who);
   await client.auth.login(who.username, who.password);
-  // The stack sells at real prices: $50.00 from the development top-up pays for every purchase here.
-  await client.billing.devTopUp(5_000);
   return { client, user, ...who };
+}
+
+/** Signed in with $50.00 from the development top-up: the stack sells at real prices (infra/local/env/billing.env). */
+async function funded(name: string) {
+  const signed = await signedIn(name);
+  await signed.client.billing.devTopUp(5_000);
+  return signed;
 }
 
 /** Another client holding a copy of the same session (as a second device restored from a backup would). */
@@ -102,7 +107,7 @@ describe("the SDK against the npm start stack, through the gateway", () => {
 
   describe("tokens", () => {
     it("when a user buys, lists (all, and only those still usable) and revokes a token, then each answers its contract; bad hours fail with VALIDATION_ERROR, an unknown id with NOT_FOUND", async () => {
-      const { client } = await signedIn("tokens");
+      const { client } = await funded("tokens");
       const bought = await client.tokens.purchase(1);
       expect(bought.token).toMatch(/^[A-Za-z0-9_-]{64}$/);
       expect(bought.duration_hours).toBe(1);
@@ -130,7 +135,7 @@ describe("the SDK against the npm start stack, through the gateway", () => {
 
   describe("proxy", () => {
     it("when a bought token is used, then fetch reaches the upstream as the user and the WebSocket echoes; after revocation both are refused with TOKEN_REVOKED", async () => {
-      const { client, user } = await signedIn("proxy");
+      const { client, user } = await funded("proxy");
       const bought = await client.tokens.purchase(1);
       const res = await client.proxy.fetch(bought.token, "/headers");
       expect(res.status).toBe(200);
@@ -174,7 +179,7 @@ describe("the SDK against the npm start stack, through the gateway", () => {
     });
 
     it("when a launch URL is asked for, then it is on the app origin; a path that is not root-relative fails with VALIDATION_ERROR, an unknown token with TOKEN_INVALID", async () => {
-      const { client } = await signedIn("launch");
+      const { client } = await funded("launch");
       const bought = await client.tokens.purchase(1);
       const launch = await client.proxy.launchUrl(bought.token, { path: "/page/landing" });
       expect(launch.app_origin).toBe("http://app.localhost:8080");
