@@ -1,9 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { errorBodySchema, matchmakingQueuedSchema, matchmakingStatusSchema } from "@tollgate/contracts";
-import { waitFor } from "@tollgate/test-harness";
+import { createDatabase, createRedis } from "@tollgate/service-kit";
+import { testInfra, waitFor } from "@tollgate/test-harness";
 import request from "supertest";
+import { KnexGameStore } from "../src/data/knex-game.store";
+import { RedisMatchmakingQueue } from "../src/data/redis-matchmaking.queue";
+import { DEFAULT_GAME_KIND } from "../src/domain/game-rules.registry";
+import { PairPlayersUseCase } from "../src/domain/pair-players.use-case";
+import { DEFAULT_MATCHMAKING } from "../src/game-realtime";
 import { createActiveGame } from "./support/game-flow";
-import { startInstance, type TestInstance } from "./support/instance";
+import { migrateTestDatabase, quietLogger, startInstance, TEST_DATABASE_URL, type TestInstance } from "./support/instance";
 import { TestTokenIssuer, type TestUser } from "./support/tokens";
 import { TestSocket } from "./support/ws-client";
 
@@ -190,6 +196,30 @@ describe("matchmaking timeout", () => {
       expect(status.body).toEqual({ status: "idle" });
     } finally {
       socket.close();
+    }
+  });
+});
+
+describe("matchmaking when the game cannot be made", () => {
+  it("when Postgres refuses the paired game, then no match is announced and both players are queued again", async () => {
+    const logger = quietLogger();
+    await migrateTestDatabase(logger);
+    const knex = createDatabase({ url: TEST_DATABASE_URL, logger });
+    await knex.destroy(); // every query now fails, as with the database gone
+    const redis = createRedis({ url: testInfra().redisUrl, profile: "store", logger, name: "pair-failure-test" });
+    const keyPrefix = `game:mm-test-${randomUUID().slice(0, 8)}:`;
+    try {
+      const queue = new RedisMatchmakingQueue(redis, 60_000, keyPrefix);
+      const pair = new PairPlayersUseCase({ store: new KnexGameStore(knex), queue, defaultKind: DEFAULT_GAME_KIND, timeoutMs: 60_000, window: DEFAULT_MATCHMAKING.window, logger });
+      const [alice, bob] = [randomUUID(), randomUUID()];
+      await queue.enqueue(alice, 1500, new Date());
+      await queue.enqueue(bob, 1500, new Date());
+      expect((await pair.execute()).matches).toEqual([]);
+      expect(await redis.zrange(`${keyPrefix}queue`, 0, -1)).toEqual(expect.arrayContaining([alice, bob]));
+      expect((await queue.status(alice)).status).toBe("queued");
+    } finally {
+      await redis.del(`${keyPrefix}queue`);
+      redis.disconnect();
     }
   });
 });

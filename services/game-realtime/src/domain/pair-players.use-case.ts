@@ -20,14 +20,21 @@ export class PairPlayersUseCase {
 
   async execute(now = new Date()): Promise<{ matches: Match[]; expired: QueueExpiry[] }> {
     const { pairs, expired } = await this.deps.queue.takePairs(now, this.deps.timeoutMs, this.deps.window);
-    const matches = await Promise.all(
-      pairs.map(async (pair) => {
-        const game = await this.deps.store.createActive({ id: randomUUID(), kind: this.deps.defaultKind, player1Id: pair.player1.userId, player2Id: pair.player2.userId });
-        await this.deps.queue.markMatched([pair.player1.userId, pair.player2.userId], game.id);
-        this.deps.logger.info("players matched", { game_id: game.id, player1_rating: pair.player1.rating, player2_rating: pair.player2.rating });
-        return { ...pair, gameId: game.id };
-      }),
-    );
-    return { matches, expired };
+    const made = await Promise.all(pairs.map((pair) => this.gameFor(pair, now)));
+    return { matches: made.filter((match): match is Match => match !== undefined), expired };
+  }
+
+  /** The pair's game; when it cannot be made (Postgres down) both players are queued again (their wait starts over). */
+  private async gameFor(pair: QueuePair, now: Date): Promise<Match | undefined> {
+    try {
+      const game = await this.deps.store.createActive({ id: randomUUID(), kind: this.deps.defaultKind, player1Id: pair.player1.userId, player2Id: pair.player2.userId });
+      await this.deps.queue.markMatched([pair.player1.userId, pair.player2.userId], game.id);
+      this.deps.logger.info("players matched", { game_id: game.id, player1_rating: pair.player1.rating, player2_rating: pair.player2.rating });
+      return { ...pair, gameId: game.id };
+    } catch (error) {
+      this.deps.logger.warn("matched pair's game could not be made; both players are queued again", { error: error instanceof Error ? error.message : String(error) });
+      await Promise.all([pair.player1, pair.player2].map((player) => this.deps.queue.enqueue(player.userId, player.rating, now)));
+      return undefined;
+    }
   }
 }
