@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHmac, randomBytes, randomUUID } from "node:crypto";
 import { InsufficientFundsError, TollgateClient, TollgateError } from "@tollgate/client";
 import type { WalletTransaction } from "@tollgate/contracts";
 import { startE2eStack, waitFor, type E2eStack } from "@tollgate/test-harness";
@@ -8,6 +8,15 @@ import { lintOpenApi } from "./support/docs-lint";
 
 /** Prices of the stack under test, in cents: what `npm start` sells at too (infra/local/env/billing.env). */
 const PRICE_LIST = "1:200,12:1500,24:2500,168:12000,720:40000";
+
+/** The webhook endpoint's signing secret, as Stripe's dashboard would show it. */
+const WEBHOOK_SECRET = `whsec_${randomBytes(24).toString("base64")}`;
+
+/** Stripe-Signature for `payload` (Stripe's scheme: t=<seconds>,v1=hex HMAC-SHA256 of "<t>.<payload>"). */
+function stripeSignature(payload: string, secret = WEBHOOK_SECRET): string {
+  const t = Math.floor(Date.now() / 1000);
+  return `t=${t},v1=${createHmac("sha256", secret).update(`${t}.${payload}`).digest("hex")}`;
+}
 
 async function signedIn(stack: E2eStack, name: string): Promise<TollgateClient> {
   const client = new TollgateClient({ baseUrl: stack.gatewayUrl });
@@ -40,7 +49,7 @@ describe("billing end to end, through the gateway", () => {
   let stack: E2eStack;
 
   beforeAll(async () => {
-    stack = await startE2eStack({ priceList: PRICE_LIST });
+    stack = await startE2eStack({ priceList: PRICE_LIST, env: { billing: { STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET } } });
   }, 180_000);
 
   afterAll(async () => {
@@ -177,6 +186,19 @@ describe("billing end to end, through the gateway", () => {
     expect([used.status, used.stderr]).toEqual([1, expect.stringContaining("only a token never used can be refunded") as unknown]);
     expect(piped(["balance"], env).stdout).toBe("balance $3.00\n");
   }, 240_000); // some twenty CLI processes, each a node start on a busy machine
+
+  it("when Stripe posts a signed event of 300 KB through the gateway without credentials, then billing verifies the bytes as sent (200); one byte changed or another secret is 400 INVALID_SIGNATURE", async () => {
+    // An event type billing does not act on: acknowledged, and nothing moves.
+    const payload = JSON.stringify({ id: `evt_${randomUUID().replace(/-/g, "")}`, object: "event", type: "customer.created", data: { object: { id: "cus_1", object: "customer", description: "é ☃ ".repeat(45_000) } } });
+    expect(Buffer.byteLength(payload)).toBeGreaterThan(300_000);
+    const post = (body: string, signature: string) => fetch(`${stack.gatewayUrl}/api/v1/billing/webhooks/stripe`, { method: "POST", headers: { "content-type": "application/json; charset=utf-8", "stripe-signature": signature }, body });
+    const accepted = await post(payload, stripeSignature(payload));
+    expect([accepted.status, await accepted.json()]).toEqual([200, { received: true }]);
+    for (const [body, signature] of [[payload.replace("customer.created", "customer.createD"), stripeSignature(payload)], [payload, stripeSignature(payload, "whsec_another")]] as const) {
+      const refused = await post(body, signature);
+      expect([refused.status, ((await refused.json()) as { error_code: string }).error_code]).toEqual([400, "INVALID_SIGNATURE"]);
+    }
+  });
 
   it("when billing's public OpenAPI document is read through the gateway and linted with the recommended rules, then it has no error and documents every public route and none internal", async () => {
     const res = await fetch(`${stack.gatewayUrl}/openapi/billing.json`);
