@@ -67,7 +67,7 @@ export function createBillingUseCases(knex: Knex, topicNamespace: string, policy
   const topUps = new TopUpRepository(knex);
   const events = new BillingEventsPublisher(topicNamespace);
   const money = new MoneyMover(ledger, events);
-  const refund = new RefundPurchaseUseCase(knex, purchases, ledger, money, events, policy.currency, activity);
+  const refund = new RefundPurchaseUseCase(knex, purchases, ledger, money, events, policy.currency, logger.child({ component: "refunds" }), activity);
   const read = new ReadBillingUseCase(purchases, prices, ledger, policy.currency);
   return {
     prices,

@@ -112,6 +112,18 @@ describe("purchase debits and refunds for the token service", () => {
     expect((await request(fx.app).get(`/internal/v1/purchases/${purchaseId}`).set(bearer(service))).body.status).toBe("cancelled");
   });
 
+  it("when a debit and a refund of one purchase id race, then either both happen or the debit is refused, and the wallet always ends whole", async () => {
+    const frank = await fx.auth.user();
+    await topUp(frank.token, PRICE_24H);
+    for (let round = 0; round < 10; round++) {
+      const purchaseId = randomUUID();
+      const [debited, refunded] = await Promise.all([debit(purchaseId, { user_id: frank.userId, duration_hours: 24 }), refund(purchaseId)]);
+      if (debited.status === 201) expect(refunded.body).toMatchObject({ status: "refunded", amount: PRICE_24H });
+      else expect({ debit: debited.body.error_code, refund: refunded.body.status }).toEqual({ debit: "PURCHASE_CANCELLED", refund: "cancelled" });
+      expect(await walletAgainstLedger(fx.knex, frank.userId, fx.currency)).toEqual({ balance: PRICE_24H, ledger: PRICE_24H });
+    }
+  });
+
   it("when the price is 0, then the debit succeeds with amount 0 and no wallet, and moves nothing", async () => {
     const userId = randomUUID();
     const res = await debit(randomUUID(), { user_id: userId, duration_hours: 720 });

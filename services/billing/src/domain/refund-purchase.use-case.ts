@@ -1,5 +1,5 @@
 import type { PurchaseRefundResponse, PurchaseRefundRequest } from "@tollgate/contracts";
-import { afterCommit } from "@tollgate/service-kit";
+import { afterCommit, type Logger } from "@tollgate/service-kit";
 import type { Knex } from "knex";
 import { lockPurchase, type Tx } from "../data/billing-rows";
 import type { LedgerRepository } from "../data/ledger.repository";
@@ -24,6 +24,7 @@ export class RefundPurchaseUseCase {
     private readonly money: MoneyMover,
     private readonly events: BillingEventsPublisher,
     private readonly currency: string,
+    private readonly logger: Logger,
     private readonly activity: BillingActivity = untrackedBillingActivity,
   ) {}
 
@@ -35,7 +36,10 @@ export class RefundPurchaseUseCase {
       if (purchase.status === "cancelled") return cancelled(purchase);
       if (purchase.status === "refunded") return refunded(purchase, await this.purchases.refund(purchase.finalRefundId ?? "", tx));
       const { purchase: after, refund } = await this.refund(tx, purchase, { amount: purchase.amount - purchase.refundedAmount, reason, refundedBy: null });
-      afterCommit(tx, () => this.activity.refunded(reason));
+      afterCommit(tx, () => {
+        this.activity.refunded(reason);
+        this.logger.info("purchase refunded for the token service", { purchase_id: purchaseId, user_id: purchase.userId, refund_id: refund.id, amount: refund.amount, currency: purchase.currency, reason });
+      });
       return refunded(after, refund);
     });
   }
