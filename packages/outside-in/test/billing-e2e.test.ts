@@ -49,7 +49,8 @@ describe("billing end to end, through the gateway", () => {
   let stack: E2eStack;
 
   beforeAll(async () => {
-    stack = await startE2eStack({ priceList: PRICE_LIST, env: { billing: { STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET } } });
+    // A gateway body limit below a large Stripe event: the webhook's own limit must still let it in.
+    stack = await startE2eStack({ priceList: PRICE_LIST, env: { billing: { STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET }, gateway: { GATEWAY_MAX_BODY_SIZE: "64k" } } });
   }, 180_000);
 
   afterAll(async () => {
@@ -187,13 +188,15 @@ describe("billing end to end, through the gateway", () => {
     expect(piped(["balance"], env).stdout).toBe("balance $3.00\n");
   }, 240_000); // some twenty CLI processes, each a node start on a busy machine
 
-  it("when Stripe posts a signed event of 300 KB through the gateway without credentials, then billing verifies the bytes as sent (200); one byte changed or another secret is 400 INVALID_SIGNATURE", async () => {
+  it("when Stripe posts a signed event of 300 KB through a gateway whose body limit is 64 KB, without credentials, then billing verifies the bytes as sent (200); one byte changed or another secret is 400 INVALID_SIGNATURE", async () => {
     // An event type billing does not act on: acknowledged, and nothing moves.
     const payload = JSON.stringify({ id: `evt_${randomUUID().replace(/-/g, "")}`, object: "event", type: "customer.created", data: { object: { id: "cus_1", object: "customer", description: "é ☃ ".repeat(45_000) } } });
     expect(Buffer.byteLength(payload)).toBeGreaterThan(300_000);
     const post = (body: string, signature: string) => fetch(`${stack.gatewayUrl}/api/v1/billing/webhooks/stripe`, { method: "POST", headers: { "content-type": "application/json; charset=utf-8", "stripe-signature": signature }, body });
     const accepted = await post(payload, stripeSignature(payload));
     expect([accepted.status, await accepted.json()]).toEqual([200, { received: true }]);
+    const elsewhere = await fetch(`${stack.gatewayUrl}/api/v1/billing/top-ups`, { method: "POST", headers: { "content-type": "application/json" }, body: payload });
+    expect([elsewhere.status, ((await elsewhere.json()) as { error_code: string }).error_code]).toEqual([413, "PAYLOAD_TOO_LARGE"]);
     for (const [body, signature] of [[payload.replace("customer.created", "customer.createD"), stripeSignature(payload)], [payload, stripeSignature(payload, "whsec_another")]] as const) {
       const refused = await post(body, signature);
       expect([refused.status, ((await refused.json()) as { error_code: string }).error_code]).toEqual([400, "INVALID_SIGNATURE"]);
