@@ -45,11 +45,7 @@ export function tokensRouter(deps: TokensRouterDeps): Router {
    *   post:
    *     operationId: purchaseToken
    *     summary: Buy an access token; the token is shown once
-   *     description: >-
-   *       Debits the price from the wallet (billing service), then mints the token. Only its SHA-256 is
-   *       stored. Its clock starts on first use through the proxy: status pending until then. Send an
-   *       `Idempotency-Key` (Stripe's semantics): the same key with the same body within 24 h replays the
-   *       first answer, status and body, and debits nothing more.
+   *     description: "Debits the price from the wallet (billing service), then mints the token. Only its SHA-256 is stored. Its clock starts on first use through the proxy: status pending until then. Send an `Idempotency-Key` (Stripe's semantics): the same key with the same body within 24 h replays the first answer, status and body, and debits nothing more."
    *     tags: [tokens]
    *     security: [{ bearerAuth: [] }]
    *     parameters:
@@ -145,10 +141,7 @@ export function tokensRouter(deps: TokensRouterDeps): Router {
    *   post:
    *     operationId: refundToken
    *     summary: Return an unused token for a full refund to the wallet (idempotent)
-   *     description: >-
-   *       Only the owner, only while the token is pending (never used). The token becomes `refunded` at once
-   *       (refused like a revoked one; token.revoked is emitted) and its price goes back to the wallet. Asking
-   *       again answers the same 200 and refunds nothing more.
+   *     description: "Only the owner, only while the token is pending (never used). The token becomes `refunded` at once (refused like a revoked one; token.revoked is emitted) and its price goes back to the wallet. Asking again answers the same 200 and refunds nothing more."
    *     tags: [tokens]
    *     security: [{ bearerAuth: [] }]
    *     parameters: [{ $ref: "#/components/parameters/UuidParam.id" }]

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { topics } from "@tollgate/contracts";
 import {
   createDatabase,
@@ -16,6 +17,9 @@ import { CaptureTransport, EventCollector, testDatabaseUrl, testInfra, uniqueNam
 import type { Express } from "express";
 import type { Knex } from "knex";
 import { createApp, createTokenUseCases, type TokenUseCases } from "../../src/app";
+import { BillingClient } from "../../src/data/billing.client";
+import { ServiceTokenProvider } from "../../src/data/service-token.provider";
+import { startBillingFixture, ZERO_PRICES, type BillingFixture, type PriceList } from "./billing-fixture";
 import { tokenMigrations } from "../../src/migrations";
 import { createTokenMetrics } from "../../src/token-metrics";
 import { startAuthFixture, type AuthFixture } from "@tollgate/auth-fixture";
@@ -26,6 +30,9 @@ export interface TokenFixture {
   app: Express;
   knex: Knex;
   auth: AuthFixture;
+  /** The real billing service the purchases pay at (all prices 0 unless the test sets them). */
+  billing: BillingFixture;
+  billingClient: BillingClient;
   useCases: TokenUseCases;
   namespace: string;
   tokenTopic: string;
@@ -41,7 +48,15 @@ export interface TokenFixture {
 }
 
 /** The token app in-process against real Postgres and Kafka, with a real auth issuer and a running relay. */
-export async function startTokenFixture({ maxTokensPerUser = 10, requireVerifiedEmail = false } = {}): Promise<TokenFixture> {
+export interface TokenFixtureOptions {
+  maxTokensPerUser?: number;
+  requireVerifiedEmail?: boolean;
+  prices?: PriceList;
+  /** PURCHASE_RECOVERY_AFTER_SECONDS. */
+  recoverAfterSeconds?: number;
+}
+
+export async function startTokenFixture({ maxTokensPerUser = 10, requireVerifiedEmail = false, prices = ZERO_PRICES, recoverAfterSeconds = 30 }: TokenFixtureOptions = {}): Promise<TokenFixture> {
   const capture = new CaptureTransport();
   const logger = createLogger({ service: "token-test", level: "debug", transports: [capture] });
   await ensureDatabase(TOKEN_DATABASE_URL);
@@ -73,12 +88,29 @@ export async function startTokenFixture({ maxTokensPerUser = 10, requireVerified
   const auth = await startAuthFixture();
   const outboxNotifier = new OutboxNotifier({ url: TOKEN_DATABASE_URL, logger });
   const metrics = createTokenMetrics(createHttpMetrics({ defaultMetrics: false }));
-  const useCases = createTokenUseCases(knex, outboxNotifier, namespace, maxTokensPerUser, metrics.activity, { requireVerifiedEmail });
+  const billing = await startBillingFixture(auth, { prices });
+  const client = auth.serviceClient("billing:purchases");
+  const billingClient = new BillingClient({
+    baseUrl: billing.baseUrl,
+    serviceTokens: new ServiceTokenProvider({ authUrl: auth.baseUrl, clientId: client.clientId, clientSecret: client.clientSecret }),
+    timeoutMs: 3_000,
+    breakerThreshold: 5,
+    halfOpenAfterMs: 1_000,
+  });
+  const useCases = createTokenUseCases(knex, outboxNotifier, namespace, maxTokensPerUser, metrics.activity, {
+    requireVerifiedEmail,
+    billing: billingClient,
+    idempotencyEncryptionKey: randomBytes(32).toString("base64"),
+    recoverAfterSeconds,
+    logger,
+  });
   const app = createApp({ logger, knex, verifier: auth.verifier, useCases, metrics: metrics.http });
   return {
     app,
     knex,
     auth,
+    billing,
+    billingClient,
     useCases,
     namespace,
     tokenTopic,
@@ -94,6 +126,7 @@ export async function startTokenFixture({ maxTokensPerUser = 10, requireVerified
       await outboxNotifier.close();
       await relay.stop({ flushTimeoutMs: 0 });
       await producer.disconnect();
+      await billing.close();
       await auth.close();
       await knex.destroy();
     },
