@@ -1,6 +1,7 @@
 import { errorBodySchema, topUpResponseSchema } from "@tollgate/contracts";
 import { randomUUID } from "node:crypto";
 import request from "supertest";
+import Stripe from "stripe";
 import { ledgerSum, startBillingFixture, walletAgainstLedger, type BillingFixture } from "./support/billing-fixture";
 import { stripeId, topUpEvents } from "./support/stripe-events";
 import { signedEvent } from "./support/stripe-stub";
@@ -101,6 +102,15 @@ describe("card top-ups and the payment provider's webhooks", () => {
     expect(await kinds(user.userId)).toEqual([]);
     expect(await fx.knex("processed_events").where({ event_id: event.id })).toHaveLength(0);
     expect(await counter("tollgate_billing_webhook_failures_total", "invalid_signature")).toBe(before + 3);
+  });
+
+  it("when a correctly signed body is not an event (no data.object), then 422 VALIDATION_ERROR and nothing is recorded", async () => {
+    const body = JSON.stringify({ id: stripeId("evt"), type: "payment_intent.succeeded" });
+    const signature = Stripe.webhooks.generateTestHeaderString({ payload: body, secret: fx.webhookSecret });
+    const res = await request(fx.app).post(WEBHOOK).set("Content-Type", "application/json").set("Stripe-Signature", signature).send(body);
+    expect(res.status).toBe(422);
+    expect(res.body.error_code).toBe("VALIDATION_ERROR");
+    expect(await fx.knex("processed_events").where({ event_id: JSON.parse(body).id })).toHaveLength(0);
   });
 
   it("when the provider takes back money already spent, then the wallet goes below zero and purchases are refused until it is back above the price", async () => {

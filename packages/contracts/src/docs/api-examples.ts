@@ -176,6 +176,14 @@ export const apiExamples: Examples = {
   AdjustmentRequest: { user_id: exampleIds.user, amount: 500, reason: "goodwill credit after an outage" },
   AdminRefundRequest: { purchase_id: billingIds.purchase, amount: 1000, reason: "upstream was down for half the token's time" },
   SetPricesRequest: { currency: "usd", prices: [{ duration_hours: 24, unit_amount: 2500 }] },
+  StripeWebhookEvent: {
+    id: "evt_1QbT3xAbCdEfGhIjKlMnOpQr",
+    object: "event",
+    type: "payment_intent.succeeded",
+    created: 1795341900,
+    livemode: false,
+    data: { object: { id: "pi_3QbT3xAbCdEfGhIj0aBcDeFg", object: "payment_intent", amount_received: 5000, currency: "usd", metadata: { top_up_id: billingIds.topUp, user_id: exampleIds.user } } },
+  },
 
   ErrorBody: {
     detail: "invalid request body: password: Too small: expected string to have >=12 characters",

@@ -49,6 +49,7 @@ import {
   purchaseStatusResponseSchema,
   receiptSchema,
   setPricesRequestSchema,
+  stripeWebhookEventSchema,
   topUpRequestSchema,
   topUpResponseSchema,
   userIdParamsSchema,
@@ -136,6 +137,7 @@ export const requestBodySchemas = {
   AdjustmentRequest: adjustmentRequestSchema,
   AdminRefundRequest: adminRefundRequestSchema,
   SetPricesRequest: setPricesRequestSchema,
+  StripeWebhookEvent: stripeWebhookEventSchema,
 } as const;
 
 /** JSON response bodies: documented as what the services send (zod's output side). */

@@ -38,6 +38,7 @@ export const eventFlows: readonly EventFlow[] = [
       { service: "token", handles: [eventTypes.userDisabled], group: "shared", does: "revokes every token of the disabled user" },
       { service: "proxy", handles: [eventTypes.userDisabled], group: "per-instance", does: "drops the user's cached validations and closes their tunnels" },
       { service: "game-realtime", handles: [eventTypes.sessionRevoked, eventTypes.userDisabled, eventTypes.userEnabled], group: "per-instance", does: "closes the sockets of the revoked session or disabled user; lets an enabled user's new sessions in again" },
+      { service: "billing", handles: [eventTypes.sessionRevoked, eventTypes.userDisabled], group: "per-instance", does: "refuses the access JWTs of the revoked session or disabled user at once" },
       { service: "game-realtime", handles: [eventTypes.userRegistered], group: "shared", does: "keeps the user directory (usernames for invitations, game JSON and the leaderboard); rebuilt from the earliest offset when empty" },
     ],
   },

@@ -139,6 +139,17 @@ export const topUpResponseSchema = z.object({
 });
 export type TopUpResponse = z.infer<typeof topUpResponseSchema>;
 
+/**
+ * A Stripe event as its webhook delivers it (after the `Stripe-Signature` check): billing reads
+ * `id`, `type` and `data.object`; every other field Stripe sends is kept, whatever its API version.
+ */
+export const stripeWebhookEventSchema = z.looseObject({
+  id: z.string().min(1).max(255),
+  type: z.string().min(1).max(255),
+  data: z.looseObject({ object: z.looseObject({}) }),
+});
+export type StripeWebhookEvent = z.infer<typeof stripeWebhookEventSchema>;
+
 export const webhookAckSchema = z.object({ received: z.literal(true) });
 
 // ——— admin ———

@@ -17,7 +17,6 @@ const caller = (res: Response): AdminCaller => ({ userId: authenticatedUser(res)
 export function adminBillingRouter(deps: AdminBillingRouterDeps): Router {
   const router = Router();
   router.use(requireUser({ verifier: deps.verifier, revocations: deps.revocations, role: "admin" }));
-  const userId = (params: unknown): string => parseOrThrow(userIdParamsSchema, params, "path").user_id;
 
   /**
    * @openapi
@@ -35,7 +34,7 @@ export function adminBillingRouter(deps: AdminBillingRouterDeps): Router {
    *       422: { VALIDATION_ERROR: the user id is not a uuid }
    */
   router.get("/wallets/:user_id", async (req, res) => {
-    res.json(await deps.admin.wallet(userId(req.params)));
+    res.json(await deps.admin.wallet(parseOrThrow(userIdParamsSchema, req.params, "path").user_id));
   });
 
   /**
@@ -57,7 +56,7 @@ export function adminBillingRouter(deps: AdminBillingRouterDeps): Router {
    *       422: { VALIDATION_ERROR: "the user id is not a uuid, limit is not 1 to 100, or the cursor is not one this list gave out" }
    */
   router.get("/wallets/:user_id/transactions", async (req, res) => {
-    const id = userId(req.params);
+    const id = parseOrThrow(userIdParamsSchema, req.params, "path").user_id;
     const query = parseOrThrow(walletTransactionsQuerySchema, req.query, "query");
     res.json(await deps.read.transactions(id, query));
   });

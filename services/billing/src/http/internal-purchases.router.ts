@@ -19,7 +19,6 @@ export interface InternalPurchasesRouterDeps {
 export function internalPurchasesRouter(deps: InternalPurchasesRouterDeps): Router {
   const router = Router();
   router.use(requireServiceCaller(deps.verifier, PURCHASES_SCOPE));
-  const purchaseId = (params: unknown): string => parseOrThrow(purchaseIdParamsSchema, params, "path").purchase_id;
 
   /**
    * @openapi
@@ -44,7 +43,7 @@ export function internalPurchasesRouter(deps: InternalPurchasesRouterDeps): Rout
    *       422: { VALIDATION_ERROR: "the purchase id is not a uuid, or the body is not { user_id, duration_hours }" }
    */
   router.post("/:purchase_id/debit", async (req, res) => {
-    const id = purchaseId(req.params);
+    const id = parseOrThrow(purchaseIdParamsSchema, req.params, "path").purchase_id;
     const body = parseOrThrow(purchaseDebitRequestSchema, req.body);
     const result = await deps.debit.execute(id, { userId: body.user_id, durationHours: body.duration_hours });
     res.status(result.created ? 201 : 200).json(result.body);
@@ -70,7 +69,7 @@ export function internalPurchasesRouter(deps: InternalPurchasesRouterDeps): Rout
    *       422: { VALIDATION_ERROR: "the purchase id is not a uuid, or reason is not purchase_failed or unused_token_returned" }
    */
   router.post("/:purchase_id/refund", async (req, res) => {
-    const id = purchaseId(req.params);
+    const id = parseOrThrow(purchaseIdParamsSchema, req.params, "path").purchase_id;
     const body = parseOrThrow(purchaseRefundRequestSchema, req.body);
     res.json(await deps.refund.execute(id, body.reason));
   });
@@ -92,7 +91,7 @@ export function internalPurchasesRouter(deps: InternalPurchasesRouterDeps): Rout
    *       422: { VALIDATION_ERROR: the purchase id is not a uuid }
    */
   router.get("/:purchase_id", async (req, res) => {
-    res.json(await deps.read.purchaseStatus(purchaseId(req.params)));
+    res.json(await deps.read.purchaseStatus(parseOrThrow(purchaseIdParamsSchema, req.params, "path").purchase_id));
   });
 
   return router;

@@ -1,5 +1,5 @@
-import { billingErrorCodes } from "@tollgate/contracts";
-import { BadRequestError, type Logger } from "@tollgate/service-kit";
+import { billingErrorCodes, stripeWebhookEventSchema } from "@tollgate/contracts";
+import { BadRequestError, parseOrThrow, type Logger } from "@tollgate/service-kit";
 import express, { Router } from "express";
 import Stripe from "stripe";
 import type { BillingActivity } from "../domain/billing-activity.port";
@@ -33,11 +33,12 @@ export function webhooksRouter(deps: WebhooksRouterDeps): Router {
    *     parameters: [{ name: Stripe-Signature, in: header, required: true, schema: { type: string } }]
    *     requestBody:
    *       required: true
-   *       content: { application/json: { schema: { type: object, description: "A Stripe event" } } }
+   *       content: { application/json: { schema: { $ref: "#/components/schemas/StripeWebhookEvent" } } }
    *     responses:
    *       200: { description: Received (applied now or before), content: { application/json: { schema: { $ref: "#/components/schemas/WebhookAck" } } } }
    *     x-errors:
    *       400: { INVALID_SIGNATURE: "the Stripe-Signature header is missing or does not verify (wrong secret, altered body, too old)" }
+   *       422: { VALIDATION_ERROR: "a verified event without id, type or data.object" }
    *       503: { PAYMENTS_NOT_CONFIGURED: no STRIPE_WEBHOOK_SECRET on this deployment }
    */
   router.post("/api/v1/billing/webhooks/stripe", express.raw({ type: () => true, limit: "512kb" }), async (req, res) => {
@@ -47,15 +48,17 @@ export function webhooksRouter(deps: WebhooksRouterDeps): Router {
     }
     const signature = req.get("stripe-signature");
     const body: unknown = req.body;
-    let event: Stripe.Event;
+    let verified: Stripe.Event;
     try {
       if (!signature || !Buffer.isBuffer(body)) throw new Error("no signature or no body");
-      event = Stripe.webhooks.constructEvent(body, signature, deps.webhookSecret);
+      verified = Stripe.webhooks.constructEvent(body, signature, deps.webhookSecret);
     } catch (error) {
       deps.activity.webhookFailed("invalid_signature");
       deps.logger.warn("webhook refused: signature does not verify", { error: error instanceof Error ? error.message : String(error) });
       throw new BadRequestError("the Stripe-Signature header does not verify this body", billingErrorCodes.INVALID_SIGNATURE);
     }
+    // Authentic is not the same as well-formed: the shape is checked like any other input (422).
+    const event = parseOrThrow(stripeWebhookEventSchema, verified);
     try {
       await deps.webhook.handle({ id: event.id, type: event.type, data: { object: event.data.object } });
     } catch (error) {
