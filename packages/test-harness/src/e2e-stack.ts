@@ -235,10 +235,13 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
     await admin.query(`DROP DATABASE IF EXISTS "${billingDatabase}" WITH (FORCE)`).finally(() => admin.end());
   };
 
+  // The aggregate's last answer says which service was not ready, should the wait time out.
+  let lastHealth = "no answer";
   try {
     await waitFor(
       async () => {
         const res = await fetch(`${gatewayUrl}/health`).catch(() => undefined);
+        lastHealth = res ? `${res.status} ${await res.text().catch(() => "")}` : "no answer";
         return res?.status === 200;
       },
       { timeoutMs: 120_000, intervalMs: 500, what: `every service to be ready behind the gateway (logs in ${logDir})` },
@@ -246,7 +249,7 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
   } catch (error) {
     // A stack that never got ready is not handed to the caller, so no afterAll would stop it.
     await stop();
-    throw error;
+    throw new Error(`${error instanceof Error ? error.message : String(error)}; the last /health said: ${lastHealth.slice(0, 1_000)}`, { cause: error });
   }
 
   return {
