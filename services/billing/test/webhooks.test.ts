@@ -104,13 +104,19 @@ describe("card top-ups and the payment provider's webhooks", () => {
     expect(await counter("tollgate_billing_webhook_failures_total", "invalid_signature")).toBe(before + 3);
   });
 
-  it("when a correctly signed body is not an event (no data.object), then 422 VALIDATION_ERROR and nothing is recorded", async () => {
+  it("when a correctly signed body is not an event, or its object lacks what billing reads, then 422 VALIDATION_ERROR and nothing is recorded (Stripe retries)", async () => {
     const body = JSON.stringify({ id: stripeId("evt"), type: "payment_intent.succeeded" });
     const signature = Stripe.webhooks.generateTestHeaderString({ payload: body, secret: fx.webhookSecret });
     const res = await request(fx.app).post(WEBHOOK).set("Content-Type", "application/json").set("Stripe-Signature", signature).send(body);
     expect(res.status).toBe(422);
     expect(res.body.error_code).toBe("VALIDATION_ERROR");
     expect(await fx.knex("processed_events").where({ event_id: JSON.parse(body).id })).toHaveLength(0);
+
+    const { events } = await openTopUp(1000);
+    const brokenIntent = { ...events.paymentSucceeded(), object: { id: events.paymentIntent, object: "payment_intent", metadata: {} } };
+    const broken = await deliver(brokenIntent);
+    expect(broken.status).toBe(422);
+    expect(await fx.knex("processed_events").where({ event_id: brokenIntent.id })).toHaveLength(0);
   });
 
   it("when the provider takes back money already spent, then the wallet goes below zero and purchases are refused until it is back above the price", async () => {

@@ -1,4 +1,4 @@
-import { afterCommit, applyOnce, type Logger } from "@tollgate/service-kit";
+import { afterCommit, applyOnce, parseOrThrow, type Logger } from "@tollgate/service-kit";
 import type { Knex } from "knex";
 import type { Tx } from "../data/billing-rows";
 import type { TopUpRepository } from "../data/top-up.repository";
@@ -31,26 +31,29 @@ export class StripeWebhookUseCase {
     private readonly activity: BillingActivity = untrackedBillingActivity,
   ) {}
 
-  /** True when applied now, false when this event id was applied before. Throws (so Stripe retries) on a failure. */
+  /**
+   * True when applied now, false when this event id was applied before. Throws (so Stripe retries
+   * and the event is not recorded) on a failure; 422 when the object lacks a field billing reads.
+   */
   async handle(event: StripeEvent): Promise<boolean> {
     return applyOnce(this.knex, CONSUMER, event.id, async (tx) => {
       switch (event.type) {
         case "checkout.session.completed": {
-          const session = checkoutSessionSchema.parse(event.data.object);
+          const session = parseOrThrow(checkoutSessionSchema, event.data.object, "data.object");
           // An asynchronous payment method completes the session unpaid; its payment_intent.succeeded credits later.
           if (session.payment_status !== "paid") return;
           return this.credit(tx, event, { topUpId: topUpIdOf(session), paymentIntentId: session.payment_intent ?? null, amount: session.amount_total ?? -1, currency: session.currency ?? "" });
         }
         case "payment_intent.succeeded": {
-          const intent = paymentIntentSchema.parse(event.data.object);
+          const intent = parseOrThrow(paymentIntentSchema, event.data.object, "data.object");
           return this.credit(tx, event, { topUpId: topUpIdOf(intent), paymentIntentId: intent.id, amount: intent.amount_received, currency: intent.currency });
         }
         case "charge.refunded": {
-          const charge = chargeSchema.parse(event.data.object);
+          const charge = parseOrThrow(chargeSchema, event.data.object, "data.object");
           return this.reverse(tx, event, charge.payment_intent ?? null, { refundedAmount: charge.amount_refunded });
         }
         case "charge.dispute.created": {
-          const dispute = disputeSchema.parse(event.data.object);
+          const dispute = parseOrThrow(disputeSchema, event.data.object, "data.object");
           return this.reverse(tx, event, dispute.payment_intent ?? null, { disputedAmount: dispute.amount });
         }
         default:
