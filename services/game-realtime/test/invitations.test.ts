@@ -87,7 +87,7 @@ describe("invitations by username, from the user directory", () => {
     await producer.send({ topic, messages: [{ key: carol.userId, value: JSON.stringify(event) }] });
     // A later event on the same partition (same key) being applied shows the repeat was consumed before it.
     await register(issuer.user(), name("dave"), carol.userId);
-    expect(await instance.knex("processed_events").where({ consumer: directoryGroupId(), event_id: event.id })).toHaveLength(1);
+    expect(await instance.knex("processed_events").where({ consumer: directoryGroupId(namespace), event_id: event.id })).toHaveLength(1);
     expect(await instance.knex("user_directory").whereRaw("lower(username) = lower(?)", [carolName])).toHaveLength(1);
   });
 });

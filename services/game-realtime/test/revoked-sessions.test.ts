@@ -49,6 +49,8 @@ describe("revoked sessions when Redis loses them or is down", () => {
       expect(unavailableDependency(error)?.dependency).toBe("redis");
     } finally {
       await server.start();
+      // The next tests write at once; a client still reconnecting refuses (no offline queue).
+      await waitFor(() => redis.status === "ready" && other.status === "ready", { timeoutMs: 10_000, what: "both clients to reconnect" });
     }
   });
 

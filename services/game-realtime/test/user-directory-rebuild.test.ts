@@ -45,7 +45,7 @@ describe("the user directory rebuilt from the topic", () => {
     const admin = kafka.admin();
     await admin.connect();
     try {
-      const [committed] = await admin.fetchOffsets({ groupId: directoryGroupId(), topics: [topic] });
+      const [committed] = await admin.fetchOffsets({ groupId: directoryGroupId(namespace), topics: [topic] });
       expect(committed?.partitions.some((partition) => Number(partition.offset) > 0)).toBe(true);
     } finally {
       await admin.disconnect();

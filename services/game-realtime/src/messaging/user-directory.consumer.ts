@@ -23,7 +23,7 @@ export function createUserDirectoryConsumer(deps: {
   metrics?: Registry;
 }): EventConsumer {
   const log = deps.logger.child({ component: "user-directory-consumer" });
-  const groupId = directoryGroupId();
+  const groupId = directoryGroupId(deps.topicNamespace);
   return new EventConsumer({
     kafka: deps.kafka,
     groupId,
@@ -39,7 +39,11 @@ export function createUserDirectoryConsumer(deps: {
   });
 }
 
-export const directoryGroupId = (): string => consumerGroupId(SERVICE, PURPOSE, "shared", "");
+/**
+ * The shared group; a topic namespace (a deployment of its own, as each test run is) gets a group
+ * of its own, so groups never mix members subscribed to different topics.
+ */
+export const directoryGroupId = (topicNamespace: string): string => consumerGroupId(SERVICE, topicNamespace ? `${PURPOSE}.${topicNamespace}` : PURPOSE, "shared", "");
 
 /**
  * Before the consumer starts: when the directory is empty (a new or wiped database) the shared
@@ -51,12 +55,13 @@ export const directoryGroupId = (): string => consumerGroupId(SERVICE, PURPOSE, 
  */
 export async function rebuildDirectoryIfEmpty(deps: { kafka: Kafka; topicNamespace: string; directory: UserDirectoryRepository; logger: Logger }): Promise<boolean> {
   if (!(await deps.directory.isEmpty())) return false;
-  await deps.directory.forgetProcessed(directoryGroupId());
+  const groupId = directoryGroupId(deps.topicNamespace);
+  await deps.directory.forgetProcessed(groupId);
   const log = deps.logger.child({ component: "user-directory-consumer" });
   const admin = deps.kafka.admin();
   await admin.connect();
   try {
-    await admin.resetOffsets({ groupId: directoryGroupId(), topic: namespacedTopic(deps.topicNamespace, topics.authEvents), earliest: true });
+    await admin.resetOffsets({ groupId, topic: namespacedTopic(deps.topicNamespace, topics.authEvents), earliest: true });
     log.info("user directory is empty: rebuilding it from the earliest auth event");
     return true;
   } catch (error) {
