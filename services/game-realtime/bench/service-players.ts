@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import { Redis } from "ioredis";
 import jwt from "jsonwebtoken";
 import { WebSocket } from "ws";
-import { idleCost, inBatches, open, startChild } from "./children";
+import { idleCost, inBatches, open, sleep, startChild } from "./children";
 import { makePair, wsPlayer, type Pair } from "./play";
 
 const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
@@ -68,9 +68,13 @@ export async function serviceIdleCost(port: number, pid: number, count: number):
 
 export async function setUpService(base: string, games: number, rounds: number): Promise<Pair[]> {
   const api = async (pathname: string, token: string) => {
-    const res = await fetch(`${base}${pathname}`, { method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" }, body: "{}" });
-    if (!res.ok) throw new Error(`${pathname} answered ${res.status}`);
-    return (await res.json()) as { id: string };
+    // A 503 (a dependency's command timed out on a busy machine) is retried as its Retry-After says.
+    for (let attempt = 1; ; attempt++) {
+      const res = await fetch(`${base}${pathname}`, { method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" }, body: "{}" });
+      if (res.ok) return (await res.json()) as { id: string };
+      if (res.status !== 503 || attempt === 5) throw new Error(`${pathname} answered ${res.status}`);
+      await sleep(1_000 * Number(res.headers.get("retry-after") ?? 1));
+    }
   };
   const wsUrl = base.replace("http", "ws") + "/ws/game";
   const pairs = await inBatches(games, 50, async () => {
