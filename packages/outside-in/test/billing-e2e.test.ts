@@ -120,7 +120,7 @@ describe("billing end to end, through the gateway", () => {
     expect(reused).toMatchObject({ status: 422, code: "IDEMPOTENCY_KEY_REUSED" });
   });
 
-  it("when a person uses the CLI in a terminal, then topup --dev, buy with its confirmation, balance, transactions (table, pages, --json) and refund each say what happened in dollars", async () => {
+  it("when a person uses the CLI in a terminal, then topup --dev, buy with its confirmation, balance, transactions (table, pages, --json), refund and receipt each say what happened in dollars", async () => {
     const env = personEnv({ TOLLGATE_URL: stack.gatewayUrl });
     const username = `cli${randomUUID().slice(0, 8)}`;
     const secret = { ...env, TOLLGATE_PASSWORD: `pass ${randomUUID()}` };
@@ -145,7 +145,7 @@ describe("billing end to end, through the gateway", () => {
     const buy = inTerminal(["buy", "1"], env);
     await buy.next("A 1 h token costs $2.00. Buy it?");
     buy.type("y");
-    const [, tokenId] = await buy.next(/token ([0-9a-f-]{36}) for 1 h, paid \$2\.00 \(purchase [0-9a-f-]{36}\)/);
+    const [, tokenId, purchaseId] = await buy.next(/token ([0-9a-f-]{36}) for 1 h, paid \$2\.00 \(purchase ([0-9a-f-]{36})\)/);
     await buy.next(/[A-Za-z0-9_-]{64}/);
     expect(await buy.exited).toBe(0);
 
@@ -161,6 +161,9 @@ describe("billing end to end, through the gateway", () => {
     const refund = piped(["refund", tokenId ?? ""], env);
     expect([refund.status, refund.stdout]).toEqual([0, `token ${tokenId} is refunded: $2.00 back in your wallet\n`]);
     expect(piped(["balance"], env).stdout).toBe("balance $5.00\n");
+    const receipt = piped(["receipt", purchaseId ?? ""], env).stdout.split("\n");
+    expect(receipt[0]).toMatch(new RegExp(`^purchase ${purchaseId}: a 1 h token, \\$2\\.00 paid .+; refunded$`));
+    expect(receipt[1]).toMatch(/^ {2}refund [0-9a-f-]{36} {2}\+\$2\.00 {2}.+ {2}unused_token_returned$/);
 
     const table = piped(["transactions"], env);
     expect(table.status).toBe(0);

@@ -7,7 +7,7 @@ import { inTerminal, LOCAL_CA_FILE, personEnv, piped, TLS_GATEWAY } from "./supp
 import { repoRoot } from "./support/stack";
 
 const VERSION = (JSON.parse(readFileSync(path.join(repoRoot, "packages", "client", "package.json"), "utf8")) as { version: string }).version;
-const COMMANDS = ["register", "login", "logout", "me", "buy", "balance", "topup", "transactions", "refund", "tokens", "revoke", "get", "connect", "play"];
+const COMMANDS = ["register", "login", "logout", "me", "buy", "balance", "topup", "transactions", "receipt", "refund", "tokens", "revoke", "get", "connect", "play"];
 
 /** A fresh person: a username and password nobody has used, and a TOLLGATE_HOME of their own. */
 function person(name: string) {

@@ -8,7 +8,7 @@ import type { CliContext } from "./cli-context";
 import { CliUsageError } from "./cli-errors";
 import { askConfirmation } from "./prompts";
 import { withProgress } from "./progress";
-import { transactionLines } from "./transactions-output";
+import { receiptLines, transactionLines } from "./transactions-output";
 
 function parseHours(value: string): DurationHours {
   const hours = Number(value);
@@ -47,7 +47,7 @@ async function refusedForFunds(ctx: CliContext, price: number, currency: string)
   return 1;
 }
 
-/** buy, balance, topup, transactions, refund. */
+/** buy, balance, topup, transactions, receipt, refund. */
 export function addBillingCommands(program: Command, act: CliAction): void {
   program
     .command("buy")
@@ -119,6 +119,17 @@ export function addBillingCommands(program: Command, act: CliAction): void {
         }
         for (const line of transactionLines(page.data)) ctx.print(line);
         if (page.next_cursor) ctx.print(`more: tollgate transactions --cursor ${page.next_cursor}`);
+        return 0;
+      }),
+    );
+
+  program
+    .command("receipt")
+    .description("the receipt of one of your purchases: what you paid, when, and what came back (ids: tollgate transactions)")
+    .argument("<purchase-id>", "the purchase's id, as tollgate buy and tollgate transactions print it", parseUuid("a purchase id", "tollgate transactions prints them"))
+    .action(
+      act(async (ctx, id: string) => {
+        for (const line of receiptLines(await ctx.client.billing.receipt(id))) ctx.print(line);
         return 0;
       }),
     );

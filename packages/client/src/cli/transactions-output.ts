@@ -1,4 +1,4 @@
-import type { WalletTransaction } from "@tollgate/contracts";
+import type { Receipt, WalletTransaction } from "@tollgate/contracts";
 import { formatMoney } from "../money";
 
 const KIND_LABELS: Record<WalletTransaction["kind"], string> = {
@@ -23,4 +23,13 @@ export function transactionLines(transactions: WalletTransaction[]): string[] {
     [entry.created_at.slice(0, 19).replace("T", " ").padEnd(20), KIND_LABELS[entry.kind].padEnd(11), (amounts[index] ?? "").padStart(width), `${entry.description} (${entry.reference.type} ${entry.reference.id})`].join("  "),
   );
   return [header, ...rows];
+}
+
+/** A purchase's receipt: what was bought, paid when and at which price version, then each refund. */
+export function receiptLines(receipt: Receipt): string[] {
+  const when = (iso: string) => iso.slice(0, 19).replace("T", " ");
+  return [
+    `purchase ${receipt.purchase_id}: a ${receipt.duration_hours} h token, ${formatMoney(receipt.amount, receipt.currency)} paid ${when(receipt.debited_at)} (price ${receipt.price_id}); ${receipt.status}`,
+    ...receipt.refunds.map((refund) => `  refund ${refund.refund_id}  +${formatMoney(refund.amount, receipt.currency)}  ${when(refund.created_at)}  ${refund.reason}`),
+  ];
 }
