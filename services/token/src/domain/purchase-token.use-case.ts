@@ -111,6 +111,9 @@ export class PurchaseTokenUseCase {
     const { tokens, purchases, events, sealer } = this.deps;
     const value = generateTokenValue();
     const response = await tokens.transaction(async (tx) => {
+      // The cap counts live tokens plus pending purchases in two reads: a pending purchase turning
+      // into a token between them was counted by neither (4 tokens under a cap of 3, racing).
+      await tokens.lockUser(tx, purchase.userId);
       const current = await purchases.findById(purchase.id, tx, { forUpdate: true });
       // The sweep refunded it while billing was answering us: no token without its money.
       if (current?.status !== "pending") return undefined;
