@@ -36,7 +36,7 @@ describe("invitations by username, from the user directory", () => {
     const data: UserRegisteredV1 = { user_id: user.userId, username, registered_at: new Date().toISOString() };
     const event = createEvent({ source: "/tollgate/auth", type: eventTypes.userRegistered, subject: user.userId, data });
     await producer.send({ topic, messages: [{ key, value: JSON.stringify(event) }] });
-    await waitFor(async () => (await instance.knex("user_directory").where({ user_id: user.userId, username }).first()) !== undefined, { what: `${username} in the directory` });
+    await waitFor(async () => (await instance.knex("user_directory").where({ user_id: user.userId, username }).first()) !== undefined, { what: `${username} in the directory`, timeoutMs: 30_000 });
     return event;
   }
 

@@ -47,7 +47,7 @@ describe("matchmaking across two instances", () => {
     const players = Array.from({ length: 100 }, () => issuer.user());
     const connected = await Promise.all(players.map((player, i) => connect(i % 2 === 0 ? one : two, player)));
     for (const socket of connected) socket.send({ type: "game:find" });
-    await Promise.all(connected.map((socket) => socket.next("game:queued")));
+    await Promise.all(connected.map((socket) => socket.next("game:queued", { timeoutMs: 20_000 })));
     const matched = await Promise.all(connected.map((socket) => socket.next("game:matched", { timeoutMs: 15_000 })));
 
     const byGame = new Map<string, string[]>();
@@ -79,24 +79,24 @@ describe("matchmaking across two instances", () => {
     const [alice, bob] = [issuer.user(), issuer.user()];
     const [a, b] = [await connect(one, alice), await connect(two, bob)];
     a.send({ type: "game:find" });
-    await a.next("game:queued");
+    await a.next("game:queued", { timeoutMs: 20_000 });
     b.send({ type: "game:find" });
-    const [ma, mb] = await Promise.all([a.next("game:matched"), b.next("game:matched")]);
+    const [ma, mb] = await Promise.all([a.next("game:matched", { timeoutMs: 20_000 }), b.next("game:matched", { timeoutMs: 20_000 })]);
     expect(ma.game_id).toBe(mb.game_id);
     expect(ma.opponent).toEqual({ user_id: bob.userId, username: null, rating: 1500 });
     expect(new Set([ma.you_are, mb.you_are])).toEqual(new Set(["player1", "player2"]));
     a.send({ type: "game:join", game_id: ma.game_id });
-    expect(await a.next("game:state")).toMatchObject({ game_id: ma.game_id, status: "active", your_turn: ma.you_are === "player1", version: 0 });
+    expect(await a.next("game:state", { timeoutMs: 20_000 })).toMatchObject({ game_id: ma.game_id, status: "active", your_turn: ma.you_are === "player1", version: 0 });
   });
 
   it("when a queued player sends game:find_cancel, then game:find_cancelled and they are out of the queue", async () => {
     const alice = issuer.user();
     const socket = await connect(one, alice);
     socket.send({ type: "game:find" });
-    expect(await socket.next("game:queued")).toMatchObject({ rating: 1500 });
+    expect(await socket.next("game:queued", { timeoutMs: 20_000 })).toMatchObject({ rating: 1500 });
     expect(await queued(alice.userId)).not.toBeNull();
     socket.send({ type: "game:find_cancel" });
-    await socket.next("game:find_cancelled");
+    await socket.next("game:find_cancelled", { timeoutMs: 20_000 });
     expect(await queued(alice.userId)).toBeNull();
   });
 
@@ -104,9 +104,9 @@ describe("matchmaking across two instances", () => {
     const alice = issuer.user();
     const socket = await connect(two, alice);
     socket.send({ type: "game:find" });
-    await socket.next("game:queued");
+    await socket.next("game:queued", { timeoutMs: 20_000 });
     socket.close();
-    await waitFor(async () => (await queued(alice.userId)) === null, { what: "the closed socket's player to leave the queue" });
+    await waitFor(async () => (await queued(alice.userId)) === null, { what: "the closed socket's player to leave the queue", timeoutMs: 20_000 });
     expect(await queued(alice.userId)).toBeNull();
   });
 
@@ -114,15 +114,15 @@ describe("matchmaking across two instances", () => {
     const [alice, bob, carol] = [issuer.user(), issuer.user(), issuer.user()];
     const a = await connect(one, alice);
     a.send({ type: "game:find" });
-    await a.next("game:queued");
+    await a.next("game:queued", { timeoutMs: 20_000 });
     a.send({ type: "game:find" });
-    expect(await a.next("error")).toMatchObject({ code: "already_queued", ref: "game:find" });
+    expect(await a.next("error", { timeoutMs: 20_000 })).toMatchObject({ code: "already_queued", ref: "game:find" });
     a.send({ type: "game:find_cancel" });
-    await a.next("game:find_cancelled");
+    await a.next("game:find_cancelled", { timeoutMs: 20_000 });
     await createActiveGame(one, bob, carol);
     const b = await connect(two, bob);
     b.send({ type: "game:find" });
-    expect(await b.next("error")).toMatchObject({ code: "already_in_game" });
+    expect(await b.next("error", { timeoutMs: 20_000 })).toMatchObject({ code: "already_in_game" });
     expect(await queued(bob.userId)).toBeNull();
   });
 
@@ -132,15 +132,15 @@ describe("matchmaking across two instances", () => {
     await one.knex("player_ratings").insert([rating(low, 1400), rating(near, 1460), rating(far, 1800)]);
     const [sLow, sNear, sFar] = [await connect(one, low), await connect(two, near), await connect(one, far)];
     sFar.send({ type: "game:find" });
-    expect(await sFar.next("game:queued")).toMatchObject({ rating: 1800 });
+    expect(await sFar.next("game:queued", { timeoutMs: 20_000 })).toMatchObject({ rating: 1800 });
     sLow.send({ type: "game:find" });
     sNear.send({ type: "game:find" });
-    const [mLow, mNear] = await Promise.all([sLow.next("game:matched"), sNear.next("game:matched")]);
+    const [mLow, mNear] = await Promise.all([sLow.next("game:matched", { timeoutMs: 20_000 }), sNear.next("game:matched", { timeoutMs: 20_000 })]);
     expect(mLow.game_id).toBe(mNear.game_id);
     expect(mLow.opponent).toMatchObject({ user_id: near.userId, rating: 1460 });
     expect(await queued(far.userId)).toBe("1800");
     sFar.send({ type: "game:find_cancel" });
-    await sFar.next("game:find_cancelled");
+    await sFar.next("game:find_cancelled", { timeoutMs: 20_000 });
   });
 
   it("when players use the REST twin, then 202 queued, GET answers queued and then matched with the same game for both, and DELETE leaves the queue", async () => {
@@ -158,7 +158,7 @@ describe("matchmaking across two instances", () => {
     const aliceMatched = await waitFor(async () => {
       const s = await status(alice);
       return s.status === "matched" ? s : undefined;
-    });
+    }, { timeoutMs: 20_000, what: "alice to be matched" });
     expect(await status(bob)).toEqual(aliceMatched);
 
     expect((await request(one.baseUrl).post("/api/v1/games/matchmaking").set(auth(carol))).status).toBe(202);
@@ -188,7 +188,7 @@ describe("matchmaking timeout", () => {
     const socket = await TestSocket.connect(instance.wsUrl, alice.token);
     try {
       socket.send({ type: "game:find" });
-      await socket.next("game:queued");
+      await socket.next("game:queued", { timeoutMs: 20_000 });
       const notice = await socket.next("game:no_opponent", { timeoutMs: 10_000 });
       expect(notice.waited_seconds).toBeGreaterThanOrEqual(1);
       expect(await instance.redis.zscore(`${keyPrefix}queue`, alice.userId)).toBeNull();

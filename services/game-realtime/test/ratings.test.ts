@@ -67,7 +67,7 @@ describe("ratings: both players once per finished game", () => {
     const [alice, bob] = [issuer.user(), issuer.user()];
     const { gameId, a, b } = await startedGame(alice, bob);
     await playMoves(gameId, a, b, VERTICAL_WIN_FOR_PLAYER_1);
-    for (const socket of [a, b]) expect((await socket.next("game:over")).rating_change).toEqual({ player1: 162, player2: -162 });
+    for (const socket of [a, b]) expect((await socket.next("game:over", { timeoutMs: 20_000 })).rating_change).toEqual({ player1: 162, player2: -162 });
     const [winner, loser] = await ratingsOf(alice, bob);
     expect(record(winner as RatingRow)).toEqual({ games: 1, wins: 1, losses: 0, draws: 0 });
     expect(record(loser as RatingRow)).toEqual({ games: 1, wins: 0, losses: 1, draws: 0 });
@@ -82,7 +82,7 @@ describe("ratings: both players once per finished game", () => {
     const [alice, bob] = [issuer.user(), issuer.user()];
     const { gameId, a, b } = await startedGame(alice, bob);
     await playMoves(gameId, a, b, FULL_BOARD_DRAW);
-    expect((await a.next("game:over")).rating_change).toEqual({ player1: 0, player2: 0 });
+    expect((await a.next("game:over", { timeoutMs: 20_000 })).rating_change).toEqual({ player1: 0, player2: 0 });
     expect((await ratingsOf(alice, bob)).map(record)).toEqual([
       { games: 1, wins: 0, losses: 0, draws: 1 },
       { games: 1, wins: 0, losses: 0, draws: 1 },
@@ -95,7 +95,7 @@ describe("ratings: both players once per finished game", () => {
     const { gameId, a, b } = await startedGame(alice, bob);
     await playMoves(gameId, a, b, [0, 1]);
     a.send({ type: "game:resign", game_id: gameId });
-    expect(await b.next("game:over")).toMatchObject({ result: "player2_won", reason: "resignation", rating_change: { player1: -162, player2: 162 } });
+    expect(await b.next("game:over", { timeoutMs: 20_000 })).toMatchObject({ result: "player2_won", reason: "resignation", rating_change: { player1: -162, player2: 162 } });
     await expect(two.games.resign.execute(alice.userId, gameId)).rejects.toMatchObject({ code: "game_not_active" });
     expect((await ratingsOf(alice, bob)).map(record)).toEqual([
       { games: 1, wins: 0, losses: 1, draws: 0 },
@@ -124,7 +124,7 @@ describe("ratings: both players once per finished game", () => {
     const b = await TestSocket.connect(doomed.wsUrl, bob.token);
     await joinBoth(gameId, a, b);
     b.close();
-    await a.next("game:opponent_disconnected");
+    await a.next("game:opponent_disconnected", { timeoutMs: 20_000 });
     await doomed.stop(); // its timer for bob's deadline dies with it; a sweep elsewhere forfeits
     const over = await a.next("game:over", { timeoutMs: GRACE_MS + 5_000 });
     expect(over).toMatchObject({ result: "player1_won", reason: "forfeit", rating_change: { player1: 162, player2: -162 } });

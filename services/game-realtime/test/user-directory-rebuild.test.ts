@@ -37,7 +37,7 @@ describe("the user directory rebuilt from the topic", () => {
     const first = await startInstance(issuer, { kafkaNamespace: namespace, directory: true });
     try {
       await producer.send({ topic, messages: [{ key: userId, value: JSON.stringify(createEvent({ source: "/tollgate/auth", type: eventTypes.userRegistered, subject: userId, data })) }] });
-      await waitFor(async () => (await first.knex("user_directory").where({ user_id: userId }).first()) !== undefined, { what: "the user in the first directory" });
+      await waitFor(async () => (await first.knex("user_directory").where({ user_id: userId }).first()) !== undefined, { what: "the user in the first directory", timeoutMs: 30_000 });
     } finally {
       await first.stop();
     }
