@@ -189,7 +189,7 @@ describe("billing end to end, through the gateway", () => {
     const used = piped(["refund", keptId], env);
     expect([used.status, used.stderr]).toEqual([1, expect.stringContaining("only a token never used can be refunded") as unknown]);
     expect(piped(["balance"], env).stdout).toBe("balance $3.00\n");
-  }, 240_000); // some twenty CLI processes, each a node start on a busy machine
+  }, 360_000); // some twenty-five CLI processes, each a node start (2 to 5 s on a busy machine)
 
   it("when Stripe posts a signed event of 300 KB through a gateway whose body limit is 64 KB, without credentials, then billing verifies the bytes as sent (200); one byte changed or another secret is 400 INVALID_SIGNATURE", async () => {
     // An event type billing does not act on: acknowledged, and nothing moves.
