@@ -85,6 +85,8 @@ describe("two instances, one game", () => {
       watcher.send({ type: "game:join", game_id: gameId });
       expect(await watcher.next("game:state")).toMatchObject({ version, your_turn: false });
       await playMoves(gameId, a, b, [0, 1, 0], version);
+      // The watcher is on the other instance: its states come through Redis, after the players' own.
+      await watcher.next("game:state", { where: (m) => m.version === 7, timeoutMs: 10_000 });
       expect(watcher.ofType("game:state").map((m) => m.version)).toEqual([4, 5, 6, 7]);
       expect(await watcher.next("game:over")).toMatchObject({ result: "player1_won" });
       expect(published.length).toBeGreaterThanOrEqual(3);
