@@ -114,7 +114,5 @@ export const tokenErrorCodes = {
   IDEMPOTENCY_KEY_IN_USE: "IDEMPOTENCY_KEY_IN_USE",
   /** This `Idempotency-Key` was used with a different request body. */
   IDEMPOTENCY_KEY_REUSED: "IDEMPOTENCY_KEY_REUSED",
-  /** The wallet cannot pay the price (billing's answer, passed through). */
-  INSUFFICIENT_FUNDS: "INSUFFICIENT_FUNDS",
   UPSTREAM_UNAVAILABLE: "UPSTREAM_UNAVAILABLE",
 } as const;

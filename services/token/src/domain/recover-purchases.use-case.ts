@@ -1,4 +1,4 @@
-import type { Logger } from "@tollgate/service-kit";
+import { afterCommit, type Logger } from "@tollgate/service-kit";
 import type { AccessTokenRepository } from "../data/access-token.repository";
 import type { PurchaseRepository } from "../data/purchase.repository";
 import type { TokenRefundRepository } from "../data/token-refund.repository";
@@ -63,8 +63,10 @@ export class RecoverPurchasesUseCase {
       const outcome = await billing.refund(stale.id, "purchase_failed");
       const cancelled = new PurchaseCancelledError();
       await purchases.fail(stale.id, { statusCode: cancelled.statusCode, errorCode: cancelled.errorCode, detail: cancelled.detail }, tx);
-      if (outcome.status === "refunded") this.activity.refunded("purchase_failed");
-      this.activity.purchaseOutcome("cancelled");
+      afterCommit(tx, () => {
+        if (outcome.status === "refunded") this.activity.refunded("purchase_failed");
+        this.activity.purchaseOutcome("cancelled");
+      });
       logger.warn("stale purchase given up", { purchase_id: stale.id, user_id: stale.userId, billing_status: outcome.status, amount: outcome.amount, currency: outcome.currency });
       return true;
     });
