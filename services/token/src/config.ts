@@ -45,7 +45,7 @@ export const tokenConfigSchema = z.object({
 export type TokenConfig = z.infer<typeof tokenConfigSchema>;
 
 /** The crash hook must never be reachable outside the tests. */
-const tokenConfigRules = tokenConfigSchema.refine((config) => !config.PURCHASE_CRASH_POINT || config.NODE_ENV === "test", {
+export const tokenConfigRules = tokenConfigSchema.refine((config) => !config.PURCHASE_CRASH_POINT || config.NODE_ENV === "test", {
   path: ["PURCHASE_CRASH_POINT"],
   message: "is honoured only with NODE_ENV=test",
 });
