@@ -1,18 +1,10 @@
 import { createServer, type Server } from "node:http";
 import { durationHoursValues, type DurationHours } from "@tollgate/contracts";
-import * as billingService from "@tollgate/billing-service";
-import { createDatabase, createLogger, ensureDatabase, listen, migrate, type Migration } from "@tollgate/service-kit";
+import { billingMigrations, createApp, createBillingUseCases, type BillingUseCases } from "@tollgate/billing-service";
+import { createDatabase, createLogger, ensureDatabase, listen, migrate } from "@tollgate/service-kit";
 import { testDatabaseUrl, uniqueName } from "@tollgate/test-harness";
 import type { AuthFixture } from "@tollgate/auth-fixture";
 import knexFactory, { type Knex } from "knex";
-
-const { createApp, createBillingUseCases } = billingService;
-type BillingUseCases = billingService.BillingUseCases;
-/**
- * Jest resolves the package to its sources (src/index.ts, which exports the migrations); its
- * declared `types` are dist/app.d.ts, which does not, so the compiler is told what is there.
- */
-const { billingMigrations } = billingService as typeof billingService & { billingMigrations: Migration[] };
 
 /** Unit amounts in minor units by duration; every duration at 0 is today's free behaviour. */
 export type PriceList = Record<DurationHours, number>;
