@@ -1,5 +1,5 @@
 import { Readable, Writable } from "node:stream";
-import { auditLogPageSchema } from "@tollgate/contracts";
+import { auditLogPageSchema, eventTypes } from "@tollgate/contracts";
 import { createLogger } from "@tollgate/service-kit";
 import { CaptureTransport } from "@tollgate/test-harness";
 import { CREATE_ADMIN_EXIT, runCreateAdmin } from "../src/create-admin.command";
@@ -48,6 +48,9 @@ describe("the first admin without SQL: create-admin and BOOTSTRAP_ADMIN_EMAIL, e
     fx = await startAuth({ DATABASE_URL: database.url });
     const users: { id: string; role: string; email: string }[] = await fx.knex("users").select("id", "role", "email");
     expect(users).toEqual([expect.objectContaining({ role: "admin", email: "root.ops@example.test" })]);
+    // Created like a sign-up, so other services' user directories learn the name (game invitations).
+    const registered: { payload: { type: string; data: unknown } }[] = await fx.knex("outbox").whereRaw("payload->>'type' = ?", [eventTypes.userRegistered]);
+    expect(registered.map((row) => row.payload.data)).toEqual([{ user_id: users[0]?.id, username: "rootops", registered_at: expect.any(String) }]);
     const audit: { action: string; actor_type: string; actor_id: string | null; details: Record<string, unknown> }[] = await fx.knex("audit_logs").orderBy("action");
     expect(audit).toEqual([
       expect.objectContaining({ action: "register", actor_type: "cli", actor_id: null, details: { via: "create-admin", os_user: "ops", host: "bastion-1" } }),

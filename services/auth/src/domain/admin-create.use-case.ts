@@ -45,13 +45,15 @@ export class CreateAdminUseCase {
     if (!verdict.ok) throw weakPasswordError("password", verdict.reason);
     const passwordHash = await this.deps.hasher.hash(input.password);
     const details = { via: "create-admin", os_user: operator.osUser, host: operator.host };
-    return this.deps.uow(async ({ users, audit }) => {
+    return this.deps.uow(async ({ users, audit, events }) => {
       const user = await users.insert({ id: randomUUID(), email, username: input.username, passwordHash }).catch((error: unknown) => {
         throw error instanceof DuplicateUserError ? duplicateError(error.field) : error;
       });
       await users.setRole(user.id, "admin");
       await audit.record({ userId: user.id, action: auditActions.register, actor: { type: "cli" }, details });
       await audit.record({ userId: user.id, action: auditActions.roleGranted, actor: { type: "cli" }, details: { role: "admin", ...details } });
+      // Like a sign-up: other services' directories (game invitations by name) learn the account.
+      await events.userRegistered(user);
       const created = await users.findAdminRecord({ id: user.id });
       if (!created) throw userNotFoundError();
       return { outcome: "created", user: toAdminUser(created) };
