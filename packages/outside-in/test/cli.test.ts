@@ -193,7 +193,7 @@ describe("the tollgate CLI in a terminal, against the npm start stack", () => {
       await benPlays.next("waiting for the opponent's move");
       // Ben types on Ann's turn: told so, and nothing is played.
       benPlays.type("5");
-      await benPlays.next("not your turn: wait for the opponent's move");
+      await benPlays.next(`not your turn — waiting for ${ann.username}`);
 
       // Ann always drops in column 1, Ben in column 2: Ann connects four on her fourth move.
       annPlays.type("1");
@@ -218,11 +218,11 @@ describe("the tollgate CLI in a terminal, against the npm start stack", () => {
       }
       annPlays.type("1");
       await annPlays.next("game over: you won\n");
-      // Ben joined by id, so his side knows no name for Ann.
-      await benPlays.next("game over: you lost: your opponent won\n");
+      // Joining by id, Ben's side learns Ann's name from the game (the service's user directory).
+      await benPlays.next(`game over: you lost: ${ann.username} won\n`);
       expect(await annPlays.exited).toBe(0);
       expect(await benPlays.exited).toBe(0);
-      expect(annPlays.screen()).toContain(`game ${gameId} created for ${ben.username.toUpperCase()}`);
+      expect(annPlays.screen()).toContain(`game ${gameId} created for ${ben.username}`);
     } finally {
       annPlays.close();
       benPlays.close();
