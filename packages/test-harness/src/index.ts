@@ -7,4 +7,5 @@ export { startDedicatedRedis, type DedicatedRedis } from "./dedicated-redis";
 export { portOpen, waitForPort } from "./local-infra";
 export { repoRoot } from "./repo-root";
 export { waitFor } from "./wait-for";
-export { E2E_APP_HOST, ZERO_PRICE_LIST, startE2eStack, startMailSinkProcess, waitForMail, type E2eProcessName, type E2eStack, type E2eStackOptions, type MailSinkProcess, type SunkMail } from "./e2e-stack";
+export { E2E_APP_HOST, ZERO_PRICE_LIST, startE2eStack, type E2eProcessName, type E2eStack, type E2eStackOptions } from "./e2e-stack";
+export { startMailSinkProcess, waitForMail, type MailSinkProcess, type SunkMail } from "./mail-sink-process";
