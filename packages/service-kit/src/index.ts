@@ -1,6 +1,7 @@
 /** @tollgate/service-kit — the runtime every Tollgate service shares. One job per module. */
 export * from "./config";
 export * from "./db/create-database";
+export * from "./db/keyset-page";
 export * from "./errors";
 export * from "./events/event-builder";
 export * from "./events/consumer-metrics";

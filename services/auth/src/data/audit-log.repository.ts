@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { AuditActorType, AuditLogEntry, AuditLogQuery, AuditRecordedV1, PagePosition } from "@tollgate/contracts";
+import { keysetPage, SORT_AT } from "@tollgate/service-kit";
 import type { Knex } from "knex";
-import { keysetPage, SORT_AT } from "./keyset-page";
 
 interface AuditLogRow {
   id: string;

@@ -1,6 +1,6 @@
 import type { PagePosition, UserRole } from "@tollgate/contracts";
+import { keysetPage, SORT_AT } from "@tollgate/service-kit";
 import type { Knex } from "knex";
-import { keysetPage, SORT_AT } from "./keyset-page";
 
 export interface User {
   id: string;

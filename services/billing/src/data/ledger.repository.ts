@@ -1,8 +1,8 @@
 import type { PagePosition } from "@tollgate/contracts";
+import { keysetPage, SORT_AT } from "@tollgate/service-kit";
 import type { Knex } from "knex";
 import { accounts, type LedgerKind, type LedgerTransaction, type Movement, type PostedMovement, type ReferenceType } from "../domain/ledger";
 import { toAmount, type Tx } from "./billing-rows";
-import { keysetPage, SORT_AT } from "./keyset-page";
 
 interface TransactionRow {
   id: string;

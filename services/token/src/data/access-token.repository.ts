@@ -1,8 +1,7 @@
-import { OUTBOX_TABLE, outboxRow, type OutboxMessage, type OutboxNotifier } from "@tollgate/service-kit";
+import { keysetPage, OUTBOX_TABLE, outboxRow, SORT_AT, type OutboxMessage, type OutboxNotifier } from "@tollgate/service-kit";
 import type { Knex } from "knex";
 import type { PagePosition, TokenStatus } from "@tollgate/contracts";
 import { REFUNDED_REASON, type AccessToken } from "../domain/access-token";
-import { keysetPage, SORT_AT } from "./keyset-page";
 
 export type Tx = Knex.Transaction;
 
