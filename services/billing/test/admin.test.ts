@@ -89,6 +89,23 @@ describe("administrators' billing routes", () => {
     expect(errorBodySchema.parse(res.body).error_code).toBe("VALIDATION_ERROR");
   });
 
+  it.each([
+    ["a NUL", "ab\u0000cd"],
+    ["a lone surrogate", "a\ud800bc"],
+    ["a control character", "ab\u001bcd"],
+  ])("when an adjustment's or a refund's reason has %s, then 422 VALIDATION_ERROR naming reason, and nothing moves (a NUL was a 500, issue #19)", async (_case, reason) => {
+    const user = await funded(5000);
+    const { purchaseId } = await buy(user.userId);
+    const adjustment = await asAdmin("post", "/api/v1/admin/billing/adjustments").send({ user_id: user.userId, amount: 1, reason });
+    const refund = await asAdmin("post", "/api/v1/admin/billing/refunds").send({ purchase_id: purchaseId, amount: 1, reason });
+    for (const res of [adjustment, refund]) {
+      expect(res.status).toBe(422);
+      expect(errorBodySchema.parse(res.body).error_code).toBe("VALIDATION_ERROR");
+      expect(JSON.stringify(res.body)).toContain("reason");
+    }
+    expect(await walletAgainstLedger(fx.knex, user.userId, fx.currency)).toEqual({ balance: 2500, ledger: 2500 });
+  });
+
   it("when an admin refunds parts of a purchase, then at most what is left is returned, each refund is announced with the admin's id, and the token service's refund returns only the rest", async () => {
     const user = await funded(2500);
     const { purchaseId } = await buy(user.userId);

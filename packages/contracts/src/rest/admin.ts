@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { userRoleSchema } from "./auth";
+import { freeTextSchema } from "./common";
 import { identityResponseSchema } from "./oauth";
 import { pageCursorSchema } from "./page-cursor";
 
@@ -18,12 +19,7 @@ export type UserStatus = z.infer<typeof userStatusSchema>;
 /** `GET /api/v1/admin/users`: newest first, every filter optional. */
 export const adminUserListQuerySchema = z.strictObject({
   /** Users whose e-mail or username starts with this text (case-insensitive). */
-  search: z
-    .string()
-    .min(1)
-    .max(254)
-    .regex(/^[^\u0000-\u001f\u007f]*$/, "must not contain control characters")
-    .optional(),
+  search: freeTextSchema(1, 254).optional(),
   status: userStatusSchema.optional(),
   role: userRoleSchema.optional(),
   /** Users per page. */

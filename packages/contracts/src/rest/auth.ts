@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { queryBooleanSchema } from "./common";
+import { freeTextSchema, queryBooleanSchema } from "./common";
 import { pageCursorSchema } from "./page-cursor";
 
 export const PASSWORD_MIN_LENGTH = 12;
@@ -35,11 +35,8 @@ export const userResponseSchema = z.object({
 });
 export type UserResponse = z.infer<typeof userResponseSchema>;
 
-/** No control characters: a NUL byte cannot even be compared in Postgres text. */
-const noControlCharacters = /^[^\u0000-\u001f\u007f]*$/;
-
 export const loginRequestSchema = z.strictObject({
-  login: z.string().min(1).max(254).regex(noControlCharacters, "must not contain control characters"),
+  login: freeTextSchema(1, 254),
   password: z.string().min(1).max(PASSWORD_MAX_LENGTH),
 });
 export type LoginRequest = z.infer<typeof loginRequestSchema>;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { freeTextSchema } from "./common";
 import { pageCursorSchema } from "./page-cursor";
 import { durationHoursSchema } from "./tokens";
 
@@ -168,14 +169,14 @@ export const adjustmentRequestSchema = z.strictObject({
     .min(-MAX_MOVEMENT_AMOUNT)
     .max(MAX_MOVEMENT_AMOUNT)
     .refine((value) => value !== 0, "amount must not be zero"),
-  reason: z.string().trim().min(3).max(500),
+  reason: freeTextSchema(3, 500, { trim: true }),
 });
 export type AdjustmentRequest = z.infer<typeof adjustmentRequestSchema>;
 
 export const adjustmentResponseSchema = z.object({ id: z.uuid(), user_id: z.uuid(), amount: z.number().int(), currency: currencySchema, reason: z.string(), balance_after: z.number().int(), created_at: z.iso.datetime({ offset: true }) });
 export type AdjustmentResponse = z.infer<typeof adjustmentResponseSchema>;
 
-export const adminRefundRequestSchema = z.strictObject({ purchase_id: z.uuid(), amount: z.number().int().min(1).max(MAX_MOVEMENT_AMOUNT), reason: z.string().trim().min(3).max(500) });
+export const adminRefundRequestSchema = z.strictObject({ purchase_id: z.uuid(), amount: z.number().int().min(1).max(MAX_MOVEMENT_AMOUNT), reason: freeTextSchema(3, 500, { trim: true }) });
 export type AdminRefundRequest = z.infer<typeof adminRefundRequestSchema>;
 
 export const adminRefundResponseSchema = z.object({

@@ -5,3 +5,17 @@ export const queryBooleanSchema = z.enum(["true", "false"]).transform((value) =>
 
 export const uuidParamSchema = z.object({ id: z.uuid() });
 export type UuidParam = z.infer<typeof uuidParamSchema>;
+
+/**
+ * Text a person types that is stored (reasons, descriptions, names, search terms): `min`..`max`
+ * characters, no control characters (C0, DEL, C1) and no lone UTF-16 surrogate. Postgres cannot
+ * store a NUL in text (a `"reason":"ab\u0000cd"` adjustment was a 500, issue #19), and a lone
+ * surrogate is not a character at all (`"a\ud800bc"` was stored as U+FFFD). One pattern, so the
+ * API documents show it too. `trim` strips surrounding white space before the length is checked.
+ */
+const freeTextPattern = /^(?:[^\u0000-\u001f\u007f-\u009f\ud800-\udfff]|[\ud800-\udbff][\udc00-\udfff])*$/;
+
+export function freeTextSchema(min: number, max: number, options: { trim?: boolean } = {}) {
+  const text = options.trim ? z.string().trim() : z.string();
+  return text.min(min).max(max).regex(freeTextPattern, "must not contain control characters or unpaired surrogates");
+}

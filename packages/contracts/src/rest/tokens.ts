@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { durationHoursValues } from "../events/token-events";
-import { queryBooleanSchema } from "./common";
+import { freeTextSchema, queryBooleanSchema } from "./common";
 
 export const durationHoursSchema = z.union(durationHoursValues.map((value) => z.literal(value)), {
   error: `duration_hours must be one of ${durationHoursValues.join(", ")}`,
@@ -51,7 +51,7 @@ export const myTokensQuerySchema = z.strictObject({
 export type MyTokensQuery = z.infer<typeof myTokensQuerySchema>;
 
 export const revokeTokenRequestSchema = z.strictObject({
-  reason: z.string().min(1).max(200).optional(),
+  reason: freeTextSchema(1, 200).optional(),
 });
 export type RevokeTokenRequest = z.infer<typeof revokeTokenRequestSchema>;
 
@@ -108,8 +108,10 @@ export const tokenErrorCodes = {
   TOKEN_EXPIRED: "TOKEN_EXPIRED",
   TOKEN_REVOKED: "TOKEN_REVOKED",
   TOKEN_LIMIT_REACHED: "TOKEN_LIMIT_REACHED",
-  /** A refund of a token that is no longer pending (active, expired, revoked). */
+  /** A refund of a token that was used (activated: active or expired). */
   TOKEN_ALREADY_USED: "TOKEN_ALREADY_USED",
+  /** A refund of a token never used but revoked when its account was disabled. */
+  TOKEN_NOT_REFUNDABLE: "TOKEN_NOT_REFUNDABLE",
   /** A purchase with this `Idempotency-Key` is still in flight. */
   IDEMPOTENCY_KEY_IN_USE: "IDEMPOTENCY_KEY_IN_USE",
   /** This `Idempotency-Key` was used with a different request body. */
