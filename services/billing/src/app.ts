@@ -19,6 +19,7 @@ import { StripeWebhookUseCase } from "./domain/stripe-webhook.use-case";
 import { adminBillingRouter } from "./http/admin-billing.router";
 import { billingRouter } from "./http/billing.router";
 import { internalPurchasesRouter } from "./http/internal-purchases.router";
+import { topUpReturnRouter } from "./http/top-up-return.router";
 import { topUpsRouter } from "./http/top-ups.router";
 import { webhooksRouter } from "./http/webhooks.router";
 import { BillingEventsPublisher } from "./messaging/billing-events.publisher";
@@ -43,7 +44,7 @@ export interface BillingAppDeps {
 export interface BillingPolicy {
   /** PRICE_CURRENCY: what everything is sold and topped up in. */
   currency: string;
-  /** TOP_UP_MIN_AMOUNT / TOP_UP_MAX_AMOUNT: the range of a card top-up, minor units. */
+  /** TOP_UP_MIN_AMOUNT / TOP_UP_MAX_AMOUNT: the range of a top-up (card or development), minor units. */
   topUpMinAmount: number;
   topUpMaxAmount: number;
 }
@@ -69,13 +70,14 @@ export function createBillingUseCases(knex: Knex, topicNamespace: string, policy
   const money = new MoneyMover(ledger, events);
   const refund = new RefundPurchaseUseCase(knex, purchases, ledger, money, events, policy.currency, logger.child({ component: "refunds" }), activity);
   const read = new ReadBillingUseCase(purchases, prices, ledger, policy.currency);
+  const topUpBounds = { minAmount: policy.topUpMinAmount, maxAmount: policy.topUpMaxAmount };
   return {
     prices,
     debit: new DebitPurchaseUseCase(knex, purchases, prices, ledger, money, policy.currency, activity),
     refund,
     read,
-    developmentTopUp: new DevelopmentTopUpUseCase(knex, topUps, money, policy.currency, activity),
-    checkout: new CheckoutTopUpUseCase(topUps, outside.paymentProvider, { currency: policy.currency, minAmount: policy.topUpMinAmount, maxAmount: policy.topUpMaxAmount }, logger.child({ component: "top-ups" })),
+    developmentTopUp: new DevelopmentTopUpUseCase(knex, topUps, money, policy.currency, topUpBounds, activity),
+    checkout: new CheckoutTopUpUseCase(topUps, outside.paymentProvider, { currency: policy.currency, ...topUpBounds }, logger.child({ component: "top-ups" })),
     webhook: new StripeWebhookUseCase(knex, topUps, money, logger.child({ component: "stripe-webhook" }), activity),
     admin: new AdminBillingUseCase(knex, purchases, prices, money, read, refund, policy.currency, logger.child({ component: "admin-billing" }), activity),
   };
@@ -102,6 +104,7 @@ export function createApp(deps: BillingAppDeps): Express {
       },
     },
     routes: (app) => {
+      app.use("/billing/top-ups", topUpReturnRouter());
       app.use(webhooksRouter({ webhook: useCases.webhook, webhookSecret: deps.webhookSecret, activity: deps.activity ?? untrackedBillingActivity, logger: deps.logger }));
       app.use(jsonBody(deps.bodyLimit ?? "16kb"));
       app.use("/api/v1/billing", topUpsRouter({ verifier: deps.verifier, revocations: deps.revocations, checkout: useCases.checkout }));

@@ -3,7 +3,7 @@ import { createLogger } from "@tollgate/service-kit";
 import { randomUUID } from "node:crypto";
 import request from "supertest";
 import { createApp, createBillingUseCases } from "../src/app";
-import { startBillingFixture, type BillingFixture } from "./support/billing-fixture";
+import { startBillingFixture, walletAgainstLedger, type BillingFixture } from "./support/billing-fixture";
 import { signedEvent } from "./support/stripe-stub";
 
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
@@ -99,12 +99,29 @@ describe("a user's prices, wallet, transactions and receipts", () => {
     ["a fractional amount", 10.5],
     ["a string", "100"],
     ["more than 10,000,000", 10_000_001],
+    ["less than TOP_UP_MIN_AMOUNT (100)", 99],
+    ["more than TOP_UP_MAX_AMOUNT (100000)", 100_001],
+    ["10,000,000 (issue #19)", 10_000_000],
   ])("when a development top-up has %s, then 422 VALIDATION_ERROR and nothing moves", async (_case, amount) => {
     const user = await fx.auth.user();
     const res = await topUp(user.token, amount);
     expect(res.status).toBe(422);
     expect(res.body.error_code).toBe("VALIDATION_ERROR");
     expect(await fx.knex("ledger_transactions").where({ user_id: user.userId })).toHaveLength(0);
+  });
+
+  it("when 40 development top-ups of 10,000,000 race, then each is 422 naming TOP_UP_MIN_AMOUNT and TOP_UP_MAX_AMOUNT and the wallet stays empty; the bounds themselves are credited", async () => {
+    const user = await fx.auth.user();
+    const answers = await Promise.all(Array.from({ length: 40 }, () => topUp(user.token, 10_000_000)));
+    for (const res of answers) {
+      expect(res.status).toBe(422);
+      expect(res.body.detail).toContain("amount: must be from 100 to 100000");
+      expect(res.body.errors).toEqual([{ path: "amount", message: expect.stringContaining("TOP_UP_MIN_AMOUNT to TOP_UP_MAX_AMOUNT") }]);
+    }
+    expect(await walletAgainstLedger(fx.knex, user.userId, fx.currency)).toEqual({ balance: 0, ledger: 0 });
+    expect((await topUp(user.token, 100)).status).toBe(201);
+    expect((await topUp(user.token, 100_000)).status).toBe(201);
+    expect(await walletAgainstLedger(fx.knex, user.userId, fx.currency)).toEqual({ balance: 100_100, ledger: 100_100 });
   });
 
   it("when a body is not JSON or malformed, then 415 or 400, never a 500", async () => {

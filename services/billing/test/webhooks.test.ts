@@ -1,7 +1,9 @@
 import { errorBodySchema, topUpResponseSchema } from "@tollgate/contracts";
 import { randomUUID } from "node:crypto";
 import request from "supertest";
+import { parseConfig } from "@tollgate/service-kit";
 import Stripe from "stripe";
+import { billingConfigSchema } from "../src/config";
 import { ledgerSum, startBillingFixture, walletAgainstLedger, type BillingFixture } from "./support/billing-fixture";
 import { stripeId, topUpEvents } from "./support/stripe-events";
 import { signedEvent } from "./support/stripe-stub";
@@ -52,6 +54,26 @@ describe("card top-ups and the payment provider's webhooks", () => {
       "line_items[0][price_data][currency]": fx.currency,
     });
     expect((await request(fx.app).get("/api/v1/billing/wallet").set(bearer(user.token))).body.balance).toBe(0);
+  });
+
+  it("when the browser comes back from Checkout to the default TOP_UP_SUCCESS_URL or TOP_UP_CANCEL_URL, then billing serves an HTML page saying what happens to the money, and nothing is credited (they were 404, issue #19)", async () => {
+    const { user } = await openTopUp(5000);
+    const config = parseConfig(billingConfigSchema, { DATABASE_URL: "postgres://unused", PRICE_LIST: "1:200,12:1500,24:2500,168:12000,720:40000" });
+    const success = await request(fx.app).get(new URL(config.TOP_UP_SUCCESS_URL).pathname + "?session_id=cs_test_x");
+    expect(new URL(config.TOP_UP_SUCCESS_URL).pathname).toBe("/billing/top-ups/success");
+    expect(success.status).toBe(200);
+    expect(success.headers["content-type"]).toBe("text/html; charset=utf-8");
+    expect(success.headers["cache-control"]).toBe("no-store");
+    expect(success.text).toContain("being confirmed");
+    expect(success.text).toContain("credited when the provider confirms");
+    expect(success.text).not.toContain("cs_test_x");
+    const cancelled = await request(fx.app).get(new URL(config.TOP_UP_CANCEL_URL).pathname);
+    expect(new URL(config.TOP_UP_CANCEL_URL).pathname).toBe("/billing/top-ups/cancelled");
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.headers["content-type"]).toBe("text/html; charset=utf-8");
+    expect(cancelled.text).toContain("nothing was charged");
+    expect((await request(fx.app).get("/billing/top-ups/other")).status).toBe(404);
+    expect(await walletAgainstLedger(fx.knex, user.userId, fx.currency)).toEqual({ balance: 0, ledger: 0 });
   });
 
   it("when the same completion is delivered 5 times at once, out of order with the other success event and a refund, then the top-up is credited once and the balance is right", async () => {

@@ -1,9 +1,10 @@
 import { billingErrorCodes, type TopUpResponse } from "@tollgate/contracts";
-import { DependencyUnavailableError, ValidationError, type Logger } from "@tollgate/service-kit";
+import { DependencyUnavailableError, type Logger } from "@tollgate/service-kit";
 import { randomUUID } from "node:crypto";
 import type { TopUpRepository } from "../data/top-up.repository";
 import { PaymentsNotConfiguredError } from "./billing-errors";
 import type { PaymentProvider } from "./payment-provider.port";
+import { assertTopUpAmountInBounds } from "./top-up";
 
 /**
  * A card top-up: records it `open`, then asks the provider for a Checkout page. Nothing is credited
@@ -21,9 +22,7 @@ export class CheckoutTopUpUseCase {
   async execute(userId: string, amount: number): Promise<TopUpResponse> {
     if (!this.provider) throw new PaymentsNotConfiguredError();
     const { minAmount, maxAmount, currency } = this.policy;
-    if (amount < minAmount || amount > maxAmount) {
-      throw new ValidationError(`invalid request body: amount: must be from ${minAmount} to ${maxAmount} (minor units)`, [{ path: "amount", message: `must be from ${minAmount} to ${maxAmount}` }]);
-    }
+    assertTopUpAmountInBounds(amount, { minAmount, maxAmount });
     const id = randomUUID();
     await this.topUps.insert(this.topUps.db, { id, userId, amount, currency, provider: "stripe" });
     let session: { sessionId: string; url: string | null };

@@ -6,10 +6,12 @@ import type { TopUpRepository } from "../data/top-up.repository";
 import { untrackedBillingActivity, type BillingActivity } from "./billing-activity.port";
 import { accounts } from "./ledger";
 import type { MoneyMover } from "./money-mover";
+import { assertTopUpAmountInBounds, type TopUpBounds } from "./top-up";
 
 /**
  * Development only (the route does not exist when NODE_ENV=production): credits the wallet at
  * once against `development_credit:<currency>`, so a walkthrough without a card processor can buy.
+ * Bounded like a card top-up, so the route cannot mint money faster than a card could.
  */
 export class DevelopmentTopUpUseCase {
   constructor(
@@ -17,10 +19,13 @@ export class DevelopmentTopUpUseCase {
     private readonly topUps: TopUpRepository,
     private readonly money: MoneyMover,
     private readonly currency: string,
+    private readonly bounds: TopUpBounds,
     private readonly activity: BillingActivity = untrackedBillingActivity,
   ) {}
 
+  /** Errors: 422 outside TOP_UP_MIN_AMOUNT..TOP_UP_MAX_AMOUNT, as a card top-up. */
   async execute(userId: string, amount: number): Promise<TopUpResponse> {
+    assertTopUpAmountInBounds(amount, this.bounds);
     return this.knex.transaction(async (tx) => {
       const id = randomUUID();
       await this.topUps.insert(tx, { id, userId, amount, currency: this.currency, provider: "development" });

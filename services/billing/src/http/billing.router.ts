@@ -102,7 +102,7 @@ export function billingRouter(deps: BillingRouterDeps): Router {
      *   post:
      *     operationId: developmentTopUp
      *     summary: Credit my wallet at once (development only)
-     *     description: "For walkthroughs without a card processor. The route does not exist when NODE_ENV=production (404)."
+     *     description: "For walkthroughs without a card processor. amount in minor units from TOP_UP_MIN_AMOUNT to TOP_UP_MAX_AMOUNT, as a card top-up. The route does not exist when NODE_ENV=production (404)."
      *     tags: [billing]
      *     security: [{ bearerAuth: [] }]
      *     requestBody:
@@ -112,7 +112,7 @@ export function billingRouter(deps: BillingRouterDeps): Router {
      *       201: { description: Credited, content: { application/json: { schema: { $ref: "#/components/schemas/TopUpResponse" } } } }
      *     x-errors:
      *       404: { NOT_FOUND: NODE_ENV is production }
-     *       422: { VALIDATION_ERROR: "amount is not a positive integer (minor units) up to 10,000,000" }
+     *       422: { VALIDATION_ERROR: "amount is not an integer from TOP_UP_MIN_AMOUNT to TOP_UP_MAX_AMOUNT" }
      */
     router.post("/dev/top-ups", user, async (req, res) => {
       const body = parseOrThrow(topUpRequestSchema, req.body);
