@@ -3,7 +3,6 @@ import { errorBodySchema, eventTypes, type Jwks } from "@tollgate/contracts";
 import { testInfra, uniqueName, waitFor } from "@tollgate/test-harness";
 import request from "supertest";
 import {
-  authenticatedService,
   createEvent,
   createHttpApp,
   createIdempotentProducer,
@@ -11,7 +10,7 @@ import {
   ensureTopics,
   JwksKeyStore,
   JwtVerifier,
-  requireServiceScope,
+  requireServiceCaller,
   requireUser,
   RevokedSessionView,
 } from "../src";
@@ -64,14 +63,14 @@ describe("JWT verification", () => {
     expect(await keys.getKey("first")).toBeDefined();
   });
 
-  it("when a service token lacks the scope a route needs, then 403 INSUFFICIENT_SCOPE; with it, 200; a user token on that route is 401", async () => {
+  it("when a service token lacks the scope a route needs, then 403 INSUFFICIENT_SCOPE; with it, 200; a user token on that route is 403, no token 401", async () => {
     const { logger } = captureLogger();
     const verifier = new JwtVerifier({ keys: new JwksKeyStore({ fetchJwks: async () => ({ keys: [first.jwk] }) }), issuer: "issuer", audience: "tollgate" });
     const app = createHttpApp({
       logger,
       routes: (app) => {
-        app.get("/internal", requireServiceScope({ verifier }, "tokens:validate"), (_req, res) => {
-          res.json({ client: authenticatedService(res).sub });
+        app.get("/internal", requireServiceCaller(verifier, "tokens:validate"), (_req, res) => {
+          res.json({ ok: true });
         });
         app.get("/admin", requireUser({ verifier, role: "admin" }), (_req, res) => {
           res.json({ ok: true });
@@ -83,11 +82,12 @@ describe("JWT verification", () => {
 
     const ok = await request(app).get("/internal").set("Authorization", `Bearer ${service("tokens:status tokens:validate")}`);
     expect(ok.status).toBe(200);
-    expect(ok.body).toEqual({ client: "token-service" });
+    expect(ok.body).toEqual({ ok: true });
     const missing = await request(app).get("/internal").set("Authorization", `Bearer ${service("tokens:status")}`);
     expect(missing.status).toBe(403);
     expect(errorBodySchema.parse(missing.body).error_code).toBe("INSUFFICIENT_SCOPE");
-    expect((await request(app).get("/internal").set("Authorization", `Bearer ${user("admin")}`)).status).toBe(401);
+    expect((await request(app).get("/internal").set("Authorization", `Bearer ${user("admin")}`)).status).toBe(403);
+    expect((await request(app).get("/internal")).status).toBe(401);
     expect((await request(app).get("/admin").set("Authorization", `Bearer ${user("user")}`)).status).toBe(403);
     expect((await request(app).get("/admin").set("Authorization", `Bearer ${user("admin")}`)).status).toBe(200);
   });

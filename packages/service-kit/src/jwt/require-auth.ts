@@ -3,12 +3,12 @@
  *
  *   router.get("/me", requireUser({ verifier, revocations: view }), (req, res) => res.json(authenticatedUser(res)));
  *   router.get("/admin", requireUser({ verifier, revocations: view, role: "admin" }), …);
- *   router.post("/internal/v1/tokens/validate", requireServiceScope({ verifier }, "tokens:validate"), …);
+ *   router.use(requireServiceCaller(verifier, "tokens:validate")); // an internal router
  *
  * A missing or bad `Authorization: Bearer` header is a 401, a revoked session is a 401, a wrong
  * role or a missing scope is a 403, all in the standard error body (via the app's error handler).
  */
-import type { AccessTokenClaims, ServiceTokenClaims, UserRole } from "@tollgate/contracts";
+import type { AccessTokenClaims, UserRole } from "@tollgate/contracts";
 import type { RequestHandler, Response } from "express";
 import { AuthenticationError, ForbiddenError } from "../errors";
 import type { JwtVerifier } from "./jwt-verifier";
@@ -28,7 +28,6 @@ export interface RequireUserOptions {
 }
 
 const USER = "tollgateUser";
-const SERVICE = "tollgateService";
 
 export function bearerToken(header: string | undefined): string | undefined {
   const match = /^Bearer +([^\s]+) *$/i.exec(header ?? "");
@@ -53,17 +52,24 @@ export function requireUser(options: RequireUserOptions): RequestHandler {
   };
 }
 
-export function requireServiceScope(options: { verifier: JwtVerifier }, scope: string): RequestHandler {
-  return (req, res, next) => {
+/**
+ * Internal endpoints take service tokens with a scope. A valid *user* token is a 403 (the caller
+ * is known but may not come here), anything else a 401.
+ */
+export function requireServiceCaller(verifier: JwtVerifier, scope: string): RequestHandler {
+  return (req, _res, next) => {
     const token = bearerToken(req.headers.authorization);
-    if (!token) return next(new AuthenticationError());
-    options.verifier
+    if (!token) return next(new AuthenticationError("service token required"));
+    verifier
       .verifyServiceToken(token, scope)
-      .then((claims) => {
-        res.locals[SERVICE] = claims;
-        next();
-      })
-      .catch(next);
+      .then(() => next())
+      .catch(async (error: unknown) => {
+        const isUserToken = await verifier.verifyAccessToken(token).then(
+          () => true,
+          () => false,
+        );
+        next(isUserToken ? new ForbiddenError("user tokens may not call internal endpoints") : error);
+      });
   };
 }
 
@@ -71,11 +77,5 @@ export function requireServiceScope(options: { verifier: JwtVerifier }, scope: s
 export function authenticatedUser(res: Response): AccessTokenClaims {
   const claims = res.locals[USER] as AccessTokenClaims | undefined;
   if (!claims) throw new Error("requireUser() is not mounted on this route");
-  return claims;
-}
-
-export function authenticatedService(res: Response): ServiceTokenClaims {
-  const claims = res.locals[SERVICE] as ServiceTokenClaims | undefined;
-  if (!claims) throw new Error("requireServiceScope() is not mounted on this route");
   return claims;
 }

@@ -1,10 +1,9 @@
 import { purchaseDebitRequestSchema, purchaseIdParamsSchema, purchaseRefundRequestSchema } from "@tollgate/contracts";
-import { parseOrThrow, type JwtVerifier } from "@tollgate/service-kit";
+import { parseOrThrow, requireServiceCaller, type JwtVerifier } from "@tollgate/service-kit";
 import { Router } from "express";
 import type { DebitPurchaseUseCase } from "../domain/debit-purchase.use-case";
 import type { ReadBillingUseCase } from "../domain/read-billing.use-case";
 import type { RefundPurchaseUseCase } from "../domain/refund-purchase.use-case";
-import { requireServiceCaller } from "./service-caller";
 
 export const PURCHASES_SCOPE = "billing:purchases";
 

@@ -1,8 +1,7 @@
 import { tokenStatusQuerySchema, validateTokenRequestSchema } from "@tollgate/contracts";
-import { parseOrThrow, type JwtVerifier } from "@tollgate/service-kit";
+import { parseOrThrow, requireServiceCaller, type JwtVerifier } from "@tollgate/service-kit";
 import { Router } from "express";
 import type { ValidateTokenUseCase } from "../domain/validate-token.use-case";
-import { requireServiceCaller } from "./service-caller";
 
 export const VALIDATE_SCOPE = "tokens:validate";
 
