@@ -31,3 +31,4 @@ export * from "./jwt/jwks-key-store";
 export * from "./jwt/jwt-verifier";
 export * from "./jwt/require-auth";
 export * from "./jwt/revoked-session-view";
+export * from "./jwt/service-token.provider";

@@ -1,11 +1,10 @@
-import { exposeBreakerState, type Logger } from "@tollgate/service-kit";
+import { exposeBreakerState, ServiceTokenProvider, type Logger } from "@tollgate/service-kit";
 import type { Redis } from "ioredis";
 import { TokenRejectedError } from "./domain/grant";
 import { TokenValidator } from "./domain/token-validator";
 import type { ProxyMetrics } from "./proxy-metrics";
 import { TunnelRegistry } from "./tunnel/tunnel-registry";
 import { Forwarder } from "./upstream/forwarder";
-import { ServiceTokenProvider } from "./upstream/service-token.provider";
 import { TokenServiceClient } from "./upstream/token-service.client";
 import { RedisAppSessionRepository } from "./data/app-session.repository";
 import { AppSessionUseCases } from "./domain/app-session.use-case";
@@ -48,7 +47,7 @@ export interface ProxyRuntimeSettings {
 
 /** The proxy's moving parts, wired from settings and real clients (main.ts and tests share this). */
 export function createProxyRuntime(settings: ProxyRuntimeSettings, deps: { redis: Redis; logger: Logger; metrics?: ProxyMetrics }) {
-  const serviceTokens = new ServiceTokenProvider({ authUrl: settings.authUrl, clientId: settings.serviceClientId, clientSecret: settings.serviceClientSecret });
+  const serviceTokens = new ServiceTokenProvider({ authUrl: settings.authUrl, clientId: settings.serviceClientId, clientSecret: settings.serviceClientSecret, caller: "the proxy" });
   const tokenService = new TokenServiceClient({
     baseUrl: settings.tokenServiceUrl,
     serviceTokens,

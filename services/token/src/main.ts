@@ -21,11 +21,11 @@ import {
   OutboxNotifier,
   OutboxRelayThread,
   RevokedSessionView,
+  ServiceTokenProvider,
 } from "@tollgate/service-kit";
 import { createApp, createTokenUseCases } from "./app";
 import { loadTokenConfig } from "./config";
 import { BillingClient } from "./data/billing.client";
-import { ServiceTokenProvider } from "./data/service-token.provider";
 import { crashAt } from "./domain/crash-point";
 import { PurchaseSweeper } from "./purchase-sweeper";
 import { createUserDisabledConsumer } from "./messaging/user-disabled.consumer";
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   const outboxNotifier = new OutboxNotifier({ url: config.DATABASE_URL, logger });
   const billing = new BillingClient({
     baseUrl: config.BILLING_URL,
-    serviceTokens: new ServiceTokenProvider({ authUrl: config.AUTH_URL, clientId: config.SERVICE_CLIENT_ID, clientSecret: config.SERVICE_CLIENT_SECRET }),
+    serviceTokens: new ServiceTokenProvider({ authUrl: config.AUTH_URL, clientId: config.SERVICE_CLIENT_ID, clientSecret: config.SERVICE_CLIENT_SECRET, caller: "the token service" }),
     timeoutMs: config.BILLING_TIMEOUT_MS,
     breakerThreshold: config.BILLING_BREAKER_THRESHOLD,
     halfOpenAfterMs: config.BILLING_HALF_OPEN_MS,

@@ -1,7 +1,6 @@
 import { errorBodySchema, tokenErrorCodes, validateTokenResponseSchema, type ValidateTokenRequest } from "@tollgate/contracts";
-import { AppError, dependencyPolicy, DependencyUnavailableError, isConnectionError, type DependencyPolicy } from "@tollgate/service-kit";
+import { AppError, dependencyPolicy, DependencyUnavailableError, isConnectionError, type DependencyPolicy, type ServiceTokenProvider } from "@tollgate/service-kit";
 import { TokenRejectedError, type Grant, type RejectionCode } from "../domain/grant";
-import type { ServiceTokenProvider } from "./service-token.provider";
 
 const REJECTIONS = new Set<string>([tokenErrorCodes.TOKEN_INVALID, tokenErrorCodes.TOKEN_EXPIRED, tokenErrorCodes.TOKEN_REVOKED]);
 

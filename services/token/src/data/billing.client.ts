@@ -1,10 +1,9 @@
 import type { DurationHours } from "@tollgate/contracts";
 import { billingErrorCodes, errorBodySchema, purchaseDebitResponseSchema, purchaseRefundResponseSchema } from "@tollgate/contracts";
 import { AppError, dependencyPolicy, DependencyUnavailableError, isConnectionError, type DependencyPolicy } from "@tollgate/service-kit";
-import type { HttpMetrics } from "@tollgate/service-kit";
+import type { HttpMetrics, ServiceTokenProvider } from "@tollgate/service-kit";
 import type { BillingGateway, Debit, RefundOutcome, RefundReason } from "../domain/billing.port";
 import { InsufficientFundsError, PurchaseCancelledError } from "../domain/token-errors";
-import type { ServiceTokenProvider } from "./service-token.provider";
 
 const NAME = "billing service";
 

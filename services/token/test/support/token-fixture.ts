@@ -12,13 +12,13 @@ import {
   namespacedTopic,
   OutboxNotifier,
   OutboxRelayThread,
+  ServiceTokenProvider,
 } from "@tollgate/service-kit";
 import { CaptureTransport, EventCollector, testDatabaseUrl, testInfra, uniqueName } from "@tollgate/test-harness";
 import type { Express } from "express";
 import type { Knex } from "knex";
 import { createApp, createTokenUseCases, type TokenUseCases } from "../../src/app";
 import { BillingClient } from "../../src/data/billing.client";
-import { ServiceTokenProvider } from "../../src/data/service-token.provider";
 import { startBillingFixture, ZERO_PRICES, type BillingFixture, type PriceList } from "./billing-fixture";
 import { tokenMigrations } from "../../src/migrations";
 import { createTokenMetrics } from "../../src/token-metrics";
@@ -92,7 +92,7 @@ export async function startTokenFixture({ maxTokensPerUser = 10, requireVerified
   const client = auth.serviceClient("billing:purchases");
   const billingClient = new BillingClient({
     baseUrl: billing.baseUrl,
-    serviceTokens: new ServiceTokenProvider({ authUrl: auth.baseUrl, clientId: client.clientId, clientSecret: client.clientSecret }),
+    serviceTokens: new ServiceTokenProvider({ authUrl: auth.baseUrl, clientId: client.clientId, clientSecret: client.clientSecret, caller: "the token service" }),
     timeoutMs: 3_000,
     breakerThreshold: 5,
     halfOpenAfterMs: 1_000,

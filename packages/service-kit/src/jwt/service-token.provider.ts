@@ -1,8 +1,17 @@
 import { serviceTokenResponseSchema } from "@tollgate/contracts";
-import { DependencyUnavailableError } from "@tollgate/service-kit";
+import { DependencyUnavailableError } from "../errors";
+
+export interface ServiceTokenProviderOptions {
+  authUrl: string;
+  clientId: string;
+  clientSecret: string;
+  /** Who asks, as the refusal names it: "the proxy" → "auth service refused the proxy's service credentials". */
+  caller: string;
+  timeoutMs?: number;
+}
 
 /**
- * This proxy's service token (scope tokens:validate), fetched from the auth service and reused
+ * A service's own service token (client credentials), fetched from the auth service and reused
  * until shortly before it expires. Concurrent callers share one fetch.
  */
 export class ServiceTokenProvider {
@@ -10,7 +19,7 @@ export class ServiceTokenProvider {
   private inFlight: Promise<string> | undefined;
 
   constructor(
-    private readonly options: { authUrl: string; clientId: string; clientSecret: string; timeoutMs?: number },
+    private readonly options: ServiceTokenProviderOptions,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -22,7 +31,7 @@ export class ServiceTokenProvider {
     return this.inFlight;
   }
 
-  /** Forget the cached token (the token service refused it). */
+  /** Forget the cached token (the service it was sent to refused it). */
   invalidate(): void {
     this.current = undefined;
   }
@@ -39,7 +48,7 @@ export class ServiceTokenProvider {
     } catch (error) {
       throw new DependencyUnavailableError("auth service", { cause: error });
     }
-    if (!res.ok) throw new DependencyUnavailableError("auth service", { detail: `auth service refused the proxy's service credentials (${res.status})` });
+    if (!res.ok) throw new DependencyUnavailableError("auth service", { detail: `auth service refused ${this.options.caller}'s service credentials (${res.status})` });
     const body = serviceTokenResponseSchema.parse(await res.json());
     // Refresh at 80% of the lifetime so a token never expires in flight.
     this.current = { token: body.access_token, refreshAt: this.now() + body.expires_in * 800 };
