@@ -71,12 +71,6 @@ export class PurchaseRepository {
     return row ? toPurchase(row) : undefined;
   }
 
-  /** Pending purchases of a user: they count toward the token cap until they finish. */
-  async countPending(tx: Tx, userId: string): Promise<number> {
-    const [row] = await tx("purchases").where({ user_id: userId, status: "pending" }).count<{ count: string }[]>("* as count");
-    return Number(row?.count ?? 0);
-  }
-
   async complete(tx: Tx, id: string, done: { tokenId: string; amount: number; currency: string; priceId: string; sealedResponse: Buffer; responseExpiresAt: Date }): Promise<void> {
     await tx("purchases").where({ id, status: "pending" }).update({
       status: "completed",

@@ -1,6 +1,6 @@
 import type { DurationHours, PurchaseTokenResponse } from "@tollgate/contracts";
-import { AppError, type OutboxNotifier } from "@tollgate/service-kit";
-import type { AccessTokenRepository } from "../data/access-token.repository";
+import { afterCommit, AppError, type OutboxNotifier } from "@tollgate/service-kit";
+import type { AccessTokenRepository, Tx } from "../data/access-token.repository";
 import type { PurchaseRepository } from "../data/purchase.repository";
 import type { TokenEventsPublisher } from "../messaging/token-events.publisher";
 import { generateTokenValue, hashToken } from "./access-token";
@@ -35,8 +35,9 @@ export interface PurchaseTokenDeps {
 
 /**
  * A priced purchase in three steps, each safe to die after: (1) a pending purchase row (the cap
- * is checked here); (2) billing debits it, idempotently by purchase id; (3) one transaction mints
- * the token, completes the purchase with its sealed answer and writes `purchase.completed`. A
+ * on tokens held is checked here); (2) billing debits it, idempotently by purchase id; (3) one
+ * transaction checks the cap again, mints the token, completes the purchase with its sealed
+ * answer and writes `purchase.completed` (over the cap: the debit is refunded, 409). A
  * purchase left pending by a crash or an outage is refunded or cancelled by the recovery sweep.
  */
 export class PurchaseTokenUseCase {
@@ -80,8 +81,9 @@ export class PurchaseTokenUseCase {
     }
     const inserted = await tokens.transaction(async (tx) => {
       await tokens.lockUser(tx, userId);
-      const held = (await tokens.countLive(tx, userId)) + (await purchases.countPending(tx, userId));
-      if (held >= this.deps.maxLiveTokensPerUser) throw new TokenLimitReachedError(this.deps.maxLiveTokensPerUser);
+      // Tokens held, not purchases in flight: counting those refused 5 of 20 parallel purchases
+      // with 409 when the wallet paid for 5 and the user held none (issue #19). The mint checks again.
+      if ((await tokens.countLive(tx, userId)) >= this.deps.maxLiveTokensPerUser) throw new TokenLimitReachedError(this.deps.maxLiveTokensPerUser);
       return purchases.insertPending(tx, { userId, idempotencyKey, requestFingerprint: fingerprint, durationHours });
     });
     if (inserted) return inserted;
@@ -111,12 +113,12 @@ export class PurchaseTokenUseCase {
     const { tokens, purchases, events, sealer } = this.deps;
     const value = generateTokenValue();
     const response = await tokens.transaction(async (tx) => {
-      // The cap counts live tokens plus pending purchases in two reads: a pending purchase turning
-      // into a token between them was counted by neither (4 tokens under a cap of 3, racing).
+      // Under the user's lock, so racing mints of one user count each other's tokens.
       await tokens.lockUser(tx, purchase.userId);
       const current = await purchases.findById(purchase.id, tx, { forUpdate: true });
       // The sweep refunded it while billing was answering us: no token without its money.
-      if (current?.status !== "pending") return undefined;
+      if (current?.status !== "pending") return new PurchaseCancelledError();
+      if ((await tokens.countLive(tx, purchase.userId)) >= this.deps.maxLiveTokensPerUser) return this.refundOverCap(tx, purchase);
       const token = await tokens.insert(tx, { userId: purchase.userId, tokenSha256: hashToken(value), durationHours: purchase.durationHours, purchaseId: purchase.id });
       const body: PurchaseTokenResponse = {
         id: token.id,
@@ -142,8 +144,25 @@ export class PurchaseTokenUseCase {
       });
       return body;
     });
-    if (!response) throw new PurchaseCancelledError();
+    if (response instanceof AppError) throw response;
     this.deps.outbox.announce();
     return response;
+  }
+
+  /**
+   * Debited, but other purchases of the user minted up to the cap meanwhile: billing returns the
+   * debit now and the purchase fails with TOKEN_LIMIT_REACHED (its key replays that), both while
+   * the purchase row is held. Billing unreachable: the transaction rolls back, the purchase stays
+   * pending and the sweep refunds it, as after a crash here.
+   */
+  private async refundOverCap(tx: Tx, purchase: Purchase): Promise<TokenLimitReachedError> {
+    const refused = new TokenLimitReachedError(this.deps.maxLiveTokensPerUser);
+    const outcome = await this.deps.billing.refund(purchase.id, "purchase_failed");
+    await this.deps.purchases.fail(purchase.id, { statusCode: refused.statusCode, errorCode: refused.errorCode, detail: refused.detail }, tx);
+    afterCommit(tx, () => {
+      if (outcome.status === "refunded") this.activity.refunded("purchase_failed");
+      this.activity.purchaseOutcome("cancelled");
+    });
+    return refused;
   }
 }

@@ -10,7 +10,7 @@ export interface TokenActivity {
   purchased(durationHours: number): void;
   activated(): void;
   revoked(kind: RevocationKind, count: number): void;
-  /** A purchase ended other than by minting its token (declined: 402; cancelled: billing refused or the sweep gave it up; unavailable: 503, left pending) or was replayed for its key. */
+  /** A purchase ended other than by minting its token (declined: 402; cancelled: billing refused, the sweep gave it up, or the cap was reached after the debit, which was refunded; unavailable: 503, left pending) or was replayed for its key. */
   purchaseOutcome(outcome: PurchaseOutcome): void;
   /** Money billing returned: a given-up purchase's debit, or an unused token's price. */
   refunded(reason: "purchase_failed" | "unused_token_returned"): void;
