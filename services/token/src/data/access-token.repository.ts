@@ -1,7 +1,7 @@
 import { keysetPage, OUTBOX_TABLE, outboxRow, SORT_AT, type OutboxMessage, type OutboxNotifier } from "@tollgate/service-kit";
 import type { Knex } from "knex";
 import type { PagePosition, TokenStatus } from "@tollgate/contracts";
-import { REFUNDED_REASON, type AccessToken } from "../domain/access-token";
+import { REFUNDED_REASON, USER_DISABLED_REASON, type AccessToken } from "../domain/access-token";
 
 export type Tx = Knex.Transaction;
 
@@ -122,13 +122,16 @@ export class AccessTokenRepository {
     return row ? toAccessToken(row) : undefined;
   }
 
-  /** Marks a never-used, unrevoked token `refunded` (revoked with that reason); undefined when it was not pending. */
+  /**
+   * Marks a never-used token `refunded` (revoked with that reason; one revoked before keeps its
+   * `revoked_at`), as `isRefundable` allows; undefined when it is not refundable.
+   */
   async markRefunded(tx: Tx, id: string): Promise<AccessToken | undefined> {
     const [row] = await tx("access_tokens")
       .where({ id })
-      .whereNull("revoked_at")
       .whereNull("activated_at")
-      .update({ revoked_at: tx.raw("now()"), revoke_reason: REFUNDED_REASON })
+      .where((q) => q.whereNull("revoked_at").orWhereRaw("coalesce(revoke_reason, '') NOT IN (?, ?)", [REFUNDED_REASON, USER_DISABLED_REASON]))
+      .update({ revoked_at: tx.raw("coalesce(revoked_at, now())"), revoke_reason: REFUNDED_REASON })
       .returning<AccessTokenRow[]>("*");
     return row ? toAccessToken(row) : undefined;
   }

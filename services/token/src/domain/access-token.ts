@@ -19,6 +19,20 @@ export interface AccessToken {
 /** A refunded token is revoked with this reason: terminal, refused like any revoked token, shown as `refunded`. */
 export const REFUNDED_REASON = "refunded";
 
+/** What the `user.disabled` consumer revokes with: the account's fate, not its owner's or an admin's choice. */
+export const USER_DISABLED_REASON = "user_disabled";
+
+/**
+ * A token never used may be returned for its price: pending, or revoked by its owner or an admin
+ * before its first use (a revoke instead of a refund used to lose the money). Not once it was
+ * activated (active or expired), refunded, or revoked because its account was disabled.
+ */
+export function isRefundable(token: AccessToken): boolean {
+  if (token.activatedAt) return false;
+  if (!token.revokedAt) return true;
+  return token.revokeReason !== REFUNDED_REASON && token.revokeReason !== USER_DISABLED_REASON;
+}
+
 /** 48 random bytes → 64 URL-safe characters. */
 export function generateTokenValue(): string {
   return randomBytes(48).toString("base64url");

@@ -3,13 +3,13 @@ import { ConflictError } from "@tollgate/service-kit";
 import type { AccessTokenRepository } from "../data/access-token.repository";
 import type { TokenRefundRepository } from "../data/token-refund.repository";
 import type { TokenEventsPublisher } from "../messaging/token-events.publisher";
-import { tokenStatus } from "./access-token";
+import { isRefundable, tokenStatus } from "./access-token";
 import type { BillingGateway } from "./billing.port";
 import { untrackedTokenActivity, type TokenActivity } from "./token-activity.port";
-import { TokenAlreadyUsedError, TokenNotFoundError } from "./token-errors";
+import { TokenAlreadyUsedError, TokenNotFoundError, TokenNotRefundableError } from "./token-errors";
 
 /**
- * An owner returns a token never used: (1) one transaction marks it `refunded` (revoked with that
+ * An owner returns a token never used (see `isRefundable`): (1) one transaction marks it `refunded` (revoked with that
  * reason, so its `token.revoked` event clears every cache), records the refund request and writes
  * the event; (2) billing refunds the purchase in full (idempotent by purchase id). A crash between
  * the two leaves the request `requested`; the recovery sweep finishes it.
@@ -25,9 +25,12 @@ export class RefundTokenUseCase {
 
   /**
    * Idempotent: refunding a refunded token again answers the same 200 (and asks billing again only
-   * if the first refund did not finish). Errors: 404 not the caller's token; 409 TOKEN_ALREADY_USED
-   * (active, expired or revoked); 409 CONFLICT for a token bought before purchases were priced;
-   * 503 when billing cannot be reached (the token stays refunded; the sweep or a retry finishes).
+   * if the first refund did not finish). A token its owner or an admin revoked before its first
+   * use is refundable too (it keeps its `revoked_at`; its `token.revoked` went out then). Errors:
+   * 404 not the caller's token; 409 TOKEN_ALREADY_USED (activated: active or expired); 409
+   * TOKEN_NOT_REFUNDABLE (revoked when its account was disabled); 409 CONFLICT for a token bought
+   * before purchases were priced; 503 when billing cannot be reached (the token stays refunded;
+   * the sweep or a retry finishes).
    */
   async execute(tokenId: string, userId: string): Promise<RefundTokenResponse> {
     const purchaseId = await this.tokens.transaction(async (tx) => {
@@ -36,11 +39,14 @@ export class RefundTokenUseCase {
       if (!token.purchaseId) throw new ConflictError("this token was not bought through a priced purchase; there is nothing to refund");
       const status = tokenStatus(token, new Date());
       if (status === "refunded") return token.purchaseId;
-      if (status !== "pending") throw new TokenAlreadyUsedError(status);
+      if (token.activatedAt) throw new TokenAlreadyUsedError(status);
+      if (!isRefundable(token)) throw new TokenNotRefundableError();
+      // The row is held (FOR UPDATE), so what isRefundable saw is what markRefunded changes.
       const refunded = await this.tokens.markRefunded(tx, tokenId);
-      if (!refunded) throw new TokenAlreadyUsedError("no longer pending");
+      if (!refunded) throw new TokenNotRefundableError();
       await this.refunds.insert(tx, { tokenId, purchaseId: token.purchaseId, userId });
-      await this.events.revoked(tx, refunded);
+      // Revoked before: every cache already dropped it when that revocation went out.
+      if (!token.revokedAt) await this.events.revoked(tx, refunded);
       return token.purchaseId;
     });
     const done = await this.finish(tokenId, purchaseId);

@@ -46,10 +46,17 @@ export class IdempotencyKeyReusedError extends AppError {
   }
 }
 
-/** Only a token never used (pending) can be returned for a refund. */
+/** Only a token never used can be returned for a refund; this one was activated. */
 export class TokenAlreadyUsedError extends ConflictError {
   constructor(status: string) {
-    super(`only an unused (pending) token can be refunded; this one is ${status}`, tokenErrorCodes.TOKEN_ALREADY_USED);
+    super(`only a token never used can be refunded; this one was used and is ${status}`, tokenErrorCodes.TOKEN_ALREADY_USED);
+  }
+}
+
+/** Never used, but revoked when its account was disabled: not the owner's to return. */
+export class TokenNotRefundableError extends ConflictError {
+  constructor() {
+    super("this token was revoked when its account was disabled and cannot be refunded; ask an administrator", tokenErrorCodes.TOKEN_NOT_REFUNDABLE);
   }
 }
 
