@@ -9,7 +9,7 @@ export type GameResult = z.infer<typeof gameResultSchema>;
 
 /**
  * `opponent_id` or `opponent_username` (not both) reserves the game for one user; without either
- * any user may join. A username is looked up in the game service's user directory (fed by auth's
+ * any user may join. An `opponent_id` must be in the directory too (404 `user_not_found`). A username is looked up in the game service's user directory (fed by auth's
  * `user.registered` events): an unknown one is a 404 `USER_NOT_FOUND`.
  */
 export const createGameRequestSchema = z
@@ -36,7 +36,8 @@ export const gameSchema = z.object({
   invited_username: z.string().nullable(),
   version: z.number().int().nonnegative(),
   result: gameResultSchema.nullable(),
-  end_reason: z.enum(["win", "draw", "resignation", "forfeit"]).nullable(),
+  /** `aborted`: a player never joined or left for good before both had moved; result null, unrated. */
+  end_reason: z.enum(["win", "draw", "resignation", "forfeit", "aborted"]).nullable(),
   created_at: z.iso.datetime({ offset: true }),
   updated_at: z.iso.datetime({ offset: true }),
 });
@@ -48,6 +49,10 @@ export type ListGamesQuery = z.infer<typeof listGamesQuerySchema>;
 /** `GET /api/v1/games`: the caller's games, newest first, at most 100. */
 export const listGamesResponseSchema = z.object({ games: z.array(gameSchema) });
 export type ListGamesResponse = z.infer<typeof listGamesResponseSchema>;
+
+/** `POST /api/v1/games/matchmaking` takes no fields (an empty body or `{}`); anything else is a 422. */
+export const findOpponentRequestSchema = z.strictObject({});
+export type FindOpponentRequest = z.infer<typeof findOpponentRequestSchema>;
 
 /** `POST /api/v1/games/matchmaking` (202): the caller waits in the queue at this rating. */
 export const matchmakingQueuedSchema = z.object({

@@ -52,7 +52,8 @@ export const serverMessageSchema = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("game:over"),
     game_id: gameId,
-    result: gameResultSchema,
+    /** null when the game was aborted (reason `aborted`: a player never joined or left before both had moved; unrated). */
+    result: gameResultSchema.nullable(),
     reason: z.string(),
     /** Each player's rating change from this game (Glicko-2, rounded); sent with the game's end. */
     rating_change: z.object({ player1: z.number().int(), player2: z.number().int() }).optional(),
