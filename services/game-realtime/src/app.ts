@@ -9,6 +9,7 @@ import { authenticate } from "./http/authenticate.middleware";
 import { gamesRouter } from "./http/games.router";
 import { matchmakingRouter } from "./http/matchmaking.router";
 import { ratingsRouter } from "./http/ratings.router";
+import type { DisconnectGrace } from "./presence/disconnect-grace";
 import type { Matchmaker } from "./presence/matchmaker";
 
 export interface AppDeps {
@@ -16,6 +17,7 @@ export interface AppDeps {
   games: GameUseCases;
   directory: UserDirectory;
   matchmaker: Matchmaker;
+  grace: Pick<DisconnectGrace, "gameStarted">;
   authenticator: Authenticator;
   metrics: GameMetrics;
   readiness: Record<string, ReadinessCheck>;
@@ -44,7 +46,7 @@ export function createApp(deps: AppDeps): Express {
       // Before the games router: its /api/v1/games/{id} would take "leaderboard" for an id.
       app.use(matchmakingRouter({ games: deps.games, matchmaker: deps.matchmaker, authenticate: auth }));
       app.use(ratingsRouter({ games: deps.games, authenticate: auth }));
-      app.use(gamesRouter({ games: deps.games, directory: deps.directory, authenticate: auth }));
+      app.use(gamesRouter({ games: deps.games, directory: deps.directory, grace: deps.grace, authenticate: auth }));
     },
   });
 }

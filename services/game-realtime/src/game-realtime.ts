@@ -108,7 +108,6 @@ export function buildGameRealtime(clients: GameRealtimeClients, settings: GameRe
   const authenticator = new Authenticator({ verifier: clients.verifier, revocations, log: revocationLog });
   const connections = new ConnectionManager({ redis, subscriber: clients.subscriber, instanceId: settings.instanceId, presenceTtlMs: settings.presenceTtlMs, logger });
   const broadcaster = new GameBroadcaster(connections);
-  const matchmaker = new Matchmaker({ redis, subscriber: clients.subscriber, connections, pair: games.pairPlayers, cancel: games.cancelFind, directory, intervalMs: matchmaking.intervalMs, logger });
   const grace = new DisconnectGrace({
     redis,
     connections,
@@ -119,6 +118,7 @@ export function buildGameRealtime(clients: GameRealtimeClients, settings: GameRe
     logger,
   });
   grace.start();
+  const matchmaker = new Matchmaker({ redis, subscriber: clients.subscriber, connections, pair: games.pairPlayers, cancel: games.cancelFind, grace, directory, intervalMs: matchmaking.intervalMs, logger });
   const sockets = createGameSocketServer({
     logger,
     auth: new AuthHandler({ authenticator, connections, maxConnectionsPerUser: settings.maxConnectionsPerUser, logger }),
@@ -134,6 +134,7 @@ export function buildGameRealtime(clients: GameRealtimeClients, settings: GameRe
     games,
     directory,
     matchmaker,
+    grace,
     authenticator,
     metrics,
     isShuttingDown: settings.isShuttingDown,

@@ -77,6 +77,8 @@ describe("games HTTP API", () => {
 
   it("when a game names an opponent, then only that user may join it", async () => {
     const [alice, bob, carol] = [issuer.user(), issuer.user(), issuer.user()];
+    // An invitation by id names a user the directory knows (an unknown id is a 404).
+    await instance.knex("user_directory").insert({ user_id: bob.userId, username: `bob_${bob.userId.slice(0, 8)}`, registered_at: new Date() });
     const created = await api().post("/api/v1/games").set(auth(alice.token)).send({ opponent_id: bob.userId });
     expect(created.body.invited_user_id).toBe(bob.userId);
     const intruder = await api().post(`/api/v1/games/${created.body.id}/join`).set(auth(carol.token));

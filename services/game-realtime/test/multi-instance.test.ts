@@ -127,6 +127,7 @@ describe("two instances, one game", () => {
     const a = await connect(one, alice.token);
     const b = await connect(two, bob.token);
     await joinBoth(gameId, a, b);
+    await playMoves(gameId, a, b, [3, 4]); // before both have moved, the game would be aborted instead
 
     b.close();
     const notice = await a.next("game:opponent_disconnected");
@@ -219,6 +220,7 @@ describe("what an instance that goes away leaves behind", () => {
       const gameId = await createActiveGame(survivor, alice, bob);
       const b = await TestSocket.connect(doomed.wsUrl, bob.token);
       await joinBoth(gameId, a, b);
+      await playMoves(gameId, a, b, [3, 4]);
       b.close();
       const notice = await a.next("game:opponent_disconnected");
       await doomed.stop(); // its timer for bob's deadline dies with it
@@ -267,6 +269,7 @@ describe("what an instance that goes away leaves behind", () => {
       const gameId = await createActiveGame(survivor, alice, bob);
       const b = await TestSocket.connect(`ws://127.0.0.1:${port}/ws/game`, bob.token);
       await joinBoth(gameId, a, b);
+      await playMoves(gameId, a, b, [3, 4]);
       const killedAt = Date.now();
       doomed.kill("SIGKILL");
 

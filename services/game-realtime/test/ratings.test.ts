@@ -106,7 +106,8 @@ describe("ratings: both players once per finished game", () => {
 
   it("when both instances forfeit the same game at once, then it is forfeited and rated once", async () => {
     const [alice, bob] = [issuer.user(), issuer.user()];
-    const gameId = await createActiveGame(one, alice, bob);
+    const { gameId, a, b } = await startedGame(alice, bob);
+    await playMoves(gameId, a, b, [3, 4]); // before both have moved, a game is aborted instead (aborted-games.test.ts)
     const views = await Promise.all([one.games.forfeit.execute(gameId, bob.userId), two.games.forfeit.execute(gameId, bob.userId)]);
     expect(views.filter((view) => view !== undefined)).toHaveLength(1);
     expect((await ratingsOf(alice, bob)).map(record)).toEqual([
@@ -123,6 +124,7 @@ describe("ratings: both players once per finished game", () => {
     const a = await connect(one, alice);
     const b = await TestSocket.connect(doomed.wsUrl, bob.token);
     await joinBoth(gameId, a, b);
+    await playMoves(gameId, a, b, [3, 4]);
     b.close();
     await a.next("game:opponent_disconnected", { timeoutMs: 20_000 });
     await doomed.stop(); // its timer for bob's deadline dies with it; a sweep elsewhere forfeits

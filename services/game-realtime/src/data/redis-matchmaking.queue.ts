@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import type { MatchmakingQueue, QueueExpiry, QueuePair, QueueStatus, RatingWindow } from "../domain/matchmaking-queue.port";
+import type { CancelOutcome, MatchmakingQueue, QueueExpiry, QueuePair, QueueStatus, RatingWindow } from "../domain/matchmaking-queue.port";
 
 /** Where the queue lives unless told otherwise (tests give each run a prefix of its own). */
 export const DEFAULT_QUEUE_PREFIX = "game:mm:";
@@ -17,7 +17,21 @@ redis.call('PEXPIRE', KEYS[2], ARGV[4])
 redis.call('DEL', KEYS[3])
 return 1`;
 
-// KEYS: queue. ARGV: now (ms), timeout (ms), player key prefix, window base, step, step ms, max scan.
+// KEYS: queue, player hash, matched key. ARGV: user.
+// Returns 1 when the player left the queue, the matched key's value ('pending' or a game id) when a
+// pairing took them out first, 0 when they were not queued. One script with the pairing's, so a
+// cancel and a pairing never both win (before, a cancel could answer find_cancelled while the
+// pairing that had just taken the player out went on to make their game).
+const CANCEL = `
+if redis.call('ZREM', KEYS[1], ARGV[1]) == 1 then
+  redis.call('DEL', KEYS[2])
+  return 1
+end
+local matched = redis.call('GET', KEYS[3])
+if matched then return matched end
+return 0`;
+
+// KEYS: queue. ARGV: now (ms), timeout (ms), player key prefix, window base, step, step ms, max scan, matched key prefix, matched ttl (s).
 // Returns { pairs: [p1, r1, p2, r2, ...], expired: [user, queued_at, ...] }; ratings as strings (Lua numbers would be truncated).
 const TAKE_PAIRS = `
 local now, timeout, prefix = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
@@ -60,6 +74,7 @@ while true do
   for _, i in ipairs({ a, b }) do
     redis.call('ZREM', KEYS[1], users[i])
     redis.call('DEL', prefix .. users[i])
+    redis.call('SET', ARGV[8] .. users[i], 'pending', 'EX', tonumber(ARGV[9]))
     table.insert(found, users[i])
     table.insert(found, ratings[i])
   end
@@ -100,12 +115,20 @@ export class RedisMatchmakingQueue implements MatchmakingQueue {
     return removed?.[1] === 1;
   }
 
+  async cancel(userId: string): Promise<CancelOutcome> {
+    const answer = await this.redis.eval(CANCEL, 3, this.queueKey, this.playerKey(userId), this.matchedKey(userId), userId);
+    if (answer === 1) return { status: "cancelled" };
+    if (typeof answer === "string") return { status: "matched", gameId: answer === "pending" ? undefined : answer };
+    return { status: "idle" };
+  }
+
   async status(userId: string): Promise<QueueStatus> {
     const [player, matched] = await Promise.all([this.redis.hgetall(this.playerKey(userId)), this.redis.get(this.matchedKey(userId))]);
     if (player.rating !== undefined && player.queued_at !== undefined && (await this.redis.zscore(this.queueKey, userId)) !== null) {
       return { status: "queued", rating: Number(player.rating), queuedAt: new Date(Number(player.queued_at)) };
     }
-    return matched ? { status: "matched", gameId: matched } : { status: "idle" };
+    // 'pending': the pairing took the player out of the queue and is making the game (idle, as before, for that moment).
+    return matched && matched !== "pending" ? { status: "matched", gameId: matched } : { status: "idle" };
   }
 
   async takePairs(now: Date, timeoutMs: number, window: RatingWindow): Promise<{ pairs: QueuePair[]; expired: QueueExpiry[] }> {
@@ -120,6 +143,8 @@ export class RedisMatchmakingQueue implements MatchmakingQueue {
       String(window.step),
       String(window.stepMs),
       String(MAX_SCAN),
+      this.matchedKey(""),
+      String(MATCHED_TTL_SECONDS),
     )) as [string[], string[]];
     const pairs: QueuePair[] = [];
     for (let i = 0; i + 3 < flatPairs.length; i += 4) {

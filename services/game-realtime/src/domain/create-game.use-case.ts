@@ -20,8 +20,9 @@ export class CreateGameUseCase {
     private readonly log: Logger,
   ) {}
 
-  /** 404 user_not_found for a username the directory does not know; 422 self_invite when the opponent is the creator. */
+  /** 404 user_not_found for a username or user id the directory does not know; 422 self_invite when the opponent is the creator. */
   async execute(userId: string, options: NewGameOptions): Promise<GameRecord> {
+    if (options.opponentId === userId) throw gameErrors.selfInvite();
     const invited = await this.opponentOf(options);
     if (invited === userId) throw gameErrors.selfInvite();
     const game = await this.store.create({ id: randomUUID(), kind: this.defaultKind, player1Id: userId, invitedUserId: invited ?? null });
@@ -30,7 +31,11 @@ export class CreateGameUseCase {
   }
 
   private async opponentOf(options: NewGameOptions): Promise<string | undefined> {
-    if (options.opponentUsername === undefined) return options.opponentId;
+    if (options.opponentUsername === undefined) {
+      // An unknown id made an invitation nobody could ever accept (201 before).
+      if (options.opponentId !== undefined && !(await this.directory.usernames([options.opponentId])).has(options.opponentId)) throw gameErrors.userNotFound("no user has this id");
+      return options.opponentId;
+    }
     const entry = await this.directory.findByUsername(options.opponentUsername);
     if (!entry) throw gameErrors.userNotFound();
     return entry.userId;

@@ -1,8 +1,12 @@
 import { slotOf, type GameView } from "./game";
 import type { GameStates } from "./game-states";
-import { finishAgainst } from "./finish-game";
+import { abortGame, finishAgainst } from "./finish-game";
 
-/** Ends an active game against a player who did not come back before their grace deadline. */
+/**
+ * Ends an active game whose player did not come (back) before their grace deadline: forfeited by
+ * them once both players have moved; aborted, unrated, before that (as chess servers do). Before,
+ * two players who both left a game with no move made saw one of them awarded a rated win.
+ */
 export class ForfeitGameUseCase {
   constructor(private readonly states: GameStates) {}
 
@@ -12,10 +16,12 @@ export class ForfeitGameUseCase {
       this.states.store.withLockedGame(gameId, async (locked) => {
         const slot = slotOf(locked.game, loserId);
         if (slot === undefined || locked.game.status !== "active") return undefined;
+        const movers = new Set((await locked.moves()).map((move) => move.playerId));
+        if (movers.size < 2) return abortGame(this.states, locked);
         return finishAgainst(this.states, locked, slot, "forfeit");
       }),
     );
-    if (view) this.states.log.info("game finished", { game_id: gameId, result: view.game.result, reason: "forfeit" });
+    if (view) this.states.log.info("game finished", { game_id: gameId, result: view.game.result, reason: view.game.endReason });
     return view;
   }
 }

@@ -46,7 +46,7 @@ export function createGameUseCases(deps: GameUseCaseDeps) {
     resign: new ResignGameUseCase(states),
     forfeit: new ForfeitGameUseCase(states),
     findOpponent: new FindOpponentUseCase({ store: deps.store, queue: deps.queue, ratings: deps.ratings }),
-    cancelFind: new CancelFindUseCase(deps.queue),
+    cancelFind: new CancelFindUseCase({ queue: deps.queue, store: deps.store }),
     matchmakingStatus: new MatchmakingStatusUseCase(deps.queue),
     pairPlayers: new PairPlayersUseCase({ store: deps.store, queue: deps.queue, defaultKind: deps.defaultKind, ...deps.matchmaking, logger: deps.logger.child({ component: "pair-players" }) }),
     leaderboard: new GetLeaderboardUseCase(deps.ratings, deps.directory),

@@ -17,7 +17,7 @@ export interface GameRecord {
   updatedAt: Date;
 }
 
-export type GameEndReason = "win" | "draw" | "resignation" | "forfeit";
+export type GameEndReason = "win" | "draw" | "resignation" | "forfeit" | "aborted";
 
 export interface MoveRecord {
   gameId: string;

@@ -1,3 +1,4 @@
+import { otherActiveGameOf } from "./current-game";
 import { slotOf, type GameRecord } from "./game";
 import { gameErrors } from "./game.errors";
 import type { GameStore } from "./game-store.port";
@@ -6,13 +7,20 @@ import type { GameStore } from "./game-store.port";
 export class JoinGameUseCase {
   constructor(private readonly store: GameStore) {}
 
-  /** 404 game_not_found, 403 not_invited, 409 game_not_joinable. */
-  async execute(userId: string, gameId: string): Promise<GameRecord> {
-    const joined = await this.store.withLockedGame(gameId, async ({ game, update }) => {
-      if (slotOf(game, userId) !== undefined) return game;
+  /**
+   * 404 game_not_found, 403 not_invited, 409 game_not_joinable, 409 already_in_game while the
+   * joiner plays another active game (409 game_not_joinable while its creator does).
+   */
+  async execute(userId: string, gameId: string): Promise<{ game: GameRecord; tookSeat: boolean }> {
+    const joined = await this.store.withLockedGame(gameId, async (locked) => {
+      const { game, update } = locked;
+      if (slotOf(game, userId) !== undefined) return { game, tookSeat: false };
       if (game.invitedUserId !== null && game.invitedUserId !== userId) throw gameErrors.notInvited();
       if (game.status !== "waiting" || game.player2Id !== null) throw gameErrors.notJoinable();
-      return update({ player2Id: userId, status: "active" });
+      const mine = await otherActiveGameOf(locked, userId, gameId);
+      if (mine) throw gameErrors.alreadyInGame(mine);
+      if (await otherActiveGameOf(locked, game.player1Id, gameId)) throw gameErrors.creatorInGame();
+      return { game: await update({ player2Id: userId, status: "active" }), tookSeat: true };
     });
     if (!joined) throw gameErrors.notFound();
     return joined;

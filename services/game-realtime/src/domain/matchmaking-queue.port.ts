@@ -13,6 +13,9 @@ export interface QueueExpiry {
 /** Where a player stands: waiting since `queuedAt`, or paired into `gameId` (recently), or neither. */
 export type QueueStatus = { status: "idle" } | { status: "queued"; rating: number; queuedAt: Date } | { status: "matched"; gameId: string };
 
+/** What a cancel did: took the player out of the queue, found them not queued, or lost to a pairing (game id once it is made). */
+export type CancelOutcome = { status: "cancelled" } | { status: "idle" } | { status: "matched"; gameId: string | undefined };
+
 /** How far apart two ratings may be: `base` plus `step` for every `stepMs` the longer waiter has waited. */
 export interface RatingWindow {
   base: number;
@@ -26,6 +29,11 @@ export interface MatchmakingQueue {
   enqueue(userId: string, rating: number, now: Date): Promise<boolean>;
   /** False when the player was not queued. */
   dequeue(userId: string): Promise<boolean>;
+  /**
+   * Leaves the queue atomically with respect to pairing: either the player leaves before any pass
+   * takes them (`cancelled`), or a pass took them first (`matched`: a game:matched is coming or came).
+   */
+  cancel(userId: string): Promise<CancelOutcome>;
   status(userId: string): Promise<QueueStatus>;
   /**
    * Atomically, across instances: drops players queued for `timeoutMs` or more, and takes out of

@@ -3,10 +3,11 @@ import { parseOrThrow } from "@tollgate/service-kit";
 import { Router, type RequestHandler } from "express";
 import type { GameUseCases } from "../domain/game-use-cases";
 import type { UserDirectory } from "../domain/user-directory.port";
+import type { DisconnectGrace } from "../presence/disconnect-grace";
 import { principalOf } from "./authenticate.middleware";
 import { presentGames } from "./game.presenter";
 
-export function gamesRouter(deps: { games: GameUseCases; directory: UserDirectory; authenticate: RequestHandler }): Router {
+export function gamesRouter(deps: { games: GameUseCases; directory: UserDirectory; grace: Pick<DisconnectGrace, "gameStarted">; authenticate: RequestHandler }): Router {
   const router = Router();
   const present = async (game: Parameters<typeof presentGames>[1][number]) => (await presentGames(deps.directory, [game]))[0];
   router.use("/api/v1/games", deps.authenticate);
@@ -95,12 +96,15 @@ export function gamesRouter(deps: { games: GameUseCases; directory: UserDirector
    *       401: { USER_DISABLED: the account has been disabled }
    *       403: { not_invited: the game is reserved for another player }
    *       404: { game_not_found: no such game }
-   *       409: { game_not_joinable: the game already has two players or has finished, own_game: you cannot join your own game as the opponent }
+   *       409: { game_not_joinable: "the game already has two players or has finished, or its creator plays another game", own_game: you cannot join your own game as the opponent, already_in_game: you play another active game }
    *       422: { VALIDATION_ERROR: the id is not a UUID }
    */
   router.post("/api/v1/games/:id/join", async (req, res) => {
     const { id } = parseOrThrow(uuidParamSchema, req.params, "path");
-    res.json(await present(await deps.games.join.execute(principalOf(res).userId, id)));
+    const { game, tookSeat } = await deps.games.join.execute(principalOf(res).userId, id);
+    // Whoever has no socket in the game now has the grace period to join it (else it is aborted).
+    if (tookSeat) await deps.grace.gameStarted(game);
+    res.json(await present(game));
   });
 
   return router;

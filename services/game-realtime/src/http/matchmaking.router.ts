@@ -1,4 +1,5 @@
-import type { MatchmakingQueued, MatchmakingStatus } from "@tollgate/contracts";
+import { findOpponentRequestSchema, type MatchmakingQueued, type MatchmakingStatus } from "@tollgate/contracts";
+import { parseOrThrow } from "@tollgate/service-kit";
 import { Router, type RequestHandler } from "express";
 import type { GameUseCases } from "../domain/game-use-cases";
 import type { Matchmaker } from "../presence/matchmaker";
@@ -22,9 +23,11 @@ export function matchmakingRouter(deps: { games: GameUseCases; matchmaker: Match
    *       202: { description: Queued, content: { application/json: { schema: { $ref: "#/components/schemas/MatchmakingQueued" } } } }
    *     x-errors:
    *       401: { USER_DISABLED: the account has been disabled }
-   *       409: { already_queued: the caller is already waiting, already_in_game: the caller has an active game }
+   *       409: { already_queued: the caller is already waiting, already_in_game: "the caller has an active game, or a waiting game they created" }
+   *       422: { VALIDATION_ERROR: the body has fields (it takes none) }
    */
-  router.post("/api/v1/games/matchmaking", async (_req, res) => {
+  router.post("/api/v1/games/matchmaking", async (req, res) => {
+    parseOrThrow(findOpponentRequestSchema, req.body ?? {});
     const queued = await deps.games.findOpponent.execute(principalOf(res).userId);
     deps.matchmaker.kick();
     const body: MatchmakingQueued = { status: "queued", rating: queued.rating, queued_at: queued.queuedAt.toISOString() };
@@ -59,14 +62,16 @@ export function matchmakingRouter(deps: { games: GameUseCases; matchmaker: Match
    *     tags: [games]
    *     security: [{ bearerAuth: [] }]
    *     responses:
-   *       204: { description: The caller is not queued }
+   *       204: { description: "The caller is not queued (their sockets get game:find_cancelled)" }
    *     x-errors:
    *       401: { USER_DISABLED: the account has been disabled }
+   *       409: { already_matched: an opponent was found before the cancel; GET answers the game }
    */
   router.delete("/api/v1/games/matchmaking", async (_req, res) => {
     const userId = principalOf(res).userId;
-    deps.matchmaker.forget(userId);
-    await deps.games.cancelFind.execute(userId);
+    const outcome = await deps.games.cancelFind.execute(userId);
+    if (outcome.status === "cancelled") await deps.matchmaker.cancelled(userId);
+    else deps.matchmaker.forget(userId);
     res.status(204).end();
   });
 

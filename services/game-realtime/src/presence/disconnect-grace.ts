@@ -6,10 +6,17 @@ import type { GameBroadcaster } from "../ws/game-broadcaster";
 import type { ConnectionManager } from "./connection-manager";
 
 const graceKey = (gameId: string, userId: string): string => `game:grace:${gameId}:${userId}`;
+/** Marks the deadline of a player who has not joined a game that just started: the opponent is not told they "disconnected". */
+const NOT_JOINED = "join:";
+/** KEYS: the grace key. ARGV: the deadline a timer set. Deletes the key only while it still holds that deadline. */
+const DELETE_IF_EQUAL = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+const deadlineOf = (value: string): number => Date.parse(value.startsWith(NOT_JOINED) ? value.slice(NOT_JOINED.length) : value);
 
 /**
- * A player whose last socket in an active game closes gets `graceMs` to come back. The opponent
- * is told the deadline; a rejoin in time cancels the forfeit and tells the opponent. The pending
+ * A player whose last socket in an active game closes (or who never joined it) gets `graceMs` to
+ * come back. The opponent is told the deadline; a rejoin in time cancels the forfeit and tells the
+ * opponent. Out of time, the game is forfeited, or aborted (unrated) while not both players have
+ * moved (ForfeitGameUseCase). The pending
  * forfeit is a Redis key, so whichever instance the player rejoins on can cancel it: the timer
  * that fires only forfeits if it can still delete that key.
  */
@@ -34,14 +41,15 @@ export class DisconnectGrace {
     this.log = deps.logger.child({ component: "disconnect-grace" });
   }
 
-  async playerLeft(gameId: string, userId: string): Promise<void> {
+  async playerLeft(gameId: string, userId: string, notJoined = false): Promise<void> {
     if (await this.deps.connections.isPresent(gameId, userId)) return; // still connected elsewhere
     const game = await this.deps.games.get.any(gameId);
     if (!game || game.status !== "active") return;
     const graceUntil = new Date(Date.now() + this.deps.graceMs);
-    await this.deps.redis.set(graceKey(gameId, userId), graceUntil.toISOString(), "PX", this.deps.graceMs * 2);
+    const deadline = `${notJoined ? NOT_JOINED : ""}${graceUntil.toISOString()}`;
+    await this.deps.redis.set(graceKey(gameId, userId), deadline, "PX", this.deps.graceMs * 2);
     const opponent = opponentOf(game, userId);
-    if (opponent) await this.deps.connections.publish(gameId, opponent, { type: "game:opponent_disconnected", game_id: gameId, grace_until: graceUntil.toISOString() });
+    if (opponent && !notJoined) await this.deps.connections.publish(gameId, opponent, { type: "game:opponent_disconnected", game_id: gameId, grace_until: graceUntil.toISOString() });
     this.log.info("player disconnected; grace period started", { game_id: gameId, user_id: userId, grace_until: graceUntil.toISOString() });
     const key = graceKey(gameId, userId);
     clearTimeout(this.timers.get(key));
@@ -52,11 +60,20 @@ export class DisconnectGrace {
       key,
       setTimeout(() => {
         this.timers.delete(key);
-        this.expire(gameId, userId).catch((error: unknown) =>
+        this.expire(gameId, userId, deadline).catch((error: unknown) =>
           this.log.error("forfeit failed", { game_id: gameId, error: error instanceof Error ? error.message : String(error) }),
         );
       }, this.deps.graceMs),
     );
+  }
+
+  /**
+   * A game just became active (matched, or its second seat taken): a player with no socket in it
+   * gets the grace period to join, as if they had left. Before, a matched game nobody joined
+   * stayed active forever and both players were refused every later find (already_in_game).
+   */
+  async gameStarted(game: { id: string; player1Id: string; player2Id: string | null }): Promise<void> {
+    for (const player of [game.player1Id, game.player2Id]) if (player) await this.playerLeft(game.id, player, true);
   }
 
   /** A player (re)joined: cancels their pending forfeit and tells the opponent they are back. */
@@ -64,8 +81,8 @@ export class DisconnectGrace {
     const key = graceKey(gameId, userId);
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
-    const cancelled = await this.deps.redis.del(key);
-    if (cancelled > 0 && opponentId) {
+    const [[, previous] = [], [, cancelled] = []] = (await this.deps.redis.multi().get(key).del(key).exec()) ?? [];
+    if (cancelled === 1 && typeof previous === "string" && !previous.startsWith(NOT_JOINED) && opponentId) {
       await this.deps.connections.publish(gameId, opponentId, { type: "game:opponent_reconnected", game_id: gameId });
       this.log.info("player reconnected within the grace period", { game_id: gameId, user_id: userId });
     }
@@ -73,7 +90,8 @@ export class DisconnectGrace {
 
   /** The deadline of an opponent's pending forfeit, if any (so a rejoining player learns of it). */
   async pendingDeadline(gameId: string, userId: string): Promise<string | undefined> {
-    return (await this.deps.redis.get(graceKey(gameId, userId))) ?? undefined;
+    const value = await this.deps.redis.get(graceKey(gameId, userId));
+    return value && !value.startsWith(NOT_JOINED) ? value : undefined;
   }
 
   /**
@@ -103,7 +121,7 @@ export class DisconnectGrace {
       const [next, keys] = await this.deps.redis.scan(cursor, "MATCH", "game:grace:*", "COUNT", 200);
       cursor = next;
       for (const key of keys) {
-        const deadline = Date.parse((await this.deps.redis.get(key)) ?? "");
+        const deadline = deadlineOf((await this.deps.redis.get(key)) ?? "");
         // The owning instance's own timer goes first; the sweep only picks up what it left.
         if (Number.isNaN(deadline) || deadline > Date.now() - this.deps.sweepIntervalMs) continue;
         const [, , gameId, userId] = key.split(":");
@@ -120,8 +138,16 @@ export class DisconnectGrace {
     this.timers.clear();
   }
 
-  private async expire(gameId: string, userId: string): Promise<void> {
-    if ((await this.deps.redis.del(graceKey(gameId, userId))) === 0) return; // rejoined in time
+  /**
+   * Forfeits unless the player came back. A timer passes the deadline it set and only that one is
+   * taken: a game started on this instance gives a player who joins on another a not-joined
+   * deadline whose timer stays here; when that player later left, the old timer took their new
+   * deadline and forfeited before it (game:over 40-120 ms before grace_until, multi-instance tests, 2026-11-30).
+   */
+  private async expire(gameId: string, userId: string, deadline?: string): Promise<void> {
+    const key = graceKey(gameId, userId);
+    const taken = deadline === undefined ? await this.deps.redis.del(key) : await this.deps.redis.eval(DELETE_IF_EQUAL, 1, key, deadline);
+    if (taken === 0) return; // rejoined in time, or a later deadline that is not this timer's
     if (await this.deps.connections.isPresent(gameId, userId)) return;
     const view = await this.deps.games.forfeit.execute(gameId, userId);
     if (view) await this.deps.broadcaster.gameChanged(view);

@@ -7,6 +7,7 @@ import type { Match, PairPlayersUseCase } from "../domain/pair-players.use-case"
 import type { UserDirectory } from "../domain/user-directory.port";
 import type { GameConnection } from "../ws/game-connection";
 import type { ConnectionManager } from "./connection-manager";
+import type { DisconnectGrace } from "./disconnect-grace";
 
 /** Matchmaking notices for players on any instance: every instance subscribes, each delivers to its own sockets. */
 export const MATCHMAKING_CHANNEL = "game:mm:notices";
@@ -27,7 +28,7 @@ export class Matchmaker {
   private readonly queuedFrom = new Map<string, GameConnection>();
 
   constructor(
-    private readonly deps: { redis: Redis; subscriber: Redis; connections: ConnectionManager; pair: PairPlayersUseCase; cancel: CancelFindUseCase; directory: UserDirectory; intervalMs: number; logger: Logger },
+    private readonly deps: { redis: Redis; subscriber: Redis; connections: ConnectionManager; pair: PairPlayersUseCase; cancel: CancelFindUseCase; grace: Pick<DisconnectGrace, "gameStarted">; directory: UserDirectory; intervalMs: number; logger: Logger },
   ) {
     this.log = deps.logger.child({ component: "matchmaker" });
     deps.subscriber.on("message", (channel: string, payload: string) => {
@@ -73,16 +74,28 @@ export class Matchmaker {
     this.queuedFrom.delete(userId);
   }
 
-  /** A socket closed: if its player queued from it, they leave the queue. */
+  /** A socket closed: if its player queued from it, they leave the queue (their other sockets are told). */
   async socketClosed(connection: GameConnection): Promise<void> {
     const userId = connection.userId;
     if (!userId || this.queuedFrom.get(userId) !== connection) return;
     this.queuedFrom.delete(userId);
-    if (await this.deps.cancel.execute(userId)) this.log.info("player left the queue: socket closed", { user_id: userId });
+    const outcome = await this.deps.cancel.execute(userId).catch(() => undefined); // already matched: the game's grace decides
+    if (outcome?.status !== "cancelled") return;
+    this.log.info("player left the queue: socket closed", { user_id: userId });
+    await this.cancelled(userId);
+  }
+
+  /** The player left the queue: every socket of theirs, on any instance, gets `game:find_cancelled`. */
+  async cancelled(userId: string): Promise<void> {
+    this.queuedFrom.delete(userId);
+    await this.notify(userId, { type: "game:find_cancelled" });
   }
 
   private async pass(): Promise<void> {
     const { matches, expired } = await this.deps.pair.execute();
+    // Each player has the grace period to join (running before they are told, so a join cancels it);
+    // a matched game nobody joins is aborted then, and both may find again.
+    await Promise.all(matches.map((match) => this.deps.grace.gameStarted({ id: match.gameId, player1Id: match.player1.userId, player2Id: match.player2.userId })));
     if (matches.length > 0) await this.announce(matches);
     for (const { userId, queuedAt } of expired) {
       await this.notify(userId, { type: "game:no_opponent", waited_seconds: Math.round((Date.now() - queuedAt.getTime()) / 1000) });

@@ -45,6 +45,6 @@ export function stateMessage(view: GameView, userId: string): ServerMessage {
 }
 
 export function overMessage(game: GameRecord, ratingChange?: { player1: number; player2: number }): ServerMessage | undefined {
-  if (game.status !== "finished" || game.result === null) return undefined;
+  if (game.status !== "finished" || (game.result === null && game.endReason !== "aborted")) return undefined;
   return { type: "game:over", game_id: game.id, result: game.result, reason: game.endReason ?? "unknown", ...(ratingChange ? { rating_change: ratingChange } : {}) };
 }

@@ -69,11 +69,16 @@ export class GameMessageHandler {
         this.deps.matchmaker.kick();
         return;
       }
-      case "game:find_cancel":
-        this.deps.matchmaker.forget(userId);
-        await this.deps.games.cancelFind.execute(userId);
-        connection.send({ type: "game:find_cancelled" });
+      case "game:find_cancel": {
+        // Refused with already_matched when a pairing took the player out of the queue first.
+        const outcome = await this.deps.games.cancelFind.execute(userId);
+        if (outcome.status === "cancelled") await this.deps.matchmaker.cancelled(userId);
+        else {
+          this.deps.matchmaker.forget(userId);
+          connection.send({ type: "game:find_cancelled" });
+        }
         return;
+      }
       case "game:heartbeat":
         await this.deps.connections.refresh(connection);
         connection.send({ type: "game:heartbeat_ack" });
@@ -99,6 +104,8 @@ export class GameMessageHandler {
     if (view.game.status !== "active") return;
     const opponent = opponentOf(view.game, userId);
     await this.deps.grace.playerJoined(gameId, userId, opponent);
+    // The creator of the game this seat started may have no socket in it: their grace starts now.
+    if (takesSeat) await this.deps.grace.gameStarted(view.game);
     const opponentDeadline = opponent ? await this.deps.grace.pendingDeadline(gameId, opponent) : undefined;
     if (opponentDeadline) connection.send({ type: "game:opponent_disconnected", game_id: gameId, grace_until: opponentDeadline });
   }
