@@ -72,6 +72,16 @@ describe("a game in the terminal", () => {
     await expect(t.played).resolves.toBe(0);
   });
 
+  it("when the game is aborted (nobody won), then the player is told it ended without a result and unrated", async () => {
+    const t = terminal();
+    t.socket.emit("state", state(true));
+    t.clear();
+    t.socket.emit("over", { result: null, reason: "aborted" });
+    await expect(t.played).resolves.toBe(0);
+    expect(t.output()).toContain("game over: aborted (a player did not join, or left before both had moved): no result, ratings unchanged");
+    expect(t.output()).not.toMatch(/you (won|lost)/);
+  });
+
   it("when the server refuses a move, then its reason is shown with the prompt, and the player can move again", async () => {
     const t = terminal();
     t.socket.emit("state", state(true));

@@ -5,7 +5,7 @@ import { renderBoard } from "./connect-four-board";
 const YOUR_MOVE = "your move (column 1-7): ";
 const THEIR_MOVE = "waiting for the opponent's move…\n";
 
-type Over = { result: "player1_won" | "player2_won" | "draw"; reason: string };
+type Over = { result: "player1_won" | "player2_won" | "draw" | null; reason: string };
 
 /**
  * One game in a terminal: draws each state the server sends, reads columns from stdin, and says
@@ -127,6 +127,8 @@ export class GameTerminal {
 
   /** The result from this player's side: who won, and how when it was not four in a row. */
   private outcome(over: Over): string {
+    // Aborted: a player did not join, or left before both had moved; nobody won and nothing was rated.
+    if (over.result === null) return "aborted (a player did not join, or left before both had moved): no result, ratings unchanged";
     if (over.result === "draw") return "draw";
     const won = (over.result === "player1_won" && this.you === 1) || (over.result === "player2_won" && this.you === 2);
     const loser = won ? this.opponent : "you";

@@ -58,6 +58,13 @@ async function playGame(socket: GameSocket, gameId: string, you: 1 | 2, opponent
   }
 }
 
+/** What to say when matchmaking refuses because the player has a game: that game's id, so the command can be copied. */
+async function alreadyInGame(ctx: CliContext, refusal: string): Promise<string> {
+  const active = (await ctx.client.games.list("active").catch(() => []))[0];
+  // No active game: the server's own words name the waiting game the player created.
+  return active ? `you are already in game ${active.id}: finish it first (tollgate play --join ${active.id} rejoins it)` : refusal;
+}
+
 /** No game named: matchmaking over the socket, then the matched game. */
 async function matchAndPlay(ctx: CliContext, socket: GameSocket): Promise<number> {
   const found = await findOpponent(socket);
@@ -70,7 +77,7 @@ async function matchAndPlay(ctx: CliContext, socket: GameSocket): Promise<number
     return EXIT_FAILED;
   }
   if (found.kind === "refused") {
-    ctx.warn(found.code === "already_in_game" ? "you are already in a game: finish it first (tollgate play --join <game-id> rejoins it)" : found.message);
+    ctx.warn(found.code === "already_in_game" ? await alreadyInGame(ctx, found.message) : found.message);
     return EXIT_FAILED;
   }
   const { match } = found;
