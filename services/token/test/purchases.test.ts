@@ -1,9 +1,34 @@
+import { createServer, request as httpRequest } from "node:http";
+import type { AddressInfo } from "node:net";
 import { errorBodySchema, eventTypes, purchaseTokenResponseSchema } from "@tollgate/contracts";
 import { waitFor } from "@tollgate/test-harness";
+import type { Express } from "express";
 import request from "supertest";
 import { startTokenFixture, type TokenFixture } from "./support/token-fixture";
 
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+/** A POST whose headers go out exactly as listed, repeats and their spelling kept (supertest merges them). */
+async function postWithRawHeaders(app: Express, path: string, headers: string[], body: unknown): Promise<{ status: number; body: unknown }> {
+  const server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    const { port } = server.address() as AddressInfo;
+    const payload = JSON.stringify(body);
+    return await new Promise((resolve, reject) => {
+      const req = httpRequest({ host: "127.0.0.1", port, path, method: "POST", headers: ["Host", `127.0.0.1:${port}`, ...headers, "Content-Type", "application/json", "Content-Length", String(Buffer.byteLength(payload))] }, (res) => {
+        let text = "";
+        res.setEncoding("utf8").on("data", (chunk: string) => (text += chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text ? (JSON.parse(text) as unknown) : undefined }));
+      });
+      req.on("error", reject);
+      req.end(payload);
+    });
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
 const PRICES = { 1: 200, 12: 1500, 24: 2500, 168: 12000, 720: 40000 };
 
 describe("priced purchases", () => {
@@ -165,11 +190,97 @@ describe("priced purchases", () => {
     expect(row?.sealed_response.toString("latin1")).not.toContain(bought.token);
   });
 
+  it("when Idempotency-Key is sent twice, in any case, then 400 naming the header and nothing is bought", async () => {
+    const lena = await fx.auth.user();
+    await fx.billing.topUp(lena.userId, 1_000);
+    // node joins repeated headers with ", ": "x1, x2" was a valid key and bought a token.
+    const twice = await postWithRawHeaders(fx.app, "/api/v1/tokens/purchase", ["Idempotency-Key", "x1", "Idempotency-Key", "x2", "Authorization", `Bearer ${lena.token}`], { duration_hours: 1 });
+    const mixedCase = await postWithRawHeaders(fx.app, "/api/v1/tokens/purchase", ["Idempotency-Key", "x1", "idempotency-KEY", "x1", "Authorization", `Bearer ${lena.token}`], { duration_hours: 1 });
+    for (const res of [twice, mixedCase]) {
+      expect(res.status).toBe(400);
+      const body = errorBodySchema.parse(res.body);
+      expect(body.error_code).toBe("BAD_REQUEST");
+      expect(body.detail).toContain("Idempotency-Key");
+    }
+    expect(await fx.knex("purchases").where({ user_id: lena.userId })).toHaveLength(0);
+    expect(await fx.billing.balance(lena.userId)).toBe(1_000);
+  });
+
   it("when the API document is read, then the purchase documents its Idempotency-Key and money errors, and the refund route is there", async () => {
     const doc = (await request(fx.app).get("/openapi.json")).body as { paths: Record<string, Record<string, { parameters?: { name?: string }[]; responses: Record<string, unknown> }>> };
     const buyOperation = doc.paths["/api/v1/tokens/purchase"]?.post;
     expect(buyOperation?.parameters?.map((parameter) => parameter.name)).toContain("Idempotency-Key");
     expect(Object.keys(buyOperation?.responses ?? {})).toEqual(expect.arrayContaining(["201", "402", "409", "422", "503"]));
-    expect(Object.keys(doc.paths["/api/v1/tokens/{id}/refund"]?.post?.responses ?? {})).toEqual(expect.arrayContaining(["200", "404", "409", "503"]));
+    expect(Object.keys(buyOperation?.responses ?? {})).toContain("400");
+    expect(Object.keys(doc.paths["/api/v1/tokens/{id}/refund"]?.post?.responses ?? {})).toEqual(expect.arrayContaining(["200", "400", "404", "409", "413", "415", "503"]));
+  });
+});
+
+/** Issue #19: the cap counts tokens held, never purchases still in flight; a mint past it refunds the debit. */
+describe("priced purchases under the token cap", () => {
+  const buyAll = (fx: TokenFixture, userToken: string, count: number) =>
+    Promise.all(
+      Array.from({ length: count }, (_, i) =>
+        request(fx.app).post("/api/v1/tokens/purchase").set(bearer(userToken)).set("Idempotency-Key", `parallel-${i}`).send({ duration_hours: 1 }),
+      ),
+    );
+  const statuses = (answers: { status: number; body: { error_code?: string } }[]) => answers.map((res) => (res.status === 201 ? "201" : `${res.status} ${res.body.error_code}`)).sort();
+  const tokensOf = async (fx: TokenFixture, userId: string) => Number((await fx.knex("access_tokens").where({ user_id: userId }).count<{ count: string }[]>("* as count"))[0]?.count);
+
+  describe("with the default cap of 10", () => {
+    let fx: TokenFixture;
+    beforeAll(async () => {
+      fx = await startTokenFixture({ prices: PRICES, maxTokensPerUser: 10 });
+    });
+    afterAll(async () => {
+      await fx.close();
+    });
+
+    it("when 20 purchases race from a wallet that pays for 5, then 5 × 201 and 15 × 402 INSUFFICIENT_FUNDS, never TOKEN_LIMIT_REACHED (3 rounds)", async () => {
+      for (let round = 0; round < 3; round++) {
+        const buyer = await fx.auth.user();
+        await fx.billing.topUp(buyer.userId, 5 * PRICES[1]);
+        const answers = await buyAll(fx, buyer.token, 20);
+        expect(statuses(answers)).toEqual([...Array(5).fill("201"), ...Array(15).fill("402 INSUFFICIENT_FUNDS")].sort());
+        expect(await tokensOf(fx, buyer.userId)).toBe(5);
+        expect(await fx.billing.balance(buyer.userId)).toBe(0);
+      }
+    });
+  });
+
+  describe("with a cap of 3", () => {
+    let fx: TokenFixture;
+    beforeAll(async () => {
+      fx = await startTokenFixture({ prices: PRICES, maxTokensPerUser: 3 });
+    });
+    afterAll(async () => {
+      await fx.close();
+    });
+
+    it("when 10 paid purchases race, then at most 3 tokens, every other debit is refunded at once with 409 TOKEN_LIMIT_REACHED, and its key replays that", async () => {
+      const buyer = await fx.auth.user();
+      await fx.billing.topUp(buyer.userId, 10_000);
+      const answers = await buyAll(fx, buyer.token, 10);
+      const created = answers.filter((res) => res.status === 201);
+      expect(created.length).toBeLessThanOrEqual(3);
+      for (const res of answers.filter((answer) => answer.status !== 201)) {
+        expect(res.status).toBe(409);
+        expect(errorBodySchema.parse(res.body).error_code).toBe("TOKEN_LIMIT_REACHED");
+      }
+      const tokens = await tokensOf(fx, buyer.userId);
+      expect(tokens).toBe(created.length);
+      expect(await fx.billing.balance(buyer.userId)).toBe(10_000 - tokens * PRICES[1]);
+      // No purchase left pending for the sweep: each refused one was refunded and failed now.
+      const rows = await fx.knex("purchases").where({ user_id: buyer.userId }).select<{ status: string; error_code: string | null }[]>("status", "error_code");
+      expect(rows.filter((row) => row.status === "pending")).toHaveLength(0);
+      expect(rows.filter((row) => row.status === "failed").every((row) => row.error_code === "TOKEN_LIMIT_REACHED")).toBe(true);
+      const refused = answers.findIndex((res) => res.status === 409);
+      if (refused >= 0) {
+        const replay = await request(fx.app).post("/api/v1/tokens/purchase").set(bearer(buyer.token)).set("Idempotency-Key", `parallel-${refused}`).send({ duration_hours: 1 });
+        expect(replay.status).toBe(409);
+        expect(replay.body.error_code).toBe("TOKEN_LIMIT_REACHED");
+      }
+      expect(await fx.billing.balance(buyer.userId)).toBe(10_000 - tokens * PRICES[1]);
+    });
   });
 });

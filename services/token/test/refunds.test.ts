@@ -86,6 +86,98 @@ describe("refunds of unused tokens", () => {
     expect((await validate(bought.token)).status).toBe(200);
   });
 
+  const revokeAsOwner = (userToken: string, tokenId: string) => request(fx.app).post(`/api/v1/tokens/${tokenId}/revoke`).set(bearer(userToken)).send({});
+
+  it("when the owner revoked a token never used, then it can still be refunded: 200, the price back once, the token refunded and still refused", async () => {
+    const gina = await fx.auth.user();
+    await fx.billing.topUp(gina.userId, 1_000);
+    const bought = await buyToken(gina.token, 1);
+    expect((await revokeAsOwner(gina.token, bought.id)).status).toBe(200);
+
+    const res = await refund(gina.token, bought.id);
+    expect(res.status).toBe(200);
+    expect(refundTokenResponseSchema.parse(res.body)).toMatchObject({ token_id: bought.id, status: "refunded", amount: 200 });
+    expect(await fx.billing.balance(gina.userId)).toBe(1_000);
+    expect((await refund(gina.token, bought.id)).body).toEqual(res.body);
+    expect(await refunds(gina.userId)).toHaveLength(1);
+    const item = tokenItemSchema.parse((await request(fx.app).get(`/api/v1/tokens/${bought.id}`).set(bearer(gina.token))).body);
+    expect(item.status).toBe("refunded");
+    expect((await validate(bought.token)).status).toBe(401);
+  });
+
+  it("when an admin revoked a token never used, then its owner can refund it", async () => {
+    const [hana, admin] = [await fx.auth.user(), await fx.auth.user("admin")];
+    await fx.billing.topUp(hana.userId, 1_000);
+    const bought = await buyToken(hana.token, 1);
+    expect((await request(fx.app).post(`/api/v1/admin/tokens/${bought.id}/revoke`).set(bearer(admin.token)).send({})).status).toBe(200);
+    const res = await refund(hana.token, bought.id);
+    expect(res.status).toBe(200);
+    expect(await fx.billing.balance(hana.userId)).toBe(1_000);
+  });
+
+  it("when a token was used and then revoked, then 409 TOKEN_ALREADY_USED and nothing is credited", async () => {
+    const ian = await fx.auth.user();
+    await fx.billing.topUp(ian.userId, 1_000);
+    const bought = await buyToken(ian.token, 1);
+    expect((await validate(bought.token)).status).toBe(200);
+    await revokeAsOwner(ian.token, bought.id);
+    const res = await refund(ian.token, bought.id);
+    expect(res.status).toBe(409);
+    expect(errorBodySchema.parse(res.body).error_code).toBe("TOKEN_ALREADY_USED");
+    expect(await fx.billing.balance(ian.userId)).toBe(800);
+  });
+
+  it("when a token never used was revoked because its account was disabled, then 409 TOKEN_NOT_REFUNDABLE and nothing is credited", async () => {
+    const jo = await fx.auth.user();
+    await fx.billing.topUp(jo.userId, 1_000);
+    const bought = await buyToken(jo.token, 1);
+    // What the user.disabled consumer does; the account is then enabled again by an admin.
+    await fx.knex.transaction((tx) => fx.useCases.revoke.revokeAllOfUser(tx, jo.userId));
+    const res = await refund(jo.token, bought.id);
+    expect(res.status).toBe(409);
+    expect(errorBodySchema.parse(res.body).error_code).toBe("TOKEN_NOT_REFUNDABLE");
+    expect(await fx.billing.balance(jo.userId)).toBe(800);
+  });
+
+  it("when the refund is sent a body that is not JSON, then 400 MALFORMED_JSON or 415, and nothing is refunded", async () => {
+    const kai = await fx.auth.user();
+    await fx.billing.topUp(kai.userId, 1_000);
+    const bought = await buyToken(kai.token, 1);
+    const malformed = await request(fx.app).post(`/api/v1/tokens/${bought.id}/refund`).set(bearer(kai.token)).set("Content-Type", "application/json").send("{oops");
+    expect(malformed.status).toBe(400);
+    expect(errorBodySchema.parse(malformed.body).error_code).toBe("MALFORMED_JSON");
+    const text = await request(fx.app).post(`/api/v1/tokens/${bought.id}/refund`).set(bearer(kai.token)).set("Content-Type", "text/plain").send("refund please");
+    expect(text.status).toBe(415);
+    expect(errorBodySchema.parse(text.body).error_code).toBe("UNSUPPORTED_MEDIA_TYPE");
+    expect(await fx.billing.balance(kai.userId)).toBe(800);
+  });
+
+  // Needs billing: its refund answer's `amount` is what the purchase has had back in all (admin
+  // refunds included), not what this refund returned, so the token service cannot state it.
+  // it.failing until billing answers the amount of the refund it made for this request.
+  it.failing("when an admin refunded part of the purchase first, then the answer states what this refund credited (150 of 200), the same on a repeat", async () => {
+    const [lu, admin] = [await fx.auth.user(), await fx.auth.user("admin")];
+    await fx.billing.topUp(lu.userId, 1_000);
+    const bought = await buyToken(lu.token, 1);
+    await fx.billing.useCases.admin.refund({ userId: admin.userId }, { purchase_id: bought.purchase_id, amount: 50, reason: "goodwill" });
+    const first = await refund(lu.token, bought.id);
+    expect(await fx.billing.balance(lu.userId)).toBe(1_000);
+    expect(first.body).toMatchObject({ status: "refunded", amount: 150 });
+    expect((await refund(lu.token, bought.id)).body).toEqual(first.body);
+  });
+
+  it.failing("when an admin refunded the whole purchase first, then the answer states 0 credited and nothing more is credited", async () => {
+    const [mo, admin] = [await fx.auth.user(), await fx.auth.user("admin")];
+    await fx.billing.topUp(mo.userId, 5_000);
+    const res = await request(fx.app).post("/api/v1/tokens/purchase").set(bearer(mo.token)).set("Idempotency-Key", "twelve").send({ duration_hours: 12 });
+    const bought = purchaseTokenResponseSchema.parse(res.body);
+    await fx.billing.useCases.admin.refund({ userId: admin.userId }, { purchase_id: bought.purchase_id, amount: 1500, reason: "goodwill" });
+    const first = await refund(mo.token, bought.id);
+    expect(await fx.billing.balance(mo.userId)).toBe(5_000);
+    expect(first.body).toMatchObject({ status: "refunded", amount: 0 });
+    expect((await refund(mo.token, bought.id)).body).toEqual(first.body);
+  });
+
   it("when billing is down during a refund, then 503 with the token already refunded, and the sweep later returns the money once", async () => {
     const frank = await fx.auth.user();
     await fx.billing.topUp(frank.userId, 1_000);

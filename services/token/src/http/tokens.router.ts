@@ -1,6 +1,6 @@
 import { idempotencyKeySchema, myTokensQuerySchema, purchaseTokenRequestSchema, revokeTokenRequestSchema } from "@tollgate/contracts";
-import { authenticatedUser, parseOrThrow, requireUser, type RevocationCheck, type JwtVerifier } from "@tollgate/service-kit";
-import { Router, type Response } from "express";
+import { authenticatedUser, BadRequestError, parseOrThrow, requireUser, type RevocationCheck, type JwtVerifier } from "@tollgate/service-kit";
+import { Router, type Request, type Response } from "express";
 import { z } from "zod";
 import type { PurchaseTokenUseCase } from "../domain/purchase-token.use-case";
 import type { RefundTokenUseCase } from "../domain/refund-token.use-case";
@@ -17,8 +17,16 @@ export interface TokensRouterDeps {
   refund: RefundTokenUseCase;
 }
 
-/** The optional `Idempotency-Key` header; present but malformed (empty, over 255, non-printable, sent twice) is a 422 naming it. */
-const idempotencyKey = (value: string | string[] | undefined): string | undefined => {
+/**
+ * The optional `Idempotency-Key` header; present but malformed (empty, over 255, non-printable) is
+ * a 422 naming it. Sent more than once is a 400: node joins repeats with ", ", so `x1` and `x2`
+ * arrived as the valid key "x1, x2" and bought a token under a key the client never sent.
+ */
+const idempotencyKey = (req: Request): string | undefined => {
+  let sent = 0;
+  for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i]?.toLowerCase() === "idempotency-key") sent++;
+  if (sent > 1) throw new BadRequestError(`send one Idempotency-Key header; this request has ${sent}`);
+  const value = req.headers["idempotency-key"];
   if (value === undefined) return undefined;
   return parseOrThrow(z.string({ error: "send one Idempotency-Key header" }).pipe(idempotencyKeySchema), value, "Idempotency-Key header");
 };
@@ -56,10 +64,11 @@ export function tokensRouter(deps: TokensRouterDeps): Router {
    *     responses:
    *       201: { description: The new token with its plaintext, content: { application/json: { schema: { $ref: "#/components/schemas/PurchaseTokenResponse" } } } }
    *     x-errors:
+   *       400: { BAD_REQUEST: "more than one Idempotency-Key header" }
    *       402: { INSUFFICIENT_FUNDS: "the wallet cannot pay the price; nothing was debited (top up, then buy with a new key)" }
    *       403: { EMAIL_NOT_VERIFIED: "REQUIRE_VERIFIED_EMAIL is on and the access JWT does not say the address is verified (verify, then refresh)" }
    *       409:
-   *         TOKEN_LIMIT_REACHED: the user already holds as many pending or active tokens as allowed
+   *         TOKEN_LIMIT_REACHED: "the user already holds as many pending or active tokens as allowed (checked again after the debit: then the debit is refunded at once)"
    *         IDEMPOTENCY_KEY_IN_USE: "a purchase with this key is still in progress (Retry-After)"
    *         PURCHASE_CANCELLED: "the purchase did not finish in time and was cancelled; anything debited was refunded"
    *       422:
@@ -68,7 +77,7 @@ export function tokensRouter(deps: TokensRouterDeps): Router {
    *       503: { SERVICE_UNAVAILABLE: "billing could not be reached; nothing is kept (a debit that did happen is refunded within a minute); retry with the same key" }
    */
   router.post("/purchase", async (req, res) => {
-    const key = idempotencyKey(req.headers["idempotency-key"]);
+    const key = idempotencyKey(req);
     const body = parseOrThrow(purchaseTokenRequestSchema, req.body);
     const claims = authenticatedUser(res);
     res.status(201).json(await deps.purchase.execute({ userId: claims.sub, emailVerified: claims.email_verified === true }, body.duration_hours, key));
@@ -141,17 +150,21 @@ export function tokensRouter(deps: TokensRouterDeps): Router {
    *   post:
    *     operationId: refundToken
    *     summary: Return an unused token for a full refund to the wallet (idempotent)
-   *     description: "Only the owner, only while the token is pending (never used). The token becomes `refunded` at once (refused like a revoked one; token.revoked is emitted) and its price goes back to the wallet. Asking again answers the same 200 and refunds nothing more."
+   *     description: "Only the owner, only for a token never used: pending, or revoked by its owner or an admin before its first use. The token becomes `refunded` at once (refused like a revoked one; token.revoked is emitted unless it was revoked already) and what is left of its price goes back to the wallet. Asking again answers the same 200 and refunds nothing more. The route reads no body; one that is sent must still be JSON."
    *     tags: [tokens]
    *     security: [{ bearerAuth: [] }]
    *     parameters: [{ $ref: "#/components/parameters/UuidParam.id" }]
    *     responses:
    *       200: { description: The refund, content: { application/json: { schema: { $ref: "#/components/schemas/RefundTokenResponse" } } } }
    *     x-errors:
+   *       400: { MALFORMED_JSON: the body is not valid JSON }
    *       404: { NOT_FOUND: "no such token, or not yours (a malformed id too)" }
    *       409:
-   *         TOKEN_ALREADY_USED: the token is active, expired or revoked
+   *         TOKEN_ALREADY_USED: "the token was used (active or expired)"
+   *         TOKEN_NOT_REFUNDABLE: "the token was never used but was revoked when its account was disabled"
    *         CONFLICT: the token was bought before purchases were priced
+   *       413: { PAYLOAD_TOO_LARGE: the body is larger than the service accepts }
+   *       415: { UNSUPPORTED_MEDIA_TYPE: a body that is not application/json }
    *       503: { SERVICE_UNAVAILABLE: "billing could not be reached; the token stays refunded and the money follows within a minute (or ask again)" }
    */
   router.post("/:id/refund", async (req, res) => {
