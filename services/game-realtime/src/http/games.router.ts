@@ -28,7 +28,7 @@ export function gamesRouter(deps: { games: GameUseCases; directory: UserDirector
    *       201: { description: "The game, waiting for its second player", content: { application/json: { schema: { $ref: "#/components/schemas/Game" } } } }
    *     x-errors:
    *       401: { USER_DISABLED: the account has been disabled }
-   *       404: { user_not_found: no user has this username }
+   *       404: { user_not_found: no user has this username or id (the directory of users auth announced) }
    *       422: { self_invite: you cannot invite yourself, VALIDATION_ERROR: "opponent_id is not a UUID, or both opponent_id and opponent_username were given" }
    */
   router.post("/api/v1/games", async (req, res) => {
