@@ -142,7 +142,9 @@ export class DisconnectGrace {
    * Forfeits unless the player came back. A timer passes the deadline it set and only that one is
    * taken: a game started on this instance gives a player who joins on another a not-joined
    * deadline whose timer stays here; when that player later left, the old timer took their new
-   * deadline and forfeited before it (game:over 40-120 ms before grace_until, multi-instance tests, 2026-11-30).
+   * deadline and could forfeit before it. (Two multi-instance forfeit tests, whose games start by
+   * REST on one instance and are played on both, failed when run beside other suites once games
+   * started with a not-joined deadline; with this they pass, 2026-11-30.)
    */
   private async expire(gameId: string, userId: string, deadline?: string): Promise<void> {
     const key = graceKey(gameId, userId);
