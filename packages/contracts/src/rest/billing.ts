@@ -61,7 +61,10 @@ export const purchaseRefundResponseSchema = z.object({
   purchase_id: z.uuid(),
   /** `refunded`: a debit existed and is returned in full; `cancelled`: none existed, a later debit is refused. */
   status: z.enum(["refunded", "cancelled"]),
-  /** What this purchase has had returned in all (0 when cancelled). */
+  /**
+   * What the refund this request made returned to the wallet (the same on a repeat): the price
+   * less any admin refund made before it, 0 when an admin had returned it all or when cancelled.
+   */
   amount: amountSchema,
   currency: currencySchema,
   refund_id: z.uuid().nullable(),

@@ -80,11 +80,20 @@ const cancelled = (purchase: Purchase): PurchaseRefundResponse => ({
   balance_after: null,
 });
 
-const refunded = (purchase: Purchase, finalRefund: PurchaseRefund | undefined): PurchaseRefundResponse => ({
-  purchase_id: purchase.purchaseId,
-  status: "refunded",
-  amount: purchase.refundedAmount,
-  currency: purchase.currency,
-  refund_id: finalRefund?.id ?? null,
-  balance_after: finalRefund?.balanceAfter ?? null,
-});
+/**
+ * The answer names the refund this request made, as a payment provider's refund object does: the
+ * final refund when the service asked for it (`refundedBy` null), so a repeat answers the same;
+ * nothing (0, no id) when an admin had already returned it all. A purchase partly refunded by an
+ * admin first (50 of 200) answers 150 — what reached the wallet now, not the purchase's total.
+ */
+const refunded = (purchase: Purchase, finalRefund: PurchaseRefund | undefined): PurchaseRefundResponse => {
+  const ours = finalRefund && finalRefund.refundedBy === null ? finalRefund : undefined;
+  return {
+    purchase_id: purchase.purchaseId,
+    status: "refunded",
+    amount: ours?.amount ?? 0,
+    currency: purchase.currency,
+    refund_id: ours?.id ?? null,
+    balance_after: ours?.balanceAfter ?? null,
+  };
+};
