@@ -231,6 +231,7 @@ export const apiExamples: Examples = {
     recovery_codes: ["7hq2-m4kx-9wpz-c3vd", "a8tn-5fjr-e2yb-6kgs", "q9xd-3cmw-h7pt-v4nz", "b2re-8kyf-t5jq-m6wc", "n4sz-7vgh-2dxk-p9rt", "c6wm-3tbq-x8fn-j5ye", "k7pd-9hzr-4sgv-w2mx", "f3yt-6nqc-b8kj-r5dz", "x5gr-2wme-v7ht-q4bn", "m8dk-4pcx-z6ry-h3tf"],
   },
   MfaStatus: { totp: "enabled", enabled_at: exampleTimes.created, recovery_codes_remaining: 10 },
+  IdempotencyKey: "3f1c9e2a-7b4d-4e8f-a6c2-9d1b5e7f0a34",
   PurchaseTokenResponse: {
     id: exampleIds.token,
     token: accessTokenValue,
@@ -279,6 +280,7 @@ export const apiExamples: Examples = {
   AdjustmentResponse: { id: billingIds.transaction, user_id: exampleIds.user, amount: 500, currency: "usd", reason: "goodwill credit after an outage", balance_after: 2000, created_at: exampleTimes.now },
   AdminRefundResponse: { refund_id: billingIds.refund, purchase_id: billingIds.purchase, amount: 1000, currency: "usd", remaining: 1500, balance_after: 2500, created_at: exampleTimes.now },
   GameList: { games: [game] },
+  FindOpponentRequest: {},
   MatchmakingQueued: { status: "queued", rating: 1532, queued_at: exampleTimes.now },
   MatchmakingStatus: { status: "matched", game_id: exampleIds.game },
   LeaderboardPage: {

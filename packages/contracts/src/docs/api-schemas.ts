@@ -62,6 +62,7 @@ import {
 import { uuidParamSchema } from "../rest/common";
 import {
   createGameRequestSchema,
+  findOpponentRequestSchema,
   gameSchema,
   leaderboardPageSchema,
   leaderboardQuerySchema,
@@ -94,6 +95,7 @@ import {
 import { proxyLaunchRequestSchema, proxyLaunchResponseSchema } from "../rest/proxy";
 import { auditLogPageSchema, identityAssertionJwksSchema, tokenListSchema } from "../rest/responses";
 import {
+  idempotencyKeySchema,
   myTokensQuerySchema,
   purchaseTokenRequestSchema,
   purchaseTokenResponseSchema,
@@ -171,6 +173,7 @@ export const responseBodySchemas = {
   TotpEnrolment: totpEnrolmentResponseSchema,
   RecoveryCodes: recoveryCodesResponseSchema,
   MfaStatus: mfaStatusResponseSchema,
+  IdempotencyKey: idempotencyKeySchema,
   PurchaseTokenResponse: purchaseTokenResponseSchema,
   RefundTokenResponse: refundTokenResponseSchema,
   TokenItem: tokenItemSchema,
@@ -181,6 +184,7 @@ export const responseBodySchemas = {
   IdentityAssertionJwks: identityAssertionJwksSchema,
   Game: gameSchema,
   GameList: listGamesResponseSchema,
+  FindOpponentRequest: findOpponentRequestSchema,
   MatchmakingQueued: matchmakingQueuedSchema,
   MatchmakingStatus: matchmakingStatusSchema,
   LeaderboardPage: leaderboardPageSchema,

@@ -206,12 +206,14 @@ function addEventFlow(flow: EventFlow, channels: Record<string, unknown>, operat
       messages: consumer.handles.map((type) => ref(`#/channels/${id}/messages/${camel(type)}`)),
     };
   }
+  // A service may consume a topic in two groups (per instance and shared): name it once.
+  const deadLetterers = [...new Set(flow.consumers.map((consumer) => consumer.service))];
   operations[`deadLetters${pascalName(flow.topic)}`] = {
     action: "send",
     channel: ref(`#/channels/${dlqId}`),
     title: `Consumers of ${flow.topic} dead-letter what they cannot parse`,
-    summary: `${flow.consumers.map((consumer) => consumer.service).join(", ")} send a message they cannot parse to ${deadLetterTopic(flow.topic)} and go on.`,
-    tags: [...flow.consumers.map((consumer) => ({ name: consumer.service })), { name: "kafka" }],
+    summary: `${deadLetterers.join(", ")} send a message they cannot parse to ${deadLetterTopic(flow.topic)} and go on.`,
+    tags: [...deadLetterers.map((service) => ({ name: service })), { name: "kafka" }],
     messages: [ref(`#/channels/${dlqId}/messages/deadLetter`)],
   };
 }

@@ -8,6 +8,18 @@ import { Router, type Response } from "express";
  */
 export function topUpReturnRouter(): Router {
   const router = Router();
+  /**
+   * @openapi
+   * /billing/top-ups/success:
+   *   get:
+   *     operationId: topUpSuccessPage
+   *     summary: The page Stripe Checkout returns to after a payment
+   *     description: "A static HTML page (TOP_UP_SUCCESS_URL's default). It reads nothing from the request and credits nothing: only the signed webhook credits the wallet."
+   *     tags: [billing]
+   *     security: []
+   *     responses:
+   *       200: { description: The page, content: { text/html: { schema: { type: string } } } }
+   */
   router.get("/success", (_req, res) => {
     sendPage(res, "Payment received — confirming", [
       "Thank you. Your payment is being confirmed with the payment provider.",
@@ -15,6 +27,18 @@ export function topUpReturnRouter(): Router {
       "You can close this page and check your balance in Tollgate (tollgate balance).",
     ]);
   });
+  /**
+   * @openapi
+   * /billing/top-ups/cancelled:
+   *   get:
+   *     operationId: topUpCancelledPage
+   *     summary: The page Stripe Checkout returns to when the payment is abandoned
+   *     description: "A static HTML page (TOP_UP_CANCEL_URL's default): nothing was charged."
+   *     tags: [billing]
+   *     security: []
+   *     responses:
+   *       200: { description: The page, content: { text/html: { schema: { type: string } } } }
+   */
   router.get("/cancelled", (_req, res) => {
     sendPage(res, "Top-up cancelled", ["The top-up was cancelled: nothing was charged and your wallet is unchanged.", "You can start a new top-up whenever you like (tollgate topup)."]);
   });

@@ -19,6 +19,9 @@ export function matchmakingRouter(deps: { games: GameUseCases; matchmaker: Match
    *     description: "The caller joins the queue every instance shares, at their rating; pairing prefers the closest rating and widens the accepted gap with waiting time. After MATCHMAKING_TIMEOUT_SECONDS (60) without an opponent the caller leaves the queue (GET answers idle). A socket's `game:find` does the same and is told at once."
    *     tags: [games]
    *     security: [{ bearerAuth: [] }]
+   *     requestBody:
+   *       required: false
+   *       content: { application/json: { schema: { $ref: "#/components/schemas/FindOpponentRequest" } } }
    *     responses:
    *       202: { description: Queued, content: { application/json: { schema: { $ref: "#/components/schemas/MatchmakingQueued" } } } }
    *     x-errors:
