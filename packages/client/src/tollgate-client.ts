@@ -145,7 +145,7 @@ export class TollgateClient {
       z.array(tokenItemSchema).parse(await this.call("GET", `/api/v1/tokens/my-tokens?active_only=${activeOnly}`, {})),
     revoke: async (id: string, reason?: string): Promise<TokenItem> =>
       tokenItemSchema.parse(await this.call("POST", `/api/v1/tokens/${encodeURIComponent(id)}/revoke`, { body: reason ? { reason } : {} })),
-    /** Returns a token never used (still pending) for its full price back to the wallet. Rejects with 409 `TOKEN_ALREADY_USED` once it was used, revoked or refunded. */
+    /** Returns a token never used (pending, or revoked before its first use) for what is left of its price; a repeat answers the same. Rejects with 409 `TOKEN_ALREADY_USED` once it was used, 409 `TOKEN_NOT_REFUNDABLE` when it was revoked because its account was disabled. */
     refund: async (id: string): Promise<RefundTokenResponse> =>
       refundTokenResponseSchema.parse(await this.call("POST", `/api/v1/tokens/${encodeURIComponent(id)}/refund`, { body: {} })),
   };
