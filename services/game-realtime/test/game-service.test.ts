@@ -8,9 +8,11 @@ import { PlayerRatingRepository } from "../src/data/player-rating.repository";
 import { RedisMatchmakingQueue } from "../src/data/redis-matchmaking.queue";
 import { UserDirectoryRepository } from "../src/data/user-directory.repository";
 import { DEFAULT_MATCHMAKING } from "../src/game-realtime";
+import { VERTICAL_WIN_FOR_PLAYER_1 } from "../src/domain/connect-four.fixtures";
 import { GameError } from "../src/domain/game.errors";
 import { createGameUseCases, type GameUseCases } from "../src/domain/game-use-cases";
 import { createGameRulesFactory, DEFAULT_GAME_KIND } from "../src/domain/game-rules.registry";
+import { rateGame, unratedPlayer } from "../src/domain/player-rating";
 import { migrateTestDatabase, quietLogger, TEST_DATABASE_URL } from "./support/instance";
 
 describe("game service on two instances sharing one database", () => {
@@ -47,8 +49,7 @@ describe("game service on two instances sharing one database", () => {
     });
   }
 
-  async function activeGame(): Promise<{ id: string; p1: string; p2: string }> {
-    const [p1, p2] = [randomUUID(), randomUUID()];
+  async function activeGame(p1 = randomUUID(), p2 = randomUUID()): Promise<{ id: string; p1: string; p2: string }> {
     const game = await one.create.execute(p1, {});
     await one.join.execute(p2, game.id);
     return { id: game.id, p1, p2 };
@@ -91,6 +92,32 @@ describe("game service on two instances sharing one database", () => {
     expect(stored).toHaveLength(30);
     expect(batches.reduce((sum, n) => sum + n, 0)).toBe(30);
     expect(batches.length).toBeLessThan(30);
+  });
+
+  it("when games end in one statement, one player in two of them, then each game is rated once and the second starts from the first's result", async () => {
+    const batches: number[] = [];
+    const batched = useCases(new KnexGameStore(knex, { maxInFlight: 1, maxBatch: 500, onBatch: (moves) => batches.push(moves) }));
+    const both = randomUUID();
+    // Joining refuses a second active game; a race between instances is what could make one, so
+    // the store makes it here. `both` wins the first game and loses the second.
+    const games = [await activeGame(both), await activeGame()];
+    const second = await new KnexGameStore(knex).createActive({ id: randomUUID(), kind: DEFAULT_GAME_KIND, player1Id: randomUUID(), player2Id: both });
+    games.splice(1, 0, { id: second.id, p1: second.player1Id, p2: both });
+    const last = VERTICAL_WIN_FOR_PLAYER_1.length - 1;
+    for (const { id, p1, p2 } of games) {
+      for (let seq = 0; seq < last; seq++) await batched.playMove.execute(seq % 2 === 0 ? p1 : p2, id, seq, { column: VERTICAL_WIN_FOR_PLAYER_1[seq] });
+    }
+    batches.length = 0;
+    const outcomes = await Promise.all(games.map(({ id, p1 }) => batched.playMove.execute(p1, id, last, { column: VERTICAL_WIN_FOR_PLAYER_1[last] })));
+    expect(batches).toEqual([3]);
+    expect(outcomes.map((o) => [o.view.game.status, o.view.game.result])).toEqual(games.map(() => ["finished", "player1_won"]));
+    for (const { id } of games) expect(await knex("game_ratings").where({ game_id: id })).toHaveLength(1);
+    const [afterFirst] = rateGame(unratedPlayer(both), unratedPlayer(games[0]?.p2 ?? ""), "player1_won");
+    const [winnerOfSecond, afterSecond] = rateGame(unratedPlayer(games[1]?.p1 ?? ""), afterFirst, "player1_won");
+    const row = await knex("player_ratings").where({ user_id: both }).first();
+    expect(row).toMatchObject({ games: 2, wins: 1, losses: 1 });
+    expect(row.rating).toBeCloseTo(afterSecond.rating, 6);
+    expect(outcomes[1]?.view.ratingChange).toEqual({ player1: Math.round(winnerOfSecond.rating - 1500), player2: Math.round(afterSecond.rating - afterFirst.rating) });
   });
 
   it("when one instance gets the same move twice at once, then it is stored once and the repeat is answered as a duplicate", async () => {

@@ -70,8 +70,8 @@ export class GameRepository {
     return row ? toRecord(row) : undefined;
   }
 
-  async listForPlayer(userId: string, status?: GameStatus): Promise<GameRecord[]> {
-    const query = this.knex<GameRow>("games")
+  async listForPlayer(userId: string, status?: GameStatus, trx?: Knex.Transaction): Promise<GameRecord[]> {
+    const query = (trx ?? this.knex)<GameRow>("games")
       .where((where) => where.where("player1_id", userId).orWhere("player2_id", userId).orWhere("invited_user_id", userId))
       .orderBy("created_at", "desc")
       .limit(100);
@@ -106,7 +106,7 @@ export class GameRepository {
    * lost a race writes nothing while the others in the statement still commit. Returns the
    * updated games by id; a game missing from the map lost its race.
    */
-  async appendMovesIfVersion(entries: readonly AppendMoveRow[]): Promise<Map<string, GameRecord>> {
+  async appendMovesIfVersion(entries: readonly AppendMoveRow[], trx?: Knex.Transaction): Promise<Map<string, GameRecord>> {
     const rows = entries.map((entry) => ({
       game_id: entry.gameId,
       expected_version: entry.expectedVersion,
@@ -117,7 +117,7 @@ export class GameRepository {
       player_id: entry.move.playerId,
       action: entry.move.action,
     }));
-    const result = await this.knex.raw<{ rows: GameRow[] }>(
+    const result = await (trx ?? this.knex).raw<{ rows: GameRow[] }>(
       `WITH input AS (
          SELECT * FROM jsonb_to_recordset(?::jsonb) AS t(
            game_id uuid, expected_version integer, status text, result text, end_reason text, seq integer, player_id uuid, action jsonb)

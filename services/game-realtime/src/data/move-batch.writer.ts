@@ -1,4 +1,3 @@
-import type { GameRecord } from "../domain/game";
 import type { AppendMoveRow } from "./game.repository";
 
 export interface MoveBatchOptions {
@@ -10,13 +9,14 @@ export interface MoveBatchOptions {
   onBatch?: (moves: number, seconds: number) => void;
 }
 
-interface PendingMove {
+interface PendingMove<Stored> {
   row: AppendMoveRow;
-  resolve: (game: GameRecord | undefined) => void;
+  resolve: (stored: Stored | undefined) => void;
   reject: (error: unknown) => void;
 }
 
-type WriteMoves = (rows: readonly AppendMoveRow[]) => Promise<Map<string, GameRecord>>;
+/** Writes a batch in one commit; what was stored, by game id (a game missing lost its race). */
+type WriteMoves<Stored> = (rows: readonly AppendMoveRow[]) => Promise<Map<string, Stored>>;
 
 /**
  * Group commit for moves. Moves that arrive while earlier batches are being written (or within
@@ -28,18 +28,18 @@ type WriteMoves = (rows: readonly AppendMoveRow[]) => Promise<Map<string, GameRe
  * Before, every move was its own statement: with 1,000 games moving, moves waited ~0.6 s for a
  * connection of the pool (bench, 2026-11-22) while the CPU was half idle.
  */
-export class MoveBatchWriter {
-  private queue: PendingMove[] = [];
+export class MoveBatchWriter<Stored> {
+  private queue: PendingMove<Stored>[] = [];
   private inFlight = 0;
   private scheduled = false;
 
   constructor(
-    private readonly write: WriteMoves,
+    private readonly write: WriteMoves<Stored>,
     private readonly options: MoveBatchOptions,
   ) {}
 
-  /** The game after the move, once committed; undefined when the game was no longer at the expected version. */
-  append(row: AppendMoveRow): Promise<GameRecord | undefined> {
+  /** What was stored with the move (the game after it), once committed; undefined when the game was no longer at the expected version. */
+  append(row: AppendMoveRow): Promise<Stored | undefined> {
     return new Promise((resolve, reject) => {
       this.queue.push({ row, resolve, reject });
       this.schedule();
@@ -72,9 +72,9 @@ export class MoveBatchWriter {
    * Up to maxBatch moves, at most one per game: a second move of a game (only possible when two
    * callers race on one game) waits for the next batch, so the conditional UPDATE sees one row per game.
    */
-  private take(): PendingMove[] {
-    const batch: PendingMove[] = [];
-    const rest: PendingMove[] = [];
+  private take(): PendingMove<Stored>[] {
+    const batch: PendingMove<Stored>[] = [];
+    const rest: PendingMove<Stored>[] = [];
     const games = new Set<string>();
     for (const pending of this.queue) {
       if (batch.length < this.options.maxBatch && !games.has(pending.row.gameId)) {
@@ -86,7 +86,7 @@ export class MoveBatchWriter {
     return batch;
   }
 
-  private async run(batch: PendingMove[]): Promise<void> {
+  private async run(batch: PendingMove<Stored>[]): Promise<void> {
     try {
       const started = performance.now();
       const written = await this.write(batch.map((pending) => pending.row));

@@ -1,7 +1,7 @@
 import type { LeaderboardPosition } from "@tollgate/contracts";
 import type { Knex } from "knex";
 import { DEFAULT_RATING, type PlayerRating, type RatingChange } from "../domain/player-rating";
-import type { LockedRatings, RankedPlayer, RatingReader } from "../domain/rating-store.port";
+import type { BatchRatings, LockedRatings, RankedPlayer, RatingReader } from "../domain/rating-store.port";
 
 interface RatingRow {
   user_id: string;
@@ -48,6 +48,36 @@ export function lockedRatings(trx: Knex.Transaction): LockedRatings {
           .where({ user_id: r.userId })
           .update({ rating: r.rating, rating_deviation: r.ratingDeviation, volatility: r.volatility, games: r.games, wins: r.wins, losses: r.losses, draws: r.draws, updated_at: trx.fn.now() });
       }
+    },
+  };
+}
+
+/** Ratings inside a group commit's transaction (see BatchRatings): a statement per step whatever the number of games. */
+export function batchRatings(trx: Knex.Transaction): BatchRatings {
+  return {
+    async lock(userIds) {
+      const ids = [...userIds].sort();
+      const defaults = { rating: DEFAULT_RATING.rating, rating_deviation: DEFAULT_RATING.ratingDeviation, volatility: DEFAULT_RATING.volatility };
+      await trx("player_ratings").insert(ids.map((user_id) => ({ user_id, ...defaults }))).onConflict("user_id").ignore();
+      const rows = await trx<RatingRow>("player_ratings").whereIn("user_id", ids).orderBy("user_id").forUpdate();
+      return new Map(rows.map((row) => [row.user_id, toRating(row)]));
+    },
+    async claim(changes) {
+      const rows = [...changes].map(([game_id, change]) => ({ game_id, player1_change: change.player1, player2_change: change.player2 }));
+      const inserted = await trx("game_ratings").insert(rows).onConflict("game_id").ignore().returning<{ game_id: string }[]>("game_id");
+      const claimed = new Set(inserted.map((row) => row.game_id));
+      return [...changes.keys()].filter((gameId) => !claimed.has(gameId));
+    },
+    async save(ratings) {
+      const rows = ratings.map((r) => ({ user_id: r.userId, rating: r.rating, rating_deviation: r.ratingDeviation, volatility: r.volatility, games: r.games, wins: r.wins, losses: r.losses, draws: r.draws }));
+      await trx.raw(
+        `UPDATE player_ratings AS p
+            SET rating = i.rating, rating_deviation = i.rating_deviation, volatility = i.volatility,
+                games = i.games, wins = i.wins, losses = i.losses, draws = i.draws, updated_at = now()
+           FROM jsonb_to_recordset(?::jsonb) AS i(user_id uuid, rating double precision, rating_deviation double precision, volatility double precision, games integer, wins integer, losses integer, draws integer)
+          WHERE p.user_id = i.user_id`,
+        [JSON.stringify(rows)],
+      );
     },
   };
 }

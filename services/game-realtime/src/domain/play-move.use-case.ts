@@ -3,8 +3,6 @@ import { playerInSlot, resultForWinner, slotOf, type GameRecord, type GameView }
 import { gameErrors, type GameError } from "./game.errors";
 import type { AnyGameRules } from "./game-rules";
 import type { GameSnapshot, GameStates } from "./game-states";
-import type { RatingChange } from "./player-rating";
-import { rateFinishedGame } from "./rate-finished-game";
 
 type MoveToStore = { seq: number; playerId: string; action: unknown };
 
@@ -50,11 +48,8 @@ export class PlayMoveUseCase {
         continue;
       }
       if (decision.kind === "duplicate") return { kind: "duplicate", view: states.view(snapshot.game, snapshot.state) };
-      const end = endOf(decision.rules, decision.next);
-      const stored =
-        end.status === "finished"
-          ? await this.finish(gameId, snapshot.game.version, decision.move, end)
-          : { game: await states.store.appendMove(gameId, snapshot.game.version, decision.move, end), ratingChange: undefined };
+      // The last move too is group-committed; its batch's transaction rates the game (KnexGameStore).
+      const stored = await states.store.appendMove(gameId, snapshot.game.version, decision.move, endOf(decision.rules, decision.next));
       const updated = stored?.game;
       if (!updated) {
         states.forget(gameId);
@@ -67,20 +62,6 @@ export class PlayMoveUseCase {
       return { kind: "applied", view: stored.ratingChange ? { ...view, ratingChange: stored.ratingChange } : view };
     }
     throw gameErrors.busy();
-  }
-
-  /**
-   * The last move of a game is not group-committed: it is stored under the game's row lock, in
-   * the transaction that finishes the game and rates both players. Undefined when another move
-   * got there first.
-   */
-  private finish(gameId: string, expectedVersion: number, move: MoveToStore, end: Partial<GameRecord>): Promise<{ game: GameRecord; ratingChange: RatingChange | undefined } | undefined> {
-    return this.states.store.withLockedGame(gameId, async (locked) => {
-      if (locked.game.status !== "active" || locked.game.version !== expectedVersion) return undefined;
-      await locked.appendMove(move);
-      const game = await locked.update({ version: expectedVersion + 1, status: end.status, result: end.result, endReason: end.endReason });
-      return { game, ratingChange: await rateFinishedGame(locked.ratings, game) };
-    });
   }
 
   private decide(snapshot: GameSnapshot, userId: string, seq: number, rawAction: unknown): Decision {

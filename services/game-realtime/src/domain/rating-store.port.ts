@@ -13,6 +13,18 @@ export interface LockedRatings {
   save(ratings: readonly PlayerRating[]): Promise<void>;
 }
 
+/**
+ * Ratings as a group commit sees them: inside the transaction that stores a batch of moves, some
+ * of which finish their games.
+ */
+export interface BatchRatings {
+  /** The users' ratings (defaults for a first game), row-locked in user id order until the transaction ends. */
+  lock(userIds: readonly string[]): Promise<Map<string, PlayerRating>>;
+  /** Records that each game was rated with its change; returns the games that already were (nothing is recorded for them). */
+  claim(changes: ReadonlyMap<string, RatingChange>): Promise<string[]>;
+  save(ratings: readonly PlayerRating[]): Promise<void>;
+}
+
 /** A row of the leaderboard: a rated player with their position. */
 export interface RankedPlayer extends PlayerRating {
   rank: number;
