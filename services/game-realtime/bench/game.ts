@@ -15,6 +15,7 @@
  *
  *   npm run bench -w @tollgate/game-realtime-service   (GAMES=1000 SECONDS=10 PACE_MS=2000 IDLE=10000 ROUNDS=4)
  *   BENCH_CHILD_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the servers.
+ *   SERVERS=game-realtime runs only the service (no ratios), for quick iterations.
  */
 import { stop } from "./children";
 import { colyseusIdleCost, setUpColyseus, startColyseus } from "./colyseus-players";
@@ -30,6 +31,8 @@ const ROUNDS = Number(process.env.ROUNDS ?? 4);
 const SERVICE_PORT = Number(process.env.SERVICE_PORT ?? 3944);
 const RELAY_PORT = Number(process.env.RELAY_PORT ?? 3945);
 const COLYSEUS_PORT = Number(process.env.COLYSEUS_PORT ?? 3946);
+/** Which servers to run (comma list of game-realtime, colyseus, relay); all three, and the ratios, by default. */
+const SERVERS = new Set((process.env.SERVERS ?? "game-realtime,colyseus,relay").split(",").map((name) => name.trim()));
 
 interface Figures {
   idleKb: number;
@@ -132,10 +135,10 @@ function report(ours: Figures, peer: Figures, relay: Record<"both" | "opponent",
 
 async function main(): Promise<void> {
   process.stdout.write(`game bench ${new Date().toISOString()}: ${GAMES} pairs, ${SECONDS} s per phase, ${IDLE} idle connections; load average ${loadAverage()}\n`);
-  const ours = await runService();
-  const peer = await runColyseus();
-  const relay = await runRelay();
-  report(ours, peer, relay);
+  const ours = SERVERS.has("game-realtime") ? await runService() : undefined;
+  const peer = SERVERS.has("colyseus") ? await runColyseus() : undefined;
+  const relay = SERVERS.has("relay") ? await runRelay() : undefined;
+  if (ours && peer && relay) report(ours, peer, relay);
 }
 
 main().then(
