@@ -1,5 +1,5 @@
 import { eventTypes } from "@tollgate/contracts";
-import { EventCollector } from "@tollgate/test-harness";
+import { EventCollector, waitFor } from "@tollgate/test-harness";
 import { call, Canaries, expectNoCanaryInLogs, registerAndLogin, startAuth, type AuthFixture } from "./support";
 
 type Pair = { access_token: string; refresh_token: string };
@@ -47,9 +47,12 @@ describe("refresh token rotation", () => {
     expect(audit).toHaveLength(1);
     expect(audit[0].details.session_id).toBe(session.id);
 
-    await collector.waitForCount(1, { timeoutMs: 20_000 });
-    const events = collector.values<{ type: string; data: { session_id: string; reason: string } }>();
-    expect(events.find((event) => event.data.session_id === session.id)).toMatchObject({ type: eventTypes.sessionRevoked, data: { reason: "refresh_reuse" } });
+    // The sign-up's user.registered is on the topic too: wait for this session's event itself.
+    const revoked = await waitFor(
+      () => collector.values<{ type: string; data: { session_id?: string; reason?: string } }>().find((event) => event.data.session_id === session.id),
+      { timeoutMs: 20_000, what: "the session's session.revoked" },
+    );
+    expect(revoked).toMatchObject({ type: eventTypes.sessionRevoked, data: { reason: "refresh_reuse" } });
   });
 
   it("when the token just rotated is reused after the grace window, then the session is revoked as reuse", async () => {

@@ -82,8 +82,10 @@ describe("session flow", () => {
     expect(refreshAfter.status).toBe(401);
     expect(refreshAfter.body.error_code).toBe("INVALID_REFRESH_TOKEN");
 
-    const [message] = await collector.waitForCount(1, { timeoutMs: 20_000 });
-    expect(message?.key).toBe(user.id);
+    // Keyed by the user, so in order on one partition: the sign-up's user.registered, then the logout's session.revoked.
+    const [signUp, message] = await collector.waitForCount(2, { timeoutMs: 20_000 });
+    expect([signUp?.key, message?.key]).toEqual([user.id, user.id]);
+    expect(JSON.parse(signUp?.value ?? "{}").type).toBe(eventTypes.userRegistered);
     const event = JSON.parse(message?.value ?? "{}");
     expect(event.type).toBe(eventTypes.sessionRevoked);
     expect(sessionRevokedV1Schema.parse(event.data)).toMatchObject({ session_id: claims.sid, user_id: user.id, reason: "logout" });
