@@ -7,7 +7,9 @@
  *      change arrives, for SECONDS: action → opponent p50/p99, moves/s; then one move per pair
  *      every PACE_MS (latency below saturation).
  * Servers: game-realtime (src/main.ts: authenticates, referees, persists every move, fans out
- * through Redis; each pair has ROUNDS games created and joined before the clock starts); Colyseus
+ * through Redis; each pair has ROUNDS games created before the clock starts, and since nobody
+ * plays two active games, the second player takes the seat of each next one once the previous
+ * game is over, outside the move latencies); Colyseus
  * 0.16 (bench/colyseus-server.ts: a room refereed by the same rules module, schema state patched
  * after every move, nothing persisted); the bare relay (bench/bare-relay.ts: passes frames on,
  * once to both players and once to the opponent only). The service's figures are printed as

@@ -24,8 +24,14 @@ export const wsPlayer = (ws: WebSocket): PlayerLink => ({
 
 export interface Pair {
   players: readonly [PlayerLink, PlayerLink];
-  /** The games this pair plays, in order; already joined by both sockets. */
+  /** The games this pair plays, in order; the first already joined by both sockets. */
   games: string[];
+  /**
+   * Readies game `index` once the pair has finished the one before (the service: waits for the
+   * draw's `game:over` on both sockets, then takes the second seat, since nobody plays two active
+   * games); undefined when the next game needs nothing. Its time is outside every move's latency.
+   */
+  startGame: ((index: number) => Promise<void>) | undefined;
   current: number;
   /** Version of the current game both players have reached. */
   version: number;
@@ -38,6 +44,9 @@ export interface PhaseResult {
   latencies: number[];
   /** Pairs that ran out of prepared games before the phase ended (the figure is then a lower bound). */
   exhausted: number;
+  /** Time each next game took to start (`Pair.startGame`), in ms: inside the phase, outside the latencies. */
+  gameStarts: number[];
+  pairs: number;
   load: string;
   cpu: CpuUse;
 }
@@ -84,8 +93,8 @@ export function cpuMeter(processes: Record<string, number>): () => CpuUse {
   };
 }
 
-export function makePair(players: readonly [PlayerLink, PlayerLink], games: string[]): Pair {
-  return { players, games, current: 0, version: 0, onChange: undefined };
+export function makePair(players: readonly [PlayerLink, PlayerLink], games: string[], startGame?: (index: number) => Promise<void>): Pair {
+  return { players, games, startGame, current: 0, version: 0, onChange: undefined };
 }
 
 /**
@@ -97,12 +106,13 @@ export async function play(pairs: Pair[], seconds: number, paceMs: number, proce
   const latencies: number[] = [];
   let moves = 0;
   let exhausted = 0;
+  const gameStarts: number[] = [];
   const begin = Date.now();
   const endAt = begin + seconds * 1_000;
   await Promise.all(
     pairs.map(
       (pair) =>
-        new Promise<void>((resolve) => {
+        new Promise<void>((resolve, reject) => {
           let sentAt = 0;
           let pending = false;
           const move = () => {
@@ -111,6 +121,15 @@ export async function play(pairs: Pair[], seconds: number, paceMs: number, proce
             if (pair.version >= FULL_BOARD_DRAW.length) {
               pair.current++;
               pair.version = 0;
+              if (pair.startGame && pair.games[pair.current] !== undefined) {
+                // The next game's first move is sent once it has started: the start is not a move's latency.
+                const began = performance.now();
+                pair.startGame(pair.current).then(() => {
+                  gameStarts.push(performance.now() - began);
+                  move();
+                }, reject);
+                return;
+              }
             }
             const gameId = pair.games[pair.current];
             if (gameId === undefined) {
@@ -136,7 +155,7 @@ export async function play(pairs: Pair[], seconds: number, paceMs: number, proce
         }),
     ),
   );
-  return { moves, seconds: (Date.now() - begin) / 1_000, latencies, exhausted, load: loadAverage(), cpu: meter() };
+  return { moves, seconds: (Date.now() - begin) / 1_000, latencies, exhausted, gameStarts, pairs: pairs.length, load: loadAverage(), cpu: meter() };
 }
 
 export interface Summary {
@@ -161,6 +180,15 @@ export function summarise(name: string, result: PhaseResult): Summary {
       `action → opponent p50 ${summary.p50.toFixed(2)} ms, p99 ${summary.p99.toFixed(2)} ms (load ${result.load})\n` +
       `  ${result.cpu.text}; per move: server ${perMove(server).toFixed(0)} µs, generator ${perMove(generator).toFixed(0)} µs of CPU\n`,
   );
+  if (result.gameStarts.length > 0) {
+    const starts = [...result.gameStarts].sort((a, b) => a - b);
+    // Pairs starting a game send no move meanwhile: their share of the phase's pair-time.
+    const idle = (100 * starts.reduce((sum, ms) => sum + ms, 0)) / (1_000 * result.seconds * Math.max(1, result.pairs));
+    process.stdout.write(
+      `  next games started in the phase: ${starts.length}, p50 ${percentile(starts, 50).toFixed(2)} ms, p99 ${percentile(starts, 99).toFixed(2)} ms ` +
+        `(game:over seen, second seat taken; outside the latencies above, ${idle.toFixed(1)} % of the pairs' time)\n`,
+    );
+  }
   if (result.exhausted > 0) process.stdout.write(`  ${result.exhausted} pairs ran out of games: raise ROUNDS; this rate is a lower bound\n`);
   return summary;
 }

@@ -1,7 +1,7 @@
 /**
  * The service's side of bench/game.ts: its process (the real entry, src/main.ts), the auth it
- * trusts (an RS256 key and a JWKS this process serves), its pairs with their games created and
- * joined before the clock starts, and its group-commit counters.
+ * trusts (an RS256 key and a JWKS this process serves), its pairs with their games created before
+ * the clock starts (each joined when the pair reaches it), and its group-commit counters.
  */
 import type { ChildProcess } from "node:child_process";
 import { generateKeyPairSync, randomUUID } from "node:crypto";
@@ -66,6 +66,79 @@ export async function serviceIdleCost(port: number, pid: number, count: number):
   });
 }
 
+interface ServerMessage {
+  type: string;
+  game_id?: string;
+  version?: number;
+  status?: string;
+  reason?: string;
+  code?: string;
+  ref?: string;
+  retry_after?: number;
+}
+
+/**
+ * One bench socket of the service: hands `game:state` changes to the pair, remembers which games
+ * ended (`game:over`) and lets the pair wait for a message (30 s at most).
+ */
+function benchSocket(ws: WebSocket, onChange: (gameId: string, version: number) => void) {
+  const waiters = new Set<(message: ServerMessage) => void>();
+  const overs = new Map<string, string>();
+  ws.on("message", (data) => {
+    const message = JSON.parse(data.toString()) as ServerMessage;
+    if (message.type === "game:over" && message.game_id !== undefined) overs.set(message.game_id, message.reason ?? "unknown");
+    else if (message.type === "error" && message.ref !== "game:join") process.stdout.write(`  error ${message.code}\n`);
+    // Version 0 is a game joined or started, not a move.
+    else if (message.type === "game:state" && message.game_id !== undefined && message.version !== undefined && message.version > 0) onChange(message.game_id, message.version);
+    for (const waiter of [...waiters]) waiter(message);
+  });
+  const next = (what: string, test: (message: ServerMessage) => boolean, failOnJoinError = false) =>
+    new Promise<ServerMessage>((resolve, reject) => {
+      const waiter = (message: ServerMessage) => {
+        const failed = failOnJoinError && message.type === "error" && message.ref === "game:join";
+        if (!failed && !test(message)) return;
+        waiters.delete(waiter);
+        clearTimeout(timer);
+        if (failed) reject(Object.assign(new Error(`${what}: error ${message.code}`), { code: message.code, retryAfter: message.retry_after }));
+        else resolve(message);
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(waiter);
+        reject(new Error(`${what}: nothing in 30 s`));
+      }, 30_000);
+      waiters.add(waiter);
+    });
+  const startedState = (gameId: string) => (message: ServerMessage) => message.type === "game:state" && message.game_id === gameId && message.version === 0;
+  return {
+    /** `game:join`, answered by the game's state at version 0 (a socket has one join in flight at a time). */
+    async join(gameId: string): Promise<ServerMessage> {
+      for (let attempt = 1; ; attempt++) {
+        const answer = next(`game:join ${gameId}`, startedState(gameId), true);
+        ws.send(JSON.stringify({ type: "game:join", game_id: gameId }));
+        try {
+          return await answer;
+        } catch (error) {
+          // A dependency's timeout on a busy machine is retried as retry_after says.
+          const { code, retryAfter } = error as { code?: string; retryAfter?: number };
+          if (code !== "service_unavailable" || attempt === 5) throw error;
+          await sleep(1_000 * (retryAfter ?? 1));
+        }
+      }
+    },
+    /** The state at version 0 the game's start sends to a socket already in it. */
+    started: (gameId: string) => next(`start of ${gameId}`, startedState(gameId)),
+    /** The reason of the game's `game:over`. */
+    over: async (gameId: string) => overs.get(gameId) ?? (await next(`game:over of ${gameId}`, (message) => message.type === "game:over" && message.game_id === gameId)).reason,
+  };
+}
+
+/**
+ * The service's pairs. Nobody plays two active games, so a pair's ROUNDS games are created up
+ * front (by the first player, who joins them all with its socket while they wait), but only the
+ * first is started before the clock: the second player takes the seat of each next game over its
+ * socket once both have the previous game's `game:over` (a 42-move draw), during the phases and
+ * outside the move latencies (see `Pair.startGame`).
+ */
 export async function setUpService(base: string, games: number, rounds: number): Promise<Pair[]> {
   const api = async (pathname: string, token: string) => {
     // A 503 (a dependency's command timed out on a busy machine) is retried as its Retry-After says.
@@ -82,37 +155,28 @@ export async function setUpService(base: string, games: number, rounds: number):
     const [p1, p2] = users.map(sign) as [string, string];
     const ids: string[] = [];
     for (let round = 0; round < rounds; round++) {
-      const created = await api("/api/v1/games", p1);
-      await api(`/api/v1/games/${created.id}/join`, p2);
-      ids.push(created.id);
-      for (const user of users) graceKeys.push(`game:grace:${created.id}:${user}`);
+      ids.push((await api("/api/v1/games", p1)).id);
+      for (const user of users) graceKeys.push(`game:grace:${ids[round]}:${user}`);
     }
-    const sockets = [await open(wsUrl, p1), await open(wsUrl, p2)] as const;
-    const pair = makePair([wsPlayer(sockets[0]), wsPlayer(sockets[1])], ids);
-    const joined = new Map<string, () => void>();
-    sockets.forEach((ws, index) =>
-      ws.on("message", (data) => {
-        const message = JSON.parse(data.toString()) as { type: string; game_id?: string; version?: number; code?: string };
-        if (message.type === "error") process.stdout.write(`  error ${message.code}\n`);
-        if (message.type !== "game:state" || message.version === undefined || message.game_id === undefined) return;
-        if (message.version === 0) return joined.get(`${index}:${message.game_id}`)?.();
-        pair.onChange?.(message.game_id, message.version, index as 0 | 1);
-      }),
-    );
-    for (const gameId of ids) {
-      await Promise.all(
-        sockets.map(
-          (ws, index) =>
-            new Promise<void>((resolve) => {
-              joined.set(`${index}:${gameId}`, resolve);
-              ws.send(JSON.stringify({ type: "game:join", game_id: gameId }));
-            }),
-        ),
-      );
+    await api(`/api/v1/games/${ids[0]}/join`, p2);
+    const ws = [await open(wsUrl, p1), await open(wsUrl, p2)] as const;
+    const pair = makePair([wsPlayer(ws[0]), wsPlayer(ws[1])], ids, (index) => startGame(index));
+    const sockets = ws.map((socket, index) => benchSocket(socket, (gameId, version) => pair.onChange?.(gameId, version, index as 0 | 1)));
+    const [first, second] = sockets as [(typeof sockets)[number], (typeof sockets)[number]];
+    async function startGame(index: number): Promise<void> {
+      const previous = ids[index - 1] ?? "";
+      const gameId = ids[index] ?? "";
+      // The finished game must release both players before the next one is joined (409 otherwise).
+      const reasons = await Promise.all(sockets.map((socket) => socket.over(previous)));
+      if (reasons.some((reason) => reason !== "draw")) throw new Error(`game ${previous} ended ${reasons.join(" / ")}, not in a draw`);
+      const started = first.started(gameId);
+      await Promise.all([second.join(gameId), started]);
     }
+    for (const gameId of ids) await first.join(gameId);
+    await second.join(ids[0] ?? "");
     return pair;
   });
-  process.stdout.write(`  ${games} pairs, ${games * rounds} games created and joined, ${games * 2} sockets open\n`);
+  process.stdout.write(`  ${games} pairs, ${games * rounds} games created, the first of each pair joined, ${games * 2} sockets open\n`);
   return pairs;
 }
 
