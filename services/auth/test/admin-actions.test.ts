@@ -30,9 +30,9 @@ describe("admin: enable, roles, sessions, the audit log", () => {
   });
 
   afterAll(async () => {
-    await consumer.stop();
-    await collector.stop();
-    await fx.close();
+    await consumer?.stop();
+    await collector?.stop();
+    await fx?.close();
     expectNoCanaryInLogs(canaries, fx.capture);
   });
 

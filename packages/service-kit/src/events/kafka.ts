@@ -1,4 +1,4 @@
-import { Kafka, KafkaJSAggregateError, logLevel, Partitioners, type LogEntry, type Producer } from "kafkajs";
+import { Kafka, KafkaJSAggregateError, logLevel, Partitioners, type Admin, type LogEntry, type Producer } from "kafkajs";
 import type { Logger } from "../logger";
 
 export interface KafkaOptions {
@@ -33,6 +33,9 @@ const BENIGN: { error: string; request?: string; level: string }[] = [
   { error: "The group coordinator is not available", level: "warn" },
   { error: "This is not the correct coordinator for this group", level: "warn" },
   { error: "There is no leader for this topic-partition as we are in the middle of a leadership election", level: "warn" },
+  // UNKNOWN_TOPIC_OR_PARTITION on a metadata request right after the topic was created;
+  // `ensureTopics` waits it out.
+  { request: "Response Metadata", error: "This server does not host this topic-partition", level: "warn" },
 ];
 
 /** Our level for a kafkajs log line: kafkajs's own, except for the known benign answers above. */
@@ -79,19 +82,26 @@ export function createIdempotentProducer(kafka: Kafka): Producer {
 }
 
 /**
- * Creates topics that do not exist yet (idempotent; partitions only matter the first time). Only
- * the missing ones are asked for: a request naming an existing topic comes back with an error
- * code for it, and then kafkajs neither waits for the new topics' leaders nor stays quiet. A topic
- * another instance creates meanwhile is fine; any other refusal is logged at error and thrown.
+ * Creates topics that do not exist yet (idempotent; partitions only matter the first time) and
+ * waits until every partition of each has a leader. Only the missing ones are asked for: a request
+ * naming an existing topic comes back with an error code for it. A topic another instance creates
+ * meanwhile is fine; any other refusal is logged at error and thrown.
+ *
+ * kafkajs's own `waitForLeaders` retries only LEADER_NOT_AVAILABLE, but a broker that has just
+ * created a topic may still answer the metadata request with UNKNOWN_TOPIC_OR_PARTITION ("This
+ * server does not host this topic-partition") for a moment; that failed a test's set-up in CI. So
+ * the wait is ours: up to `leaderTimeoutMs` (default 30 s), polling every 100 ms.
+ *
+ * @throws the broker's refusal, or an Error naming the topics still without leaders at the timeout.
  */
-export async function ensureTopics(kafka: Kafka, topics: string[], numPartitions = 3): Promise<void> {
+export async function ensureTopics(kafka: Kafka, topics: string[], numPartitions = 3, leaderTimeoutMs = 30_000): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
     const missing = [...new Set(topics)].filter((topic) => !existing.has(topic));
     if (missing.length === 0) return;
-    await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions })), waitForLeaders: true }).catch((error: unknown) => {
+    await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions })), waitForLeaders: false }).catch((error: unknown) => {
       const refusals = error instanceof KafkaJSAggregateError ? error.errors : [error];
       for (const refusal of refusals) {
         const { topic, type, message } = refusal as { topic?: string; type?: string; message?: string };
@@ -99,8 +109,27 @@ export async function ensureTopics(kafka: Kafka, topics: string[], numPartitions
       }
       throw error;
     });
+    await waitForLeaders(admin, missing, leaderTimeoutMs);
   } finally {
     await admin.disconnect();
+  }
+}
+
+const NOT_READY_YET = new Set(["UNKNOWN_TOPIC_OR_PARTITION", "LEADER_NOT_AVAILABLE"]);
+
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let waitingFor = topics;
+  for (;;) {
+    try {
+      const { topics: metadata } = await admin.fetchTopicMetadata({ topics: waitingFor });
+      waitingFor = metadata.filter((topic) => topic.partitions.length === 0 || topic.partitions.some((partition) => partition.leader < 0)).map((topic) => topic.name);
+      if (waitingFor.length === 0) return;
+    } catch (error) {
+      if (!NOT_READY_YET.has((error as { type?: string }).type ?? "")) throw error;
+    }
+    if (Date.now() >= deadline) throw new Error(`topics without a leader after ${timeoutMs} ms: ${waitingFor.join(", ")}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
