@@ -27,6 +27,7 @@ export * from "./redis";
 export * from "./request-context";
 export * from "./resilience";
 export * from "./revocation-log";
+export * from "./start-up";
 export * from "./jwt/jwks-key-store";
 export * from "./jwt/jwt-verifier";
 export * from "./jwt/require-auth";
