@@ -6,6 +6,7 @@
  */
 export * from "./docs";
 export * from "./error-body";
+export * from "./error-codes";
 export * from "./events";
 export * from "./rest/account";
 export * from "./rest/admin";

@@ -20,6 +20,7 @@ export * from "./http/metrics";
 export * from "./http/openapi";
 export * from "./http/plain-route";
 export * from "./http/request-id";
+export * from "./http/uuid-path-param";
 export * from "./lifecycle";
 export * from "./logger";
 export * from "./redaction";

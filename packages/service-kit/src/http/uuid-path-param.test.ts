@@ -1,0 +1,29 @@
+import type { Request } from "express";
+import { ConflictError, NotFoundError } from "../errors";
+import { uuidPathParam } from "./uuid-path-param";
+
+const request = (params: Record<string, string>): Request => ({ params }) as unknown as Request;
+const id = "3f1c2a9e-6a44-4c0e-9b7e-0c6f3d2b8a11";
+
+describe("uuidPathParam", () => {
+  it("when the parameter is a UUID, then it is returned", () => {
+    expect(uuidPathParam(request({ id }))).toBe(id);
+    expect(uuidPathParam(request({ purchase_id: id }), "purchase_id")).toBe(id);
+  });
+
+  it("when the parameter is not a UUID, then 404 NOT_FOUND", () => {
+    const thrown = (() => {
+      try {
+        uuidPathParam(request({ id: "not-a-uuid" }));
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(thrown).toBeInstanceOf(NotFoundError);
+    expect(thrown).toMatchObject({ statusCode: 404, errorCode: "NOT_FOUND" });
+  });
+
+  it("when the route names its own not-found error, then that one is thrown", () => {
+    expect(() => uuidPathParam(request({ id: "42" }), "id", () => new ConflictError("x", "SESSION_NOT_FOUND"))).toThrow(ConflictError);
+  });
+});
