@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { auditLogEntrySchema, eventTypes } from "@tollgate/contracts";
+import { auditLogEntrySchema, errorBodySchema, eventTypes } from "@tollgate/contracts";
 import { createEvent, ensureTopics, type EventConsumer } from "@tollgate/service-kit";
 import { EventCollector, waitFor } from "@tollgate/test-harness";
 import type { Producer } from "kafkajs";
@@ -63,12 +63,17 @@ describe("admin, password change and audit log", () => {
     expect(await fx.knex("audit_logs").where({ user_id: victim.userId, action: "user_disabled" })).toHaveLength(1);
   });
 
-  it("when a non-admin calls an admin route, then 403; an unknown user id is 404 and a malformed one 422", async () => {
+  it("when a non-admin calls an admin route, then 403; an unknown or malformed user id is 404 USER_NOT_FOUND, a malformed session id 404 SESSION_NOT_FOUND", async () => {
     const user = await registerAndLogin(fx, canaries);
     expect((await call(fx, "POST", `/api/v1/admin/users/${user.userId}/disable`, { token: user.tokens.access_token })).status).toBe(403);
     expect((await call(fx, "GET", "/api/v1/admin/audit-logs", { token: user.tokens.access_token })).status).toBe(403);
     expect((await call(fx, "POST", `/api/v1/admin/users/${randomUUID()}/disable`, { token: adminToken })).status).toBe(404);
-    expect((await call(fx, "POST", "/api/v1/admin/users/not-a-uuid/disable", { token: adminToken })).status).toBe(422);
+    const malformedUser = await call(fx, "POST", "/api/v1/admin/users/not-a-uuid/disable", { token: adminToken });
+    expect(errorBodySchema.parse(malformedUser.body)).toMatchObject({ status_code: 404, error_code: "USER_NOT_FOUND" });
+    expect(malformedUser.status).toBe(404);
+    const malformedSession = await call(fx, "POST", "/api/v1/admin/sessions/not-a-uuid/revoke", { token: adminToken });
+    expect(errorBodySchema.parse(malformedSession.body)).toMatchObject({ status_code: 404, error_code: "SESSION_NOT_FOUND" });
+    expect(malformedSession.status).toBe(404);
   });
 
   it("when a user changes their password, then other sessions are revoked with an event, the current one lives, and only the new password works", async () => {

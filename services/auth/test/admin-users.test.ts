@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { adminUserDetailSchema, adminUserPageSchema, type AdminUserPage } from "@tollgate/contracts";
+import { adminUserDetailSchema, adminUserPageSchema, errorBodySchema, type AdminUserPage } from "@tollgate/contracts";
 import { auditRows, loggedInAdmin } from "./admin-support";
 import { call, Canaries, expectNoCanaryInLogs, registerAndLogin, startAuth, type AuthFixture } from "./support";
 
@@ -112,13 +112,14 @@ describe("admin: list, search and read users", () => {
     expect(await auditRows(fx, { userId: user.userId, action: "user_viewed" })).toEqual([expect.objectContaining({ actor_id: admin.userId, actor_type: "user" })]);
   });
 
-  it("when a user (not an admin) calls list or read, then 403; an unknown user is 404, malformed input 422", async () => {
+  it("when a user (not an admin) calls list or read, then 403; an unknown user and a malformed id are 404 USER_NOT_FOUND, malformed input 422", async () => {
     expect((await list(user.tokens.access_token, "")).status).toBe(403);
     expect((await call(fx, "GET", `/api/v1/admin/users/${user.userId}`, { token: user.tokens.access_token })).status).toBe(403);
     expect((await call(fx, "GET", "/api/v1/admin/users")).status).toBe(401);
     const unknown = await call(fx, "GET", `/api/v1/admin/users/${randomUUID()}`, { token: admin.token });
     expect([unknown.status, unknown.body.error_code]).toEqual([404, "USER_NOT_FOUND"]);
-    expect((await call(fx, "GET", "/api/v1/admin/users/not-a-uuid", { token: admin.token })).status).toBe(422);
+    const malformed = await call(fx, "GET", "/api/v1/admin/users/not-a-uuid", { token: admin.token });
+    expect([malformed.status, errorBodySchema.parse(malformed.body).error_code]).toEqual([404, "USER_NOT_FOUND"]);
     for (const query of ["limit=0", "limit=201", "status=gone", "role=root", "cursor=not-a-cursor", `cursor=${Buffer.from("[1,2]").toString("base64url")}`, "sort=name"]) {
       const refused = await list(admin.token, query);
       expect({ query, status: refused.status, code: (refused.body as unknown as { error_code: string }).error_code }).toEqual({ query, status: 422, code: "VALIDATION_ERROR" });

@@ -1,11 +1,13 @@
-import { adminSetRoleRequestSchema, adminUserListQuerySchema, auditLogQuerySchema, uuidParamSchema } from "@tollgate/contracts";
-import { authenticatedUser, parseOrThrow } from "@tollgate/service-kit";
+import { adminSetRoleRequestSchema, adminUserListQuerySchema, auditLogQuerySchema } from "@tollgate/contracts";
+import { authenticatedUser, parseOrThrow, uuidPathParam } from "@tollgate/service-kit";
 import { Router, type RequestHandler } from "express";
 import type { AdminEnableUserUseCase } from "../domain/admin-enable-user.use-case";
 import type { AdminGetUserUseCase } from "../domain/admin-get-user.use-case";
 import type { AdminListUsersUseCase } from "../domain/admin-list-users.use-case";
 import type { AdminRevokeSessionsUseCase } from "../domain/admin-revoke-sessions.use-case";
+import { sessionNotFoundError } from "../domain/admin-errors";
 import type { AdminSetRoleUseCase } from "../domain/admin-set-role.use-case";
+import { userNotFoundError } from "../domain/auth-errors";
 import type { DisableUserUseCase } from "../domain/disable-user.use-case";
 import type { SearchAuditLogsUseCase } from "../domain/search-audit-logs.use-case";
 import { clientInfo } from "./client-info";
@@ -65,11 +67,10 @@ export function adminRouter(deps: AdminRouterDeps): Router {
    *       200: { description: The user, content: { application/json: { schema: { $ref: "#/components/schemas/AdminUserDetail" } } } }
    *     x-errors:
    *       403: { FORBIDDEN: the caller is not an admin }
-   *       404: { USER_NOT_FOUND: no user has this id }
-   *       422: { VALIDATION_ERROR: the id is not a UUID }
+   *       404: { USER_NOT_FOUND: "no user has this id (a malformed id too)" }
    */
   router.get("/api/v1/admin/users/:id", deps.requireAdmin, async (req, res) => {
-    const { id } = parseOrThrow(uuidParamSchema, req.params, "path");
+    const id = uuidPathParam(req, "id", userNotFoundError);
     res.json(await deps.getUser.execute(authenticatedUser(res), id, clientInfo(req)));
   });
 
@@ -87,12 +88,11 @@ export function adminRouter(deps: AdminRouterDeps): Router {
    *       204: { description: Disabled (also when already disabled) }
    *     x-errors:
    *       403: { FORBIDDEN: the caller is not an admin }
-   *       404: { USER_NOT_FOUND: no user has this id }
+   *       404: { USER_NOT_FOUND: "no user has this id (a malformed id too)" }
    *       409: { LAST_ADMIN: "the user is the only enabled admin (an admin disabling themselves)" }
-   *       422: { VALIDATION_ERROR: the id is not a UUID }
    */
   router.post("/api/v1/admin/users/:id/disable", deps.requireAdmin, async (req, res) => {
-    const { id } = parseOrThrow(uuidParamSchema, req.params, "path");
+    const id = uuidPathParam(req, "id", userNotFoundError);
     await deps.disableUser.execute(authenticatedUser(res), id, clientInfo(req));
     res.status(204).end();
   });
@@ -111,11 +111,10 @@ export function adminRouter(deps: AdminRouterDeps): Router {
    *       204: { description: Enabled (also when not disabled) }
    *     x-errors:
    *       403: { FORBIDDEN: the caller is not an admin }
-   *       404: { USER_NOT_FOUND: no user has this id }
-   *       422: { VALIDATION_ERROR: the id is not a UUID }
+   *       404: { USER_NOT_FOUND: "no user has this id (a malformed id too)" }
    */
   router.post("/api/v1/admin/users/:id/enable", deps.requireAdmin, async (req, res) => {
-    const { id } = parseOrThrow(uuidParamSchema, req.params, "path");
+    const id = uuidPathParam(req, "id", userNotFoundError);
     await deps.enableUser.execute(authenticatedUser(res), id, clientInfo(req));
     res.status(204).end();
   });
@@ -137,12 +136,12 @@ export function adminRouter(deps: AdminRouterDeps): Router {
    *       200: { description: The user with their role now, content: { application/json: { schema: { $ref: "#/components/schemas/AdminUser" } } } }
    *     x-errors:
    *       403: { FORBIDDEN: the caller is not an admin }
-   *       404: { USER_NOT_FOUND: no user has this id }
+   *       404: { USER_NOT_FOUND: "no user has this id (a malformed id too)" }
    *       409: { LAST_ADMIN: "the user is the only enabled admin (an admin removing their own role): grant it to another account first" }
-   *       422: { VALIDATION_ERROR: "the id is not a UUID, or role is not user or admin" }
+   *       422: { VALIDATION_ERROR: role is not user or admin }
    */
   router.put("/api/v1/admin/users/:id/role", deps.requireAdmin, async (req, res) => {
-    const { id } = parseOrThrow(uuidParamSchema, req.params, "path");
+    const id = uuidPathParam(req, "id", userNotFoundError);
     const body = parseOrThrow(adminSetRoleRequestSchema, req.body);
     res.json(await deps.setRole.execute(authenticatedUser(res), id, body.role, clientInfo(req)));
   });
@@ -161,11 +160,10 @@ export function adminRouter(deps: AdminRouterDeps): Router {
    *       200: { description: How many sessions were revoked, content: { application/json: { schema: { $ref: "#/components/schemas/AdminSessionsRevoked" } } } }
    *     x-errors:
    *       403: { FORBIDDEN: the caller is not an admin }
-   *       404: { USER_NOT_FOUND: no user has this id }
-   *       422: { VALIDATION_ERROR: the id is not a UUID }
+   *       404: { USER_NOT_FOUND: "no user has this id (a malformed id too)" }
    */
   router.post("/api/v1/admin/users/:id/sessions/revoke", deps.requireAdmin, async (req, res) => {
-    const { id } = parseOrThrow(uuidParamSchema, req.params, "path");
+    const id = uuidPathParam(req, "id", userNotFoundError);
     res.json(await deps.revokeSessions.all(authenticatedUser(res), id, clientInfo(req)));
   });
 
@@ -183,11 +181,10 @@ export function adminRouter(deps: AdminRouterDeps): Router {
    *       204: { description: Revoked (also when it already was) }
    *     x-errors:
    *       403: { FORBIDDEN: the caller is not an admin }
-   *       404: { SESSION_NOT_FOUND: no session has this id }
-   *       422: { VALIDATION_ERROR: the id is not a UUID }
+   *       404: { SESSION_NOT_FOUND: "no session has this id (a malformed id too)" }
    */
   router.post("/api/v1/admin/sessions/:id/revoke", deps.requireAdmin, async (req, res) => {
-    const { id } = parseOrThrow(uuidParamSchema, req.params, "path");
+    const id = uuidPathParam(req, "id", sessionNotFoundError);
     await deps.revokeSessions.one(authenticatedUser(res), id, clientInfo(req));
     res.status(204).end();
   });

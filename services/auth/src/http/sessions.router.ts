@@ -1,6 +1,5 @@
-import { authenticatedUser } from "@tollgate/service-kit";
+import { authenticatedUser, uuidPathParam } from "@tollgate/service-kit";
 import { Router, type RequestHandler } from "express";
-import { z } from "zod";
 import { sessionNotFoundError } from "../domain/account-errors";
 import type { ListSessionsUseCase } from "../domain/list-sessions.use-case";
 import type { RevokeOtherSessionsUseCase } from "../domain/revoke-other-sessions.use-case";
@@ -13,13 +12,6 @@ export interface SessionsRouterDeps {
   revokeSession: RevokeSessionUseCase;
   revokeOtherSessions: RevokeOtherSessionsUseCase;
 }
-
-/** A malformed id cannot name a session of yours: 404, like someone else's. */
-const sessionId = (value: unknown): string => {
-  const parsed = z.uuid().safeParse(value);
-  if (!parsed.success) throw sessionNotFoundError();
-  return parsed.data;
-};
 
 export function sessionsRouter(deps: SessionsRouterDeps): Router {
   const router = Router();
@@ -56,7 +48,7 @@ export function sessionsRouter(deps: SessionsRouterDeps): Router {
    *       404: { SESSION_NOT_FOUND: "no session of yours has that id (someone else's, or a malformed id)" }
    */
   router.delete("/api/v1/users/me/sessions/:id", deps.requireUser, async (req, res) => {
-    await deps.revokeSession.execute(authenticatedUser(res), sessionId(req.params.id), clientInfo(req));
+    await deps.revokeSession.execute(authenticatedUser(res), uuidPathParam(req, "id", sessionNotFoundError), clientInfo(req));
     res.status(204).end();
   });
 
