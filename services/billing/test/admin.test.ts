@@ -50,7 +50,7 @@ describe("administrators' billing routes", () => {
     expect(await walletAgainstLedger(fx.knex, user.userId, fx.currency)).toEqual({ balance: 0, ledger: 0 });
   });
 
-  it("when an admin reads a user's wallet and transactions, then they see the same as the user", async () => {
+  it("when an admin reads a user's wallet and transactions, then they see the same as the user; a user id that is not a UUID is 404 NOT_FOUND", async () => {
     const user = await funded(4000);
     await buy(user.userId);
     const wallet = await asAdmin("get", `/api/v1/admin/billing/wallets/${user.userId}`);
@@ -58,7 +58,10 @@ describe("administrators' billing routes", () => {
     const transactions = await asAdmin("get", `/api/v1/admin/billing/wallets/${user.userId}/transactions?limit=10`);
     expect(transactions.body).toEqual((await request(fx.app).get("/api/v1/billing/transactions?limit=10").set(bearer(user.token))).body);
     expect(transactions.body.data.map((item: { kind: string; amount: number }) => `${item.kind}:${item.amount}`)).toEqual(["purchase:-2500", "top_up:4000"]);
-    expect((await asAdmin("get", "/api/v1/admin/billing/wallets/nobody")).status).toBe(422);
+    for (const path of ["/api/v1/admin/billing/wallets/nobody", "/api/v1/admin/billing/wallets/nobody/transactions"]) {
+      const malformed = await asAdmin("get", path);
+      expect({ path, status: malformed.status, body: errorBodySchema.parse(malformed.body) }).toMatchObject({ path, status: 404, body: { status_code: 404, error_code: "NOT_FOUND" } });
+    }
   });
 
   it("when an admin adjusts a wallet, then it moves with the reason as description, never below zero, and the log names the admin", async () => {

@@ -151,7 +151,6 @@ describe("purchase debits and refunds for the token service", () => {
   });
 
   it.each([
-    ["a malformed purchase id", "not-a-uuid", { user_id: randomUUID(), duration_hours: 1 }],
     ["a duration not sold", randomUUID(), { user_id: randomUUID(), duration_hours: 2 }],
     ["a malformed user id", randomUUID(), { user_id: "someone", duration_hours: 1 }],
     ["an unknown field", randomUUID(), { user_id: randomUUID(), duration_hours: 1, amount: 1 }],
@@ -160,6 +159,17 @@ describe("purchase debits and refunds for the token service", () => {
     const res = await debit(purchaseId, body);
     expect(res.status).toBe(422);
     expect(errorBodySchema.parse(res.body).error_code).toBe("VALIDATION_ERROR");
+  });
+
+  it("when a debit, refund or read names a purchase id that is not a UUID, then 404 (NOT_FOUND; PURCHASE_NOT_FOUND for the read, as for an unknown id) and nothing is stored", async () => {
+    const debited = await debit("not-a-uuid", { user_id: randomUUID(), duration_hours: 1 });
+    const refunded = await request(fx.app).post("/internal/v1/purchases/not-a-uuid/refund").set(bearer(service)).send({ reason: "purchase_failed" });
+    const read = await request(fx.app).get("/internal/v1/purchases/not-a-uuid").set(bearer(service));
+    expect([debited, refunded, read].map((res) => [res.status, errorBodySchema.parse(res.body).error_code])).toEqual([
+      [404, "NOT_FOUND"],
+      [404, "NOT_FOUND"],
+      [404, "PURCHASE_NOT_FOUND"],
+    ]);
   });
 
   it.each([

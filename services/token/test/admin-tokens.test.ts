@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { adminTokenItemSchema, adminTokenPageSchema, eventTypes, purchaseTokenResponseSchema, type AdminTokenPage } from "@tollgate/contracts";
+import { adminTokenItemSchema, adminTokenPageSchema, errorBodySchema, eventTypes, purchaseTokenResponseSchema, type AdminTokenPage } from "@tollgate/contracts";
 import { waitFor } from "@tollgate/test-harness";
 import request from "supertest";
 import { startTokenFixture, type TokenFixture } from "./support/token-fixture";
@@ -128,7 +128,9 @@ describe("token service: the admin's view of every user's tokens", () => {
     expect([again.status, again.body.revoke_reason]).toEqual([200, "chargeback"]);
     const unknown = await request(fx.app).post(`/api/v1/admin/tokens/${randomUUID()}/revoke`).set(bearer(admin.token)).send({});
     expect([unknown.status, unknown.body.error_code]).toEqual([404, "NOT_FOUND"]);
-    expect((await request(fx.app).post("/api/v1/admin/tokens/not-a-uuid/revoke").set(bearer(admin.token)).send({})).status).toBe(404);
+    const malformed = await request(fx.app).post("/api/v1/admin/tokens/not-a-uuid/revoke").set(bearer(admin.token)).send({});
+    expect(malformed.status).toBe(404);
+    expect(errorBodySchema.parse(malformed.body)).toMatchObject({ status_code: 404, error_code: "NOT_FOUND" });
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(revokedEvents()).toHaveLength(1);
     const metrics = (await request(fx.app).get("/metrics").expect(200)).text;

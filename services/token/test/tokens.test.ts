@@ -151,13 +151,16 @@ describe("token service", () => {
     expect(row.activated_at).toBeNull();
   });
 
-  it("when someone asks for another user's token, then 404; a user JWT on the internal endpoint, 403; no JWT, 401", async () => {
+  it("when someone asks for another user's token or a malformed id, then 404 NOT_FOUND; a user JWT on the internal endpoint, 403; no JWT, 401", async () => {
     const owner = await fx.auth.user();
     const stranger = await fx.auth.user();
     const bought = await purchase(owner.token);
     expect((await request(fx.app).get(`/api/v1/tokens/${bought.id}`).set(bearer(stranger.token))).status).toBe(404);
     expect((await request(fx.app).post(`/api/v1/tokens/${bought.id}/revoke`).set(bearer(stranger.token)).send({})).status).toBe(404);
-    expect((await request(fx.app).get("/api/v1/tokens/not-a-uuid").set(bearer(owner.token))).status).toBe(404);
+    for (const path of ["/api/v1/tokens/not-a-uuid", "/api/v1/tokens/not-a-uuid/refund"]) {
+      const malformed = path.endsWith("refund") ? await request(fx.app).post(path).set(bearer(owner.token)).send({}) : await request(fx.app).get(path).set(bearer(owner.token));
+      expect({ path, status: malformed.status, body: errorBodySchema.parse(malformed.body) }).toMatchObject({ path, status: 404, body: { status_code: 404, error_code: "NOT_FOUND" } });
+    }
 
     const admin = await fx.auth.user("admin");
     expect((await request(fx.app).get(`/api/v1/tokens/${bought.id}`).set(bearer(admin.token))).status).toBe(200);

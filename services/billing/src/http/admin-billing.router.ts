@@ -1,5 +1,5 @@
-import { adjustmentRequestSchema, adminRefundRequestSchema, setPricesRequestSchema, userIdParamsSchema, walletTransactionsQuerySchema } from "@tollgate/contracts";
-import { authenticatedUser, parseOrThrow, requireUser, type JwtVerifier, type RevocationCheck } from "@tollgate/service-kit";
+import { adjustmentRequestSchema, adminRefundRequestSchema, setPricesRequestSchema, walletTransactionsQuerySchema } from "@tollgate/contracts";
+import { authenticatedUser, parseOrThrow, requireUser, uuidPathParam, type JwtVerifier, type RevocationCheck } from "@tollgate/service-kit";
 import { Router, type Response } from "express";
 import type { AdminBillingUseCase, AdminCaller } from "../domain/admin-billing.use-case";
 import type { ReadBillingUseCase } from "../domain/read-billing.use-case";
@@ -31,10 +31,10 @@ export function adminBillingRouter(deps: AdminBillingRouterDeps): Router {
    *       200: { description: The wallet (zero when never used), content: { application/json: { schema: { $ref: "#/components/schemas/AdminWallet" } } } }
    *     x-errors:
    *       403: { FORBIDDEN: the caller is not an admin }
-   *       422: { VALIDATION_ERROR: the user id is not a uuid }
+   *       404: { NOT_FOUND: the user id is not a UUID }
    */
   router.get("/wallets/:user_id", async (req, res) => {
-    res.json(await deps.admin.wallet(parseOrThrow(userIdParamsSchema, req.params, "path").user_id));
+    res.json(await deps.admin.wallet(uuidPathParam(req, "user_id")));
   });
 
   /**
@@ -53,10 +53,11 @@ export function adminBillingRouter(deps: AdminBillingRouterDeps): Router {
    *       200: { description: One page of movements, content: { application/json: { schema: { $ref: "#/components/schemas/WalletTransactionPage" } } } }
    *     x-errors:
    *       403: { FORBIDDEN: the caller is not an admin }
-   *       422: { VALIDATION_ERROR: "the user id is not a uuid, limit is not 1 to 100, or the cursor is not one this list gave out" }
+   *       404: { NOT_FOUND: the user id is not a UUID }
+   *       422: { VALIDATION_ERROR: "limit is not 1 to 100, or the cursor is not one this list gave out" }
    */
   router.get("/wallets/:user_id/transactions", async (req, res) => {
-    const id = parseOrThrow(userIdParamsSchema, req.params, "path").user_id;
+    const id = uuidPathParam(req, "user_id");
     const query = parseOrThrow(walletTransactionsQuerySchema, req.query, "query");
     res.json(await deps.read.transactions(id, query));
   });

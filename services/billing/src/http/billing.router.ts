@@ -1,7 +1,6 @@
 import { topUpRequestSchema, walletTransactionsQuerySchema } from "@tollgate/contracts";
-import { authenticatedUser, parseOrThrow, requireUser, type JwtVerifier, type RevocationCheck } from "@tollgate/service-kit";
+import { authenticatedUser, parseOrThrow, requireUser, uuidPathParam, type JwtVerifier, type RevocationCheck } from "@tollgate/service-kit";
 import { Router } from "express";
-import { z } from "zod";
 import { PurchaseNotFoundError } from "../domain/billing-errors";
 import type { DevelopmentTopUpUseCase } from "../domain/development-top-up.use-case";
 import type { ReadBillingUseCase } from "../domain/read-billing.use-case";
@@ -88,10 +87,9 @@ export function billingRouter(deps: BillingRouterDeps): Router {
    *       404: { PURCHASE_NOT_FOUND: "no such purchase, or not yours (a malformed id too)" }
    */
   router.get("/receipts/:purchase_id", user, async (req, res) => {
-    const id = z.uuid().safeParse(req.params.purchase_id);
     // A malformed id cannot name a purchase: 404, like someone else's.
-    if (!id.success) throw new PurchaseNotFoundError();
-    res.json(await deps.read.receipt(id.data, authenticatedUser(res).sub));
+    const id = uuidPathParam(req, "purchase_id", () => new PurchaseNotFoundError());
+    res.json(await deps.read.receipt(id, authenticatedUser(res).sub));
   });
 
   const developmentTopUp = deps.developmentTopUp;

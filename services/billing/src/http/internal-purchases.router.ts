@@ -1,6 +1,7 @@
-import { purchaseDebitRequestSchema, purchaseIdParamsSchema, purchaseRefundRequestSchema } from "@tollgate/contracts";
-import { parseOrThrow, requireServiceCaller, type JwtVerifier } from "@tollgate/service-kit";
+import { purchaseDebitRequestSchema, purchaseRefundRequestSchema } from "@tollgate/contracts";
+import { parseOrThrow, requireServiceCaller, uuidPathParam, type JwtVerifier } from "@tollgate/service-kit";
 import { Router } from "express";
+import { PurchaseNotFoundError } from "../domain/billing-errors";
 import type { DebitPurchaseUseCase } from "../domain/debit-purchase.use-case";
 import type { ReadBillingUseCase } from "../domain/read-billing.use-case";
 import type { RefundPurchaseUseCase } from "../domain/refund-purchase.use-case";
@@ -38,11 +39,12 @@ export function internalPurchasesRouter(deps: InternalPurchasesRouterDeps): Rout
    *     x-errors:
    *       402: { INSUFFICIENT_FUNDS: the wallet cannot pay the price; nothing was debited }
    *       403: { FORBIDDEN: "a user's token, not a service's" }
+   *       404: { NOT_FOUND: the purchase id is not a UUID }
    *       409: { PURCHASE_CANCELLED: this purchase id was cancelled or refunded before, PURCHASE_MISMATCH: this purchase id was debited for another user or duration }
-   *       422: { VALIDATION_ERROR: "the purchase id is not a uuid, or the body is not { user_id, duration_hours }" }
+   *       422: { VALIDATION_ERROR: "the body is not { user_id, duration_hours }" }
    */
   router.post("/:purchase_id/debit", async (req, res) => {
-    const id = parseOrThrow(purchaseIdParamsSchema, req.params, "path").purchase_id;
+    const id = uuidPathParam(req, "purchase_id");
     const body = parseOrThrow(purchaseDebitRequestSchema, req.body);
     const result = await deps.debit.execute(id, { userId: body.user_id, durationHours: body.duration_hours });
     res.status(result.created ? 201 : 200).json(result.body);
@@ -65,10 +67,11 @@ export function internalPurchasesRouter(deps: InternalPurchasesRouterDeps): Rout
    *       200: { description: Refunded or cancelled, content: { application/json: { schema: { $ref: "#/components/schemas/PurchaseRefundResponse" } } } }
    *     x-errors:
    *       403: { FORBIDDEN: "a user's token, not a service's" }
-   *       422: { VALIDATION_ERROR: "the purchase id is not a uuid, or reason is not purchase_failed or unused_token_returned" }
+   *       404: { NOT_FOUND: the purchase id is not a UUID }
+   *       422: { VALIDATION_ERROR: reason is not purchase_failed or unused_token_returned }
    */
   router.post("/:purchase_id/refund", async (req, res) => {
-    const id = parseOrThrow(purchaseIdParamsSchema, req.params, "path").purchase_id;
+    const id = uuidPathParam(req, "purchase_id");
     const body = parseOrThrow(purchaseRefundRequestSchema, req.body);
     res.json(await deps.refund.execute(id, body.reason));
   });
@@ -86,11 +89,10 @@ export function internalPurchasesRouter(deps: InternalPurchasesRouterDeps): Rout
    *       200: { description: The purchase, content: { application/json: { schema: { $ref: "#/components/schemas/PurchaseStatusResponse" } } } }
    *     x-errors:
    *       403: { FORBIDDEN: "a user's token, not a service's" }
-   *       404: { PURCHASE_NOT_FOUND: no debit or cancellation was ever recorded for this id }
-   *       422: { VALIDATION_ERROR: the purchase id is not a uuid }
+   *       404: { PURCHASE_NOT_FOUND: "no debit or cancellation was ever recorded for this id (a malformed id too)" }
    */
   router.get("/:purchase_id", async (req, res) => {
-    res.json(await deps.read.purchaseStatus(parseOrThrow(purchaseIdParamsSchema, req.params, "path").purchase_id));
+    res.json(await deps.read.purchaseStatus(uuidPathParam(req, "purchase_id", () => new PurchaseNotFoundError())));
   });
 
   return router;

@@ -1,7 +1,6 @@
 import { adminTokenListQuerySchema, revokeTokenRequestSchema } from "@tollgate/contracts";
-import { authenticatedUser, parseOrThrow, requireUser, type JwtVerifier, type RevocationCheck } from "@tollgate/service-kit";
+import { authenticatedUser, parseOrThrow, requireUser, uuidPathParam, type JwtVerifier, type RevocationCheck } from "@tollgate/service-kit";
 import { Router, type Request, type Response } from "express";
-import { z } from "zod";
 import type { AdminCaller } from "../domain/admin-caller";
 import type { AdminListTokensUseCase } from "../domain/admin-list-tokens.use-case";
 import type { AdminRevokeTokenUseCase } from "../domain/admin-revoke-token.use-case";
@@ -72,11 +71,10 @@ export function adminTokensRouter(deps: AdminTokensRouterDeps): Router {
    *       404: { NOT_FOUND: "no such token (a malformed id too)" }
    */
   router.post("/api/v1/admin/tokens/:id/revoke", requireAdmin, async (req, res) => {
-    const id = z.uuid().safeParse(req.params.id);
     // A malformed id cannot name a token: 404, as on the owner's route.
-    if (!id.success) throw new TokenNotFoundError();
+    const id = uuidPathParam(req, "id", () => new TokenNotFoundError());
     const body = parseOrThrow(revokeTokenRequestSchema, req.body ?? {});
-    res.json(await deps.adminRevoke.execute(caller(req, res), id.data, body.reason));
+    res.json(await deps.adminRevoke.execute(caller(req, res), id, body.reason));
   });
 
   return router;

@@ -1,7 +1,6 @@
 import { idempotencyKeySchema, myTokensQuerySchema, purchaseTokenRequestSchema, revokeTokenRequestSchema } from "@tollgate/contracts";
-import { authenticatedUser, BadRequestError, parseOrThrow, requireUser, type RevocationCheck, type JwtVerifier } from "@tollgate/service-kit";
+import { authenticatedUser, BadRequestError, parseOrThrow, requireUser, uuidPathParam, type RevocationCheck, type JwtVerifier } from "@tollgate/service-kit";
 import { Router, type Request, type Response } from "express";
-import { z } from "zod";
 import type { PurchaseTokenUseCase } from "../domain/purchase-token.use-case";
 import type { RefundTokenUseCase } from "../domain/refund-token.use-case";
 import type { ReadTokensUseCase, Requester } from "../domain/read-tokens.use-case";
@@ -36,11 +35,7 @@ const requester = (res: Response): Requester => {
 };
 
 /** A malformed id cannot name an existing token: 404, like someone else's. */
-const tokenId = (value: unknown): string => {
-  const parsed = z.uuid().safeParse(value);
-  if (!parsed.success) throw new TokenNotFoundError();
-  return parsed.data;
-};
+const tokenNotFound = () => new TokenNotFoundError();
 
 export function tokensRouter(deps: TokensRouterDeps): Router {
   const router = Router();
@@ -117,7 +112,7 @@ export function tokensRouter(deps: TokensRouterDeps): Router {
    *       404: { NOT_FOUND: "no such token, or not yours (a malformed id too)" }
    */
   router.get("/:id", async (req, res) => {
-    res.json(await deps.read.getOne(tokenId(req.params.id), requester(res)));
+    res.json(await deps.read.getOne(uuidPathParam(req, "id", tokenNotFound), requester(res)));
   });
 
   /**
@@ -139,7 +134,7 @@ export function tokensRouter(deps: TokensRouterDeps): Router {
    *       404: { NOT_FOUND: "no such token, or not yours (a malformed id too)" }
    */
   router.post("/:id/revoke", async (req, res) => {
-    const id = tokenId(req.params.id);
+    const id = uuidPathParam(req, "id", tokenNotFound);
     const body = parseOrThrow(revokeTokenRequestSchema, req.body ?? {});
     res.json(await deps.revoke.execute(id, requester(res), body.reason));
   });
@@ -168,7 +163,7 @@ export function tokensRouter(deps: TokensRouterDeps): Router {
    *       503: { SERVICE_UNAVAILABLE: "billing could not be reached; the token stays refunded and the money follows within a minute (or ask again)" }
    */
   router.post("/:id/refund", async (req, res) => {
-    res.json(await deps.refund.execute(tokenId(req.params.id), requester(res).userId));
+    res.json(await deps.refund.execute(uuidPathParam(req, "id", tokenNotFound), requester(res).userId));
   });
 
   return router;
