@@ -24,6 +24,7 @@ import { topUpsRouter } from "./http/top-ups.router";
 import { webhooksRouter } from "./http/webhooks.router";
 import { BillingEventsPublisher } from "./messaging/billing-events.publisher";
 
+/** What the HTTP app needs: the use cases, the verifier of user access tokens, and its operational hooks. */
 export interface BillingAppDeps {
   logger: Logger;
   knex: Knex;
@@ -41,7 +42,19 @@ export interface BillingAppDeps {
   readiness?: Record<string, () => Promise<unknown>>;
 }
 
-export interface BillingPolicy {
+/** What the use cases talk to. main.ts passes real clients; tests pass the same kinds. */
+export interface BillingClients {
+  knex: Knex;
+  logger: Logger;
+  /** Stripe Checkout, when STRIPE_SECRET_KEY is set; card top-ups answer 503 without it. */
+  paymentProvider?: PaymentProvider;
+  activity?: BillingActivity;
+}
+
+/** How money is kept; main.ts sets every field from config. */
+export interface BillingSettings {
+  /** KAFKA_TOPIC_NAMESPACE ("" in production). */
+  topicNamespace: string;
   /** PRICE_CURRENCY: what everything is sold and topped up in. */
   currency: string;
   /** TOP_UP_MIN_AMOUNT / TOP_UP_MAX_AMOUNT: the range of a top-up (card or development), minor units. */
@@ -49,37 +62,31 @@ export interface BillingPolicy {
   topUpMaxAmount: number;
 }
 
-export interface BillingOutside {
-  logger: Logger;
-  /** Stripe Checkout, when STRIPE_SECRET_KEY is set; card top-ups answer 503 without it. */
-  paymentProvider?: PaymentProvider;
-  activity?: BillingActivity;
-}
+/** The use cases, built once from the clients and settings; the HTTP app shares them. */
+export type BillingUseCases = ReturnType<typeof createUseCases>;
 
-/** The use cases, built once from the database, the event namespace and the policy. */
-export type BillingUseCases = ReturnType<typeof createBillingUseCases>;
-
-export function createBillingUseCases(knex: Knex, topicNamespace: string, policy: BillingPolicy, outside: BillingOutside) {
-  const activity = outside.activity ?? untrackedBillingActivity;
-  const logger = outside.logger;
+export function createUseCases(clients: BillingClients, settings: BillingSettings) {
+  const { knex } = clients;
+  const activity = clients.activity ?? untrackedBillingActivity;
+  const logger = clients.logger;
   const purchases = new PurchaseRepository(knex);
   const prices = new PriceRepository(knex);
   const ledger = new LedgerRepository(knex);
   const topUps = new TopUpRepository(knex);
-  const events = new BillingEventsPublisher(topicNamespace);
+  const events = new BillingEventsPublisher(settings.topicNamespace);
   const money = new MoneyMover(ledger, events);
-  const refund = new RefundPurchaseUseCase(knex, purchases, ledger, money, events, policy.currency, logger.child({ component: "refunds" }), activity);
-  const read = new ReadBillingUseCase(purchases, prices, ledger, policy.currency);
-  const topUpBounds = { minAmount: policy.topUpMinAmount, maxAmount: policy.topUpMaxAmount };
+  const refund = new RefundPurchaseUseCase(knex, purchases, ledger, money, events, settings.currency, logger.child({ component: "refunds" }), activity);
+  const read = new ReadBillingUseCase(purchases, prices, ledger, settings.currency);
+  const topUpBounds = { minAmount: settings.topUpMinAmount, maxAmount: settings.topUpMaxAmount };
   return {
     prices,
-    debit: new DebitPurchaseUseCase(knex, purchases, prices, ledger, money, policy.currency, activity),
+    debit: new DebitPurchaseUseCase(knex, purchases, prices, ledger, money, settings.currency, activity),
     refund,
     read,
-    developmentTopUp: new DevelopmentTopUpUseCase(knex, topUps, money, policy.currency, topUpBounds, activity),
-    checkout: new CheckoutTopUpUseCase(topUps, outside.paymentProvider, { currency: policy.currency, ...topUpBounds }, logger.child({ component: "top-ups" })),
+    developmentTopUp: new DevelopmentTopUpUseCase(knex, topUps, money, settings.currency, topUpBounds, activity),
+    checkout: new CheckoutTopUpUseCase(topUps, clients.paymentProvider, { currency: settings.currency, ...topUpBounds }, logger.child({ component: "top-ups" })),
     webhook: new StripeWebhookUseCase(knex, topUps, money, logger.child({ component: "stripe-webhook" }), activity),
-    admin: new AdminBillingUseCase(knex, purchases, prices, money, read, refund, policy.currency, logger.child({ component: "admin-billing" }), activity),
+    admin: new AdminBillingUseCase(knex, purchases, prices, money, read, refund, settings.currency, logger.child({ component: "admin-billing" }), activity),
   };
 }
 

@@ -1,3 +1,3 @@
 /** What other packages' tests may build the billing service from (the service itself starts in main.ts). */
-export { createApp, createBillingUseCases, type BillingAppDeps, type BillingUseCases } from "./app";
+export { createApp, createUseCases, type BillingAppDeps, type BillingClients, type BillingSettings, type BillingUseCases } from "./app";
 export { billingMigrations } from "./migrations";

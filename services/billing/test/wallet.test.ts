@@ -2,7 +2,7 @@ import { errorBodySchema, priceListSchema, walletTransactionPageSchema } from "@
 import { createLogger } from "@tollgate/service-kit";
 import { randomUUID } from "node:crypto";
 import request from "supertest";
-import { createApp, createBillingUseCases } from "../src/app";
+import { createApp, createUseCases } from "../src/app";
 import { startBillingFixture, walletAgainstLedger, type BillingFixture } from "./support/billing-fixture";
 import { signedEvent } from "./support/stripe-stub";
 
@@ -144,7 +144,7 @@ describe("a user's prices, wallet, transactions and receipts", () => {
 
   it("when Stripe is not configured, then card top-ups and webhooks answer 503 PAYMENTS_NOT_CONFIGURED", async () => {
     const logger = createLogger({ service: "billing-test", level: "error" });
-    const useCases = createBillingUseCases(fx.knex, "unused", { currency: fx.currency, topUpMinAmount: 100, topUpMaxAmount: 100_000 }, { logger });
+    const useCases = createUseCases({ knex: fx.knex, logger }, { topicNamespace: "unused", currency: fx.currency, topUpMinAmount: 100, topUpMaxAmount: 100_000 });
     const app = createApp({ logger, knex: fx.knex, verifier: fx.auth.verifier, useCases, production: false });
     const user = await fx.auth.user();
     const topUpRes = await request(app).post("/api/v1/billing/top-ups").set(bearer(user.token)).send({ amount: 1000 });

@@ -1,25 +1,9 @@
-import { createServer } from "node:http";
 import { hostname } from "node:os";
-import {
-  closeRedis,
-  createDatabase,
-  createKafka,
-  createLogger,
-  createRedis,
-  ensureDatabase,
-  ensureTopics,
-  httpJwksFetcher,
-  installGracefulShutdown,
-  JwksKeyStore,
-  JwtVerifier,
-  listen,
-  migrate,
-  namespacedTopic,
-} from "@tollgate/service-kit";
+import { accessTokenVerifier, closeRedis, createKafka, createLogger, createRedis, ensureTopics, namespacedTopic, openDatabase, runMain, serve } from "@tollgate/service-kit";
 import { deadLetterTopic, topics } from "@tollgate/contracts";
 import { KitAccessTokenVerifier } from "./auth/kit-access-token-verifier";
 import { loadConfig } from "./config";
-import { buildGameRealtime } from "./game-realtime";
+import { createApp, createUseCases } from "./app";
 import { migrations } from "./migrations";
 
 async function main(): Promise<void> {
@@ -27,25 +11,16 @@ async function main(): Promise<void> {
   const logger = createLogger({ service: "game-realtime", level: config.LOG_LEVEL });
   const instanceId = config.INSTANCE_ID ?? `${hostname()}-${process.pid}`;
 
-  await ensureDatabase(config.DATABASE_URL);
-  const knex = createDatabase({ url: config.DATABASE_URL, logger, pool: { max: config.DATABASE_POOL_MAX } });
-  const applied = await migrate(knex, migrations);
-  if (applied.length > 0) logger.info("migrations applied", { migrations: applied });
+  const knex = await openDatabase({ url: config.DATABASE_URL, logger, pool: { max: config.DATABASE_POOL_MAX }, migrations });
 
   const redis = createRedis({ url: config.REDIS_URL, profile: "store", logger, name: "game-realtime" });
   const subscriber = createRedis({ url: config.REDIS_URL, profile: "subscriber", logger, name: "game-realtime-fanout" });
   const kafka = createKafka({ clientId: config.KAFKA_CLIENT_ID ?? `game-realtime-${instanceId}`, brokers: config.KAFKA_BROKERS, logger });
   const deadLetterProducer = kafka.producer();
-  const verifier = new KitAccessTokenVerifier(
-    new JwtVerifier({
-      keys: new JwksKeyStore({ fetchJwks: httpJwksFetcher(config.AUTH_JWKS_URL) }),
-      issuer: config.JWT_ISSUER,
-      audience: config.JWT_AUDIENCE,
-    }),
-  );
+  const verifier = new KitAccessTokenVerifier(accessTokenVerifier({ jwksUrl: config.AUTH_JWKS_URL, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }));
 
   let shuttingDown = false;
-  const service = buildGameRealtime(
+  const useCases = createUseCases(
     { logger, knex, redis, subscriber, verifier, kafka: { kafka, deadLetterProducer, topicNamespace: config.KAFKA_TOPIC_NAMESPACE } },
     {
       instanceId,
@@ -68,18 +43,19 @@ async function main(): Promise<void> {
     },
   );
 
-  const server = createServer(service.app);
-  service.sockets.attach(server);
-  const shutdown = installGracefulShutdown({
-    server,
+  const { port, shutdown } = await serve({
+    app: () => createApp({ logger, useCases, isShuttingDown: () => shuttingDown }),
+    beforeListen: (server) => useCases.sockets.attach(server),
+    port: config.PORT,
+    host: config.HOST,
     logger,
-    timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     // Signals are handled below: the sockets must close before the HTTP server can finish closing.
     signals: [],
     steps: [
-      { name: "matchmaker", run: async () => service.matchmaker.stop() },
-      { name: "auth-events consumer", run: async () => service.consumer?.stop() },
-      { name: "user-directory consumer", run: async () => service.directoryConsumer?.stop() },
+      { name: "matchmaker", run: async () => useCases.matchmaker.stop() },
+      { name: "auth-events consumer", run: async () => useCases.consumer?.stop() },
+      { name: "user-directory consumer", run: async () => useCases.directoryConsumer?.stop() },
       { name: "dead-letter producer", run: () => deadLetterProducer.disconnect() },
       { name: "redis", run: async () => Promise.all([closeRedis(redis), closeRedis(subscriber)]) },
       { name: "postgres", run: () => knex.destroy() },
@@ -89,22 +65,17 @@ async function main(): Promise<void> {
     process.once(signal, () => {
       shuttingDown = true;
       // Every socket gets 1001 (going away); clients reconnect to another instance and rejoin.
-      void service.sockets.close().finally(() => shutdown.shutdown(signal));
+      void useCases.sockets.close().finally(() => shutdown.shutdown(signal));
     });
   }
-
-  const port = await listen(server, config.PORT, config.HOST);
   logger.info("game-realtime listening", { port, host: config.HOST, instance_id: instanceId });
   // Subscribing to a topic that does not exist yet fails; the auth service may not have published anything.
   const authEvents = namespacedTopic(config.KAFKA_TOPIC_NAMESPACE, topics.authEvents);
   await ensureTopics(kafka, [authEvents, deadLetterTopic(authEvents)]);
   await deadLetterProducer.connect();
-  await service.consumer?.start();
-  await service.startDirectory();
-  await service.matchmaker.start();
+  await useCases.consumer?.start();
+  await useCases.startDirectory();
+  await useCases.matchmaker.start();
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`game-realtime failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+runMain("game-realtime", main);

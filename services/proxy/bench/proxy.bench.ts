@@ -26,9 +26,8 @@ import path from "node:path";
 import { createLogger, createRedis, listen } from "@tollgate/service-kit";
 import httpProxy from "http-proxy";
 import { Pool, type Dispatcher } from "undici";
-import { createApp } from "../src/app";
+import { createApp, createUseCases } from "../src/app";
 import { redisTokenKey } from "../src/domain/token-validator";
-import { createProxyRuntime } from "../src/proxy-runtime";
 import { testAssertionKeys } from "../test/support/assertion-keys";
 import { startProxyFixture } from "../test/support/proxy-fixture";
 
@@ -144,7 +143,8 @@ async function main() {
   });
   await listen(bareUndici, PORTS.bareUndici, "127.0.0.1");
 
-  const runtime = createProxyRuntime(
+  const runtime = createUseCases(
+    { redis, logger },
     {
       upstreamUrl: `http://127.0.0.1:${PORTS.upstream}`,
       upstreamTimeoutMs: 10_000,
@@ -167,7 +167,6 @@ async function main() {
       rewriteMaxBytes: 1024 * 1024,
       identityAssertionKeys: testAssertionKeys(),
     },
-    { redis, logger },
   );
   const ours = http.createServer(createApp({ logger, validator: runtime.validator, forwarder: runtime.forwarder, target: runtime.target, asserter: runtime.asserter }));
   await listen(ours, PORTS.ours, "127.0.0.1");

@@ -1,17 +1,129 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
-import { createHttpApp, createHttpMetrics, plainRoute, type HttpMetrics, type Logger } from "@tollgate/service-kit";
-import type { AppSessionUseCases } from "./domain/app-session.use-case";
-import type { TokenValidator } from "./domain/token-validator";
+import { createHttpApp, createHttpMetrics, exposeBreakerState, plainRoute, ServiceTokenProvider, type HttpMetrics, type Logger } from "@tollgate/service-kit";
+import type { Redis } from "ioredis";
+import { RedisAppSessionRepository } from "./data/app-session.repository";
+import { AppSessionUseCases } from "./domain/app-session.use-case";
+import { TokenValidator } from "./domain/token-validator";
 import { appOriginHandler } from "./http/app-origin.handler";
 import { writeProxyError } from "./http/error-page";
 import { launchHandler } from "./http/launch.handler";
 import { isProxyPath, proxyHandler } from "./http/proxy.handler";
-import { appSide, isAppOriginRequest, PROXY_PREFIX } from "./http/public-side";
-import type { Forwarder } from "./upstream/forwarder";
-import type { UpstreamTarget } from "./upstream/upstream-target";
-import type { IdentityAsserter } from "./identity/identity-assertion";
+import { appSide, hostName, isAppOriginRequest, PROXY_PREFIX } from "./http/public-side";
+import type { AssertionKey } from "./identity/assertion-keys";
+import { IdentityAsserter } from "./identity/identity-assertion";
+import type { ProxyMetrics } from "./proxy-metrics";
+import { TunnelRegistry } from "./tunnel/tunnel-registry";
+import { revalidateTunnels } from "./tunnel/tunnel-revalidation";
+import { Forwarder } from "./upstream/forwarder";
+import { TokenServiceClient } from "./upstream/token-service.client";
+import { upstreamTarget, type UpstreamTarget } from "./upstream/upstream-target";
 
+/** How the proxy gates and forwards; main.ts sets every field from config. */
+export interface ProxySettings {
+  upstreamUrl: string;
+  upstreamBasicAuth?: string;
+  /** UPSTREAM_TIMEOUT_MS: the longest silence inside a response body. */
+  upstreamTimeoutMs: number;
+  upstreamConnectTimeoutMs: number;
+  upstreamHeadersTimeoutMs: number;
+  upstreamBreakerThreshold: number;
+  upstreamHalfOpenMs: number;
+  upstreamMaxSockets: number;
+  tokenServiceUrl: string;
+  tokenServiceTimeoutMs: number;
+  tokenServiceBreakerThreshold: number;
+  tokenServiceHalfOpenMs: number;
+  authUrl: string;
+  serviceClientId: string;
+  serviceClientSecret: string;
+  cachePositiveTtlMs: number;
+  cacheNegativeTtlMs: number;
+  cacheMaxEntries: number;
+  /** GRANT_MAX_AGE_SECONDS in ms: how old a cached grant may be before it is re-validated. */
+  grantMaxAgeMs: number;
+  rewriteMaxBytes: number;
+  /** e.g. http://app.localhost:8080; unset: no app origin. */
+  appPublicOrigin?: string;
+  upstreamHostHeader?: "upstream" | "preserve";
+  appLaunchTtlSeconds?: number;
+  identityAssertionKeys: AssertionKey[];
+  identityAssertionIssuer?: string;
+  identityAssertionAudience?: string;
+}
+
+/** What the use cases talk to. main.ts passes real clients; tests pass the same kinds. */
+export interface ProxyClients {
+  /** The validation cache and app-origin sessions. */
+  redis: Redis;
+  logger: Logger;
+  metrics?: ProxyMetrics;
+}
+
+/** The proxy's moving parts (validator, forwarder, tunnels, app sessions), wired once; the HTTP app and the upgrade handler share them. */
+export type ProxyUseCases = ReturnType<typeof createUseCases>;
+
+export function createUseCases(clients: ProxyClients, settings: ProxySettings) {
+  const deps = clients;
+  const serviceTokens = new ServiceTokenProvider({ authUrl: settings.authUrl, clientId: settings.serviceClientId, clientSecret: settings.serviceClientSecret, caller: "the proxy" });
+  const tokenService = new TokenServiceClient({
+    baseUrl: settings.tokenServiceUrl,
+    serviceTokens,
+    timeoutMs: settings.tokenServiceTimeoutMs,
+    breakerThreshold: settings.tokenServiceBreakerThreshold,
+    halfOpenAfterMs: settings.tokenServiceHalfOpenMs,
+  });
+  const validator = new TokenValidator({
+    redis: deps.redis,
+    remote: { byToken: (token) => tokenService.validate(token), byHash: (hash) => tokenService.validateHash(hash) },
+    logger: deps.logger,
+    positiveTtlMs: settings.cachePositiveTtlMs,
+    negativeTtlMs: settings.cacheNegativeTtlMs,
+    maxEntries: settings.cacheMaxEntries,
+    grantMaxAgeMs: settings.grantMaxAgeMs,
+    counters: deps.metrics && { hit: (tier) => deps.metrics?.validations.inc({ tier }) },
+  });
+  const target = upstreamTarget(settings.upstreamUrl, settings.upstreamHostHeader === "preserve");
+  const forwarder = new Forwarder({
+    target,
+    basicAuth: settings.upstreamBasicAuth,
+    connectTimeoutMs: settings.upstreamConnectTimeoutMs,
+    headersTimeoutMs: settings.upstreamHeadersTimeoutMs,
+    bodyTimeoutMs: settings.upstreamTimeoutMs,
+    breakerThreshold: settings.upstreamBreakerThreshold,
+    halfOpenAfterMs: settings.upstreamHalfOpenMs,
+    maxSockets: settings.upstreamMaxSockets,
+    rewriteMaxBytes: settings.rewriteMaxBytes,
+    logger: deps.logger,
+  });
+  const asserter = new IdentityAsserter({
+    keys: settings.identityAssertionKeys,
+    issuer: settings.identityAssertionIssuer ?? "tollgate-proxy",
+    audience: settings.identityAssertionAudience ?? target.origin,
+    maxEntries: settings.cacheMaxEntries,
+  });
+  const tunnels = new TunnelRegistry((open) => deps.metrics?.tunnelsOpen.set(open));
+  const tunnelRevalidation = revalidateTunnels(tunnels, validator, settings.grantMaxAgeMs / 2);
+  if (deps.metrics) {
+    exposeBreakerState(deps.metrics.registry, "upstream", forwarder.breaker);
+    exposeBreakerState(deps.metrics.registry, "token_service", tokenService.policy.breaker);
+  }
+  const app = settings.appPublicOrigin
+    ? {
+        origin: settings.appPublicOrigin,
+        hostName: hostName(new URL(settings.appPublicOrigin).host),
+        sessions: new AppSessionUseCases({
+          validator,
+          store: new RedisAppSessionRepository(deps.redis),
+          appOrigin: settings.appPublicOrigin,
+          ticketTtlMs: (settings.appLaunchTtlSeconds ?? 60) * 1000,
+        }),
+      }
+    : undefined;
+  return { serviceTokens, tokenService, validator, forwarder, tunnels, tunnelRevalidation, target, app, asserter };
+}
+
+/** What the HTTP app needs: the use cases it serves through, and its operational hooks. */
 export interface ProxyAppDeps {
   logger: Logger;
   validator: TokenValidator;

@@ -33,7 +33,7 @@ import path from "node:path";
 import { Partitioners } from "kafkajs";
 import type { Knex } from "knex";
 import type { Arrival, ConsumerSetup } from "./events-consumer";
-import { createTokenUseCases } from "../src/app";
+import { createUseCases } from "../src/app";
 import { tokenMigrations } from "../src/migrations";
 
 const RATE = Number(process.env.BENCH_RATE ?? 1_000);
@@ -151,7 +151,7 @@ async function outboxLoop(kafka: ReturnType<typeof createKafka>, namespace: stri
   await migrate(knex, tokenMigrations);
   await knex("outbox").whereNull("sent_at").update({ sent_at: knex.fn.now() });
   const outboxNotifier = new OutboxNotifier({ url: DATABASE_URL, logger });
-  const useCases = createTokenUseCases(knex, outboxNotifier, namespace, Number.MAX_SAFE_INTEGER);
+  const useCases = createUseCases({ knex, outbox: outboxNotifier }, { topicNamespace: namespace, maxTokensPerUser: Number.MAX_SAFE_INTEGER });
   const relay = relayMode === "thread" ? relayThread() : await timedRelay(knex, kafka);
 
   const userId = randomUUID();

@@ -23,6 +23,7 @@ import { internalRouter } from "./http/internal.router";
 import { tokensRouter } from "./http/tokens.router";
 import { TokenEventsPublisher } from "./messaging/token-events.publisher";
 
+/** What the HTTP app needs: the use cases, the verifier of user access tokens, and its operational hooks. */
 export interface TokenAppDeps {
   logger: Logger;
   knex: Knex;
@@ -35,20 +36,33 @@ export interface TokenAppDeps {
   readiness?: Record<string, () => Promise<unknown>>;
 }
 
-/** The use cases, built once from the database and the event namespace; consumers share them. */
-export type TokenUseCases = ReturnType<typeof createTokenUseCases>;
+/** The use cases, built once from the clients and settings; the HTTP app and the consumers share them. */
+export type TokenUseCases = ReturnType<typeof createUseCases>;
 
-/** How purchases are paid and settled; main.ts sets every field from config. */
-export interface PurchasePolicy {
-  requireVerifiedEmail?: boolean;
+/** What the use cases talk to. main.ts passes real clients; tests pass the same kinds. */
+export interface TokenClients {
+  knex: Knex;
+  /** Wakes the outbox relay after a commit. */
+  outbox: OutboxNotifier;
   /** The billing service's client. Absent: every price is 0 (see `unpricedBilling`). */
   billing?: BillingGateway;
+  logger?: Logger;
+  activity?: TokenActivity;
+}
+
+/** How tokens are sold and settled; main.ts sets every field from config. */
+export interface TokenSettings {
+  /** KAFKA_TOPIC_NAMESPACE ("" in production). */
+  topicNamespace: string;
+  /** MAX_TOKENS_PER_USER: tokens held (pending or active) per user. */
+  maxTokensPerUser: number;
+  requireVerifiedEmail?: boolean;
   /** IDEMPOTENCY_ENCRYPTION_KEY. Absent: a random key of this process's own (replays do not survive a restart). */
   idempotencyEncryptionKey?: string;
   /** PURCHASE_RECOVERY_AFTER_SECONDS (default 30). */
   recoverAfterSeconds?: number;
+  /** PURCHASE_CRASH_POINT (NODE_ENV=test only). */
   crash?: CrashHook;
-  logger?: Logger;
 }
 
 /**
@@ -60,16 +74,17 @@ export const unpricedBilling: BillingGateway = {
   refund: () => Promise.resolve({ status: "cancelled", amount: 0, currency: "usd" }),
 };
 
-export function createTokenUseCases(knex: Knex, outbox: OutboxNotifier, topicNamespace: string, maxTokensPerUser: number, activity?: TokenActivity, policy: PurchasePolicy = {}) {
+export function createUseCases(clients: TokenClients, settings: TokenSettings) {
+  const { knex, outbox, activity } = clients;
   const tokens = new AccessTokenRepository(knex, outbox);
   const purchases = new PurchaseRepository(knex);
   const refunds = new TokenRefundRepository(knex);
-  const events = new TokenEventsPublisher(topicNamespace);
-  const billing = policy.billing ?? unpricedBilling;
-  const sealer = new ResponseSealer(policy.idempotencyEncryptionKey ?? randomBytes(32).toString("base64"));
+  const events = new TokenEventsPublisher(settings.topicNamespace);
+  const billing = clients.billing ?? unpricedBilling;
+  const sealer = new ResponseSealer(settings.idempotencyEncryptionKey ?? randomBytes(32).toString("base64"));
   const refund = new RefundTokenUseCase(tokens, refunds, billing, events, activity);
   return {
-    purchase: new PurchaseTokenUseCase({ tokens, purchases, billing, events, sealer, outbox, maxLiveTokensPerUser: maxTokensPerUser, activity, requireVerifiedEmail: policy.requireVerifiedEmail, crash: policy.crash }),
+    purchase: new PurchaseTokenUseCase({ tokens, purchases, billing, events, sealer, outbox, maxLiveTokensPerUser: settings.maxTokensPerUser, activity, requireVerifiedEmail: settings.requireVerifiedEmail, crash: settings.crash }),
     refund,
     recover: new RecoverPurchasesUseCase({
       tokens,
@@ -77,8 +92,8 @@ export function createTokenUseCases(knex: Knex, outbox: OutboxNotifier, topicNam
       refunds,
       refundToken: refund,
       billing,
-      logger: policy.logger ?? createLogger({ service: "token", level: "warn" }),
-      recoverAfterSeconds: policy.recoverAfterSeconds ?? 30,
+      logger: clients.logger ?? createLogger({ service: "token", level: "warn" }),
+      recoverAfterSeconds: settings.recoverAfterSeconds ?? 30,
       activity,
     }),
     read: new ReadTokensUseCase(tokens),

@@ -1,29 +1,22 @@
 import { hostname } from "node:os";
-import http from "node:http";
 import { topics } from "@tollgate/contracts";
 import {
-  createDatabase,
+  accessTokenVerifier,
+  connectKafka,
   createHttpMetrics,
-  exposeOutboxBacklog,
-  createIdempotentProducer,
-  createKafka,
   createLogger,
   degradesOnly,
-  ensureDatabase,
-  ensureTopics,
-  httpJwksFetcher,
-  installGracefulShutdown,
-  JwksKeyStore,
-  JwtVerifier,
-  listen,
-  migrate,
+  exposeOutboxBacklog,
   namespacedTopic,
+  openDatabase,
   OutboxNotifier,
   OutboxRelayThread,
   RevokedSessionView,
+  runMain,
+  serve,
   ServiceTokenProvider,
 } from "@tollgate/service-kit";
-import { createApp, createTokenUseCases } from "./app";
+import { createApp, createUseCases } from "./app";
 import { loadTokenConfig } from "./config";
 import { BillingClient } from "./data/billing.client";
 import { crashAt } from "./domain/crash-point";
@@ -37,17 +30,10 @@ async function main(): Promise<void> {
   const logger = createLogger({ service: "token", level: config.LOG_LEVEL });
   const instanceId = `${hostname()}-${process.pid}`;
 
-  await ensureDatabase(config.DATABASE_URL);
-  const knex = createDatabase({ url: config.DATABASE_URL, logger });
-  const applied = await migrate(knex, tokenMigrations);
-  if (applied.length > 0) logger.info("migrations applied", { applied });
-
-  const kafka = createKafka({ clientId: config.KAFKA_CLIENT_ID ?? "tollgate-token", brokers: config.KAFKA_BROKERS, logger });
-  const tokenTopic = namespacedTopic(config.KAFKA_TOPIC_NAMESPACE, topics.tokenEvents);
+  const knex = await openDatabase({ url: config.DATABASE_URL, logger, migrations: tokenMigrations });
   const authTopic = namespacedTopic(config.KAFKA_TOPIC_NAMESPACE, topics.authEvents);
-  await ensureTopics(kafka, [tokenTopic, authTopic]);
-  const producer = createIdempotentProducer(kafka);
-  await producer.connect();
+  const clientId = config.KAFKA_CLIENT_ID ?? "tollgate-token";
+  const { kafka, producer } = await connectKafka({ clientId, brokers: config.KAFKA_BROKERS, logger, topics: [namespacedTopic(config.KAFKA_TOPIC_NAMESPACE, topics.tokenEvents), authTopic] });
 
   const metrics = createTokenMetrics(createHttpMetrics());
   // The relay runs on its own thread; the backlog is read from the table by this thread's registry.
@@ -62,63 +48,49 @@ async function main(): Promise<void> {
     halfOpenAfterMs: config.BILLING_HALF_OPEN_MS,
     registry: metrics.http.registry,
   });
-  const useCases = createTokenUseCases(knex, outboxNotifier, config.KAFKA_TOPIC_NAMESPACE, config.MAX_TOKENS_PER_USER, metrics.activity, {
-    requireVerifiedEmail: config.REQUIRE_VERIFIED_EMAIL,
-    billing,
-    idempotencyEncryptionKey: config.IDEMPOTENCY_ENCRYPTION_KEY,
-    recoverAfterSeconds: config.PURCHASE_RECOVERY_AFTER_SECONDS,
-    // The config refuses a crash point outside NODE_ENV=test.
-    crash: config.PURCHASE_CRASH_POINT ? crashAt(config.PURCHASE_CRASH_POINT) : undefined,
-    logger,
-  });
+  const useCases = createUseCases(
+    { knex, outbox: outboxNotifier, billing, logger, activity: metrics.activity },
+    {
+      topicNamespace: config.KAFKA_TOPIC_NAMESPACE,
+      maxTokensPerUser: config.MAX_TOKENS_PER_USER,
+      requireVerifiedEmail: config.REQUIRE_VERIFIED_EMAIL,
+      idempotencyEncryptionKey: config.IDEMPOTENCY_ENCRYPTION_KEY,
+      recoverAfterSeconds: config.PURCHASE_RECOVERY_AFTER_SECONDS,
+      // The config refuses a crash point outside NODE_ENV=test.
+      crash: config.PURCHASE_CRASH_POINT ? crashAt(config.PURCHASE_CRASH_POINT) : undefined,
+    },
+  );
   const sweeper = new PurchaseSweeper(useCases.recover, logger, config.PURCHASE_SWEEP_INTERVAL_MS);
   // The relay runs on a thread of its own, with its own connections and producer, so neither the
   // request pool's queue nor the request thread's event loop delays an event.
-  const relay = new OutboxRelayThread({
-    databaseUrl: config.DATABASE_URL,
-    clientId: `${config.KAFKA_CLIENT_ID ?? "tollgate-token"}-relay`,
-    brokers: config.KAFKA_BROKERS,
-    service: "token",
-    logLevel: config.LOG_LEVEL,
-    logger,
-  });
+  const relay = new OutboxRelayThread({ databaseUrl: config.DATABASE_URL, clientId: `${clientId}-relay`, brokers: config.KAFKA_BROKERS, service: "token", logLevel: config.LOG_LEVEL, logger });
   const userDisabled = createUserDisabledConsumer({ kafka, knex, logger, deadLetterProducer: producer, revokeTokens: useCases.revoke, topicNamespace: config.KAFKA_TOPIC_NAMESPACE, metrics: metrics.http.registry });
-  const revocations = new RevokedSessionView({
-    kafka,
-    topic: authTopic,
-    logger,
-    deadLetterProducer: producer,
-    service: "token",
-    instanceId,
-    retentionSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
-    metrics: metrics.http.registry,
-  });
-  const verifier = new JwtVerifier({
-    keys: new JwksKeyStore({ fetchJwks: httpJwksFetcher(config.AUTH_JWKS_URL) }),
-    issuer: config.JWT_ISSUER,
-    audience: config.JWT_AUDIENCE,
-  });
+  const revocations = new RevokedSessionView({ kafka, topic: authTopic, logger, deadLetterProducer: producer, service: "token", instanceId, retentionSeconds: config.ACCESS_TOKEN_TTL_SECONDS, metrics: metrics.http.registry });
+  const verifier = accessTokenVerifier({ jwksUrl: config.AUTH_JWKS_URL, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
 
-  let shuttingDown = (): boolean => false;
-  const app = createApp({
+  relay.start();
+  sweeper.start();
+  await Promise.all([userDisabled.start(), revocations.start()]);
+  const { port } = await serve({
+    app: (isShuttingDown) =>
+      createApp({
+        logger,
+        knex,
+        verifier,
+        revocations,
+        useCases,
+        bodyLimit: config.HTTP_BODY_LIMIT,
+        metrics: metrics.http,
+        isShuttingDown,
+        readiness: {
+          user_disabled_consumer: degradesOnly(() => userDisabled.ready()),
+          revoked_sessions_consumer: degradesOnly(() => revocations.ready()),
+        },
+      }),
+    port: config.PORT,
+    host: config.HOST,
     logger,
-    knex,
-    verifier,
-    revocations,
-    useCases,
-    bodyLimit: config.HTTP_BODY_LIMIT,
-    metrics: metrics.http,
-    isShuttingDown: () => shuttingDown(),
-    readiness: {
-      user_disabled_consumer: degradesOnly(() => userDisabled.ready()),
-      revoked_sessions_consumer: degradesOnly(() => revocations.ready()),
-    },
-  });
-  const server = http.createServer(app);
-  const shutdown = installGracefulShutdown({
-    server,
-    logger,
-    timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     steps: [
       { name: "purchase sweeper", run: () => sweeper.stop() },
       { name: "user-disabled consumer", run: () => userDisabled.stop() },
@@ -129,17 +101,7 @@ async function main(): Promise<void> {
       { name: "database", run: () => knex.destroy() },
     ],
   });
-  shuttingDown = shutdown.isShuttingDown;
-
-  relay.start();
-  sweeper.start();
-  await Promise.all([userDisabled.start(), revocations.start()]);
-  const port = await listen(server, config.PORT, config.HOST);
   logger.info("token service listening", { port, host: config.HOST });
 }
 
-main().catch((error: unknown) => {
-  // The logger may not exist yet (bad config is reported by the config loader itself).
-  process.stderr.write(`token service failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exit(1);
-});
+runMain("token service", main);

@@ -1,11 +1,11 @@
 import { durationHoursValues, topics } from "@tollgate/contracts";
-import { createDatabase, createHttpMetrics, createLogger, ensureDatabase, migrate, namespacedTopic, OutboxRelayThread } from "@tollgate/service-kit";
+import { createHttpMetrics, createLogger, namespacedTopic, openDatabase, OutboxRelayThread } from "@tollgate/service-kit";
 import { CaptureTransport, EventCollector, testDatabaseUrl, testInfra, uniqueName } from "@tollgate/test-harness";
 import { startAuthFixture, type AuthFixture } from "@tollgate/auth-fixture";
 import type { Express } from "express";
 import type { Knex } from "knex";
 import { randomBytes } from "node:crypto";
-import { createApp, createBillingUseCases, type BillingUseCases } from "../../src/app";
+import { createApp, createUseCases, type BillingUseCases } from "../../src/app";
 import { createBillingMetrics } from "../../src/billing-metrics";
 import type { PriceEntry } from "../../src/domain/price";
 import { StripeCheckout } from "../../src/data/stripe-checkout";
@@ -47,9 +47,7 @@ const randomCurrency = (): string => Array.from({ length: 3 }, () => String.from
 export async function startBillingFixture(options: BillingFixtureOptions = {}): Promise<BillingFixture> {
   const capture = new CaptureTransport();
   const logger = createLogger({ service: "billing-test", level: "debug", transports: [capture] });
-  await ensureDatabase(BILLING_DATABASE_URL);
-  const knex = createDatabase({ url: BILLING_DATABASE_URL, logger });
-  await migrate(knex, billingMigrations);
+  const knex = await openDatabase({ url: BILLING_DATABASE_URL, logger, migrations: billingMigrations });
   await knex("outbox").whereNull("sent_at").update({ sent_at: knex.fn.now() });
 
   const currency = randomCurrency();
@@ -66,7 +64,7 @@ export async function startBillingFixture(options: BillingFixtureOptions = {}): 
   const payments = options.payments ?? true;
   const webhookSecret = `whsec_${randomBytes(16).toString("hex")}`;
   const paymentProvider = payments ? new StripeCheckout(stripe.client(), { successUrl: "http://127.0.0.1:8080/paid", cancelUrl: "http://127.0.0.1:8080/cancelled" }) : undefined;
-  const useCases = createBillingUseCases(knex, namespace, { currency, topUpMinAmount: 100, topUpMaxAmount: 100_000 }, { logger, paymentProvider, activity: metrics.activity });
+  const useCases = createUseCases({ knex, logger, paymentProvider, activity: metrics.activity }, { topicNamespace: namespace, currency, topUpMinAmount: 100, topUpMaxAmount: 100_000 });
   const entries = durationHoursValues.map((durationHours) => ({ durationHours, unitAmount: options.prices?.[durationHours] ?? options.defaultPrice ?? 0 }));
   // Always a fresh version: a currency drawn again in a later run must not inherit that run's admin prices.
   await knex.transaction((tx) => useCases.prices.addVersion(tx, { currency, source: "config", createdBy: null, entries }));

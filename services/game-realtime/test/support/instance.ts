@@ -1,20 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import {
-  createDatabase,
-  createKafka,
-  createLogger,
-  createRedis,
-  ensureDatabase,
-  ensureTopics,
-  httpJwksFetcher,
-  JwksKeyStore,
-  JwtVerifier,
-  migrate,
-  namespacedTopic,
-  type Logger,
-} from "@tollgate/service-kit";
+import { accessTokenVerifier, createDatabase, createKafka, createLogger, createRedis, ensureTopics, namespacedTopic, openDatabase, type Logger } from "@tollgate/service-kit";
 import { topics } from "@tollgate/contracts";
 import { testDatabaseUrl, testInfra } from "@tollgate/test-harness";
 import type { Redis } from "ioredis";
@@ -22,7 +9,7 @@ import type { Producer } from "kafkajs";
 import type { Knex } from "knex";
 import type { AccessTokenVerifier } from "../../src/auth/access-token-verifier";
 import { KitAccessTokenVerifier } from "../../src/auth/kit-access-token-verifier";
-import { buildGameRealtime, type GameRealtime, type GameRealtimeSettings } from "../../src/game-realtime";
+import { createApp, createUseCases, type GameRealtimeSettings, type GameRealtimeUseCases } from "../../src/app";
 import { migrations } from "../../src/migrations";
 import { AUDIENCE, ISSUER, type TestTokenIssuer } from "./tokens";
 
@@ -36,13 +23,8 @@ export function migrateTestDatabase(logger: Logger, url = TEST_DATABASE_URL): Pr
   let done = migrated.get(url);
   if (!done) {
     done = (async () => {
-      await ensureDatabase(url);
-      const knex = createDatabase({ url, logger });
-      try {
-        await migrate(knex, migrations);
-      } finally {
-        await knex.destroy();
-      }
+      const knex = await openDatabase({ url, logger, migrations });
+      await knex.destroy();
     })();
     migrated.set(url, done);
   }
@@ -53,7 +35,7 @@ export function quietLogger(): Logger {
   return createLogger({ service: "game-realtime-test", level: process.env.TEST_LOG_LEVEL ?? "error" });
 }
 
-export interface TestInstance extends GameRealtime {
+export interface TestInstance extends GameRealtimeUseCases {
   baseUrl: string;
   wsUrl: string;
   port: number;
@@ -93,7 +75,7 @@ export async function startInstance(tokens: TestTokenIssuer | AccessTokenVerifie
   const verifier =
     "verify" in tokens
       ? tokens
-      : new KitAccessTokenVerifier(new JwtVerifier({ keys: new JwksKeyStore({ fetchJwks: httpJwksFetcher(tokens.jwksUrl) }), issuer: ISSUER, audience: AUDIENCE }));
+      : new KitAccessTokenVerifier(accessTokenVerifier({ jwksUrl: tokens.jwksUrl, issuer: ISSUER, audience: AUDIENCE }));
   let deadLetterProducer: Producer | undefined;
   let kafkaClients: { kafka: ReturnType<typeof createKafka>; deadLetterProducer: Producer; topicNamespace: string; fromBeginning: boolean } | undefined;
   if (options.kafkaNamespace !== undefined) {
@@ -110,7 +92,7 @@ export async function startInstance(tokens: TestTokenIssuer | AccessTokenVerifie
     // an event published right after start-up is not missed while the group looks up its offsets.
     kafkaClients = { kafka, deadLetterProducer, topicNamespace: options.kafkaNamespace, fromBeginning: true };
   }
-  const service = buildGameRealtime(
+  const service = createUseCases(
     { logger, knex, redis, subscriber, verifier, kafka: kafkaClients },
     {
       instanceId,
@@ -131,7 +113,7 @@ export async function startInstance(tokens: TestTokenIssuer | AccessTokenVerifie
       matchmaking: options.settings?.matchmaking,
     },
   );
-  const server = createServer(service.app);
+  const server = createServer(createApp({ logger, useCases: service }));
   service.sockets.attach(server);
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   if (service.consumer) {

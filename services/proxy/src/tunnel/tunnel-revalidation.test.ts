@@ -1,7 +1,7 @@
 import { PassThrough } from "node:stream";
 import { TokenRejectedError } from "../domain/grant";
 import type { TokenValidator } from "../domain/token-validator";
-import { revalidateTunnels } from "../proxy-runtime";
+import { revalidateTunnels } from "./tunnel-revalidation";
 import { TunnelRegistry } from "./tunnel-registry";
 
 describe("open tunnels re-validated while they live", () => {

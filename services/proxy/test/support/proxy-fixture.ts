@@ -18,13 +18,13 @@ import {
   OutboxRelay,
 } from "@tollgate/service-kit";
 import { CaptureTransport, testDatabaseUrl, testInfra, uniqueName } from "@tollgate/test-harness";
-import { createApp as createTokenApp, createTokenUseCases, tokenMigrations } from "@tollgate/token-service";
+import { createApp as createTokenApp, createUseCases as createTokenUseCases, tokenMigrations } from "@tollgate/token-service";
 import type { Knex } from "knex";
-import { createApp } from "../../src/app";
+import { createApp, createUseCases, type ProxySettings, type ProxyUseCases } from "../../src/app";
 import { testAssertionKeys } from "./assertion-keys";
 import { createUpgradeHandler } from "../../src/http/upgrade.handler";
 import { createRevocationConsumer } from "../../src/messaging/revocation.consumer";
-import { createProxyRuntime, type ProxyRuntime, type ProxyRuntimeSettings } from "../../src/proxy-runtime";
+
 
 const TOKEN_DATABASE_URL = testDatabaseUrl("tollgate_token_test");
 
@@ -43,7 +43,7 @@ export interface ProxyFixture {
   upstreamUrl: string;
   auth: AuthFixture;
   tokenKnex: Knex;
-  runtime: ProxyRuntime;
+  runtime: ProxyUseCases;
   logLines: string[];
   /** Buys a token for a fresh user (or the given one); returns the plaintext and ids. */
   buyToken(options?: { durationHours?: number; user?: Awaited<ReturnType<AuthFixture["user"]>> }): Promise<{ token: string; id: string; userToken: string; userId: string }>;
@@ -58,7 +58,7 @@ export interface ProxyFixture {
  * token service (validation, activation, revocation events through its outbox), Redis, Kafka and
  * the demo upstream.
  */
-export interface ProxyFixtureOptions extends Partial<ProxyRuntimeSettings> {
+export interface ProxyFixtureOptions extends Partial<ProxySettings> {
   redisUrl?: string;
   /** Mounts another upstream than the demo app on the server behind the proxy. */
   mountUpstream?: (server: Server, publicUrl: () => string) => void;
@@ -84,7 +84,7 @@ export async function startProxyFixture(overrides: ProxyFixtureOptions = {}): Pr
   relay.start();
   const outboxNotifier = new OutboxNotifier({ url: TOKEN_DATABASE_URL, logger });
   const tokenServer = http.createServer(
-    createTokenApp({ logger, knex: tokenKnex, verifier: auth.verifier, useCases: createTokenUseCases(tokenKnex, outboxNotifier, namespace, 1_000) }),
+    createTokenApp({ logger, knex: tokenKnex, verifier: auth.verifier, useCases: createTokenUseCases({ knex: tokenKnex, outbox: outboxNotifier }, { topicNamespace: namespace, maxTokensPerUser: 1_000 }) }),
   );
   const tokenUrl = await serve(tokenServer);
 
@@ -101,7 +101,8 @@ export async function startProxyFixture(overrides: ProxyFixtureOptions = {}): Pr
 
   const redis = createRedis({ url: overrides.redisUrl ?? testInfra().redisUrl, profile: "cache", logger, name: "proxy-test", commandTimeoutMs: 100 });
   const client = auth.serviceClient("tokens:validate");
-  const runtime = createProxyRuntime(
+  const runtime = createUseCases(
+    { redis, logger },
     {
       upstreamUrl: `${upstreamUrl}${overrides.upstreamBasePath ?? ""}`,
       upstreamTimeoutMs: 5_000,
@@ -125,7 +126,6 @@ export async function startProxyFixture(overrides: ProxyFixtureOptions = {}): Pr
       identityAssertionKeys: testAssertionKeys(),
       ...overrides,
     },
-    { redis, logger },
   );
   const revocations = createRevocationConsumer({ kafka, logger, deadLetterProducer: producer, validator: runtime.validator, tunnels: runtime.tunnels, topicNamespace: namespace, instanceId: "test" });
   await revocations.start();

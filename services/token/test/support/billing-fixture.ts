@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import { durationHoursValues, type DurationHours } from "@tollgate/contracts";
-import { billingMigrations, createApp, createBillingUseCases, type BillingUseCases } from "@tollgate/billing-service";
-import { createDatabase, createLogger, ensureDatabase, listen, migrate } from "@tollgate/service-kit";
+import { billingMigrations, createApp, createUseCases, type BillingUseCases } from "@tollgate/billing-service";
+import { createLogger, listen, openDatabase } from "@tollgate/service-kit";
 import { testDatabaseUrl, uniqueName } from "@tollgate/test-harness";
 import type { AuthFixture } from "@tollgate/auth-fixture";
 import knexFactory, { type Knex } from "knex";
@@ -36,10 +36,8 @@ export async function startBillingFixture(auth: AuthFixture, { prices = ZERO_PRI
   const logger = createLogger({ service: "billing-test", level: "warn" });
   const database = uniqueName("tollgate_billing_test").replace(/[^a-z0-9_]/gi, "_").toLowerCase();
   const url = testDatabaseUrl(database);
-  await ensureDatabase(url);
-  const knex = createDatabase({ url, logger });
-  await migrate(knex, billingMigrations);
-  const useCases = createBillingUseCases(knex, uniqueName("bil"), { currency: CURRENCY, topUpMinAmount: 100, topUpMaxAmount: 100_000 }, { logger });
+  const knex = await openDatabase({ url, logger, migrations: billingMigrations });
+  const useCases = createUseCases({ knex, logger }, { topicNamespace: uniqueName("bil"), currency: CURRENCY, topUpMinAmount: 100, topUpMaxAmount: 100_000 });
   const setPrices = async (list: PriceList) => {
     await useCases.prices.applyConfigured(CURRENCY, durationHoursValues.map((hours) => ({ durationHours: hours, unitAmount: list[hours] })));
   };

@@ -1,15 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { topics } from "@tollgate/contracts";
 import {
-  createDatabase,
+  connectKafka,
+  type KafkaConnection,
   createHttpMetrics,
-  createIdempotentProducer,
-  createKafka,
   createLogger,
-  ensureDatabase,
-  ensureTopics,
-  migrate,
   namespacedTopic,
+  openDatabase,
   OutboxNotifier,
   OutboxRelayThread,
   ServiceTokenProvider,
@@ -17,7 +14,7 @@ import {
 import { CaptureTransport, EventCollector, testDatabaseUrl, testInfra, uniqueName } from "@tollgate/test-harness";
 import type { Express } from "express";
 import type { Knex } from "knex";
-import { createApp, createTokenUseCases, type TokenUseCases } from "../../src/app";
+import { createApp, createUseCases, type TokenUseCases } from "../../src/app";
 import { BillingClient } from "../../src/data/billing.client";
 import { startBillingFixture, ZERO_PRICES, type BillingFixture, type PriceList } from "./billing-fixture";
 import { tokenMigrations } from "../../src/migrations";
@@ -39,8 +36,8 @@ export interface TokenFixture {
   authTopic: string;
   events: EventCollector;
   logLines: string[];
-  kafka: ReturnType<typeof createKafka>;
-  producer: ReturnType<typeof createIdempotentProducer>;
+  kafka: KafkaConnection["kafka"];
+  producer: KafkaConnection["producer"];
   logger: ReturnType<typeof createLogger>;
   /** The app's registry, as `/metrics` serves it, with the use cases' counters. */
   metrics: ReturnType<typeof createTokenMetrics>;
@@ -59,18 +56,13 @@ export interface TokenFixtureOptions {
 export async function startTokenFixture({ maxTokensPerUser = 10, requireVerifiedEmail = false, prices = ZERO_PRICES, recoverAfterSeconds = 30 }: TokenFixtureOptions = {}): Promise<TokenFixture> {
   const capture = new CaptureTransport();
   const logger = createLogger({ service: "token-test", level: "debug", transports: [capture] });
-  await ensureDatabase(TOKEN_DATABASE_URL);
-  const knex = createDatabase({ url: TOKEN_DATABASE_URL, logger });
-  await migrate(knex, tokenMigrations);
+  const knex = await openDatabase({ url: TOKEN_DATABASE_URL, logger, migrations: tokenMigrations });
   await knex("outbox").whereNull("sent_at").update({ sent_at: knex.fn.now() });
 
   const namespace = uniqueName("tok");
   const tokenTopic = namespacedTopic(namespace, topics.tokenEvents);
   const authTopic = namespacedTopic(namespace, topics.authEvents);
-  const kafka = createKafka({ clientId: "token-test", brokers: testInfra().kafkaBrokers, logger });
-  await ensureTopics(kafka, [tokenTopic, authTopic]);
-  const producer = createIdempotentProducer(kafka);
-  await producer.connect();
+  const { kafka, producer } = await connectKafka({ clientId: "token-test", brokers: testInfra().kafkaBrokers, logger, topics: [tokenTopic, authTopic] });
   // On its own thread, as main.ts runs it.
   const relay = new OutboxRelayThread({
     databaseUrl: TOKEN_DATABASE_URL,
@@ -97,13 +89,10 @@ export async function startTokenFixture({ maxTokensPerUser = 10, requireVerified
     breakerThreshold: 5,
     halfOpenAfterMs: 1_000,
   });
-  const useCases = createTokenUseCases(knex, outboxNotifier, namespace, maxTokensPerUser, metrics.activity, {
-    requireVerifiedEmail,
-    billing: billingClient,
-    idempotencyEncryptionKey: randomBytes(32).toString("base64"),
-    recoverAfterSeconds,
-    logger,
-  });
+  const useCases = createUseCases(
+    { knex, outbox: outboxNotifier, billing: billingClient, logger, activity: metrics.activity },
+    { topicNamespace: namespace, maxTokensPerUser, requireVerifiedEmail, idempotencyEncryptionKey: randomBytes(32).toString("base64"), recoverAfterSeconds },
+  );
   const app = createApp({ logger, knex, verifier: auth.verifier, useCases, metrics: metrics.http });
   return {
     app,
