@@ -23,7 +23,7 @@ import { emailVerificationRouter } from "./http/email-verification.router";
 import { passwordResetRouter } from "./http/password-reset.router";
 import { sessionsRouter } from "./http/sessions.router";
 import { SigningKeyCipher, totpSecretPurpose } from "./domain/signing-key-cipher";
-import { repositories, unitOfWork } from "./data/unit-of-work";
+import { repositories, unitOfWork } from "./unit-of-work";
 import { AdminEnableUserUseCase } from "./domain/admin-enable-user.use-case";
 import { AdminGetUserUseCase } from "./domain/admin-get-user.use-case";
 import { AdminListUsersUseCase } from "./domain/admin-list-users.use-case";

@@ -4,7 +4,7 @@ import { registerRequestSchema, usernameSchema } from "@tollgate/contracts";
 import { AppError, ConfigError, createDatabase, createLogger, ensureDatabase, migrate } from "@tollgate/service-kit";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { loadAdminToolConfig } from "./config";
-import { unitOfWork } from "./data/unit-of-work";
+import { unitOfWork } from "./unit-of-work";
 import { ZxcvbnStrengthEstimator } from "./data/zxcvbn-strength.estimator";
 import { CreateAdminUseCase, type CreateAdminOutcome, type Operator } from "./domain/admin-create.use-case";
 import { PasswordHasher } from "./domain/password-hasher";

@@ -22,7 +22,7 @@ import {
 import { createApp, createTokenSigner } from "./app";
 import { createAuthMetrics } from "./auth-metrics";
 import { loadAuthConfig } from "./config";
-import { unitOfWork } from "./data/unit-of-work";
+import { unitOfWork } from "./unit-of-work";
 import { TotpAuthenticatorRepository } from "./data/totp-authenticator.repository";
 import { ZxcvbnStrengthEstimator } from "./data/zxcvbn-strength.estimator";
 import { resealTotpSecrets } from "./domain/mfa/reseal-totp-secrets";

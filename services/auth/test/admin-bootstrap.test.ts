@@ -3,7 +3,7 @@ import { auditLogPageSchema, eventTypes } from "@tollgate/contracts";
 import { createLogger } from "@tollgate/service-kit";
 import { CaptureTransport } from "@tollgate/test-harness";
 import { CREATE_ADMIN_EXIT, runCreateAdmin } from "../src/create-admin.command";
-import { unitOfWork } from "../src/data/unit-of-work";
+import { unitOfWork } from "../src/unit-of-work";
 import { BootstrapAdminUseCase } from "../src/domain/admin-bootstrap.use-case";
 import { isolatedDatabase } from "./admin-support";
 import { call, Canaries, expectNoCanaryInLogs, startAuth, testEnv, type AuthFixture } from "./support";

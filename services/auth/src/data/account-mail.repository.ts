@@ -1,16 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Knex } from "knex";
 import type { AccountTokenPurpose } from "../domain/account-token";
-
-/** A mail waiting to be sent: which kind, to whom, how often it failed so far. */
-export interface PendingAccountMail {
-  id: string;
-  kind: AccountTokenPurpose;
-  userId: string;
-  email: string;
-  attempts: number;
-  createdAt: Date;
-}
+import type { PendingAccountMail, AccountMailRepositoryPort } from "../domain/account-mail.repository.port";
 
 interface AccountMailRow {
   id: string;
@@ -25,7 +16,7 @@ interface AccountMailRow {
  * The mails to send (`account_mails`): written in the transaction that asks for one, sent by
  * `AccountMailRelay`. A row holds no token: the relay makes it when it sends.
  */
-export class AccountMailRepository {
+export class AccountMailRepository implements AccountMailRepositoryPort {
   constructor(private readonly db: Knex | Knex.Transaction) {}
 
   async enqueue(mail: { kind: AccountTokenPurpose; userId: string; email: string }, at: Date): Promise<string> {

@@ -1,17 +1,8 @@
 import type { Knex } from "knex";
-
-/** A user's live session with where it was opened from. */
-export interface LiveSession {
-  id: string;
-  createdAt: Date;
-  lastUsedAt: Date;
-  expiresAt: Date;
-  ip: string | null;
-  userAgent: string | null;
-}
+import type { LiveSession, AccountSessionRepositoryPort } from "../domain/account-session.repository.port";
 
 /** What a user may see of their own sessions (the `sessions` table; SessionRepository changes them). */
-export class AccountSessionRepository {
+export class AccountSessionRepository implements AccountSessionRepositoryPort {
   constructor(private readonly db: Knex | Knex.Transaction) {}
 
   /**

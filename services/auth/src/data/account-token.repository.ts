@@ -1,13 +1,6 @@
 import type { Knex } from "knex";
 import type { AccountTokenPurpose } from "../domain/account-token";
-
-/** A mailed token as stored: whose, what for, the address it went to. */
-export interface AccountTokenRecord {
-  userId: string;
-  purpose: AccountTokenPurpose;
-  email: string;
-  expiresAt: Date;
-}
+import type { AccountTokenRecord, AccountTokenRepositoryPort } from "../domain/account-token.repository.port";
 
 interface AccountTokenRow {
   token_sha256: string;
@@ -21,7 +14,7 @@ interface AccountTokenRow {
 const toRecord = (row: Pick<AccountTokenRow, "user_id" | "purpose" | "email" | "expires_at">): AccountTokenRecord => ({ userId: row.user_id, purpose: row.purpose, email: row.email, expiresAt: row.expires_at });
 
 /** Verification and reset tokens, by the SHA-256 of the token (the token itself is never stored). */
-export class AccountTokenRepository {
+export class AccountTokenRepository implements AccountTokenRepositoryPort {
   constructor(private readonly db: Knex | Knex.Transaction) {}
 
   async insert(token: { tokenSha256: string; userId: string; purpose: AccountTokenPurpose; email: string; createdAt: Date; expiresAt: Date }): Promise<void> {

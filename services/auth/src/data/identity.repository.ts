@@ -1,25 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { Knex } from "knex";
+import { DuplicateIdentityError, type Identity, type NewIdentity, type IdentityRepositoryPort } from "../domain/identity.repository.port";
 
-export interface Identity {
-  id: string;
-  userId: string;
-  provider: string;
-  subject: string;
-  email: string | null;
-  emailVerified: boolean;
-  createdAt: Date;
-  lastLoginAt: Date | null;
-}
-
-export type NewIdentity = Pick<Identity, "userId" | "provider" | "subject" | "email" | "emailVerified">;
-
-/** Which unique constraint a link broke: the provider account is someone's already, or this user has one of that provider. */
-export class DuplicateIdentityError extends Error {
-  constructor(readonly reason: "subject_taken" | "provider_already_linked") {
-    super(`duplicate identity: ${reason}`);
-  }
-}
+// domain/oauth still imports these from here (it is being replaced); everything else imports domain/.
+export { DuplicateIdentityError, type Identity } from "../domain/identity.repository.port";
 
 interface IdentityRow {
   id: string;
@@ -43,7 +27,7 @@ const toIdentity = (row: IdentityRow): Identity => ({
   lastLoginAt: row.last_login_at,
 });
 
-export class IdentityRepository {
+export class IdentityRepository implements IdentityRepositoryPort {
   constructor(private readonly db: Knex | Knex.Transaction) {}
 
   async find(provider: string, subject: string): Promise<Identity | undefined> {

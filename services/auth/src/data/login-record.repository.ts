@@ -1,24 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Knex } from "knex";
-import type { ClientInfo } from "../domain/session-tokens";
-import { auditActions, type AuditAction } from "./audit-log.repository";
-
-export interface LoginRecord {
-  sessionId: string;
-  userId: string;
-  firstTokenSha256: string;
-  expiresAt: Date;
-  at: Date;
-  client: ClientInfo;
-  /** The audit row's action and extra details: `login_success` unless the login came another way (`oauth_login`). */
-  audit?: { action: AuditAction; details: Record<string, unknown> };
-  /**
-   * A password login: the user's `password_changed_at` as read with the hash it verified. The
-   * session is written only if it is still the same (the password checked is still the
-   * password). Absent for sign-ins that checked no password (OAuth).
-   */
-  verifiedPassword?: { changedAt: Date | null };
-}
+import { auditActions } from "../domain/audit-log.port";
+import type { LoginRecord, LoginRecorderPort } from "../domain/login-record.port";
 
 /** The part of a pg client this repository uses (knex's pool holds pg clients). */
 interface PgConnection {
@@ -68,7 +51,7 @@ const RECORD_LOGIN = {
  * and the audit row — in one statement: one round trip and one commit instead of six, which is
  * most of a login's cost outside argon2 (measured with the login-storm bench).
  */
-export class LoginRecordRepository {
+export class LoginRecordRepository implements LoginRecorderPort {
   constructor(private readonly db: Knex) {}
 
   /**

@@ -1,32 +1,5 @@
 import type { Knex } from "knex";
-
-export interface Session {
-  id: string;
-  userId: string;
-  generation: number;
-  createdAt: Date;
-  lastUsedAt: Date;
-  expiresAt: Date;
-  revokedAt: Date | null;
-}
-
-/** A session as the administration API lists it: where it was opened from. */
-export interface SessionRecord {
-  id: string;
-  createdAt: Date;
-  lastUsedAt: Date;
-  expiresAt: Date;
-  ip: string | null;
-  userAgent: string | null;
-}
-
-export interface RefreshTokenRecord {
-  tokenSha256: string;
-  sessionId: string;
-  generation: number;
-  rotatedAt: Date | null;
-  successorSealed: string | null;
-}
+import type { Session, SessionRecord, RefreshTokenRecord, SessionRepositoryPort } from "../domain/session.repository.port";
 
 interface SessionRow {
   id: string;
@@ -48,7 +21,7 @@ const toSession = (row: SessionRow): Session => ({
   revokedAt: row.revoked_at,
 });
 
-export class SessionRepository {
+export class SessionRepository implements SessionRepositoryPort {
   constructor(private readonly db: Knex | Knex.Transaction) {}
 
   async findRefreshToken(tokenSha256: string): Promise<RefreshTokenRecord | undefined> {

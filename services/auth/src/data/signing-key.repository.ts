@@ -1,18 +1,7 @@
 import type { Jwk } from "@tollgate/contracts";
 import type { Knex } from "knex";
 import type { SigningKeyCipher } from "../domain/signing-key-cipher";
-
-/** A key as the JWKS shows it. */
-export interface PublishedKey {
-  kid: string;
-  publicJwk: Jwk;
-  createdAt: Date;
-  retiredAt: Date | null;
-}
-
-export interface SigningKey extends PublishedKey {
-  privateKeyPem: string;
-}
+import type { PublishedKey, SigningKey, SigningKeyRepositoryPort } from "../domain/signing-key.repository.port";
 
 interface Row {
   kid: string;
@@ -28,7 +17,7 @@ const toPublished = (row: Omit<Row, "private_key_pem">): PublishedKey => ({ kid:
 const KEY_LOCK = 7_411_906;
 
 /** Signing keys in `signing_keys`; private keys are sealed at rest by the cipher (opened only for `current`). */
-export class SigningKeyRepository {
+export class SigningKeyRepository implements SigningKeyRepositoryPort {
   constructor(
     private readonly knex: Knex,
     private readonly cipher: SigningKeyCipher,

@@ -1,56 +1,10 @@
 import type { PagePosition, UserRole } from "@tollgate/contracts";
 import { keysetPage, SORT_AT } from "@tollgate/service-kit";
 import type { Knex } from "knex";
+import { DuplicateUserError, type User, type NewUser, type AdminUserRecord, type AdminUserFilter, type UserRepositoryPort } from "../domain/user.repository.port";
 
-export interface User {
-  id: string;
-  email: string;
-  username: string;
-  role: UserRole;
-  /** Null for accounts created through a sign-in provider that never set a password. */
-  passwordHash: string | null;
-  createdAt: Date;
-  lastLoginAt: Date | null;
-  /**
-   * When the password was last set by its owner (null: never since registration). Every change
-   * moves it, so a login or a password change can tell, when it writes, whether the password it
-   * checked is still the user's password. A rehash at login does not move it.
-   */
-  passwordChangedAt: Date | null;
-  disabledAt: Date | null;
-  /** When the address was proven to reach its owner (a verification link, a password reset, a provider that vouched); null while unproven. */
-  emailVerifiedAt: Date | null;
-}
-
-export type NewUser = Pick<User, "id" | "email" | "username" | "passwordHash">;
-
-/** A user as the administration API shows them. */
-export interface AdminUserRecord {
-  id: string;
-  email: string;
-  username: string;
-  role: UserRole;
-  hasPassword: boolean;
-  emailVerifiedAt: Date | null;
-  createdAt: Date;
-  lastLoginAt: Date | null;
-  disabledAt: Date | null;
-}
-
-/** Filters of the admin user list; all optional, all must match. */
-export interface AdminUserFilter {
-  /** A prefix of the e-mail or the username, case-insensitive. */
-  search?: string;
-  status?: "active" | "disabled";
-  role?: UserRole;
-}
-
-/** Which unique constraint an insert broke. */
-export class DuplicateUserError extends Error {
-  constructor(readonly field: "email" | "username") {
-    super(`duplicate ${field}`);
-  }
-}
+// domain/oauth still imports these from here (it is being replaced); everything else imports domain/.
+export { DuplicateUserError, type User } from "../domain/user.repository.port";
 
 interface UserRow {
   id: string;
@@ -93,7 +47,7 @@ const toUser = (row: UserRow): User => ({
   emailVerifiedAt: row.email_verified_at,
 });
 
-export class UserRepository {
+export class UserRepository implements UserRepositoryPort {
   constructor(private readonly db: Knex | Knex.Transaction) {}
 
   /** Relies on the unique indexes, so two racing registrations cannot both succeed. */

@@ -1,6 +1,6 @@
 import type { Logger } from "@tollgate/service-kit";
-import { auditActions } from "../data/audit-log.repository";
-import type { UnitOfWork } from "../data/unit-of-work";
+import { auditActions } from "./audit-log.port";
+import type { UnitOfWork } from "./unit-of-work.port";
 
 /** What `BOOTSTRAP_ADMIN_EMAIL` did at this start. */
 export type BootstrapOutcome = "promoted" | "admins_exist" | "not_found" | "unverified" | "disabled";

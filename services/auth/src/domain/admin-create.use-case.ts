@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { AdminUser } from "@tollgate/contracts";
-import { auditActions } from "../data/audit-log.repository";
-import { DuplicateUserError } from "../data/user.repository";
-import type { UnitOfWork } from "../data/unit-of-work";
+import { auditActions } from "./audit-log.port";
+import { DuplicateUserError } from "./user.repository.port";
+import type { UnitOfWork } from "./unit-of-work.port";
 import { toAdminUser } from "./admin-views";
 import { accountDisabledError, duplicateError, reservedUsernameError, userNotFoundError, weakPasswordError } from "./auth-errors";
 import type { PasswordHasher } from "./password-hasher";

@@ -1,6 +1,6 @@
 import type { AccessTokenClaims, AdminUserDetail } from "@tollgate/contracts";
-import { auditActions } from "../data/audit-log.repository";
-import type { Repositories } from "../data/unit-of-work";
+import { auditActions } from "./audit-log.port";
+import type { Repositories } from "./unit-of-work.port";
 import { userNotFoundError } from "./auth-errors";
 import { byAdmin, toAdminSession, toAdminUser } from "./admin-views";
 import { toIdentityResponse } from "./oauth/list-identities.use-case";

@@ -1,6 +1,6 @@
 import { encodePageCursor, type AccessTokenClaims, type AdminUserListQuery, type AdminUserPage } from "@tollgate/contracts";
-import { auditActions } from "../data/audit-log.repository";
-import type { Repositories } from "../data/unit-of-work";
+import { auditActions } from "./audit-log.port";
+import type { Repositories } from "./unit-of-work.port";
 import { byAdmin, toAdminUser } from "./admin-views";
 import type { ClientInfo } from "./session-tokens";
 

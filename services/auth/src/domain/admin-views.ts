@@ -1,7 +1,7 @@
 import type { AccessTokenClaims, AdminSession, AdminUser } from "@tollgate/contracts";
-import type { AuditActor } from "../data/audit-log.repository";
-import type { SessionRecord } from "../data/session.repository";
-import type { AdminUserRecord } from "../data/user.repository";
+import type { AuditActor } from "./audit-log.port";
+import type { SessionRecord } from "./session.repository.port";
+import type { AdminUserRecord } from "./user.repository.port";
 import type { ClientInfo } from "./session-tokens";
 
 export const toAdminUser = (user: AdminUserRecord): AdminUser => ({

@@ -1,6 +1,6 @@
 import type { AccessTokenClaims } from "@tollgate/contracts";
-import { auditActions } from "../data/audit-log.repository";
-import type { UnitOfWork } from "../data/unit-of-work";
+import { auditActions } from "./audit-log.port";
+import type { UnitOfWork } from "./unit-of-work.port";
 import { lastAdminError } from "./admin-errors";
 import { byAdmin } from "./admin-views";
 import { userNotFoundError } from "./auth-errors";

@@ -1,5 +1,5 @@
 import type { UserResponse } from "@tollgate/contracts";
-import type { Repositories } from "../data/unit-of-work";
+import type { Repositories } from "./unit-of-work.port";
 import { userNotFoundError } from "./auth-errors";
 import { toUserResponse } from "./session-tokens";
 

@@ -1,8 +1,14 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { ServiceTokenRequest, ServiceTokenResponse } from "@tollgate/contracts";
-import type { ServiceClient } from "../config";
 import { invalidClientError } from "./auth-errors";
 import type { SessionTokens } from "./session-tokens";
+
+/** A client allowed the grant: config.ts reads them from the environment (its schema has this shape). */
+export interface ServiceClient {
+  clientId: string;
+  secretSha256: string;
+  scopes: string[];
+}
 
 const sha256 = (value: string) => createHash("sha256").update(value).digest();
 

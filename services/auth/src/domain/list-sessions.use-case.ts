@@ -1,12 +1,12 @@
 import type { AccessTokenClaims, AccountSessionList } from "@tollgate/contracts";
-import type { AccountSessionRepository } from "../data/account-session.repository";
+import type { AccountSessionRepositoryPort } from "./account-session.repository.port";
 
 /** More than anyone has; a list this long is a script logging in in a loop. */
 const MAX_LISTED = 200;
 
 /** The caller's live sessions: where each was opened, when last used, when it ends, and which is this one. */
 export class ListSessionsUseCase {
-  constructor(private readonly deps: { sessions: AccountSessionRepository; idleTimeoutSeconds: number }) {}
+  constructor(private readonly deps: { sessions: AccountSessionRepositoryPort; idleTimeoutSeconds: number }) {}
 
   async execute(claims: AccessTokenClaims): Promise<AccountSessionList> {
     const now = new Date();

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { LoginRequest, LoginResponse } from "@tollgate/contracts";
 import type { AppError, Logger } from "@tollgate/service-kit";
-import { auditActions } from "../data/audit-log.repository";
-import type { LoginRecordRepository } from "../data/login-record.repository";
-import type { Repositories } from "../data/unit-of-work";
+import { auditActions } from "./audit-log.port";
+import type { LoginRecorderPort } from "./login-record.port";
+import type { Repositories } from "./unit-of-work.port";
 import { accountDisabledError, invalidCredentialsError } from "./auth-errors";
 import type { SecondFactorChallenges } from "./mfa/second-factor-challenges";
 import type { PasswordHasher } from "./password-hasher";
@@ -13,7 +13,7 @@ import type { ThrottledPasswordCheck } from "./throttled-password-check";
 
 export interface LoginDeps {
   repos: Repositories;
-  logins: LoginRecordRepository;
+  logins: LoginRecorderPort;
   /** Rehashes a password whose stored hash has a lower cost than the current one. */
   hasher: PasswordHasher;
   /** Checks the password inside the account's and the IP's failure budgets. */

@@ -1,6 +1,6 @@
 import type { AccessTokenClaims } from "@tollgate/contracts";
-import { auditActions } from "../data/audit-log.repository";
-import type { UnitOfWork } from "../data/unit-of-work";
+import { auditActions } from "./audit-log.port";
+import type { UnitOfWork } from "./unit-of-work.port";
 import type { ClientInfo } from "./session-tokens";
 
 /** Revokes the caller's session; other services learn it from `session.revoked`. */

@@ -1,7 +1,7 @@
 import type { TokenPairResponse } from "@tollgate/contracts";
 import type { Logger } from "@tollgate/service-kit";
-import { auditActions } from "../data/audit-log.repository";
-import type { Repositories, UnitOfWork } from "../data/unit-of-work";
+import { auditActions } from "./audit-log.port";
+import type { Repositories, UnitOfWork } from "./unit-of-work.port";
 import { invalidRefreshTokenError, refreshReusedError } from "./auth-errors";
 import { newRefreshToken, sealSuccessor, tokenSha256, unsealSuccessor } from "./refresh-token";
 import type { ClientInfo, SessionTokens } from "./session-tokens";

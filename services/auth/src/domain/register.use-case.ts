@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { RegisterRequest, UserResponse } from "@tollgate/contracts";
-import { DuplicateUserError } from "../data/user.repository";
-import type { UnitOfWork } from "../data/unit-of-work";
-import { auditActions } from "../data/audit-log.repository";
+import { DuplicateUserError } from "./user.repository.port";
+import type { UnitOfWork } from "./unit-of-work.port";
+import { auditActions } from "./audit-log.port";
 import { duplicateError, reservedUsernameError, weakPasswordError } from "./auth-errors";
 import type { PasswordHasher } from "./password-hasher";
 import { isReservedUsername, type PasswordPolicy } from "./password-policy";

@@ -1,6 +1,6 @@
 import type { AccessTokenClaims } from "@tollgate/contracts";
 import { RateLimitedError } from "@tollgate/service-kit";
-import type { Repositories, UnitOfWork } from "../data/unit-of-work";
+import type { Repositories, UnitOfWork } from "./unit-of-work.port";
 import { emailAlreadyVerifiedError } from "./account-errors";
 import type { AccountMailLimiter } from "./account-mail-limiter.port";
 import { userNotFoundError } from "./auth-errors";

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { RateLimitedError } from "@tollgate/service-kit";
-import { auditActions } from "../data/audit-log.repository";
-import type { Repositories, UnitOfWork } from "../data/unit-of-work";
+import { auditActions } from "./audit-log.port";
+import type { Repositories, UnitOfWork } from "./unit-of-work.port";
 import type { AccountMailLimiter } from "./account-mail-limiter.port";
 import type { ClientInfo } from "./session-tokens";
 

@@ -1,6 +1,6 @@
 import type { ResetPasswordRequest } from "@tollgate/contracts";
-import { auditActions } from "../data/audit-log.repository";
-import type { Repositories, UnitOfWork } from "../data/unit-of-work";
+import { auditActions } from "./audit-log.port";
+import type { Repositories, UnitOfWork } from "./unit-of-work.port";
 import { invalidResetTokenError } from "./account-errors";
 import { weakPasswordError } from "./auth-errors";
 import type { PasswordHasher } from "./password-hasher";

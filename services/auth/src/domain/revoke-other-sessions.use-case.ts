@@ -1,6 +1,6 @@
 import type { AccessTokenClaims, OtherSessionsRevoked } from "@tollgate/contracts";
-import { auditActions } from "../data/audit-log.repository";
-import type { UnitOfWork } from "../data/unit-of-work";
+import { auditActions } from "./audit-log.port";
+import type { UnitOfWork } from "./unit-of-work.port";
 import type { ClientInfo } from "./session-tokens";
 
 /** Ends every session of the caller but the one asking, each with its own `session.revoked` (reason `user_request`). */

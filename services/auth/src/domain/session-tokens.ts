@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { TokenPairResponse, UserResponse } from "@tollgate/contracts";
-import type { User } from "../data/user.repository";
+import type { User } from "./user.repository.port";
 import type { TokenSigner } from "./signing-keys";
 
 export interface TokenSettings {

@@ -1,6 +1,6 @@
 import { createPrivateKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from "node:crypto";
 import type { Jwk, Jwks } from "@tollgate/contracts";
-import type { SigningKey, SigningKeyRepository } from "../data/signing-key.repository";
+import type { SigningKey, SigningKeyRepositoryPort } from "./signing-key.repository.port";
 
 export interface SigningKeyOptions {
   /** How long a retired key stays published: longest token lifetime plus the cache period. */
@@ -39,7 +39,7 @@ export class TokenSigner {
   private cached: { kid: string; key: KeyObject; loadedAt: number } | undefined;
 
   constructor(
-    private readonly keys: SigningKeyRepository,
+    private readonly keys: SigningKeyRepositoryPort,
     private readonly options: SigningKeyOptions,
   ) {}
 

@@ -1,5 +1,5 @@
-import { auditActions } from "../data/audit-log.repository";
-import type { UnitOfWork } from "../data/unit-of-work";
+import { auditActions } from "./audit-log.port";
+import type { UnitOfWork } from "./unit-of-work.port";
 import { tokenSha256 } from "./refresh-token";
 import { invalidVerificationTokenError } from "./account-errors";
 import type { ClientInfo } from "./session-tokens";

@@ -1,9 +1,11 @@
 import type { Logger } from "@tollgate/service-kit";
 import type { Knex } from "knex";
-import { AccountMailRepository, type PendingAccountMail } from "../data/account-mail.repository";
+import { AccountMailRepository } from "../data/account-mail.repository";
 import { AccountTokenRepository } from "../data/account-token.repository";
-import { auditActions, AuditLogRepository } from "../data/audit-log.repository";
+import { AuditLogRepository } from "../data/audit-log.repository";
 import { UserRepository } from "../data/user.repository";
+import type { PendingAccountMail } from "../domain/account-mail.repository.port";
+import { auditActions } from "../domain/audit-log.port";
 import { composeAccountMail, type AccountMailSettings } from "../domain/account-mails";
 import { newAccountToken } from "../domain/account-token";
 import type { MailSender } from "../domain/mail-sender.port";

@@ -2,11 +2,12 @@ import { eventTypes, type SessionRevocationReason } from "@tollgate/contracts";
 import { afterCommit, createEvent, writeToOutbox } from "@tollgate/service-kit";
 import type { Knex } from "knex";
 import { untrackedAuthActivity, type AuthActivity } from "../domain/auth-activity.port";
+import type { AuthEventsPort } from "../domain/auth-events.port";
 
 const SOURCE = "/tollgate/auth";
 
 /** Writes auth events into the outbox of the current transaction (published by the relay after commit). */
-export class AuthEventOutbox {
+export class AuthEventOutbox implements AuthEventsPort {
   constructor(
     private readonly db: Knex | Knex.Transaction,
     private readonly topic: string,

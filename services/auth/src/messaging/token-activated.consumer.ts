@@ -2,7 +2,8 @@ import { eventTypes } from "@tollgate/contracts";
 import { applyOnce, consumerGroupId, EventConsumer, namespacedTopic, type Logger, type Registry } from "@tollgate/service-kit";
 import type { Kafka, Producer } from "kafkajs";
 import type { Knex } from "knex";
-import { AuditLogRepository, auditActions } from "../data/audit-log.repository";
+import { AuditLogRepository } from "../data/audit-log.repository";
+import { auditActions } from "../domain/audit-log.port";
 
 const CONSUMER = "auth.token-activated-audit";
 

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { MfaCodeRequest, MfaLoginRequest, TokenPairResponse } from "@tollgate/contracts";
 import type { Logger } from "@tollgate/service-kit";
-import { auditActions } from "../../data/audit-log.repository";
-import type { LoginRecord, LoginRecordRepository } from "../../data/login-record.repository";
-import type { Repositories } from "../../data/unit-of-work";
+import { auditActions } from "../audit-log.port";
+import type { LoginRecord, LoginRecorderPort } from "../login-record.port";
+import type { Repositories } from "../unit-of-work.port";
 import type { AuthActivity } from "../auth-activity.port";
 import { accountDisabledError } from "../auth-errors";
 import { outcomeOf } from "../counted-login.use-case";
@@ -18,7 +18,7 @@ export interface CompleteMfaLoginDeps {
   repos: Pick<Repositories, "users" | "audit">;
   challenges: MfaChallenges;
   check: SecondFactorCheck;
-  logins: LoginRecordRepository;
+  logins: LoginRecorderPort;
   tokens: SessionTokens;
   sessionMaxLifetimeSeconds: number;
   logger: Logger;

@@ -1,6 +1,6 @@
 import type { RecoveryCodesResponse } from "@tollgate/contracts";
-import { auditActions } from "../../data/audit-log.repository";
-import type { Repositories, UnitOfWork } from "../../data/unit-of-work";
+import { auditActions } from "../audit-log.port";
+import type { Repositories, UnitOfWork } from "../unit-of-work.port";
 import type { ClientInfo } from "../session-tokens";
 import type { SigningKeyCipher } from "../signing-key-cipher";
 import { invalidMfaCodeError, mfaAlreadyEnabledError, mfaEnrolmentNotStartedError } from "./mfa-errors";

@@ -1,6 +1,6 @@
 import { TOTP_ALGORITHM, TOTP_DIGITS, TOTP_PERIOD_SECONDS, type TotpEnrolmentResponse } from "@tollgate/contracts";
-import { auditActions } from "../../data/audit-log.repository";
-import type { Repositories } from "../../data/unit-of-work";
+import { auditActions } from "../audit-log.port";
+import type { Repositories } from "../unit-of-work.port";
 import { userNotFoundError } from "../auth-errors";
 import type { ClientInfo } from "../session-tokens";
 import type { SigningKeyCipher } from "../signing-key-cipher";

@@ -1,5 +1,5 @@
 import type { MfaStatusResponse } from "@tollgate/contracts";
-import type { Repositories } from "../../data/unit-of-work";
+import type { Repositories } from "../unit-of-work.port";
 
 /** `GET /api/v1/users/me/mfa`: whether the account has a second factor, and how many recovery codes are left. */
 export class GetMfaStatusUseCase {

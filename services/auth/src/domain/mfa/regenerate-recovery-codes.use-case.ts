@@ -1,6 +1,6 @@
 import type { MfaCodeRequest, RecoveryCodesResponse } from "@tollgate/contracts";
-import { auditActions } from "../../data/audit-log.repository";
-import type { Repositories, UnitOfWork } from "../../data/unit-of-work";
+import { auditActions } from "../audit-log.port";
+import type { Repositories, UnitOfWork } from "../unit-of-work.port";
 import type { ClientInfo } from "../session-tokens";
 import { mfaNotEnabledError } from "./mfa-errors";
 import { newRecoveryCodes, recoveryCodeHashes } from "./recovery-codes";

@@ -1,6 +1,6 @@
 import { mfaErrorCodes, type MfaChallengeResponse } from "@tollgate/contracts";
-import { auditActions } from "../../data/audit-log.repository";
-import type { Repositories } from "../../data/unit-of-work";
+import { auditActions } from "../audit-log.port";
+import type { Repositories } from "../unit-of-work.port";
 import type { ClientInfo } from "../session-tokens";
 import type { MfaChallenges, PendingSecondFactor } from "./mfa.port";
 

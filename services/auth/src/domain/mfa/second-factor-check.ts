@@ -1,7 +1,7 @@
 import type { MfaCodeRequest, SecondFactorMethod } from "@tollgate/contracts";
 import { RateLimitedError, type Logger } from "@tollgate/service-kit";
-import { auditActions } from "../../data/audit-log.repository";
-import type { Repositories } from "../../data/unit-of-work";
+import { auditActions } from "../audit-log.port";
+import type { Repositories } from "../unit-of-work.port";
 import type { LoginAttemptLimiter } from "../login-attempt-limiter.port";
 import type { ClientInfo } from "../session-tokens";
 import type { SigningKeyCipher } from "../signing-key-cipher";
