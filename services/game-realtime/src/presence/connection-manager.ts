@@ -1,8 +1,8 @@
 import type { ServerMessage } from "@tollgate/contracts";
 import { withinCommandTimeout, type Logger } from "@tollgate/service-kit";
 import type { ChainableCommander, Redis } from "ioredis";
-import type { GameConnection } from "../ws/game-connection";
 import { delivery, encodeEnvelope, fanOutEnvelopeSchema, GAME_CHANNEL_PREFIX, gameChannel, originPrefix, presenceKey, type Delivery } from "./fan-out";
+import type { PresenceConnection } from "./presence.port";
 import { RemoteFanOut } from "./remote-fan-out";
 
 export interface ConnectionManagerOptions {
@@ -15,7 +15,7 @@ export interface ConnectionManagerOptions {
 }
 
 interface LocalGame {
-  sockets: Set<GameConnection>;
+  sockets: Set<PresenceConnection>;
   /** Settles once Redis has confirmed the SUBSCRIBE. */
   subscription: Promise<void>;
   confirmed: boolean;
@@ -58,7 +58,7 @@ return 1
  * change's messages travel together, and `game:state` versions only go up per socket.
  */
 export class ConnectionManager {
-  private readonly connections = new Map<string, GameConnection>();
+  private readonly connections = new Map<string, PresenceConnection>();
   /** This instance's sockets per game, and its subscription to the game's channel. */
   private readonly byGame = new Map<string, LocalGame>();
   private readonly remote: RemoteFanOut;
@@ -76,7 +76,7 @@ export class ConnectionManager {
     return this.connections.size;
   }
 
-  add(connection: GameConnection): void {
+  add(connection: PresenceConnection): void {
     this.connections.set(connection.id, connection);
   }
 
@@ -86,7 +86,7 @@ export class ConnectionManager {
    * entries age out). Check and add run as one script, so two instances cannot both admit the
    * socket over the cap.
    */
-  async admit(connection: GameConnection, userId: string, cap: number): Promise<boolean> {
+  async admit(connection: PresenceConnection, userId: string, cap: number): Promise<boolean> {
     const now = Date.now();
     const admitted = await this.options.redis.eval(
       ADMIT_SCRIPT,
@@ -105,7 +105,7 @@ export class ConnectionManager {
    * Forgets a closed socket; returns the games it had joined. This instance's own bookkeeping is
    * done whatever Redis does; a Redis failure is thrown after it (the entries left in Redis age out).
    */
-  async remove(connection: GameConnection): Promise<string[]> {
+  async remove(connection: PresenceConnection): Promise<string[]> {
     this.connections.delete(connection.id);
     const games = [...connection.games];
     const settled = await Promise.allSettled([
@@ -118,11 +118,11 @@ export class ConnectionManager {
   }
 
   /** Gives back a socket's place under its user's cap. */
-  async release(connection: GameConnection, userId: string): Promise<void> {
+  async release(connection: PresenceConnection, userId: string): Promise<void> {
     await this.options.redis.zrem(userSocketsKey(userId), this.socketMember(connection));
   }
 
-  async join(connection: GameConnection, gameId: string): Promise<void> {
+  async join(connection: PresenceConnection, gameId: string): Promise<void> {
     if (!connection.games.has(gameId)) {
       connection.games.add(gameId);
       const local = this.byGame.get(gameId) ?? this.subscribe(gameId);
@@ -141,7 +141,7 @@ export class ConnectionManager {
     await this.touch(connection, gameId);
   }
 
-  async leave(connection: GameConnection, gameId: string): Promise<void> {
+  async leave(connection: PresenceConnection, gameId: string): Promise<void> {
     connection.games.delete(gameId);
     const local = this.byGame.get(gameId);
     local?.sockets.delete(connection);
@@ -179,7 +179,7 @@ export class ConnectionManager {
    * that `leave` uses: a refresh racing a leave is either before its ZREM or skips the game, so
    * it never brings back a presence entry that was removed.
    */
-  async refresh(connection: GameConnection): Promise<void> {
+  async refresh(connection: PresenceConnection): Promise<void> {
     const now = Date.now();
     const pipeline = this.options.redis.pipeline();
     if (connection.userId) pipeline.eval(REFRESH_SCRIPT, 1, userSocketsKey(connection.userId), now + this.options.presenceTtlMs, this.socketMember(connection), this.options.presenceTtlMs * 2);
@@ -224,11 +224,11 @@ export class ConnectionManager {
     return closed;
   }
 
-  all(): GameConnection[] {
+  all(): PresenceConnection[] {
     return [...this.connections.values()];
   }
 
-  private async touch(connection: GameConnection, gameId: string): Promise<void> {
+  private async touch(connection: PresenceConnection, gameId: string): Promise<void> {
     const pipeline = this.options.redis.pipeline();
     this.touchIn(pipeline, connection, gameId, Date.now());
     await pipeline.exec();
@@ -241,7 +241,7 @@ export class ConnectionManager {
    * for `claimExpired`: a socket closed normally removes its own entry, so an expired one is what
    * an instance that died with open sockets leaves behind, and its players need a grace period.
    */
-  private touchIn(pipeline: ChainableCommander, connection: GameConnection, gameId: string, now: number): void {
+  private touchIn(pipeline: ChainableCommander, connection: PresenceConnection, gameId: string, now: number): void {
     const key = presenceKey(gameId);
     pipeline.zadd(key, now + this.options.presenceTtlMs, this.member(connection)).pexpire(key, this.options.presenceTtlMs * 2);
   }
@@ -277,11 +277,11 @@ export class ConnectionManager {
     return claimed;
   }
 
-  private socketMember(connection: GameConnection): string {
+  private socketMember(connection: PresenceConnection): string {
     return `${this.options.instanceId}|${connection.id}`;
   }
 
-  private member(connection: GameConnection): string {
+  private member(connection: PresenceConnection): string {
     return `${connection.userId ?? "anonymous"}|${this.options.instanceId}|${connection.id}`;
   }
 

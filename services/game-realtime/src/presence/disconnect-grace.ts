@@ -2,8 +2,8 @@ import type { Logger } from "@tollgate/service-kit";
 import type { Redis } from "ioredis";
 import { opponentOf } from "../domain/game";
 import type { GameUseCases } from "../domain/game-use-cases";
-import type { GameBroadcaster } from "../ws/game-broadcaster";
 import type { ConnectionManager } from "./connection-manager";
+import type { GameChangeAnnouncer } from "./presence.port";
 
 const graceKey = (gameId: string, userId: string): string => `game:grace:${gameId}:${userId}`;
 /** Marks the deadline of a player who has not joined a game that just started: the opponent is not told they "disconnected". */
@@ -31,7 +31,7 @@ export class DisconnectGrace {
       redis: Redis;
       connections: ConnectionManager;
       games: Pick<GameUseCases, "get" | "forfeit">;
-      broadcaster: GameBroadcaster;
+      broadcaster: GameChangeAnnouncer;
       graceMs: number;
       /** How often to look for deadlines whose instance died before its timer fired. */
       sweepIntervalMs: number;

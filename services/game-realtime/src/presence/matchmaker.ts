@@ -5,9 +5,9 @@ import { z } from "zod";
 import type { CancelFindUseCase } from "../domain/cancel-find.use-case";
 import type { Match, PairPlayersUseCase } from "../domain/pair-players.use-case";
 import type { UserDirectory } from "../domain/user-directory.port";
-import type { GameConnection } from "../ws/game-connection";
 import type { ConnectionManager } from "./connection-manager";
 import type { DisconnectGrace } from "./disconnect-grace";
+import type { PresenceConnection } from "./presence.port";
 
 /** Matchmaking notices for players on any instance: every instance subscribes, each delivers to its own sockets. */
 export const MATCHMAKING_CHANNEL = "game:mm:notices";
@@ -25,7 +25,7 @@ export class Matchmaker {
   private running: Promise<void> | undefined;
   private again = false;
   /** The socket each locally queued player queued from. */
-  private readonly queuedFrom = new Map<string, GameConnection>();
+  private readonly queuedFrom = new Map<string, PresenceConnection>();
 
   constructor(
     private readonly deps: { redis: Redis; subscriber: Redis; connections: ConnectionManager; pair: PairPlayersUseCase; cancel: CancelFindUseCase; grace: Pick<DisconnectGrace, "gameStarted">; directory: UserDirectory; intervalMs: number; logger: Logger },
@@ -66,7 +66,7 @@ export class Matchmaker {
       });
   }
 
-  queued(userId: string, connection: GameConnection): void {
+  queued(userId: string, connection: PresenceConnection): void {
     this.queuedFrom.set(userId, connection);
   }
 
@@ -75,7 +75,7 @@ export class Matchmaker {
   }
 
   /** A socket closed: if its player queued from it, they leave the queue (their other sockets are told). */
-  async socketClosed(connection: GameConnection): Promise<void> {
+  async socketClosed(connection: PresenceConnection): Promise<void> {
     const userId = connection.userId;
     if (!userId || this.queuedFrom.get(userId) !== connection) return;
     this.queuedFrom.delete(userId);

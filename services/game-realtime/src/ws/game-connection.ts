@@ -1,6 +1,7 @@
 import { WS_SERVICE_UNAVAILABLE, type ServerMessage, type WsAuthErrorCode } from "@tollgate/contracts";
 import type { WebSocket } from "ws";
 import type { GameMetrics } from "../game-metrics";
+import type { PresenceConnection } from "../presence/presence.port";
 import { TokenBucket } from "./rate-limiter";
 
 export const CLOSE_GOING_AWAY = 1001;
@@ -17,7 +18,7 @@ export interface ConnectionLimits {
 }
 
 /** One client socket and what the server knows about it. */
-export class GameConnection {
+export class GameConnection implements PresenceConnection {
   userId: string | undefined;
   sessionId: string | undefined;
   /** Games this socket has joined (receives fan-out for). */

@@ -60,6 +60,8 @@ export function createGameSocketServer(deps: GameSocketDeps): GameSocketServer {
   const allowed = new Set(options.allowedOrigins);
   /** Each socket's message queue, so shutdown can wait for the last of them (presence clean-up, grace deadlines). */
   const queues = new Map<string, Promise<unknown>>();
+  /** The sockets this server pings and closes (presence knows them only as PresenceConnections). */
+  const sockets = new Set<GameConnection>();
 
   // Each socket is pinged once per interval, a tenth of them at a time: pinging every socket at
   // once brought every pong (and its presence refresh) back at once, a burst that held up moves
@@ -68,7 +70,7 @@ export function createGameSocketServer(deps: GameSocketDeps): GameSocketServer {
   let opened = 0;
   const heartbeat = setInterval(() => {
     const slice = tick++ % HEARTBEAT_SLICES;
-    for (const connection of deps.connections.all()) {
+    for (const connection of sockets) {
       if (connection.heartbeatSlice !== slice) continue;
       // No pong since the last ping: the peer is gone without a close frame.
       if (!connection.alive) {
@@ -95,6 +97,7 @@ export function createGameSocketServer(deps: GameSocketDeps): GameSocketServer {
   const onConnection = (ws: WebSocket, req: IncomingMessage) => {
     const connection = new GameConnection(randomUUID(), ws, options, deps.metrics, opened++ % HEARTBEAT_SLICES);
     deps.connections.add(connection);
+    sockets.add(connection);
     deps.metrics.connections.inc();
     let queue: Promise<unknown> = Promise.resolve();
     let lastRateNotice = 0;
@@ -140,6 +143,7 @@ export function createGameSocketServer(deps: GameSocketDeps): GameSocketServer {
       enqueue(async () => {
         await deps.matchmaker.socketClosed(connection);
         const games = await deps.connections.remove(connection);
+        sockets.delete(connection);
         if (connection.userId) for (const gameId of games) await deps.grace.playerLeft(gameId, connection.userId);
       });
       void queue.finally(() => {
@@ -185,7 +189,7 @@ export function createGameSocketServer(deps: GameSocketDeps): GameSocketServer {
       clearInterval(heartbeat);
       deps.grace.stop();
       attached?.off("upgrade", onUpgrade);
-      for (const connection of deps.connections.all()) connection.close(CLOSE_GOING_AWAY, "server shutting down");
+      for (const connection of sockets) connection.close(CLOSE_GOING_AWAY, "server shutting down");
       // Peers normally answer the close frame at once; one that does not is cut off.
       const cutOff = setTimeout(() => {
         for (const client of wss.clients) client.terminate();
