@@ -95,9 +95,10 @@ describe("dependencyPolicy under a frozen dependency (#17)", () => {
     const error = await policy.execute((signal) => (calls++, hang(signal))).catch((caught: unknown) => caught);
     const elapsed = performance.now() - started;
     expect(error).toBeInstanceOf(DependencyUnavailableError);
+    // One attempt (a retry would call again), answered once its time-out passed. No upper bound on
+    // the time: a loaded machine may stall the event loop, and the count already rules out a retry.
     expect(calls).toBe(1);
     expect(elapsed).toBeGreaterThanOrEqual(95);
-    expect(elapsed).toBeLessThan(190);
   });
 
   it("while a half-open probe is in flight, then every other call is refused at once with 503, and the probe alone decides", async () => {
