@@ -1,7 +1,7 @@
 import { RevocationLog, type Logger } from "@tollgate/service-kit";
-import type { Redis } from "ioredis";
 import { LRUCache } from "lru-cache";
 import { tokenHash, TokenRejectedError, type Grant, type RejectionCode } from "./grant";
+import type { GrantCache } from "./grant-cache.port";
 
 const REVOKED_TTL_MS = 10 * 60_000;
 /** The access token's shape (contracts: accessTokenValueSchema). */
@@ -21,7 +21,8 @@ export interface RemoteValidation {
 }
 
 export interface TokenValidatorOptions {
-  redis: Redis;
+  /** The shared tier (Redis; an ioredis client is one). */
+  redis: GrantCache;
   remote: RemoteValidation;
   logger: Logger;
   positiveTtlMs: number;
