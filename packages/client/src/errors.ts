@@ -1,4 +1,17 @@
-import { errorBodySchema, type ErrorBody } from "@tollgate/contracts";
+import { errorBodySchema, errorCodes, type ErrorBody, type ErrorCode } from "@tollgate/contracts";
+
+/**
+ * Codes the SDK gives its own failures, where no server answered: beside the services' catalogue
+ * (`errorCodes` in contracts), so a caller matches one vocabulary.
+ */
+export const clientErrorCodes = {
+  NETWORK_ERROR: "NETWORK_ERROR",
+  NOT_LOGGED_IN: "NOT_LOGGED_IN",
+} as const;
+export type ClientErrorCode = (typeof clientErrorCodes)[keyof typeof clientErrorCodes];
+
+/** A code a `TollgateError` may carry: a catalogue code, the SDK's own, or `HTTP_<status>` when the body was not the standard one. */
+export type KnownErrorCode = ErrorCode | ClientErrorCode;
 
 /** Any non-2xx answer, carrying the standard error body when the server sent one. */
 export class TollgateError extends Error {
@@ -22,12 +35,12 @@ export class TollgateError extends Error {
    * `cause`, and its innermost code (ECONNREFUSED, UNABLE_TO_VERIFY_LEAF_SIGNATURE…) in the message.
    */
   static network(url: string, cause: unknown): TollgateError {
-    return new TollgateError(0, "NETWORK_ERROR", `could not reach ${url}${innermostCode(cause) ? `: ${innermostCode(cause)}` : ""}`, undefined, { cause });
+    return new TollgateError(0, clientErrorCodes.NETWORK_ERROR, `could not reach ${url}${innermostCode(cause) ? `: ${innermostCode(cause)}` : ""}`, undefined, { cause });
   }
 
   static async fromResponse(res: Response): Promise<TollgateError> {
     const parsed = errorBodySchema.safeParse(await res.json().catch(() => undefined));
-    if (parsed.success && res.status === 402 && parsed.data.error_code === "INSUFFICIENT_FUNDS") return new InsufficientFundsError(parsed.data);
+    if (parsed.success && res.status === 402 && parsed.data.error_code === errorCodes.INSUFFICIENT_FUNDS) return new InsufficientFundsError(parsed.data);
     if (parsed.success) return new TollgateError(res.status, parsed.data.error_code, parsed.data.detail, parsed.data);
     return new TollgateError(res.status, `HTTP_${res.status}`, `the server answered ${res.status}`);
   }
@@ -39,7 +52,7 @@ export class TollgateError extends Error {
  */
 export class InsufficientFundsError extends TollgateError {
   constructor(body: ErrorBody) {
-    super(402, "INSUFFICIENT_FUNDS", body.detail, body);
+    super(402, errorCodes.INSUFFICIENT_FUNDS, body.detail, body);
     this.name = "InsufficientFundsError";
   }
 }

@@ -24,7 +24,7 @@ const gamePath = (id: string) => `/api/v1/games/${encodeURIComponent(id)}`;
 
 /**
  * Games over REST, and the live game socket. Every method rejects with `TollgateError` (status and
- * `code` as the game service answered, e.g. 404 `game_not_found`) or a NETWORK_ERROR.
+ * `code` as the game service answered, e.g. 404 `GAME_NOT_FOUND`) or a NETWORK_ERROR.
  */
 export class GamesApi {
   constructor(

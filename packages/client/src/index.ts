@@ -3,7 +3,7 @@ export { AccountApi, accountTokenFrom } from "./account-api";
 export { AdminApi, type AdminUserView, type AuditQuery, type PageRequest, type TokenQuery, type UserQuery } from "./admin-api";
 export { BillingApi, type BillingCall } from "./billing-api";
 export { startConnector, type Connector, type ConnectorEnd, type ConnectorEndReason, type ConnectorLogger, type ConnectorOptions } from "./connector";
-export { InsufficientFundsError, TollgateError } from "./errors";
+export { clientErrorCodes, InsufficientFundsError, TollgateError, type ClientErrorCode, type KnownErrorCode } from "./errors";
 export { GameSocket, type GameSocketEvents, type GameSocketOptions } from "./game-socket";
 export { GamesApi, type GamesCall, type Opponent } from "./games-api";
 export { MfaApi, MfaRequiredError, secondFactorProof } from "./mfa-api";

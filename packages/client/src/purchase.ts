@@ -1,4 +1,4 @@
-import { purchaseTokenResponseSchema, type DurationHours, type PurchaseTokenResponse } from "@tollgate/contracts";
+import { errorCodes, purchaseTokenResponseSchema, type DurationHours, type PurchaseTokenResponse } from "@tollgate/contracts";
 import { randomUUID } from "node:crypto";
 import { TollgateError } from "./errors";
 
@@ -22,7 +22,7 @@ export interface PurchaseOptions {
  */
 function retryable(error: unknown): boolean {
   if (!(error instanceof TollgateError)) return false;
-  return error.status === 0 || error.status === 502 || error.status === 503 || error.status === 504 || error.code === "IDEMPOTENCY_KEY_IN_USE";
+  return error.status === 0 || error.status === 502 || error.status === 503 || error.status === 504 || error.code === errorCodes.IDEMPOTENCY_KEY_IN_USE;
 }
 
 /**

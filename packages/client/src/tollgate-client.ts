@@ -22,7 +22,7 @@ import { z } from "zod";
 import { AccountApi } from "./account-api";
 import { AdminApi } from "./admin-api";
 import { BillingApi } from "./billing-api";
-import { TollgateError } from "./errors";
+import { clientErrorCodes, TollgateError } from "./errors";
 import { GameSocket } from "./game-socket";
 import { GamesApi } from "./games-api";
 import { MfaApi, MfaRequiredError } from "./mfa-api";
@@ -239,7 +239,7 @@ export class TollgateClient {
 
   private async session(): Promise<StoredSession> {
     const current = await this.store.load();
-    if (!current) throw new TollgateError(401, "NOT_LOGGED_IN", "log in first");
+    if (!current) throw new TollgateError(401, clientErrorCodes.NOT_LOGGED_IN, "log in first");
     if (current.accessExpiresAt - Date.now() > this.margin) return current;
     this.refreshing ??= this.refresh(current).finally(() => {
       this.refreshing = undefined;

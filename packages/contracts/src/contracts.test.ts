@@ -46,7 +46,7 @@ describe("contracts", () => {
     expect(clientMessageSchema.safeParse({ type: "game:heartbeat" }).success).toBe(true);
   });
 
-  it("when a game socket could not be checked because a dependency is down, then auth_error service_unavailable carries when to retry", () => {
+  it("when a game socket could not be checked because a dependency is down, then auth_error SERVICE_UNAVAILABLE carries when to retry", () => {
     const message = { type: "auth_error", code: WS_SERVICE_UNAVAILABLE, message: "redis is unavailable, try again shortly", retry_after: 2 };
     expect(serverMessageSchema.parse(message)).toEqual(message);
     expect(serverMessageSchema.safeParse({ ...message, retry_after: 0 }).success).toBe(false);

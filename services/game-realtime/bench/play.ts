@@ -8,7 +8,7 @@
 import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import type { WebSocket } from "ws";
-import { FULL_BOARD_DRAW } from "../src/domain/connect-four.fixtures";
+import { FULL_BOARD_DRAW } from "../test/connect-four.fixtures";
 
 /** One player's connection, whatever the server: sends a move, and is closed after the phases. */
 export interface PlayerLink {

@@ -120,7 +120,7 @@ function benchSocket(ws: WebSocket, onChange: (gameId: string, version: number) 
         } catch (error) {
           // A dependency's timeout on a busy machine is retried as retry_after says.
           const { code, retryAfter } = error as { code?: string; retryAfter?: number };
-          if (code !== "service_unavailable" || attempt === 5) throw error;
+          if (code !== "SERVICE_UNAVAILABLE" || attempt === 5) throw error;
           await sleep(1_000 * (retryAfter ?? 1));
         }
       }

@@ -8,7 +8,7 @@ import { PlayerRatingRepository } from "../src/data/player-rating.repository";
 import { RedisMatchmakingQueue } from "../src/data/redis-matchmaking.queue";
 import { UserDirectoryRepository } from "../src/data/user-directory.repository";
 import { DEFAULT_MATCHMAKING } from "../src/game-realtime";
-import { VERTICAL_WIN_FOR_PLAYER_1 } from "../src/domain/connect-four.fixtures";
+import { VERTICAL_WIN_FOR_PLAYER_1 } from "./connect-four.fixtures";
 import { GameError } from "../src/domain/game.errors";
 import { createGameUseCases, type GameUseCases } from "../src/domain/game-use-cases";
 import { createGameRulesFactory, DEFAULT_GAME_KIND } from "../src/domain/game-rules.registry";
@@ -128,19 +128,19 @@ describe("game service on two instances sharing one database", () => {
     expect(await knex("moves").where({ game_id: id })).toHaveLength(1);
   });
 
-  it("when one instance gets two different moves for the same turn at once, then the first is stored and the second is stale_seq", async () => {
+  it("when one instance gets two different moves for the same turn at once, then the first is stored and the second is STALE_SEQ", async () => {
     const { id, p1 } = await activeGame();
     const results = await Promise.allSettled([one.playMove.execute(p1, id, 0, { column: 1 }), one.playMove.execute(p1, id, 0, { column: 6 })]);
     expect(results[0]).toMatchObject({ status: "fulfilled", value: { kind: "applied" } });
-    expect(results[1]).toMatchObject({ status: "rejected", reason: { code: "stale_seq" } });
+    expect(results[1]).toMatchObject({ status: "rejected", reason: { code: "STALE_SEQ" } });
     expect(await knex("moves").where({ game_id: id }).select("action")).toEqual([{ action: { column: 1 } }]);
   });
 
-  it("when a game is resigned on one instance, then a move on the other is refused with game_not_active", async () => {
+  it("when a game is resigned on one instance, then a move on the other is refused with GAME_NOT_ACTIVE", async () => {
     const { id, p1, p2 } = await activeGame();
     await one.playMove.execute(p1, id, 0, { column: 0 });
     await two.resign.execute(p2, id);
-    await expect(one.playMove.execute(p2, id, 1, { column: 1 })).rejects.toMatchObject({ code: "game_not_active" });
+    await expect(one.playMove.execute(p2, id, 1, { column: 1 })).rejects.toMatchObject({ code: "GAME_NOT_ACTIVE" });
     expect(await knex("moves").where({ game_id: id })).toHaveLength(1);
   });
 });

@@ -1,6 +1,6 @@
 import WebSocket from "ws";
 import { errorBodySchema } from "@tollgate/contracts";
-import { VERTICAL_WIN_FOR_PLAYER_1 } from "../src/domain/connect-four.fixtures";
+import { VERTICAL_WIN_FOR_PLAYER_1 } from "./connect-four.fixtures";
 import { createActiveGame, joinBoth, playMoves } from "./support/game-flow";
 import { startInstance, type TestInstance } from "./support/instance";
 import { TestTokenIssuer } from "./support/tokens";
@@ -49,33 +49,33 @@ describe("/ws/game protocol", () => {
       expect((await socket.next("auth_ok")).user_id).toBe(alice.userId);
     });
 
-    it("when the token is forged, then auth_error invalid_token and close 4401", async () => {
+    it("when the token is forged, then auth_error BEARER_TOKEN_INVALID and close 4401", async () => {
       const socket = track(await TestSocket.open(instance.wsUrl));
       socket.send({ type: "auth", token: `${issuer.user().token.slice(0, -4)}AAAA` });
-      expect((await socket.next("auth_error")).code).toBe("invalid_token");
+      expect((await socket.next("auth_error")).code).toBe("BEARER_TOKEN_INVALID");
       expect(await socket.closed).toBe(4401);
     });
 
-    it("when the token has expired, then auth_error token_expired and close 4401", async () => {
+    it("when the token has expired, then auth_error BEARER_TOKEN_EXPIRED and close 4401", async () => {
       const alice = issuer.user();
       const socket = track(await TestSocket.open(instance.wsUrl, { token: issuer.sign({ sub: alice.userId, sid: alice.sessionId }, { expiresInSeconds: -30 }) }));
-      expect((await socket.next("auth_error")).code).toBe("token_expired");
+      expect((await socket.next("auth_error")).code).toBe("BEARER_TOKEN_EXPIRED");
       expect(await socket.closed).toBe(4401);
     });
 
-    it("when no authentication arrives within 5 s, then auth_error auth_timeout and close 4401", async () => {
+    it("when no authentication arrives within 5 s, then auth_error AUTH_TIMEOUT and close 4401", async () => {
       const started = Date.now();
       const socket = track(await TestSocket.open(instance.wsUrl));
       const error = await socket.next("auth_error", { timeoutMs: 7_000 });
-      expect(error.code).toBe("auth_timeout");
+      expect(error.code).toBe("AUTH_TIMEOUT");
       expect(await socket.closed).toBe(4401);
       expect(Date.now() - started).toBeGreaterThanOrEqual(4_900);
     });
 
-    it("when the token expires while the socket is open, then auth_error token_expired and close 4401", async () => {
+    it("when the token expires while the socket is open, then auth_error BEARER_TOKEN_EXPIRED and close 4401", async () => {
       const alice = issuer.user();
       const socket = track(await TestSocket.connect(instance.wsUrl, issuer.sign({ sub: alice.userId, sid: alice.sessionId }, { expiresInSeconds: 1 })));
-      expect((await socket.next("auth_error", { timeoutMs: 3_000 })).code).toBe("token_expired");
+      expect((await socket.next("auth_error", { timeoutMs: 3_000 })).code).toBe("BEARER_TOKEN_EXPIRED");
       expect(await socket.closed).toBe(4401);
     });
 
@@ -89,19 +89,20 @@ describe("/ws/game protocol", () => {
       expect(socket.ofType("auth_error")).toHaveLength(0);
     });
 
-    it("when an authenticated socket sends another user's token, then it is closed with invalid_token", async () => {
+    it("when an authenticated socket sends another user's token, then it is closed with BEARER_TOKEN_INVALID", async () => {
       const socket = track(await TestSocket.connect(instance.wsUrl, issuer.user().token));
       socket.send({ type: "auth", token: issuer.user().token });
-      expect((await socket.next("auth_error")).code).toBe("invalid_token");
+      expect((await socket.next("auth_error")).code).toBe("BEARER_TOKEN_INVALID");
       expect(await socket.closed).toBe(4401);
     });
 
     it("when a game message comes before authentication, then an error and the socket stays open", async () => {
       const socket = track(await TestSocket.open(tight.wsUrl));
       socket.send({ type: "game:heartbeat" });
-      expect((await socket.next("error")).code).toBe("not_authenticated");
-      socket.send({ type: "auth", token: issuer.user().token });
-      await socket.next("auth_ok");
+      expect((await socket.next("error")).code).toBe("NOT_AUTHENTICATED");
+      const alice = issuer.user();
+      socket.send({ type: "auth", token: alice.token });
+      expect(await socket.next("auth_ok")).toEqual({ type: "auth_ok", user_id: alice.userId });
     });
 
     it("when a browser from a foreign origin upgrades, then the upgrade is refused with 403 in the standard error body", async () => {
@@ -126,16 +127,16 @@ describe("/ws/game protocol", () => {
       track(await TestSocket.open(instance.wsUrl, { token }));
     });
 
-    it("when a user opens more sockets than the cap, then the extra one gets too_many_connections and close 1008", async () => {
+    it("when a user opens more sockets than the cap, then the extra one gets TOO_MANY_CONNECTIONS and close 1008", async () => {
       const alice = issuer.user();
       track(await TestSocket.connect(tight.wsUrl, alice.token));
       track(await TestSocket.connect(tight.wsUrl, alice.token));
       const third = track(await TestSocket.open(tight.wsUrl, { token: alice.token }));
-      expect((await third.next("error")).code).toBe("too_many_connections");
+      expect((await third.next("error")).code).toBe("TOO_MANY_CONNECTIONS");
       expect(await third.closed).toBe(1008);
     });
 
-    it("when a user's sockets keep answering pings past twice the presence TTL, then their cap still holds: a third socket gets too_many_connections and close 1008", async () => {
+    it("when a user's sockets keep answering pings past twice the presence TTL, then their cap still holds: a third socket gets TOO_MANY_CONNECTIONS and close 1008", async () => {
       // Presence TTL 300 ms: the user's key was given 600 ms at the last admission. Pongs every
       // 100 ms must keep it (and its two entries) alive for as long as the sockets live.
       const short = await startInstance(issuer, { settings: { maxConnectionsPerUser: 2, presenceTtlMs: 300, socket: { pingIntervalMs: 100 } } });
@@ -145,7 +146,7 @@ describe("/ws/game protocol", () => {
         await new Promise((resolve) => setTimeout(resolve, 1_500));
         expect(open.map((socket) => socket.closeCode)).toEqual([undefined, undefined]);
         const third = track(await TestSocket.open(short.wsUrl, { token: bob.token }));
-        expect((await third.next("error", { timeoutMs: 2_000 })).code).toBe("too_many_connections");
+        expect((await third.next("error", { timeoutMs: 2_000 })).code).toBe("TOO_MANY_CONNECTIONS");
         expect(await third.closed).toBe(1008);
         expect(await short.redis.zcard(`game:user-sockets:${bob.userId}`)).toBe(2);
         // A socket that closes gives its place back.
@@ -168,32 +169,32 @@ describe("/ws/game protocol", () => {
     it("when a message just under 16 KiB arrives, then it is answered and the socket stays", async () => {
       const socket = track(await TestSocket.connect(instance.wsUrl, issuer.user().token));
       socket.send({ type: "game:heartbeat", padding: "x".repeat(15 * 1024) });
-      expect((await socket.next("error")).code).toBe("invalid_message");
+      expect((await socket.next("error")).code).toBe("INVALID_MESSAGE");
       expect(socket.closeCode).toBeUndefined();
     });
 
     it("when JSON is malformed, then an error message and the connection stays alive", async () => {
       const socket = track(await TestSocket.connect(instance.wsUrl, issuer.user().token));
       socket.send("{not json");
-      expect((await socket.next("error")).code).toBe("malformed_json");
+      expect((await socket.next("error")).code).toBe("MALFORMED_JSON");
       socket.send({ type: "game:heartbeat" });
       await socket.next("game:heartbeat_ack");
     });
 
-    it("when the message type is unknown, then an invalid_message error naming it", async () => {
+    it("when the message type is unknown, then an INVALID_MESSAGE error naming it", async () => {
       const socket = track(await TestSocket.connect(instance.wsUrl, issuer.user().token));
       socket.send({ type: "game:teleport", game_id: "x" });
-      expect(await socket.next("error")).toMatchObject({ code: "invalid_message", ref: "game:teleport" });
+      expect(await socket.next("error")).toMatchObject({ code: "INVALID_MESSAGE", ref: "game:teleport" });
     });
 
-    it("when a client floods messages, then the excess is dropped with one rate_limited notice", async () => {
+    it("when a client floods messages, then the excess is dropped with one RATE_LIMITED notice", async () => {
       const socket = track(await TestSocket.connect(tight.wsUrl, issuer.user().token));
       for (let i = 0; i < 12; i++) socket.send({ type: "game:heartbeat" });
-      await socket.next("error", { where: (m) => m.code === "rate_limited" });
+      await socket.next("error", { where: (m) => m.code === "RATE_LIMITED" });
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(socket.ofType("game:heartbeat_ack").length).toBeGreaterThanOrEqual(5);
       expect(socket.ofType("game:heartbeat_ack").length).toBeLessThanOrEqual(6);
-      expect(socket.ofType("error").filter((m) => m.code === "rate_limited")).toHaveLength(1);
+      expect(socket.ofType("error").filter((m) => m.code === "RATE_LIMITED")).toHaveLength(1);
       expect(socket.closeCode).toBeUndefined();
     });
 
@@ -250,21 +251,21 @@ describe("/ws/game protocol", () => {
       await joinBoth(gameId, a, b);
 
       b.send({ type: "game:action", game_id: gameId, seq: 0, action: { column: 3 } });
-      expect(await b.next("error")).toMatchObject({ code: "not_your_turn", ref: "game:action:0" });
+      expect(await b.next("error")).toMatchObject({ code: "NOT_YOUR_TURN", ref: "game:action:0" });
 
       a.send({ type: "game:action", game_id: gameId, seq: 0, action: { column: 9 } });
-      expect((await a.next("error")).code).toBe("invalid_action");
+      expect((await a.next("error")).code).toBe("INVALID_ACTION");
 
       a.send({ type: "game:action", game_id: gameId, seq: 0, action: { row: 2 } });
-      expect((await a.next("error")).code).toBe("invalid_action");
+      expect((await a.next("error")).code).toBe("INVALID_ACTION");
 
       a.send({ type: "game:action", game_id: gameId, seq: 5, action: { column: 3 } });
-      expect((await a.next("error")).code).toBe("stale_seq");
+      expect((await a.next("error")).code).toBe("STALE_SEQ");
 
       // Fill column 0 (six moves), then try a seventh disc there.
       const version = await playMoves(gameId, a, b, [0, 0, 0, 0, 0, 0]);
       a.send({ type: "game:action", game_id: gameId, seq: version, action: { column: 0 } });
-      expect((await a.next("error")).code).toBe("column_full");
+      expect((await a.next("error")).code).toBe("COLUMN_FULL");
 
       // The last accepted move again, same seq: answered with the current state, nothing changes.
       const statesBefore = b.ofType("game:state").length;
@@ -272,7 +273,7 @@ describe("/ws/game protocol", () => {
       expect(await b.next("game:state")).toMatchObject({ version, your_turn: false });
       // An old seq with a different move is stale.
       b.send({ type: "game:action", game_id: gameId, seq: version - 1, action: { column: 4 } });
-      expect((await b.next("error")).code).toBe("stale_seq");
+      expect((await b.next("error")).code).toBe("STALE_SEQ");
 
       const row = await instance.knex("games").where({ id: gameId }).first();
       expect(row.version).toBe(6);
@@ -292,7 +293,7 @@ describe("/ws/game protocol", () => {
       a.send({ type: "game:resign", game_id: gameId });
       for (const socket of [a, b]) expect(await socket.next("game:over")).toMatchObject({ result: "player2_won", reason: "resignation" });
       a.send({ type: "game:action", game_id: gameId, seq: 1, action: { column: 1 } });
-      expect((await a.next("error")).code).toBe("game_not_active");
+      expect((await a.next("error")).code).toBe("GAME_NOT_ACTIVE");
     });
 
     it("when a player sends a heartbeat, then their presence expiry in Redis moves forward", async () => {
@@ -314,11 +315,11 @@ describe("/ws/game protocol", () => {
       await waitFor(async () => (await instance.redis.zscore(key, member ?? "")) === null, { what: "the presence entry to go" });
     });
 
-    it("when someone who does not play an active game joins it, then game_not_found", async () => {
+    it("when someone who does not play an active game joins it, then GAME_NOT_FOUND", async () => {
       const gameId = await createActiveGame(instance, issuer.user(), issuer.user());
       const socket = track(await TestSocket.connect(instance.wsUrl, issuer.user().token));
       socket.send({ type: "game:join", game_id: gameId });
-      expect(await socket.next("error")).toMatchObject({ code: "game_not_found", ref: "game:join" });
+      expect(await socket.next("error")).toMatchObject({ code: "GAME_NOT_FOUND", ref: "game:join" });
     });
   });
 });

@@ -66,13 +66,13 @@ describe("games HTTP API", () => {
     expect(fetched.body.status).toBe("active");
   });
 
-  it("when a third player tries to join a full game, then 409 game_not_joinable", async () => {
+  it("when a third player tries to join a full game, then 409 GAME_NOT_JOINABLE", async () => {
     const [alice, bob, carol] = [issuer.user(), issuer.user(), issuer.user()];
     const created = await api().post("/api/v1/games").set(auth(alice.token)).send({});
     await api().post(`/api/v1/games/${created.body.id}/join`).set(auth(bob.token)).expect(200);
     const res = await api().post(`/api/v1/games/${created.body.id}/join`).set(auth(carol.token));
     expect(res.status).toBe(409);
-    expect(res.body.error_code).toBe("game_not_joinable");
+    expect(res.body.error_code).toBe("GAME_NOT_JOINABLE");
   });
 
   it("when a game names an opponent, then only that user may join it", async () => {
@@ -87,18 +87,18 @@ describe("games HTTP API", () => {
     expect(invitee.status).toBe(200);
   });
 
-  it("when a player invites themselves, then 422 self_invite", async () => {
+  it("when a player invites themselves, then 422 SELF_INVITE", async () => {
     const alice = issuer.user();
     const res = await api().post("/api/v1/games").set(auth(alice.token)).send({ opponent_id: alice.userId });
     expect(res.status).toBe(422);
-    expect(res.body.error_code).toBe("self_invite");
+    expect(res.body.error_code).toBe("SELF_INVITE");
   });
 
   it("when someone who is not a player asks for a game, then 404", async () => {
     const created = await api().post("/api/v1/games").set(auth(issuer.user().token)).send({});
     const res = await api().get(`/api/v1/games/${created.body.id}`).set(auth(issuer.user().token));
     expect(res.status).toBe(404);
-    expect(res.body.error_code).toBe("game_not_found");
+    expect(res.body.error_code).toBe("GAME_NOT_FOUND");
   });
 
   it("when a player lists games by status, then only their games with that status come back", async () => {
@@ -114,6 +114,16 @@ describe("games HTTP API", () => {
     expect(onlyActive.body.games.map((game: { id: string }) => game.id)).toEqual([active.body.id]);
     const bad = await api().get("/api/v1/games?status=paused").set(auth(alice.token));
     expect(bad.status).toBe(422);
+  });
+
+  it("when a game id in the path is not a UUID, then 404 GAME_NOT_FOUND, as for an unknown game", async () => {
+    const alice = issuer.user();
+    const read = await api().get("/api/v1/games/not-a-uuid").set(auth(alice.token));
+    const join = await api().post("/api/v1/games/not-a-uuid/join").set(auth(alice.token));
+    for (const res of [read, join]) {
+      expect(res.status).toBe(404);
+      expect(errorBodySchema.parse(res.body)).toMatchObject({ status_code: 404, error_code: "GAME_NOT_FOUND" });
+    }
   });
 
   it("when health, metrics and docs are asked for, then they answer", async () => {

@@ -56,21 +56,21 @@ describe("invitations by username, from the user directory", () => {
     expect(listed.games.find((game) => game.id === created.body.id)).toMatchObject({ player1_username: aliceName, player2_username: bobName });
   });
 
-  it("when the username is unknown, then 404 user_not_found with the standard error body and no game", async () => {
+  it("when the username is unknown, then 404 USER_NOT_FOUND with the standard error body and no game", async () => {
     const alice = issuer.user();
     const res = await api().post("/api/v1/games").set(auth(alice)).send({ opponent_username: name("nobody") });
     expect(res.status).toBe(404);
-    expect(errorBodySchema.parse(res.body)).toMatchObject({ error_code: "user_not_found", status_code: 404 });
+    expect(errorBodySchema.parse(res.body)).toMatchObject({ error_code: "USER_NOT_FOUND", status_code: 404 });
     expect(await instance.knex("games").where({ player1_id: alice.userId })).toHaveLength(0);
   });
 
-  it("when a player invites their own username, then 422 self_invite", async () => {
+  it("when a player invites their own username, then 422 SELF_INVITE", async () => {
     const alice = issuer.user();
     const aliceName = name("self");
     await register(alice, aliceName);
     const res = await api().post("/api/v1/games").set(auth(alice)).send({ opponent_username: aliceName });
     expect(res.status).toBe(422);
-    expect(errorBodySchema.parse(res.body).error_code).toBe("self_invite");
+    expect(errorBodySchema.parse(res.body).error_code).toBe("SELF_INVITE");
   });
 
   it("when both opponent_id and opponent_username are sent, then 422 VALIDATION_ERROR", async () => {

@@ -65,7 +65,7 @@ describe("matchmaking: cancels, one game per player, refused bodies", () => {
         expect(await queued(bob.userId)).not.toBeNull();
       } else {
         outcomes.matched++;
-        expect(answer).toMatchObject({ code: "already_matched", ref: "game:find_cancel" });
+        expect(answer).toMatchObject({ code: "ALREADY_MATCHED", ref: "game:find_cancel" });
         expect(a.ofType("game:find_cancelled")).toEqual([]);
         expect(aliceMatched).toHaveLength(1);
         expect(bobMatchedWithAlice).toHaveLength(1);
@@ -95,7 +95,7 @@ describe("matchmaking: cancels, one game per player, refused bodies", () => {
     expect(await queued(alice.userId)).toBeNull();
   });
 
-  it("when a player who invited someone looks for a match, then already_in_game (socket and REST), and the invitee's join leaves them one active game", async () => {
+  it("when a player who invited someone looks for a match, then ALREADY_IN_GAME (socket and REST), and the invitee's join leaves them one active game", async () => {
     const [carol, dave, erin] = [issuer.user(), issuer.user(), issuer.user()];
     const erinName = await inDirectory(erin);
     const invitation = await request(one.baseUrl).post("/api/v1/games").set(auth(carol)).send({ opponent_username: erinName });
@@ -104,11 +104,11 @@ describe("matchmaking: cancels, one game per player, refused bodies", () => {
     d.send({ type: "game:find" });
     await d.next("game:queued", { timeoutMs: 20_000 });
     c.send({ type: "game:find" });
-    expect(await c.next("error", { timeoutMs: 20_000 })).toMatchObject({ code: "already_in_game", ref: "game:find" });
+    expect(await c.next("error", { timeoutMs: 20_000 })).toMatchObject({ code: "ALREADY_IN_GAME", ref: "game:find" });
     expect(c.ofType("error")[0]?.message).toContain(invitation.body.id);
     const rest = await request(two.baseUrl).post("/api/v1/games/matchmaking").set(auth(carol));
     expect(rest.status).toBe(409);
-    expect(errorBodySchema.parse(rest.body).error_code).toBe("already_in_game");
+    expect(errorBodySchema.parse(rest.body).error_code).toBe("ALREADY_IN_GAME");
     expect(await queued(carol.userId)).toBeNull();
     expect((await request(one.baseUrl).post(`/api/v1/games/${invitation.body.id}/join`).set(auth(erin))).status).toBe(200);
     await settle(400);
@@ -116,16 +116,16 @@ describe("matchmaking: cancels, one game per player, refused bodies", () => {
     expect(await activeGamesOf(carol)).toBe(1);
   });
 
-  it("when a player in an active game joins another game, then 409 already_in_game (REST and socket), and a game whose creator now plays elsewhere is not joinable", async () => {
+  it("when a player in an active game joins another game, then 409 ALREADY_IN_GAME (REST and socket), and a game whose creator now plays elsewhere is not joinable", async () => {
     const [alice, bob, carol, dave] = [issuer.user(), issuer.user(), issuer.user(), issuer.user()];
     await createActiveGame(one, alice, bob);
     const open = await request(one.baseUrl).post("/api/v1/games").set(auth(carol)).send({});
     const byRest = await request(two.baseUrl).post(`/api/v1/games/${open.body.id}/join`).set(auth(alice));
     expect(byRest.status).toBe(409);
-    expect(errorBodySchema.parse(byRest.body).error_code).toBe("already_in_game");
+    expect(errorBodySchema.parse(byRest.body).error_code).toBe("ALREADY_IN_GAME");
     const b = await connect(two, bob);
     b.send({ type: "game:join", game_id: open.body.id });
-    expect(await b.next("error", { timeoutMs: 20_000 })).toMatchObject({ code: "already_in_game", ref: "game:join" });
+    expect(await b.next("error", { timeoutMs: 20_000 })).toMatchObject({ code: "ALREADY_IN_GAME", ref: "game:join" });
     expect(await one.knex("games").where({ id: open.body.id }).first()).toMatchObject({ status: "waiting", player2_id: null });
 
     // carol's open game waits while carol starts playing dave's: nobody may then join carol's.
@@ -134,7 +134,7 @@ describe("matchmaking: cancels, one game per player, refused bodies", () => {
     const stranger = issuer.user();
     const late = await request(one.baseUrl).post(`/api/v1/games/${open.body.id}/join`).set(auth(stranger));
     expect(late.status).toBe(409);
-    expect(errorBodySchema.parse(late.body).error_code).toBe("game_not_joinable");
+    expect(errorBodySchema.parse(late.body).error_code).toBe("GAME_NOT_JOINABLE");
     expect(await activeGamesOf(carol)).toBe(1);
   });
 
@@ -146,11 +146,11 @@ describe("matchmaking: cancels, one game per player, refused bodies", () => {
     expect(await queued(alice.userId)).toBeNull();
   });
 
-  it("when a game invites an opponent_id the directory does not know, then 404 user_not_found and no game", async () => {
+  it("when a game invites an opponent_id the directory does not know, then 404 USER_NOT_FOUND and no game", async () => {
     const alice = issuer.user();
     const res = await request(one.baseUrl).post("/api/v1/games").set(auth(alice)).send({ opponent_id: randomUUID() });
     expect(res.status).toBe(404);
-    expect(errorBodySchema.parse(res.body).error_code).toBe("user_not_found");
+    expect(errorBodySchema.parse(res.body).error_code).toBe("USER_NOT_FOUND");
     expect(await one.knex("games").where({ player1_id: alice.userId })).toHaveLength(0);
   });
 });

@@ -110,19 +110,19 @@ describe("matchmaking across two instances", () => {
     expect(await queued(alice.userId)).toBeNull();
   });
 
-  it("when a queued player sends game:find again, or a player with an active game sends it, then error already_queued / already_in_game", async () => {
+  it("when a queued player sends game:find again, or a player with an active game sends it, then error ALREADY_QUEUED / ALREADY_IN_GAME", async () => {
     const [alice, bob, carol] = [issuer.user(), issuer.user(), issuer.user()];
     const a = await connect(one, alice);
     a.send({ type: "game:find" });
     await a.next("game:queued", { timeoutMs: 20_000 });
     a.send({ type: "game:find" });
-    expect(await a.next("error", { timeoutMs: 20_000 })).toMatchObject({ code: "already_queued", ref: "game:find" });
+    expect(await a.next("error", { timeoutMs: 20_000 })).toMatchObject({ code: "ALREADY_QUEUED", ref: "game:find" });
     a.send({ type: "game:find_cancel" });
     await a.next("game:find_cancelled", { timeoutMs: 20_000 });
     await createActiveGame(one, bob, carol);
     const b = await connect(two, bob);
     b.send({ type: "game:find" });
-    expect(await b.next("error", { timeoutMs: 20_000 })).toMatchObject({ code: "already_in_game" });
+    expect(await b.next("error", { timeoutMs: 20_000 })).toMatchObject({ code: "ALREADY_IN_GAME" });
     expect(await queued(bob.userId)).toBeNull();
   });
 
@@ -152,7 +152,7 @@ describe("matchmaking across two instances", () => {
     expect(matchmakingStatusSchema.parse((await request(two.baseUrl).get("/api/v1/games/matchmaking").set(auth(alice))).body)).toEqual({ status: "queued" });
     const again = await request(two.baseUrl).post("/api/v1/games/matchmaking").set(auth(alice));
     expect(again.status).toBe(409);
-    expect(errorBodySchema.parse(again.body).error_code).toBe("already_queued");
+    expect(errorBodySchema.parse(again.body).error_code).toBe("ALREADY_QUEUED");
     expect((await request(two.baseUrl).post("/api/v1/games/matchmaking").set(auth(bob))).status).toBe(202);
     const status = async (user: TestUser) => matchmakingStatusSchema.parse((await request(one.baseUrl).get("/api/v1/games/matchmaking").set(auth(user))).body);
     const aliceMatched = await waitFor(async () => {

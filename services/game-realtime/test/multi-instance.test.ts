@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import { FULL_BOARD_DRAW, VERTICAL_WIN_FOR_PLAYER_1 } from "../src/domain/connect-four.fixtures";
+import { FULL_BOARD_DRAW, VERTICAL_WIN_FOR_PLAYER_1 } from "./connect-four.fixtures";
 import { createActiveGame, joinBoth, playMoves } from "./support/game-flow";
 import { startInstance, TEST_DATABASE_URL, type TestInstance } from "./support/instance";
 import { AUDIENCE, ISSUER, TestTokenIssuer } from "./support/tokens";
@@ -144,7 +144,7 @@ describe("two instances, one game", () => {
     await connect(one, alice.token);
     await connect(two, alice.token);
     const extra = await TestSocket.open(two.wsUrl, { token: alice.token });
-    expect((await extra.next("error")).code).toBe("too_many_connections");
+    expect((await extra.next("error")).code).toBe("TOO_MANY_CONNECTIONS");
     expect(await extra.closed).toBe(1008);
     first.close();
     await first.closed;

@@ -4,7 +4,7 @@ import path from "node:path";
 import { errorBodySchema, leaderboardPageSchema, myRatingSchema } from "@tollgate/contracts";
 import { freePort, testInfra, uniqueName, waitFor } from "@tollgate/test-harness";
 import request from "supertest";
-import { FULL_BOARD_DRAW, VERTICAL_WIN_FOR_PLAYER_1 } from "../src/domain/connect-four.fixtures";
+import { FULL_BOARD_DRAW, VERTICAL_WIN_FOR_PLAYER_1 } from "./connect-four.fixtures";
 import { createActiveGame, joinBoth, playMoves } from "./support/game-flow";
 import { startInstance, TEST_DATABASE_URL, type TestInstance } from "./support/instance";
 import { AUDIENCE, ISSUER, TestTokenIssuer, type TestUser } from "./support/tokens";
@@ -96,7 +96,7 @@ describe("ratings: both players once per finished game", () => {
     await playMoves(gameId, a, b, [0, 1]);
     a.send({ type: "game:resign", game_id: gameId });
     expect(await b.next("game:over", { timeoutMs: 20_000 })).toMatchObject({ result: "player2_won", reason: "resignation", rating_change: { player1: -162, player2: 162 } });
-    await expect(two.games.resign.execute(alice.userId, gameId)).rejects.toMatchObject({ code: "game_not_active" });
+    await expect(two.games.resign.execute(alice.userId, gameId)).rejects.toMatchObject({ code: "GAME_NOT_ACTIVE" });
     expect((await ratingsOf(alice, bob)).map(record)).toEqual([
       { games: 1, wins: 0, losses: 1, draws: 0 },
       { games: 1, wins: 1, losses: 0, draws: 0 },

@@ -47,7 +47,7 @@ describe("game sockets authenticating while their session is revoked", () => {
   const outcomeOf = (socket: TestSocket, how: "logout" | "disable"): Outcome => {
     if (socket.closeCode === undefined) return "open";
     const error = socket.ofType("auth_error")[0];
-    const codes = how === "logout" ? ["session_revoked"] : ["session_revoked", "user_disabled"];
+    const codes = how === "logout" ? ["SESSION_REVOKED"] : ["SESSION_REVOKED", "USER_DISABLED"];
     if (socket.closeCode !== CLOSE_AUTH_FAILED || !error || !codes.includes(error.code)) return "wrong close";
     return socket.ofType("auth_ok").length > 0 ? "closed" : "refused";
   };

@@ -35,7 +35,7 @@ describe("revocation over Kafka", () => {
     await producer.send({ topic, messages: [{ key, value: JSON.stringify(event) }] });
   }
 
-  it("when the session is revoked (logout), then that session's sockets on every instance close with session_revoked and other sessions stay", async () => {
+  it("when the session is revoked (logout), then that session's sockets on every instance close with SESSION_REVOKED and other sessions stay", async () => {
     const alice = issuer.user();
     const otherSession = issuer.sign({ sub: alice.userId, sid: randomUUID() });
     const onOne = await TestSocket.connect(one.wsUrl, alice.token);
@@ -50,7 +50,7 @@ describe("revocation over Kafka", () => {
       revoked_at: new Date().toISOString(),
     });
     for (const socket of [onOne, onTwo]) {
-      expect(await socket.next("auth_error", { timeoutMs: 15_000 })).toMatchObject({ code: "session_revoked" });
+      expect(await socket.next("auth_error", { timeoutMs: 15_000 })).toMatchObject({ code: "SESSION_REVOKED" });
       expect(await socket.closed).toBe(4401);
     }
     const delay = Date.now() - sentAt;
@@ -60,7 +60,7 @@ describe("revocation over Kafka", () => {
 
     // The revoked session's token is refused from now on, even though it has not expired.
     const retry = await TestSocket.open(two.wsUrl, { token: alice.token });
-    expect((await retry.next("auth_error")).code).toBe("session_revoked");
+    expect((await retry.next("auth_error")).code).toBe("SESSION_REVOKED");
     survivor.close();
   });
 
@@ -69,16 +69,16 @@ describe("revocation over Kafka", () => {
     const socket = await TestSocket.connect(one.wsUrl, carol.token);
     await producer.send({ topic, messages: [{ key: carol.userId, value: "{not a cloud event" }] });
     await publish(eventTypes.sessionRevoked, carol.userId, { session_id: carol.sessionId, user_id: carol.userId, reason: "logout", revoked_at: new Date().toISOString() });
-    expect((await socket.next("auth_error", { timeoutMs: 15_000 })).code).toBe("session_revoked");
+    expect((await socket.next("auth_error", { timeoutMs: 15_000 })).code).toBe("SESSION_REVOKED");
   });
 
-  it("when the user is disabled, then all of their sockets close with user_disabled", async () => {
+  it("when the user is disabled, then all of their sockets close with USER_DISABLED", async () => {
     const bob = issuer.user();
     const second = issuer.sign({ sub: bob.userId, sid: randomUUID() });
     const sockets = [await TestSocket.connect(one.wsUrl, bob.token), await TestSocket.connect(two.wsUrl, second)];
     await publish(eventTypes.userDisabled, bob.userId, { user_id: bob.userId, disabled_at: new Date().toISOString() });
     for (const socket of sockets) {
-      expect((await socket.next("auth_error", { timeoutMs: 15_000 })).code).toBe("user_disabled");
+      expect((await socket.next("auth_error", { timeoutMs: 15_000 })).code).toBe("USER_DISABLED");
       expect(await socket.closed).toBe(4401);
     }
   });

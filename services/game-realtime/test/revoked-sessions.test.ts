@@ -30,12 +30,12 @@ describe("revoked sessions when Redis loses them or is down", () => {
     await waitFor(() => redis.status === "ready" && other.status === "ready", { timeoutMs: 5_000, what: "both clients to reconnect" });
     expect(await redis.dbsize()).toBe(0);
 
-    expect(await here.check(user, session)).toBe("session_revoked");
-    expect(await here.check(disabled, randomUUID())).toBe("user_disabled");
+    expect(await here.check(user, session)).toBe("SESSION_REVOKED");
+    expect(await here.check(disabled, randomUUID())).toBe("USER_DISABLED");
     expect(await here.check(user, randomUUID())).toBeUndefined();
     const later = randomUUID();
     await new RevokedSessions(other).revokeSession(later);
-    expect(await here.check(user, later)).toBe("session_revoked");
+    expect(await here.check(user, later)).toBe("SESSION_REVOKED");
   });
 
   it("when Redis is down, then a session this instance saw revoked is refused without it, and any other check fails as redis unavailable (never passes)", async () => {
@@ -44,7 +44,7 @@ describe("revoked sessions when Redis loses them or is down", () => {
     await here.revokeSession(session);
     await server.stop();
     try {
-      expect(await here.check(user, session)).toBe("session_revoked");
+      expect(await here.check(user, session)).toBe("SESSION_REVOKED");
       const error = await here.check(user, randomUUID()).catch((reason: unknown) => reason);
       expect(unavailableDependency(error)?.dependency).toBe("redis");
     } finally {
@@ -60,7 +60,7 @@ describe("revoked sessions when Redis loses them or is down", () => {
     const [user, session] = [randomUUID(), randomUUID()];
     await here.revokeSession(session);
     await redis.del(`game:revoked:session:${session}`);
-    expect(await here.check(user, session)).toBe("session_revoked");
+    expect(await here.check(user, session)).toBe("SESSION_REVOKED");
     now += 61_000;
     expect(await here.check(user, session)).toBeUndefined();
   });
@@ -71,11 +71,11 @@ describe("revoked sessions when Redis loses them or is down", () => {
     const [user, oldSession, newSession] = [randomUUID(), randomUUID(), randomUUID()];
     await here.disableUser(user);
     await here.revokeSession(oldSession);
-    expect(await there.check(user, newSession)).toBe("user_disabled");
+    expect(await there.check(user, newSession)).toBe("USER_DISABLED");
 
     await Promise.all([here.enableUser(user), there.enableUser(user)]);
     expect(await here.check(user, newSession)).toBeUndefined();
     expect(await there.check(user, newSession)).toBeUndefined();
-    expect(await here.check(user, oldSession)).toBe("session_revoked");
+    expect(await here.check(user, oldSession)).toBe("SESSION_REVOKED");
   });
 });

@@ -1,3 +1,4 @@
+import { errorCodes } from "@tollgate/contracts";
 import { TollgateError } from "../errors";
 import type { TollgateClient } from "../tollgate-client";
 import { isUuid } from "./cli-arguments";
@@ -11,6 +12,6 @@ export async function resolveUser(client: TollgateClient, reference: string): Pr
   const wanted = reference.toLowerCase();
   const page = await client.admin.users({ search: reference, limit: 200 });
   const found = page.users.find((user) => user.email.toLowerCase() === wanted || user.username.toLowerCase() === wanted);
-  if (!found) throw new TollgateError(404, "USER_NOT_FOUND", `no user has the e-mail or username ${reference}`);
+  if (!found) throw new TollgateError(404, errorCodes.USER_NOT_FOUND, `no user has the e-mail or username ${reference}`);
   return { id: found.id, label: `${found.username} <${found.email}>` };
 }

@@ -1,4 +1,4 @@
-import { auditActorTypeSchema, auditLogQuerySchema, userRoleSchema, userStatusSchema, type AuditActorType } from "@tollgate/contracts";
+import { auditActorTypeSchema, errorCodes, auditLogQuerySchema, userRoleSchema, userStatusSchema, type AuditActorType } from "@tollgate/contracts";
 import { InvalidArgumentError, type Command } from "commander";
 import { TollgateError } from "../errors";
 import type { CliAction } from "./cli-action";
@@ -122,7 +122,7 @@ export function addAdminCommands(program: Command, act: CliAction): void {
         }
         const detail = await ctx.client.admin.userDetail(user.id);
         if (options.revoke) {
-          if (!detail.sessions.some((session) => session.id === options.revoke)) throw new TollgateError(404, "SESSION_NOT_FOUND", `${user.label} has no live session ${options.revoke}`);
+          if (!detail.sessions.some((session) => session.id === options.revoke)) throw new TollgateError(404, errorCodes.SESSION_NOT_FOUND, `${user.label} has no live session ${options.revoke}`);
           await ctx.client.admin.revokeSession(options.revoke);
           ctx.print(`session ${options.revoke} ended`);
           return 0;

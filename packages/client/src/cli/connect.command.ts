@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import open from "open";
+import { errorCodes } from "@tollgate/contracts";
 import { startConnector, type ConnectorEnd } from "../connector";
 import { isEndingTokenCode } from "../connector/access-watch";
 import { TollgateError } from "../errors";
@@ -71,7 +72,7 @@ export async function connectCommand(deps: ConnectDeps, options: { port: number;
     return 0;
   }
   deps.tokens.forget(deps.token);
-  const code = outcome.code ?? "TOKEN_INVALID";
+  const code = outcome.code ?? errorCodes.TOKEN_INVALID;
   deps.warn(`Access ended. ${describeError(new TollgateError(401, code, code))}\nThen run: tollgate connect`);
   // The page in the browser says the same when reloaded for a few seconds more (it answers the
   // connector's own "access ended" page, forwarding nothing), rather than "cannot be reached".

@@ -64,7 +64,7 @@ describe("looking for an opponent", () => {
     late.socket.emit("no_opponent", { type: "game:no_opponent", waited_seconds: 60 });
     await expect(late.found).resolves.toEqual({ kind: "no_opponent", waitedSeconds: 60 });
     const refused = search();
-    refused.socket.emit("server_error", { type: "error", code: "already_in_game", message: "finish your game first" });
-    await expect(refused.found).resolves.toEqual({ kind: "refused", code: "already_in_game", message: "finish your game first" });
+    refused.socket.emit("server_error", { type: "error", code: "ALREADY_IN_GAME", message: "finish your game first" });
+    await expect(refused.found).resolves.toEqual({ kind: "refused", code: "ALREADY_IN_GAME", message: "finish your game first" });
   });
 });

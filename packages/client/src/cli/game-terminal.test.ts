@@ -152,7 +152,7 @@ describe("a game in the terminal", () => {
   it("when the connection closes for good (session ended), then the player is told how to rejoin and the exit code is 1", async () => {
     const t = terminal();
     t.socket.emit("state", state(true));
-    t.socket.emit("closed", { code: 4401, reason: "session_revoked", willReconnect: false });
+    t.socket.emit("closed", { code: 4401, reason: "SESSION_REVOKED", willReconnect: false });
     await expect(t.played).resolves.toBe(1);
     expect(t.output()).toContain(`tollgate play --join ${GAME_ID}`);
   });

@@ -1,7 +1,8 @@
-import { TollgateError } from "../errors";
+import type { ErrorCode } from "@tollgate/contracts";
+import { TollgateError, type ClientErrorCode } from "../errors";
 
-/** What to tell a person for each error code the services answer with. */
-const MESSAGES: Record<string, string> = {
+/** What to tell a person for each error code the services answer with (keys from the one catalogue, so a renamed code fails to compile). */
+const MESSAGES: { readonly [code in ErrorCode | ClientErrorCode]?: string } = {
   NOT_LOGGED_IN: "You are not logged in. Run: tollgate login <username>",
   INVALID_CREDENTIALS: "Wrong username/email or password.",
   INVALID_MFA_CODE: "That code is wrong, expired or already used. Use the code your authenticator app shows now, or an unused recovery code.",
@@ -45,11 +46,11 @@ const MESSAGES: Record<string, string> = {
   FORBIDDEN: "That needs an admin account. An admin can grant the role: tollgate admin grant <user>",
   LAST_ADMIN: "That is the only enabled admin account. Grant the admin role to another account first: tollgate admin grant <user>",
   SESSION_NOT_FOUND: "No such live session. tollgate admin sessions <user> lists them.",
-  game_not_found: "No such game (or it is not yours). Check the id the other player was given.",
-  not_invited: "That game is reserved for another player.",
-  game_not_joinable: "That game already has two players, or has finished.",
-  own_game: "That is your own game: the other player joins it, with tollgate play --join <game-id>.",
-  self_invite: "You cannot play yourself; name another user.",
+  GAME_NOT_FOUND: "No such game (or it is not yours). Check the id the other player was given.",
+  NOT_INVITED: "That game is reserved for another player.",
+  GAME_NOT_JOINABLE: "That game already has two players, or has finished.",
+  OWN_GAME: "That is your own game: the other player joins it, with tollgate play --join <game-id>.",
+  SELF_INVITE: "You cannot play yourself; name another user.",
 };
 
 /** Node's codes for a certificate it would not trust. */
@@ -80,7 +81,7 @@ export function describeError(error: unknown): string {
   const certificate = certificateCode(error);
   if (certificate) return `The gateway's certificate is not trusted (${certificate}). If a CA of your own signed it (a local stack's is under .tollgate/), set TOLLGATE_CA_FILE to that CA's PEM file. Verification is never turned off.`;
   if (error instanceof TollgateError) {
-    const known = MESSAGES[error.code];
+    const known = (MESSAGES as Record<string, string | undefined>)[error.code];
     const detail = error.code === "VALIDATION_ERROR" || error.code === "NETWORK_ERROR" || !known ? ` (${error.message})` : "";
     return `${known ?? `Request failed: ${error.code}`}${detail}${error.requestId ? ` [request ${error.requestId}]` : ""}`;
   }

@@ -1,4 +1,4 @@
-import type { Game } from "@tollgate/contracts";
+import { errorCodes, type Game } from "@tollgate/contracts";
 import { Option, type Command } from "commander";
 import { TollgateError } from "../errors";
 import type { GameSocket } from "../game-socket";
@@ -77,7 +77,7 @@ async function matchAndPlay(ctx: CliContext, socket: GameSocket): Promise<number
     return EXIT_FAILED;
   }
   if (found.kind === "refused") {
-    ctx.warn(found.code === "already_in_game" ? await alreadyInGame(ctx, found.message) : found.message);
+    ctx.warn(found.code === errorCodes.ALREADY_IN_GAME ? await alreadyInGame(ctx, found.message) : found.message);
     return EXIT_FAILED;
   }
   const { match } = found;

@@ -1,3 +1,4 @@
+import { errorCodes } from "@tollgate/contracts";
 import { TollgateError } from "../errors";
 import type { TollgateClient } from "../tollgate-client";
 import { ENDING_CODES, isEndingTokenCode, type ConnectorEnd } from "./access-watch";
@@ -21,7 +22,7 @@ const launchProbe = (client: TollgateClient, token: string) => (): Promise<Conne
   client.proxy.launchUrl(token).then(
     () => undefined,
     (error: unknown) => {
-      if (error instanceof TollgateError && error.code === "APP_ORIGIN_NOT_CONFIGURED") return undefined;
+      if (error instanceof TollgateError && error.code === errorCodes.APP_ORIGIN_NOT_CONFIGURED) return undefined;
       const end = endOf(error);
       if (end) return end;
       throw error;
@@ -42,7 +43,7 @@ export async function discoverRemoteAccess(client: TollgateClient, gatewayUrl: s
     const launched = await client.proxy.launchUrl(token);
     return { route: appRoute(launched.app_origin), probe };
   } catch (error) {
-    if (!(error instanceof TollgateError && error.code === "APP_ORIGIN_NOT_CONFIGURED")) throw error;
+    if (!(error instanceof TollgateError && error.code === errorCodes.APP_ORIGIN_NOT_CONFIGURED)) throw error;
   }
   return { route: prefixRoute(gatewayUrl), probe };
 }

@@ -84,7 +84,7 @@ export const clientMessageExamples: { [T in ClientMessage["type"]]: Extract<Clie
 
 export const serverMessageExamples: { [T in ServerMessage["type"]]: Extract<ServerMessage, { type: T }> } = {
   auth_ok: { type: "auth_ok", user_id: exampleIds.user },
-  auth_error: { type: "auth_error", code: "token_expired", message: "the access token has expired" },
+  auth_error: { type: "auth_error", code: "BEARER_TOKEN_EXPIRED", message: "the access token has expired" },
   "game:state": {
     type: "game:state",
     game_id: exampleIds.game,
@@ -102,5 +102,5 @@ export const serverMessageExamples: { [T in ServerMessage["type"]]: Extract<Serv
   "game:find_cancelled": { type: "game:find_cancelled" },
   "game:no_opponent": { type: "game:no_opponent", waited_seconds: 60 },
   "game:heartbeat_ack": { type: "game:heartbeat_ack" },
-  error: { type: "error", code: "not_your_turn", message: "it is not your turn", ref: "game:action" },
+  error: { type: "error", code: "NOT_YOUR_TURN", message: "it is not your turn", ref: "game:action" },
 };

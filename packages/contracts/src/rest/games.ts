@@ -9,7 +9,7 @@ export type GameResult = z.infer<typeof gameResultSchema>;
 
 /**
  * `opponent_id` or `opponent_username` (not both) reserves the game for one user; without either
- * any user may join. An `opponent_id` must be in the directory too (404 `user_not_found`). A username is looked up in the game service's user directory (fed by auth's
+ * any user may join. An `opponent_id` must be in the directory too (404 `USER_NOT_FOUND`). A username is looked up in the game service's user directory (fed by auth's
  * `user.registered` events): an unknown one is a 404 `USER_NOT_FOUND`.
  */
 export const createGameRequestSchema = z

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { errorCodes } from "../error-codes";
 import { gameResultSchema, gameStatusSchema } from "../rest/games";
 
 const gameId = z.uuid();
@@ -21,17 +22,25 @@ export const clientMessageSchema = z.discriminatedUnion("type", [
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 
 /**
- * Why a socket was not authenticated. All but one mean the token is refused (close 4401: log in
- * or refresh); `service_unavailable` means it could not be checked (a dependency is down: close
- * 1013, connect again after `retry_after` seconds with the same token).
+ * Why a socket was not authenticated (codes of the catalogue, as HTTP answers them). All but one
+ * mean the token is refused (close 4401 with the code as reason: log in or refresh);
+ * `SERVICE_UNAVAILABLE` means it could not be checked (a dependency is down: close 1013, connect
+ * again after `retry_after` seconds with the same token).
  */
-export const wsAuthErrorCodes = ["invalid_token", "token_expired", "session_revoked", "auth_timeout", "user_disabled", "service_unavailable"] as const;
+export const wsAuthErrorCodes = [
+  errorCodes.BEARER_TOKEN_INVALID,
+  errorCodes.BEARER_TOKEN_EXPIRED,
+  errorCodes.SESSION_REVOKED,
+  errorCodes.AUTH_TIMEOUT,
+  errorCodes.USER_DISABLED,
+  errorCodes.SERVICE_UNAVAILABLE,
+] as const;
 export type WsAuthErrorCode = (typeof wsAuthErrorCodes)[number];
 
 /** The `code` of `auth_error` and `error` when a dependency of the service is down: nothing was refused, try again. */
-export const WS_SERVICE_UNAVAILABLE = "service_unavailable" as const;
+export const WS_SERVICE_UNAVAILABLE = errorCodes.SERVICE_UNAVAILABLE;
 
-/** Seconds to wait before trying again, as HTTP's Retry-After; sent with `service_unavailable`. */
+/** Seconds to wait before trying again, as HTTP's Retry-After; sent with `SERVICE_UNAVAILABLE`. */
 const retryAfter = z.number().int().positive().optional();
 
 /** Messages the server sends. */
@@ -68,6 +77,7 @@ export const serverMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("game:find_cancelled") }),
   z.object({ type: z.literal("game:no_opponent"), waited_seconds: z.number().int().nonnegative() }),
   z.object({ type: z.literal("game:heartbeat_ack") }),
+  /** `code`: one of `errorCodes` (a string, so a client still reads a code newer than its build). */
   z.object({ type: z.literal("error"), code: z.string(), message: z.string(), ref: z.string().optional(), retry_after: retryAfter }),
 ]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;

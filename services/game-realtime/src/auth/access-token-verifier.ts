@@ -6,7 +6,7 @@ export interface VerifiedAccessToken {
   expiresAt: Date;
 }
 
-export type TokenRejectionCode = "invalid_token" | "token_expired";
+export type TokenRejectionCode = "BEARER_TOKEN_INVALID" | "BEARER_TOKEN_EXPIRED";
 
 /** A token we refuse; `code` is what the WebSocket `auth_error` and the HTTP error carry. */
 export class TokenRejectedError extends Error {

@@ -2,7 +2,7 @@ import { TokenRejectedError, type AccessTokenVerifier, type VerifiedAccessToken 
 import type { RevocationLog } from "@tollgate/service-kit";
 import type { RevokedSessions } from "./revoked-sessions";
 
-export type AuthFailureCode = "invalid_token" | "token_expired" | "session_revoked" | "user_disabled";
+export type AuthFailureCode = "BEARER_TOKEN_INVALID" | "BEARER_TOKEN_EXPIRED" | "SESSION_REVOKED" | "USER_DISABLED";
 
 export type AuthFailure = { ok: false; code: AuthFailureCode; message: string };
 /** `since` marks the revocation log when the check began (see `revokedSince`). */
@@ -10,10 +10,10 @@ export type AuthSuccess = { ok: true; principal: VerifiedAccessToken; since: num
 export type AuthResult = AuthSuccess | AuthFailure;
 
 const MESSAGES: Record<AuthFailureCode, string> = {
-  invalid_token: "the access token is not valid",
-  token_expired: "the access token has expired",
-  session_revoked: "the session has been revoked",
-  user_disabled: "the account has been disabled",
+  BEARER_TOKEN_INVALID: "the access token is not valid",
+  BEARER_TOKEN_EXPIRED: "the access token has expired",
+  SESSION_REVOKED: "the session has been revoked",
+  USER_DISABLED: "the account has been disabled",
 };
 
 /** Verifies an access token and checks that its session has not been revoked since it was issued. */
@@ -43,7 +43,7 @@ export class Authenticator {
    */
   revokedSince(success: AuthSuccess): AuthFailure | undefined {
     const kind = this.deps.log.revokedSince(success.since, { user: success.principal.userId, session: success.principal.sessionId });
-    const code = kind === undefined ? undefined : kind === "user" ? "user_disabled" : "session_revoked";
+    const code = kind === undefined ? undefined : kind === "user" ? "USER_DISABLED" : "SESSION_REVOKED";
     return code ? failure(code) : undefined;
   }
 }

@@ -17,7 +17,7 @@ export class KitAccessTokenVerifier implements AccessTokenVerifier {
     } catch (error) {
       if (!(error instanceof AuthenticationError)) throw error;
       const reason = typeof error.cause === "string" ? error.cause : "invalid token";
-      throw new TokenRejectedError(reason === "token expired" ? "token_expired" : "invalid_token", reason);
+      throw new TokenRejectedError(reason === "token expired" ? "BEARER_TOKEN_EXPIRED" : "BEARER_TOKEN_INVALID", reason);
     }
   }
 }

@@ -45,13 +45,13 @@ export class RevokedSessions {
     await this.redis.del(userKey(userId));
   }
 
-  /** "session_revoked", "user_disabled", or undefined when the session may be used. */
-  async check(userId: string, sessionId: string): Promise<"session_revoked" | "user_disabled" | undefined> {
-    if (this.recalls(userKey(userId))) return "user_disabled";
-    if (this.recalls(sessionKey(sessionId))) return "session_revoked";
+  /** "SESSION_REVOKED", "USER_DISABLED", or undefined when the session may be used. */
+  async check(userId: string, sessionId: string): Promise<"SESSION_REVOKED" | "USER_DISABLED" | undefined> {
+    if (this.recalls(userKey(userId))) return "USER_DISABLED";
+    if (this.recalls(sessionKey(sessionId))) return "SESSION_REVOKED";
     const [session, user] = await this.redis.mget(sessionKey(sessionId), userKey(userId));
-    if (user) return "user_disabled";
-    if (session) return "session_revoked";
+    if (user) return "USER_DISABLED";
+    if (session) return "SESSION_REVOKED";
     return undefined;
   }
 

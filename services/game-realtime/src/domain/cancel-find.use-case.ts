@@ -1,4 +1,4 @@
-import { gameErrors } from "./game.errors";
+import { AlreadyMatchedError } from "./game.errors"
 import type { GameStore } from "./game-store.port";
 import type { CancelOutcome, MatchmakingQueue } from "./matchmaking-queue.port";
 
@@ -16,6 +16,6 @@ export class CancelFindUseCase {
     if (outcome.status !== "matched") return outcome;
     // The matched key outlives the game (5 min): a cancel after that game ended is just idle.
     if (outcome.gameId !== undefined && (await this.deps.store.find(outcome.gameId))?.status === "finished") return { status: "idle" };
-    throw gameErrors.alreadyMatched(outcome.gameId);
+    throw new AlreadyMatchedError(outcome.gameId);
   }
 }

@@ -1,5 +1,5 @@
 import { CONNECT_FOUR_COLUMNS, CONNECT_FOUR_ROWS, connectFourRules as rules, type ConnectFourState } from "./connect-four.rules";
-import { FULL_BOARD_DRAW, VERTICAL_WIN_FOR_PLAYER_1 } from "./connect-four.fixtures";
+import { FULL_BOARD_DRAW, VERTICAL_WIN_FOR_PLAYER_1 } from "../../test/connect-four.fixtures";
 
 function play(columns: number[]): ConnectFourState {
   return columns.reduce((state, column) => {
@@ -35,9 +35,9 @@ describe("connect four rules", () => {
     expect(JSON.stringify(before)).toBe(snapshot);
   });
 
-  it("when a column is full, then a seventh disc is rejected with column_full", () => {
+  it("when a column is full, then a seventh disc is rejected with COLUMN_FULL", () => {
     const state = play([5, 5, 5, 5, 5, 5]);
-    expect(rules.validateMove(state, 1, { column: 5 })).toMatchObject({ code: "column_full" });
+    expect(rules.validateMove(state, 1, { column: 5 })).toMatchObject({ code: "COLUMN_FULL" });
     expect(rules.validateMove(state, 1, { column: 4 })).toBeUndefined();
   });
 
@@ -100,8 +100,8 @@ describe("connect four rules", () => {
     expect(rules.outcome(state)).toEqual({ kind: "draw" });
   });
 
-  it("when the game is won, then any further move is rejected with game_over", () => {
+  it("when the game is won, then any further move is rejected with GAME_OVER", () => {
     const state = play(VERTICAL_WIN_FOR_PLAYER_1);
-    expect(rules.validateMove(state, 2, { column: 4 })).toMatchObject({ code: "game_over" });
+    expect(rules.validateMove(state, 2, { column: 4 })).toMatchObject({ code: "GAME_OVER" });
   });
 });

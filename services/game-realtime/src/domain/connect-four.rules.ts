@@ -1,4 +1,4 @@
-import { connectFourActionSchema, type ConnectFourAction } from "@tollgate/contracts";
+import { connectFourActionSchema, gameErrorCodes, type ConnectFourAction } from "@tollgate/contracts";
 import type { GameRules, MoveRejection, Outcome, PlayerSlot } from "./game-rules";
 
 export const CONNECT_FOUR_ROWS = 6;
@@ -64,10 +64,10 @@ export const connectFourRules: GameRules<ConnectFourState, ConnectFourAction> = 
 
   validateMove: (state, _player, action): MoveRejection | undefined => {
     if (state.winner !== null || state.moves >= CONNECT_FOUR_ROWS * CONNECT_FOUR_COLUMNS) {
-      return { code: "game_over", message: "the game is over" };
+      return { code: gameErrorCodes.GAME_OVER, message: "the game is over" };
     }
     if (cell(state.board, 0, action.column) !== 0) {
-      return { code: "column_full", message: `column ${action.column} is full` };
+      return { code: gameErrorCodes.COLUMN_FULL, message: `column ${action.column} is full` };
     }
     return undefined;
   },

@@ -1,4 +1,4 @@
-import { gameErrors } from "./game.errors";
+import { AlreadyInGameError, AlreadyQueuedError } from "./game.errors"
 import { currentGameOf } from "./current-game";
 import type { GameStore } from "./game-store.port";
 import type { MatchmakingQueue } from "./matchmaking-queue.port";
@@ -18,9 +18,9 @@ export class FindOpponentUseCase {
    */
   async execute(userId: string, now = new Date()): Promise<{ rating: number; queuedAt: Date }> {
     const current = await currentGameOf(this.deps.store, userId);
-    if (current) throw gameErrors.alreadyInGame(current);
+    if (current) throw new AlreadyInGameError(current);
     const rating = Math.round((await this.deps.ratings.find(userId))?.rating ?? DEFAULT_RATING.rating);
-    if (!(await this.deps.queue.enqueue(userId, rating, now))) throw gameErrors.alreadyQueued();
+    if (!(await this.deps.queue.enqueue(userId, rating, now))) throw new AlreadyQueuedError();
     return { rating, queuedAt: now };
   }
 }

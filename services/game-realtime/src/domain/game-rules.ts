@@ -1,3 +1,5 @@
+import type { ErrorCode } from "@tollgate/contracts";
+
 /**
  * What a turn-based two-player game has to tell the server so it can referee it. The server never
  * knows the rules of a particular game: it asks for the initial state, parses and validates a
@@ -8,8 +10,8 @@ export type PlayerSlot = 1 | 2;
 export type Outcome = { kind: "ongoing" } | { kind: "win"; winner: PlayerSlot } | { kind: "draw" };
 
 export interface MoveRejection {
-  /** Stable code sent to the client in the `error` message, e.g. "column_full". */
-  code: string;
+  /** Stable code sent to the client in the `error` message, a member of the contracts' `errorCodes`, e.g. COLUMN_FULL. */
+  code: ErrorCode;
   message: string;
 }
 

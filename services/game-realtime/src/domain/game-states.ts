@@ -1,6 +1,6 @@
 import type { Logger } from "@tollgate/service-kit";
 import { playerInSlot, slotOf, type GameRecord, type GameView, type MoveRecord } from "./game";
-import { gameErrors } from "./game.errors";
+import { GameBusyError, GameNotFoundError } from "./game.errors"
 import type { AnyGameRules, GameRulesFactory } from "./game-rules";
 import type { GameStore } from "./game-store.port";
 import { PerGameQueue } from "./per-game-queue";
@@ -54,7 +54,7 @@ export class GameStates {
   async load(gameId: string): Promise<GameSnapshot> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const game = await this.store.find(gameId);
-      if (!game) throw gameErrors.notFound();
+      if (!game) throw new GameNotFoundError();
       const moves = await this.store.moves(gameId);
       // Game row first, moves second: a move that lands in between shows up as one move too many.
       if (game.status === "active" && moves.length !== game.version) continue;
@@ -62,7 +62,7 @@ export class GameStates {
       this.remember(snapshot);
       return snapshot;
     }
-    throw gameErrors.busy();
+    throw new GameBusyError();
   }
 
   /** Rebuilds a game's state from its moves; a stored move the rules refuse means corrupt data. */

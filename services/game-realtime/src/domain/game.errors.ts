@@ -1,38 +1,120 @@
+import { errorCodes, gameErrorCodes, type ErrorCode } from "@tollgate/contracts";
 import { AppError } from "@tollgate/service-kit";
 
 /**
- * A game request refused on purpose. `code` is stable: it is the HTTP `error_code` and the `code`
- * of the WebSocket `error` message.
+ * A game request refused on purpose. `code` is stable, a member of the contracts' `errorCodes`: it
+ * is the HTTP `error_code` and the `code` of the WebSocket `error` message.
  */
 export class GameError extends AppError {
-  constructor(status: number, readonly code: string, detail: string) {
+  constructor(
+    status: number,
+    readonly code: ErrorCode,
+    detail: string,
+  ) {
     super(status, code, detail);
   }
 }
 
-export const gameErrors = {
-  notFound: () => new GameError(404, "game_not_found", "no such game"),
-  notInvited: () => new GameError(403, "not_invited", "this game is reserved for another player"),
-  notJoinable: () => new GameError(409, "game_not_joinable", "the game already has two players or has finished"),
-  creatorInGame: () => new GameError(409, "game_not_joinable", "the game's creator is playing another game"),
-  ownGame: () => new GameError(409, "own_game", "you cannot join your own game as the opponent"),
-  userNotFound: (detail = "no user has this username") => new GameError(404, "user_not_found", detail),
-  alreadyQueued: () => new GameError(409, "already_queued", "you are already waiting for an opponent"),
-  alreadyInGame: (game?: { id: string; status: string }) =>
-    new GameError(
+export class GameNotFoundError extends GameError {
+  constructor() {
+    super(404, gameErrorCodes.GAME_NOT_FOUND, "no such game");
+  }
+}
+
+export class NotInvitedError extends GameError {
+  constructor() {
+    super(403, gameErrorCodes.NOT_INVITED, "this game is reserved for another player");
+  }
+}
+
+export class GameNotJoinableError extends GameError {
+  constructor(detail = "the game already has two players or has finished") {
+    super(409, gameErrorCodes.GAME_NOT_JOINABLE, detail);
+  }
+}
+
+export class CreatorInGameError extends GameNotJoinableError {
+  constructor() {
+    super("the game's creator is playing another game");
+  }
+}
+
+export class OwnGameError extends GameError {
+  constructor() {
+    super(409, gameErrorCodes.OWN_GAME, "you cannot join your own game as the opponent");
+  }
+}
+
+/** An invited user the game service's user directory does not know. */
+export class InvitedUserNotFoundError extends GameError {
+  constructor(detail = "no user has this username") {
+    super(404, errorCodes.USER_NOT_FOUND, detail);
+  }
+}
+
+export class AlreadyQueuedError extends GameError {
+  constructor() {
+    super(409, gameErrorCodes.ALREADY_QUEUED, "you are already waiting for an opponent");
+  }
+}
+
+export class AlreadyInGameError extends GameError {
+  constructor(game?: { id: string; status: string }) {
+    super(
       409,
-      "already_in_game",
+      gameErrorCodes.ALREADY_IN_GAME,
       game?.status === "waiting"
         ? `your game ${game.id} is waiting for its opponent; finish it before looking for another`
         : `you are playing a game${game ? ` (${game.id})` : ""}; finish it before looking for another`,
-    ),
-  alreadyMatched: (gameId: string | undefined) =>
-    new GameError(409, "already_matched", `an opponent was found before the cancel: game:matched${gameId ? ` for game ${gameId}` : ""} is on its way`),
-  selfInvite: () => new GameError(422, "self_invite", "you cannot invite yourself"),
-  notActive: () => new GameError(409, "game_not_active", "the game is not in progress"),
-  notYourTurn: () => new GameError(409, "not_your_turn", "it is not your turn"),
-  staleSeq: (expected: number) => new GameError(409, "stale_seq", `seq does not match the game's version ${expected}`),
-  invalidAction: () => new GameError(422, "invalid_action", "the action is not a move of this game"),
-  busy: () => new GameError(409, "game_busy", "the game changed while the move was checked; send it again"),
-  illegalMove: (code: string, detail: string) => new GameError(422, code, detail),
-};
+    );
+  }
+}
+
+export class AlreadyMatchedError extends GameError {
+  constructor(gameId: string | undefined) {
+    super(409, gameErrorCodes.ALREADY_MATCHED, `an opponent was found before the cancel: game:matched${gameId ? ` for game ${gameId}` : ""} is on its way`);
+  }
+}
+
+export class SelfInviteError extends GameError {
+  constructor() {
+    super(422, gameErrorCodes.SELF_INVITE, "you cannot invite yourself");
+  }
+}
+
+export class GameNotActiveError extends GameError {
+  constructor() {
+    super(409, gameErrorCodes.GAME_NOT_ACTIVE, "the game is not in progress");
+  }
+}
+
+export class NotYourTurnError extends GameError {
+  constructor() {
+    super(409, gameErrorCodes.NOT_YOUR_TURN, "it is not your turn");
+  }
+}
+
+export class StaleSeqError extends GameError {
+  constructor(expected: number) {
+    super(409, gameErrorCodes.STALE_SEQ, `seq does not match the game's version ${expected}`);
+  }
+}
+
+export class InvalidActionError extends GameError {
+  constructor() {
+    super(422, gameErrorCodes.INVALID_ACTION, "the action is not a move of this game");
+  }
+}
+
+export class GameBusyError extends GameError {
+  constructor() {
+    super(409, gameErrorCodes.GAME_BUSY, "the game changed while the move was checked; send it again");
+  }
+}
+
+/** A move the game's own rules refuse, with the rules' code (e.g. COLUMN_FULL). */
+export class IllegalMoveError extends GameError {
+  constructor(code: ErrorCode, detail: string) {
+    super(422, code, detail);
+  }
+}

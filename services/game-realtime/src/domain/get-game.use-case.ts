@@ -1,5 +1,5 @@
 import { slotOf, type GameRecord } from "./game";
-import { gameErrors } from "./game.errors";
+import { GameNotFoundError } from "./game.errors"
 import type { GameStore } from "./game-store.port";
 
 /** One game as a player (or its invitee) may see it. */
@@ -9,7 +9,7 @@ export class GetGameUseCase {
   /** 404 game_not_found for anyone who neither plays nor is invited, so ids do not leak. */
   async execute(userId: string, gameId: string): Promise<GameRecord> {
     const game = await this.store.find(gameId);
-    if (!game || (slotOf(game, userId) === undefined && game.invitedUserId !== userId)) throw gameErrors.notFound();
+    if (!game || (slotOf(game, userId) === undefined && game.invitedUserId !== userId)) throw new GameNotFoundError();
     return game;
   }
 

@@ -1,6 +1,6 @@
 import { otherActiveGameOf } from "./current-game";
 import { slotOf, type GameRecord } from "./game";
-import { gameErrors } from "./game.errors";
+import { AlreadyInGameError, CreatorInGameError, GameNotFoundError, GameNotJoinableError, NotInvitedError } from "./game.errors"
 import type { GameStore } from "./game-store.port";
 
 /** Takes the second seat of a waiting game under its row lock; joining a game one already plays is a no-op. */
@@ -15,14 +15,14 @@ export class JoinGameUseCase {
     const joined = await this.store.withLockedGame(gameId, async (locked) => {
       const { game, update } = locked;
       if (slotOf(game, userId) !== undefined) return { game, tookSeat: false };
-      if (game.invitedUserId !== null && game.invitedUserId !== userId) throw gameErrors.notInvited();
-      if (game.status !== "waiting" || game.player2Id !== null) throw gameErrors.notJoinable();
+      if (game.invitedUserId !== null && game.invitedUserId !== userId) throw new NotInvitedError();
+      if (game.status !== "waiting" || game.player2Id !== null) throw new GameNotJoinableError();
       const mine = await otherActiveGameOf(locked, userId, gameId);
-      if (mine) throw gameErrors.alreadyInGame(mine);
-      if (await otherActiveGameOf(locked, game.player1Id, gameId)) throw gameErrors.creatorInGame();
+      if (mine) throw new AlreadyInGameError(mine);
+      if (await otherActiveGameOf(locked, game.player1Id, gameId)) throw new CreatorInGameError();
       return { game: await update({ player2Id: userId, status: "active" }), tookSeat: true };
     });
-    if (!joined) throw gameErrors.notFound();
+    if (!joined) throw new GameNotFoundError();
     return joined;
   }
 }

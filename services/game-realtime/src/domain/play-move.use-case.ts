@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from "node:util";
 import { playerInSlot, resultForWinner, slotOf, type GameRecord, type GameView } from "./game";
-import { gameErrors, type GameError } from "./game.errors";
+import { GameBusyError, GameNotActiveError, GameNotFoundError, IllegalMoveError, InvalidActionError, NotYourTurnError, StaleSeqError, type GameError } from "./game.errors"
 import type { AnyGameRules } from "./game-rules";
 import type { GameSnapshot, GameStates } from "./game-states";
 
@@ -61,25 +61,25 @@ export class PlayMoveUseCase {
       const view = states.view(updated, decision.next);
       return { kind: "applied", view: stored.ratingChange ? { ...view, ratingChange: stored.ratingChange } : view };
     }
-    throw gameErrors.busy();
+    throw new GameBusyError();
   }
 
   private decide(snapshot: GameSnapshot, userId: string, seq: number, rawAction: unknown): Decision {
     const { game, moves, state } = snapshot;
     const slot = slotOf(game, userId);
-    if (slot === undefined) return { kind: "reject", error: gameErrors.notFound() };
+    if (slot === undefined) return { kind: "reject", error: new GameNotFoundError() };
     const rules = this.states.rulesFor(game);
     const earlier = seq < game.version ? moves[seq] : undefined;
     if (earlier && earlier.playerId === userId && isDeepStrictEqual(earlier.action, rawAction)) return { kind: "duplicate" };
-    if (game.status !== "active") return { kind: "reject", error: gameErrors.notActive() };
-    if (seq < game.version) return { kind: "reject", error: gameErrors.staleSeq(game.version) };
-    if (playerInSlot(game, rules.playerToMove(state)) !== userId) return { kind: "reject", error: gameErrors.notYourTurn() };
-    if (seq !== game.version) return { kind: "reject", error: gameErrors.staleSeq(game.version) };
+    if (game.status !== "active") return { kind: "reject", error: new GameNotActiveError() };
+    if (seq < game.version) return { kind: "reject", error: new StaleSeqError(game.version) };
+    if (playerInSlot(game, rules.playerToMove(state)) !== userId) return { kind: "reject", error: new NotYourTurnError() };
+    if (seq !== game.version) return { kind: "reject", error: new StaleSeqError(game.version) };
     if (moves.length !== game.version) return { kind: "conflict" };
     const action = rules.parseAction(rawAction);
-    if (action === undefined) return { kind: "reject", error: gameErrors.invalidAction() };
+    if (action === undefined) return { kind: "reject", error: new InvalidActionError() };
     const rejection = rules.validateMove(state, slot, action);
-    if (rejection) return { kind: "reject", error: gameErrors.illegalMove(rejection.code, rejection.message) };
+    if (rejection) return { kind: "reject", error: new IllegalMoveError(rejection.code, rejection.message) };
     return { kind: "move", rules, next: rules.apply(state, slot, action), move: { seq: moves.length, playerId: userId, action } };
   }
 }

@@ -1,5 +1,5 @@
 import { slotOf, type GameView } from "./game";
-import { gameErrors } from "./game.errors";
+import { GameNotActiveError, GameNotFoundError } from "./game.errors"
 import type { GameStates } from "./game-states";
 import { finishAgainst } from "./finish-game";
 
@@ -12,12 +12,12 @@ export class ResignGameUseCase {
     const view = await this.states.queue.run(gameId, () =>
       this.states.store.withLockedGame(gameId, async (locked) => {
         const slot = slotOf(locked.game, userId);
-        if (slot === undefined) throw gameErrors.notFound();
-        if (locked.game.status !== "active") throw gameErrors.notActive();
+        if (slot === undefined) throw new GameNotFoundError();
+        if (locked.game.status !== "active") throw new GameNotActiveError();
         return finishAgainst(this.states, locked, slot, "resignation");
       }),
     );
-    if (!view) throw gameErrors.notFound();
+    if (!view) throw new GameNotFoundError();
     this.states.log.info("game finished", { game_id: gameId, result: view.game.result, reason: "resignation" });
     return view;
   }

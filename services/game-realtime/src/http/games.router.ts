@@ -1,11 +1,15 @@
-import { createGameRequestSchema, listGamesQuerySchema, listGamesResponseSchema, uuidParamSchema } from "@tollgate/contracts";
-import { parseOrThrow } from "@tollgate/service-kit";
+import { createGameRequestSchema, listGamesQuerySchema, listGamesResponseSchema } from "@tollgate/contracts";
+import { parseOrThrow, uuidPathParam } from "@tollgate/service-kit";
 import { Router, type RequestHandler } from "express";
+import { GameNotFoundError } from "../domain/game.errors";
 import type { GameUseCases } from "../domain/game-use-cases";
 import type { UserDirectory } from "../domain/user-directory.port";
 import type { DisconnectGrace } from "../presence/disconnect-grace";
 import { principalOf } from "./authenticate.middleware";
 import { presentGames } from "./game.presenter";
+
+/** A malformed id cannot name a game: 404, like someone else's. */
+const gameNotFound = () => new GameNotFoundError();
 
 export function gamesRouter(deps: { games: GameUseCases; directory: UserDirectory; grace: Pick<DisconnectGrace, "gameStarted">; authenticate: RequestHandler }): Router {
   const router = Router();
@@ -28,8 +32,8 @@ export function gamesRouter(deps: { games: GameUseCases; directory: UserDirector
    *       201: { description: "The game, waiting for its second player", content: { application/json: { schema: { $ref: "#/components/schemas/Game" } } } }
    *     x-errors:
    *       401: { USER_DISABLED: the account has been disabled }
-   *       404: { user_not_found: no user has this username or id (the directory of users auth announced) }
-   *       422: { self_invite: you cannot invite yourself, VALIDATION_ERROR: "opponent_id is not a UUID, or both opponent_id and opponent_username were given" }
+   *       404: { USER_NOT_FOUND: no user has this username or id (the directory of users auth announced) }
+   *       422: { SELF_INVITE: you cannot invite yourself, VALIDATION_ERROR: "opponent_id is not a UUID, or both opponent_id and opponent_username were given" }
    */
   router.post("/api/v1/games", async (req, res) => {
     const body = parseOrThrow(createGameRequestSchema, req.body ?? {});
@@ -73,11 +77,10 @@ export function gamesRouter(deps: { games: GameUseCases; directory: UserDirector
    *       200: { description: The game, content: { application/json: { schema: { $ref: "#/components/schemas/Game" } } } }
    *     x-errors:
    *       401: { USER_DISABLED: the account has been disabled }
-   *       404: { game_not_found: "no such game, or not yours" }
-   *       422: { VALIDATION_ERROR: the id is not a UUID }
+   *       404: { GAME_NOT_FOUND: "no such game, or not yours (a malformed id too)" }
    */
   router.get("/api/v1/games/:id", async (req, res) => {
-    const { id } = parseOrThrow(uuidParamSchema, req.params, "path");
+    const id = uuidPathParam(req, "id", gameNotFound);
     res.json(await present(await deps.games.get.execute(principalOf(res).userId, id)));
   });
 
@@ -94,13 +97,12 @@ export function gamesRouter(deps: { games: GameUseCases; directory: UserDirector
    *       200: { description: "The game, now active", content: { application/json: { schema: { $ref: "#/components/schemas/Game" } } } }
    *     x-errors:
    *       401: { USER_DISABLED: the account has been disabled }
-   *       403: { not_invited: the game is reserved for another player }
-   *       404: { game_not_found: no such game }
-   *       409: { game_not_joinable: "the game already has two players or has finished, or its creator plays another game", own_game: you cannot join your own game as the opponent, already_in_game: you play another active game }
-   *       422: { VALIDATION_ERROR: the id is not a UUID }
+   *       403: { NOT_INVITED: the game is reserved for another player }
+   *       404: { GAME_NOT_FOUND: "no such game (a malformed id too)" }
+   *       409: { GAME_NOT_JOINABLE: "the game already has two players or has finished, or its creator plays another game", OWN_GAME: you cannot join your own game as the opponent, ALREADY_IN_GAME: you play another active game }
    */
   router.post("/api/v1/games/:id/join", async (req, res) => {
-    const { id } = parseOrThrow(uuidParamSchema, req.params, "path");
+    const id = uuidPathParam(req, "id", gameNotFound);
     const { game, tookSeat } = await deps.games.join.execute(principalOf(res).userId, id);
     // Whoever has no socket in the game now has the grace period to join it (else it is aborted).
     if (tookSeat) await deps.grace.gameStarted(game);

@@ -26,7 +26,7 @@ export function matchmakingRouter(deps: { games: GameUseCases; matchmaker: Match
    *       202: { description: Queued, content: { application/json: { schema: { $ref: "#/components/schemas/MatchmakingQueued" } } } }
    *     x-errors:
    *       401: { USER_DISABLED: the account has been disabled }
-   *       409: { already_queued: the caller is already waiting, already_in_game: "the caller has an active game, or a waiting game they created" }
+   *       409: { ALREADY_QUEUED: the caller is already waiting, ALREADY_IN_GAME: "the caller has an active game, or a waiting game they created" }
    *       422: { VALIDATION_ERROR: the body has fields (it takes none) }
    */
   router.post("/api/v1/games/matchmaking", async (req, res) => {
@@ -68,7 +68,7 @@ export function matchmakingRouter(deps: { games: GameUseCases; matchmaker: Match
    *       204: { description: "The caller is not queued (their sockets get game:find_cancelled)" }
    *     x-errors:
    *       401: { USER_DISABLED: the account has been disabled }
-   *       409: { already_matched: an opponent was found before the cancel; GET answers the game }
+   *       409: { ALREADY_MATCHED: an opponent was found before the cancel; GET answers the game }
    */
   router.delete("/api/v1/games/matchmaking", async (_req, res) => {
     const userId = principalOf(res).userId;

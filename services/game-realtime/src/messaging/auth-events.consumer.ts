@@ -41,14 +41,14 @@ export function createAuthEventsConsumer(deps: {
         // Logged and closed together, nothing awaited between: an authentication running now either
         // registered its socket already (closed here) or will find this in the log when it does.
         deps.log.revoke("session", event.data.session_id);
-        const closed = deps.connections.closeSessions({ sessionId: event.data.session_id }, "session_revoked", "the session has been revoked");
+        const closed = deps.connections.closeSessions({ sessionId: event.data.session_id }, "SESSION_REVOKED", "the session has been revoked");
         log.info("session revoked", { session_id: event.data.session_id, reason: event.data.reason, sockets_closed: closed });
       });
     })
     .on(eventTypes.userDisabled, async (event) => {
       await afterRemembering(deps.revocations.disableUser(event.data.user_id), () => {
         deps.log.revoke("user", event.data.user_id);
-        const closed = deps.connections.closeSessions({ userId: event.data.user_id }, "user_disabled", "the account has been disabled");
+        const closed = deps.connections.closeSessions({ userId: event.data.user_id }, "USER_DISABLED", "the account has been disabled");
         log.info("user disabled", { user_id: event.data.user_id, sockets_closed: closed });
       });
     })

@@ -212,7 +212,7 @@ export class ConnectionManager {
   }
 
   /** Closes this instance's sockets of a revoked session or a disabled user. */
-  closeSessions(match: { sessionId?: string; userId?: string }, code: "session_revoked" | "user_disabled", message: string): number {
+  closeSessions(match: { sessionId?: string; userId?: string }, code: "SESSION_REVOKED" | "USER_DISABLED", message: string): number {
     let closed = 0;
     for (const connection of this.connections.values()) {
       const hit = (match.sessionId !== undefined && connection.sessionId === match.sessionId) || (match.userId !== undefined && connection.userId === match.userId);

@@ -48,7 +48,7 @@ export class AuthHandler {
       return;
     }
     this.log.error("websocket authentication failed", { connection_id: connection.id, error });
-    connection.send({ type: "error", code: "internal_error", message: "the server could not check the token", ref: "auth" });
+    connection.send({ type: "error", code: "INTERNAL_ERROR", message: "the server could not check the token", ref: "auth" });
     if (!renewal) connection.close(CLOSE_INTERNAL_ERROR, "internal error");
   }
 
@@ -63,7 +63,7 @@ export class AuthHandler {
     const { userId, sessionId, expiresAt } = result.principal;
     if (connection.authenticated) {
       if (connection.userId !== userId) {
-        connection.closeWithAuthError("invalid_token", "a socket cannot change user");
+        connection.closeWithAuthError("BEARER_TOKEN_INVALID", "a socket cannot change user");
         return false;
       }
       connection.sessionId = sessionId;
@@ -73,7 +73,7 @@ export class AuthHandler {
       return true;
     }
     if (!(await this.deps.connections.admit(connection, userId, this.deps.maxConnectionsPerUser))) {
-      connection.send({ type: "error", code: "too_many_connections", message: `at most ${this.deps.maxConnectionsPerUser} connections per user` });
+      connection.send({ type: "error", code: "TOO_MANY_CONNECTIONS", message: `at most ${this.deps.maxConnectionsPerUser} connections per user` });
       connection.close(CLOSE_POLICY_VIOLATION, "too many connections");
       return false;
     }

@@ -78,7 +78,7 @@ export class GameConnection implements PresenceConnection {
     this.clearExpiry();
     // setTimeout holds at most ~24.8 days; access tokens live minutes.
     const delay = Math.min(Math.max(0, expiresAt.getTime() - Date.now()), 2 ** 31 - 1);
-    this.expiry = setTimeout(() => this.closeWithAuthError("token_expired", "the access token has expired; send a fresh one before it does"), delay);
+    this.expiry = setTimeout(() => this.closeWithAuthError("BEARER_TOKEN_EXPIRED", "the access token has expired; send a fresh one before it does"), delay);
     this.expiry.unref();
   }
 

@@ -45,7 +45,7 @@ export class GameMessageHandler {
         return;
       }
       this.log.error("game message failed", { type: message.type, error: error instanceof Error ? error.message : String(error) });
-      connection.send({ type: "error", code: "internal_error", message: "the server could not handle this message", ref: reference(message) });
+      connection.send({ type: "error", code: "INTERNAL_ERROR", message: "the server could not handle this message", ref: reference(message) });
     }
   }
 

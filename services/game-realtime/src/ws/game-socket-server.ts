@@ -107,7 +107,7 @@ export function createGameSocketServer(deps: GameSocketDeps): GameSocketServer {
     };
 
     const authTimer = setTimeout(() => {
-      if (!connection.authenticated) connection.closeWithAuthError("auth_timeout", `no authentication within ${options.authTimeoutMs} ms`);
+      if (!connection.authenticated) connection.closeWithAuthError("AUTH_TIMEOUT", `no authentication within ${options.authTimeoutMs} ms`);
     }, options.authTimeoutMs);
     const headerToken = bearerToken(req.headers.authorization);
     if (headerToken) enqueue(() => deps.auth.authenticate(connection, headerToken));
@@ -128,7 +128,7 @@ export function createGameSocketServer(deps: GameSocketDeps): GameSocketServer {
         // make the server send as much as it receives.
         if (Date.now() - lastRateNotice >= 1_000) {
           lastRateNotice = Date.now();
-          connection.send({ type: "error", code: "rate_limited", message: "too many messages; slow down" });
+          connection.send({ type: "error", code: "RATE_LIMITED", message: "too many messages; slow down" });
         }
         return;
       }
@@ -157,14 +157,14 @@ export function createGameSocketServer(deps: GameSocketDeps): GameSocketServer {
     try {
       json = JSON.parse(isBinary ? "" : data.toString());
     } catch {
-      connection.send({ type: "error", code: "malformed_json", message: "messages must be JSON text" });
+      connection.send({ type: "error", code: "MALFORMED_JSON", message: "messages must be JSON text" });
       return;
     }
     const parsed = clientMessageSchema.safeParse(json);
     deps.metrics.messagesIn.inc({ type: parsed.success ? parsed.data.type : "invalid" });
     if (!parsed.success) {
       const type = typeof json === "object" && json !== null && "type" in json ? String(json.type).slice(0, 40) : undefined;
-      connection.send({ type: "error", code: "invalid_message", message: "unknown message type or bad fields", ...(type ? { ref: type } : {}) });
+      connection.send({ type: "error", code: "INVALID_MESSAGE", message: "unknown message type or bad fields", ...(type ? { ref: type } : {}) });
       return;
     }
     const message = parsed.data;
@@ -173,7 +173,7 @@ export function createGameSocketServer(deps: GameSocketDeps): GameSocketServer {
       return;
     }
     if (!connection.userId) {
-      connection.send({ type: "error", code: "not_authenticated", message: "send an auth message first", ref: message.type });
+      connection.send({ type: "error", code: "NOT_AUTHENTICATED", message: "send an auth message first", ref: message.type });
       return;
     }
     await deps.messages.handle(connection, connection.userId, message);
