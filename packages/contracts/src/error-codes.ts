@@ -79,6 +79,24 @@ export const wsErrorCodes = {
   TOO_MANY_CONNECTIONS: "TOO_MANY_CONNECTIONS",
 } as const;
 
+/** Refusals of a request before any route handles it: the shared kit's HTTP server, the proxy's request checks, the game socket's handshake. */
+export const requestErrorCodes = {
+  METHOD_NOT_ALLOWED: "METHOD_NOT_ALLOWED",
+  HEADERS_TOO_LARGE: "HEADERS_TOO_LARGE",
+  /** A service token without the scope the internal route asks for (403). */
+  INSUFFICIENT_SCOPE: "INSUFFICIENT_SCOPE",
+  /** A browser `Origin` not on the game socket's allow-list (403 on the upgrade). */
+  ORIGIN_NOT_ALLOWED: "ORIGIN_NOT_ALLOWED",
+  /** The proxy: a path with `.` or `..` segments. */
+  BAD_PATH: "BAD_PATH",
+  /** The proxy: more than one `Host` header. */
+  AMBIGUOUS_HOST: "AMBIGUOUS_HOST",
+  /** The proxy: both `Content-Length` and `Transfer-Encoding`. */
+  AMBIGUOUS_LENGTH: "AMBIGUOUS_LENGTH",
+  /** The token service passing on a billing refusal that carried no code of its own. */
+  BILLING_REFUSED: "BILLING_REFUSED",
+} as const;
+
 /**
  * Every `error_code` an HTTP answer carries and every `code` of a WebSocket `error` or `auth_error`:
  * one catalogue, one casing (UPPER_SNAKE_CASE), so a client matches one list whichever service or
@@ -100,6 +118,7 @@ export const errorCodes = {
   ...proxyErrorCodes,
   ...gameErrorCodes,
   ...wsErrorCodes,
+  ...requestErrorCodes,
 } as const;
 export type ErrorCode = (typeof errorCodes)[keyof typeof errorCodes];
 
