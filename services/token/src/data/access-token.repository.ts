@@ -1,7 +1,8 @@
-import { keysetPage, OUTBOX_TABLE, outboxRow, SORT_AT, type OutboxMessage, type OutboxNotifier } from "@tollgate/service-kit";
+import { afterCommit, keysetPage, OUTBOX_TABLE, outboxRow, SORT_AT, type OutboxMessage, type OutboxNotifier } from "@tollgate/service-kit";
 import type { Knex } from "knex";
 import type { PagePosition, TokenStatus } from "@tollgate/contracts";
 import { REFUNDED_REASON, USER_DISABLED_REASON, type AccessToken } from "../domain/access-token";
+import type { AccessTokenRepositoryPort } from "../domain/access-token.repository.port";
 
 export type Tx = Knex.Transaction;
 
@@ -43,7 +44,7 @@ const inStatus = (query: Knex.QueryBuilder, status: TokenStatus): Knex.QueryBuil
 /** Pending (never used) or active (used, not yet expired), and not revoked. */
 const live = (query: Knex.QueryBuilder) => query.whereNull("revoked_at").whereRaw("(expires_at IS NULL OR expires_at > now())");
 
-export class AccessTokenRepository {
+export class AccessTokenRepository implements AccessTokenRepositoryPort {
   constructor(
     private readonly knex: Knex,
     private readonly outbox: OutboxNotifier,
@@ -51,6 +52,10 @@ export class AccessTokenRepository {
 
   transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     return this.knex.transaction(work);
+  }
+
+  afterCommit(tx: Tx, effect: () => void): void {
+    afterCommit(tx, effect);
   }
 
   /** Serialises purchases of one user so the per-user cap holds under concurrency. */

@@ -2,6 +2,7 @@ import type { DurationHours } from "@tollgate/contracts";
 import type { Knex } from "knex";
 import { REPLAY_WINDOW_MS, type Purchase, type PurchaseStatus } from "../domain/purchase";
 import type { Tx } from "./access-token.repository";
+import type { NewPurchase, PurchaseRepositoryPort } from "../domain/purchase.repository.port";
 
 interface PurchaseRow {
   id: string;
@@ -39,15 +40,8 @@ const toPurchase = (row: PurchaseRow): Purchase => ({
   createdAt: row.created_at,
 });
 
-export interface NewPurchase {
-  userId: string;
-  idempotencyKey: string | null;
-  requestFingerprint: string;
-  durationHours: DurationHours;
-}
-
 /** The `purchases` table: one row per purchase attempt, the record the recovery sweep works from. */
-export class PurchaseRepository {
+export class PurchaseRepository implements PurchaseRepositoryPort {
   constructor(private readonly knex: Knex) {}
 
   async findByKey(userId: string, idempotencyKey: string): Promise<Purchase | undefined> {

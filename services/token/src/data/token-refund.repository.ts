@@ -1,15 +1,6 @@
 import type { Knex } from "knex";
 import type { Tx } from "./access-token.repository";
-
-/** A returned unused token whose money billing is asked to give back; `requested` until it has. */
-export interface TokenRefund {
-  tokenId: string;
-  purchaseId: string;
-  userId: string;
-  status: "requested" | "completed";
-  amount: number | null;
-  currency: string | null;
-}
+import type { TokenRefund, TokenRefundRepositoryPort } from "../domain/token-refund.repository.port";
 
 interface TokenRefundRow {
   token_id: string;
@@ -30,7 +21,7 @@ const toTokenRefund = (row: TokenRefundRow): TokenRefund => ({
 });
 
 /** The `token_refunds` table: the record the sweep finishes a refund from after a crash. */
-export class TokenRefundRepository {
+export class TokenRefundRepository implements TokenRefundRepositoryPort {
   constructor(private readonly knex: Knex) {}
 
   async insert(tx: Tx, refund: { tokenId: string; purchaseId: string; userId: string }): Promise<void> {

@@ -1,6 +1,6 @@
 import { encodePageCursor, type AdminTokenListQuery, type AdminTokenPage } from "@tollgate/contracts";
-import type { AccessTokenRepository } from "../data/access-token.repository";
-import type { TokenEventsPublisher } from "../messaging/token-events.publisher";
+import type { AccessTokenRepositoryPort } from "./access-token.repository.port";
+import type { TokenEventsPort } from "./token-events.port";
 import { toAdminTokenItem, type AdminCaller } from "./admin-caller";
 
 /**
@@ -9,8 +9,8 @@ import { toAdminTokenItem, type AdminCaller } from "./admin-caller";
  */
 export class AdminListTokensUseCase {
   constructor(
-    private readonly tokens: AccessTokenRepository,
-    private readonly events: TokenEventsPublisher,
+    private readonly tokens: AccessTokenRepositoryPort,
+    private readonly events: TokenEventsPort,
   ) {}
 
   async execute(admin: AdminCaller, query: AdminTokenListQuery): Promise<AdminTokenPage> {

@@ -1,6 +1,6 @@
 import type { AdminTokenItem } from "@tollgate/contracts";
-import type { AccessTokenRepository } from "../data/access-token.repository";
-import type { TokenEventsPublisher } from "../messaging/token-events.publisher";
+import type { AccessTokenRepositoryPort } from "./access-token.repository.port";
+import type { TokenEventsPort } from "./token-events.port";
 import { toAdminTokenItem, type AdminCaller } from "./admin-caller";
 import { untrackedTokenActivity, type TokenActivity } from "./token-activity.port";
 import { TokenNotFoundError } from "./token-errors";
@@ -12,8 +12,8 @@ import { TokenNotFoundError } from "./token-errors";
  */
 export class AdminRevokeTokenUseCase {
   constructor(
-    private readonly tokens: AccessTokenRepository,
-    private readonly events: TokenEventsPublisher,
+    private readonly tokens: AccessTokenRepositoryPort,
+    private readonly events: TokenEventsPort,
     private readonly activity: TokenActivity = untrackedTokenActivity,
   ) {}
 

@@ -1,8 +1,9 @@
 import type { DurationHours, PurchaseTokenResponse } from "@tollgate/contracts";
-import { afterCommit, AppError, type OutboxNotifier } from "@tollgate/service-kit";
-import type { AccessTokenRepository, Tx } from "../data/access-token.repository";
-import type { PurchaseRepository } from "../data/purchase.repository";
-import type { TokenEventsPublisher } from "../messaging/token-events.publisher";
+import { AppError, type OutboxNotifier } from "@tollgate/service-kit";
+import type { AccessTokenRepositoryPort } from "./access-token.repository.port";
+import type { Transaction } from "./transaction.port";
+import type { PurchaseRepositoryPort } from "./purchase.repository.port";
+import type { TokenEventsPort } from "./token-events.port";
 import { generateTokenValue, hashToken } from "./access-token";
 import type { BillingGateway, Debit } from "./billing.port";
 import { noCrash, type CrashHook } from "./crash-point";
@@ -19,10 +20,10 @@ export interface Buyer {
 }
 
 export interface PurchaseTokenDeps {
-  tokens: AccessTokenRepository;
-  purchases: PurchaseRepository;
+  tokens: AccessTokenRepositoryPort;
+  purchases: PurchaseRepositoryPort;
   billing: BillingGateway;
-  events: TokenEventsPublisher;
+  events: TokenEventsPort;
   sealer: ResponseSealer;
   outbox: OutboxNotifier;
   maxLiveTokensPerUser: number;
@@ -155,11 +156,11 @@ export class PurchaseTokenUseCase {
    * the purchase row is held. Billing unreachable: the transaction rolls back, the purchase stays
    * pending and the sweep refunds it, as after a crash here.
    */
-  private async refundOverCap(tx: Tx, purchase: Purchase): Promise<TokenLimitReachedError> {
+  private async refundOverCap(tx: Transaction, purchase: Purchase): Promise<TokenLimitReachedError> {
     const refused = new TokenLimitReachedError(this.deps.maxLiveTokensPerUser);
     const outcome = await this.deps.billing.refund(purchase.id, "purchase_failed");
     await this.deps.purchases.fail(purchase.id, { statusCode: refused.statusCode, errorCode: refused.errorCode, detail: refused.detail }, tx);
-    afterCommit(tx, () => {
+    this.deps.tokens.afterCommit(tx, () => {
       if (outcome.status === "refunded") this.activity.refunded("purchase_failed");
       this.activity.purchaseOutcome("cancelled");
     });

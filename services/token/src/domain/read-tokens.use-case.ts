@@ -1,5 +1,5 @@
 import type { TokenItem } from "@tollgate/contracts";
-import type { AccessTokenRepository } from "../data/access-token.repository";
+import type { AccessTokenRepositoryPort } from "./access-token.repository.port";
 import { toTokenItem } from "./access-token";
 import { TokenNotFoundError } from "./token-errors";
 
@@ -9,7 +9,7 @@ export interface Requester {
 }
 
 export class ReadTokensUseCase {
-  constructor(private readonly tokens: AccessTokenRepository) {}
+  constructor(private readonly tokens: AccessTokenRepositoryPort) {}
 
   async listMine(userId: string, activeOnly: boolean): Promise<TokenItem[]> {
     const now = new Date();

@@ -1,7 +1,7 @@
-import { afterCommit, type Logger } from "@tollgate/service-kit";
-import type { AccessTokenRepository } from "../data/access-token.repository";
-import type { PurchaseRepository } from "../data/purchase.repository";
-import type { TokenRefundRepository } from "../data/token-refund.repository";
+import type { Logger } from "@tollgate/service-kit";
+import type { AccessTokenRepositoryPort } from "./access-token.repository.port";
+import type { PurchaseRepositoryPort } from "./purchase.repository.port";
+import type { TokenRefundRepositoryPort } from "./token-refund.repository.port";
 import type { BillingGateway } from "./billing.port";
 import type { RefundTokenUseCase } from "./refund-token.use-case";
 import { untrackedTokenActivity, type TokenActivity } from "./token-activity.port";
@@ -10,9 +10,9 @@ import { PurchaseCancelledError } from "./token-errors";
 const BATCH = 20;
 
 export interface RecoverPurchasesDeps {
-  tokens: AccessTokenRepository;
-  purchases: PurchaseRepository;
-  refunds: TokenRefundRepository;
+  tokens: AccessTokenRepositoryPort;
+  purchases: PurchaseRepositoryPort;
+  refunds: TokenRefundRepositoryPort;
   refundToken: RefundTokenUseCase;
   billing: BillingGateway;
   logger: Logger;
@@ -63,7 +63,7 @@ export class RecoverPurchasesUseCase {
       const outcome = await billing.refund(stale.id, "purchase_failed");
       const cancelled = new PurchaseCancelledError();
       await purchases.fail(stale.id, { statusCode: cancelled.statusCode, errorCode: cancelled.errorCode, detail: cancelled.detail }, tx);
-      afterCommit(tx, () => {
+      tokens.afterCommit(tx, () => {
         if (outcome.status === "refunded") this.activity.refunded("purchase_failed");
         this.activity.purchaseOutcome("cancelled");
       });

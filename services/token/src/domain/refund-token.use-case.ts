@@ -1,8 +1,8 @@
 import type { RefundTokenResponse } from "@tollgate/contracts";
 import { ConflictError } from "@tollgate/service-kit";
-import type { AccessTokenRepository } from "../data/access-token.repository";
-import type { TokenRefundRepository } from "../data/token-refund.repository";
-import type { TokenEventsPublisher } from "../messaging/token-events.publisher";
+import type { AccessTokenRepositoryPort } from "./access-token.repository.port";
+import type { TokenRefundRepositoryPort } from "./token-refund.repository.port";
+import type { TokenEventsPort } from "./token-events.port";
 import { isRefundable, tokenStatus } from "./access-token";
 import type { BillingGateway } from "./billing.port";
 import { untrackedTokenActivity, type TokenActivity } from "./token-activity.port";
@@ -16,10 +16,10 @@ import { TokenAlreadyUsedError, TokenNotFoundError, TokenNotRefundableError } fr
  */
 export class RefundTokenUseCase {
   constructor(
-    private readonly tokens: AccessTokenRepository,
-    private readonly refunds: TokenRefundRepository,
+    private readonly tokens: AccessTokenRepositoryPort,
+    private readonly refunds: TokenRefundRepositoryPort,
     private readonly billing: BillingGateway,
-    private readonly events: TokenEventsPublisher,
+    private readonly events: TokenEventsPort,
     private readonly activity: TokenActivity = untrackedTokenActivity,
   ) {}
 

@@ -1,16 +1,16 @@
 import type { TokenItem } from "@tollgate/contracts";
-import { afterCommit } from "@tollgate/service-kit";
-import type { AccessTokenRepository, Tx } from "../data/access-token.repository";
-import type { TokenEventsPublisher } from "../messaging/token-events.publisher";
+import type { AccessTokenRepositoryPort } from "./access-token.repository.port";
 import { toTokenItem, USER_DISABLED_REASON } from "./access-token";
 import type { Requester } from "./read-tokens.use-case";
 import { untrackedTokenActivity, type RevocationKind, type TokenActivity } from "./token-activity.port";
 import { TokenNotFoundError } from "./token-errors";
+import type { TokenEventsPort } from "./token-events.port";
+import type { Transaction } from "./transaction.port";
 
 export class RevokeTokenUseCase {
   constructor(
-    private readonly tokens: AccessTokenRepository,
-    private readonly events: TokenEventsPublisher,
+    private readonly tokens: AccessTokenRepositoryPort,
+    private readonly events: TokenEventsPort,
     private readonly activity: TokenActivity = untrackedTokenActivity,
   ) {}
 
@@ -32,11 +32,11 @@ export class RevokeTokenUseCase {
   }
 
   /** A disabled user loses every pending and active token, each with its own event. */
-  async revokeAllOfUser(tx: Tx, userId: string, correlationId?: string): Promise<number> {
+  async revokeAllOfUser(tx: Transaction, userId: string, correlationId?: string): Promise<number> {
     const revoked = await this.tokens.revokeAllLive(tx, userId, USER_DISABLED_REASON);
     for (const token of revoked) await this.events.revoked(tx, token, correlationId);
     // The caller's transaction (the consumer's applyOnce) decides whether this happened.
-    if (revoked.length > 0) afterCommit(tx, () => this.activity.revoked("user_disabled", revoked.length));
+    if (revoked.length > 0) this.tokens.afterCommit(tx, () => this.activity.revoked("user_disabled", revoked.length));
     return revoked.length;
   }
 }

@@ -1,6 +1,6 @@
 import { tokenErrorCodes, type TokenStatusResponse, type ValidateTokenResponse } from "@tollgate/contracts";
-import type { AccessTokenRepository } from "../data/access-token.repository";
-import type { TokenEventsPublisher } from "../messaging/token-events.publisher";
+import type { AccessTokenRepositoryPort } from "./access-token.repository.port";
+import type { TokenEventsPort } from "./token-events.port";
 import { hashToken, tokenStatus, type AccessToken } from "./access-token";
 import { untrackedTokenActivity, type TokenActivity } from "./token-activity.port";
 import { TokenRejectedError } from "./token-errors";
@@ -30,8 +30,8 @@ function rejectUnlessActive(token: AccessToken | undefined): ValidateTokenRespon
 
 export class ValidateTokenUseCase {
   constructor(
-    private readonly tokens: AccessTokenRepository,
-    private readonly events: TokenEventsPublisher,
+    private readonly tokens: AccessTokenRepositoryPort,
+    private readonly events: TokenEventsPort,
     private readonly activity: TokenActivity = untrackedTokenActivity,
   ) {}
 

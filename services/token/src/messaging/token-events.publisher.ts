@@ -2,11 +2,12 @@ import { eventTypes, topics, type AuditRecordedV1, type PurchaseCompletedV1, typ
 import { createEvent, namespacedTopic, writeToOutbox, type OutboxMessage } from "@tollgate/service-kit";
 import type { Tx } from "../data/access-token.repository";
 import type { AccessToken } from "../domain/access-token";
+import type { TokenEventsPort } from "../domain/token-events.port";
 
 const SOURCE = "/tollgate/token";
 
 /** Writes token events to the outbox inside the caller's transaction, keyed by token id. */
-export class TokenEventsPublisher {
+export class TokenEventsPublisher implements TokenEventsPort {
   private readonly topic: string;
 
   constructor(namespace: string) {
