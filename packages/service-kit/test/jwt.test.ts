@@ -1,4 +1,4 @@
-import { generateKeyPairSync, randomUUID, sign, type KeyObject } from "node:crypto";
+import { createHmac, generateKeyPairSync, randomUUID, sign, type KeyObject } from "node:crypto";
 import { errorBodySchema, eventTypes, type Jwks } from "@tollgate/contracts";
 import { testInfra, uniqueName, waitFor } from "@tollgate/test-harness";
 import request from "supertest";
@@ -10,6 +10,9 @@ import {
   ensureTopics,
   JwksKeyStore,
   JwtVerifier,
+  BEARER_TOKEN_EXPIRED,
+  BEARER_TOKEN_INVALID,
+  type KeySource,
   requireServiceCaller,
   requireUser,
   RevokedSessionView,
@@ -22,9 +25,10 @@ function keyPair(kid: string) {
   return { kid, privateKey, jwk: { kty: "RSA" as const, kid, use: "sig" as const, alg: "RS256" as const, n: jwk.n, e: jwk.e } };
 }
 
-function token(privateKey: KeyObject, kid: string, claims: Record<string, unknown>): string {
-  const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
-  const input = `${b64({ alg: "RS256", typ: "JWT", kid })}.${b64(claims)}`;
+const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+
+function token(privateKey: KeyObject, kid: string, claims: Record<string, unknown>, header: Record<string, unknown> = { alg: "RS256", typ: "JWT", kid }): string {
+  const input = `${b64(header)}.${b64(claims)}`;
   return `${input}.${sign("RSA-SHA256", Buffer.from(input), privateKey).toString("base64url")}`;
 }
 
@@ -109,6 +113,50 @@ describe("JWT verification", () => {
     expect(await call(token(second.privateKey, "first", { ...claims, iat: now() - 3_600, exp: now() - 60 }))).toBe("BEARER_TOKEN_INVALID");
     expect(await call("not.a.jwt")).toBe("BEARER_TOKEN_INVALID");
     expect((await request(app).get("/me").set("Authorization", `Bearer ${token(first.privateKey, "first", claims)}`)).status).toBe(200);
+  });
+});
+
+describe("JWT verification rules", () => {
+  const first = keyPair("first");
+  const clock = 2_000_000_000;
+  const claims = { iss: "issuer", aud: "tollgate", iat: clock - 10, exp: clock + 300, jti: randomUUID(), sub: randomUUID(), sid: randomUUID(), typ: "access", role: "user" };
+  const lookups: string[] = [];
+  const keys: KeySource = { getKey: async (kid) => (lookups.push(kid), kid === "first" ? (await new JwksKeyStore({ fetchJwks: async () => ({ keys: [first.jwk] }) }).getKey(kid)) : undefined) };
+  const verifierAt = (seconds: number) => new JwtVerifier({ keys, issuer: "issuer", audience: "tollgate", clockToleranceSeconds: 5, now: () => seconds * 1000 });
+  const refusal = (promise: Promise<unknown>) => promise.then(() => "accepted", (error: { errorCode?: string }) => error.errorCode ?? String(error));
+
+  beforeEach(() => {
+    lookups.length = 0;
+  });
+
+  it("when the header names alg none, HS256 (keyed with the public key) or no kid, then BEARER_TOKEN_INVALID without any key being looked up", async () => {
+    const verifier = verifierAt(clock);
+    const none = `${b64({ alg: "none", typ: "JWT", kid: "first" })}.${b64(claims)}.`;
+    const hmacInput = `${b64({ alg: "HS256", typ: "JWT", kid: "first" })}.${b64(claims)}`;
+    const hs256 = `${hmacInput}.${createHmac("sha256", JSON.stringify(first.jwk)).update(hmacInput).digest("base64url")}`;
+    const noKid = token(first.privateKey, "first", claims, { alg: "RS256", typ: "JWT" });
+    const badKid = token(first.privateKey, "first", claims, { alg: "RS256", typ: "JWT", kid: "../first" });
+    for (const forged of [none, hs256, noKid, badKid]) expect(await refusal(verifier.verifyAccessToken(forged))).toBe(BEARER_TOKEN_INVALID);
+    expect(lookups).toEqual([]);
+    expect(await refusal(verifier.verifyAccessToken(token(first.privateKey, "first", claims)))).toBe("accepted");
+    expect(lookups).toEqual(["first"]);
+  });
+
+  it("when the clocks disagree by less than the tolerance, then exp, nbf and iat still pass; by more, an expired token is BEARER_TOKEN_EXPIRED and a future one BEARER_TOKEN_INVALID", async () => {
+    const signed = (overrides: Record<string, unknown>) => token(first.privateKey, "first", { ...claims, ...overrides });
+    // 4 s past exp, nbf and iat 4 s ahead: inside the 5 s tolerance.
+    expect(await refusal(verifierAt(clock + 304).verifyAccessToken(signed({})))).toBe("accepted");
+    expect(await refusal(verifierAt(clock).verifyAccessToken(signed({ nbf: clock + 4, iat: clock + 4 })))).toBe("accepted");
+    expect(await refusal(verifierAt(clock + 306).verifyAccessToken(signed({})))).toBe(BEARER_TOKEN_EXPIRED);
+    expect(await refusal(verifierAt(clock).verifyAccessToken(signed({ nbf: clock + 6 })))).toBe(BEARER_TOKEN_INVALID);
+    expect(await refusal(verifierAt(clock).verifyAccessToken(signed({ iat: clock + 6 })))).toBe(BEARER_TOKEN_INVALID);
+    expect(await refusal(verifierAt(clock).verifyAccessToken(signed({ exp: undefined })))).toBe(BEARER_TOKEN_INVALID);
+    expect(await refusal(verifierAt(clock).verifyAccessToken(signed({ aud: ["elsewhere", "tollgate"] })))).toBe("accepted");
+  });
+
+  it("when a genuine token has expired, then the error carries errorCode BEARER_TOKEN_EXPIRED, the stable thing callers compare (not its message)", async () => {
+    const error = await verifierAt(clock + 400).verifyAccessToken(token(first.privateKey, "first", claims)).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ statusCode: 401, errorCode: BEARER_TOKEN_EXPIRED });
   });
 });
 

@@ -7,9 +7,14 @@
  * An unknown kid triggers one refetch (a rotation published a new key), but at most one fetch per
  * `minRefetchIntervalMs`: a flood of tokens with invented kids must not turn into a flood of
  * requests against the auth service. Concurrent callers share one in-flight fetch.
+ *
+ * Choosing and importing the key is jose's (`createLocalJWKSet`: kty, alg and use must fit RS256);
+ * when to fetch stays here, because the auth service feeds its own store from its database rather
+ * than over HTTP, and jose's remote set can take neither another source nor a test clock.
  */
-import { createPublicKey, type KeyObject } from "node:crypto";
+import type { KeyObject } from "node:crypto";
 import { jwksSchema, type Jwks } from "@tollgate/contracts";
+import { createLocalJWKSet, errors } from "jose";
 import { DependencyUnavailableError } from "../errors";
 
 export type JwksFetcher = () => Promise<Jwks>;
@@ -28,8 +33,15 @@ export interface JwksKeyStoreOptions {
   now?: () => number;
 }
 
+interface KeySet {
+  kids: ReadonlySet<string>;
+  select: ReturnType<typeof createLocalJWKSet>;
+  /** Keys jose already chose, so the hot path is one map lookup as before. */
+  chosen: Map<string, KeyObject>;
+}
+
 export class JwksKeyStore implements KeySource {
-  private keys = new Map<string, KeyObject>();
+  private keys: KeySet | undefined;
   private lastFetchAt = Number.NEGATIVE_INFINITY;
   private inFlight: Promise<void> | undefined;
   private readonly minRefetchIntervalMs: number;
@@ -44,11 +56,24 @@ export class JwksKeyStore implements KeySource {
 
   async getKey(kid: string): Promise<KeyObject | undefined> {
     const stale = this.now() - this.lastFetchAt > this.maxAgeMs;
-    if (!this.keys.has(kid) || stale) await this.refresh().catch((error: unknown) => {
+    if (!this.keys?.kids.has(kid) || stale) await this.refresh().catch((error: unknown) => {
       // With keys still cached a failed refresh is not fatal; with none we cannot verify anything.
-      if (this.keys.size === 0) throw new DependencyUnavailableError("auth JWKS", { cause: error });
+      if (!this.keys?.kids.size) throw new DependencyUnavailableError("auth JWKS", { cause: error });
     });
-    return this.keys.get(kid);
+    const keys = this.keys;
+    if (!keys?.kids.has(kid)) return undefined;
+    const chosen = keys.chosen.get(kid);
+    if (chosen) return chosen;
+    try {
+      // In Node, jose's keys are KeyObjects.
+      const key = (await keys.select({ alg: "RS256", kid })) as KeyObject;
+      keys.chosen.set(kid, key);
+      return key;
+    } catch (error) {
+      // Two keys under one kid, or a key that does not fit RS256: no usable key for this token.
+      if (error instanceof errors.JOSEError) return undefined;
+      throw error;
+    }
   }
 
   private refresh(): Promise<void> {
@@ -59,9 +84,7 @@ export class JwksKeyStore implements KeySource {
       .fetchJwks()
       .then((jwks) => {
         const parsed = jwksSchema.parse(jwks);
-        const next = new Map<string, KeyObject>();
-        for (const jwk of parsed.keys) next.set(jwk.kid, createPublicKey({ key: { kty: jwk.kty, n: jwk.n, e: jwk.e }, format: "jwk" }));
-        this.keys = next;
+        this.keys = { kids: new Set(parsed.keys.map((jwk) => jwk.kid)), select: createLocalJWKSet(parsed), chosen: new Map() };
       })
       .finally(() => {
         this.inFlight = undefined;

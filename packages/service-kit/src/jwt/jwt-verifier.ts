@@ -12,11 +12,16 @@
  * the contract schema. A token past its `exp` is a 401 `BEARER_TOKEN_EXPIRED` (the signature is
  * checked first, so only a genuine token is ever called expired: the client should refresh); every
  * other failure is the same 401 `BEARER_TOKEN_INVALID`. Both name the bearer JWT, never the access
- * tokens the token service sells (`TOKEN_INVALID`, `TOKEN_EXPIRED`).
+ * tokens the token service sells (`TOKEN_INVALID`, `TOKEN_EXPIRED`). Callers that need to tell the
+ * two apart compare `errorCode` with `BEARER_TOKEN_EXPIRED`, never the message or the cause.
+ *
+ * The JOSE work (parsing, algorithm pinning, signature, registered claims) is jose's `jwtVerify`;
+ * what is ours is the key lookup (`KeySource`), the header and `iat` rules jose leaves open, the
+ * claim schemas, and which 401 each failure becomes.
  */
-import { verify as verifySignature } from "node:crypto";
 import { accessTokenClaimsSchema, commonErrorCodes, serviceTokenClaimsSchema, type AccessTokenClaims, type ServiceTokenClaims } from "@tollgate/contracts";
-import { z } from "zod";
+import { errors, jwtVerify, type JWTHeaderParameters, type JWTPayload } from "jose";
+import type { z } from "zod";
 import { AuthenticationError, ForbiddenError } from "../errors";
 import type { KeySource } from "./jwks-key-store";
 
@@ -33,22 +38,10 @@ export interface JwtVerifierOptions {
   now?: () => number;
 }
 
-const BASE64URL = /^[A-Za-z0-9_-]+$/;
+/** Three base64url parts: jose's decoder would skip stray characters, so one token could be spelled many ways. */
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const KID = /^[A-Za-z0-9_-]{1,128}$/;
 const MAX_TOKEN_LENGTH = 8_192;
-
-const headerSchema = z.object({
-  alg: z.literal("RS256"),
-  kid: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/),
-  typ: z.literal("JWT").optional(),
-});
-
-const timeClaimsSchema = z.object({
-  exp: z.number().finite(),
-  nbf: z.number().finite().optional(),
-  iat: z.number().finite().optional(),
-  iss: z.string(),
-  aud: z.union([z.string(), z.array(z.string())]),
-});
 
 export class JwtVerifier {
   private readonly tolerance: number;
@@ -73,38 +66,37 @@ export class JwtVerifier {
     return claims;
   }
 
-  /** Signature and registered claims; returns the raw payload. */
-  private async verify(token: string): Promise<Record<string, unknown>> {
-    if (typeof token !== "string" || token.length > MAX_TOKEN_LENGTH) throw invalid("malformed token");
-    const parts = token.split(".");
-    if (parts.length !== 3 || !parts.every((part) => BASE64URL.test(part))) throw invalid("malformed token");
-    const [encodedHeader, encodedPayload, encodedSignature] = parts as [string, string, string];
-    const header = headerSchema.safeParse(decodeJson(encodedHeader));
-    if (!header.success) throw invalid("unsupported token header");
-    const key = await this.options.keys.getKey(header.data.kid);
-    if (!key) throw invalid("unknown signing key");
-    const signed = Buffer.from(`${encodedHeader}.${encodedPayload}`);
-    if (!verifySignature("RSA-SHA256", signed, key, Buffer.from(encodedSignature, "base64url"))) throw invalid("bad signature");
-    const payload = decodeJson(encodedPayload);
-    const time = timeClaimsSchema.safeParse(payload);
-    if (!time.success || typeof payload !== "object" || payload === null) throw invalid("missing registered claims");
-    const nowSeconds = this.now() / 1000;
-    if (time.data.exp <= nowSeconds - this.tolerance) throw expired();
-    if (time.data.nbf !== undefined && time.data.nbf > nowSeconds + this.tolerance) throw invalid("token not yet valid");
-    if (time.data.iat !== undefined && time.data.iat > nowSeconds + this.tolerance) throw invalid("token issued in the future");
-    if (time.data.iss !== this.options.issuer) throw invalid("wrong issuer");
-    const audiences = Array.isArray(time.data.aud) ? time.data.aud : [time.data.aud];
-    if (!audiences.includes(this.options.audience)) throw invalid("wrong audience");
-    return payload as Record<string, unknown>;
+  /** Signature and registered claims (jose's `jwtVerify`); returns the raw payload. */
+  private async verify(token: string): Promise<JWTPayload> {
+    if (typeof token !== "string" || token.length > MAX_TOKEN_LENGTH || !COMPACT_JWS.test(token)) throw invalid("malformed token");
+    const now = this.now();
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, this.keyFor, {
+        // Checked against the header before any key is looked up: `none` and HMAC never get that far.
+        algorithms: ["RS256"],
+        issuer: this.options.issuer,
+        audience: this.options.audience,
+        requiredClaims: ["exp"],
+        clockTolerance: this.tolerance,
+        currentDate: new Date(now),
+      }));
+    } catch (error) {
+      // jose checks the signature before the claims, so only a genuine token is ever called expired.
+      if (error instanceof errors.JOSEError) throw error.code === errors.JWTExpired.code ? expired() : invalid(error.message);
+      throw error; // our own refusal from keyFor, or the JWKS being unavailable (503)
+    }
+    // jose checks `iat` only together with a maximum age; a token from the future is refused here.
+    if (payload.iat !== undefined && payload.iat > now / 1000 + this.tolerance) throw invalid("token issued in the future");
+    return payload;
   }
-}
 
-function decodeJson(part: string): unknown {
-  try {
-    return JSON.parse(Buffer.from(part, "base64url").toString("utf8"));
-  } catch {
-    return undefined;
-  }
+  private readonly keyFor = async (header: JWTHeaderParameters) => {
+    if (typeof header.kid !== "string" || !KID.test(header.kid) || (header.typ !== undefined && header.typ !== "JWT")) throw invalid("unsupported token header");
+    const key = await this.options.keys.getKey(header.kid);
+    if (!key) throw invalid("unknown signing key");
+    return key;
+  };
 }
 
 function parseClaims<S extends z.ZodType>(schema: S, claims: Record<string, unknown>, typ: string): z.infer<S> {

@@ -1,14 +1,15 @@
-import { AuthenticationError, type JwtVerifier } from "@tollgate/service-kit";
+import { AuthenticationError, BEARER_TOKEN_EXPIRED, type JwtVerifier } from "@tollgate/service-kit";
 import { TokenRejectedError, type AccessTokenVerifier, type VerifiedAccessToken } from "./access-token-verifier";
 
 /**
  * Adapts the shared JWT verifier (RS256 against the auth service's JWKS) to this service's port.
- * The shared verifier answers every failure with one 401; its `cause` says why. Expiry is told
- * apart so a client knows to refresh rather than log in again; the shared verifier checks the
- * signature before the expiry, so "expired" is only ever said of a genuine token.
+ * The shared verifier answers every failure with a 401 whose `errorCode` says which: expiry is told
+ * apart so a client knows to refresh rather than log in again. It is told by that code, never by the
+ * message or the cause, which may be reworded (it once matched the literal "token expired"). The
+ * shared verifier checks the signature before the expiry, so "expired" is only said of a genuine token.
  */
 export class KitAccessTokenVerifier implements AccessTokenVerifier {
-  constructor(private readonly verifier: JwtVerifier) {}
+  constructor(private readonly verifier: Pick<JwtVerifier, "verifyAccessToken">) {}
 
   async verify(token: string): Promise<VerifiedAccessToken> {
     try {
@@ -17,7 +18,7 @@ export class KitAccessTokenVerifier implements AccessTokenVerifier {
     } catch (error) {
       if (!(error instanceof AuthenticationError)) throw error;
       const reason = typeof error.cause === "string" ? error.cause : "invalid token";
-      throw new TokenRejectedError(reason === "token expired" ? "BEARER_TOKEN_EXPIRED" : "BEARER_TOKEN_INVALID", reason);
+      throw new TokenRejectedError(error.errorCode === BEARER_TOKEN_EXPIRED ? "BEARER_TOKEN_EXPIRED" : "BEARER_TOKEN_INVALID", reason);
     }
   }
 }
