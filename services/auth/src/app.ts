@@ -48,7 +48,7 @@ import { MFA_CHALLENGE_MAX_ATTEMPTS, SecondFactorChallenges } from "./domain/mfa
 import { CompleteOAuthSignInUseCase } from "./domain/oauth/complete-oauth-sign-in.use-case";
 import { ListIdentitiesUseCase } from "./domain/oauth/list-identities.use-case";
 import { OAuthAccountResolver } from "./domain/oauth/oauth-account-resolver";
-import { OAuthProviders } from "./domain/oauth/oauth-providers";
+import { OAuthProviders } from "./data/openid-provider.client";
 import { RedirectUriAllowList } from "./domain/oauth/redirect-uri-allow-list";
 import { OAUTH_STATE_TTL_SECONDS, StartOAuthSignInUseCase } from "./domain/oauth/start-oauth-sign-in.use-case";
 import { UnlinkIdentityUseCase } from "./domain/oauth/unlink-identity.use-case";

@@ -1,21 +1,22 @@
 import { randomUUID } from "node:crypto";
 import type { OAuthCallbackQuery, OAuthSignInResponse } from "@tollgate/contracts";
 import type { Logger } from "@tollgate/service-kit";
-import { auditActions } from "../../data/audit-log.repository";
-import type { LoginRecordRepository } from "../../data/login-record.repository";
-import type { OAuthStateStore } from "../../data/oauth-state.store";
+import { auditActions } from "../audit-log.port";
 import { accountDisabledError, invalidOAuthStateError } from "../auth-errors";
+import type { LoginRecorderPort } from "../login-record.port";
 import type { SecondFactorChallenges } from "../mfa/second-factor-challenges";
 import { newRefreshToken, tokenSha256 } from "../refresh-token";
 import type { ClientInfo, SessionTokens } from "../session-tokens";
 import type { OAuthAccountResolver } from "./oauth-account-resolver";
-import type { OAuthProviders } from "./oauth-providers";
+import type { OAuthProviderDirectory } from "./oauth-provider.port";
+import type { OAuthStatePort } from "./oauth-state.port";
+import { profileFrom } from "./provider-profile";
 
 export interface CompleteOAuthSignInDeps {
-  providers: OAuthProviders;
-  states: OAuthStateStore;
+  providers: OAuthProviderDirectory;
+  states: OAuthStatePort;
   accounts: OAuthAccountResolver;
-  logins: LoginRecordRepository;
+  logins: LoginRecorderPort;
   tokens: SessionTokens;
   sessionMaxLifetimeSeconds: number;
   logger: Logger;
@@ -38,14 +39,14 @@ export class CompleteOAuthSignInUseCase {
   async execute(providerName: string, query: OAuthCallbackQuery, client: ClientInfo): Promise<OAuthSignInResponse> {
     const provider = this.deps.providers.get(providerName);
     const pending = await this.deps.states.consume(query.state);
-    if (!pending || pending.provider !== provider.config.name) throw invalidOAuthStateError();
-    const providerTokens = await provider.client.exchangeCode({ code: query.code, redirectUri: pending.redirectUri, codeVerifier: pending.codeVerifier });
-    const profile = await provider.profile(providerTokens, pending.nonce);
-    const { user, outcome } = await this.deps.accounts.resolve(provider.config.name, profile, pending.linkUserId, client);
+    if (!pending || pending.provider !== provider.name) throw invalidOAuthStateError();
+    const answer = await provider.exchange({ code: query.code, redirectUri: pending.redirectUri, codeVerifier: pending.codeVerifier, nonce: pending.nonce });
+    const profile = profileFrom(provider.name, answer);
+    const { user, outcome } = await this.deps.accounts.resolve(provider.name, profile, pending.linkUserId, client);
     // A provider proves the first factor only: an account with a second one shows it before it gets a session.
     if (await this.deps.secondFactor.isRequired(user.id)) {
-      this.log.info("oauth sign-in: second factor required", { user_id: user.id, provider: provider.config.name, outcome });
-      return this.deps.secondFactor.challenge({ userId: user.id, firstFactor: { kind: "oauth", provider: provider.config.name, outcome } }, client);
+      this.log.info("oauth sign-in: second factor required", { user_id: user.id, provider: provider.name, outcome });
+      return this.deps.secondFactor.challenge({ userId: user.id, firstFactor: { kind: "oauth", provider: provider.name, outcome } }, client);
     }
 
     const refreshToken = newRefreshToken();
@@ -60,11 +61,11 @@ export class CompleteOAuthSignInUseCase {
       expiresAt: new Date(now.getTime() + this.deps.sessionMaxLifetimeSeconds * 1000),
       at: now,
       client,
-      audit: { action: auditActions.oauthLogin, details: { provider: provider.config.name, outcome } },
+      audit: { action: auditActions.oauthLogin, details: { provider: provider.name, outcome } },
     });
     if (!opened) throw accountDisabledError();
-    this.log.info("oauth sign-in", { user_id: user.id, session_id: sessionId, provider: provider.config.name, outcome });
+    this.log.info("oauth sign-in", { user_id: user.id, session_id: sessionId, provider: provider.name, outcome });
     const pair = await this.deps.tokens.pair({ ...user, lastLoginAt: now }, sessionId, refreshToken);
-    return { ...pair, provider: provider.config.name, outcome };
+    return { ...pair, provider: provider.name, outcome };
   }
 }

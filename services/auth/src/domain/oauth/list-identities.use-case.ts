@@ -1,6 +1,6 @@
 import type { IdentitiesResponse } from "@tollgate/contracts";
-import type { Identity } from "../../data/identity.repository";
-import type { Repositories } from "../../data/unit-of-work";
+import type { Identity } from "../identity.repository.port";
+import type { Repositories } from "../unit-of-work.port";
 import { userNotFoundError } from "../auth-errors";
 
 export const toIdentityResponse = (identity: Identity) => ({

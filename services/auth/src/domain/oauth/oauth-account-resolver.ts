@@ -1,13 +1,13 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { OAuthOutcome } from "@tollgate/contracts";
-import { auditActions } from "../../data/audit-log.repository";
-import { DuplicateIdentityError } from "../../data/identity.repository";
-import type { Repositories, UnitOfWork } from "../../data/unit-of-work";
-import { DuplicateUserError, type User } from "../../data/user.repository";
+import { auditActions } from "../audit-log.port";
 import { accountDisabledError, duplicateError, identityAlreadyLinkedError, oauthEmailInUseError, oauthEmailRequiredError, userNotFoundError } from "../auth-errors";
+import { DuplicateIdentityError } from "../identity.repository.port";
 import { isReservedUsername } from "../password-policy";
 import type { ClientInfo } from "../session-tokens";
-import type { ProviderProfile } from "./oauth-providers";
+import type { Repositories, UnitOfWork } from "../unit-of-work.port";
+import { DuplicateUserError, type User } from "../user.repository.port";
+import type { ProviderProfile } from "./provider-profile";
 
 /** A username from the provider's hint: allowed characters only, 3–32 long, with a random tail when needed. */
 export function usernameFrom(hint: string | null, email: string, withSuffix: boolean): string {

@@ -1,8 +1,8 @@
 import type { AccessTokenClaims } from "@tollgate/contracts";
-import { auditActions } from "../../data/audit-log.repository";
-import type { UnitOfWork } from "../../data/unit-of-work";
+import { auditActions } from "../audit-log.port";
 import { identityNotFoundError, lastSignInMethodError, userNotFoundError } from "../auth-errors";
 import type { ClientInfo } from "../session-tokens";
+import type { UnitOfWork } from "../unit-of-work.port";
 
 /**
  * Removes a provider from the caller's account, unless it is the account's last way to sign in (no
