@@ -161,7 +161,7 @@ describe("Postgres outage", () => {
       timings.add(phase, { what: "game socket auth (no database)", ms: auth.ms, status: auth.message.type });
       expect(auth.message.type).toBe("auth_ok");
       const refused = openSocket(fx.loggedOut);
-      expect((await refused.next((m) => m.type === "auth_ok" || m.type === "auth_error")).message).toMatchObject({ type: "auth_error", code: "session_revoked" });
+      expect((await refused.next((m) => m.type === "auth_ok" || m.type === "auth_error")).message).toMatchObject({ type: "auth_error", code: "SESSION_REVOKED" });
       expect((await refused.closed).code).toBe(4401);
 
       // What needs the database is answered "unavailable, retry", on a new socket and on one opened before.
@@ -171,7 +171,7 @@ describe("Postgres outage", () => {
         const { message } = await probe.next((m) => m.type === "error" || m.type === "game:state");
         const ms = performance.now() - sent;
         timings.add(phase, { what, ms, status: message.type === "error" ? message.code : message.type });
-        expect({ what, message }).toEqual({ what, message: { type: "error", code: "service_unavailable", message: expect.any(String), ref: "game:join", retry_after: 2 } });
+        expect({ what, message }).toEqual({ what, message: { type: "error", code: "SERVICE_UNAVAILABLE", message: expect.any(String), ref: "game:join", retry_after: 2 } });
         expect(ms).toBeLessThanOrEqual(BOUND_MS);
         probe.messages.length = 0;
       }

@@ -144,8 +144,8 @@ describe("Redis outage", () => {
     // A new game socket is told at once that the service is unavailable, and closed to retry later;
     // a logged-out session's is refused for good.
     const sockets = [
-      ["game socket auth", fx.alice, "service_unavailable", 1013],
-      ["game socket auth, logged out", fx.loggedOut, "session_revoked", 4401],
+      ["game socket auth", fx.alice, "SERVICE_UNAVAILABLE", 1013],
+      ["game socket auth, logged out", fx.loggedOut, "SESSION_REVOKED", 4401],
     ] as const;
     for (const [what, user, expected, expectedClose] of sockets) {
       const socket = openSocket(user);
@@ -153,7 +153,7 @@ describe("Redis outage", () => {
       const { code } = await socket.closed;
       timings.add(phase, { what, ms, status: `${message.type === "auth_error" ? message.code : message.type} / close ${code}` });
       expect({ what, message, code }).toEqual({ what, message: expect.objectContaining({ type: "auth_error", code: expected }), code: expectedClose });
-      if (expected === "service_unavailable") expect(message).toMatchObject({ retry_after: 2 });
+      if (expected === "SERVICE_UNAVAILABLE") expect(message).toMatchObject({ retry_after: 2 });
       expect({ what, withinBound: ms <= bound }).toEqual({ what, withinBound: true });
     }
 
@@ -163,7 +163,7 @@ describe("Redis outage", () => {
     const { message } = await fx.socket.next((m) => m.type === "error" || m.type === "game:state");
     const ms = performance.now() - sent;
     timings.add(phase, { what: "game:join on an open socket", ms, status: message.type === "error" ? message.code : message.type });
-    expect(message).toEqual({ type: "error", code: "service_unavailable", message: expect.any(String), ref: "game:join", retry_after: 2 });
+    expect(message).toEqual({ type: "error", code: "SERVICE_UNAVAILABLE", message: expect.any(String), ref: "game:join", retry_after: 2 });
     expect(ms).toBeLessThanOrEqual(bound);
     fx.socket.messages.length = 0;
 
@@ -197,7 +197,7 @@ describe("Redis outage", () => {
     // Revocations outlive the outage, even a restart that emptied Redis.
     expect((await ask("games of a logged-out user", url("/api/v1/games"), { headers: bearer(fx.loggedOut) })).status).toBe(401);
     const refused = openSocket(fx.loggedOut);
-    expect((await refused.next((m) => m.type === "auth_ok" || m.type === "auth_error")).message).toMatchObject({ type: "auth_error", code: "session_revoked" });
+    expect((await refused.next((m) => m.type === "auth_ok" || m.type === "auth_error")).message).toMatchObject({ type: "auth_error", code: "SESSION_REVOKED" });
   }
 
   it("when Redis freezes (SIGSTOP), then what needs it answers 503 with Retry-After within the 1 s command timeout, the game socket says service_unavailable, and all is well once it thaws", async () => {

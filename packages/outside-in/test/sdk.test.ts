@@ -208,14 +208,14 @@ describe("the SDK against the npm start stack, through the gateway", () => {
       expect(game).toMatchObject({ status: "waiting", player1_id: alice.user.id, invited_user_id: bob.user.id });
 
       const intruder = await failure(carol.client.games.join(game.id));
-      expect([intruder.status, intruder.code]).toEqual([403, "not_invited"]);
+      expect([intruder.status, intruder.code]).toEqual([403, "NOT_INVITED"]);
       expect((await bob.client.games.join(game.id)).status).toBe("active");
       expect((await alice.client.games.list()).map((listed) => listed.id)).toContain(game.id);
       expect((await bob.client.games.list("active")).map((listed) => listed.id)).toEqual([game.id]);
       const stranger = await failure(carol.client.games.get(game.id));
-      expect([stranger.status, stranger.code]).toEqual([404, "game_not_found"]);
+      expect([stranger.status, stranger.code]).toEqual([404, "GAME_NOT_FOUND"]);
       const self = await failure(alice.client.games.create(alice.user.id));
-      expect([self.status, self.code]).toEqual([422, "self_invite"]);
+      expect([self.status, self.code]).toEqual([422, "SELF_INVITE"]);
       const status = await failure(alice.client.games.list("bogus" as GameStatus));
       expect([status.status, status.code]).toEqual([422, "VALIDATION_ERROR"]);
 
@@ -260,7 +260,7 @@ describe("the SDK against the npm start stack, through the gateway", () => {
         },
         { timeoutMs: 10_000, what: "the game service to refuse the revoked session" },
       );
-      expect(code).toBe("session_revoked");
+      expect(code).toBe("SESSION_REVOKED");
     });
   });
 

@@ -46,7 +46,7 @@ describe("proxy WebSocket tunnels", () => {
     await expect(openTunnel(wsUrl(), { "X-Access-Token": "B".repeat(64) })).rejects.toThrow("401");
   });
 
-  it("when the token is revoked, then the open tunnel is closed with 4401 token_revoked", async () => {
+  it("when the token is revoked, then the open tunnel is closed with 4401 TOKEN_REVOKED", async () => {
     const bought = await fx.buyToken();
     const tunnel = await openTunnel(wsUrl(), { "X-Access-Token": bought.token });
     const revokedAt = performance.now();
@@ -59,10 +59,10 @@ describe("proxy WebSocket tunnels", () => {
     const closed = await tunnel.closed;
     console.log(`revoke → tunnel closed: ${(closed.at - revokedAt).toFixed(0)} ms`);
     expect(closed.code).toBe(4401);
-    expect(closed.reason).toBe("token_revoked");
+    expect(closed.reason).toBe("TOKEN_REVOKED");
   });
 
-  it("when a token expires while its tunnel is open, then the tunnel closes at expiry with 4401 token_expired", async () => {
+  it("when a token expires while its tunnel is open, then the tunnel closes at expiry with 4401 TOKEN_EXPIRED", async () => {
     const bought = await fx.buyToken({ durationHours: 1 });
     // Move time: the token was activated almost an hour ago and has two seconds left.
     await fx.tokenKnex("access_tokens").where({ id: bought.id }).update({
@@ -73,7 +73,7 @@ describe("proxy WebSocket tunnels", () => {
     const openedAt = performance.now();
     const closed = await tunnel.closed;
     expect(closed.code).toBe(4401);
-    expect(closed.reason).toBe("token_expired");
+    expect(closed.reason).toBe("TOKEN_EXPIRED");
     expect(closed.at - openedAt).toBeGreaterThan(1_000);
     expect(closed.at - openedAt).toBeLessThan(4_000);
   });

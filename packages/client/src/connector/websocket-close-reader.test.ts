@@ -10,7 +10,7 @@ const frame = (opcode: number, payload: Buffer, mask?: Buffer): Buffer => {
 const close = (code: number) => {
   const payload = Buffer.alloc(2 + 13);
   payload.writeUInt16BE(code, 0);
-  payload.write("token_revoked", 2);
+  payload.write("TOKEN_REVOKED", 2);
   return frame(0x8, payload);
 };
 

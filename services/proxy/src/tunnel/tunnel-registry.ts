@@ -24,8 +24,8 @@ export interface Tunnel {
 }
 
 /**
- * Open WebSocket tunnels by token, so a revocation closes them at once (4401 token_revoked) and
- * each closes by itself at its token's expiry (4401 token_expired).
+ * Open WebSocket tunnels by token, so a revocation closes them at once (4401 TOKEN_REVOKED) and
+ * each closes by itself at its token's expiry (4401 TOKEN_EXPIRED).
  *
  * A tunnel joins the registry *before* its handshake with the upstream, so a revocation that
  * arrives during the handshake is not missed: it is held and carried out by `established`, right
@@ -46,7 +46,7 @@ export class TunnelRegistry {
     const arm = (): NodeJS.Timeout =>
       setTimeout(() => {
         if (grant.expiresAt - Date.now() > 1_000) tunnel.expiryTimer = arm();
-        else this.close(tunnel, "token_expired");
+        else this.close(tunnel, "TOKEN_EXPIRED");
       }, Math.min(Math.max(grant.expiresAt - now, 0), 2 ** 31 - 1));
     const tunnel: Tunnel = { socket, grant, tokenHash, expiryTimer: undefined as unknown as NodeJS.Timeout, established: false };
     tunnel.expiryTimer = arm();
@@ -78,11 +78,11 @@ export class TunnelRegistry {
     return [...new Set([...this.tunnels].map((tunnel) => tunnel.tokenHash))];
   }
 
-  closeByToken(tokenHash: string, reason = "token_revoked"): number {
+  closeByToken(tokenHash: string, reason = "TOKEN_REVOKED"): number {
     return this.closeWhere((tunnel) => tunnel.tokenHash === tokenHash, reason);
   }
 
-  closeByUser(userId: string, reason = "token_revoked"): number {
+  closeByUser(userId: string, reason = "TOKEN_REVOKED"): number {
     return this.closeWhere((tunnel) => tunnel.grant.userId === userId, reason);
   }
 

@@ -14,7 +14,7 @@ describe("open tunnels re-validated while they live", () => {
     return { socket, written };
   };
 
-  it("when the token service refuses a tunnel's token (no revocation event came), then its tunnels close with 4401 token_revoked and others stay open", async () => {
+  it("when the token service refuses a tunnel's token (no revocation event came), then its tunnels close with 4401 TOKEN_REVOKED and others stay open", async () => {
     const registry = new TunnelRegistry();
     const revoked = open(registry, "a".repeat(64));
     const kept = open(registry, "b".repeat(64));
@@ -30,7 +30,7 @@ describe("open tunnels re-validated while they live", () => {
       expect(registry.tokenHashes()).toEqual(["b".repeat(64)]);
       const frame = Buffer.concat(revoked.written);
       expect(frame.readUInt16BE(2)).toBe(4401);
-      expect(frame.subarray(4).toString()).toBe("token_revoked");
+      expect(frame.subarray(4).toString()).toBe("TOKEN_REVOKED");
       expect(kept.written).toHaveLength(0);
     } finally {
       stop();

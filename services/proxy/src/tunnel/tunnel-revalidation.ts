@@ -13,7 +13,7 @@ export function revalidateTunnels(tunnels: TunnelRegistry, validator: TokenValid
   const timer = setInterval(() => {
     for (const hash of tunnels.tokenHashes()) {
       validator.validateHash(hash).catch((error: unknown) => {
-        if (error instanceof TokenRejectedError) tunnels.closeByToken(hash, error.code === "TOKEN_EXPIRED" ? "token_expired" : "token_revoked");
+        if (error instanceof TokenRejectedError) tunnels.closeByToken(hash, error.code === "TOKEN_EXPIRED" ? "TOKEN_EXPIRED" : "TOKEN_REVOKED");
       });
     }
   }, everyMs);
