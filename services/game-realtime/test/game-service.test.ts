@@ -7,7 +7,7 @@ import { KnexGameStore } from "../src/data/knex-game.store";
 import { PlayerRatingRepository } from "../src/data/player-rating.repository";
 import { RedisMatchmakingQueue } from "../src/data/redis-matchmaking.queue";
 import { UserDirectoryRepository } from "../src/data/user-directory.repository";
-import { DEFAULT_MATCHMAKING } from "../src/game-realtime";
+import { DEFAULT_MATCHMAKING } from "../src/app";
 import { VERTICAL_WIN_FOR_PLAYER_1 } from "./connect-four.fixtures";
 import { GameError } from "../src/domain/game.errors";
 import { createGameUseCases, type GameUseCases } from "../src/domain/game-use-cases";

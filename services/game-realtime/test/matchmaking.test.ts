@@ -7,7 +7,7 @@ import { KnexGameStore } from "../src/data/knex-game.store";
 import { RedisMatchmakingQueue } from "../src/data/redis-matchmaking.queue";
 import { DEFAULT_GAME_KIND } from "../src/domain/game-rules.registry";
 import { PairPlayersUseCase } from "../src/domain/pair-players.use-case";
-import { DEFAULT_MATCHMAKING } from "../src/game-realtime";
+import { DEFAULT_MATCHMAKING } from "../src/app";
 import { createActiveGame } from "./support/game-flow";
 import { migrateTestDatabase, quietLogger, startInstance, TEST_DATABASE_URL, type TestInstance } from "./support/instance";
 import { TestTokenIssuer, type TestUser } from "./support/tokens";
