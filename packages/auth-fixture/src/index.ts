@@ -1,21 +1,19 @@
 import { createHash, randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import { loginRequestSchema, registerRequestSchema, serviceTokenResponseSchema, tokenPairResponseSchema } from "@tollgate/contracts";
-import { authEnvSchema, authMigrations, createApp, createTokenSigner, ZxcvbnStrengthEstimator } from "@tollgate/auth-service";
+import { authEnvSchema, authMigrations, createApp, createTokenSigner, createUseCases, ZxcvbnStrengthEstimator } from "@tollgate/auth-service";
 import {
   closeRedis,
-  createDatabase,
   createIdempotentProducer,
   createKafka,
   createLogger,
   createRedis,
-  ensureDatabase,
   httpJwksFetcher,
   JwksKeyStore,
   JwtVerifier,
   listen,
-  migrate,
   namespacedTopic,
+  openDatabase,
   OutboxRelay,
   parseConfig,
 } from "@tollgate/service-kit";
@@ -78,15 +76,14 @@ export async function startAuthFixture({ namespace = uniqueName("auth"), publish
     SIGNING_KEYS_ENCRYPTION_KEYS: testSigningKeysEncryptionKey(),
     SERVICE_CLIENTS: SCOPES.map((scope) => `${clientFor(scope).clientId}:${sha256(clientFor(scope).clientSecret)}:${scope}`).join(","),
   });
-  await ensureDatabase(AUTH_DATABASE_URL);
-  const knex = createDatabase({ url: AUTH_DATABASE_URL, logger });
-  await migrate(knex, authMigrations);
+  const knex = await openDatabase({ url: AUTH_DATABASE_URL, logger, migrations: authMigrations });
   await createTokenSigner(knex, config).ensureKey();
   const redis = createRedis({ url: config.REDIS_URL, profile: "store", logger, name: "auth-fixture" });
   const authEventsTopic = namespacedTopic(namespace, "tollgate.auth-events");
-  // Its own password-strength worker, closed with the fixture (createApp's own would outlive it).
+  // Its own password-strength worker, closed with the fixture (createUseCases' own would outlive it).
   const passwordStrength = new ZxcvbnStrengthEstimator();
-  const server = createServer(createApp({ config, logger, knex, redis, authEventsTopic, passwordStrength }));
+  const useCases = createUseCases({ knex, redis, logger, passwordStrength }, { config, authEventsTopic });
+  const server = createServer(createApp({ logger, knex, redis, useCases, trustProxy: config.TRUST_PROXY, bodyLimit: config.HTTP_BODY_LIMIT }));
   const baseUrl = `http://127.0.0.1:${await listen(server, 0, "127.0.0.1")}`;
   const verifier = new JwtVerifier({
     keys: new JwksKeyStore({ fetchJwks: httpJwksFetcher(`${baseUrl}/.well-known/jwks.json`), minRefetchIntervalMs: 100 }),
@@ -146,7 +143,7 @@ export async function startAuthFixture({ namespace = uniqueName("auth"), publish
 }
 
 /** The outbox relay on its own producer, as auth's main.ts runs it. */
-async function startRelay(brokers: string[], knex: ReturnType<typeof createDatabase>, logger: ReturnType<typeof createLogger>): Promise<{ stop(): Promise<void> }> {
+async function startRelay(brokers: string[], knex: Awaited<ReturnType<typeof openDatabase>>, logger: ReturnType<typeof createLogger>): Promise<{ stop(): Promise<void> }> {
   const producer = createIdempotentProducer(createKafka({ clientId: "auth-fixture", brokers, logger }));
   await producer.connect();
   const relay = new OutboxRelay({ knex, producer, logger, listenUrl: AUTH_DATABASE_URL, pollIntervalMs: 100 });

@@ -7,9 +7,9 @@ import { readFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import { monitorEventLoopDelay, type IntervalHistogram } from "node:perf_hooks";
 import { topics } from "@tollgate/contracts";
-import { createDatabase, createLogger, createRedis, ensureDatabase, listen, migrate, namespacedTopic, parseConfig } from "@tollgate/service-kit";
+import { createLogger, createRedis, listen, namespacedTopic, openDatabase, parseConfig } from "@tollgate/service-kit";
 import argon2 from "argon2";
-import { createApp, createTokenSigner } from "../src/app";
+import { createApp, createTokenSigner, createUseCases } from "../src/app";
 import { authEnvSchema } from "../src/config";
 import { ZxcvbnStrengthEstimator } from "../src/data/zxcvbn-strength.estimator";
 import { authMigrations } from "../src/migrations";
@@ -19,12 +19,11 @@ type Message = { kind: "raw"; seconds: number; concurrency: number } | { kind: "
 async function main(): Promise<void> {
   const config = parseConfig(authEnvSchema, process.env);
   const logger = createLogger({ service: "auth-bench", level: "error" });
-  await ensureDatabase(config.DATABASE_URL);
-  const knex = createDatabase({ url: config.DATABASE_URL, logger, pool: { max: 20 } });
-  await migrate(knex, authMigrations);
+  const knex = await openDatabase({ url: config.DATABASE_URL, logger, pool: { max: 20 }, migrations: authMigrations });
   await createTokenSigner(knex, config).ensureKey();
   const redis = createRedis({ url: config.REDIS_URL, profile: "store", logger, name: "auth-bench" });
-  const app = createApp({ config, logger, knex, redis, authEventsTopic: namespacedTopic(config.KAFKA_TOPIC_NAMESPACE, topics.authEvents), passwordStrength: new ZxcvbnStrengthEstimator() });
+  const useCases = createUseCases({ knex, redis, logger, passwordStrength: new ZxcvbnStrengthEstimator() }, { config, authEventsTopic: namespacedTopic(config.KAFKA_TOPIC_NAMESPACE, topics.authEvents) });
+  const app = createApp({ logger, knex, redis, useCases, trustProxy: config.TRUST_PROXY, bodyLimit: config.HTTP_BODY_LIMIT });
   const server = createServer(app);
   const port = await listen(server, 0, "127.0.0.1");
   // One monitor per storm phase (one re-enabled after a pause would count the pause as delay);

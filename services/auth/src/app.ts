@@ -72,26 +72,45 @@ import { usersRouter } from "./http/users.router";
 
 export type AppConfig = Omit<AuthConfig, "NODE_ENV" | "LOG_LEVEL" | "HOST" | "PORT" | "DATABASE_URL" | "REDIS_URL" | "KAFKA_BROKERS" | "KAFKA_CLIENT_ID" | "INSTANCE_ID" | "SHUTDOWN_TIMEOUT_MS">;
 
-export interface AppDeps {
-  config: AppConfig;
-  logger: Logger;
+/** What the use cases talk to. main.ts passes real clients; tests pass the same kinds. */
+export interface AuthClients {
   knex: Knex;
   redis: Redis;
-  /** The namespaced `tollgate.auth-events` topic. */
-  authEventsTopic: string;
+  logger: Logger;
   /**
    * zxcvbn on its worker thread, started by the caller at start-up (it loads its dictionaries
-   * once) and closed at shutdown. When absent, createApp starts its own, which nothing closes
+   * once) and closed at shutdown. When absent, createUseCases starts its own, which nothing closes
    * (it does not keep the process alive).
    */
   passwordStrength?: PasswordStrengthEstimator;
   /** argon2id hashing; built from the config's ARGON2_* when absent (tests pass one that counts verifications). */
   hasher?: PasswordHasher;
+  /** What the use cases count (`createAuthMetrics`). */
+  activity?: AuthActivity;
+  /** The service's registry: the sign-in providers' breakers are exposed on it. */
+  registry?: HttpMetrics["registry"];
+}
+
+/** The service's settings: the validated config (without what only main.ts uses) and the namespaced `tollgate.auth-events` topic. */
+export interface AuthSettings {
+  config: AppConfig;
+  authEventsTopic: string;
+}
+
+/** What the HTTP app needs: the use cases, the clients its readiness checks, and its operational hooks. */
+export interface AuthAppDeps {
+  logger: Logger;
+  knex: Knex;
+  redis: Redis;
+  useCases: AuthUseCases;
+  /** TRUST_PROXY. */
+  trustProxy: string;
+  /** HTTP_BODY_LIMIT. */
+  bodyLimit: string;
+  metrics?: HttpMetrics;
   isShuttingDown?: () => boolean;
   /** More readiness checks, beside Postgres and Redis (main.ts adds the event consumer's, as degrading only). */
   readiness?: Record<string, ReadinessCheck>;
-  /** The service's registry (HTTP, process, kit series) and what the use cases count (`createAuthMetrics`). */
-  metrics?: { http: HttpMetrics; activity: AuthActivity };
 }
 
 /** Signing-key access shared by the app and the key-rotation command. */
@@ -115,14 +134,17 @@ export function trustProxySetting(value: string): boolean | number | string {
   return /^\d+$/.test(value) ? Number(value) : value;
 }
 
-/** Builds the express app with real clients; never listens, never reads the environment. */
-export function createApp(deps: AppDeps): Express {
-  const { config, knex } = deps;
-  const activity = deps.metrics?.activity ?? untrackedAuthActivity;
-  const repos = repositories(knex, deps.authEventsTopic, activity);
-  const uow = unitOfWork(knex, deps.authEventsTopic, activity);
-  const hasher = deps.hasher ?? new PasswordHasher({ memoryKiB: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST, parallelism: config.ARGON2_PARALLELISM, maxConcurrency: config.ARGON2_MAX_CONCURRENCY });
-  const policy = new PasswordPolicy(deps.passwordStrength ?? new ZxcvbnStrengthEstimator());
+/** The use cases, built once from the clients and settings; the routers share them. */
+export type AuthUseCases = ReturnType<typeof createUseCases>;
+
+export function createUseCases(clients: AuthClients, settings: AuthSettings) {
+  const { config } = settings;
+  const { knex, logger } = clients;
+  const activity = clients.activity ?? untrackedAuthActivity;
+  const repos = repositories(knex, settings.authEventsTopic, activity);
+  const uow = unitOfWork(knex, settings.authEventsTopic, activity);
+  const hasher = clients.hasher ?? new PasswordHasher({ memoryKiB: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST, parallelism: config.ARGON2_PARALLELISM, maxConcurrency: config.ARGON2_MAX_CONCURRENCY });
+  const policy = new PasswordPolicy(clients.passwordStrength ?? new ZxcvbnStrengthEstimator());
   const signer = createTokenSigner(knex, config);
   const tokens = new SessionTokens(signer, {
     issuer: config.JWT_ISSUER,
@@ -132,7 +154,7 @@ export function createApp(deps: AppDeps): Express {
   });
   const redisPrefix = config.REDIS_KEY_NAMESPACE ? `auth:${config.REDIS_KEY_NAMESPACE}:` : "auth:";
   const throttle = config.LOGIN_THROTTLE_ENABLED
-    ? new LoginThrottleStore(deps.redis, {
+    ? new LoginThrottleStore(clients.redis, {
         accountMaxFailures: config.LOGIN_ACCOUNT_MAX_FAILURES,
         accountWindowSeconds: config.LOGIN_ACCOUNT_WINDOW_SECONDS,
         ipMaxFailures: config.LOGIN_IP_MAX_FAILURES,
@@ -142,13 +164,13 @@ export function createApp(deps: AppDeps): Express {
     : undefined;
   const passwordCheck = new ThrottledPasswordCheck({ hasher, limiter: throttle });
   const logins = new LoginRecordRepository(knex);
-  const oauthProviders = new OAuthProviders(config.OAUTH_PROVIDERS, { timeoutMs: config.OAUTH_HTTP_TIMEOUT_MS, registry: deps.metrics?.http.registry });
-  const oauthStates = new OAuthStateStore(deps.redis, OAUTH_STATE_TTL_SECONDS, redisPrefix);
+  const oauthProviders = new OAuthProviders(config.OAUTH_PROVIDERS, { timeoutMs: config.OAUTH_HTTP_TIMEOUT_MS, registry: clients.registry });
+  const oauthStates = new OAuthStateStore(clients.redis, OAUTH_STATE_TTL_SECONDS, redisPrefix);
   // TOTP secrets are sealed like the signing keys, under the same keys, bound to their own purpose.
   const totpSecrets = new SigningKeyCipher(config.SIGNING_KEYS_ENCRYPTION_KEYS, totpSecretPurpose);
-  const mfaChallenges = new MfaChallengeStore(deps.redis, { ttlSeconds: config.MFA_CHALLENGE_TTL_SECONDS, maxAttempts: MFA_CHALLENGE_MAX_ATTEMPTS }, redisPrefix);
+  const mfaChallenges = new MfaChallengeStore(clients.redis, { ttlSeconds: config.MFA_CHALLENGE_TTL_SECONDS, maxAttempts: MFA_CHALLENGE_MAX_ATTEMPTS }, redisPrefix);
   const secondFactor = new SecondFactorChallenges({ repos, challenges: mfaChallenges });
-  const secondFactorCheck = new SecondFactorCheck({ repos, secrets: totpSecrets, limiter: throttle, logger: deps.logger });
+  const secondFactorCheck = new SecondFactorCheck({ repos, secrets: totpSecrets, limiter: throttle, logger });
   // The auth service verifies its own tokens with the same verifier as everyone else, reading
   // the JWKS from its database instead of over HTTP; sessions are checked in the database.
   const verifier = new JwtVerifier({
@@ -157,19 +179,66 @@ export function createApp(deps: AppDeps): Express {
     audience: config.JWT_AUDIENCE,
   });
   const revocations = { isRevoked: (claims: { sid?: string }) => (claims.sid ? repos.sessions.isRevoked(claims.sid) : true) };
-  const userOnly = requireUser({ verifier, revocations });
-  const adminOnly = requireUser({ verifier, revocations, role: "admin" });
-  const logger = deps.logger;
+  const mailLimiter = new AccountMailThrottleStore(clients.redis, { addressMax: config.ACCOUNT_MAIL_ADDRESS_MAX, ipMax: config.ACCOUNT_MAIL_IP_MAX, windowSeconds: config.ACCOUNT_MAIL_WINDOW_SECONDS }, redisPrefix);
+  return {
+    signer,
+    /** Who a bearer token speaks for, and whether its session is still alive. */
+    accessTokens: { verifier, revocations },
+    auth: {
+      register: new RegisterUseCase({ uow, hasher, policy }),
+      login: new CountedLoginUseCase({ repos, logins, hasher, passwordCheck, tokens, sessionMaxLifetimeSeconds: config.SESSION_MAX_LIFETIME_SECONDS, logger, secondFactor }, activity),
+      refresh: new RefreshSessionUseCase({ uow, repos, tokens, graceSeconds: config.REFRESH_GRACE_SECONDS, idleTimeoutSeconds: config.SESSION_IDLE_TIMEOUT_SECONDS, logger }),
+      logout: new LogoutUseCase({ uow }),
+      serviceToken: new IssueServiceTokenUseCase({ clients: config.SERVICE_CLIENTS, tokens }),
+    },
+    oauth: {
+      start: new StartOAuthSignInUseCase({ providers: oauthProviders, redirectUris: new RedirectUriAllowList(config.OAUTH_REDIRECT_URIS), states: oauthStates }),
+      complete: new CompleteOAuthSignInUseCase({ providers: oauthProviders, states: oauthStates, accounts: new OAuthAccountResolver({ uow }), logins, tokens, sessionMaxLifetimeSeconds: config.SESSION_MAX_LIFETIME_SECONDS, logger, secondFactor }),
+    },
+    mfa: {
+      status: new GetMfaStatusUseCase({ repos }),
+      enrol: new EnrolTotpUseCase({ repos, secrets: totpSecrets, issuer: config.MFA_TOTP_ISSUER }),
+      confirm: new ConfirmTotpUseCase({ repos, uow, secrets: totpSecrets }),
+      disable: new DisableMfaUseCase({ repos, uow, check: secondFactorCheck }),
+      regenerateRecoveryCodes: new RegenerateRecoveryCodesUseCase({ repos, uow, check: secondFactorCheck }),
+      completeLogin: new CompleteMfaLoginUseCase({ repos, challenges: mfaChallenges, check: secondFactorCheck, logins, tokens, sessionMaxLifetimeSeconds: config.SESSION_MAX_LIFETIME_SECONDS, logger, activity }),
+    },
+    identities: { listIdentities: new ListIdentitiesUseCase({ repos }), unlinkIdentity: new UnlinkIdentityUseCase({ uow }) },
+    users: { getCurrentUser: new GetCurrentUserUseCase({ repos }), changePassword: new ChangePasswordUseCase({ uow, repos, hasher, policy, passwordCheck }) },
+    sessions: {
+      listSessions: new ListSessionsUseCase({ sessions: new AccountSessionRepository(knex), idleTimeoutSeconds: config.SESSION_IDLE_TIMEOUT_SECONDS }),
+      revokeSession: new RevokeSessionUseCase({ uow }),
+      revokeOtherSessions: new RevokeOtherSessionsUseCase({ uow }),
+    },
+    emailVerification: { requestEmailVerification: new RequestEmailVerificationUseCase({ uow, repos, limiter: mailLimiter }), verifyEmail: new VerifyEmailUseCase({ uow }) },
+    passwordReset: { requestPasswordReset: new RequestPasswordResetUseCase({ uow, repos, limiter: mailLimiter }), resetPassword: new ResetPasswordUseCase({ uow, repos, hasher, policy }) },
+    userLookup: { findUserByUsername: new FindUserByUsernameUseCase({ users: repos.users }) },
+    admin: {
+      listUsers: new AdminListUsersUseCase({ repos }),
+      getUser: new AdminGetUserUseCase({ repos }),
+      disableUser: new DisableUserUseCase({ uow }),
+      enableUser: new AdminEnableUserUseCase({ uow }),
+      setRole: new AdminSetRoleUseCase({ uow }),
+      revokeSessions: new AdminRevokeSessionsUseCase({ uow }),
+      searchAuditLogs: new SearchAuditLogsUseCase({ repos }),
+    },
+  };
+}
 
+/** Builds the express app from the use cases; never listens, never reads the environment. */
+export function createApp(deps: AuthAppDeps): Express {
+  const { useCases } = deps;
+  const userOnly = requireUser(useCases.accessTokens);
+  const adminOnly = requireUser({ ...useCases.accessTokens, role: "admin" });
   return createHttpApp({
-    logger,
-    metrics: deps.metrics?.http,
+    logger: deps.logger,
+    metrics: deps.metrics,
     isShuttingDown: deps.isShuttingDown,
-    trustProxy: trustProxySetting(config.TRUST_PROXY),
-    jsonBodyLimit: config.HTTP_BODY_LIMIT,
+    trustProxy: trustProxySetting(deps.trustProxy),
+    jsonBodyLimit: deps.bodyLimit,
     readiness: {
       postgres: async () => {
-        await knex.raw("SELECT 1");
+        await deps.knex.raw("SELECT 1");
       },
       redis: async () => {
         await deps.redis.ping();
@@ -191,61 +260,17 @@ export function createApp(deps: AppDeps): Express {
       },
     },
     routes: (app) => {
-      app.use(jwksRouter({ signer }));
-      app.use(
-        authRouter({
-          register: new RegisterUseCase({ uow, hasher, policy }),
-          login: new CountedLoginUseCase({ repos, logins, hasher, passwordCheck, tokens, sessionMaxLifetimeSeconds: config.SESSION_MAX_LIFETIME_SECONDS, logger, secondFactor }, activity),
-          refresh: new RefreshSessionUseCase({ uow, repos, tokens, graceSeconds: config.REFRESH_GRACE_SECONDS, idleTimeoutSeconds: config.SESSION_IDLE_TIMEOUT_SECONDS, logger }),
-          logout: new LogoutUseCase({ uow }),
-          serviceToken: new IssueServiceTokenUseCase({ clients: config.SERVICE_CLIENTS, tokens }),
-          requireUser: userOnly,
-        }),
-      );
-      app.use(
-        oauthRouter({
-          start: new StartOAuthSignInUseCase({ providers: oauthProviders, redirectUris: new RedirectUriAllowList(config.OAUTH_REDIRECT_URIS), states: oauthStates }),
-          complete: new CompleteOAuthSignInUseCase({ providers: oauthProviders, states: oauthStates, accounts: new OAuthAccountResolver({ uow }), logins, tokens, sessionMaxLifetimeSeconds: config.SESSION_MAX_LIFETIME_SECONDS, logger, secondFactor }),
-          requireUser: userOnly,
-        }),
-      );
-      app.use(
-        mfaRouter({
-          requireUser: userOnly,
-          status: new GetMfaStatusUseCase({ repos }),
-          enrol: new EnrolTotpUseCase({ repos, secrets: totpSecrets, issuer: config.MFA_TOTP_ISSUER }),
-          confirm: new ConfirmTotpUseCase({ repos, uow, secrets: totpSecrets }),
-          disable: new DisableMfaUseCase({ repos, uow, check: secondFactorCheck }),
-          regenerateRecoveryCodes: new RegenerateRecoveryCodesUseCase({ repos, uow, check: secondFactorCheck }),
-          completeLogin: new CompleteMfaLoginUseCase({ repos, challenges: mfaChallenges, check: secondFactorCheck, logins, tokens, sessionMaxLifetimeSeconds: config.SESSION_MAX_LIFETIME_SECONDS, logger, activity }),
-        }),
-      );
-      app.use(identitiesRouter({ requireUser: userOnly, listIdentities: new ListIdentitiesUseCase({ repos }), unlinkIdentity: new UnlinkIdentityUseCase({ uow }) }));
-      app.use(usersRouter({ requireUser: userOnly, getCurrentUser: new GetCurrentUserUseCase({ repos }), changePassword: new ChangePasswordUseCase({ uow, repos, hasher, policy, passwordCheck }) }));
-      const mailLimiter = new AccountMailThrottleStore(deps.redis, { addressMax: config.ACCOUNT_MAIL_ADDRESS_MAX, ipMax: config.ACCOUNT_MAIL_IP_MAX, windowSeconds: config.ACCOUNT_MAIL_WINDOW_SECONDS }, redisPrefix);
-      app.use(
-        sessionsRouter({
-          requireUser: userOnly,
-          listSessions: new ListSessionsUseCase({ sessions: new AccountSessionRepository(knex), idleTimeoutSeconds: config.SESSION_IDLE_TIMEOUT_SECONDS }),
-          revokeSession: new RevokeSessionUseCase({ uow }),
-          revokeOtherSessions: new RevokeOtherSessionsUseCase({ uow }),
-        }),
-      );
-      app.use(emailVerificationRouter({ requireUser: userOnly, requestEmailVerification: new RequestEmailVerificationUseCase({ uow, repos, limiter: mailLimiter }), verifyEmail: new VerifyEmailUseCase({ uow }) }));
-      app.use(passwordResetRouter({ requestPasswordReset: new RequestPasswordResetUseCase({ uow, repos, limiter: mailLimiter }), resetPassword: new ResetPasswordUseCase({ uow, repos, hasher, policy }) }));
-      app.use(userLookupRouter({ requireUser: userOnly, findUserByUsername: new FindUserByUsernameUseCase({ users: repos.users }) }));
-      app.use(
-        adminRouter({
-          requireAdmin: adminOnly,
-          listUsers: new AdminListUsersUseCase({ repos }),
-          getUser: new AdminGetUserUseCase({ repos }),
-          disableUser: new DisableUserUseCase({ uow }),
-          enableUser: new AdminEnableUserUseCase({ uow }),
-          setRole: new AdminSetRoleUseCase({ uow }),
-          revokeSessions: new AdminRevokeSessionsUseCase({ uow }),
-          searchAuditLogs: new SearchAuditLogsUseCase({ repos }),
-        }),
-      );
+      app.use(jwksRouter({ signer: useCases.signer }));
+      app.use(authRouter({ ...useCases.auth, requireUser: userOnly }));
+      app.use(oauthRouter({ ...useCases.oauth, requireUser: userOnly }));
+      app.use(mfaRouter({ ...useCases.mfa, requireUser: userOnly }));
+      app.use(identitiesRouter({ ...useCases.identities, requireUser: userOnly }));
+      app.use(usersRouter({ ...useCases.users, requireUser: userOnly }));
+      app.use(sessionsRouter({ ...useCases.sessions, requireUser: userOnly }));
+      app.use(emailVerificationRouter({ ...useCases.emailVerification, requireUser: userOnly }));
+      app.use(passwordResetRouter(useCases.passwordReset));
+      app.use(userLookupRouter({ ...useCases.userLookup, requireUser: userOnly }));
+      app.use(adminRouter({ ...useCases.admin, requireAdmin: adminOnly }));
     },
   });
 }

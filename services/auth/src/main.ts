@@ -1,25 +1,22 @@
-import { createServer } from "node:http";
 import { topics } from "@tollgate/contracts";
 import {
   closeRedis,
-  createDatabase,
   createHttpMetrics,
   createIdempotentProducer,
   createKafka,
   createLogger,
-  degradesOnly,
   createRedis,
-  ensureDatabase,
+  degradesOnly,
   ensureTopics,
   exposeOutboxBacklog,
-  installGracefulShutdown,
-  listen,
-  migrate,
   namespacedTopic,
+  openDatabase,
   OutboxRelay,
+  runMain,
+  serve,
   type Logger,
 } from "@tollgate/service-kit";
-import { createApp, createTokenSigner } from "./app";
+import { createApp, createTokenSigner, createUseCases } from "./app";
 import { createAuthMetrics } from "./auth-metrics";
 import { loadAuthConfig } from "./config";
 import { unitOfWork } from "./unit-of-work";
@@ -36,10 +33,7 @@ import { authMigrations } from "./migrations";
 async function main(): Promise<void> {
   const config = loadAuthConfig();
   const logger = createLogger({ service: "auth", level: config.LOG_LEVEL });
-  await ensureDatabase(config.DATABASE_URL);
-  const knex = createDatabase({ url: config.DATABASE_URL, logger });
-  const applied = await migrate(knex, authMigrations);
-  if (applied.length > 0) logger.info("migrations applied", { applied });
+  const knex = await openDatabase({ url: config.DATABASE_URL, logger, migrations: authMigrations });
   const { resealed } = await createTokenSigner(knex, config).ensureKey();
   if (resealed > 0) logger.info("signing keys sealed with the current key-encryption key", { resealed });
   const resealedSecrets = await resealTotpSecrets(new TotpAuthenticatorRepository(knex), new SigningKeyCipher(config.SIGNING_KEYS_ENCRYPTION_KEYS, totpSecretPurpose));
@@ -74,23 +68,27 @@ async function main(): Promise<void> {
   const passwordStrength = new ZxcvbnStrengthEstimator();
   await passwordStrength.ready();
 
-  let shuttingDown = () => false;
-  const app = createApp({
-    config,
+  const useCases = createUseCases(
+    { knex, redis, logger, passwordStrength, activity: metrics.activity, registry: metrics.http.registry },
+    { config, authEventsTopic },
+  );
+  const { port } = await serve({
+    app: (isShuttingDown) =>
+      createApp({
+        logger,
+        knex,
+        redis,
+        useCases,
+        trustProxy: config.TRUST_PROXY,
+        bodyLimit: config.HTTP_BODY_LIMIT,
+        metrics: metrics.http,
+        isShuttingDown,
+        readiness: { kafka_consumer: degradesOnly(() => consumer.ready()) },
+      }),
+    port: config.PORT,
+    host: config.HOST,
     logger,
-    knex,
-    redis,
-    authEventsTopic,
-    passwordStrength,
-    metrics,
-    isShuttingDown: () => shuttingDown(),
-    readiness: { kafka_consumer: degradesOnly(() => consumer.ready()) },
-  });
-  const server = createServer(app);
-  const shutdown = installGracefulShutdown({
-    server,
-    logger,
-    timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     steps: [
       { name: "kafka start-up", run: () => messaging.cancel() },
       { name: "token-events consumer", run: () => consumer.stop() },
@@ -102,8 +100,6 @@ async function main(): Promise<void> {
       { name: "postgres", run: () => knex.destroy() },
     ],
   });
-  shuttingDown = shutdown.isShuttingDown;
-  const port = await listen(server, config.PORT, config.HOST);
   logger.info("auth service listening", { host: config.HOST, port });
 }
 
@@ -130,7 +126,4 @@ function startWhenReachable(logger: Logger, start: () => Promise<void>): { cance
   };
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`auth service failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+runMain("auth service", main);

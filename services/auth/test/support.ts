@@ -3,22 +3,23 @@ import { createServer, type Server } from "node:http";
 import { topics } from "@tollgate/contracts";
 import {
   closeRedis,
-  createDatabase,
   createIdempotentProducer,
   createKafka,
   createLogger,
   createRedis,
-  ensureDatabase,
+  type HttpMetrics,
   listen,
-  migrate,
+  type Logger,
   namespacedTopic,
+  openDatabase,
   OutboxRelay,
   parseConfig,
-  type Logger,
 } from "@tollgate/service-kit";
 import { CaptureTransport, testDatabaseUrl, testInfra, testSigningKeysEncryptionKey, uniqueName } from "@tollgate/test-harness";
 import type { Kafka, Producer } from "kafkajs";
-import { createApp, createTokenSigner, type AppDeps } from "../src/app";
+import type { Knex } from "knex";
+import { createApp, createTokenSigner, createUseCases, type AuthClients } from "../src/app";
+import type { AuthActivity } from "../src/domain/auth-activity.port";
 import { authEnvSchema, type AuthConfig } from "../src/config";
 import { ZxcvbnStrengthEstimator } from "../src/data/zxcvbn-strength.estimator";
 import { authMigrations } from "../src/migrations";
@@ -87,7 +88,7 @@ export interface AuthFixture {
   config: AuthConfig;
   logger: Logger;
   capture: CaptureTransport;
-  knex: ReturnType<typeof createDatabase>;
+  knex: Knex;
   redis: ReturnType<typeof createRedis>;
   namespace: string;
   authEventsTopic: string;
@@ -98,22 +99,24 @@ export interface AuthFixture {
 }
 
 /** The auth app on a free port against the test database, Redis and (on demand) Kafka. */
-export async function startAuth(overrides: Record<string, string> = {}, deps: Pick<AppDeps, "hasher" | "passwordStrength" | "metrics"> = {}): Promise<AuthFixture> {
+export async function startAuth(overrides: Record<string, string> = {}, deps: Pick<AuthClients, "hasher" | "passwordStrength"> & { metrics?: { http: HttpMetrics; activity: AuthActivity } } = {}): Promise<AuthFixture> {
   const capture = new CaptureTransport();
   const logger = createLogger({ service: "auth-test", level: "debug", transports: [capture] });
   const namespace = uniqueName("auth");
   const config = parseConfig(authEnvSchema, testEnv(namespace, overrides));
   // DATABASE_URL unless a test overrides it (one that needs a database of its own, e.g. an empty one).
-  await ensureDatabase(config.DATABASE_URL);
-  const knex = createDatabase({ url: config.DATABASE_URL, logger });
-  await migrate(knex, authMigrations);
+  const knex = await openDatabase({ url: config.DATABASE_URL, logger, migrations: authMigrations });
   await createTokenSigner(knex, config).ensureKey();
   const redis = createRedis({ url: config.REDIS_URL, profile: "store", logger, name: "auth-test" });
   const authEventsTopic = namespacedTopic(namespace, topics.authEvents);
   const tokenEventsTopic = namespacedTopic(namespace, topics.tokenEvents);
   // One zxcvbn worker per fixture, unless the test brings its own (and closes it).
   const ownEstimator = deps.passwordStrength ? undefined : new ZxcvbnStrengthEstimator();
-  const app = createApp({ config, logger, knex, redis, authEventsTopic, ...deps, passwordStrength: deps.passwordStrength ?? ownEstimator });
+  const useCases = createUseCases(
+    { knex, redis, logger, hasher: deps.hasher, passwordStrength: deps.passwordStrength ?? ownEstimator, activity: deps.metrics?.activity, registry: deps.metrics?.http.registry },
+    { config, authEventsTopic },
+  );
+  const app = createApp({ logger, knex, redis, useCases, trustProxy: config.TRUST_PROXY, bodyLimit: config.HTTP_BODY_LIMIT, metrics: deps.metrics?.http });
   const server: Server = createServer(app);
   const port = await listen(server, 0, "127.0.0.1");
   const cleanups: (() => Promise<unknown>)[] = [];

@@ -1,4 +1,4 @@
-import type { AppDeps } from "../../src/app";
+import type { AuthClients } from "../../src/app";
 import { call, type AuthFixture, type Canaries, startAuth } from "../support";
 import { startTestOidcProvider, type TestOidcProvider } from "./test-oidc-provider";
 
@@ -24,7 +24,7 @@ let accountCounter = 0;
 export const newSubject = (): string => `person-${Date.now().toString(36)}-${(accountCounter++).toString(36)}`;
 
 /** The test provider and an auth service configured with it (OpenID Connect, discovery from its issuer). */
-export async function startOAuth(canaries: Canaries, deps: Pick<AppDeps, "hasher"> = {}): Promise<OAuthFixture> {
+export async function startOAuth(canaries: Canaries, deps: Pick<AuthClients, "hasher"> = {}): Promise<OAuthFixture> {
   canaries.add(CLIENT_SECRET);
   const idp = await startTestOidcProvider({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: ["http://127.0.0.1/callback"] });
   const fx = await startAuth({
