@@ -41,6 +41,20 @@ export function childEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
   return { ...process.env, ...overrides };
 }
 
+/**
+ * The images `TOLLGATE_TEST_INFRA=containers` starts: the official ones by default; where no
+ * registry is reachable, the ones infra/containers/build-base.sh builds from Debian (the same
+ * variables docker-compose.yml reads).
+ */
+export function containerImages(): { postgres: string; redis: string; kafka: string } {
+  const env = process.env;
+  return {
+    postgres: env.TOLLGATE_POSTGRES_IMAGE ?? "postgres:15-alpine",
+    redis: env.TOLLGATE_REDIS_IMAGE ?? "redis:7-alpine",
+    kafka: env.TOLLGATE_KAFKA_IMAGE ?? "apache/kafka:3.9.1",
+  };
+}
+
 /** Makes container addresses visible to the test workers, which start after the global setup. */
 export function publishContainerInfra(urls: { postgresUrl: string; redisUrl: string; kafkaBrokers: string }): void {
   process.env.TOLLGATE_TEST_POSTGRES_URL = urls.postgresUrl;

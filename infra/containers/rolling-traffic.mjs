@@ -1,0 +1,82 @@
+// Traffic through the gateway while rolling-replace.sh swaps the token service's container.
+//   node infra/containers/rolling-traffic.mjs <gateway url> <stop file> <result file>
+// Each of WORKERS loops: buy a 1 h token (with an Idempotency-Key, retried as the SDK documents:
+// a lost answer, 502/503/504 or 409 IDEMPOTENCY_KEY_IN_USE, three attempts 0.5 s then 1 s
+// apart), use it once through the proxy (its first use: the proxy asks the token service, which
+// activates it), and list the user's tokens (token service; no retry). It stops when the stop file
+// appears and writes what it saw to the result file: counts, failures after the documented retry,
+// and the id of every token it bought and used.
+import { randomUUID } from "node:crypto";
+import { existsSync, writeFileSync } from "node:fs";
+
+const [gateway, stopFile, resultFile] = process.argv.slice(2);
+const workers = Number(process.env.WORKERS ?? 4);
+const user = `rolling-${Date.now().toString(36)}`;
+const password = "a long passphrase here";
+
+async function call(method, path, { headers = {}, body } = {}) {
+  const started = Date.now();
+  try {
+    const res = await fetch(gateway + path, {
+      method,
+      headers: { ...(body ? { "content-type": "application/json" } : {}), ...headers },
+      body: body ? JSON.stringify(body) : undefined,
+      signal: AbortSignal.timeout(15_000),
+    });
+    const text = await res.text();
+    let json;
+    try { json = JSON.parse(text); } catch { json = undefined; }
+    return { status: res.status, json, ms: Date.now() - started };
+  } catch (error) {
+    return { status: 0, error: String(error.cause?.code ?? error.name), ms: Date.now() - started };
+  }
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const stats = { lastToken: undefined, purchases: 0, purchaseRetries: 0, purchaseFailures: [], proxied: 0, proxyFailures: [], listed: 0, listFailures: [], tokens: [] };
+
+async function setup() {
+  const reg = await call("POST", "/api/v1/auth/register", { body: { email: `${user}@example.test`, username: user, password } });
+  if (reg.status !== 201 && reg.status !== 200) throw new Error(`register: ${reg.status} ${JSON.stringify(reg.json)}`);
+  const login = await call("POST", "/api/v1/auth/login", { body: { login: user, password } });
+  if (!login.json?.access_token) throw new Error(`login: ${login.status} ${JSON.stringify(login.json)}`);
+  const auth = { authorization: `Bearer ${login.json.access_token}` };
+  const topUp = await call("POST", "/api/v1/billing/dev/top-ups", { headers: auth, body: { amount: 1_000_000 } });
+  if (topUp.status >= 300) throw new Error(`top-up: ${topUp.status} ${JSON.stringify(topUp.json)}`);
+  return { auth, userId: login.json.user?.id };
+}
+
+async function purchase(auth) {
+  const key = randomUUID();
+  const delays = [500, 1000];
+  for (let attempt = 0; ; attempt++) {
+    const res = await call("POST", "/api/v1/tokens/purchase", { headers: { ...auth, "idempotency-key": key }, body: { duration_hours: 1 } });
+    if (res.status === 201 || res.status === 200) return res;
+    const retriable = res.status === 0 || [502, 503, 504].includes(res.status) || (res.status === 409 && res.json?.error_code === "IDEMPOTENCY_KEY_IN_USE");
+    if (!retriable || attempt >= delays.length) return res;
+    stats.purchaseRetries++;
+    await sleep(delays[attempt]);
+  }
+}
+
+async function worker(auth) {
+  while (!existsSync(stopFile)) {
+    const bought = await purchase(auth);
+    stats.purchases++;
+    if (!bought.json?.token) { stats.purchaseFailures.push({ at: new Date().toISOString(), status: bought.status, error: bought.error ?? bought.json?.error_code }); continue; }
+    const id = bought.json.id ?? bought.json.token_id;
+    const used = await call("GET", "/api/v1/proxy/headers", { headers: { "x-access-token": bought.json.token } });
+    stats.proxied++;
+    if (used.status !== 200) stats.proxyFailures.push({ at: new Date().toISOString(), status: used.status, error: used.error ?? used.json?.error_code });
+    else { stats.tokens.push(id); stats.lastToken = bought.json.token; }
+    const listed = await call("GET", "/api/v1/tokens/my-tokens?limit=1", { headers: auth });
+    stats.listed++;
+    if (listed.status !== 200) stats.listFailures.push({ at: new Date().toISOString(), status: listed.status, error: listed.error ?? listed.json?.error_code });
+  }
+}
+
+const started = Date.now();
+const { auth, userId } = await setup();
+writeFileSync(`${resultFile}.ready`, JSON.stringify({ user, userId }));
+await Promise.all(Array.from({ length: workers }, () => worker(auth)));
+writeFileSync(resultFile, JSON.stringify({ user, userId, seconds: (Date.now() - started) / 1000, ...stats }, null, 1));
