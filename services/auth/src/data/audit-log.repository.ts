@@ -4,9 +4,6 @@ import { keysetPage, SORT_AT } from "@tollgate/service-kit";
 import type { Knex } from "knex";
 import type { AuditLogPort, AuditRecord } from "../domain/audit-log.port";
 
-// domain/oauth still imports these from here (it is being replaced); everything else imports domain/.
-export { auditActions } from "../domain/audit-log.port";
-
 interface AuditLogRow {
   id: string;
   user_id: string | null;

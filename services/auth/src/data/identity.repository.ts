@@ -2,9 +2,6 @@ import { randomUUID } from "node:crypto";
 import type { Knex } from "knex";
 import { DuplicateIdentityError, type Identity, type NewIdentity, type IdentityRepositoryPort } from "../domain/identity.repository.port";
 
-// domain/oauth still imports these from here (it is being replaced); everything else imports domain/.
-export { DuplicateIdentityError, type Identity } from "../domain/identity.repository.port";
-
 interface IdentityRow {
   id: string;
   user_id: string;

@@ -3,9 +3,6 @@ import { keysetPage, SORT_AT } from "@tollgate/service-kit";
 import type { Knex } from "knex";
 import { DuplicateUserError, type User, type NewUser, type AdminUserRecord, type AdminUserFilter, type UserRepositoryPort } from "../domain/user.repository.port";
 
-// domain/oauth still imports these from here (it is being replaced); everything else imports domain/.
-export { DuplicateUserError, type User } from "../domain/user.repository.port";
-
 interface UserRow {
   id: string;
   email: string;
