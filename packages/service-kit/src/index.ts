@@ -1,4 +1,5 @@
 /** @tollgate/service-kit — the runtime every Tollgate service shares. One job per module. */
+export * from "./access-token";
 export * from "./config";
 export * from "./db/create-database";
 export * from "./db/keyset-page";

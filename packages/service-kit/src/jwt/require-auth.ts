@@ -29,6 +29,11 @@ export interface RequireUserOptions {
 
 const USER = "tollgateUser";
 
+/**
+ * The token of an `Authorization: Bearer <token>` header (RFC 6750 §2.1; the scheme is
+ * case-insensitive, RFC 9110 §11.1), or undefined when the header is absent or has another form.
+ * Every service reads bearer tokens through this one function, over HTTP and on WebSocket upgrades.
+ */
 export function bearerToken(header: string | undefined): string | undefined {
   const match = /^Bearer +([^\s]+) *$/i.exec(header ?? "");
   return match?.[1];

@@ -6,21 +6,21 @@ export interface VerifiedAccessToken {
   expiresAt: Date;
 }
 
-export type TokenRejectionCode = "BEARER_TOKEN_INVALID" | "BEARER_TOKEN_EXPIRED";
+export type BearerTokenRejectionCode = "BEARER_TOKEN_INVALID" | "BEARER_TOKEN_EXPIRED";
 
-/** A token we refuse; `code` is what the WebSocket `auth_error` and the HTTP error carry. */
-export class TokenRejectedError extends Error {
+/** A user access token (the bearer JWT) we refuse; `code` is what the WebSocket `auth_error` and the HTTP error carry. Not the gated application's access token: that refusal is service-kit's `TokenRejectedError`. */
+export class BearerTokenRejectedError extends Error {
   constructor(
-    readonly code: TokenRejectionCode,
+    readonly code: BearerTokenRejectionCode,
     readonly reason: string,
   ) {
     super(reason);
-    this.name = "TokenRejectedError";
+    this.name = "BearerTokenRejectedError";
   }
 }
 
 /** The narrow port the HTTP and WebSocket layers authenticate through. */
 export interface AccessTokenVerifier {
-  /** Resolves with the token's subject or rejects with TokenRejectedError. */
+  /** Resolves with the token's subject or rejects with BearerTokenRejectedError. */
   verify(token: string): Promise<VerifiedAccessToken>;
 }

@@ -1,4 +1,4 @@
-import { TokenRejectedError, type AccessTokenVerifier, type VerifiedAccessToken } from "./access-token-verifier";
+import { BearerTokenRejectedError, type AccessTokenVerifier, type VerifiedAccessToken } from "./access-token-verifier";
 import type { RevocationLog } from "@tollgate/service-kit";
 import type { RevokedSessions } from "./revoked-sessions";
 
@@ -27,7 +27,7 @@ export class Authenticator {
     try {
       principal = await this.deps.verifier.verify(token);
     } catch (error) {
-      if (error instanceof TokenRejectedError) return failure(error.code);
+      if (error instanceof BearerTokenRejectedError) return failure(error.code);
       throw error;
     }
     const revoked = await this.deps.revocations.check(principal.userId, principal.sessionId);
@@ -52,7 +52,3 @@ function failure(code: AuthFailureCode): AuthFailure {
   return { ok: false, code, message: MESSAGES[code] };
 }
 
-export function bearerToken(header: string | undefined): string | undefined {
-  const match = /^Bearer ([^\s]+)$/i.exec(header ?? "");
-  return match?.[1];
-}

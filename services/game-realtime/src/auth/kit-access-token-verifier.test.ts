@@ -1,6 +1,6 @@
 import { generateKeyPairSync, randomUUID, sign } from "node:crypto";
 import { AuthenticationError, BEARER_TOKEN_EXPIRED, BEARER_TOKEN_INVALID, JwksKeyStore, JwtVerifier } from "@tollgate/service-kit";
-import { TokenRejectedError } from "./access-token-verifier";
+import { BearerTokenRejectedError } from "./access-token-verifier";
 import { KitAccessTokenVerifier } from "./kit-access-token-verifier";
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
@@ -12,7 +12,7 @@ function signed(claims: Record<string, unknown>): string {
   return `${input}.${sign("RSA-SHA256", Buffer.from(input), privateKey).toString("base64url")}`;
 }
 
-const rejection = (promise: Promise<unknown>) => promise.then(() => "accepted", (error: unknown) => (error instanceof TokenRejectedError ? error.code : String(error)));
+const rejection = (promise: Promise<unknown>) => promise.then(() => "accepted", (error: unknown) => (error instanceof BearerTokenRejectedError ? error.code : String(error)));
 
 describe("KitAccessTokenVerifier", () => {
   const now = Math.floor(Date.now() / 1000);

@@ -1,5 +1,5 @@
 import { AuthenticationError, BEARER_TOKEN_EXPIRED, type JwtVerifier } from "@tollgate/service-kit";
-import { TokenRejectedError, type AccessTokenVerifier, type VerifiedAccessToken } from "./access-token-verifier";
+import { BearerTokenRejectedError, type AccessTokenVerifier, type VerifiedAccessToken } from "./access-token-verifier";
 
 /**
  * Adapts the shared JWT verifier (RS256 against the auth service's JWKS) to this service's port.
@@ -18,7 +18,7 @@ export class KitAccessTokenVerifier implements AccessTokenVerifier {
     } catch (error) {
       if (!(error instanceof AuthenticationError)) throw error;
       const reason = typeof error.cause === "string" ? error.cause : "invalid token";
-      throw new TokenRejectedError(error.errorCode === BEARER_TOKEN_EXPIRED ? "BEARER_TOKEN_EXPIRED" : "BEARER_TOKEN_INVALID", reason);
+      throw new BearerTokenRejectedError(error.errorCode === BEARER_TOKEN_EXPIRED ? "BEARER_TOKEN_EXPIRED" : "BEARER_TOKEN_INVALID", reason);
     }
   }
 }

@@ -1,7 +1,7 @@
-import { AuthenticationError } from "@tollgate/service-kit";
+import { AuthenticationError, bearerToken } from "@tollgate/service-kit";
 import type { RequestHandler, Response } from "express";
 import type { VerifiedAccessToken } from "../auth/access-token-verifier";
-import { bearerToken, type Authenticator } from "../auth/authenticator";
+import type { Authenticator } from "../auth/authenticator";
 
 /** Requires a valid `Authorization: Bearer` access token of an unrevoked session; a refusal has the code the WebSocket's `auth_error` has. */
 export function authenticate(authenticator: Authenticator): RequestHandler {

@@ -1,8 +1,9 @@
+import { accessTokenHash } from "@tollgate/service-kit";
 import { createHash, randomBytes } from "node:crypto";
 import { appOriginPaths, type ProxyLaunchResponse } from "@tollgate/contracts";
 import { LRUCache } from "lru-cache";
 import { AppSessionInvalidError, LaunchTicketInvalidError, type AppSessionBinding, type AppSessionStore } from "./app-session";
-import { tokenHash, type Grant } from "./grant";
+import { type Grant } from "./grant";
 import type { TokenValidator } from "./token-validator";
 
 const sha256 = (value: string) => createHash("sha256").update(value, "utf8").digest("hex");
@@ -50,7 +51,7 @@ export class AppSessionUseCases {
     const grant = await this.options.validator.validate(token);
     const ticket = newSecret();
     const ttlMs = Math.min(this.options.ticketTtlMs, grant.expiresAt - this.now());
-    await this.options.store.saveTicket(sha256(ticket), { ...binding(tokenHash(token), grant, this.options.appOrigin), path }, Math.max(ttlMs, 1));
+    await this.options.store.saveTicket(sha256(ticket), { ...binding(accessTokenHash(token), grant, this.options.appOrigin), path }, Math.max(ttlMs, 1));
     return {
       url: `${this.options.appOrigin}${appOriginPaths.launch}?ticket=${ticket}`,
       app_origin: this.options.appOrigin,

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { closeRedis, createLogger, createRedis, DependencyUnavailableError } from "@tollgate/service-kit";
+import { accessTokenHash, closeRedis, createLogger, createRedis, DependencyUnavailableError, TokenRejectedError } from "@tollgate/service-kit";
 import { testInfra } from "@tollgate/test-harness";
 import type { Redis } from "ioredis";
-import { TokenRejectedError, tokenHash, type Grant } from "./grant";
+import { type Grant } from "./grant";
 import { redisTokenKey, TokenValidator } from "./token-validator";
 
 const MAX_AGE_MS = 10_000;
@@ -79,7 +79,7 @@ describe("TokenValidator's grant age bound (GRANT_MAX_AGE)", () => {
     await subject.validate(value);
     await settle();
     await settle();
-    expect(await redis.exists(redisTokenKey(tokenHash(value)))).toBe(0);
+    expect(await redis.exists(redisTokenKey(accessTokenHash(value)))).toBe(0);
     // Long past the brief refusal cache (1 s): still refused, without asking again.
     clock += 5_000;
     const calls = remote.calls;
@@ -104,9 +104,9 @@ describe("TokenValidator's grant age bound (GRANT_MAX_AGE)", () => {
   it("when another instance finds a grant in Redis older than the bound, then it asks the token service instead of trusting it", async () => {
     const value = token();
     await validator().validate(value);
-    const stored = JSON.parse((await redis.get(redisTokenKey(tokenHash(value)))) ?? "{}") as { validatedAt?: number };
+    const stored = JSON.parse((await redis.get(redisTokenKey(accessTokenHash(value)))) ?? "{}") as { validatedAt?: number };
     expect(stored.validatedAt).toBe(clock);
-    expect(await redis.pttl(redisTokenKey(tokenHash(value)))).toBeLessThanOrEqual(MAX_AGE_MS);
+    expect(await redis.pttl(redisTokenKey(accessTokenHash(value)))).toBeLessThanOrEqual(MAX_AGE_MS);
 
     const other = validator();
     await other.validate(value);
@@ -124,7 +124,7 @@ describe("TokenValidator's grant age bound (GRANT_MAX_AGE)", () => {
       const subject = validator(broken);
       const value = token();
       await subject.validate(value);
-      await expect(subject.evict(tokenHash(value))).rejects.toThrow();
+      await expect(subject.evict(accessTokenHash(value))).rejects.toThrow();
       await expect(subject.validate(value)).rejects.toMatchObject({ errorCode: "TOKEN_REVOKED" });
       await expect(subject.evictUser("u-1")).rejects.toThrow();
     } finally {
@@ -138,6 +138,6 @@ describe("TokenValidator's grant age bound (GRANT_MAX_AGE)", () => {
     await subject.validate(value);
     await subject.evictUser("u-1");
     await expect(subject.validate(value)).rejects.toMatchObject({ errorCode: "TOKEN_REVOKED" });
-    expect(await redis.exists(redisTokenKey(tokenHash(value)))).toBe(0);
+    expect(await redis.exists(redisTokenKey(accessTokenHash(value)))).toBe(0);
   });
 });

@@ -1,6 +1,6 @@
-import { RevocationLog, type Logger } from "@tollgate/service-kit";
+import { accessTokenHash, type AccessTokenRejection, type Logger, RevocationLog, TokenRejectedError } from "@tollgate/service-kit";
 import { LRUCache } from "lru-cache";
-import { tokenHash, TokenRejectedError, type Grant, type RejectionCode } from "./grant";
+import { type Grant } from "./grant";
 import type { GrantCache } from "./grant-cache.port";
 
 const REVOKED_TTL_MS = 10 * 60_000;
@@ -8,7 +8,7 @@ const REVOKED_TTL_MS = 10 * 60_000;
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{64}$/;
 
 /** A grant as cached: `validatedAt` (epoch ms) is when the token service last vouched for it. */
-type Entry = { grant: Grant; validatedAt: number } | { rejected: RejectionCode };
+type Entry = { grant: Grant; validatedAt: number } | { rejected: AccessTokenRejection };
 
 export interface ValidationCounters {
   hit(tier: "memory" | "redis" | "token_service"): void;
@@ -70,7 +70,7 @@ export class TokenValidator {
    */
   validate(token: string): Promise<Grant> {
     if (!TOKEN_SHAPE.test(token)) return Promise.reject(new TokenRejectedError("TOKEN_INVALID"));
-    return this.validateHash(tokenHash(token), () => this.options.remote.byToken(token));
+    return this.validateHash(accessTokenHash(token), () => this.options.remote.byToken(token));
   }
 
   /** Validates by the token's SHA-256 (hex), as an app session holds it. */
@@ -162,7 +162,7 @@ export class TokenValidator {
    * leaves Redis too; otherwise the next lookup here or elsewhere would find the grant there and
    * admit the token again until it aged out. Anything else is remembered briefly.
    */
-  private async forgetGrant(hash: string, code: RejectionCode): Promise<void> {
+  private async forgetGrant(hash: string, code: AccessTokenRejection): Promise<void> {
     if (code === "TOKEN_INVALID") {
       this.remember(hash, { rejected: code });
       return;

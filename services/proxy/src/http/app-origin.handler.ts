@@ -1,8 +1,9 @@
+import { accessTokenHash } from "@tollgate/service-kit";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { APP_SESSION_COOKIE, appOriginPaths } from "@tollgate/contracts";
 import { parse as parseCookies, serialize as serializeCookie } from "cookie";
 import type { AppSessionUseCases } from "../domain/app-session.use-case";
-import { tokenHash, type Grant } from "../domain/grant";
+import { type Grant } from "../domain/grant";
 import type { TokenValidator } from "../domain/token-validator";
 import type { Forwarder } from "../upstream/forwarder";
 import { prepareUpstreamRequest, requestHasBody, type PublicSide } from "../upstream/upstream-request";
@@ -41,7 +42,7 @@ export function sessionCookieOf(req: IncomingMessage): string | undefined {
  */
 export async function appOriginCredentials(req: IncomingMessage, deps: Pick<AppOriginDeps, "validator" | "sessions">): Promise<{ grant: Grant; tokenSha256: string }> {
   const token = singleHeader(req.headers["x-access-token"]);
-  if (token) return { grant: await deps.validator.validate(token), tokenSha256: tokenHash(token) };
+  if (token) return { grant: await deps.validator.validate(token), tokenSha256: accessTokenHash(token) };
   return deps.sessions.authenticate(sessionCookieOf(req));
 }
 

@@ -2,9 +2,9 @@ import type { IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { commonErrorCodes } from "@tollgate/contracts";
-import { AppError, BadRequestError, NotFoundError, acceptRequestId, errorBody, requestContext, type Logger } from "@tollgate/service-kit";
+import { acceptRequestId, accessTokenHash, AppError, BadRequestError, errorBody, type Logger, NotFoundError, requestContext, TokenRejectedError } from "@tollgate/service-kit";
 import type { AppSessionUseCases } from "../domain/app-session.use-case";
-import { tokenHash, TokenMissingError, TokenRejectedError, type Grant } from "../domain/grant";
+import { TokenMissingError, type Grant } from "../domain/grant";
 import type { TokenValidator } from "../domain/token-validator";
 import type { Forwarder } from "../upstream/forwarder";
 import { prepareUpstreamRequest, type PublicSide } from "../upstream/upstream-request";
@@ -90,7 +90,7 @@ export function createUpgradeHandler(deps: UpgradeDeps) {
           const token = takePrefixToken(req);
           if (!token) throw new TokenMissingError();
           grant = await deps.validator.validate(token);
-          hash = tokenHash(token);
+          hash = accessTokenHash(token);
         }
         const tunnel = deps.tunnels.add(socket, grant, hash);
         // A revocation that landed between the start of validation and the registration.

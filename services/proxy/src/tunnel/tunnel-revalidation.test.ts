@@ -1,5 +1,5 @@
+import { TokenRejectedError } from "@tollgate/service-kit";
 import { PassThrough } from "node:stream";
-import { TokenRejectedError } from "../domain/grant";
 import type { TokenValidator } from "../domain/token-validator";
 import { revalidateTunnels } from "./tunnel-revalidation";
 import { TunnelRegistry } from "./tunnel-registry";

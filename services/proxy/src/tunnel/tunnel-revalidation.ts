@@ -1,4 +1,4 @@
-import { TokenRejectedError } from "../domain/grant";
+import { TokenRejectedError } from "@tollgate/service-kit";
 import type { TokenValidator } from "../domain/token-validator";
 import type { TunnelRegistry } from "./tunnel-registry";
 

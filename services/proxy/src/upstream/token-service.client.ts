@@ -1,6 +1,6 @@
 import { errorBodySchema, tokenErrorCodes, validateTokenResponseSchema, type ValidateTokenRequest } from "@tollgate/contracts";
-import { AppError, dependencyPolicy, DependencyUnavailableError, isConnectionError, type DependencyPolicy, type ServiceTokenProvider } from "@tollgate/service-kit";
-import { TokenRejectedError, type Grant, type RejectionCode } from "../domain/grant";
+import { type AccessTokenRejection, AppError, type DependencyPolicy, dependencyPolicy, DependencyUnavailableError, isConnectionError, type ServiceTokenProvider, TokenRejectedError } from "@tollgate/service-kit";
+import { type Grant } from "../domain/grant";
 
 const REJECTIONS = new Set<string>([tokenErrorCodes.TOKEN_INVALID, tokenErrorCodes.TOKEN_EXPIRED, tokenErrorCodes.TOKEN_REVOKED]);
 
@@ -75,7 +75,7 @@ export class TokenServiceClient {
     }
     const error = errorBodySchema.safeParse(body);
     const code = error.success ? error.data.error_code : undefined;
-    if (res.status === 401 && code && REJECTIONS.has(code)) throw new TokenRejectedError(code as RejectionCode);
+    if (res.status === 401 && code && REJECTIONS.has(code)) throw new TokenRejectedError(code as AccessTokenRejection);
     if ((res.status === 401 || res.status === 403) && mayRetryAuth) {
       // Our own service token was refused (expired, keys rotated): fetch a new one once.
       this.options.serviceTokens.invalidate();

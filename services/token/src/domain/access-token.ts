@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type { TokenItem, TokenStatus } from "@tollgate/contracts";
 
 /** An access token as the domain sees it (never its plaintext). */
@@ -36,10 +36,6 @@ export function isRefundable(token: AccessToken): boolean {
 /** 48 random bytes → 64 URL-safe characters. */
 export function generateTokenValue(): string {
   return randomBytes(48).toString("base64url");
-}
-
-export function hashToken(value: string): string {
-  return createHash("sha256").update(value, "utf8").digest("hex");
 }
 
 export function tokenStatus(token: AccessToken, now: Date): TokenStatus {

@@ -1,10 +1,10 @@
 import type { DurationHours, PurchaseTokenResponse } from "@tollgate/contracts";
-import { AppError, type OutboxNotifier } from "@tollgate/service-kit";
+import { accessTokenHash, AppError, type OutboxNotifier } from "@tollgate/service-kit";
 import type { AccessTokenRepositoryPort } from "./access-token.repository.port";
 import type { Transaction } from "./transaction.port";
 import type { PurchaseRepositoryPort } from "./purchase.repository.port";
 import type { TokenEventsPort } from "./token-events.port";
-import { generateTokenValue, hashToken } from "./access-token";
+import { generateTokenValue } from "./access-token";
 import type { BillingGateway, Debit } from "./billing.port";
 import { noCrash, type CrashHook } from "./crash-point";
 import { REPLAY_WINDOW_MS, requestFingerprint, type Purchase } from "./purchase";
@@ -120,7 +120,7 @@ export class PurchaseTokenUseCase {
       // The sweep refunded it while billing was answering us: no token without its money.
       if (current?.status !== "pending") return new PurchaseCancelledError();
       if ((await tokens.countLive(tx, purchase.userId)) >= this.deps.maxLiveTokensPerUser) return this.refundOverCap(tx, purchase);
-      const token = await tokens.insert(tx, { userId: purchase.userId, tokenSha256: hashToken(value), durationHours: purchase.durationHours, purchaseId: purchase.id });
+      const token = await tokens.insert(tx, { userId: purchase.userId, tokenSha256: accessTokenHash(value), durationHours: purchase.durationHours, purchaseId: purchase.id });
       const body: PurchaseTokenResponse = {
         id: token.id,
         token: value,

@@ -20,18 +20,6 @@ export class TokenNotFoundError extends NotFoundError {
   }
 }
 
-/** Why a presented token does not grant access: always 401, with a code the proxy passes on. */
-export class TokenRejectedError extends AppError {
-  constructor(code: typeof tokenErrorCodes.TOKEN_INVALID | typeof tokenErrorCodes.TOKEN_EXPIRED | typeof tokenErrorCodes.TOKEN_REVOKED) {
-    const detail = {
-      TOKEN_INVALID: "access token is not valid",
-      TOKEN_EXPIRED: "access token has expired",
-      TOKEN_REVOKED: "access token has been revoked",
-    }[code];
-    super(401, code, detail);
-  }
-}
-
 /** A purchase with this `Idempotency-Key` has not finished yet. */
 export class IdempotencyKeyInUseError extends AppError {
   constructor() {

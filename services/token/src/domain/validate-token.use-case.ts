@@ -1,9 +1,9 @@
+import { accessTokenHash, TokenRejectedError } from "@tollgate/service-kit";
 import { tokenErrorCodes, type TokenStatusResponse, type ValidateTokenResponse } from "@tollgate/contracts";
 import type { AccessTokenRepositoryPort } from "./access-token.repository.port";
 import type { TokenEventsPort } from "./token-events.port";
-import { hashToken, tokenStatus, type AccessToken } from "./access-token";
+import { tokenStatus, type AccessToken } from "./access-token";
 import { untrackedTokenActivity, type TokenActivity } from "./token-activity.port";
-import { TokenRejectedError } from "./token-errors";
 
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{64}$/;
 const HOUR_MS = 3_600_000;
@@ -41,7 +41,7 @@ export class ValidateTokenUseCase {
    */
   async validate(value: string): Promise<ValidateTokenResponse> {
     if (!TOKEN_SHAPE.test(value)) throw new TokenRejectedError(tokenErrorCodes.TOKEN_INVALID);
-    return this.validateHash(hashToken(value));
+    return this.validateHash(accessTokenHash(value));
   }
 
   /**
@@ -70,7 +70,7 @@ export class ValidateTokenUseCase {
   /** Read-only check: never activates; any known token answers with its status. */
   async status(value: string): Promise<TokenStatusResponse> {
     if (!TOKEN_SHAPE.test(value)) throw new TokenRejectedError(tokenErrorCodes.TOKEN_INVALID);
-    const token = await this.tokens.findByHash(hashToken(value));
+    const token = await this.tokens.findByHash(accessTokenHash(value));
     if (!token) throw new TokenRejectedError(tokenErrorCodes.TOKEN_INVALID);
     return {
       token_id: token.id,
