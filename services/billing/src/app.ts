@@ -6,6 +6,7 @@ import { LedgerRepository } from "./data/ledger.repository";
 import { PriceRepository } from "./data/price.repository";
 import { PurchaseRepository } from "./data/purchase.repository";
 import { TopUpRepository } from "./data/top-up.repository";
+import { KnexUnitOfWork } from "./data/unit-of-work";
 import { AdminBillingUseCase } from "./domain/admin-billing.use-case";
 import { untrackedBillingActivity, type BillingActivity } from "./domain/billing-activity.port";
 import { CheckoutTopUpUseCase } from "./domain/checkout-top-up.use-case";
@@ -74,19 +75,20 @@ export function createUseCases(clients: BillingClients, settings: BillingSetting
   const ledger = new LedgerRepository(knex);
   const topUps = new TopUpRepository(knex);
   const events = new BillingEventsPublisher(settings.topicNamespace);
+  const unitOfWork = new KnexUnitOfWork(knex);
   const money = new MoneyMover(ledger, events);
-  const refund = new RefundPurchaseUseCase(knex, purchases, ledger, money, events, settings.currency, logger.child({ component: "refunds" }), activity);
+  const refund = new RefundPurchaseUseCase(unitOfWork, purchases, ledger, money, events, settings.currency, logger.child({ component: "refunds" }), activity);
   const read = new ReadBillingUseCase(purchases, prices, ledger, settings.currency);
   const topUpBounds = { minAmount: settings.topUpMinAmount, maxAmount: settings.topUpMaxAmount };
   return {
     prices,
-    debit: new DebitPurchaseUseCase(knex, purchases, prices, ledger, money, settings.currency, activity),
+    debit: new DebitPurchaseUseCase(unitOfWork, purchases, prices, ledger, money, settings.currency, activity),
     refund,
     read,
-    developmentTopUp: new DevelopmentTopUpUseCase(knex, topUps, money, settings.currency, topUpBounds, activity),
+    developmentTopUp: new DevelopmentTopUpUseCase(unitOfWork, topUps, money, settings.currency, topUpBounds, activity),
     checkout: new CheckoutTopUpUseCase(topUps, clients.paymentProvider, { currency: settings.currency, ...topUpBounds }, logger.child({ component: "top-ups" })),
-    webhook: new StripeWebhookUseCase(knex, topUps, money, logger.child({ component: "stripe-webhook" }), activity),
-    admin: new AdminBillingUseCase(knex, purchases, prices, money, read, refund, settings.currency, logger.child({ component: "admin-billing" }), activity),
+    webhook: new StripeWebhookUseCase(unitOfWork, topUps, money, logger.child({ component: "stripe-webhook" }), activity),
+    admin: new AdminBillingUseCase(unitOfWork, purchases, prices, money, read, refund, settings.currency, logger.child({ component: "admin-billing" }), activity),
   };
 }
 

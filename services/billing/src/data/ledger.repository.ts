@@ -2,6 +2,7 @@ import type { PagePosition } from "@tollgate/contracts";
 import { keysetPage, SORT_AT } from "@tollgate/service-kit";
 import type { Knex } from "knex";
 import { accounts, type LedgerKind, type LedgerTransaction, type Movement, type PostedMovement, type ReferenceType } from "../domain/ledger";
+import type { LedgerRepositoryPort, WalletBalance } from "../domain/ledger.repository.port";
 import { toAmount, type Tx } from "./billing-rows";
 
 interface TransactionRow {
@@ -27,15 +28,8 @@ const toTransaction = (row: TransactionRow): LedgerTransaction => ({
   createdAt: row.created_at,
 });
 
-export interface WalletRow {
-  userId: string;
-  currency: string;
-  balance: number;
-  updatedAt: Date;
-}
-
 /** The ledger and the wallet balances kept beside it, always written together. */
-export class LedgerRepository {
+export class LedgerRepository implements LedgerRepositoryPort {
   constructor(private readonly knex: Knex) {}
 
   /**
@@ -86,7 +80,7 @@ export class LedgerRepository {
     return { balance: toAmount(result.rows[0]?.balance ?? null) };
   }
 
-  async wallet(userId: string, currency: string, db: Knex | Tx = this.knex): Promise<WalletRow | undefined> {
+  async wallet(userId: string, currency: string, db: Knex | Tx = this.knex): Promise<WalletBalance | undefined> {
     const row = await db("wallets").where({ user_id: userId, currency }).first<{ user_id: string; currency: string; balance: string; updated_at: Date } | undefined>("*");
     return row ? { userId: row.user_id, currency: row.currency, balance: toAmount(row.balance), updatedAt: row.updated_at } : undefined;
   }

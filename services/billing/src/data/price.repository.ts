@@ -1,6 +1,7 @@
 import type { DurationHours } from "@tollgate/contracts";
 import type { Knex } from "knex";
 import { configText, type Price, type PriceEntry } from "../domain/price";
+import type { PriceRepositoryPort } from "../domain/price.repository.port";
 import { toAmount, type Tx } from "./billing-rows";
 
 interface PriceRow {
@@ -13,7 +14,7 @@ interface PriceRow {
 const toPrice = (row: PriceRow): Price => ({ id: row.id, durationHours: row.duration_hours as DurationHours, unitAmount: toAmount(row.unit_amount), currency: row.currency.trim() });
 
 /** Price versions: the newest version of a currency is its price list. */
-export class PriceRepository {
+export class PriceRepository implements PriceRepositoryPort {
   constructor(private readonly knex: Knex) {}
 
   /** The current price of every duration in `currency`, shortest first; empty before any version exists. */

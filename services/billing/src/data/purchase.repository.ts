@@ -1,6 +1,7 @@
 import type { DurationHours } from "@tollgate/contracts";
 import type { Knex } from "knex";
 import type { Purchase, PurchaseRefund } from "../domain/purchase";
+import type { NewDebit, NewRefund, PurchaseRepositoryPort } from "../domain/purchase.repository.port";
 import { toAmount, type Tx } from "./billing-rows";
 
 interface PurchaseRow {
@@ -53,19 +54,21 @@ const toRefund = (row: RefundRow): PurchaseRefund => ({
   createdAt: row.created_at,
 });
 
-/** Purchases (debits and tombstones) and their refunds. Callers lock the purchase id first (`lockPurchase`). */
-export class PurchaseRepository {
+/** Purchases (debits and tombstones) and their refunds. Writers lock the purchase id first (`lock`). */
+export class PurchaseRepository implements PurchaseRepositoryPort {
   constructor(private readonly knex: Knex) {}
+
+  /** Serialises everything that touches one purchase id (debit, refund, admin refund), until the transaction ends. */
+  async lock(tx: Tx, purchaseId: string): Promise<void> {
+    await tx.raw("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", [`billing-purchase:${purchaseId}`]);
+  }
 
   async find(purchaseId: string, db: Knex | Tx = this.knex): Promise<Purchase | undefined> {
     const row = await db("purchases").where({ purchase_id: purchaseId }).first<PurchaseRow | undefined>("*");
     return row ? toPurchase(row) : undefined;
   }
 
-  async insertDebit(
-    tx: Tx,
-    debit: { purchaseId: string; userId: string; durationHours: DurationHours; amount: number; currency: string; priceId: string; balanceAfter: number; transactionId: string | null; debitedAt: Date },
-  ): Promise<Purchase> {
+  async insertDebit(tx: Tx, debit: NewDebit): Promise<Purchase> {
     const [row] = await tx("purchases")
       .insert({
         purchase_id: debit.purchaseId,
@@ -90,11 +93,7 @@ export class PurchaseRepository {
   }
 
   /** Records a refund and adds it to the purchase; the purchase becomes `refunded` once nothing is left. */
-  async addRefund(
-    tx: Tx,
-    purchase: Purchase,
-    refund: { amount: number; reason: string; refundedBy: string | null; transactionId: string | null; balanceAfter: number },
-  ): Promise<{ purchase: Purchase; refund: PurchaseRefund }> {
+  async addRefund(tx: Tx, purchase: Purchase, refund: NewRefund): Promise<{ purchase: Purchase; refund: PurchaseRefund }> {
     const [refundRow] = await tx("purchase_refunds")
       .insert({ purchase_id: purchase.purchaseId, amount: refund.amount, reason: refund.reason, refunded_by: refund.refundedBy, transaction_id: refund.transactionId, balance_after: refund.balanceAfter })
       .returning<RefundRow[]>("*");

@@ -1,5 +1,6 @@
 import type { Knex } from "knex";
 import type { TopUp } from "../domain/top-up";
+import type { ReportedReversal, TopUpRepositoryPort } from "../domain/top-up.repository.port";
 import { toAmount, type Tx } from "./billing-rows";
 
 interface TopUpRow {
@@ -33,15 +34,10 @@ const toTopUp = (row: TopUpRow): TopUp => ({
 });
 
 /** Top-ups and the provider's reported reversals (refunds, disputes) per payment intent. */
-export class TopUpRepository {
+export class TopUpRepository implements TopUpRepositoryPort {
   constructor(private readonly knex: Knex) {}
 
-  /** For a write outside any transaction. */
-  get db(): Knex {
-    return this.knex;
-  }
-
-  async insert(db: Knex | Tx, topUp: { id: string; userId: string; amount: number; currency: string; provider: TopUp["provider"] }): Promise<void> {
+  async insert(topUp: { id: string; userId: string; amount: number; currency: string; provider: TopUp["provider"] }, db: Knex | Tx = this.knex): Promise<void> {
     await db("top_ups").insert({ id: topUp.id, user_id: topUp.userId, amount: topUp.amount, currency: topUp.currency, provider: topUp.provider, status: "open" });
   }
 
@@ -50,8 +46,8 @@ export class TopUpRepository {
   }
 
   /** The top-up, locked until the transaction ends (every credit and reversal of it goes through this lock). */
-  async lock(tx: Tx, where: { id: string } | { payment_intent_id: string }): Promise<TopUp | undefined> {
-    const row = await tx("top_ups").where(where).forUpdate().first<TopUpRow | undefined>("*");
+  async lock(tx: Tx, where: { id: string } | { paymentIntentId: string }): Promise<TopUp | undefined> {
+    const row = await tx("top_ups").where("id" in where ? { id: where.id } : { payment_intent_id: where.paymentIntentId }).forUpdate().first<TopUpRow | undefined>("*");
     return row ? toTopUp(row) : undefined;
   }
 
@@ -63,7 +59,7 @@ export class TopUpRepository {
     await tx("top_ups").where({ id }).update({ status: "succeeded", credit_transaction_id: transactionId, credited_at: tx.fn.now() });
   }
 
-  async addReversed(tx: Tx, id: string, reversed: { refundedAmount: number; disputedAmount: number }): Promise<void> {
+  async addReversed(tx: Tx, id: string, reversed: ReportedReversal): Promise<void> {
     await tx("top_ups").where({ id }).update({ refunded_amount: reversed.refundedAmount, disputed_amount: reversed.disputedAmount });
   }
 
@@ -71,7 +67,7 @@ export class TopUpRepository {
    * Raises what the provider reports taken back from a payment intent (cumulative amounts never go
    * down) and returns the row, locked: credits and reversals of one payment intent serialise here.
    */
-  async reportReversal(tx: Tx, paymentIntentId: string, reported: { refundedAmount?: number; disputedAmount?: number }): Promise<{ refundedAmount: number; disputedAmount: number }> {
+  async reportReversal(tx: Tx, paymentIntentId: string, reported: Partial<ReportedReversal>): Promise<ReportedReversal> {
     const result = await tx.raw<{ rows: { refunded_amount: string; disputed_amount: string }[] }>(
       `INSERT INTO payment_reversals (payment_intent_id, refunded_amount, disputed_amount) VALUES (?, ?, ?)
        ON CONFLICT (payment_intent_id) DO UPDATE SET

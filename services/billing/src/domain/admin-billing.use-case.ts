@@ -1,16 +1,15 @@
 import { billingErrorCodes, durationHoursValues, type AdjustmentRequest, type AdjustmentResponse, type AdminRefundRequest, type AdminRefundResponse, type AdminWallet, type PriceList, type SetPricesRequest } from "@tollgate/contracts";
-import { afterCommit, ValidationError, type Logger } from "@tollgate/service-kit";
-import type { Knex } from "knex";
+import { ValidationError, type Logger } from "@tollgate/service-kit";
 import { randomUUID } from "node:crypto";
-import { lockPurchase } from "../data/billing-rows";
-import type { PriceRepository } from "../data/price.repository";
-import type { PurchaseRepository } from "../data/purchase.repository";
 import { untrackedBillingActivity, type BillingActivity } from "./billing-activity.port";
 import { InsufficientFundsError, PurchaseCancelledError, PurchaseNotFoundError, RefundExceedsPurchaseError } from "./billing-errors";
 import { accounts } from "./ledger";
 import type { MoneyMover } from "./money-mover";
+import type { PriceRepositoryPort } from "./price.repository.port";
+import type { PurchaseRepositoryPort } from "./purchase.repository.port";
 import type { ReadBillingUseCase } from "./read-billing.use-case";
 import type { RefundPurchaseUseCase } from "./refund-purchase.use-case";
+import type { BillingUnitOfWork } from "./unit-of-work.port";
 
 /** The administrator making a call, as the log lines and events name them. */
 export interface AdminCaller {
@@ -24,9 +23,9 @@ export interface AdminCaller {
  */
 export class AdminBillingUseCase {
   constructor(
-    private readonly knex: Knex,
-    private readonly purchases: PurchaseRepository,
-    private readonly prices: PriceRepository,
+    private readonly unitOfWork: BillingUnitOfWork,
+    private readonly purchases: PurchaseRepositoryPort,
+    private readonly prices: PriceRepositoryPort,
     private readonly money: MoneyMover,
     private readonly read: ReadBillingUseCase,
     private readonly refunds: RefundPurchaseUseCase,
@@ -41,7 +40,7 @@ export class AdminBillingUseCase {
 
   /** Signed amount: positive credits, negative debits but never below zero (402 INSUFFICIENT_FUNDS). */
   async adjust(admin: AdminCaller, request: AdjustmentRequest): Promise<AdjustmentResponse> {
-    const posted = await this.knex.transaction((tx) =>
+    const posted = await this.unitOfWork.transaction((tx) =>
       this.money.move(tx, {
         kind: "adjustment",
         userId: request.user_id,
@@ -60,15 +59,15 @@ export class AdminBillingUseCase {
 
   /** Errors: 404 PURCHASE_NOT_FOUND, 409 PURCHASE_CANCELLED (never debited), 409 REFUND_EXCEEDS_PURCHASE. */
   async refund(admin: AdminCaller, request: AdminRefundRequest): Promise<AdminRefundResponse> {
-    const result = await this.knex.transaction(async (tx) => {
-      await lockPurchase(tx, request.purchase_id);
+    const result = await this.unitOfWork.transaction(async (tx) => {
+      await this.purchases.lock(tx, request.purchase_id);
       const purchase = await this.purchases.find(request.purchase_id, tx);
       if (!purchase) throw new PurchaseNotFoundError();
       if (purchase.status === "cancelled") throw new PurchaseCancelledError();
       const remaining = purchase.amount - purchase.refundedAmount;
       if (request.amount > remaining) throw new RefundExceedsPurchaseError(remaining);
       const refunded = await this.refunds.refund(tx, purchase, { amount: request.amount, reason: request.reason, refundedBy: admin.userId });
-      afterCommit(tx, () => this.activity.refunded("admin"));
+      this.unitOfWork.afterCommit(tx, () => this.activity.refunded("admin"));
       return { ...refunded, remaining: remaining - request.amount };
     });
     const { refund, purchase, remaining } = result;
@@ -81,7 +80,7 @@ export class AdminBillingUseCase {
     if (request.currency !== this.currency) {
       throw new ValidationError(`invalid request body: currency: this service sells in ${this.currency}`, [{ path: "currency", message: `must be ${this.currency}` }], billingErrorCodes.CURRENCY_NOT_SUPPORTED);
     }
-    await this.knex.transaction(async (tx) => {
+    await this.unitOfWork.transaction(async (tx) => {
       await this.prices.lockCurrency(tx, this.currency);
       const current = await this.prices.current(this.currency, tx);
       const entries = durationHoursValues.map((durationHours) => ({

@@ -1,10 +1,10 @@
 import { billingErrorCodes, type TopUpResponse } from "@tollgate/contracts";
 import { DependencyUnavailableError, type Logger } from "@tollgate/service-kit";
 import { randomUUID } from "node:crypto";
-import type { TopUpRepository } from "../data/top-up.repository";
 import { PaymentsNotConfiguredError } from "./billing-errors";
 import type { PaymentProvider } from "./payment-provider.port";
 import { assertTopUpAmountInBounds } from "./top-up";
+import type { TopUpRepositoryPort } from "./top-up.repository.port";
 
 /**
  * A card top-up: records it `open`, then asks the provider for a Checkout page. Nothing is credited
@@ -12,7 +12,7 @@ import { assertTopUpAmountInBounds } from "./top-up";
  */
 export class CheckoutTopUpUseCase {
   constructor(
-    private readonly topUps: TopUpRepository,
+    private readonly topUps: TopUpRepositoryPort,
     private readonly provider: PaymentProvider | undefined,
     private readonly policy: { currency: string; minAmount: number; maxAmount: number },
     private readonly logger: Logger,
@@ -24,7 +24,7 @@ export class CheckoutTopUpUseCase {
     const { minAmount, maxAmount, currency } = this.policy;
     assertTopUpAmountInBounds(amount, { minAmount, maxAmount });
     const id = randomUUID();
-    await this.topUps.insert(this.topUps.db, { id, userId, amount, currency, provider: "stripe" });
+    await this.topUps.insert({ id, userId, amount, currency, provider: "stripe" });
     let session: { sessionId: string; url: string | null };
     try {
       session = await this.provider.createCheckout({ topUpId: id, userId, amount, currency });

@@ -1,15 +1,13 @@
 import type { DurationHours, PurchaseDebitResponse } from "@tollgate/contracts";
-import type { Knex } from "knex";
-import { afterCommit } from "@tollgate/service-kit";
-import { lockPurchase } from "../data/billing-rows";
-import type { LedgerRepository } from "../data/ledger.repository";
-import type { PriceRepository } from "../data/price.repository";
-import type { PurchaseRepository } from "../data/purchase.repository";
 import { untrackedBillingActivity, type BillingActivity } from "./billing-activity.port";
 import { InsufficientFundsError, PurchaseCancelledError, PurchaseMismatchError } from "./billing-errors";
 import { accounts } from "./ledger";
+import type { LedgerRepositoryPort } from "./ledger.repository.port";
 import type { MoneyMover } from "./money-mover";
+import type { PriceRepositoryPort } from "./price.repository.port";
 import { toDebitResponse } from "./purchase";
+import type { PurchaseRepositoryPort } from "./purchase.repository.port";
+import type { BillingUnitOfWork } from "./unit-of-work.port";
 
 /**
  * The token service's debit for a purchase it is about to complete. Idempotent by purchase id:
@@ -19,10 +17,10 @@ import { toDebitResponse } from "./purchase";
  */
 export class DebitPurchaseUseCase {
   constructor(
-    private readonly knex: Knex,
-    private readonly purchases: PurchaseRepository,
-    private readonly prices: PriceRepository,
-    private readonly ledger: LedgerRepository,
+    private readonly unitOfWork: BillingUnitOfWork,
+    private readonly purchases: PurchaseRepositoryPort,
+    private readonly prices: PriceRepositoryPort,
+    private readonly ledger: LedgerRepositoryPort,
     private readonly money: MoneyMover,
     private readonly currency: string,
     private readonly activity: BillingActivity = untrackedBillingActivity,
@@ -34,8 +32,8 @@ export class DebitPurchaseUseCase {
    */
   async execute(purchaseId: string, request: { userId: string; durationHours: DurationHours }): Promise<{ created: boolean; body: PurchaseDebitResponse }> {
     try {
-      return await this.knex.transaction(async (tx) => {
-        await lockPurchase(tx, purchaseId);
+      return await this.unitOfWork.transaction(async (tx) => {
+        await this.purchases.lock(tx, purchaseId);
         const existing = await this.purchases.find(purchaseId, tx);
         if (existing) {
           if (existing.status !== "debited") throw new PurchaseCancelledError();
@@ -49,7 +47,7 @@ export class DebitPurchaseUseCase {
           // Free: nothing moves, and no wallet is needed; the balance is reported as it stands.
           const wallet = await this.ledger.wallet(request.userId, price.currency, tx);
           const purchase = await this.purchases.insertDebit(tx, { ...debit, balanceAfter: wallet?.balance ?? 0, transactionId: null, debitedAt: new Date() });
-          afterCommit(tx, () => this.activity.purchased(request.durationHours));
+          this.unitOfWork.afterCommit(tx, () => this.activity.purchased(request.durationHours));
           return { created: true, body: toDebitResponse(purchase) };
         }
         const posted = await this.money.move(tx, {
@@ -64,7 +62,7 @@ export class DebitPurchaseUseCase {
         });
         if (!posted) throw new InsufficientFundsError(price.unitAmount, price.currency);
         const purchase = await this.purchases.insertDebit(tx, { ...debit, balanceAfter: posted.balanceAfter, transactionId: posted.transactionId, debitedAt: posted.createdAt });
-        afterCommit(tx, () => this.activity.purchased(request.durationHours));
+        this.unitOfWork.afterCommit(tx, () => this.activity.purchased(request.durationHours));
         return { created: true, body: toDebitResponse(purchase) };
       });
     } catch (error) {

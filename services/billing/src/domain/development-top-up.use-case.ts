@@ -1,12 +1,11 @@
 import type { TopUpResponse } from "@tollgate/contracts";
-import { afterCommit } from "@tollgate/service-kit";
-import type { Knex } from "knex";
 import { randomUUID } from "node:crypto";
-import type { TopUpRepository } from "../data/top-up.repository";
 import { untrackedBillingActivity, type BillingActivity } from "./billing-activity.port";
 import { accounts } from "./ledger";
 import type { MoneyMover } from "./money-mover";
 import { assertTopUpAmountInBounds, type TopUpBounds } from "./top-up";
+import type { TopUpRepositoryPort } from "./top-up.repository.port";
+import type { BillingUnitOfWork } from "./unit-of-work.port";
 
 /**
  * Development only (the route does not exist when NODE_ENV=production): credits the wallet at
@@ -15,8 +14,8 @@ import { assertTopUpAmountInBounds, type TopUpBounds } from "./top-up";
  */
 export class DevelopmentTopUpUseCase {
   constructor(
-    private readonly knex: Knex,
-    private readonly topUps: TopUpRepository,
+    private readonly unitOfWork: BillingUnitOfWork,
+    private readonly topUps: TopUpRepositoryPort,
     private readonly money: MoneyMover,
     private readonly currency: string,
     private readonly bounds: TopUpBounds,
@@ -26,9 +25,9 @@ export class DevelopmentTopUpUseCase {
   /** Errors: 422 outside TOP_UP_MIN_AMOUNT..TOP_UP_MAX_AMOUNT, as a card top-up. */
   async execute(userId: string, amount: number): Promise<TopUpResponse> {
     assertTopUpAmountInBounds(amount, this.bounds);
-    return this.knex.transaction(async (tx) => {
+    return this.unitOfWork.transaction(async (tx) => {
       const id = randomUUID();
-      await this.topUps.insert(tx, { id, userId, amount, currency: this.currency, provider: "development" });
+      await this.topUps.insert({ id, userId, amount, currency: this.currency, provider: "development" }, tx);
       const posted = await this.money.move(tx, {
         kind: "top_up",
         userId,
@@ -41,7 +40,7 @@ export class DevelopmentTopUpUseCase {
       });
       if (!posted) throw new Error("a credit cannot be refused");
       await this.topUps.markCredited(tx, id, posted.transactionId);
-      afterCommit(tx, () => this.activity.toppedUp("development"));
+      this.unitOfWork.afterCommit(tx, () => this.activity.toppedUp("development"));
       return { id, status: "succeeded", amount, currency: this.currency, checkout_url: null, balance_after: posted.balanceAfter };
     });
   }

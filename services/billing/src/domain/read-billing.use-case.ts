@@ -1,17 +1,17 @@
 import { encodePageCursor, type PriceList, type PurchaseStatusResponse, type Receipt, type Wallet, type WalletTransactionPage, type WalletTransactionsQuery } from "@tollgate/contracts";
-import type { LedgerRepository } from "../data/ledger.repository";
-import type { PriceRepository } from "../data/price.repository";
-import type { PurchaseRepository } from "../data/purchase.repository";
 import { PurchaseNotFoundError } from "./billing-errors";
 import { toWalletTransaction } from "./ledger";
+import type { LedgerRepositoryPort } from "./ledger.repository.port";
+import type { PriceRepositoryPort } from "./price.repository.port";
 import { toStatusResponse } from "./purchase";
+import type { PurchaseRepositoryPort } from "./purchase.repository.port";
 
 /** What users, administrators and the token service read: prices, wallets, transactions, purchases. */
 export class ReadBillingUseCase {
   constructor(
-    private readonly purchases: PurchaseRepository,
-    private readonly prices: PriceRepository,
-    private readonly ledger: LedgerRepository,
+    private readonly purchases: PurchaseRepositoryPort,
+    private readonly prices: PriceRepositoryPort,
+    private readonly ledger: LedgerRepositoryPort,
     private readonly currency: string,
   ) {}
 

@@ -1,14 +1,14 @@
 import type { PurchaseRefundResponse, PurchaseRefundRequest } from "@tollgate/contracts";
-import { afterCommit, type Logger } from "@tollgate/service-kit";
-import type { Knex } from "knex";
-import { lockPurchase, type Tx } from "../data/billing-rows";
-import type { LedgerRepository } from "../data/ledger.repository";
-import type { PurchaseRepository } from "../data/purchase.repository";
-import type { BillingEventsPublisher } from "../messaging/billing-events.publisher";
+import type { Logger } from "@tollgate/service-kit";
 import { untrackedBillingActivity, type BillingActivity } from "./billing-activity.port";
+import type { BillingEventsPort } from "./billing-events.port";
 import { accounts } from "./ledger";
+import type { LedgerRepositoryPort } from "./ledger.repository.port";
 import type { MoneyMover } from "./money-mover";
 import type { Purchase, PurchaseRefund } from "./purchase";
+import type { PurchaseRepositoryPort } from "./purchase.repository.port";
+import type { Transaction } from "./transaction.port";
+import type { BillingUnitOfWork } from "./unit-of-work.port";
 
 /**
  * The token service returns a purchase: the debit it no longer stands behind (the token was never
@@ -18,25 +18,25 @@ import type { Purchase, PurchaseRefund } from "./purchase";
  */
 export class RefundPurchaseUseCase {
   constructor(
-    private readonly knex: Knex,
-    private readonly purchases: PurchaseRepository,
-    private readonly ledger: LedgerRepository,
+    private readonly unitOfWork: BillingUnitOfWork,
+    private readonly purchases: PurchaseRepositoryPort,
+    private readonly ledger: LedgerRepositoryPort,
     private readonly money: MoneyMover,
-    private readonly events: BillingEventsPublisher,
+    private readonly events: BillingEventsPort,
     private readonly currency: string,
     private readonly logger: Logger,
     private readonly activity: BillingActivity = untrackedBillingActivity,
   ) {}
 
   async execute(purchaseId: string, reason: PurchaseRefundRequest["reason"]): Promise<PurchaseRefundResponse> {
-    return this.knex.transaction(async (tx) => {
-      await lockPurchase(tx, purchaseId);
+    return this.unitOfWork.transaction(async (tx) => {
+      await this.purchases.lock(tx, purchaseId);
       const purchase = await this.purchases.find(purchaseId, tx);
       if (!purchase) return cancelled(await this.purchases.insertCancelled(tx, purchaseId, this.currency));
       if (purchase.status === "cancelled") return cancelled(purchase);
       if (purchase.status === "refunded") return refunded(purchase, await this.purchases.refund(purchase.finalRefundId ?? "", tx));
       const { purchase: after, refund } = await this.refund(tx, purchase, { amount: purchase.amount - purchase.refundedAmount, reason, refundedBy: null });
-      afterCommit(tx, () => {
+      this.unitOfWork.afterCommit(tx, () => {
         this.activity.refunded(reason);
         this.logger.info("purchase refunded for the token service", { purchase_id: purchaseId, user_id: purchase.userId, refund_id: refund.id, amount: refund.amount, currency: purchase.currency, reason });
       });
@@ -49,7 +49,7 @@ export class RefundPurchaseUseCase {
    * transaction under the purchase's lock: the ledger movement, the refund row, `wallet.credited`
    * and `purchase.refunded`. An amount of 0 (a free purchase) records the refund and moves nothing.
    */
-  async refund(tx: Tx, purchase: Purchase, request: { amount: number; reason: string; refundedBy: string | null }): Promise<{ purchase: Purchase; refund: PurchaseRefund }> {
+  async refund(tx: Transaction, purchase: Purchase, request: { amount: number; reason: string; refundedBy: string | null }): Promise<{ purchase: Purchase; refund: PurchaseRefund }> {
     const userId = purchase.userId as string;
     const posted =
       request.amount > 0

@@ -1,12 +1,12 @@
-import { afterCommit, applyOnce, parseOrThrow, type Logger } from "@tollgate/service-kit";
-import type { Knex } from "knex";
-import type { Tx } from "../data/billing-rows";
-import type { TopUpRepository } from "../data/top-up.repository";
+import { parseOrThrow, type Logger } from "@tollgate/service-kit";
 import { untrackedBillingActivity, type BillingActivity } from "./billing-activity.port";
 import { accounts } from "./ledger";
 import type { MoneyMover } from "./money-mover";
 import { chargeSchema, checkoutSessionSchema, disputeSchema, paymentIntentSchema, topUpIdOf, type StripeEvent } from "./stripe-event";
 import type { TopUp } from "./top-up";
+import type { ReportedReversal, TopUpRepositoryPort } from "./top-up.repository.port";
+import type { Transaction } from "./transaction.port";
+import type { BillingUnitOfWork } from "./unit-of-work.port";
 
 const CONSUMER = "stripe-webhook";
 
@@ -24,8 +24,8 @@ const CONSUMER = "stripe-webhook";
  */
 export class StripeWebhookUseCase {
   constructor(
-    private readonly knex: Knex,
-    private readonly topUps: TopUpRepository,
+    private readonly unitOfWork: BillingUnitOfWork,
+    private readonly topUps: TopUpRepositoryPort,
     private readonly money: MoneyMover,
     private readonly logger: Logger,
     private readonly activity: BillingActivity = untrackedBillingActivity,
@@ -36,7 +36,7 @@ export class StripeWebhookUseCase {
    * and the event is not recorded) on a failure; 422 when the object lacks a field billing reads.
    */
   async handle(event: StripeEvent): Promise<boolean> {
-    return applyOnce(this.knex, CONSUMER, event.id, async (tx) => {
+    return this.unitOfWork.applyOnce(CONSUMER, event.id, async (tx) => {
       switch (event.type) {
         case "checkout.session.completed": {
           const session = parseOrThrow(checkoutSessionSchema, event.data.object, "data.object");
@@ -62,7 +62,7 @@ export class StripeWebhookUseCase {
     });
   }
 
-  private async credit(tx: Tx, event: StripeEvent, payment: { topUpId: string | undefined; paymentIntentId: string | null; amount: number; currency: string }): Promise<void> {
+  private async credit(tx: Transaction, event: StripeEvent, payment: { topUpId: string | undefined; paymentIntentId: string | null; amount: number; currency: string }): Promise<void> {
     const reported = payment.paymentIntentId ? await this.topUps.reportReversal(tx, payment.paymentIntentId, {}) : { refundedAmount: 0, disputedAmount: 0 };
     const topUp = payment.topUpId ? await this.topUps.lock(tx, { id: payment.topUpId }) : undefined;
     if (!topUp || topUp.provider !== "stripe") {
@@ -74,7 +74,7 @@ export class StripeWebhookUseCase {
       if (payment.amount !== topUp.amount || payment.currency !== topUp.currency) {
         // Never credit what was not asked for; an operator looks at it (the event stays recorded).
         this.logger.error("webhook amount differs from the top-up; not credited", { event_id: event.id, top_up_id: topUp.id, expected: topUp.amount, paid: payment.amount, currency: payment.currency });
-        afterCommit(tx, () => this.activity.webhookFailed("amount_mismatch"));
+        this.unitOfWork.afterCommit(tx, () => this.activity.webhookFailed("amount_mismatch"));
         return;
       }
       const posted = await this.money.move(tx, {
@@ -90,24 +90,24 @@ export class StripeWebhookUseCase {
       if (!posted) throw new Error("a credit cannot be refused");
       await this.topUps.markCredited(tx, topUp.id, posted.transactionId);
       this.logger.info("top-up credited", { top_up_id: topUp.id, user_id: topUp.userId, amount: topUp.amount, currency: topUp.currency, event_id: event.id });
-      afterCommit(tx, () => this.activity.toppedUp("stripe"));
+      this.unitOfWork.afterCommit(tx, () => this.activity.toppedUp("stripe"));
     }
     await this.settle(tx, { ...topUp, creditedAt: topUp.creditedAt ?? new Date() }, reported);
   }
 
-  private async reverse(tx: Tx, event: StripeEvent, paymentIntentId: string | null, reported: { refundedAmount?: number; disputedAmount?: number }): Promise<void> {
+  private async reverse(tx: Transaction, event: StripeEvent, paymentIntentId: string | null, reported: Partial<ReportedReversal>): Promise<void> {
     if (!paymentIntentId) {
       this.logger.warn("reversal without a payment intent; nothing to debit", { event_id: event.id, type: event.type });
       return;
     }
     const total = await this.topUps.reportReversal(tx, paymentIntentId, reported);
-    const topUp = await this.topUps.lock(tx, { payment_intent_id: paymentIntentId });
+    const topUp = await this.topUps.lock(tx, { paymentIntentId });
     // Not credited yet (or not linked yet): the credit applies it when it comes.
     if (topUp) await this.settle(tx, topUp, total);
   }
 
   /** Debits what the provider reports taken back beyond what this top-up has already debited. */
-  private async settle(tx: Tx, topUp: TopUp, reported: { refundedAmount: number; disputedAmount: number }): Promise<void> {
+  private async settle(tx: Transaction, topUp: TopUp, reported: ReportedReversal): Promise<void> {
     if (!topUp.creditedAt) return;
     const refunded = Math.min(reported.refundedAmount, topUp.amount);
     const disputed = Math.min(reported.disputedAmount, topUp.amount);
@@ -127,7 +127,7 @@ export class StripeWebhookUseCase {
         funds: "may_go_negative",
       });
       this.logger.info("top-up reversed by the provider", { top_up_id: topUp.id, user_id: topUp.userId, kind: reversal.kind, amount: reversal.delta });
-      afterCommit(tx, () => this.activity.refunded(reversal.kind));
+      this.unitOfWork.afterCommit(tx, () => this.activity.refunded(reversal.kind));
     }
     if (reversals.some((reversal) => reversal.delta > 0)) await this.topUps.addReversed(tx, topUp.id, { refundedAmount: Math.max(refunded, topUp.refundedAmount), disputedAmount: Math.max(disputed, topUp.disputedAmount) });
   }

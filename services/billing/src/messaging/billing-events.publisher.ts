@@ -1,13 +1,14 @@
 import { eventTypes, topics, type PurchaseRefundedV1, type WalletCreditedV1 } from "@tollgate/contracts";
 import { createEvent, namespacedTopic, writeToOutbox } from "@tollgate/service-kit";
 import type { Tx } from "../data/billing-rows";
+import type { BillingEventsPort } from "../domain/billing-events.port";
 import type { PostedMovement } from "../domain/ledger";
 import type { PurchaseRefund } from "../domain/purchase";
 
 const SOURCE = "/tollgate/billing";
 
 /** Writes billing events to the outbox inside the caller's transaction, keyed by user id (one user's events stay in order). */
-export class BillingEventsPublisher {
+export class BillingEventsPublisher implements BillingEventsPort {
   private readonly topic: string;
 
   constructor(namespace: string) {
