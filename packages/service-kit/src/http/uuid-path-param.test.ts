@@ -12,13 +12,12 @@ describe("uuidPathParam", () => {
   });
 
   it("when the parameter is not a UUID, then 404 NOT_FOUND", () => {
-    const thrown = (() => {
-      try {
-        uuidPathParam(request({ id: "not-a-uuid" }));
-      } catch (error) {
-        return error;
-      }
-    })();
+    let thrown: unknown;
+    try {
+      uuidPathParam(request({ id: "not-a-uuid" }));
+    } catch (error) {
+      thrown = error;
+    }
     expect(thrown).toBeInstanceOf(NotFoundError);
     expect(thrown).toMatchObject({ statusCode: 404, errorCode: "NOT_FOUND" });
   });
