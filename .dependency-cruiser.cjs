@@ -69,6 +69,29 @@ module.exports = {
       to: { path: "^services/$1/src/data/" },
     },
     {
+      name: "http-not-to-messaging",
+      severity: "error",
+      comment: "http/ does not publish or consume events itself: the use case it calls does, through its ports.",
+      from: { path: `${SERVICE_SRC}http/`, pathNot: NOT_TESTS },
+      to: { path: "^services/$1/src/messaging/" },
+    },
+    {
+      name: "services-not-to-other-services",
+      severity: "error",
+      comment:
+        "Services talk over HTTP and Kafka, never through each other's code: a service's src/ imports no other " +
+        "service, by path or by package name (what they share lives in packages/contracts and packages/service-kit).",
+      from: { path: SERVICE_SRC, pathNot: NOT_TESTS },
+      to: { path: ["^services/", "^@tollgate/[^/]+-service$"], pathNot: "^services/$1/" },
+    },
+    {
+      name: "no-imports-of-test-files",
+      severity: "error",
+      comment: "Runtime code never imports a test file (test files are exempt from the folder rules, so one would be a way round them).",
+      from: { pathNot: NOT_TESTS },
+      to: { path: NOT_TESTS },
+    },
+    {
       name: "data-not-to-messaging-or-http",
       severity: "error",
       comment:
@@ -78,13 +101,14 @@ module.exports = {
       to: { path: "^services/$1/src/(messaging|http)/" },
     },
     {
-      name: "presence-not-to-ws",
+      name: "presence-not-to-adapters",
       severity: "error",
       comment:
-        "game-realtime: presence/ keeps who is connected and tells them things through the interfaces it declares; " +
-        "ws/ implements those over sockets and calls presence/, never the other way round.",
+        "game-realtime: presence/ keeps who is connected (in Redis) and tells them things through the interfaces it " +
+        "declares; ws/ implements those over sockets and calls presence/, never the other way round. It reaches the " +
+        "game through domain/ only, not through data/, messaging/ or http/.",
       from: { path: "^services/game-realtime/src/presence/", pathNot: NOT_TESTS },
-      to: { path: "^services/game-realtime/src/ws/" },
+      to: { path: "^services/game-realtime/src/(ws|http|data|messaging)/" },
     },
     {
       name: "relative-imports-resolve",

@@ -28,10 +28,14 @@ describe("layer rules", () => {
       "domain-no-infrastructure-libraries: services/shop/src/domain/place-order.use-case.ts -> node_modules/knex/knex.js",
       "domain-only-to-domain: services/shop/src/domain/place-order.use-case.ts -> services/shop/src/data/order.repository.ts",
       "http-not-to-data: services/shop/src/http/orders.router.ts -> services/shop/src/data/order.repository.ts",
+      "http-not-to-messaging: services/shop/src/http/cart.router.ts -> services/shop/src/messaging/order-events.producer.ts",
       `no-circular: ${shop}/domain/ping.ts -> ${shop}/domain/pong.ts`,
+      "no-imports-of-test-files: services/shop/src/domain/discount.ts -> services/shop/src/domain/discount.test.ts",
       "packages-not-to-services: packages/kit/src/index.ts -> services/shop/src/http/orders.router.ts",
-      "presence-not-to-ws: services/game-realtime/src/presence/lobby.ts -> services/game-realtime/src/ws/game-connection.ts",
+      "presence-not-to-adapters: services/game-realtime/src/presence/lobby.ts -> services/game-realtime/src/data/game.store.ts",
+      "presence-not-to-adapters: services/game-realtime/src/presence/lobby.ts -> services/game-realtime/src/ws/game-connection.ts",
       "relative-imports-resolve: services/shop/src/http/orders.router.ts -> ./no-such-file",
+      "services-not-to-other-services: services/shop/src/billing-link.ts -> services/billing/src/price.ts",
       "test-support-only-in-tests: services/shop/src/start-fixture.ts -> packages/auth-fixture/src/index.ts",
     ]);
     assert.notEqual(exitCode, 0);
