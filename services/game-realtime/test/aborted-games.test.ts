@@ -3,71 +3,47 @@ import { gameSchema } from "@tollgate/contracts";
 import { waitFor } from "@tollgate/test-harness";
 import request from "supertest";
 import { createActiveGame, joinBoth, playMoves } from "./support/game-flow";
-import { startInstance, type TestInstance } from "./support/instance";
-import { TestTokenIssuer, type TestUser } from "./support/tokens";
-import { TestSocket } from "./support/ws-client";
+import type { TestUser } from "./support/tokens";
+import { useTwoInstances } from "./support/two-instances";
 
 const GRACE_MS = 1_000;
 
 describe("games nobody plays: aborted before both players have moved, forfeited after", () => {
   const keyPrefix = `game:mm-test-${randomUUID().slice(0, 8)}:`;
-  let issuer: TestTokenIssuer;
-  let one: TestInstance;
-  let two: TestInstance;
-  const sockets: TestSocket[] = [];
-  const connect = async (instance: TestInstance, user: TestUser) => {
-    const socket = await TestSocket.connect(instance.wsUrl, user.token);
-    sockets.push(socket);
-    return socket;
-  };
+  const setup = useTwoInstances({ graceMs: GRACE_MS, graceSweepIntervalMs: 200, matchmaking: { keyPrefix } });
+  const { connect } = setup;
   const auth = (user: TestUser) => ({ Authorization: `Bearer ${user.token}` });
 
-  beforeAll(async () => {
-    issuer = await new TestTokenIssuer().start();
-    const settings = { graceMs: GRACE_MS, graceSweepIntervalMs: 200, matchmaking: { keyPrefix } };
-    one = await startInstance(issuer, { settings });
-    two = await startInstance(issuer, { settings });
-  });
-
-  afterEach(() => {
-    for (const socket of sockets.splice(0)) socket.close();
-  });
-
-  afterAll(async () => {
-    await one.stop();
-    await two.stop();
-    await issuer.stop();
-  });
 
   const finished = (gameId: string) =>
     waitFor(async () => {
-      const row = await one.knex("games").where({ id: gameId }).first();
+      const row = await setup.one.knex("games").where({ id: gameId }).first();
       return row?.status === "finished" ? (row as { result: string | null; end_reason: string }) : undefined;
     }, { what: `game ${gameId} to finish`, timeoutMs: GRACE_MS + 15_000 });
-  const ratingRows = (...users: TestUser[]) => one.knex("player_ratings").whereIn("user_id", users.map((user) => user.userId));
-  const ratedTimes = async (gameId: string) => (await one.knex("game_ratings").where({ game_id: gameId })).length;
+  const ratingRows = (...users: TestUser[]) => setup.one.knex("player_ratings").whereIn("user_id", users.map((user) => user.userId));
+  const ratedTimes = async (gameId: string) => (await setup.one.knex("game_ratings").where({ game_id: gameId })).length;
 
   it("when a player queued by REST never opens a socket and the other closes without game:join, then the game is aborted, unrated, and both may look for a game again", async () => {
-    const [alice, bob] = [issuer.user(), issuer.user()];
-    expect((await request(one.baseUrl).post("/api/v1/games/matchmaking").set(auth(alice))).status).toBe(202);
-    const b = await connect(two, bob);
+    const [alice, bob] = [setup.issuer.user(), setup.issuer.user()];
+    expect((await request(setup.one.baseUrl).post("/api/v1/games/matchmaking").set(auth(alice))).status).toBe(202);
+    const b = await connect(setup.two, bob);
     b.send({ type: "game:find" });
     const matched = await b.next("game:matched", { timeoutMs: 20_000 });
     b.close();
     expect(await finished(matched.game_id)).toMatchObject({ result: null, end_reason: "aborted" });
-    const game = gameSchema.parse((await request(one.baseUrl).get(`/api/v1/games/${matched.game_id}`).set(auth(alice))).body);
+    const game = gameSchema.parse((await request(setup.one.baseUrl).get(`/api/v1/games/${matched.game_id}`).set(auth(alice))).body);
     expect(game).toMatchObject({ status: "finished", result: null, end_reason: "aborted" });
     expect(await ratingRows(alice, bob)).toEqual([]);
     expect(await ratedTimes(matched.game_id)).toBe(0);
     for (const user of [alice, bob]) {
-      expect((await request(two.baseUrl).post("/api/v1/games/matchmaking").set(auth(user))).status).toBe(202);
-      expect((await request(two.baseUrl).delete("/api/v1/games/matchmaking").set(auth(user))).status).toBe(204);
+      expect((await request(setup.two.baseUrl).post("/api/v1/games/matchmaking").set(auth(user))).status).toBe(202);
+      expect((await request(setup.two.baseUrl).delete("/api/v1/games/matchmaking").set(auth(user))).status).toBe(204);
     }
   });
 
   it("when a matched player joins and the other never does, then the joined one gets game:over aborted with no result and no rating change", async () => {
-    const [alice, bob] = [issuer.user(), issuer.user()];
-    const [a, b] = [await connect(one, alice), await connect(two, bob)];
+    const [alice, bob] = [setup.issuer.user(), setup.issuer.user()];
+    const [a, b] = [await connect(setup.one, alice), await connect(setup.two, bob)];
     a.send({ type: "game:find" });
     await a.next("game:queued", { timeoutMs: 20_000 });
     b.send({ type: "game:find" });
@@ -80,9 +56,9 @@ describe("games nobody plays: aborted before both players have moved, forfeited 
   });
 
   it("when both players leave at the same moment before any move, then the game is aborted and neither rating changes", async () => {
-    const [alice, bob] = [issuer.user(), issuer.user()];
-    const gameId = await createActiveGame(one, alice, bob);
-    const [a, b] = [await connect(one, alice), await connect(two, bob)];
+    const [alice, bob] = [setup.issuer.user(), setup.issuer.user()];
+    const gameId = await createActiveGame(setup.one, alice, bob);
+    const [a, b] = [await connect(setup.one, alice), await connect(setup.two, bob)];
     await joinBoth(gameId, a, b);
     a.close();
     b.close();
@@ -93,9 +69,9 @@ describe("games nobody plays: aborted before both players have moved, forfeited 
   });
 
   it("when only player 1 has moved and player 2 leaves for good, then the game is aborted, unrated", async () => {
-    const [alice, bob] = [issuer.user(), issuer.user()];
-    const gameId = await createActiveGame(one, alice, bob);
-    const [a, b] = [await connect(one, alice), await connect(two, bob)];
+    const [alice, bob] = [setup.issuer.user(), setup.issuer.user()];
+    const gameId = await createActiveGame(setup.one, alice, bob);
+    const [a, b] = [await connect(setup.one, alice), await connect(setup.two, bob)];
     await joinBoth(gameId, a, b);
     await playMoves(gameId, a, b, [3]);
     b.close();
@@ -104,9 +80,9 @@ describe("games nobody plays: aborted before both players have moved, forfeited 
   });
 
   it("when both have moved and both leave, one after the other, then the first whose grace runs out forfeits and the game is rated once", async () => {
-    const [alice, bob] = [issuer.user(), issuer.user()];
-    const gameId = await createActiveGame(one, alice, bob);
-    const [a, b] = [await connect(one, alice), await connect(two, bob)];
+    const [alice, bob] = [setup.issuer.user(), setup.issuer.user()];
+    const gameId = await createActiveGame(setup.one, alice, bob);
+    const [a, b] = [await connect(setup.one, alice), await connect(setup.two, bob)];
     await joinBoth(gameId, a, b);
     await playMoves(gameId, a, b, [3, 4]);
     b.close(); // bob (player 2) leaves first, so his deadline comes first
@@ -114,7 +90,7 @@ describe("games nobody plays: aborted before both players have moved, forfeited 
     a.close();
     expect(await finished(gameId)).toMatchObject({ result: "player1_won", end_reason: "forfeit" });
     await new Promise((resolve) => setTimeout(resolve, GRACE_MS + 500)); // alice's deadline passes too: nothing more happens
-    expect(await one.knex("games").where({ id: gameId }).first()).toMatchObject({ result: "player1_won", end_reason: "forfeit" });
+    expect(await setup.one.knex("games").where({ id: gameId }).first()).toMatchObject({ result: "player1_won", end_reason: "forfeit" });
     expect(await ratedTimes(gameId)).toBe(1);
     const rows = (await ratingRows(alice, bob)) as { user_id: string; games: number; wins: number; losses: number }[];
     expect(rows.find((row) => row.user_id === alice.userId)).toMatchObject({ games: 1, wins: 1, losses: 0 });

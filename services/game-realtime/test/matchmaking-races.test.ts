@@ -2,52 +2,28 @@ import { randomUUID } from "node:crypto";
 import { errorBodySchema } from "@tollgate/contracts";
 import request from "supertest";
 import { createActiveGame } from "./support/game-flow";
-import { startInstance, type TestInstance } from "./support/instance";
-import { TestTokenIssuer, type TestUser } from "./support/tokens";
-import { TestSocket } from "./support/ws-client";
+import type { TestUser } from "./support/tokens";
+import { useTwoInstances } from "./support/two-instances";
 
 const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("matchmaking: cancels, one game per player, refused bodies", () => {
   const keyPrefix = `game:mm-test-${randomUUID().slice(0, 8)}:`;
-  let issuer: TestTokenIssuer;
-  let one: TestInstance;
-  let two: TestInstance;
-  const sockets: TestSocket[] = [];
-  const connect = async (instance: TestInstance, user: TestUser) => {
-    const socket = await TestSocket.connect(instance.wsUrl, user.token);
-    sockets.push(socket);
-    return socket;
-  };
+  const setup = useTwoInstances({ matchmaking: { keyPrefix }, maxConnectionsPerUser: 3 });
+  const { connect } = setup;
   const auth = (user: TestUser) => ({ Authorization: `Bearer ${user.token}` });
-  const queued = (userId: string) => one.redis.zscore(`${keyPrefix}queue`, userId);
+  const queued = (userId: string) => setup.one.redis.zscore(`${keyPrefix}queue`, userId);
   const inDirectory = (user: TestUser, username = `user_${user.userId.slice(0, 8)}`) =>
-    one.knex("user_directory").insert({ user_id: user.userId, username, registered_at: new Date() }).then(() => username);
+    setup.one.knex("user_directory").insert({ user_id: user.userId, username, registered_at: new Date() }).then(() => username);
   const activeGamesOf = async (user: TestUser) =>
-    (await one.knex("games").where("status", "active").andWhere((where) => where.where("player1_id", user.userId).orWhere("player2_id", user.userId))).length;
+    (await setup.one.knex("games").where("status", "active").andWhere((where) => where.where("player1_id", user.userId).orWhere("player2_id", user.userId))).length;
 
-  beforeAll(async () => {
-    issuer = await new TestTokenIssuer().start();
-    const settings = { matchmaking: { keyPrefix }, maxConnectionsPerUser: 3 };
-    one = await startInstance(issuer, { settings });
-    two = await startInstance(issuer, { settings });
-  });
-
-  afterEach(() => {
-    for (const socket of sockets.splice(0)) socket.close();
-  });
-
-  afterAll(async () => {
-    await one.stop();
-    await two.stop();
-    await issuer.stop();
-  });
 
   it("when a player sends game:find and game:find_cancel back to back while an opponent is queued, then they are never both told find_cancelled and matched", async () => {
     const outcomes = { cancelled: 0, matched: 0 };
     for (let round = 0; round < 25; round++) {
-      const [alice, bob] = [issuer.user(), issuer.user()];
-      const [a, b] = [await connect(one, alice), await connect(two, bob)];
+      const [alice, bob] = [setup.issuer.user(), setup.issuer.user()];
+      const [a, b] = [await connect(setup.one, alice), await connect(setup.two, bob)];
       b.send({ type: "game:find" });
       await b.next("game:queued", { timeoutMs: 20_000 });
       a.send({ type: "game:find" });
@@ -80,8 +56,8 @@ describe("matchmaking: cancels, one game per player, refused bodies", () => {
   });
 
   it("when a player cancels from one socket (or by REST), then every socket of theirs gets game:find_cancelled", async () => {
-    const alice = issuer.user();
-    const [first, second, elsewhere] = [await connect(one, alice), await connect(one, alice), await connect(two, alice)];
+    const alice = setup.issuer.user();
+    const [first, second, elsewhere] = [await connect(setup.one, alice), await connect(setup.one, alice), await connect(setup.two, alice)];
     first.send({ type: "game:find" });
     await first.next("game:queued", { timeoutMs: 20_000 });
     first.send({ type: "game:find_cancel" });
@@ -90,67 +66,67 @@ describe("matchmaking: cancels, one game per player, refused bodies", () => {
 
     second.send({ type: "game:find" });
     await second.next("game:queued", { timeoutMs: 20_000 });
-    expect((await request(two.baseUrl).delete("/api/v1/games/matchmaking").set(auth(alice))).status).toBe(204);
+    expect((await request(setup.two.baseUrl).delete("/api/v1/games/matchmaking").set(auth(alice))).status).toBe(204);
     await Promise.all([first, second, elsewhere].map((socket) => socket.next("game:find_cancelled", { timeoutMs: 20_000 })));
     expect(await queued(alice.userId)).toBeNull();
   });
 
   it("when a player who invited someone looks for a match, then ALREADY_IN_GAME (socket and REST), and the invitee's join leaves them one active game", async () => {
-    const [carol, dave, erin] = [issuer.user(), issuer.user(), issuer.user()];
+    const [carol, dave, erin] = [setup.issuer.user(), setup.issuer.user(), setup.issuer.user()];
     const erinName = await inDirectory(erin);
-    const invitation = await request(one.baseUrl).post("/api/v1/games").set(auth(carol)).send({ opponent_username: erinName });
+    const invitation = await request(setup.one.baseUrl).post("/api/v1/games").set(auth(carol)).send({ opponent_username: erinName });
     expect(invitation.status).toBe(201);
-    const [c, d] = [await connect(one, carol), await connect(two, dave)];
+    const [c, d] = [await connect(setup.one, carol), await connect(setup.two, dave)];
     d.send({ type: "game:find" });
     await d.next("game:queued", { timeoutMs: 20_000 });
     c.send({ type: "game:find" });
     expect(await c.next("error", { timeoutMs: 20_000 })).toMatchObject({ code: "ALREADY_IN_GAME", ref: "game:find" });
     expect(c.ofType("error")[0]?.message).toContain(invitation.body.id);
-    const rest = await request(two.baseUrl).post("/api/v1/games/matchmaking").set(auth(carol));
+    const rest = await request(setup.two.baseUrl).post("/api/v1/games/matchmaking").set(auth(carol));
     expect(rest.status).toBe(409);
     expect(errorBodySchema.parse(rest.body).error_code).toBe("ALREADY_IN_GAME");
     expect(await queued(carol.userId)).toBeNull();
-    expect((await request(one.baseUrl).post(`/api/v1/games/${invitation.body.id}/join`).set(auth(erin))).status).toBe(200);
+    expect((await request(setup.one.baseUrl).post(`/api/v1/games/${invitation.body.id}/join`).set(auth(erin))).status).toBe(200);
     await settle(400);
     expect(c.ofType("game:matched")).toEqual([]);
     expect(await activeGamesOf(carol)).toBe(1);
   });
 
   it("when a player in an active game joins another game, then 409 ALREADY_IN_GAME (REST and socket), and a game whose creator now plays elsewhere is not joinable", async () => {
-    const [alice, bob, carol, dave] = [issuer.user(), issuer.user(), issuer.user(), issuer.user()];
-    await createActiveGame(one, alice, bob);
-    const open = await request(one.baseUrl).post("/api/v1/games").set(auth(carol)).send({});
-    const byRest = await request(two.baseUrl).post(`/api/v1/games/${open.body.id}/join`).set(auth(alice));
+    const [alice, bob, carol, dave] = [setup.issuer.user(), setup.issuer.user(), setup.issuer.user(), setup.issuer.user()];
+    await createActiveGame(setup.one, alice, bob);
+    const open = await request(setup.one.baseUrl).post("/api/v1/games").set(auth(carol)).send({});
+    const byRest = await request(setup.two.baseUrl).post(`/api/v1/games/${open.body.id}/join`).set(auth(alice));
     expect(byRest.status).toBe(409);
     expect(errorBodySchema.parse(byRest.body).error_code).toBe("ALREADY_IN_GAME");
-    const b = await connect(two, bob);
+    const b = await connect(setup.two, bob);
     b.send({ type: "game:join", game_id: open.body.id });
     expect(await b.next("error", { timeoutMs: 20_000 })).toMatchObject({ code: "ALREADY_IN_GAME", ref: "game:join" });
-    expect(await one.knex("games").where({ id: open.body.id }).first()).toMatchObject({ status: "waiting", player2_id: null });
+    expect(await setup.one.knex("games").where({ id: open.body.id }).first()).toMatchObject({ status: "waiting", player2_id: null });
 
     // carol's open game waits while carol starts playing dave's: nobody may then join carol's.
-    const daves = await request(one.baseUrl).post("/api/v1/games").set(auth(dave)).send({});
-    expect((await request(one.baseUrl).post(`/api/v1/games/${daves.body.id}/join`).set(auth(carol))).status).toBe(200);
-    const stranger = issuer.user();
-    const late = await request(one.baseUrl).post(`/api/v1/games/${open.body.id}/join`).set(auth(stranger));
+    const daves = await request(setup.one.baseUrl).post("/api/v1/games").set(auth(dave)).send({});
+    expect((await request(setup.one.baseUrl).post(`/api/v1/games/${daves.body.id}/join`).set(auth(carol))).status).toBe(200);
+    const stranger = setup.issuer.user();
+    const late = await request(setup.one.baseUrl).post(`/api/v1/games/${open.body.id}/join`).set(auth(stranger));
     expect(late.status).toBe(409);
     expect(errorBodySchema.parse(late.body).error_code).toBe("GAME_NOT_JOINABLE");
     expect(await activeGamesOf(carol)).toBe(1);
   });
 
   it("when POST /games/matchmaking has a field, then 422 VALIDATION_ERROR and the player is not queued", async () => {
-    const alice = issuer.user();
-    const res = await request(one.baseUrl).post("/api/v1/games/matchmaking").set(auth(alice)).send({ foo: 1 });
+    const alice = setup.issuer.user();
+    const res = await request(setup.one.baseUrl).post("/api/v1/games/matchmaking").set(auth(alice)).send({ foo: 1 });
     expect(res.status).toBe(422);
     expect(errorBodySchema.parse(res.body).error_code).toBe("VALIDATION_ERROR");
     expect(await queued(alice.userId)).toBeNull();
   });
 
   it("when a game invites an opponent_id the directory does not know, then 404 USER_NOT_FOUND and no game", async () => {
-    const alice = issuer.user();
-    const res = await request(one.baseUrl).post("/api/v1/games").set(auth(alice)).send({ opponent_id: randomUUID() });
+    const alice = setup.issuer.user();
+    const res = await request(setup.one.baseUrl).post("/api/v1/games").set(auth(alice)).send({ opponent_id: randomUUID() });
     expect(res.status).toBe(404);
     expect(errorBodySchema.parse(res.body).error_code).toBe("USER_NOT_FOUND");
-    expect(await one.knex("games").where({ player1_id: alice.userId })).toHaveLength(0);
+    expect(await setup.one.knex("games").where({ player1_id: alice.userId })).toHaveLength(0);
   });
 });

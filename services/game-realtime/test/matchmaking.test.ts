@@ -12,40 +12,18 @@ import { createActiveGame } from "./support/game-flow";
 import { migrateTestDatabase, quietLogger, startInstance, TEST_DATABASE_URL, type TestInstance } from "./support/instance";
 import { TestTokenIssuer, type TestUser } from "./support/tokens";
 import { TestSocket } from "./support/ws-client";
+import { useTwoInstances } from "./support/two-instances";
 
 describe("matchmaking across two instances", () => {
   const keyPrefix = `game:mm-test-${randomUUID().slice(0, 8)}:`;
-  let issuer: TestTokenIssuer;
-  let one: TestInstance;
-  let two: TestInstance;
-  const sockets: TestSocket[] = [];
-  const connect = async (instance: TestInstance, user: TestUser) => {
-    const socket = await TestSocket.connect(instance.wsUrl, user.token);
-    sockets.push(socket);
-    return socket;
-  };
-  const queued = (userId: string) => one.redis.zscore(`${keyPrefix}queue`, userId);
+  const setup = useTwoInstances({ matchmaking: { keyPrefix }, maxConnectionsPerUser: 3 });
+  const { connect } = setup;
+  const queued = (userId: string) => setup.one.redis.zscore(`${keyPrefix}queue`, userId);
 
-  beforeAll(async () => {
-    issuer = await new TestTokenIssuer().start();
-    const settings = { matchmaking: { keyPrefix }, maxConnectionsPerUser: 3 };
-    one = await startInstance(issuer, { settings });
-    two = await startInstance(issuer, { settings });
-  });
-
-  afterEach(() => {
-    for (const socket of sockets.splice(0)) socket.close();
-  });
-
-  afterAll(async () => {
-    await one.stop();
-    await two.stop();
-    await issuer.stop();
-  });
 
   it("when 100 players queue, half on each instance, then exactly 50 games are made, each player is in exactly one, and nobody is left queued", async () => {
-    const players = Array.from({ length: 100 }, () => issuer.user());
-    const connected = await Promise.all(players.map((player, i) => connect(i % 2 === 0 ? one : two, player)));
+    const players = Array.from({ length: 100 }, () => setup.issuer.user());
+    const connected = await Promise.all(players.map((player, i) => connect(i % 2 === 0 ? setup.one : setup.two, player)));
     for (const socket of connected) socket.send({ type: "game:find" });
     await Promise.all(connected.map((socket) => socket.next("game:queued", { timeoutMs: 20_000 })));
     const matched = await Promise.all(connected.map((socket) => socket.next("game:matched", { timeoutMs: 15_000 })));
@@ -54,14 +32,14 @@ describe("matchmaking across two instances", () => {
     matched.forEach((message, i) => byGame.set(message.game_id, [...(byGame.get(message.game_id) ?? []), players[i]?.userId as string]));
     expect(byGame.size).toBe(50);
     expect([...byGame.values()].every((members) => members.length === 2)).toBe(true);
-    const rows = await one.knex("games").whereIn("id", [...byGame.keys()]);
+    const rows = await setup.one.knex("games").whereIn("id", [...byGame.keys()]);
     expect(rows).toHaveLength(50);
     const seats = rows.flatMap((row: { player1_id: string; player2_id: string }) => [row.player1_id, row.player2_id]);
     expect(new Set(seats).size).toBe(100);
     expect(new Set(seats)).toEqual(new Set(players.map((p) => p.userId)));
     expect(rows.every((row: { status: string }) => row.status === "active")).toBe(true);
     const ids = players.map((p) => p.userId);
-    expect(await one.knex("games").whereIn("player1_id", ids).orWhereIn("player2_id", ids)).toHaveLength(50);
+    expect(await setup.one.knex("games").whereIn("player1_id", ids).orWhereIn("player2_id", ids)).toHaveLength(50);
     // Each side is told who the other is and which seat it has.
     matched.forEach((message, i) => {
       const row = rows.find((game: { id: string }) => game.id === message.game_id) as { player1_id: string; player2_id: string };
@@ -70,14 +48,14 @@ describe("matchmaking across two instances", () => {
       expect(message.opponent.user_id).toBe(row.player1_id === me ? row.player2_id : row.player1_id);
     });
     // Nobody got a second match while the sockets stayed open.
-    await one.redis.ping();
+    await setup.one.redis.ping();
     expect(connected.every((socket) => socket.ofType("game:matched").length === 1)).toBe(true);
-    expect(await one.redis.zcard(`${keyPrefix}queue`)).toBe(0);
+    expect(await setup.one.redis.zcard(`${keyPrefix}queue`)).toBe(0);
   });
 
   it("when a matched player joins the game, then it is active with both seats taken and player 1 moves first", async () => {
-    const [alice, bob] = [issuer.user(), issuer.user()];
-    const [a, b] = [await connect(one, alice), await connect(two, bob)];
+    const [alice, bob] = [setup.issuer.user(), setup.issuer.user()];
+    const [a, b] = [await connect(setup.one, alice), await connect(setup.two, bob)];
     a.send({ type: "game:find" });
     await a.next("game:queued", { timeoutMs: 20_000 });
     b.send({ type: "game:find" });
@@ -90,8 +68,8 @@ describe("matchmaking across two instances", () => {
   });
 
   it("when a queued player sends game:find_cancel, then game:find_cancelled and they are out of the queue", async () => {
-    const alice = issuer.user();
-    const socket = await connect(one, alice);
+    const alice = setup.issuer.user();
+    const socket = await connect(setup.one, alice);
     socket.send({ type: "game:find" });
     expect(await socket.next("game:queued", { timeoutMs: 20_000 })).toMatchObject({ rating: 1500 });
     expect(await queued(alice.userId)).not.toBeNull();
@@ -101,8 +79,8 @@ describe("matchmaking across two instances", () => {
   });
 
   it("when a queued player's socket closes, then they leave the queue", async () => {
-    const alice = issuer.user();
-    const socket = await connect(two, alice);
+    const alice = setup.issuer.user();
+    const socket = await connect(setup.two, alice);
     socket.send({ type: "game:find" });
     await socket.next("game:queued", { timeoutMs: 20_000 });
     socket.close();
@@ -111,26 +89,26 @@ describe("matchmaking across two instances", () => {
   });
 
   it("when a queued player sends game:find again, or a player with an active game sends it, then error ALREADY_QUEUED / ALREADY_IN_GAME", async () => {
-    const [alice, bob, carol] = [issuer.user(), issuer.user(), issuer.user()];
-    const a = await connect(one, alice);
+    const [alice, bob, carol] = [setup.issuer.user(), setup.issuer.user(), setup.issuer.user()];
+    const a = await connect(setup.one, alice);
     a.send({ type: "game:find" });
     await a.next("game:queued", { timeoutMs: 20_000 });
     a.send({ type: "game:find" });
     expect(await a.next("error", { timeoutMs: 20_000 })).toMatchObject({ code: "ALREADY_QUEUED", ref: "game:find" });
     a.send({ type: "game:find_cancel" });
     await a.next("game:find_cancelled", { timeoutMs: 20_000 });
-    await createActiveGame(one, bob, carol);
-    const b = await connect(two, bob);
+    await createActiveGame(setup.one, bob, carol);
+    const b = await connect(setup.two, bob);
     b.send({ type: "game:find" });
     expect(await b.next("error", { timeoutMs: 20_000 })).toMatchObject({ code: "ALREADY_IN_GAME" });
     expect(await queued(bob.userId)).toBeNull();
   });
 
   it("when ratings differ, then the closest ratings are paired and a player beyond the gap keeps waiting", async () => {
-    const [low, near, far] = [issuer.user(), issuer.user(), issuer.user()];
+    const [low, near, far] = [setup.issuer.user(), setup.issuer.user(), setup.issuer.user()];
     const rating = (user: TestUser, value: number) => ({ user_id: user.userId, rating: value, rating_deviation: 80, volatility: 0.06, games: 5, wins: 3, losses: 2, draws: 0 });
-    await one.knex("player_ratings").insert([rating(low, 1400), rating(near, 1460), rating(far, 1800)]);
-    const [sLow, sNear, sFar] = [await connect(one, low), await connect(two, near), await connect(one, far)];
+    await setup.one.knex("player_ratings").insert([rating(low, 1400), rating(near, 1460), rating(far, 1800)]);
+    const [sLow, sNear, sFar] = [await connect(setup.one, low), await connect(setup.two, near), await connect(setup.one, far)];
     sFar.send({ type: "game:find" });
     expect(await sFar.next("game:queued", { timeoutMs: 20_000 })).toMatchObject({ rating: 1800 });
     sLow.send({ type: "game:find" });
@@ -144,25 +122,25 @@ describe("matchmaking across two instances", () => {
   });
 
   it("when players use the REST twin, then 202 queued, GET answers queued and then matched with the same game for both, and DELETE leaves the queue", async () => {
-    const [alice, bob, carol] = [issuer.user(), issuer.user(), issuer.user()];
+    const [alice, bob, carol] = [setup.issuer.user(), setup.issuer.user(), setup.issuer.user()];
     const auth = (user: TestUser) => ({ Authorization: `Bearer ${user.token}` });
-    const post = await request(one.baseUrl).post("/api/v1/games/matchmaking").set(auth(alice));
+    const post = await request(setup.one.baseUrl).post("/api/v1/games/matchmaking").set(auth(alice));
     expect(post.status).toBe(202);
     expect(matchmakingQueuedSchema.parse(post.body)).toMatchObject({ status: "queued", rating: 1500 });
-    expect(matchmakingStatusSchema.parse((await request(two.baseUrl).get("/api/v1/games/matchmaking").set(auth(alice))).body)).toEqual({ status: "queued" });
-    const again = await request(two.baseUrl).post("/api/v1/games/matchmaking").set(auth(alice));
+    expect(matchmakingStatusSchema.parse((await request(setup.two.baseUrl).get("/api/v1/games/matchmaking").set(auth(alice))).body)).toEqual({ status: "queued" });
+    const again = await request(setup.two.baseUrl).post("/api/v1/games/matchmaking").set(auth(alice));
     expect(again.status).toBe(409);
     expect(errorBodySchema.parse(again.body).error_code).toBe("ALREADY_QUEUED");
-    expect((await request(two.baseUrl).post("/api/v1/games/matchmaking").set(auth(bob))).status).toBe(202);
-    const status = async (user: TestUser) => matchmakingStatusSchema.parse((await request(one.baseUrl).get("/api/v1/games/matchmaking").set(auth(user))).body);
+    expect((await request(setup.two.baseUrl).post("/api/v1/games/matchmaking").set(auth(bob))).status).toBe(202);
+    const status = async (user: TestUser) => matchmakingStatusSchema.parse((await request(setup.one.baseUrl).get("/api/v1/games/matchmaking").set(auth(user))).body);
     const aliceMatched = await waitFor(async () => {
       const s = await status(alice);
       return s.status === "matched" ? s : undefined;
     }, { timeoutMs: 20_000, what: "alice to be matched" });
     expect(await status(bob)).toEqual(aliceMatched);
 
-    expect((await request(one.baseUrl).post("/api/v1/games/matchmaking").set(auth(carol))).status).toBe(202);
-    expect((await request(two.baseUrl).delete("/api/v1/games/matchmaking").set(auth(carol))).status).toBe(204);
+    expect((await request(setup.one.baseUrl).post("/api/v1/games/matchmaking").set(auth(carol))).status).toBe(202);
+    expect((await request(setup.two.baseUrl).delete("/api/v1/games/matchmaking").set(auth(carol))).status).toBe(204);
     expect(await status(carol)).toEqual({ status: "idle" });
     expect(await queued(carol.userId)).toBeNull();
   });
