@@ -43,6 +43,8 @@ log "sources: $(if $from_head; then echo "commit $(git rev-parse --short HEAD)";
 build_one() { # <name>: the podman build line an operator would type with docker
   local name=$1 tags=(-t "tollgate/$name:latest")
   [ -z "${TOLLGATE_IMAGE_TAG:-}" ] || tags+=(-t "tollgate/$name:$TOLLGATE_IMAGE_TAG")
+  # A label (key=value) makes a new image even from unchanged sources (rolling-replace.sh).
+  [ -z "${TOLLGATE_IMAGE_LABEL:-}" ] || tags+=(--label "$TOLLGATE_IMAGE_LABEL")
   case "$name" in
     gateway-config | gateway-health)
       pm_build -q --layers -f "$context/infra/docker/$name.Dockerfile" \

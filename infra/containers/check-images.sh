@@ -56,7 +56,7 @@ common=(-e KAFKA_BROKERS=127.0.0.1:9092 -e REDIS_URL=redis://127.0.0.1:6379
 env_of() {
   case "$1" in
     demo-upstream) echo "-e PORT=3999" ;;
-    auth) echo "-e PORT=3001 -e DATABASE_URL=postgres://postgres@127.0.0.1:5432/tollgate_auth
+    auth) echo "-e PORT=3001 -e NODE_ENV=development -e DATABASE_URL=postgres://postgres@127.0.0.1:5432/tollgate_auth
       -e SERVICE_CLIENTS=proxy:$(sha "$proxy_secret"):tokens:validate,token:$(sha "$token_secret"):billing:purchases
       -e SIGNING_KEYS_ENCRYPTION_KEYS=$key" ;;
     token) echo "-e PORT=3002 -e DATABASE_URL=postgres://postgres@127.0.0.1:5432/tollgate_token
@@ -64,7 +64,7 @@ env_of() {
       -e IDEMPOTENCY_ENCRYPTION_KEY=$key" ;;
     billing) echo "-e PORT=3005 -e NODE_ENV=development -e DATABASE_URL=postgres://postgres@127.0.0.1:5432/tollgate_billing
       -e PRICE_CURRENCY=usd -e PRICE_LIST=1:200,12:1500,24:2500,168:12000,720:40000" ;;
-    proxy) echo "-e PORT=3003 -e UPSTREAM_URL=http://127.0.0.1:3999 -e TOKEN_SERVICE_URL=http://127.0.0.1:3002
+    proxy) echo "-e PORT=3003 -e NODE_ENV=development -e UPSTREAM_URL=http://127.0.0.1:3999 -e TOKEN_SERVICE_URL=http://127.0.0.1:3002
       -e SERVICE_CLIENT_ID=proxy -e SERVICE_CLIENT_SECRET=$proxy_secret -e APP_PUBLIC_ORIGIN=http://app.localhost:8080" ;;
     game-realtime) echo "-e PORT=3004 -e DATABASE_URL=postgres://postgres@127.0.0.1:5432/tollgate_game" ;;
     *) die "unknown service $1" ;;

@@ -7,8 +7,8 @@
 //     taken on shared machines); probes name the port by number instead;
 //   - httpGet probes become exec probes running the image's node (Kubernetes' kubelet does the
 //     HTTP call; podman runs curl inside the container, and the images have none), written as one
-//     shell string because podman 4.3 wraps exec probes in CMD-SHELL; at least 5 s time-out for a
-//     node start inside the container;
+//     shell string because podman 4.3 joins an exec probe into one CMD-SHELL line; at least 10 s for a
+//     node start inside the container (5.7 s measured at a load average of 46);
 //   - imagePullPolicy IfNotPresent: the images are local.
 //   node infra/containers/kube-render.mjs <manifest> <out file>
 import { readFileSync, writeFileSync } from "node:fs";
@@ -31,7 +31,7 @@ function probe(p, ports) {
   if (port === undefined) throw new Error(`${input}: probe port ${p.httpGet.port} is not a containerPort`);
   const { httpGet: _httpGet, ...rest } = p;
   const script = `node -e "fetch('http://127.0.0.1:${port}${p.httpGet.path}').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"`;
-  return { ...rest, exec: { command: [script] }, timeoutSeconds: Math.max(p.timeoutSeconds ?? 1, 5) };
+  return { ...rest, exec: { command: [script] }, timeoutSeconds: Math.max(p.timeoutSeconds ?? 1, 10) };
 }
 
 for (const doc of parseAllDocuments(readFileSync(input, "utf8"))) {

@@ -37,14 +37,13 @@ reload_gateway() { pm exec "$gateway_ctr" nginx -p /state/conf -c /state/conf/ng
 ready() { pm exec "$1" node -e "fetch('http://127.0.0.1:'+process.env.PORT+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"; }
 stamp() { date -u +%H:%M:%S.%3N; }
 
-# 1. The new image: the same Dockerfile, a new tag (and a label, so it is a new image even when
-#    the source has not changed since the last build).
+# 1. The new image: the same Dockerfile from the last commit (build.sh --from-head), tagged
+#    tollgate/token:<next> and labelled, so it is a new image even when the sources have not changed.
 next=rolling-$(date +%s)
 t0=$(date +%s)
-pm_build -q --layers -f infra/docker/Dockerfile \
-  --build-arg SERVICE=token --build-arg NODE_IMAGE="$TOLLGATE_NODE_IMAGE" --label "tollgate.rollout=$next" \
-  -t "tollgate/token:$next" . >/dev/null
-log "built tollgate/token:$next in $(( $(date +%s) - t0 ))s ($(pm image inspect --format '{{.Id}}' "tollgate/token:$next" | cut -c1-12); running: $(pm inspect --format '{{.ImageName}}' "$old"))"
+TOLLGATE_IMAGE_TAG=$next TOLLGATE_IMAGE_LABEL="tollgate.rollout=$next" \
+  bash "$containers_dir/build.sh" --from-head token >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; die "building the token image failed"; }
+log "built tollgate/token:$next in $(( $(date +%s) - t0 ))s (image $(pm image inspect --format '{{.Id}}' "tollgate/token:$next" | cut -c1-12); running: $(pm inspect --format '{{.Image}}' "$old" | cut -c1-12))"
 
 # 2. Traffic through the gateway.
 node "$containers_dir/rolling-traffic.mjs" "$gateway" "$work/stop" "$work/result.json" &
