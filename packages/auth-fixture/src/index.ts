@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import { createServer } from "node:http";
-import { loginRequestSchema, registerRequestSchema, serviceTokenResponseSchema, tokenPairResponseSchema } from "@tollgate/contracts";
+import { loginRequestSchema, registerRequestSchema, serviceTokenResponseSchema, tokenPairResponseSchema, topics } from "@tollgate/contracts";
 import { authEnvSchema, authMigrations, createApp, createTokenSigner, createUseCases, ZxcvbnStrengthEstimator } from "@tollgate/auth-service";
 import {
   closeRedis,
@@ -79,7 +79,7 @@ export async function startAuthFixture({ namespace = uniqueName("auth"), publish
   const knex = await openDatabase({ url: AUTH_DATABASE_URL, logger, migrations: authMigrations });
   await createTokenSigner(knex, config).ensureKey();
   const redis = createRedis({ url: config.REDIS_URL, profile: "store", logger, name: "auth-fixture" });
-  const authEventsTopic = namespacedTopic(namespace, "tollgate.auth-events");
+  const authEventsTopic = namespacedTopic(namespace, topics.authEvents);
   // Its own password-strength worker, closed with the fixture (createUseCases' own would outlive it).
   const passwordStrength = new ZxcvbnStrengthEstimator();
   const useCases = createUseCases({ knex, redis, logger, passwordStrength }, { config, authEventsTopic });

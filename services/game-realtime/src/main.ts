@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   );
 
   const { port, shutdown } = await serve({
-    app: () => createApp({ logger, useCases, isShuttingDown: () => shuttingDown }),
+    app: () => createApp({ logger, useCases, jsonBodyLimit: config.HTTP_BODY_LIMIT, isShuttingDown: () => shuttingDown }),
     beforeListen: (server) => useCases.sockets.attach(server),
     port: config.PORT,
     host: config.HOST,

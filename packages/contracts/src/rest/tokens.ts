@@ -14,8 +14,11 @@ export type PurchaseTokenRequest = z.infer<typeof purchaseTokenRequestSchema>;
 export const tokenStatusSchema = z.enum(["pending", "active", "expired", "revoked", "refunded"]);
 export type TokenStatus = z.infer<typeof tokenStatusSchema>;
 
+/** The plaintext token's shape: 64 URL-safe base64 characters (48 random bytes). Hot paths test this directly. */
+export const accessTokenValuePattern = /^[A-Za-z0-9_-]{64}$/;
+
 /** The plaintext token: 64 URL-safe characters (48 random bytes). */
-export const accessTokenValueSchema = z.string().regex(/^[A-Za-z0-9_-]{64}$/, "malformed access token");
+export const accessTokenValueSchema = z.string().regex(accessTokenValuePattern, "malformed access token");
 
 export const purchaseTokenResponseSchema = z.object({
   id: z.uuid(),

@@ -3,7 +3,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { appOriginPaths, type ProxyLaunchResponse } from "@tollgate/contracts";
 import { LRUCache } from "lru-cache";
 import { AppSessionInvalidError, LaunchTicketInvalidError, type AppSessionBinding, type AppSessionStore } from "./app-session";
-import { type Grant } from "./grant";
+import type { Grant } from "./grant";
 import type { TokenValidator } from "./token-validator";
 
 const sha256 = (value: string) => createHash("sha256").update(value, "utf8").digest("hex");

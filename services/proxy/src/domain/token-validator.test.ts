@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { accessTokenHash, closeRedis, createLogger, createRedis, DependencyUnavailableError, TokenRejectedError } from "@tollgate/service-kit";
 import { testInfra } from "@tollgate/test-harness";
 import type { Redis } from "ioredis";
-import { type Grant } from "./grant";
+import type { Grant } from "./grant";
 import { redisTokenKey, TokenValidator } from "./token-validator";
 
 const MAX_AGE_MS = 10_000;

@@ -1,11 +1,10 @@
+import { accessTokenValuePattern } from "@tollgate/contracts";
 import { accessTokenHash, type AccessTokenRejection, type Logger, RevocationLog, TokenRejectedError } from "@tollgate/service-kit";
 import { LRUCache } from "lru-cache";
-import { type Grant } from "./grant";
+import type { Grant } from "./grant";
 import type { GrantCache } from "./grant-cache.port";
 
 const REVOKED_TTL_MS = 10 * 60_000;
-/** The access token's shape (contracts: accessTokenValueSchema). */
-const TOKEN_SHAPE = /^[A-Za-z0-9_-]{64}$/;
 
 /** A grant as cached: `validatedAt` (epoch ms) is when the token service last vouched for it. */
 type Entry = { grant: Grant; validatedAt: number } | { rejected: AccessTokenRejection };
@@ -69,7 +68,7 @@ export class TokenValidator {
    * value that cannot be a token (64 of `[A-Za-z0-9_-]`) is refused here, without a lookup.
    */
   validate(token: string): Promise<Grant> {
-    if (!TOKEN_SHAPE.test(token)) return Promise.reject(new TokenRejectedError("TOKEN_INVALID"));
+    if (!accessTokenValuePattern.test(token)) return Promise.reject(new TokenRejectedError("TOKEN_INVALID"));
     return this.validateHash(accessTokenHash(token), () => this.options.remote.byToken(token));
   }
 

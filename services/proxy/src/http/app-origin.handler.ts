@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { APP_SESSION_COOKIE, appOriginPaths } from "@tollgate/contracts";
 import { parse as parseCookies, serialize as serializeCookie } from "cookie";
 import type { AppSessionUseCases } from "../domain/app-session.use-case";
-import { type Grant } from "../domain/grant";
+import type { Grant } from "../domain/grant";
 import type { TokenValidator } from "../domain/token-validator";
 import type { Forwarder } from "../upstream/forwarder";
 import { prepareUpstreamRequest, requestHasBody, type PublicSide } from "../upstream/upstream-request";

@@ -1,6 +1,6 @@
 import { errorBodySchema, tokenErrorCodes, validateTokenResponseSchema, type ValidateTokenRequest } from "@tollgate/contracts";
 import { type AccessTokenRejection, AppError, type DependencyPolicy, dependencyPolicy, DependencyUnavailableError, isConnectionError, type ServiceTokenProvider, TokenRejectedError } from "@tollgate/service-kit";
-import { type Grant } from "../domain/grant";
+import type { Grant } from "../domain/grant";
 
 const REJECTIONS = new Set<string>([tokenErrorCodes.TOKEN_INVALID, tokenErrorCodes.TOKEN_EXPIRED, tokenErrorCodes.TOKEN_REVOKED]);
 

@@ -2,21 +2,7 @@ import http, { type Server } from "node:http";
 import { topics } from "@tollgate/contracts";
 import { startAuthFixture, type AuthFixture } from "@tollgate/auth-fixture";
 import { attachEchoSocket, createDemoApp } from "@tollgate/demo-upstream-service";
-import {
-  closeRedis,
-  createDatabase,
-  createIdempotentProducer,
-  createKafka,
-  createLogger,
-  createRedis,
-  ensureDatabase,
-  ensureTopics,
-  listen,
-  migrate,
-  namespacedTopic,
-  OutboxNotifier,
-  OutboxRelay,
-} from "@tollgate/service-kit";
+import { closeRedis, connectKafka, createLogger, createRedis, listen, namespacedTopic, openDatabase, OutboxNotifier, OutboxRelay } from "@tollgate/service-kit";
 import { CaptureTransport, testDatabaseUrl, testInfra, uniqueName } from "@tollgate/test-harness";
 import { createApp as createTokenApp, createUseCases as createTokenUseCases, tokenMigrations } from "@tollgate/token-service";
 import type { Knex } from "knex";
@@ -72,14 +58,9 @@ export async function startProxyFixture(overrides: ProxyFixtureOptions = {}): Pr
   const namespace = uniqueName("proxy");
   const auth = await startAuthFixture({ namespace });
 
-  await ensureDatabase(TOKEN_DATABASE_URL);
-  const tokenKnex = createDatabase({ url: TOKEN_DATABASE_URL, logger });
-  await migrate(tokenKnex, tokenMigrations);
+  const tokenKnex = await openDatabase({ url: TOKEN_DATABASE_URL, logger, migrations: tokenMigrations });
   await tokenKnex("outbox").whereNull("sent_at").update({ sent_at: tokenKnex.fn.now() });
-  const kafka = createKafka({ clientId: "proxy-test", brokers: testInfra().kafkaBrokers, logger });
-  await ensureTopics(kafka, [namespacedTopic(namespace, topics.tokenEvents), namespacedTopic(namespace, topics.authEvents)]);
-  const producer = createIdempotentProducer(kafka);
-  await producer.connect();
+  const { kafka, producer } = await connectKafka({ clientId: "proxy-test", brokers: testInfra().kafkaBrokers, logger, topics: [namespacedTopic(namespace, topics.tokenEvents), namespacedTopic(namespace, topics.authEvents)] });
   const relay = new OutboxRelay({ knex: tokenKnex, producer, logger, listenUrl: TOKEN_DATABASE_URL, pollIntervalMs: 100 });
   relay.start();
   const outboxNotifier = new OutboxNotifier({ url: TOKEN_DATABASE_URL, logger });

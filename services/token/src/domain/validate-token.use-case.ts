@@ -1,11 +1,10 @@
 import { accessTokenHash, TokenRejectedError } from "@tollgate/service-kit";
-import { tokenErrorCodes, type TokenStatusResponse, type ValidateTokenResponse } from "@tollgate/contracts";
+import { accessTokenValuePattern, tokenErrorCodes, type TokenStatusResponse, type ValidateTokenResponse } from "@tollgate/contracts";
 import type { AccessTokenRepositoryPort } from "./access-token.repository.port";
 import type { TokenEventsPort } from "./token-events.port";
 import { tokenStatus, type AccessToken } from "./access-token";
 import { untrackedTokenActivity, type TokenActivity } from "./token-activity.port";
 
-const TOKEN_SHAPE = /^[A-Za-z0-9_-]{64}$/;
 const HOUR_MS = 3_600_000;
 
 function granted(token: AccessToken): ValidateTokenResponse {
@@ -40,7 +39,7 @@ export class ValidateTokenUseCase {
    * `token.activated` outbox row commit together, so races yield one activation and one event.
    */
   async validate(value: string): Promise<ValidateTokenResponse> {
-    if (!TOKEN_SHAPE.test(value)) throw new TokenRejectedError(tokenErrorCodes.TOKEN_INVALID);
+    if (!accessTokenValuePattern.test(value)) throw new TokenRejectedError(tokenErrorCodes.TOKEN_INVALID);
     return this.validateHash(accessTokenHash(value));
   }
 
@@ -69,7 +68,7 @@ export class ValidateTokenUseCase {
 
   /** Read-only check: never activates; any known token answers with its status. */
   async status(value: string): Promise<TokenStatusResponse> {
-    if (!TOKEN_SHAPE.test(value)) throw new TokenRejectedError(tokenErrorCodes.TOKEN_INVALID);
+    if (!accessTokenValuePattern.test(value)) throw new TokenRejectedError(tokenErrorCodes.TOKEN_INVALID);
     const token = await this.tokens.findByHash(accessTokenHash(value));
     if (!token) throw new TokenRejectedError(tokenErrorCodes.TOKEN_INVALID);
     return {
