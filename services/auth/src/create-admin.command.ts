@@ -7,6 +7,7 @@ import { loadAdminToolConfig } from "./config";
 import { unitOfWork } from "./unit-of-work";
 import { ZxcvbnStrengthEstimator } from "./data/zxcvbn-strength.estimator";
 import { CreateAdminUseCase, type CreateAdminOutcome, type Operator } from "./domain/admin-create.use-case";
+import { AlreadyRegisteredError, UserNotFoundError } from "./domain/auth-errors";
 import { PasswordHasher } from "./domain/password-hasher";
 import { isReservedUsername, PasswordPolicy } from "./domain/password-policy";
 import { authMigrations } from "./migrations";
@@ -103,7 +104,7 @@ async function promoteOrCreate(useCase: CreateAdminUseCase, options: Options, op
   try {
     return await useCase.promote(options.email, operator);
   } catch (error) {
-    if (!(error instanceof AppError && error.errorCode === "USER_NOT_FOUND")) throw error;
+    if (!(error instanceof UserNotFoundError)) throw error;
   }
   const username = options.username ?? usernameFromEmail(options.email);
   const password = options.passwordStdin ? await readAll(io.stdin) : await askTwice(io);
@@ -111,7 +112,7 @@ async function promoteOrCreate(useCase: CreateAdminUseCase, options: Options, op
     return await useCase.create({ email: options.email, username, password }, operator);
   } catch (error) {
     // Another run created the same account meanwhile: promote that one.
-    if (error instanceof AppError && error.errorCode === "DUPLICATE_EMAIL") return useCase.promote(options.email, operator);
+    if (error instanceof AlreadyRegisteredError && error.field === "email") return useCase.promote(options.email, operator);
     throw error;
   }
 }

@@ -1,7 +1,7 @@
 import { AppError, DependencyUnavailableError, dependencyPolicy, isConnectionError, type DependencyPolicy, type Registry } from "@tollgate/service-kit";
 import { custom, errors, generators, Issuer, type BaseClient, type HttpOptions } from "openid-client";
 import type { OAuthProviderConfig } from "../config";
-import { invalidIdTokenError, oauthCodeRejectedError, oauthProviderError, oauthProviderNotFoundError } from "../domain/auth-errors";
+import { InvalidIdTokenError, OAuthCodeRejectedError, OAuthProviderError, OAuthProviderNotFoundError } from "../domain/auth-errors";
 import type { AuthorizationRequest, OAuthProviderDirectory, OAuthProviderPort, ProviderAnswer } from "../domain/oauth/oauth-provider.port";
 
 const DISCOVERY_CACHE_MS = 60 * 60_000;
@@ -79,8 +79,8 @@ export class OpenIdProviderClient implements OAuthProviderPort {
     const tokens = await this.call("code exchange", () => (oidc ? client.callback(input.redirectUri, params, checks) : client.oauthCallback(input.redirectUri, params, checks)));
     // GitHub answers 200 with an error body for a bad code.
     const refused = (tokens as { error?: unknown }).error;
-    if (typeof refused === "string") throw oauthCodeRejectedError(refused.slice(0, 64));
-    if (!tokens.access_token || tokens.token_type?.toLowerCase() !== "bearer") throw oauthProviderError(`provider ${this.name} answered the code exchange without a usable token`);
+    if (typeof refused === "string") throw new OAuthCodeRejectedError(refused.slice(0, 64));
+    if (!tokens.access_token || tokens.token_type?.toLowerCase() !== "bearer") throw new OAuthProviderError(`provider ${this.name} answered the code exchange without a usable token`);
     // Sent as "Bearer" whatever case the provider wrote it in (GitHub: "bearer"); some endpoints compare it exactly.
     const userinfo = client.issuer.metadata.userinfo_endpoint ? await this.call("userinfo", () => client.userinfo<Record<string, unknown>>(tokens, { tokenType: "Bearer" })) : {};
     return { idTokenClaims: oidc ? { ...tokens.claims() } : undefined, userinfo };
@@ -119,10 +119,10 @@ export class OpenIdProviderClient implements OAuthProviderPort {
     const found = await this.call("discovery", () => ProviderIssuer.discover(issuerUrl));
     const { issuer, authorization_endpoint, token_endpoint, jwks_uri } = found.metadata;
     if (![authorization_endpoint, token_endpoint, jwks_uri].every((url) => typeof url === "string" && URL.canParse(url))) {
-      throw oauthProviderError(`provider ${this.name} published unusable discovery metadata`);
+      throw new OAuthProviderError(`provider ${this.name} published unusable discovery metadata`);
     }
     // OpenID Connect Discovery §4.3: the document must name exactly the issuer it was fetched for.
-    if (issuer !== issuerUrl) throw oauthProviderError(`provider ${this.name} discovery names another issuer`);
+    if (issuer !== issuerUrl) throw new OAuthProviderError(`provider ${this.name} discovery names another issuer`);
     return found;
   }
 
@@ -145,14 +145,14 @@ export class OpenIdProviderClient implements OAuthProviderPort {
   private translate(step: Step, error: unknown): unknown {
     if (error instanceof AppError) return error;
     if (error instanceof errors.OPError) {
-      if (step === "code exchange") return oauthCodeRejectedError(String(error.error).slice(0, 64));
-      return oauthProviderError(`provider ${this.name} answered ${error.response?.statusCode ?? "an error"} to the ${step}`);
+      if (step === "code exchange") return new OAuthCodeRejectedError(String(error.error).slice(0, 64));
+      return new OAuthProviderError(`provider ${this.name} answered ${error.response?.statusCode ?? "an error"} to the ${step}`);
     }
     if (error instanceof errors.RPError && /timed out/.test(error.message)) return new DependencyUnavailableError(`sign-in provider ${this.name}`, { cause: error, retryAfterSeconds: 5 });
     // In the code exchange the checks that fail are the ID token's (signature, iss, aud, exp, nonce, …).
-    if (error instanceof errors.RPError) return step === "code exchange" ? invalidIdTokenError(error.message) : oauthProviderError(`provider ${this.name} failed the ${step} check: ${error.message}`);
-    if (error instanceof TypeError && /id_token not present/.test(error.message)) return oauthProviderError(`provider ${this.name} returned no ID token`);
-    if (error instanceof SyntaxError) return oauthProviderError(`provider ${this.name} answered the ${step} with a body that is not JSON`);
+    if (error instanceof errors.RPError) return step === "code exchange" ? new InvalidIdTokenError(error.message) : new OAuthProviderError(`provider ${this.name} failed the ${step} check: ${error.message}`);
+    if (error instanceof TypeError && /id_token not present/.test(error.message)) return new OAuthProviderError(`provider ${this.name} returned no ID token`);
+    if (error instanceof SyntaxError) return new OAuthProviderError(`provider ${this.name} answered the ${step} with a body that is not JSON`);
     return new DependencyUnavailableError(`sign-in provider ${this.name}`, { cause: error, retryAfterSeconds: 5 });
   }
 }
@@ -167,7 +167,7 @@ export class OAuthProviders implements OAuthProviderDirectory {
 
   get(name: string): OpenIdProviderClient {
     const provider = this.byName.get(name);
-    if (!provider) throw oauthProviderNotFoundError();
+    if (!provider) throw new OAuthProviderNotFoundError();
     return provider;
   }
 }

@@ -1,14 +1,29 @@
 import { accountErrorCodes } from "@tollgate/contracts";
-import { AppError, BadRequestError, ConflictError, NotFoundError } from "@tollgate/service-kit";
+import { BadRequestError, ConflictError, NotFoundError } from "@tollgate/service-kit";
 
 /** Unknown, expired, used, or sent to an address the account no longer has: one answer. */
-export const invalidVerificationTokenError = (): AppError =>
-  new BadRequestError("the verification link is unknown, expired or already used; ask for a new one", accountErrorCodes.INVALID_VERIFICATION_TOKEN);
+export class InvalidVerificationTokenError extends BadRequestError {
+  constructor() {
+    super("the verification link is unknown, expired or already used; ask for a new one", accountErrorCodes.INVALID_VERIFICATION_TOKEN);
+  }
+}
 
 /** Unknown, expired or used: one answer. */
-export const invalidResetTokenError = (): AppError => new BadRequestError("the reset link is unknown, expired or already used; ask for a new one", accountErrorCodes.INVALID_RESET_TOKEN);
+export class InvalidResetTokenError extends BadRequestError {
+  constructor() {
+    super("the reset link is unknown, expired or already used; ask for a new one", accountErrorCodes.INVALID_RESET_TOKEN);
+  }
+}
 
-export const emailAlreadyVerifiedError = (): AppError => new ConflictError("this account's e-mail address is already verified", accountErrorCodes.EMAIL_ALREADY_VERIFIED);
+export class EmailAlreadyVerifiedError extends ConflictError {
+  constructor() {
+    super("this account's e-mail address is already verified", accountErrorCodes.EMAIL_ALREADY_VERIFIED);
+  }
+}
 
-/** Someone else's session, or none: one answer. */
-export const sessionNotFoundError = (): AppError => new NotFoundError("no session of yours has that id", accountErrorCodes.SESSION_NOT_FOUND);
+/** Someone else's session, or none: one answer. (An administrator's lookup answers admin-errors' SessionNotFoundError.) */
+export class OwnSessionNotFoundError extends NotFoundError {
+  constructor() {
+    super("no session of yours has that id", accountErrorCodes.SESSION_NOT_FOUND);
+  }
+}

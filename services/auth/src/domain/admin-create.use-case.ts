@@ -4,7 +4,7 @@ import { auditActions } from "./audit-log.port";
 import { DuplicateUserError } from "./user.repository.port";
 import type { UnitOfWork } from "./unit-of-work.port";
 import { toAdminUser } from "./admin-views";
-import { accountDisabledError, duplicateError, reservedUsernameError, userNotFoundError, weakPasswordError } from "./auth-errors";
+import { AccountDisabledError, AlreadyRegisteredError, ReservedUsernameError, UserNotFoundError, WeakPasswordError } from "./auth-errors";
 import type { PasswordHasher } from "./password-hasher";
 import { isReservedUsername, type PasswordPolicy } from "./password-policy";
 
@@ -29,9 +29,9 @@ export class CreateAdminUseCase {
   async promote(email: string, operator: Operator): Promise<CreateAdminOutcome> {
     return this.deps.uow(async ({ users, audit }) => {
       const found = await users.findAdminRecord({ email });
-      if (!found) throw userNotFoundError();
+      if (!found) throw new UserNotFoundError();
       // Enabling a disabled account is a decision of its own, not a side effect of this command.
-      if (found.disabledAt) throw accountDisabledError();
+      if (found.disabledAt) throw new AccountDisabledError();
       if (!(await users.setRole(found.id, "admin"))) return { outcome: "already_admin", user: toAdminUser(found) };
       await audit.record({ userId: found.id, action: auditActions.roleGranted, actor: { type: "cli" }, details: { role: "admin", via: "create-admin", os_user: operator.osUser, host: operator.host } });
       return { outcome: "promoted", user: toAdminUser({ ...found, role: "admin" }) };
@@ -40,14 +40,14 @@ export class CreateAdminUseCase {
 
   async create(input: { email: string; username: string; password: string }, operator: Operator): Promise<CreateAdminOutcome> {
     const email = input.email.toLowerCase();
-    if (isReservedUsername(input.username)) throw reservedUsernameError();
+    if (isReservedUsername(input.username)) throw new ReservedUsernameError();
     const verdict = await this.deps.policy.check(input.password, { email, username: input.username });
-    if (!verdict.ok) throw weakPasswordError("password", verdict.reason);
+    if (!verdict.ok) throw new WeakPasswordError("password", verdict.reason);
     const passwordHash = await this.deps.hasher.hash(input.password);
     const details = { via: "create-admin", os_user: operator.osUser, host: operator.host };
     return this.deps.uow(async ({ users, audit, events }) => {
       const user = await users.insert({ id: randomUUID(), email, username: input.username, passwordHash }).catch((error: unknown) => {
-        throw error instanceof DuplicateUserError ? duplicateError(error.field) : error;
+        throw error instanceof DuplicateUserError ? new AlreadyRegisteredError(error.field) : error;
       });
       await users.setRole(user.id, "admin");
       await audit.record({ userId: user.id, action: auditActions.register, actor: { type: "cli" }, details });
@@ -55,7 +55,7 @@ export class CreateAdminUseCase {
       // Like a sign-up: other services' directories (game invitations by name) learn the account.
       await events.userRegistered(user);
       const created = await users.findAdminRecord({ id: user.id });
-      if (!created) throw userNotFoundError();
+      if (!created) throw new UserNotFoundError();
       return { outcome: "created", user: toAdminUser(created) };
     });
   }

@@ -2,7 +2,7 @@ import type { AccessTokenClaims } from "@tollgate/contracts";
 import { auditActions } from "./audit-log.port";
 import type { UnitOfWork } from "./unit-of-work.port";
 import { byAdmin } from "./admin-views";
-import { userNotFoundError } from "./auth-errors";
+import { UserNotFoundError } from "./auth-errors";
 import type { ClientInfo } from "./session-tokens";
 
 /**
@@ -16,7 +16,7 @@ export class AdminEnableUserUseCase {
     const now = new Date();
     await this.deps.uow(async ({ users, events, audit }) => {
       const user = await users.lock(userId);
-      if (!user) throw userNotFoundError();
+      if (!user) throw new UserNotFoundError();
       // Enabling an enabled user is not an error, and emits nothing.
       if (!(await users.enable(userId))) return;
       await events.userEnabled(userId, now, `enabled by admin ${admin.sub}`);

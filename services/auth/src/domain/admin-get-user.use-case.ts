@@ -1,7 +1,7 @@
 import type { AccessTokenClaims, AdminUserDetail } from "@tollgate/contracts";
 import { auditActions } from "./audit-log.port";
 import type { Repositories } from "./unit-of-work.port";
-import { userNotFoundError } from "./auth-errors";
+import { UserNotFoundError } from "./auth-errors";
 import { byAdmin, toAdminSession, toAdminUser } from "./admin-views";
 import { toIdentityResponse } from "./oauth/list-identities.use-case";
 import type { ClientInfo } from "./session-tokens";
@@ -16,7 +16,7 @@ export class AdminGetUserUseCase {
   async execute(admin: AccessTokenClaims, userId: string, client: ClientInfo): Promise<AdminUserDetail> {
     const { users, identities, sessions, audit } = this.deps.repos;
     const user = await users.findAdminRecord({ id: userId });
-    if (!user) throw userNotFoundError();
+    if (!user) throw new UserNotFoundError();
     const [linked, live] = await Promise.all([identities.listForUser(userId), sessions.listLive(userId, ADMIN_SESSIONS_SHOWN)]);
     await audit.record({ userId, action: auditActions.userViewed, ...byAdmin(admin, client) });
     return { user: toAdminUser(user), has_password: user.hasPassword, identities: linked.map(toIdentityResponse), sessions: live.map(toAdminSession) };

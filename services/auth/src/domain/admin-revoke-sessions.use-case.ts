@@ -1,9 +1,9 @@
 import type { AccessTokenClaims, AdminSessionsRevoked } from "@tollgate/contracts";
 import { auditActions } from "./audit-log.port";
 import type { UnitOfWork } from "./unit-of-work.port";
-import { sessionNotFoundError } from "./admin-errors";
+import { SessionNotFoundError } from "./admin-errors";
 import { byAdmin } from "./admin-views";
-import { userNotFoundError } from "./auth-errors";
+import { UserNotFoundError } from "./auth-errors";
 import type { ClientInfo } from "./session-tokens";
 
 /**
@@ -19,7 +19,7 @@ export class AdminRevokeSessionsUseCase {
     const now = new Date();
     await this.deps.uow(async ({ sessions, events, audit }) => {
       const session = await sessions.lock(sessionId);
-      if (!session) throw sessionNotFoundError();
+      if (!session) throw new SessionNotFoundError();
       const [revoked] = await sessions.revoke({ id: sessionId }, "admin", now);
       if (!revoked) return;
       await events.sessionRevoked(session.userId, revoked, "admin", now);
@@ -30,7 +30,7 @@ export class AdminRevokeSessionsUseCase {
   async all(admin: AccessTokenClaims, userId: string, client: ClientInfo): Promise<AdminSessionsRevoked> {
     const now = new Date();
     return this.deps.uow(async ({ users, sessions, events, audit }) => {
-      if (!(await users.findById(userId))) throw userNotFoundError();
+      if (!(await users.findById(userId))) throw new UserNotFoundError();
       const revoked = await sessions.revoke({ userId }, "admin", now);
       for (const sessionId of revoked) await events.sessionRevoked(userId, sessionId, "admin", now);
       if (revoked.length > 0) await audit.record({ userId, action: auditActions.adminSessionsRevoked, ...byAdmin(admin, client), details: { session_ids: revoked } });

@@ -1,9 +1,9 @@
 import type { AccessTokenClaims, AdminUser, UserRole } from "@tollgate/contracts";
 import { auditActions } from "./audit-log.port";
 import type { UnitOfWork } from "./unit-of-work.port";
-import { lastAdminError } from "./admin-errors";
+import { LastAdminError } from "./admin-errors";
 import { byAdmin, toAdminUser } from "./admin-views";
-import { userNotFoundError } from "./auth-errors";
+import { UserNotFoundError } from "./auth-errors";
 import type { ClientInfo } from "./session-tokens";
 
 /**
@@ -20,8 +20,8 @@ export class AdminSetRoleUseCase {
     return this.deps.uow(async ({ users, sessions, events, audit }) => {
       await users.lockAdminRoles();
       const user = await users.lock(userId);
-      if (!user) throw userNotFoundError();
-      if (user.role === "admin" && role !== "admin" && !user.disabledAt && (await users.countActiveAdmins()) <= 1) throw lastAdminError();
+      if (!user) throw new UserNotFoundError();
+      if (user.role === "admin" && role !== "admin" && !user.disabledAt && (await users.countActiveAdmins()) <= 1) throw new LastAdminError();
       // Setting the role a user already has changes nothing, and is not audited.
       if (await users.setRole(userId, role)) {
         if (role === "admin") {
@@ -33,7 +33,7 @@ export class AdminSetRoleUseCase {
         }
       }
       const updated = await users.findAdminRecord({ id: userId });
-      if (!updated) throw userNotFoundError();
+      if (!updated) throw new UserNotFoundError();
       return toAdminUser(updated);
     });
   }

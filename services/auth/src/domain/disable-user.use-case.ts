@@ -1,9 +1,9 @@
 import type { AccessTokenClaims } from "@tollgate/contracts";
 import { auditActions } from "./audit-log.port";
 import type { UnitOfWork } from "./unit-of-work.port";
-import { lastAdminError } from "./admin-errors";
+import { LastAdminError } from "./admin-errors";
 import { byAdmin } from "./admin-views";
-import { userNotFoundError } from "./auth-errors";
+import { UserNotFoundError } from "./auth-errors";
 import type { ClientInfo } from "./session-tokens";
 
 /** An admin disables a user: every session is revoked, and `user.disabled` tells the token service to revoke their tokens. */
@@ -19,8 +19,8 @@ export class DisableUserUseCase {
       // The row lock orders this disable against a login writing its session (which holds the
       // same row): a session committed first is revoked below, one attempted later is refused.
       const user = await users.lock(userId);
-      if (!user) throw userNotFoundError();
-      if (user.role === "admin" && !user.disabledAt && (await users.countActiveAdmins()) <= 1) throw lastAdminError();
+      if (!user) throw new UserNotFoundError();
+      if (user.role === "admin" && !user.disabledAt && (await users.countActiveAdmins()) <= 1) throw new LastAdminError();
       // Disabling twice is not an error, and emits nothing new.
       if (!(await users.disable(userId, now))) return;
       const revoked = await sessions.revoke({ userId }, "user_disabled", now);

@@ -1,5 +1,5 @@
 import type { UserLookupResponse } from "@tollgate/contracts";
-import { userNotFoundError } from "./auth-errors";
+import { UserNotFoundError } from "./auth-errors";
 
 /** What this use case needs of the user store (the user repository implements it). */
 export interface UserDirectory {
@@ -15,7 +15,7 @@ export class FindUserByUsernameUseCase {
 
   async execute(username: string): Promise<UserLookupResponse> {
     const user = await this.deps.users.findByUsername(username);
-    if (!user || user.disabledAt) throw userNotFoundError();
+    if (!user || user.disabledAt) throw new UserNotFoundError();
     return { id: user.id, username: user.username };
   }
 }

@@ -1,6 +1,6 @@
 import type { UserResponse } from "@tollgate/contracts";
 import type { Repositories } from "./unit-of-work.port";
-import { userNotFoundError } from "./auth-errors";
+import { UserNotFoundError } from "./auth-errors";
 import { toUserResponse } from "./session-tokens";
 
 export class GetCurrentUserUseCase {
@@ -8,7 +8,7 @@ export class GetCurrentUserUseCase {
 
   async execute(userId: string): Promise<UserResponse> {
     const user = await this.deps.repos.users.findById(userId);
-    if (!user) throw userNotFoundError();
+    if (!user) throw new UserNotFoundError();
     return toUserResponse(user);
   }
 }

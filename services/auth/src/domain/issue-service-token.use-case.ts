@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { ServiceTokenRequest, ServiceTokenResponse } from "@tollgate/contracts";
-import { invalidClientError } from "./auth-errors";
+import { InvalidClientError } from "./auth-errors";
 import type { SessionTokens } from "./session-tokens";
 
 /** A client allowed the grant: config.ts reads them from the environment (its schema has this shape). */
@@ -25,7 +25,7 @@ export class IssueServiceTokenUseCase {
     // Hash comparison in constant time; an unknown client costs the same as a wrong secret.
     const expected = Buffer.from(client?.secretSha256 ?? "0".repeat(64), "hex");
     const matches = timingSafeEqual(sha256(input.client_secret), expected);
-    if (!client || !matches) throw invalidClientError();
+    if (!client || !matches) throw new InvalidClientError();
     const scope = client.scopes.join(" ");
     return { access_token: await this.deps.tokens.serviceToken(client.clientId, scope), token_type: "Bearer", expires_in: this.deps.tokens.settings.serviceTokenTtlSeconds, scope };
   }

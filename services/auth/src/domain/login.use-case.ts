@@ -4,7 +4,7 @@ import type { AppError, Logger } from "@tollgate/service-kit";
 import { auditActions } from "./audit-log.port";
 import type { LoginRecorderPort } from "./login-record.port";
 import type { Repositories } from "./unit-of-work.port";
-import { accountDisabledError, invalidCredentialsError } from "./auth-errors";
+import { AccountDisabledError, InvalidCredentialsError } from "./auth-errors";
 import type { SecondFactorChallenges } from "./mfa/second-factor-challenges";
 import type { PasswordHasher } from "./password-hasher";
 import { newRefreshToken, tokenSha256 } from "./refresh-token";
@@ -48,9 +48,9 @@ export class LoginUseCase {
         this.log.warn("login locked", { scope: lock.scope, user_id: user?.id, retry_after_seconds: lock.retryAfterSeconds });
         await repos.audit.record({ userId: user?.id ?? null, action: auditActions.lockout, ip: client.ip, userAgent: client.userAgent, details: { ...lock } });
       }
-      throw invalidCredentialsError();
+      throw new InvalidCredentialsError();
     }
-    if (user.disabledAt) throw accountDisabledError();
+    if (user.disabledAt) throw new AccountDisabledError();
     if (secondFactorFollows) {
       await this.rehashIfNeeded(user.id, user.passwordHash, input.password);
       this.log.info("login: second factor required", { user_id: user.id });
@@ -94,10 +94,10 @@ export async function refusedSessionError(repos: Pick<Repositories, "users" | "a
   const user = await repos.users.findById(userId);
   if (user?.disabledAt) {
     log.info("login refused: account disabled while signing in", { user_id: userId });
-    return accountDisabledError();
+    return new AccountDisabledError();
   }
   // The password it checked is no longer the password (changed while argon2 ran, or before the second factor came).
   log.info("login refused: password changed while signing in", { user_id: userId });
   await repos.audit.record({ userId, action: auditActions.loginFailure, ip: client.ip, userAgent: client.userAgent, details: { known_account: true, reason: "password_changed" } });
-  return invalidCredentialsError();
+  return new InvalidCredentialsError();
 }

@@ -2,7 +2,7 @@ import type { TokenPairResponse } from "@tollgate/contracts";
 import type { Logger } from "@tollgate/service-kit";
 import { auditActions } from "./audit-log.port";
 import type { Repositories, UnitOfWork } from "./unit-of-work.port";
-import { invalidRefreshTokenError, refreshReusedError } from "./auth-errors";
+import { InvalidRefreshTokenError, RefreshTokenReusedError } from "./auth-errors";
 import { newRefreshToken, sealSuccessor, tokenSha256, unsealSuccessor } from "./refresh-token";
 import type { ClientInfo, SessionTokens } from "./session-tokens";
 
@@ -34,10 +34,10 @@ export class RefreshSessionUseCase {
 
   async execute(refreshToken: string, client: ClientInfo): Promise<TokenPairResponse> {
     const outcome = await this.deps.uow((repos) => this.rotate(repos, refreshToken, client));
-    if (outcome.kind === "invalid") throw invalidRefreshTokenError();
-    if (outcome.kind === "reused") throw refreshReusedError();
+    if (outcome.kind === "invalid") throw new InvalidRefreshTokenError();
+    if (outcome.kind === "reused") throw new RefreshTokenReusedError();
     const user = await this.deps.repos.users.findById(outcome.userId);
-    if (!user) throw invalidRefreshTokenError();
+    if (!user) throw new InvalidRefreshTokenError();
     return this.deps.tokens.pair(user, outcome.sessionId, outcome.refreshToken);
   }
 

@@ -1,9 +1,9 @@
 import type { AccessTokenClaims } from "@tollgate/contracts";
 import { RateLimitedError } from "@tollgate/service-kit";
 import type { Repositories, UnitOfWork } from "./unit-of-work.port";
-import { emailAlreadyVerifiedError } from "./account-errors";
+import { EmailAlreadyVerifiedError } from "./account-errors";
 import type { AccountMailLimiter } from "./account-mail-limiter.port";
-import { userNotFoundError } from "./auth-errors";
+import { UserNotFoundError } from "./auth-errors";
 import type { ClientInfo } from "./session-tokens";
 
 /**
@@ -16,8 +16,8 @@ export class RequestEmailVerificationUseCase {
 
   async execute(claims: AccessTokenClaims, client: ClientInfo): Promise<void> {
     const user = await this.deps.repos.users.findById(claims.sub);
-    if (!user) throw userNotFoundError();
-    if (user.emailVerifiedAt) throw emailAlreadyVerifiedError();
+    if (!user) throw new UserNotFoundError();
+    if (user.emailVerifiedAt) throw new EmailAlreadyVerifiedError();
     const budget = await this.deps.limiter.take({ email: user.email, ip: client.ip ?? "unknown" });
     if (!budget.granted) throw new RateLimitedError(budget.retryAfterSeconds, "too many mails asked for; try again later");
     await this.deps.uow(({ accountMails }) => accountMails.enqueue({ kind: "email_verification", userId: user.id, email: user.email }, new Date()));

@@ -1,8 +1,8 @@
 import type { ResetPasswordRequest } from "@tollgate/contracts";
 import { auditActions } from "./audit-log.port";
 import type { Repositories, UnitOfWork } from "./unit-of-work.port";
-import { invalidResetTokenError } from "./account-errors";
-import { weakPasswordError } from "./auth-errors";
+import { InvalidResetTokenError } from "./account-errors";
+import { WeakPasswordError } from "./auth-errors";
 import type { PasswordHasher } from "./password-hasher";
 import type { PasswordPolicy } from "./password-policy";
 import { tokenSha256 } from "./refresh-token";
@@ -24,18 +24,18 @@ export class ResetPasswordUseCase {
     const found = await this.deps.repos.accountTokens.findLive(hash, "password_reset", new Date());
     const user = found && (await this.deps.repos.users.findById(found.userId));
     // A disabled account is not reset (the link may predate the disable): the same answer as a dead link.
-    if (!found || !user || user.disabledAt !== null) throw invalidResetTokenError();
+    if (!found || !user || user.disabledAt !== null) throw new InvalidResetTokenError();
     const verdict = await this.deps.policy.check(input.new_password, { email: user.email, username: user.username });
-    if (!verdict.ok) throw weakPasswordError("new_password", verdict.reason);
+    if (!verdict.ok) throw new WeakPasswordError("new_password", verdict.reason);
     const passwordHash = await this.deps.hasher.hash(input.new_password);
     const now = new Date();
     await this.deps.uow(async ({ accountTokens, users, sessions, events, audit }) => {
       // Checked again here, atomically: the same link opened twice sets one password.
       const record = await accountTokens.consume(hash, "password_reset", now);
-      if (!record) throw invalidResetTokenError();
+      if (!record) throw new InvalidResetTokenError();
       // The row lock orders this against a login writing its session: one that committed first is revoked below.
       const current = await users.lock(record.userId);
-      if (!current || current.disabledAt !== null) throw invalidResetTokenError();
+      if (!current || current.disabledAt !== null) throw new InvalidResetTokenError();
       await users.updatePassword(current.id, passwordHash, now);
       const verified = await users.markEmailVerified(current.id, record.email, now);
       const revoked = await sessions.revoke({ userId: current.id }, "password_reset", now);

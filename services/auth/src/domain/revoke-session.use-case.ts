@@ -1,7 +1,7 @@
 import type { AccessTokenClaims } from "@tollgate/contracts";
 import { auditActions } from "./audit-log.port";
 import type { UnitOfWork } from "./unit-of-work.port";
-import { sessionNotFoundError } from "./account-errors";
+import { OwnSessionNotFoundError } from "./account-errors";
 import type { ClientInfo } from "./session-tokens";
 
 /**
@@ -16,7 +16,7 @@ export class RevokeSessionUseCase {
     const now = new Date();
     await this.deps.uow(async ({ sessions, events, audit }) => {
       const session = await sessions.findById(sessionId);
-      if (!session || session.userId !== claims.sub) throw sessionNotFoundError();
+      if (!session || session.userId !== claims.sub) throw new OwnSessionNotFoundError();
       const revoked = await sessions.revoke({ id: sessionId }, "user_request", now);
       if (revoked.length === 0) return;
       await events.sessionRevoked(claims.sub, sessionId, "user_request", now);

@@ -1,7 +1,7 @@
 import { auditActions } from "./audit-log.port";
 import type { UnitOfWork } from "./unit-of-work.port";
 import { tokenSha256 } from "./refresh-token";
-import { invalidVerificationTokenError } from "./account-errors";
+import { InvalidVerificationTokenError } from "./account-errors";
 import type { ClientInfo } from "./session-tokens";
 
 /**
@@ -16,10 +16,10 @@ export class VerifyEmailUseCase {
     const now = new Date();
     await this.deps.uow(async ({ accountTokens, users, audit }) => {
       const record = await accountTokens.consume(tokenSha256(token), "email_verification", now);
-      if (!record) throw invalidVerificationTokenError();
+      if (!record) throw new InvalidVerificationTokenError();
       const user = await users.lock(record.userId);
       // The address changed since the mail: proving the old one proves nothing (the consume rolls back with this throw).
-      if (!user || user.email.toLowerCase() !== record.email.toLowerCase()) throw invalidVerificationTokenError();
+      if (!user || user.email.toLowerCase() !== record.email.toLowerCase()) throw new InvalidVerificationTokenError();
       if (user.emailVerifiedAt) return;
       await users.markEmailVerified(user.id, record.email, now);
       await audit.record({ userId: user.id, action: auditActions.emailVerified, ip: client.ip, userAgent: client.userAgent, details: { email: user.email } });

@@ -5,9 +5,9 @@ import type { AdminEnableUserUseCase } from "../domain/admin-enable-user.use-cas
 import type { AdminGetUserUseCase } from "../domain/admin-get-user.use-case";
 import type { AdminListUsersUseCase } from "../domain/admin-list-users.use-case";
 import type { AdminRevokeSessionsUseCase } from "../domain/admin-revoke-sessions.use-case";
-import { sessionNotFoundError } from "../domain/admin-errors";
+import { SessionNotFoundError } from "../domain/admin-errors";
 import type { AdminSetRoleUseCase } from "../domain/admin-set-role.use-case";
-import { userNotFoundError } from "../domain/auth-errors";
+import { UserNotFoundError } from "../domain/auth-errors";
 import type { DisableUserUseCase } from "../domain/disable-user.use-case";
 import type { SearchAuditLogsUseCase } from "../domain/search-audit-logs.use-case";
 import { clientInfo } from "./client-info";
@@ -70,7 +70,7 @@ export function adminRouter(deps: AdminRouterDeps): Router {
    *       404: { USER_NOT_FOUND: "no user has this id (a malformed id too)" }
    */
   router.get("/api/v1/admin/users/:id", deps.requireAdmin, async (req, res) => {
-    const id = uuidPathParam(req, "id", userNotFoundError);
+    const id = uuidPathParam(req, "id", () => new UserNotFoundError());
     res.json(await deps.getUser.execute(authenticatedUser(res), id, clientInfo(req)));
   });
 
@@ -92,7 +92,7 @@ export function adminRouter(deps: AdminRouterDeps): Router {
    *       409: { LAST_ADMIN: "the user is the only enabled admin (an admin disabling themselves)" }
    */
   router.post("/api/v1/admin/users/:id/disable", deps.requireAdmin, async (req, res) => {
-    const id = uuidPathParam(req, "id", userNotFoundError);
+    const id = uuidPathParam(req, "id", () => new UserNotFoundError());
     await deps.disableUser.execute(authenticatedUser(res), id, clientInfo(req));
     res.status(204).end();
   });
@@ -114,7 +114,7 @@ export function adminRouter(deps: AdminRouterDeps): Router {
    *       404: { USER_NOT_FOUND: "no user has this id (a malformed id too)" }
    */
   router.post("/api/v1/admin/users/:id/enable", deps.requireAdmin, async (req, res) => {
-    const id = uuidPathParam(req, "id", userNotFoundError);
+    const id = uuidPathParam(req, "id", () => new UserNotFoundError());
     await deps.enableUser.execute(authenticatedUser(res), id, clientInfo(req));
     res.status(204).end();
   });
@@ -141,7 +141,7 @@ export function adminRouter(deps: AdminRouterDeps): Router {
    *       422: { VALIDATION_ERROR: role is not user or admin }
    */
   router.put("/api/v1/admin/users/:id/role", deps.requireAdmin, async (req, res) => {
-    const id = uuidPathParam(req, "id", userNotFoundError);
+    const id = uuidPathParam(req, "id", () => new UserNotFoundError());
     const body = parseOrThrow(adminSetRoleRequestSchema, req.body);
     res.json(await deps.setRole.execute(authenticatedUser(res), id, body.role, clientInfo(req)));
   });
@@ -163,7 +163,7 @@ export function adminRouter(deps: AdminRouterDeps): Router {
    *       404: { USER_NOT_FOUND: "no user has this id (a malformed id too)" }
    */
   router.post("/api/v1/admin/users/:id/sessions/revoke", deps.requireAdmin, async (req, res) => {
-    const id = uuidPathParam(req, "id", userNotFoundError);
+    const id = uuidPathParam(req, "id", () => new UserNotFoundError());
     res.json(await deps.revokeSessions.all(authenticatedUser(res), id, clientInfo(req)));
   });
 
@@ -184,7 +184,7 @@ export function adminRouter(deps: AdminRouterDeps): Router {
    *       404: { SESSION_NOT_FOUND: "no session has this id (a malformed id too)" }
    */
   router.post("/api/v1/admin/sessions/:id/revoke", deps.requireAdmin, async (req, res) => {
-    const id = uuidPathParam(req, "id", sessionNotFoundError);
+    const id = uuidPathParam(req, "id", () => new SessionNotFoundError());
     await deps.revokeSessions.one(authenticatedUser(res), id, clientInfo(req));
     res.status(204).end();
   });

@@ -1,6 +1,6 @@
 import { authenticatedUser, uuidPathParam } from "@tollgate/service-kit";
 import { Router, type RequestHandler } from "express";
-import { sessionNotFoundError } from "../domain/account-errors";
+import { OwnSessionNotFoundError } from "../domain/account-errors";
 import type { ListSessionsUseCase } from "../domain/list-sessions.use-case";
 import type { RevokeOtherSessionsUseCase } from "../domain/revoke-other-sessions.use-case";
 import type { RevokeSessionUseCase } from "../domain/revoke-session.use-case";
@@ -48,7 +48,7 @@ export function sessionsRouter(deps: SessionsRouterDeps): Router {
    *       404: { SESSION_NOT_FOUND: "no session of yours has that id (someone else's, or a malformed id)" }
    */
   router.delete("/api/v1/users/me/sessions/:id", deps.requireUser, async (req, res) => {
-    await deps.revokeSession.execute(authenticatedUser(res), uuidPathParam(req, "id", sessionNotFoundError), clientInfo(req));
+    await deps.revokeSession.execute(authenticatedUser(res), uuidPathParam(req, "id", () => new OwnSessionNotFoundError()), clientInfo(req));
     res.status(204).end();
   });
 

@@ -5,13 +5,13 @@ import { auditActions } from "../audit-log.port";
 import type { LoginRecord, LoginRecorderPort } from "../login-record.port";
 import type { Repositories } from "../unit-of-work.port";
 import type { AuthActivity } from "../auth-activity.port";
-import { accountDisabledError } from "../auth-errors";
+import { AccountDisabledError } from "../auth-errors";
 import { outcomeOf } from "../counted-login.use-case";
 import { refusedSessionError } from "../login.use-case";
 import { newRefreshToken, tokenSha256 } from "../refresh-token";
 import type { ClientInfo, SessionTokens } from "../session-tokens";
 import type { MfaChallenges, PendingSecondFactor } from "./mfa.port";
-import { mfaAttemptInProgressError, mfaChallengeInvalidError } from "./mfa-errors";
+import { MfaAttemptInProgressError, MfaChallengeInvalidError } from "./mfa-errors";
 import type { SecondFactorCheck } from "./second-factor-check";
 
 export interface CompleteMfaLoginDeps {
@@ -60,14 +60,14 @@ export class CompleteMfaLoginUseCase {
   private async complete(input: MfaLoginRequest, client: ClientInfo): Promise<TokenPairResponse> {
     const { repos, challenges } = this.deps;
     const pending = await challenges.attempt(input.mfa_token);
-    if (pending === "busy") throw mfaAttemptInProgressError();
-    if (!pending) throw mfaChallengeInvalidError();
+    if (pending === "busy") throw new MfaAttemptInProgressError();
+    if (!pending) throw new MfaChallengeInvalidError();
     let method: string;
     let user: NonNullable<Awaited<ReturnType<typeof repos.users.findById>>>;
     try {
       const found = await repos.users.findById(pending.userId);
-      if (!found) throw mfaChallengeInvalidError();
-      if (found.disabledAt) throw accountDisabledError();
+      if (!found) throw new MfaChallengeInvalidError();
+      if (found.disabledAt) throw new AccountDisabledError();
       user = found;
       const proof: MfaCodeRequest = "totp_code" in input ? { totp_code: input.totp_code } : { recovery_code: input.recovery_code };
       method = await this.deps.check.verify(user.id, proof, client, "login");
@@ -76,7 +76,7 @@ export class CompleteMfaLoginUseCase {
       await challenges.release(input.mfa_token).catch(() => undefined);
       throw error;
     }
-    if (!(await challenges.redeem(input.mfa_token))) throw mfaChallengeInvalidError();
+    if (!(await challenges.redeem(input.mfa_token))) throw new MfaChallengeInvalidError();
 
     const refreshToken = newRefreshToken();
     const sessionId = randomUUID();
@@ -90,7 +90,7 @@ export class CompleteMfaLoginUseCase {
       client,
       ...sessionConditions(pending, method),
     });
-    if (!opened) throw pending.firstFactor.kind === "password" ? await refusedSessionError(repos, this.log, user.id, client) : accountDisabledError();
+    if (!opened) throw pending.firstFactor.kind === "password" ? await refusedSessionError(repos, this.log, user.id, client) : new AccountDisabledError();
     this.log.info("login", { user_id: user.id, session_id: sessionId, mfa: method });
     return this.deps.tokens.pair({ ...user, lastLoginAt: now }, sessionId, refreshToken);
   }

@@ -3,7 +3,7 @@ import { auditActions } from "../audit-log.port";
 import type { Repositories, UnitOfWork } from "../unit-of-work.port";
 import type { ClientInfo } from "../session-tokens";
 import type { SigningKeyCipher } from "../signing-key-cipher";
-import { invalidMfaCodeError, mfaAlreadyEnabledError, mfaEnrolmentNotStartedError } from "./mfa-errors";
+import { InvalidMfaCodeError, MfaAlreadyEnabledError, MfaEnrolmentNotStartedError } from "./mfa-errors";
 import { newRecoveryCodes, recoveryCodeHashes } from "./recovery-codes";
 import { matchTotpStep } from "./totp";
 
@@ -22,18 +22,18 @@ export class ConfirmTotpUseCase {
     const { repos, secrets } = this.deps;
     const now = this.deps.now?.() ?? Date.now();
     const pending = await repos.totpAuthenticators.find(userId);
-    if (!pending) throw mfaEnrolmentNotStartedError();
-    if (pending.confirmedAt) throw mfaAlreadyEnabledError();
+    if (!pending) throw new MfaEnrolmentNotStartedError();
+    if (pending.confirmedAt) throw new MfaAlreadyEnabledError();
     const step = matchTotpStep(secrets.open(userId, pending.secretSealed), code, now);
     if (step === null) {
       await repos.audit.record({ userId, action: auditActions.mfaFailure, ip: client.ip, userAgent: client.userAgent, details: { method: "totp", purpose: "confirm", reason: "wrong_code" } });
-      throw invalidMfaCodeError();
+      throw new InvalidMfaCodeError();
     }
     const codes = newRecoveryCodes();
     await this.deps.uow(async ({ users, totpAuthenticators, recoveryCodes, audit }) => {
       await users.lock(userId);
       // Only the secret this code matched: an enrolment restarted meanwhile has a new one.
-      if (!(await totpAuthenticators.confirm(userId, pending.secretSealed, step, new Date(now)))) throw mfaEnrolmentNotStartedError();
+      if (!(await totpAuthenticators.confirm(userId, pending.secretSealed, step, new Date(now)))) throw new MfaEnrolmentNotStartedError();
       await recoveryCodes.replace(userId, recoveryCodeHashes(codes));
       await audit.record({ userId, action: auditActions.mfaEnable, ip: client.ip, userAgent: client.userAgent, details: { method: "totp", recovery_codes: codes.length } });
     });

@@ -2,7 +2,7 @@ import type { MfaCodeRequest } from "@tollgate/contracts";
 import { auditActions } from "../audit-log.port";
 import type { Repositories, UnitOfWork } from "../unit-of-work.port";
 import type { ClientInfo } from "../session-tokens";
-import { mfaNotEnabledError } from "./mfa-errors";
+import { MfaNotEnabledError } from "./mfa-errors";
 import type { SecondFactorCheck } from "./second-factor-check";
 
 /**
@@ -15,11 +15,11 @@ export class DisableMfaUseCase {
 
   /** @throws 409 `MFA_NOT_ENABLED`, 401 `INVALID_MFA_CODE`, 429 `RATE_LIMITED`. */
   async execute(userId: string, proof: MfaCodeRequest, client: ClientInfo): Promise<void> {
-    if (!(await this.deps.repos.totpAuthenticators.isConfirmed(userId))) throw mfaNotEnabledError();
+    if (!(await this.deps.repos.totpAuthenticators.isConfirmed(userId))) throw new MfaNotEnabledError();
     const method = await this.deps.check.verify(userId, proof, client, "disable");
     await this.deps.uow(async ({ users, totpAuthenticators, recoveryCodes, audit }) => {
       await users.lock(userId);
-      if (!(await totpAuthenticators.remove(userId))) throw mfaNotEnabledError();
+      if (!(await totpAuthenticators.remove(userId))) throw new MfaNotEnabledError();
       await recoveryCodes.removeAll(userId);
       await audit.record({ userId, action: auditActions.mfaDisable, ip: client.ip, userAgent: client.userAgent, details: { method } });
     });

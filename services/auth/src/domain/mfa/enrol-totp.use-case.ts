@@ -1,10 +1,10 @@
 import { TOTP_ALGORITHM, TOTP_DIGITS, TOTP_PERIOD_SECONDS, type TotpEnrolmentResponse } from "@tollgate/contracts";
 import { auditActions } from "../audit-log.port";
 import type { Repositories } from "../unit-of-work.port";
-import { userNotFoundError } from "../auth-errors";
+import { UserNotFoundError } from "../auth-errors";
 import type { ClientInfo } from "../session-tokens";
 import type { SigningKeyCipher } from "../signing-key-cipher";
-import { mfaAlreadyEnabledError } from "./mfa-errors";
+import { MfaAlreadyEnabledError } from "./mfa-errors";
 import { newTotpSecret, otpauthUri } from "./totp";
 
 /**
@@ -19,9 +19,9 @@ export class EnrolTotpUseCase {
   async execute(userId: string, client: ClientInfo): Promise<TotpEnrolmentResponse> {
     const { repos, secrets, issuer } = this.deps;
     const user = await repos.users.findById(userId);
-    if (!user) throw userNotFoundError();
+    if (!user) throw new UserNotFoundError();
     const secret = newTotpSecret();
-    if (!(await repos.totpAuthenticators.savePending(user.id, secrets.seal(user.id, secret)))) throw mfaAlreadyEnabledError();
+    if (!(await repos.totpAuthenticators.savePending(user.id, secrets.seal(user.id, secret)))) throw new MfaAlreadyEnabledError();
     await repos.audit.record({ userId: user.id, action: auditActions.mfaEnrol, ip: client.ip, userAgent: client.userAgent, details: { method: "totp" } });
     return {
       secret,

@@ -1,18 +1,40 @@
 import { mfaErrorCodes } from "@tollgate/contracts";
-import { AuthenticationError, ConflictError, type AppError } from "@tollgate/service-kit";
+import { AuthenticationError, ConflictError } from "@tollgate/service-kit";
 
 /** One answer for a wrong code, a code of another time window, a replayed code and a spent recovery code. */
-export const invalidMfaCodeError = (): AppError => new AuthenticationError("the code is wrong, expired or already used", mfaErrorCodes.INVALID_MFA_CODE);
+export class InvalidMfaCodeError extends AuthenticationError {
+  constructor() {
+    super("the code is wrong, expired or already used", mfaErrorCodes.INVALID_MFA_CODE);
+  }
+}
 
 /** Unknown, expired, redeemed or out of attempts: one answer. */
-export const mfaChallengeInvalidError = (): AppError =>
-  new AuthenticationError("the mfa_token is unknown, expired, already used or out of attempts; log in again", mfaErrorCodes.MFA_CHALLENGE_INVALID);
+export class MfaChallengeInvalidError extends AuthenticationError {
+  constructor() {
+    super("the mfa_token is unknown, expired, already used or out of attempts; log in again", mfaErrorCodes.MFA_CHALLENGE_INVALID);
+  }
+}
 
-export const mfaAttemptInProgressError = (): AppError =>
-  new ConflictError("another attempt with this mfa_token is being checked; send the code again once it is answered", mfaErrorCodes.MFA_ATTEMPT_IN_PROGRESS);
+export class MfaAttemptInProgressError extends ConflictError {
+  constructor() {
+    super("another attempt with this mfa_token is being checked; send the code again once it is answered", mfaErrorCodes.MFA_ATTEMPT_IN_PROGRESS);
+  }
+}
 
-export const mfaAlreadyEnabledError = (): AppError => new ConflictError("two-factor sign-in is already on; disable it first to enrol another authenticator", mfaErrorCodes.MFA_ALREADY_ENABLED);
+export class MfaAlreadyEnabledError extends ConflictError {
+  constructor() {
+    super("two-factor sign-in is already on; disable it first to enrol another authenticator", mfaErrorCodes.MFA_ALREADY_ENABLED);
+  }
+}
 
-export const mfaNotEnabledError = (): AppError => new ConflictError("two-factor sign-in is not on for this account", mfaErrorCodes.MFA_NOT_ENABLED);
+export class MfaNotEnabledError extends ConflictError {
+  constructor() {
+    super("two-factor sign-in is not on for this account", mfaErrorCodes.MFA_NOT_ENABLED);
+  }
+}
 
-export const mfaEnrolmentNotStartedError = (): AppError => new ConflictError("no authenticator is waiting for confirmation; enrol one first", mfaErrorCodes.MFA_ENROLMENT_NOT_STARTED);
+export class MfaEnrolmentNotStartedError extends ConflictError {
+  constructor() {
+    super("no authenticator is waiting for confirmation; enrol one first", mfaErrorCodes.MFA_ENROLMENT_NOT_STARTED);
+  }
+}

@@ -5,7 +5,7 @@ import type { Repositories } from "../unit-of-work.port";
 import type { LoginAttemptLimiter } from "../login-attempt-limiter.port";
 import type { ClientInfo } from "../session-tokens";
 import type { SigningKeyCipher } from "../signing-key-cipher";
-import { invalidMfaCodeError } from "./mfa-errors";
+import { InvalidMfaCodeError } from "./mfa-errors";
 import { normaliseRecoveryCode, recoveryCodeSha256 } from "./recovery-codes";
 import { matchTotpStep } from "./totp";
 
@@ -68,7 +68,7 @@ export class SecondFactorCheck {
       this.log.warn("second factor locked", { scope: lock.scope, user_id: userId, retry_after_seconds: lock.retryAfterSeconds });
       await audit.record({ userId, action: auditActions.lockout, ip: client.ip, userAgent: client.userAgent, details: { ...lock, via: "second_factor" } });
     }
-    throw invalidMfaCodeError();
+    throw new InvalidMfaCodeError();
   }
 
   private async checkTotp(userId: string, code: string): Promise<Refusal | undefined> {

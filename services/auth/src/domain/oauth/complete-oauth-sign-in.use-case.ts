@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { OAuthCallbackQuery, OAuthSignInResponse } from "@tollgate/contracts";
 import type { Logger } from "@tollgate/service-kit";
 import { auditActions } from "../audit-log.port";
-import { accountDisabledError, invalidOAuthStateError } from "../auth-errors";
+import { AccountDisabledError, InvalidOAuthStateError } from "../auth-errors";
 import type { LoginRecorderPort } from "../login-record.port";
 import type { SecondFactorChallenges } from "../mfa/second-factor-challenges";
 import { newRefreshToken, tokenSha256 } from "../refresh-token";
@@ -39,7 +39,7 @@ export class CompleteOAuthSignInUseCase {
   async execute(providerName: string, query: OAuthCallbackQuery, client: ClientInfo): Promise<OAuthSignInResponse> {
     const provider = this.deps.providers.get(providerName);
     const pending = await this.deps.states.consume(query.state);
-    if (!pending || pending.provider !== provider.name) throw invalidOAuthStateError();
+    if (!pending || pending.provider !== provider.name) throw new InvalidOAuthStateError();
     const answer = await provider.exchange({ code: query.code, redirectUri: pending.redirectUri, codeVerifier: pending.codeVerifier, nonce: pending.nonce });
     const profile = profileFrom(provider.name, answer);
     const { user, outcome } = await this.deps.accounts.resolve(provider.name, profile, pending.linkUserId, client);
@@ -63,7 +63,7 @@ export class CompleteOAuthSignInUseCase {
       client,
       audit: { action: auditActions.oauthLogin, details: { provider: provider.name, outcome } },
     });
-    if (!opened) throw accountDisabledError();
+    if (!opened) throw new AccountDisabledError();
     this.log.info("oauth sign-in", { user_id: user.id, session_id: sessionId, provider: provider.name, outcome });
     const pair = await this.deps.tokens.pair({ ...user, lastLoginAt: now }, sessionId, refreshToken);
     return { ...pair, provider: provider.name, outcome };

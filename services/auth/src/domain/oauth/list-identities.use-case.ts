@@ -1,7 +1,7 @@
 import type { IdentitiesResponse } from "@tollgate/contracts";
 import type { Identity } from "../identity.repository.port";
 import type { Repositories } from "../unit-of-work.port";
-import { userNotFoundError } from "../auth-errors";
+import { UserNotFoundError } from "../auth-errors";
 
 export const toIdentityResponse = (identity: Identity) => ({
   provider: identity.provider,
@@ -17,7 +17,7 @@ export class ListIdentitiesUseCase {
 
   async execute(userId: string): Promise<IdentitiesResponse> {
     const user = await this.deps.repos.users.findById(userId);
-    if (!user) throw userNotFoundError();
+    if (!user) throw new UserNotFoundError();
     const identities = await this.deps.repos.identities.listForUser(userId);
     return { identities: identities.map(toIdentityResponse), has_password: user.passwordHash !== null };
   }

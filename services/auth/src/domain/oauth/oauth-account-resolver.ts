@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { OAuthOutcome } from "@tollgate/contracts";
 import { auditActions } from "../audit-log.port";
-import { accountDisabledError, duplicateError, identityAlreadyLinkedError, oauthEmailInUseError, oauthEmailRequiredError, userNotFoundError } from "../auth-errors";
+import { AccountDisabledError, AlreadyRegisteredError, IdentityAlreadyLinkedError, OAuthEmailInUseError, OAuthEmailRequiredError, UserNotFoundError } from "../auth-errors";
 import { DuplicateIdentityError } from "../identity.repository.port";
 import { isReservedUsername } from "../password-policy";
 import type { ClientInfo } from "../session-tokens";
@@ -41,8 +41,8 @@ export class OAuthAccountResolver {
         });
       } catch (error) {
         if (error instanceof DuplicateUserError && error.field === "username" && attempt < 3) continue;
-        if (error instanceof DuplicateUserError) throw duplicateError(error.field);
-        if (error instanceof DuplicateIdentityError) throw identityAlreadyLinkedError();
+        if (error instanceof DuplicateUserError) throw new AlreadyRegisteredError(error.field);
+        if (error instanceof DuplicateIdentityError) throw new IdentityAlreadyLinkedError();
         throw error;
       }
     }
@@ -66,13 +66,13 @@ export class OAuthAccountResolver {
       await audit.record({ userId: user.id, action: auditActions.oauthLink, ip: client.ip, userAgent: client.userAgent, details: { provider, via } });
     };
     const usable = (user: User | undefined): User => {
-      if (!user) throw userNotFoundError();
-      if (user.disabledAt) throw accountDisabledError();
+      if (!user) throw new UserNotFoundError();
+      if (user.disabledAt) throw new AccountDisabledError();
       return user;
     };
 
     const identity = await identities.find(provider, profile.subject);
-    if (identity && linkUserId !== null && identity.userId !== linkUserId) throw identityAlreadyLinkedError();
+    if (identity && linkUserId !== null && identity.userId !== linkUserId) throw new IdentityAlreadyLinkedError();
     if (identity) {
       await identities.touch(identity.id, seen, now);
       return { user: usable(await users.findById(identity.userId)), outcome: "existing_identity" };
@@ -82,10 +82,10 @@ export class OAuthAccountResolver {
       await link(user, "linked_to_account");
       return { user, outcome: "linked_to_account" };
     }
-    if (!profile.email) throw oauthEmailRequiredError();
+    if (!profile.email) throw new OAuthEmailRequiredError();
     const existing = await users.findByEmail(profile.email);
     if (existing) {
-      if (!profile.emailVerified) throw oauthEmailInUseError();
+      if (!profile.emailVerified) throw new OAuthEmailInUseError();
       const user = usable(existing);
       await link(user, "linked_by_email");
       return { user, outcome: "linked_by_email" };

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { oauthProviderError } from "../auth-errors";
+import { OAuthProviderError } from "../auth-errors";
 import type { ProviderAnswer } from "./oauth-provider.port";
 
 /** What a sign-in learned about the person from the provider. */
@@ -30,8 +30,8 @@ const subjectOf = (value: unknown): string | null => {
 export function profileFrom(provider: string, { idTokenClaims: claims, userinfo: info }: ProviderAnswer): ProviderProfile {
   if (claims) {
     const subject = subjectOf(claims.sub);
-    if (!subject) throw oauthProviderError(`provider ${provider} issued an ID token without a usable subject`);
-    if (info.sub !== undefined && info.sub !== claims.sub) throw oauthProviderError(`provider ${provider} returned a profile of another subject`);
+    if (!subject) throw new OAuthProviderError(`provider ${provider} issued an ID token without a usable subject`);
+    if (info.sub !== undefined && info.sub !== claims.sub) throw new OAuthProviderError(`provider ${provider} returned a profile of another subject`);
     const email = emailOf(info.email) ?? emailOf(claims.email);
     return {
       subject,
@@ -41,7 +41,7 @@ export function profileFrom(provider: string, { idTokenClaims: claims, userinfo:
     };
   }
   const subject = subjectOf(info.sub ?? info.id);
-  if (!subject) throw oauthProviderError(`provider ${provider} returned a profile without a subject`);
+  if (!subject) throw new OAuthProviderError(`provider ${provider} returned a profile without a subject`);
   const email = emailOf(info.email);
   return { subject, email, emailVerified: email !== null && verified(info.email_verified), name: text(info.preferred_username) ?? text(info.login) ?? text(info.name) };
 }

@@ -1,4 +1,4 @@
-import { redirectUriNotAllowedError } from "../auth-errors";
+import { RedirectUriNotAllowedError } from "../auth-errors";
 import type { OAuthProviderDirectory } from "./oauth-provider.port";
 import type { OAuthStatePort } from "./oauth-state.port";
 import type { RedirectUriAllowList } from "./redirect-uri-allow-list";
@@ -16,7 +16,7 @@ export class StartOAuthSignInUseCase {
 
   async execute(input: { provider: string; redirectUri: string; linkUserId: string | null }): Promise<string> {
     const provider = this.deps.providers.get(input.provider);
-    if (!this.deps.redirectUris.allows(input.redirectUri)) throw redirectUriNotAllowedError();
+    if (!this.deps.redirectUris.allows(input.redirectUri)) throw new RedirectUriNotAllowedError();
     const { url, state, codeVerifier, nonce } = await provider.authorizationRequest(input.redirectUri);
     await this.deps.states.save(state, { provider: provider.name, redirectUri: input.redirectUri, codeVerifier, nonce, linkUserId: input.linkUserId });
     return url;

@@ -1,6 +1,6 @@
 import type { AccessTokenClaims } from "@tollgate/contracts";
 import { auditActions } from "../audit-log.port";
-import { identityNotFoundError, lastSignInMethodError, userNotFoundError } from "../auth-errors";
+import { IdentityNotFoundError, LastSignInMethodError, UserNotFoundError } from "../auth-errors";
 import type { ClientInfo } from "../session-tokens";
 import type { UnitOfWork } from "../unit-of-work.port";
 
@@ -15,10 +15,10 @@ export class UnlinkIdentityUseCase {
   async execute(claims: AccessTokenClaims, provider: string, client: ClientInfo): Promise<void> {
     await this.deps.uow(async ({ users, identities, audit }) => {
       const user = await users.lock(claims.sub);
-      if (!user) throw userNotFoundError();
+      if (!user) throw new UserNotFoundError();
       const linked = await identities.listForUser(user.id);
-      if (!linked.some((identity) => identity.provider === provider)) throw identityNotFoundError();
-      if (user.passwordHash === null && linked.length <= 1) throw lastSignInMethodError();
+      if (!linked.some((identity) => identity.provider === provider)) throw new IdentityNotFoundError();
+      if (user.passwordHash === null && linked.length <= 1) throw new LastSignInMethodError();
       await identities.delete(user.id, provider);
       await audit.record({ userId: user.id, action: auditActions.oauthUnlink, ip: client.ip, userAgent: client.userAgent, details: { provider } });
     });
