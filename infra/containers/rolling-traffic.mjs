@@ -3,7 +3,7 @@
 // Each of WORKERS loops: buy a 1 h token (with an Idempotency-Key, retried as the SDK documents:
 // a lost answer, 502/503/504 or 409 IDEMPOTENCY_KEY_IN_USE, three attempts 0.5 s then 1 s
 // apart), use it once through the proxy (its first use: the proxy asks the token service, which
-// activates it), and list the user's tokens (token service; no retry). It stops when the stop file
+// activates it), revoke it and list the user's tokens (token service; no retry). It stops when the stop file
 // appears and writes what it saw to the result file: counts, failures after the documented retry,
 // and the id of every token it bought and used.
 import { randomUUID } from "node:crypto";
@@ -33,7 +33,7 @@ async function call(method, path, { headers = {}, body } = {}) {
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const stats = { lastToken: undefined, purchases: 0, purchaseRetries: 0, purchaseFailures: [], proxied: 0, proxyFailures: [], listed: 0, listFailures: [], tokens: [] };
+const stats = { lastToken: undefined, revoked: 0, revokeFailures: [], purchases: 0, purchaseRetries: 0, purchaseFailures: [], proxied: 0, proxyFailures: [], listed: 0, listFailures: [], tokens: [] };
 
 async function setup() {
   const reg = await call("POST", "/api/v1/auth/register", { body: { email: `${user}@example.test`, username: user, password } });
@@ -41,7 +41,7 @@ async function setup() {
   const login = await call("POST", "/api/v1/auth/login", { body: { login: user, password } });
   if (!login.json?.access_token) throw new Error(`login: ${login.status} ${JSON.stringify(login.json)}`);
   const auth = { authorization: `Bearer ${login.json.access_token}` };
-  const topUp = await call("POST", "/api/v1/billing/dev/top-ups", { headers: auth, body: { amount: 1_000_000 } });
+  const topUp = await call("POST", "/api/v1/billing/dev/top-ups", { headers: auth, body: { amount: 100_000 } });
   if (topUp.status >= 300) throw new Error(`top-up: ${topUp.status} ${JSON.stringify(topUp.json)}`);
   return { auth, userId: login.json.user?.id };
 }
@@ -69,7 +69,12 @@ async function worker(auth) {
     stats.proxied++;
     if (used.status !== 200) stats.proxyFailures.push({ at: new Date().toISOString(), status: used.status, error: used.error ?? used.json?.error_code });
     else { stats.tokens.push(id); stats.lastToken = bought.json.token; }
-    const listed = await call("GET", "/api/v1/tokens/my-tokens?limit=1", { headers: auth });
+    // An account holds a limited number of live tokens (409 TOKEN_LIMIT_REACHED): give it back.
+    // The last one stays live, for the revocation check that follows.
+    const revoked = await call("POST", `/api/v1/tokens/${id}/revoke`, { headers: auth });
+    stats.revoked++;
+    if (revoked.status >= 300) stats.revokeFailures.push({ at: new Date().toISOString(), status: revoked.status, error: revoked.error ?? revoked.json?.error_code });
+    const listed = await call("GET", "/api/v1/tokens/my-tokens", { headers: auth });
     stats.listed++;
     if (listed.status !== 200) stats.listFailures.push({ at: new Date().toISOString(), status: listed.status, error: listed.error ?? listed.json?.error_code });
   }
@@ -79,4 +84,10 @@ const started = Date.now();
 const { auth, userId } = await setup();
 writeFileSync(`${resultFile}.ready`, JSON.stringify({ user, userId }));
 await Promise.all(Array.from({ length: workers }, () => worker(auth)));
+// The last token bought stays live for the revocation check: buy and use one more, unrevoked.
+const last = await purchase(auth);
+if (last.json?.token) {
+  const used = await call("GET", "/api/v1/proxy/headers", { headers: { "x-access-token": last.json.token } });
+  if (used.status === 200) { stats.tokens.push(last.json.id); stats.lastToken = last.json.token; }
+}
 writeFileSync(resultFile, JSON.stringify({ user, userId, seconds: (Date.now() - started) / 1000, ...stats }, null, 1));
