@@ -64,7 +64,7 @@ describe("game service on two instances sharing one database", () => {
       const applied = results.filter((r) => r.status === "fulfilled" && r.value.kind === "applied");
       expect(applied).toHaveLength(1);
       const refused = results.find((r) => r.status === "rejected");
-      expect(refused && refused.status === "rejected" && refused.reason instanceof GameError ? refused.reason.code : undefined).toMatch(/^(stale_seq|not_your_turn)$/);
+      expect(refused && refused.status === "rejected" && refused.reason instanceof GameError ? refused.reason.code : undefined).toMatch(/^(STALE_SEQ|NOT_YOUR_TURN)$/);
       const moves = await knex("moves").where({ game_id: id });
       expect(moves).toHaveLength(1);
       expect((await knex("games").where({ id }).first()).version).toBe(1);

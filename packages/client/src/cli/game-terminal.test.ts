@@ -86,7 +86,7 @@ describe("a game in the terminal", () => {
     const t = terminal();
     t.socket.emit("state", state(true));
     await t.type("1");
-    t.socket.emit("server_error", { type: "error", code: "column_full", message: "that column is full" });
+    t.socket.emit("server_error", { type: "error", code: "COLUMN_FULL", message: "that column is full" });
     expect(t.output()).toContain("\nthat column is full\nyour move (column 1-7): ");
     await t.type("2");
     expect(t.socket.act).toHaveBeenLastCalledWith(GAME_ID, { column: 1 });

@@ -2,7 +2,7 @@
  * Runs the work for one game one at a time on this instance, in arrival order; different games
  * run concurrently. A move is decided on the state the previous move of the same game left,
  * never beside it, so two moves racing on one instance cost no database round trip to settle:
- * the second is refused (stale_seq, not_your_turn) or recognised as a repeat from memory.
+ * the second is refused (STALE_SEQ, NOT_YOUR_TURN) or recognised as a repeat from memory.
  */
 export class PerGameQueue {
   private readonly tails = new Map<string, Promise<unknown>>();
