@@ -24,8 +24,24 @@ export class EventCollector {
     const kafka = new Kafka({ clientId: "test-collector", brokers: this.brokers, logLevel: logLevel.NOTHING });
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ topics: this.topics.map((topic) => ({ topic, numPartitions: 3 })), waitForLeaders: true });
-    await admin.disconnect();
+    try {
+      // Not kafkajs's waitForLeaders: it gives up on the UNKNOWN_TOPIC_OR_PARTITION a broker may
+      // answer right after creating a topic (it failed a set-up in CI). The wait is ours, as in
+      // service-kit's ensureTopics.
+      await admin.createTopics({ topics: this.topics.map((topic) => ({ topic, numPartitions: 3 })), waitForLeaders: false });
+      await waitFor(
+        async () => {
+          const metadata = await admin.fetchTopicMetadata({ topics: this.topics }).catch((error: { type?: string }) => {
+            if (error.type === "UNKNOWN_TOPIC_OR_PARTITION" || error.type === "LEADER_NOT_AVAILABLE") return undefined;
+            throw error;
+          });
+          return metadata?.topics.every((topic) => topic.partitions.length > 0 && topic.partitions.every((partition) => partition.leader >= 0)) ? true : undefined;
+        },
+        { timeoutMs: 30_000, what: `leaders for ${this.topics.join(", ")}` },
+      );
+    } finally {
+      await admin.disconnect();
+    }
     this.consumer = kafka.consumer({ groupId: uniqueName("collector"), maxWaitTimeInMs: 50 });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.topics, fromBeginning: true });
