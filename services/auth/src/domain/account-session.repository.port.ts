@@ -1,12 +1,7 @@
-/** A user's live session with where it was opened from. */
-export interface LiveSession {
-  id: string;
-  createdAt: Date;
-  lastUsedAt: Date;
-  expiresAt: Date;
-  ip: string | null;
-  userAgent: string | null;
-}
+import type { SessionRecord } from "./session.repository.port";
+
+/** A user's live session with where it was opened from: the same record the administration API lists. */
+export type LiveSession = SessionRecord;
 
 /** A user's own sessions, read-only; data/account-session.repository.ts implements it. */
 export interface AccountSessionRepositoryPort {
