@@ -70,9 +70,11 @@ export class GameRepository {
     return row ? toRecord(row) : undefined;
   }
 
-  async listForPlayer(userId: string, status?: GameStatus, trx?: Knex.Transaction): Promise<GameRecord[]> {
+  /** The games of a player, or of any of several players (seated or invited), newest first. */
+  async listForPlayer(userIds: string | readonly string[], status?: GameStatus, trx?: Knex.Transaction): Promise<GameRecord[]> {
+    const ids = typeof userIds === "string" ? [userIds] : [...userIds];
     const query = (trx ?? this.knex)<GameRow>("games")
-      .where((where) => where.where("player1_id", userId).orWhere("player2_id", userId).orWhere("invited_user_id", userId))
+      .where((where) => where.whereIn("player1_id", ids).orWhereIn("player2_id", ids).orWhereIn("invited_user_id", ids))
       .orderBy("created_at", "desc")
       .limit(100);
     if (status) query.andWhere("status", status);

@@ -93,7 +93,7 @@ export class KnexGameStore implements GameStore {
         moves: () => this.moveRepository.listForGame(id, trx),
         update: (changes) => this.games.update(trx, id, changes),
         appendMove: (move) => this.moveRepository.insert(trx, id, move),
-        listForPlayer: (userId, status) => this.games.listForPlayer(userId, status, trx),
+        listForPlayers: (userIds, status) => this.games.listForPlayer(userIds, status, trx),
         ratings: lockedRatings(trx),
       });
     });

@@ -1,5 +1,5 @@
 import type { GameRecord } from "./game";
-import type { GameStore } from "./game-store.port";
+import type { GameStore, LockedGame } from "./game-store.port";
 
 /**
  * The game that keeps a player from starting another: an active game of theirs, or a waiting game
@@ -11,7 +11,14 @@ export async function currentGameOf(store: Pick<GameStore, "listForPlayer">, use
   return [...active, ...waiting.filter((game) => game.player1Id === userId)].find((game) => game.id !== except);
 }
 
-/** An active game of the player's other than `except`. */
-export async function otherActiveGameOf(store: Pick<GameStore, "listForPlayer">, userId: string, except: string): Promise<GameRecord | undefined> {
-  return (await store.listForPlayer(userId, "active")).find((game) => game.id !== except);
+const belongsTo = (userId: string) => (game: GameRecord) => game.player1Id === userId || game.player2Id === userId || game.invitedUserId === userId;
+
+/** Each player's active game other than `except` (undefined when none), read at once. */
+export async function otherActiveGamesOf(
+  store: Pick<LockedGame, "listForPlayers">,
+  userIds: readonly string[],
+  except: string,
+): Promise<(GameRecord | undefined)[]> {
+  const active = (await store.listForPlayers(userIds, "active")).filter((game) => game.id !== except);
+  return userIds.map((userId) => active.find(belongsTo(userId)));
 }

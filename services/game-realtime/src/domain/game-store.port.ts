@@ -13,11 +13,12 @@ export interface LockedGame {
   /** Stores a move (the game's version is the caller's to bump with `update`). */
   appendMove(move: Omit<MoveRecord, "createdAt" | "gameId">): Promise<void>;
   /**
-   * A player's games, read in the same transaction: a second connection taken while this one is
-   * held waits on a pool that other such transactions may have filled (30 joins at once timed out
-   * acquiring a connection on a busy machine, 2026-11-30).
+   * The games of any of these players (seated or invited), newest first, read in the same
+   * transaction: a second connection taken while this one is held waits on a pool that other such
+   * transactions may have filled (30 joins at once timed out acquiring a connection on a busy
+   * machine, 2026-11-30). Several players are one read: a join checks both of its players.
    */
-  listForPlayer(userId: string, status?: GameStatus): Promise<GameRecord[]>;
+  listForPlayers(userIds: readonly string[], status?: GameStatus): Promise<GameRecord[]>;
   /** The players' ratings, in the same transaction. */
   readonly ratings: LockedRatings;
 }

