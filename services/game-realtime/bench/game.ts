@@ -4,8 +4,9 @@
  * service — RS256 key + JWKS — and all the clients):
  *   0. IDLE idle connections on the fresh server: RSS growth per connection.
  *   1. GAMES concurrent pairs (2 × GAMES sockets), each playing moves as fast as the opponent's
- *      change arrives, for SECONDS: action → opponent p50/p99, moves/s; then one move per pair
- *      every PACE_MS (latency below saturation).
+ *      change arrives, for SECONDS: action → opponent p50/p99, moves/s; then, once every pair is
+ *      in a fresh game at its own point of it (bench/settle.ts, not measured), one move per pair
+ *      every PACE_MS for SECONDS (steady play below saturation).
  * Servers: game-realtime (src/main.ts: authenticates, referees, persists every move, fans out
  * through Redis; each pair has ROUNDS games created before the clock starts, and since nobody
  * plays two active games, the second player takes the seat of each next one once the previous
@@ -22,6 +23,7 @@
 import { stop } from "./children";
 import { colyseusIdleCost, setUpColyseus, startColyseus } from "./colyseus-players";
 import { loadAverage, play, summarise, type Pair, type Summary } from "./play";
+import { settle } from "./settle";
 import { relayIdleCost, setUpRelay, startRelay } from "./relay-players";
 import { batchCounters, removeGraceKeys, reportBatches, serviceIdleCost, setUpService, startService } from "./service-players";
 
@@ -51,6 +53,7 @@ const ratio = (ours: number, theirs: number) => `${(ours / theirs).toFixed(2)} �
 async function phases(name: string, pairs: Pair[], pid: number, around: (run: () => Promise<Summary>) => Promise<Summary> = (run) => run()): Promise<Omit<Figures, "idleKb">> {
   const processes = { server: pid, generator: process.pid };
   const saturated = await around(async () => summarise(`${name}, saturated`, await play(pairs, SECONDS, 0, processes)));
+  await settle(pairs, Math.ceil((SECONDS * 1_000) / PACE_MS) + 1);
   const paced = await around(async () => summarise(`${name}, one move per pair every ${PACE_MS} ms`, await play(pairs, SECONDS, PACE_MS, processes)));
   return { saturated, paced };
 }

@@ -3,7 +3,8 @@
  * relay: pairs of players play Connect Four games (the 42-move draw), each move sent by the player
  * to move (a `game:action` to the service and the relay, a `move` message to the room); a round
  * trip ends when the opponent (who moves next) receives the change. A finished game is followed
- * by the pair's next one, so a pair never runs out of moves mid-phase.
+ * by the pair's next one, so a pair never runs out of moves mid-phase. Between the saturated and
+ * the paced phase, bench/settle.ts moves every pair to a fresh game (see there).
  */
 import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -32,6 +33,9 @@ export interface Pair {
    * games); undefined when the next game needs nothing. Its time is outside every move's latency.
    */
   startGame: ((index: number) => Promise<void>) | undefined;
+  /** Prepares one more game at the end of `games` (outside every window; undefined when games cost nothing). */
+  addGame: (() => Promise<void>) | undefined;
+  /** Index of the game the pair is in: started, and `version` moves into it. */
   current: number;
   /** Version of the current game both players have reached. */
   version: number;
@@ -44,7 +48,9 @@ export interface PhaseResult {
   latencies: number[];
   /** Pairs that ran out of prepared games before the phase ended (the figure is then a lower bound). */
   exhausted: number;
-  /** Time each next game took to start (`Pair.startGame`), in ms: inside the phase, outside the latencies. */
+  /** Games finished inside the phase whose pair went on to its next game (every server). */
+  nextGames: number;
+  /** Time each next game took to start (`Pair.startGame`, the service only), in ms: inside the phase, outside the latencies. */
   gameStarts: number[];
   pairs: number;
   load: string;
@@ -93,8 +99,8 @@ export function cpuMeter(processes: Record<string, number>): () => CpuUse {
   };
 }
 
-export function makePair(players: readonly [PlayerLink, PlayerLink], games: string[], startGame?: (index: number) => Promise<void>): Pair {
-  return { players, games, startGame, current: 0, version: 0, onChange: undefined };
+export function makePair(players: readonly [PlayerLink, PlayerLink], games: string[], hooks: Pick<Partial<Pair>, "startGame" | "addGame"> = {}): Pair {
+  return { players, games, startGame: hooks.startGame, addGame: hooks.addGame, current: 0, version: 0, onChange: undefined };
 }
 
 /**
@@ -106,6 +112,7 @@ export async function play(pairs: Pair[], seconds: number, paceMs: number, proce
   const latencies: number[] = [];
   let moves = 0;
   let exhausted = 0;
+  let nextGames = 0;
   const gameStarts: number[] = [];
   const begin = Date.now();
   const endAt = begin + seconds * 1_000;
@@ -119,9 +126,15 @@ export async function play(pairs: Pair[], seconds: number, paceMs: number, proce
             // A phase ends for a pair once its last move has arrived, so no move spills into the next phase.
             if (Date.now() > endAt) return pending ? undefined : resolve();
             if (pair.version >= FULL_BOARD_DRAW.length) {
+              // A pair out of prepared games stays on its finished one (settle.ts adds the next).
+              if (pair.games[pair.current + 1] === undefined) {
+                exhausted++;
+                return resolve();
+              }
               pair.current++;
               pair.version = 0;
-              if (pair.startGame && pair.games[pair.current] !== undefined) {
+              nextGames++;
+              if (pair.startGame) {
                 // The next game's first move is sent once it has started: the start is not a move's latency.
                 const began = performance.now();
                 pair.startGame(pair.current).then(() => {
@@ -131,11 +144,7 @@ export async function play(pairs: Pair[], seconds: number, paceMs: number, proce
                 return;
               }
             }
-            const gameId = pair.games[pair.current];
-            if (gameId === undefined) {
-              exhausted++;
-              return resolve();
-            }
+            const gameId = pair.games[pair.current] ?? "";
             pending = true;
             sentAt = performance.now();
             const seq = pair.version;
@@ -155,7 +164,7 @@ export async function play(pairs: Pair[], seconds: number, paceMs: number, proce
         }),
     ),
   );
-  return { moves, seconds: (Date.now() - begin) / 1_000, latencies, exhausted, gameStarts, pairs: pairs.length, load: loadAverage(), cpu: meter() };
+  return { moves, seconds: (Date.now() - begin) / 1_000, latencies, exhausted, nextGames, gameStarts, pairs: pairs.length, load: loadAverage(), cpu: meter() };
 }
 
 export interface Summary {
@@ -180,15 +189,16 @@ export function summarise(name: string, result: PhaseResult): Summary {
       `action → opponent p50 ${summary.p50.toFixed(2)} ms, p99 ${summary.p99.toFixed(2)} ms (load ${result.load})\n` +
       `  ${result.cpu.text}; per move: server ${perMove(server).toFixed(0)} µs, generator ${perMove(generator).toFixed(0)} µs of CPU\n`,
   );
-  if (result.gameStarts.length > 0) {
-    const starts = [...result.gameStarts].sort((a, b) => a - b);
-    // Pairs starting a game send no move meanwhile: their share of the phase's pair-time.
-    const idle = (100 * starts.reduce((sum, ms) => sum + ms, 0)) / (1_000 * result.seconds * Math.max(1, result.pairs));
-    process.stdout.write(
-      `  next games started in the phase: ${starts.length}, p50 ${percentile(starts, 50).toFixed(2)} ms, p99 ${percentile(starts, 99).toFixed(2)} ms ` +
-        `(game:over seen, second seat taken; outside the latencies above, ${idle.toFixed(1)} % of the pairs' time)\n`,
-    );
-  }
+  const starts = [...result.gameStarts].sort((a, b) => a - b);
+  // Pairs starting a game send no move meanwhile: their share of the phase's pair-time.
+  const idle = (100 * starts.reduce((sum, ms) => sum + ms, 0)) / (1_000 * result.seconds * Math.max(1, result.pairs));
+  process.stdout.write(
+    `  ${result.moves} moves measured; ${result.nextGames} games finished and the next begun inside the window` +
+      (starts.length === 0
+        ? "\n"
+        : `; starting them (game:over seen, second seat taken) took p50 ${percentile(starts, 50).toFixed(2)} ms, p99 ${percentile(starts, 99).toFixed(2)} ms, ` +
+          `outside the latencies above, ${idle.toFixed(1)} % of the pairs' time\n`),
+  );
   if (result.exhausted > 0) process.stdout.write(`  ${result.exhausted} pairs ran out of games: raise ROUNDS; this rate is a lower bound\n`);
   return summary;
 }

@@ -137,7 +137,8 @@ function benchSocket(ws: WebSocket, onChange: (gameId: string, version: number) 
  * front (by the first player, who joins them all with its socket while they wait), but only the
  * first is started before the clock: the second player takes the seat of each next game over its
  * socket once both have the previous game's `game:over` (a 42-move draw), during the phases and
- * outside the move latencies (see `Pair.startGame`).
+ * outside the move latencies (see `Pair.startGame`). Games the pair needs beyond those are created
+ * the same way when bench/settle.ts asks (`Pair.addGame`), outside the windows.
  */
 export async function setUpService(base: string, games: number, rounds: number): Promise<Pair[]> {
   const api = async (pathname: string, token: string) => {
@@ -154,13 +155,16 @@ export async function setUpService(base: string, games: number, rounds: number):
     const users = [randomUUID(), randomUUID()];
     const [p1, p2] = users.map(sign) as [string, string];
     const ids: string[] = [];
-    for (let round = 0; round < rounds; round++) {
-      ids.push((await api("/api/v1/games", p1)).id);
-      for (const user of users) graceKeys.push(`game:grace:${ids[round]}:${user}`);
-    }
+    const create = async () => {
+      const { id } = await api("/api/v1/games", p1);
+      for (const user of users) graceKeys.push(`game:grace:${id}:${user}`);
+      ids.push(id);
+      return id;
+    };
+    for (let round = 0; round < rounds; round++) await create();
     await api(`/api/v1/games/${ids[0]}/join`, p2);
     const ws = [await open(wsUrl, p1), await open(wsUrl, p2)] as const;
-    const pair = makePair([wsPlayer(ws[0]), wsPlayer(ws[1])], ids, (index) => startGame(index));
+    const pair = makePair([wsPlayer(ws[0]), wsPlayer(ws[1])], ids, { startGame: (index) => startGame(index), addGame: async () => void (await first.join(await create())) });
     const sockets = ws.map((socket, index) => benchSocket(socket, (gameId, version) => pair.onChange?.(gameId, version, index as 0 | 1)));
     const [first, second] = sockets as [(typeof sockets)[number], (typeof sockets)[number]];
     async function startGame(index: number): Promise<void> {
