@@ -1,5 +1,6 @@
 import { Kafka, KafkaJSAggregateError, logLevel, Partitioners, type Admin, type LogEntry, type Producer } from "kafkajs";
 import type { Logger } from "../logger";
+import { fixKafkajsIdleTimerLoop } from "./kafkajs-idle-loop";
 
 export interface KafkaOptions {
   clientId: string;
@@ -49,6 +50,7 @@ export function kafkaLogLevel(level: logLevel, entry: { message?: unknown; error
 
 /** A kafkajs client whose own log lines go through our logger (warn and above; known benign errors lowered, see `kafkaLogLevel`). */
 export function createKafka({ clientId, brokers, logger }: KafkaOptions): Kafka {
+  fixKafkajsIdleTimerLoop();
   const log = logger.child({ component: "kafkajs" });
   return new Kafka({
     clientId,
