@@ -103,6 +103,28 @@ describe("createHttpApp", () => {
     expectStandardError(res, 415, "UNSUPPORTED_MEDIA_TYPE");
   });
 
+  it.each(["latin1", "utf-16", "UTF-16LE", "iso-8859-1", "us-ascii", "utf8"])("when a JSON body declares charset=%s, then 415 naming the charset, before any parsing", async (charset) => {
+    const { app } = buildApp();
+    const res = await request(app).post("/echo").set("Content-Type", `application/json; charset=${charset}`).send('{"name":"x"}');
+    const body = expectStandardError(res, 415, "UNSUPPORTED_MEDIA_TYPE");
+    expect(body.detail).toBe(`request body must be UTF-8 JSON (charset=${charset.toLowerCase()} is not accepted)`);
+  });
+
+  it.each(["application/json", "application/json; charset=utf-8", "application/json; charset=UTF-8", 'application/json; charset="utf-8"', "application/json;charset=utf-8"])(
+    "when a JSON body comes as %s, then it is read",
+    async (contentType) => {
+      const { app } = buildApp();
+      const res = await request(app).post("/echo").set("Content-Type", contentType).send('{"name":"x"}');
+      expect(res.status).toBe(200);
+    },
+  );
+
+  it("when the Content-Type of a body does not parse, then 415", async () => {
+    const { app } = buildApp();
+    const res = await request(app).post("/echo").set("Content-Type", "application/json; charset").send('{"name":"x"}');
+    expectStandardError(res, 415, "UNSUPPORTED_MEDIA_TYPE");
+  });
+
   it("when the body has the wrong shape, then 422 naming the field", async () => {
     const { app } = buildApp();
     const res = await request(app).post("/echo").send({ name: 42 });
