@@ -11,6 +11,11 @@ describe("uuidPathParam", () => {
     expect(uuidPathParam(request({ purchase_id: id }), "purchase_id")).toBe(id);
   });
 
+  it("when the parameter is a UUID in upper or mixed case, then it is returned in lower case", () => {
+    expect(uuidPathParam(request({ id: id.toUpperCase() }))).toBe(id);
+    expect(uuidPathParam(request({ id: "3F1C2A9E-6a44-4C0E-9b7e-0C6F3D2B8A11" }))).toBe(id);
+  });
+
   it("when the parameter is not a UUID, then 404 NOT_FOUND", () => {
     let thrown: unknown;
     try {
