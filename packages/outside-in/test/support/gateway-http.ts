@@ -116,6 +116,8 @@ export function expectGatewayError(res: WireResponse, status: number, errorCode:
   expect(Object.keys(body).sort()).toEqual(STANDARD_ERROR_FIELDS);
   expect(body).toMatchObject({ error_code: errorCode, status_code: status, request_id: ids[0] });
   expect(typeof body.detail).toBe("string");
-  expect(Number.isNaN(Date.parse(String(body.timestamp)))).toBe(false);
+  // The services' format exactly (RFC 3339, UTC, milliseconds), and the time of the answer.
+  expect(body.timestamp).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+  expect(Math.abs(Date.parse(String(body.timestamp)) - Date.now())).toBeLessThan(60_000);
   return body;
 }
