@@ -131,17 +131,34 @@ start_service() { # name port entry database
   )
 }
 
-wait_ready() { # name port
-  local i
-  for ((i = 0; i < 120; i++)); do
-    if curl -fsS "http://127.0.0.1:$2/health/ready" >/dev/null 2>&1; then return 0; fi
-    # A process we did not start (the port was taken) has no pid file: only its answer counts.
-    if [ -f "$pids/$1.pid" ] && ! kill -0 "$(cat "$pids/$1.pid")" 2>/dev/null; then
-      say "$1 exited; last log lines:"; tail -n 20 "$logs/$1.log"; rm -f "$pids/$1.pid"; return 1
-    fi
-    sleep 0.5
+# Polls every built service's /health/ready together until each answers 200 (120 s at most) and
+# prints, for those in the launch-time array named by $1, the time from their process start to
+# their first 200. Returns 1 when one exited or never got ready.
+wait_all_ready() {
+  local -n launched=$1
+  local -A ports=() done=()
+  local name port entry database pending i
+  while read -r name port entry database; do
+    [ -f "$root/$entry" ] && ports[$name]=$port
+  done < <(grep -vE '^\s*(#|$)' "$conf")
+  for ((i = 0; i < 480; i++)); do
+    pending=0
+    for name in "${!ports[@]}"; do
+      [ -n "${done[$name]:-}" ] && continue
+      if curl -fsS "http://127.0.0.1:${ports[$name]}/health/ready" >/dev/null 2>&1; then
+        done[$name]=1
+        [ -n "${launched[$name]:-}" ] && say "$name ready $(elapsed_since "${launched[$name]}") after its process started"
+      elif [ -f "$pids/$name.pid" ] && ! kill -0 "$(cat "$pids/$name.pid")" 2>/dev/null; then
+        say "$name exited; last log lines:"; tail -n 20 "$logs/$name.log"; rm -f "$pids/$name.pid"; return 1
+      else
+        pending=1
+      fi
+    done
+    [ "$pending" = 0 ] && return 0
+    sleep 0.25
   done
-  say "$1 not ready after 60 s; see $logs/$1.log"; return 1
+  for name in "${!ports[@]}"; do [ -n "${done[$name]:-}" ] || say "$name not ready after 120 s; see $logs/$name.log"; done
+  return 1
 }
 
 gateway_setting() { sed -n "s/^$1=//p" "$root/infra/local/env/gateway.env"; }
@@ -272,13 +289,15 @@ start_gateway() {
     node "$root/infra/gateway/render.mjs" "$dir"
     nginx -t -q -p "$dir" -c "$dir/nginx.conf"
     say "starting gateway on ${GATEWAY_LISTEN} and https://${GATEWAY_TLS_LISTEN}"
-    nohup nginx -p "$dir" -c "$dir/nginx.conf" -g "daemon off;" >>"$logs/gateway.log" 2>&1 &
+    # UTC, so the error bodies' timestamps end in "Z" like the services' (nginx.conf.template).
+    TZ=UTC nohup nginx -p "$dir" -c "$dir/nginx.conf" -g "daemon off;" >>"$logs/gateway.log" 2>&1 &
     echo $! >"$pids/gateway.pid"
     wait_port "${GATEWAY_LISTEN##*:}" 10 gateway
   )
 }
 
 up() {
+  up_started_at=$(now_ms)
   ensure_node_modules
   bash "$root/infra/kafka/kafka.sh" install
   build
@@ -286,15 +305,42 @@ up() {
   start_postgres
   start_redis
   start_kafka
-  local failed=0
+  local failed=0 name port entry database
   start_mail_sink || failed=1
+  # Every service starts at once and each waits for what it needs by itself (its own database,
+  # Kafka, auth's keys), as they do when deployed; one after another took the sum of their start-ups.
+  declare -A launched_at=()
   while read -r name port entry database; do
+    [ -f "$pids/$name.pid" ] && kill -0 "$(cat "$pids/$name.pid")" 2>/dev/null && continue
+    [ -f "$root/$entry" ] && launched_at[$name]=$(now_ms)
     start_service "$name" "$port" "$entry" "$database"
-    if [ -f "$root/$entry" ]; then wait_ready "$name" "$port" || failed=1; fi
   done < <(grep -vE '^\s*(#|$)' "$conf")
+  wait_all_ready launched_at || failed=1
   start_gateway
+  wait_gateway_health
   status_table
+  say "npm start took $(elapsed_since "$up_started_at") to the gateway's /health $gateway_health"
   return "$failed"
+}
+
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+elapsed_since() { # epoch-ms → "12.3 s"
+  local ms=$(($(now_ms) - $1))
+  printf '%d.%d s' $((ms / 1000)) $((ms % 1000 / 100))
+}
+
+# The gateway answers /health 200 once every service behind it is ready; waits up to 30 s for it and
+# leaves its last status in gateway_health (e.g. "200", or "503 after 30 s").
+wait_gateway_health() {
+  local listen i code=000
+  listen=$(gateway_setting GATEWAY_LISTEN)
+  command -v nginx >/dev/null || { gateway_health="(no gateway)"; return 0; }
+  for ((i = 0; i < 120; i++)); do
+    code=$(curl -s -o /dev/null -w '%{http_code}' "http://$listen/health" 2>/dev/null) || code=000
+    [ "$code" = 200 ] && break
+    sleep 0.25
+  done
+  if [ "$code" = 200 ]; then gateway_health=200; else gateway_health="$code after 30 s"; fi
 }
 
 stop_pid() { # name pidfile
