@@ -125,6 +125,12 @@ describe("createHttpApp", () => {
     expectStandardError(res, 415, "UNSUPPORTED_MEDIA_TYPE");
   });
 
+  it.each(["null", "1", "true", '"x"', "[]"])("when the body is the valid JSON %s rather than an object, then 422 VALIDATION_ERROR, not MALFORMED_JSON", async (json) => {
+    const { app } = buildApp();
+    const res = await request(app).post("/echo").set("Content-Type", "application/json").send(json);
+    expectStandardError(res, 422, "VALIDATION_ERROR");
+  });
+
   it("when the body has the wrong shape, then 422 naming the field", async () => {
     const { app } = buildApp();
     const res = await request(app).post("/echo").send({ name: 42 });

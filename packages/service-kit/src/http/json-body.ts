@@ -47,7 +47,12 @@ export const requireJsonContentType: RequestHandler = (req, _res, next) => {
   next();
 };
 
-/** 415 for non-JSON bodies, then JSON parsing with a size limit (413 above it, 400 when malformed). */
+/**
+ * 415 for non-JSON bodies, then JSON parsing with a size limit (413 above it, 400 MALFORMED_JSON
+ * when it is not JSON). Any JSON text is read, a bare `null`, `1`, `true` or `"x"` too (RFC 8259
+ * §2 allows any value at the top): it is valid JSON of the wrong shape, which the route's schema
+ * answers with 422 VALIDATION_ERROR, not a claim that the JSON is broken.
+ */
 export function jsonBody(limit: string): RequestHandler[] {
-  return [requireJsonContentType, express.json({ limit, strict: true, type: "application/json" })];
+  return [requireJsonContentType, express.json({ limit, strict: false, type: "application/json" })];
 }
