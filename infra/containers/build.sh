@@ -7,7 +7,8 @@
 # All images of one run are built from one copy of the sources, taken at the start: the working
 # tree's files that git knows or would add (what `docker build .` sends, minus ignored files), or
 # with --from-head the last commit. Others may edit the tree while the images build one by one.
-# Images: tollgate/<service>:latest (also tagged with TOLLGATE_IMAGE_TAG when it is set).
+# Images: tollgate/<service>:latest (also tagged with TOLLGATE_IMAGE_TAG when it is set; with
+# TOLLGATE_TAG_LATEST=false only that tag, so a candidate image leaves the running :latest alone).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$repo"
@@ -22,6 +23,9 @@ while [ "$#" -gt 0 ]; do
 done
 services=("$@")
 [ "${#services[@]}" -gt 0 ] || services=("${services_all[@]}" gateway-config gateway-health)
+[ "${TOLLGATE_TAG_LATEST:-true}" != false ] || [ -n "${TOLLGATE_IMAGE_TAG:-}" ] || die "TOLLGATE_TAG_LATEST=false needs TOLLGATE_IMAGE_TAG"
+shown_tag=${TOLLGATE_IMAGE_TAG:-latest}
+[ "${TOLLGATE_TAG_LATEST:-true}" = false ] || shown_tag=latest
 
 prepare_podman
 if [ "${#clean[@]}" -gt 0 ]; then
@@ -41,7 +45,8 @@ fi
 log "sources: $(if $from_head; then echo "commit $(git rev-parse --short HEAD)"; else echo "working tree of $(git rev-parse --short HEAD)"; fi)"
 
 build_one() { # <name>: the podman build line an operator would type with docker
-  local name=$1 tags=(-t "tollgate/$name:latest")
+  local name=$1 tags=()
+  [ "${TOLLGATE_TAG_LATEST:-true}" = false ] || tags+=(-t "tollgate/$name:latest")
   [ -z "${TOLLGATE_IMAGE_TAG:-}" ] || tags+=(-t "tollgate/$name:$TOLLGATE_IMAGE_TAG")
   # A label (key=value) makes a new image even from unchanged sources (rolling-replace.sh).
   [ -z "${TOLLGATE_IMAGE_LABEL:-}" ] || tags+=(--label "$TOLLGATE_IMAGE_LABEL")
@@ -60,7 +65,7 @@ total_started=$(date +%s)
 for name in "${services[@]}"; do
   started=$(date +%s)
   if ! out=$(build_one "$name" 2>&1); then printf '%s\n' "$out" >&2; die "building tollgate/$name failed"; fi
-  printf '%-36s %8s %5ss\n' "tollgate/$name:latest" \
-    "$(pm image inspect --format '{{.Size}}' "tollgate/$name:latest" | numfmt --to=si)" "$(( $(date +%s) - started ))"
+  printf '%-36s %8s %5ss\n' "tollgate/$name:$shown_tag" \
+    "$(pm image inspect --format '{{.Size}}' "tollgate/$name:$shown_tag" | numfmt --to=si)" "$(( $(date +%s) - started ))"
 done
 printf '%-36s %8s %5ss\n' "all service images" "" "$(( $(date +%s) - total_started ))"
