@@ -11,8 +11,12 @@
 #   - disabling the traffic's user at the auth service (user.disabled, old version) makes the new
 #     token service revoke that user's tokens, and its token.revoked events make the proxy (old
 #     version) refuse a token it had cached.
-# Prints the figures; exits 1 when a request failed beyond the documented retry or an event is
-# missing.  bash infra/containers/rolling-replace.sh
+# The traffic retries as the SDK does (README): a purchase with its Idempotency-Key on no answer,
+# 502/503/504 or 409 IDEMPOTENCY_KEY_IN_USE; a GET once, 100 ms later, when it got no answer.
+# Prints both image ids (it refuses to roll out the running image) and the figures; exits 1 when a
+# request failed beyond those retries or an event is missing.
+#   bash infra/containers/rolling-replace.sh
+#   NEXT_IMAGE=tollgate/token:<tag> bash infra/containers/rolling-replace.sh   (an image built before)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$repo"
@@ -48,7 +52,12 @@ else
   TOLLGATE_IMAGE_TAG=$next TOLLGATE_IMAGE_LABEL="tollgate.rollout=$next" \
     bash "$containers_dir/build.sh" --from-head token >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; die "building the token image failed"; }
 fi
-log "built tollgate/token:$next in $(( $(date +%s) - t0 ))s (image $(pm image inspect --format '{{.Id}}' "tollgate/token:$next" | cut -c1-12); running: $(pm inspect --format '{{.Image}}' "$old" | cut -c1-12))"
+old_image=$(pm inspect --format '{{.Image}}' "$old")
+new_image=$(pm image inspect --format '{{.Id}}' "tollgate/token:$next")
+log "tollgate/token:$next ready in $(( $(date +%s) - t0 ))s"
+echo "running image: $old_image ($old)"
+echo "new image:     $new_image (tollgate/token:$next)"
+[ "$old_image" != "$new_image" ] || die "the new image is the running one: nothing would be replaced"
 
 # 2. Traffic through the gateway.
 node "$containers_dir/rolling-traffic.mjs" "$gateway" "$work/stop" "$work/result.json" &
@@ -80,11 +89,13 @@ sleep "${OVERLAP_SECONDS:-5}"
 
 # 4. The old one drains and goes; the gateway forgets its address.
 t0=$(date +%s)
-pm stop -t 30 "$old" >/dev/null
+# Without systemd podman logs an error for the health check timer it cannot remove: dropped.
+quiet_timer() { grep -v 'unable to get systemd connection to remove healthchecks' >&2 || true; }
+pm stop -t 30 "$old" >/dev/null 2> >(quiet_timer)
 echo "$(stamp) $old stopped (SIGTERM, drained in $(( $(date +%s) - t0 ))s)" >> "$work/timeline"
 swapped_at=$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)
 reload_gateway
-pm rm "$old" >/dev/null
+pm rm "$old" >/dev/null 2> >(quiet_timer)
 echo "$(stamp) gateway reloaded: only $new" >> "$work/timeline"
 sleep "${AFTER_SECONDS:-10}"
 touch "$work/stop"
@@ -94,7 +105,9 @@ cat "$work/timeline"
 # 5. Figures.
 node -e '
 const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-console.log(`traffic: ${r.seconds.toFixed(1)} s, ${r.purchases} purchases (${r.purchaseRetries} retries as documented, ${r.purchaseFailures.length} failed after them), ${r.proxied} proxied first uses (${r.proxyFailures.length} failed), ${r.revoked} revocations (${r.revokeFailures.length} failed), ${r.listed} token lists (${r.listFailures.length} failed)`);
+const retried = (path) => r.safeRetries.filter((x) => x.path === path).length;
+console.log(`traffic: ${r.seconds.toFixed(1)} s, ${r.purchases} purchases (${r.purchaseRetries} retries as documented, ${r.purchaseFailures.length} failed after them), ${r.proxied} proxied first uses (${retried("/api/v1/proxy/headers")} GETs retried once with no answer, ${r.proxyFailures.length} failed after that), ${r.revoked} revocations (${r.revokeFailures.length} failed), ${r.listed} token lists (${retried("/api/v1/tokens/my-tokens")} retried, ${r.listFailures.length} failed after that)`);
+for (const x of r.safeRetries) console.log("  GET retried:", JSON.stringify(x));
 for (const f of [...r.purchaseFailures, ...r.proxyFailures, ...r.revokeFailures, ...r.listFailures].slice(0, 20)) console.log("  failure:", JSON.stringify(f));
 ' "$work/result.json"
 failures=$(node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(r.purchaseFailures.length + r.proxyFailures.length + r.revokeFailures.length + r.listFailures.length)' "$work/result.json")

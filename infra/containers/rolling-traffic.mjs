@@ -3,8 +3,12 @@
 // Each of WORKERS loops: buy a 1 h token (with an Idempotency-Key, retried as the SDK documents:
 // a lost answer, 502/503/504 or 409 IDEMPOTENCY_KEY_IN_USE, three attempts 0.5 s then 1 s
 // apart), use it once through the proxy (its first use: the proxy asks the token service, which
-// activates it), revoke it and list the user's tokens (token service; no retry). It stops when the stop file
-// appears and writes what it saw to the result file: counts, failures after the documented retry,
+// activates it), revoke it and list the user's tokens (token service). The two GETs (the proxied
+// use and the list) are retried as the SDK retries a safe request: once, 100 ms later, and only
+// when no answer came at all (a kept-alive connection the gateway closed as it reloaded, just as
+// the request went out); any answer, a 5xx included, counts as it came. The revocation (a POST)
+// is never repeated. It stops when the stop file appears and writes what it saw to the result
+// file: counts, retries with the errors that caused them, failures after the documented retries,
 // and the id of every token it bought and used.
 import { randomUUID } from "node:crypto";
 import { existsSync, writeFileSync } from "node:fs";
@@ -33,7 +37,17 @@ async function call(method, path, { headers = {}, body } = {}) {
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const stats = { lastToken: undefined, revoked: 0, revokeFailures: [], purchases: 0, purchaseRetries: 0, purchaseFailures: [], proxied: 0, proxyFailures: [], listed: 0, listFailures: [], tokens: [] };
+const stats = { lastToken: undefined, revoked: 0, revokeFailures: [], purchases: 0, purchaseRetries: 0, purchaseFailures: [], proxied: 0, proxyFailures: [], listed: 0, listFailures: [], safeRetries: [], tokens: [] };
+
+// A GET with the SDK's retry of a safe request (README, the SDK): sent once more after 100 ms
+// when it got no answer (status 0); every retry is recorded, with the error that caused it.
+async function safeGet(path, headers) {
+  const first = await call("GET", path, { headers });
+  if (first.status !== 0) return first;
+  stats.safeRetries.push({ at: new Date().toISOString(), path, error: first.error });
+  await sleep(100);
+  return call("GET", path, { headers });
+}
 
 async function setup() {
   const reg = await call("POST", "/api/v1/auth/register", { body: { email: `${user}@example.test`, username: user, password } });
@@ -65,7 +79,7 @@ async function worker(auth) {
     stats.purchases++;
     if (!bought.json?.token) { stats.purchaseFailures.push({ at: new Date().toISOString(), status: bought.status, error: bought.error ?? bought.json?.error_code }); continue; }
     const id = bought.json.id ?? bought.json.token_id;
-    const used = await call("GET", "/api/v1/proxy/headers", { headers: { "x-access-token": bought.json.token } });
+    const used = await safeGet("/api/v1/proxy/headers", { "x-access-token": bought.json.token });
     stats.proxied++;
     if (used.status !== 200) stats.proxyFailures.push({ at: new Date().toISOString(), status: used.status, error: used.error ?? used.json?.error_code });
     else { stats.tokens.push(id); stats.lastToken = bought.json.token; }
@@ -74,7 +88,7 @@ async function worker(auth) {
     const revoked = await call("POST", `/api/v1/tokens/${id}/revoke`, { headers: auth });
     stats.revoked++;
     if (revoked.status >= 300) stats.revokeFailures.push({ at: new Date().toISOString(), status: revoked.status, error: revoked.error ?? revoked.json?.error_code });
-    const listed = await call("GET", "/api/v1/tokens/my-tokens", { headers: auth });
+    const listed = await safeGet("/api/v1/tokens/my-tokens", auth);
     stats.listed++;
     if (listed.status !== 200) stats.listFailures.push({ at: new Date().toISOString(), status: listed.status, error: listed.error ?? listed.json?.error_code });
   }
@@ -87,7 +101,7 @@ await Promise.all(Array.from({ length: workers }, () => worker(auth)));
 // The last token bought stays live for the revocation check: buy and use one more, unrevoked.
 const last = await purchase(auth);
 if (last.json?.token) {
-  const used = await call("GET", "/api/v1/proxy/headers", { headers: { "x-access-token": last.json.token } });
+  const used = await safeGet("/api/v1/proxy/headers", { "x-access-token": last.json.token });
   if (used.status === 200) { stats.tokens.push(last.json.id); stats.lastToken = last.json.token; }
 }
 writeFileSync(resultFile, JSON.stringify({ user, userId, seconds: (Date.now() - started) / 1000, ...stats }, null, 1));
