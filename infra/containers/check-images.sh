@@ -14,7 +14,16 @@ pod=tollgate-imagecheck-$$
 tag=${TOLLGATE_IMAGE_TAG:-latest}
 started_at=$(date +%s)
 
-cleanup() { pm pod rm -f "$pod" >/dev/null 2>&1 || true; }
+# `pod rm -f` once left a pod behind here (its infra container running, the proxy's container
+# exited) while it exited 0 after a full check: removal is retried until the pod is gone.
+cleanup() {
+  local attempt
+  for attempt in 1 2 3; do
+    pm pod exists "$pod" 2>/dev/null || return 0
+    pm pod rm -f -t 10 "$pod" >/dev/null 2>&1 || sleep 2
+  done
+  ! pm pod exists "$pod" 2>/dev/null || log "pod $pod is still there: podman pod rm -f $pod"
+}
 trap cleanup EXIT
 cleanup
 

@@ -67,6 +67,20 @@ case "$cmd" in
   health) load_secrets; wait_healthy ;;
   down)
     load_secrets
-    if [ "${1:-}" = --volumes ]; then "${compose[@]}" down -v; else "${compose[@]}" down; fi ;;
+    # podman-compose removes only the containers the file names: a token container that
+    # rolling-replace.sh started (with the project's labels) goes here, before the network.
+    # podman 4.3 with runc can fail the SIGKILL after a stop time-out ("container state improper:
+    # stopped", seen here once): the removal is tried again.
+    for name in $(containers); do
+      case "$name" in
+        "${project}_token_rolling-"*)
+          pm rm -f -t 10 "$name" >/dev/null 2>&1 || pm rm -f "$name" >/dev/null ;;
+      esac
+    done
+    if [ "${1:-}" = --volumes ]; then "${compose[@]}" down -v; else "${compose[@]}" down; fi
+    left=$(containers)
+    [ -z "$left" ] || die "still there after down: $left"
+    # podman-compose 1.0.3 leaves the project's network behind.
+    ! pm network exists "${project}_default" || pm network rm "${project}_default" >/dev/null ;;
   *) load_secrets; "${compose[@]}" "$cmd" "$@" ;;
 esac
