@@ -8,6 +8,7 @@ import { generateKeyPairSync, randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Redis } from "ioredis";
+import { GameRedisKeys } from "../src/presence/redis-keys";
 import jwt from "jsonwebtoken";
 import { WebSocket } from "ws";
 import { idleCost, inBatches, open, sleep, startChild } from "./children";
@@ -26,6 +27,8 @@ const sign = (sub: string) =>
 
 /** Grace deadlines the service leaves for the bench's players when it stops; removed after it has. */
 const graceKeys: string[] = [];
+const BENCH_REDIS_NAMESPACE = `bench-${process.pid}`;
+const benchKeys = new GameRedisKeys(BENCH_REDIS_NAMESPACE);
 
 export async function startService(port: number): Promise<{ child: ChildProcess; jwks: Server }> {
   const keys = { keys: [{ ...publicKey.export({ format: "jwk" }), kid, use: "sig", alg: "RS256" }] };
@@ -41,6 +44,8 @@ export async function startService(port: number): Promise<{ child: ChildProcess;
       JWT_ISSUER: "bench-auth",
       JWT_AUDIENCE: "tollgate",
       KAFKA_TOPIC_NAMESPACE: "bench",
+      // Keys of its own: on the default `game:*` its pairing pass could take the local stack's queued players.
+      REDIS_KEY_NAMESPACE: BENCH_REDIS_NAMESPACE,
       WS_MAX_CONNECTIONS_PER_USER: "5",
       // Bots answer within milliseconds; a person never sends 20 moves a second, bots do.
       WS_RATE_LIMIT_PER_SECOND: "1000",
@@ -157,7 +162,7 @@ export async function setUpService(base: string, games: number, rounds: number):
     const ids: string[] = [];
     const create = async () => {
       const { id } = await api("/api/v1/games", p1);
-      for (const user of users) graceKeys.push(`game:grace:${id}:${user}`);
+      for (const user of users) graceKeys.push(benchKeys.grace(id, user));
       ids.push(id);
       return id;
     };

@@ -10,7 +10,7 @@ import { RevokedSessions } from "./auth/revoked-sessions";
 import { DEFAULT_MOVE_BATCH, KnexGameStore } from "./data/knex-game.store";
 import type { MoveBatchOptions } from "./data/move-batch.writer";
 import { PlayerRatingRepository } from "./data/player-rating.repository";
-import { DEFAULT_QUEUE_PREFIX, RedisMatchmakingQueue } from "./data/redis-matchmaking.queue";
+import { RedisMatchmakingQueue } from "./data/redis-matchmaking.queue";
 import { UserDirectoryRepository } from "./data/user-directory.repository";
 import { createGameRulesFactory, DEFAULT_GAME_KIND } from "./domain/game-rules.registry";
 import { createGameUseCases, type GameUseCases } from "./domain/game-use-cases";
@@ -24,6 +24,7 @@ import { createUserDirectoryConsumer, rebuildDirectoryIfEmpty } from "./messagin
 import { ConnectionManager } from "./presence/connection-manager";
 import { DisconnectGrace } from "./presence/disconnect-grace";
 import { Matchmaker } from "./presence/matchmaker";
+import { GameRedisKeys, matchmakingChannel } from "./presence/redis-keys";
 import { AuthHandler } from "./ws/auth.handler";
 import { GameBroadcaster } from "./ws/game-broadcaster";
 import { GameMessageHandler } from "./ws/game-message.handler";
@@ -43,6 +44,8 @@ export interface GameRealtimeClients {
 
 export interface GameRealtimeSettings {
   instanceId: string;
+  /** REDIS_KEY_NAMESPACE: empty, keys `game:*`; set, `game:<namespace>:*` (see GameRedisKeys). */
+  redisKeyNamespace?: string;
   graceMs: number;
   /** Sweep for forfeit deadlines orphaned by a dead instance; default 5 s. */
   graceSweepIntervalMs?: number;
@@ -57,15 +60,15 @@ export interface GameRealtimeSettings {
 
 /** Matchmaking: drop a player after `timeoutMs` unpaired; pairing passes every `intervalMs`; the rating gap window. */
 export interface MatchmakingSettings {
-  /** Redis key prefix of the queue (DEFAULT_QUEUE_PREFIX); instances that should pair together share it. */
-  keyPrefix: string;
+  /** Redis key prefix of the queue and its notices; the namespace's `…mm:` when absent. Instances that should pair together share it. */
+  keyPrefix?: string;
   timeoutMs: number;
   intervalMs: number;
   window: { base: number; step: number; stepMs: number };
 }
 
 /** A gap of 100 rating points, 50 more for every 5 s waited; a pass every 200 ms; 60 s at most. */
-export const DEFAULT_MATCHMAKING: MatchmakingSettings = { keyPrefix: DEFAULT_QUEUE_PREFIX, timeoutMs: 60_000, intervalMs: 200, window: { base: 100, step: 50, stepMs: 5_000 } };
+export const DEFAULT_MATCHMAKING: MatchmakingSettings = { timeoutMs: 60_000, intervalMs: 200, window: { base: 100, step: 50, stepMs: 5_000 } };
 
 /** The service's parts, wired once: the HTTP app, the WebSocket server and the consumers share them. */
 export interface GameRealtimeUseCases {
@@ -103,23 +106,25 @@ export function createUseCases(clients: GameRealtimeClients, settings: GameRealt
   const metrics = createGameMetrics({ countActiveGames: () => store.countByStatus("active") });
   const directory = new UserDirectoryRepository(clients.knex);
   const ratings = new PlayerRatingRepository(clients.knex);
+  const keys = new GameRedisKeys(settings.redisKeyNamespace);
   const matchmaking = { ...DEFAULT_MATCHMAKING, ...settings.matchmaking };
+  const queuePrefix = matchmaking.keyPrefix ?? keys.matchmaking;
   const games = createGameUseCases({
     store,
     directory,
     ratings,
-    queue: new RedisMatchmakingQueue(redis, matchmaking.timeoutMs, matchmaking.keyPrefix),
+    queue: new RedisMatchmakingQueue(redis, matchmaking.timeoutMs, queuePrefix),
     matchmaking: { timeoutMs: matchmaking.timeoutMs, window: matchmaking.window },
     rules: createGameRulesFactory(),
     defaultKind: DEFAULT_GAME_KIND,
     logger,
   });
-  const revocations = new RevokedSessions(redis);
+  const revocations = new RevokedSessions(redis, { keys });
   const revocationLog = new RevocationLog<"user" | "session">();
   const authenticator = new Authenticator({ verifier: clients.verifier, revocations, log: revocationLog });
-  const connections = new ConnectionManager({ redis, subscriber: clients.subscriber, instanceId: settings.instanceId, presenceTtlMs: settings.presenceTtlMs, logger });
+  const connections = new ConnectionManager({ redis, subscriber: clients.subscriber, instanceId: settings.instanceId, presenceTtlMs: settings.presenceTtlMs, logger, keys });
   const broadcaster = new GameBroadcaster(connections);
-  const grace = new DisconnectGrace({
+  const grace: DisconnectGrace = new DisconnectGrace({
     redis,
     connections,
     games,
@@ -127,9 +132,10 @@ export function createUseCases(clients: GameRealtimeClients, settings: GameRealt
     graceMs: settings.graceMs,
     sweepIntervalMs: settings.graceSweepIntervalMs ?? 5_000,
     logger,
+    keys,
   });
   grace.start();
-  const matchmaker = new Matchmaker({ redis, subscriber: clients.subscriber, connections, pair: games.pairPlayers, cancel: games.cancelFind, grace, directory, intervalMs: matchmaking.intervalMs, logger });
+  const matchmaker: Matchmaker = new Matchmaker({ redis, subscriber: clients.subscriber, connections, pair: games.pairPlayers, cancel: games.cancelFind, grace, directory, games: games.get, find: games.findOpponent, channel: matchmakingChannel(queuePrefix), intervalMs: matchmaking.intervalMs, logger });
   const sockets = createGameSocketServer({
     logger,
     auth: new AuthHandler({ authenticator, connections, maxConnectionsPerUser: settings.maxConnectionsPerUser, logger }),

@@ -10,6 +10,8 @@ export const configSchema = z
     DATABASE_URL: urlString("postgres://postgres@127.0.0.1:5432/tollgate_game"),
     DATABASE_POOL_MAX: positiveInt(10),
     REDIS_URL: urlString("redis://127.0.0.1:6379"),
+    /** Empty: keys `game:*`. Set where several environments (each with its own database) share one Redis: `game:<namespace>:*`. */
+    REDIS_KEY_NAMESPACE: z.string().regex(/^[A-Za-z0-9._-]*$/, "letters, digits, '.', '_' and '-' only").default(""),
     /** The auth service's key set; access tokens are verified against it. */
     AUTH_JWKS_URL: urlString("http://127.0.0.1:3001/.well-known/jwks.json"),
     JWT_ISSUER: requiredString(),

@@ -24,6 +24,7 @@ async function main(): Promise<void> {
     { logger, knex, redis, subscriber, verifier, kafka: { kafka, deadLetterProducer, topicNamespace: config.KAFKA_TOPIC_NAMESPACE } },
     {
       instanceId,
+      redisKeyNamespace: config.REDIS_KEY_NAMESPACE,
       graceMs: config.GRACE_PERIOD_MS,
       graceSweepIntervalMs: config.GRACE_SWEEP_INTERVAL_MS,
       presenceTtlMs: config.PRESENCE_TTL_MS,

@@ -41,7 +41,7 @@ describe("game service on two instances sharing one database", () => {
       store,
       directory: new UserDirectoryRepository(knex),
       ratings: new PlayerRatingRepository(knex),
-      queue: new RedisMatchmakingQueue(redis, DEFAULT_MATCHMAKING.timeoutMs),
+      queue: new RedisMatchmakingQueue(redis, DEFAULT_MATCHMAKING.timeoutMs, `game:mm-test-${randomUUID().slice(0, 8)}:`),
       matchmaking: DEFAULT_MATCHMAKING,
       rules: createGameRulesFactory(),
       defaultKind: DEFAULT_GAME_KIND,

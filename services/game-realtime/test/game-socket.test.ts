@@ -148,10 +148,10 @@ describe("/ws/game protocol", () => {
         const third = track(await TestSocket.open(short.wsUrl, { token: bob.token }));
         expect((await third.next("error", { timeoutMs: 2_000 })).code).toBe("TOO_MANY_CONNECTIONS");
         expect(await third.closed).toBe(1008);
-        expect(await short.redis.zcard(`game:user-sockets:${bob.userId}`)).toBe(2);
+        expect(await short.redis.zcard(short.keys.userSockets(bob.userId))).toBe(2);
         // A socket that closes gives its place back.
         open[0]?.close();
-        await waitFor(async () => (await short.redis.zcard(`game:user-sockets:${bob.userId}`)) === 1, { what: "the closed socket's place to be given back" });
+        await waitFor(async () => (await short.redis.zcard(short.keys.userSockets(bob.userId))) === 1, { what: "the closed socket's place to be given back" });
         track(await TestSocket.connect(short.wsUrl, bob.token));
       } finally {
         await short.stop();
@@ -302,7 +302,7 @@ describe("/ws/game protocol", () => {
       const a = track(await TestSocket.connect(instance.wsUrl, alice.token));
       a.send({ type: "game:join", game_id: gameId });
       await a.next("game:state");
-      const key = `game:presence:${gameId}`;
+      const key = instance.keys.presence(gameId);
       const [member, before] = await instance.redis.zrange(key, 0, 0, "WITHSCORES");
       expect(member?.startsWith(`${alice.userId}|${instance.instanceId}|`)).toBe(true);
       await new Promise((resolve) => setTimeout(resolve, 30));

@@ -70,7 +70,7 @@ describe("two instances, one game", () => {
     const observer = one.redis.duplicate();
     const published: string[] = [];
     observer.on("pmessage", (_pattern: string, _channel: string, payload: string) => published.push(payload));
-    await observer.psubscribe(`game:fanout:${gameId}`);
+    await observer.psubscribe(one.keys.fanoutChannel(gameId));
     try {
       const a = await connect(one, alice.token);
       const b = await connect(one, bob.token);
@@ -148,7 +148,7 @@ describe("two instances, one game", () => {
     expect(await extra.closed).toBe(1008);
     first.close();
     await first.closed;
-    await waitFor(async () => (await one.redis.zcard(`game:user-sockets:${alice.userId}`)) === 2, { what: "the closed socket to free its place" });
+    await waitFor(async () => (await one.redis.zcard(one.keys.userSockets(alice.userId))) === 2, { what: "the closed socket to free its place" });
     await connect(two, alice.token);
   });
 
@@ -227,7 +227,7 @@ describe("what an instance that goes away leaves behind", () => {
       const over = await a.next("game:over", { timeoutMs: GRACE_MS + 3_000 });
       expect(over).toMatchObject({ result: "player1_won", reason: "forfeit" });
       expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(notice.grace_until));
-      expect(await survivor.redis.exists(`game:grace:${gameId}:${bob.userId}`)).toBe(0);
+      expect(await survivor.redis.exists(survivor.keys.grace(gameId, bob.userId))).toBe(0);
     } finally {
       a.close();
       await survivor.stop();
@@ -252,6 +252,7 @@ describe("what an instance that goes away leaves behind", () => {
           PORT: String(port),
           DATABASE_URL: TEST_DATABASE_URL,
           REDIS_URL: testInfra().redisUrl,
+          REDIS_KEY_NAMESPACE: survivor.redisKeyNamespace,
           KAFKA_BROKERS: testInfra().kafkaBrokers.join(","),
           KAFKA_TOPIC_NAMESPACE: uniqueName("game-crash"),
           AUTH_JWKS_URL: issuer.jwksUrl,
@@ -279,7 +280,7 @@ describe("what an instance that goes away leaves behind", () => {
       const over = await a.next("game:over", { timeoutMs: GRACE_MS + 3_000 });
       expect(over).toMatchObject({ game_id: gameId, result: "player1_won", reason: "forfeit" });
       expect(await survivor.knex("games").where({ id: gameId }).first()).toMatchObject({ status: "finished", end_reason: "forfeit" });
-      expect(await survivor.redis.zcount(`game:presence:${gameId}`, "-inf", "+inf")).toBeLessThanOrEqual(1);
+      expect(await survivor.redis.zcount(survivor.keys.presence(gameId), "-inf", "+inf")).toBeLessThanOrEqual(1);
     } finally {
       doomed?.kill("SIGKILL");
       a.close();

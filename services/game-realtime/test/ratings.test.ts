@@ -151,6 +151,7 @@ describe("ratings: both players once per finished game", () => {
           PORT: String(port),
           DATABASE_URL: TEST_DATABASE_URL,
           REDIS_URL: testInfra().redisUrl,
+          REDIS_KEY_NAMESPACE: one.redisKeyNamespace,
           KAFKA_BROKERS: testInfra().kafkaBrokers.join(","),
           KAFKA_TOPIC_NAMESPACE: uniqueName("game-rating-crash"),
           AUTH_JWKS_URL: issuer.jwksUrl,

@@ -38,7 +38,7 @@ describe("game sockets authenticating while their session is revoked", () => {
 
   /** The instance has handled the revocation's last event (for a disable, `user.disabled` follows the `session.revoked`). */
   const consumed = (user: IssuedUser, how: "logout" | "disable") =>
-    waitFor(async () => (await instance.redis.exists(how === "logout" ? `game:revoked:session:${user.sessionId}` : `game:revoked:user:${user.userId}`)) === 1, {
+    waitFor(async () => (await instance.redis.exists(how === "logout" ? instance.keys.revokedSession(user.sessionId) : instance.keys.revokedUser(user.userId))) === 1, {
       timeoutMs: 30_000,
       intervalMs: 5,
       what: `the ${how} event to be consumed`,

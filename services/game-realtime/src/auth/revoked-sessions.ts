@@ -1,7 +1,5 @@
 import type { Redis } from "ioredis";
-
-const sessionKey = (sessionId: string) => `game:revoked:session:${sessionId}`;
-const userKey = (userId: string) => `game:revoked:user:${userId}`;
+import { GameRedisKeys } from "../presence/redis-keys";
 
 /**
  * Sessions the auth service has revoked (fed by `session.revoked` / `user.disabled` events), kept
@@ -19,21 +17,25 @@ export class RevokedSessions {
 
   constructor(
     private readonly redis: Redis,
-    private readonly options: { ttlSeconds?: number; now?: () => number } = {},
-  ) {}
+    private readonly options: { ttlSeconds?: number; now?: () => number; keys?: GameRedisKeys } = {},
+  ) {
+    this.keys = options.keys ?? new GameRedisKeys();
+  }
+
+  private readonly keys: GameRedisKeys;
 
   private get ttl(): number {
     return this.options.ttlSeconds ?? 3_600;
   }
 
   async revokeSession(sessionId: string): Promise<void> {
-    this.remember(sessionKey(sessionId));
-    await this.redis.set(sessionKey(sessionId), "1", "EX", this.ttl);
+    this.remember(this.keys.revokedSession(sessionId));
+    await this.redis.set(this.keys.revokedSession(sessionId), "1", "EX", this.ttl);
   }
 
   async disableUser(userId: string): Promise<void> {
-    this.remember(userKey(userId));
-    await this.redis.set(userKey(userId), "1", "EX", this.ttl);
+    this.remember(this.keys.revokedUser(userId));
+    await this.redis.set(this.keys.revokedUser(userId), "1", "EX", this.ttl);
   }
 
   /**
@@ -41,15 +43,15 @@ export class RevokedSessions {
    * own sessions stay refused, each by its `session.revoked`.
    */
   async enableUser(userId: string): Promise<void> {
-    this.remembered.delete(userKey(userId));
-    await this.redis.del(userKey(userId));
+    this.remembered.delete(this.keys.revokedUser(userId));
+    await this.redis.del(this.keys.revokedUser(userId));
   }
 
   /** "SESSION_REVOKED", "USER_DISABLED", or undefined when the session may be used. */
   async check(userId: string, sessionId: string): Promise<"SESSION_REVOKED" | "USER_DISABLED" | undefined> {
-    if (this.recalls(userKey(userId))) return "USER_DISABLED";
-    if (this.recalls(sessionKey(sessionId))) return "SESSION_REVOKED";
-    const [session, user] = await this.redis.mget(sessionKey(sessionId), userKey(userId));
+    if (this.recalls(this.keys.revokedUser(userId))) return "USER_DISABLED";
+    if (this.recalls(this.keys.revokedSession(sessionId))) return "SESSION_REVOKED";
+    const [session, user] = await this.redis.mget(this.keys.revokedSession(sessionId), this.keys.revokedUser(userId));
     if (user) return "USER_DISABLED";
     if (session) return "SESSION_REVOKED";
     return undefined;

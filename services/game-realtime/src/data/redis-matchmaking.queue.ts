@@ -1,8 +1,6 @@
 import type { Redis } from "ioredis";
 import type { CancelOutcome, MatchmakingQueue, QueueExpiry, QueuePair, QueueStatus, RatingWindow } from "../domain/matchmaking-queue.port";
 
-/** Where the queue lives unless told otherwise (tests give each run a prefix of its own). */
-export const DEFAULT_QUEUE_PREFIX = "game:mm:";
 /** How long `GET /games/matchmaking` answers `matched` after a pairing. */
 const MATCHED_TTL_SECONDS = 300;
 /** Players looked at per pairing pass (lowest ratings first); the rest wait for the next pass. */
@@ -92,7 +90,8 @@ export class RedisMatchmakingQueue implements MatchmakingQueue {
     private readonly redis: Redis,
     /** Hash keys outlive a lost queue entry by no more than this (ms). */
     private readonly timeoutMs: number,
-    private readonly prefix = DEFAULT_QUEUE_PREFIX,
+    /** No default: the environment's (GameRedisKeys.matchmaking), so nothing lands on another environment's queue by omission. */
+    private readonly prefix: string,
   ) {
     this.queueKey = `${prefix}queue`;
   }

@@ -47,7 +47,7 @@ export function createGameUseCases(deps: GameUseCaseDeps) {
     forfeit: new ForfeitGameUseCase(states),
     findOpponent: new FindOpponentUseCase({ store: deps.store, queue: deps.queue, ratings: deps.ratings }),
     cancelFind: new CancelFindUseCase({ queue: deps.queue, store: deps.store }),
-    matchmakingStatus: new MatchmakingStatusUseCase(deps.queue),
+    matchmakingStatus: new MatchmakingStatusUseCase({ queue: deps.queue, store: deps.store }),
     pairPlayers: new PairPlayersUseCase({ store: deps.store, queue: deps.queue, defaultKind: deps.defaultKind, ...deps.matchmaking, logger: deps.logger.child({ component: "pair-players" }) }),
     leaderboard: new GetLeaderboardUseCase(deps.ratings, deps.directory),
     myRating: new GetMyRatingUseCase(deps.ratings, deps.directory),

@@ -1,8 +1,9 @@
 import type { ServerMessage } from "@tollgate/contracts";
 import { withinCommandTimeout, type Logger } from "@tollgate/service-kit";
 import type { ChainableCommander, Redis } from "ioredis";
-import { delivery, encodeEnvelope, fanOutEnvelopeSchema, GAME_CHANNEL_PREFIX, gameChannel, originPrefix, presenceKey, type Delivery } from "./fan-out";
+import { delivery, encodeEnvelope, fanOutEnvelopeSchema, originPrefix, type Delivery } from "./fan-out";
 import type { PresenceConnection } from "./presence.port";
+import { GameRedisKeys } from "./redis-keys";
 import { RemoteFanOut } from "./remote-fan-out";
 
 export interface ConnectionManagerOptions {
@@ -12,6 +13,8 @@ export interface ConnectionManagerOptions {
   instanceId: string;
   presenceTtlMs: number;
   logger: Logger;
+  /** The environment's keys; `game:*` when absent. */
+  keys?: GameRedisKeys;
 }
 
 interface LocalGame {
@@ -20,8 +23,6 @@ interface LocalGame {
   subscription: Promise<void>;
   confirmed: boolean;
 }
-
-const userSocketsKey = (userId: string): string => `game:user-sockets:${userId}`;
 
 // KEYS[1] user's sockets; ARGV: now, expiry, member, cap, key ttl (ms)
 const ADMIT_SCRIPT = `
@@ -48,7 +49,7 @@ return 1
  * Who is connected to which game, from any instance, and delivery of game messages to players
  * wherever their sockets are.
  *
- * Presence: `game:presence:<game>` is a sorted set of `<user>|<instance>|<connection>` scored by
+ * Presence: `game:presence:<game>` (under the environment's prefix, GameRedisKeys) is a sorted set of `<user>|<instance>|<connection>` scored by
  * expiry time. Heartbeats and pongs push the score forward; a crashed instance's entries simply
  * age out. Fan-out: the instance where a game changed hands the messages to its own sockets in
  * that game directly, and publishes them on `game:fanout:<game>` only when another instance
@@ -64,9 +65,11 @@ export class ConnectionManager {
   private readonly remote: RemoteFanOut;
   private readonly ownPrefix: string;
   private readonly log: Logger;
+  private readonly keys: GameRedisKeys;
 
   constructor(private readonly options: ConnectionManagerOptions) {
     this.log = options.logger.child({ component: "connection-manager" });
+    this.keys = options.keys ?? new GameRedisKeys();
     this.remote = new RemoteFanOut(options.redis);
     this.ownPrefix = originPrefix(options.instanceId);
     options.subscriber.on("message", (channel: string, payload: string) => this.onMessage(channel, payload));
@@ -91,7 +94,7 @@ export class ConnectionManager {
     const admitted = await this.options.redis.eval(
       ADMIT_SCRIPT,
       1,
-      userSocketsKey(userId),
+      this.keys.userSockets(userId),
       now,
       now + this.options.presenceTtlMs,
       this.socketMember(connection),
@@ -119,7 +122,7 @@ export class ConnectionManager {
 
   /** Gives back a socket's place under its user's cap. */
   async release(connection: PresenceConnection, userId: string): Promise<void> {
-    await this.options.redis.zrem(userSocketsKey(userId), this.socketMember(connection));
+    await this.options.redis.zrem(this.keys.userSockets(userId), this.socketMember(connection));
   }
 
   async join(connection: PresenceConnection, gameId: string): Promise<void> {
@@ -147,12 +150,12 @@ export class ConnectionManager {
     local?.sockets.delete(connection);
     const last = local !== undefined && local.sockets.size === 0;
     if (last) this.byGame.delete(gameId);
-    await Promise.all([this.options.redis.zrem(presenceKey(gameId), this.member(connection)), last ? this.options.subscriber.unsubscribe(gameChannel(gameId)) : undefined]);
+    await Promise.all([this.options.redis.zrem(this.keys.presence(gameId), this.member(connection)), last ? this.options.subscriber.unsubscribe(this.keys.fanoutChannel(gameId)) : undefined]);
   }
 
   private subscribe(gameId: string): LocalGame {
     const local: LocalGame = { sockets: new Set(), subscription: Promise.resolve(), confirmed: false };
-    const channel = gameChannel(gameId);
+    const channel = this.keys.fanoutChannel(gameId);
     // A SUBSCRIBE has no command timeout of its own (see RedisProfile); unbounded, a frozen Redis
     // held every game:join, and every later message of its socket, until Redis came back.
     const subscribed = withinCommandTimeout(this.options.subscriber.subscribe(channel), this.options.redis, () => {
@@ -182,14 +185,14 @@ export class ConnectionManager {
   async refresh(connection: PresenceConnection): Promise<void> {
     const now = Date.now();
     const pipeline = this.options.redis.pipeline();
-    if (connection.userId) pipeline.eval(REFRESH_SCRIPT, 1, userSocketsKey(connection.userId), now + this.options.presenceTtlMs, this.socketMember(connection), this.options.presenceTtlMs * 2);
+    if (connection.userId) pipeline.eval(REFRESH_SCRIPT, 1, this.keys.userSockets(connection.userId), now + this.options.presenceTtlMs, this.socketMember(connection), this.options.presenceTtlMs * 2);
     for (const gameId of connection.games) this.touchIn(pipeline, connection, gameId, now);
     await pipeline.exec();
   }
 
   /** Whether a user has a live socket in a game on any instance. */
   async isPresent(gameId: string, userId: string): Promise<boolean> {
-    const members = await this.options.redis.zrangebyscore(presenceKey(gameId), Date.now(), "+inf");
+    const members = await this.options.redis.zrangebyscore(this.keys.presence(gameId), Date.now(), "+inf");
     return members.some((member) => member.startsWith(`${userId}|`));
   }
 
@@ -208,7 +211,7 @@ export class ConnectionManager {
     // is not subscribed until ioredis has resubscribed, and an instance that believed itself the
     // only subscriber could skip a remote one.
     const ownSubscription = this.byGame.get(gameId)?.confirmed === true && this.options.subscriber.status === "ready";
-    return this.remote.publish(gameChannel(gameId), ownSubscription, () => encodeEnvelope(this.options.instanceId, gameId, deliveries));
+    return this.remote.publish(this.keys.fanoutChannel(gameId), ownSubscription, () => encodeEnvelope(this.options.instanceId, gameId, deliveries));
   }
 
   /** Closes this instance's sockets of a revoked session or a disabled user. */
@@ -242,7 +245,7 @@ export class ConnectionManager {
    * an instance that died with open sockets leaves behind, and its players need a grace period.
    */
   private touchIn(pipeline: ChainableCommander, connection: PresenceConnection, gameId: string, now: number): void {
-    const key = presenceKey(gameId);
+    const key = this.keys.presence(gameId);
     pipeline.zadd(key, now + this.options.presenceTtlMs, this.member(connection)).pexpire(key, this.options.presenceTtlMs * 2);
   }
 
@@ -253,7 +256,7 @@ export class ConnectionManager {
    */
   async claimExpired(): Promise<Map<string, Set<string>>> {
     const claimed = new Map<string, Set<string>>();
-    const prefix = presenceKey("");
+    const prefix = this.keys.presence("");
     let cursor = "0";
     do {
       const [next, keys] = await this.options.redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 200);
@@ -294,7 +297,7 @@ export class ConnectionManager {
   }
 
   private onMessage(channel: string, payload: string): void {
-    if (payload.startsWith(this.ownPrefix) || !channel.startsWith(GAME_CHANNEL_PREFIX)) return; // delivered locally when published; or not a game's channel
+    if (payload.startsWith(this.ownPrefix) || !channel.startsWith(this.keys.fanoutChannel(""))) return; // delivered locally when published; or not a game's channel
     let json: unknown;
     try {
       json = JSON.parse(payload);
@@ -303,7 +306,7 @@ export class ConnectionManager {
       return;
     }
     const envelope = fanOutEnvelopeSchema.safeParse(json);
-    if (!envelope.success || gameChannel(envelope.data.game_id) !== channel) {
+    if (!envelope.success || this.keys.fanoutChannel(envelope.data.game_id) !== channel) {
       this.log.warn("fan-out message does not parse", { channel });
       return;
     }

@@ -4,8 +4,8 @@ import { opponentOf } from "../domain/game";
 import type { GameUseCases } from "../domain/game-use-cases";
 import type { ConnectionManager } from "./connection-manager";
 import type { GameChangeAnnouncer } from "./presence.port";
+import { GameRedisKeys } from "./redis-keys";
 
-const graceKey = (gameId: string, userId: string): string => `game:grace:${gameId}:${userId}`;
 /** Marks the deadline of a player who has not joined a game that just started: the opponent is not told they "disconnected". */
 const NOT_JOINED = "join:";
 /** KEYS: the grace key. ARGV: the deadline a timer set. Deletes the key only while it still holds that deadline. */
@@ -25,6 +25,7 @@ export class DisconnectGrace {
   private readonly log: Logger;
   private stopped = false;
   private sweeper: NodeJS.Timeout | undefined;
+  private readonly keys: GameRedisKeys;
 
   constructor(
     private readonly deps: {
@@ -36,9 +37,12 @@ export class DisconnectGrace {
       /** How often to look for deadlines whose instance died before its timer fired. */
       sweepIntervalMs: number;
       logger: Logger;
+      /** The environment's keys; `game:*` when absent. */
+      keys?: GameRedisKeys;
     },
   ) {
     this.log = deps.logger.child({ component: "disconnect-grace" });
+    this.keys = deps.keys ?? new GameRedisKeys();
   }
 
   async playerLeft(gameId: string, userId: string, notJoined = false): Promise<void> {
@@ -47,11 +51,11 @@ export class DisconnectGrace {
     if (!game || game.status !== "active") return;
     const graceUntil = new Date(Date.now() + this.deps.graceMs);
     const deadline = `${notJoined ? NOT_JOINED : ""}${graceUntil.toISOString()}`;
-    await this.deps.redis.set(graceKey(gameId, userId), deadline, "PX", this.deps.graceMs * 2);
+    await this.deps.redis.set(this.keys.grace(gameId, userId), deadline, "PX", this.deps.graceMs * 2);
     const opponent = opponentOf(game, userId);
     if (opponent && !notJoined) await this.deps.connections.publish(gameId, opponent, { type: "game:opponent_disconnected", game_id: gameId, grace_until: graceUntil.toISOString() });
     this.log.info("player disconnected; grace period started", { game_id: gameId, user_id: userId, grace_until: graceUntil.toISOString() });
-    const key = graceKey(gameId, userId);
+    const key = this.keys.grace(gameId, userId);
     clearTimeout(this.timers.get(key));
     // While this instance shuts down its players still get their deadline; the sweep of a
     // running instance carries out the forfeit if they do not come back.
@@ -78,7 +82,7 @@ export class DisconnectGrace {
 
   /** A player (re)joined: cancels their pending forfeit and tells the opponent they are back. */
   async playerJoined(gameId: string, userId: string, opponentId: string | null): Promise<void> {
-    const key = graceKey(gameId, userId);
+    const key = this.keys.grace(gameId, userId);
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
     const [[, previous] = [], [, cancelled] = []] = (await this.deps.redis.multi().get(key).del(key).exec()) ?? [];
@@ -90,7 +94,7 @@ export class DisconnectGrace {
 
   /** The deadline of an opponent's pending forfeit, if any (so a rejoining player learns of it). */
   async pendingDeadline(gameId: string, userId: string): Promise<string | undefined> {
-    const value = await this.deps.redis.get(graceKey(gameId, userId));
+    const value = await this.deps.redis.get(this.keys.grace(gameId, userId));
     return value && !value.startsWith(NOT_JOINED) ? value : undefined;
   }
 
@@ -113,19 +117,19 @@ export class DisconnectGrace {
     for (const [gameId, users] of await this.deps.connections.claimExpired()) {
       for (const userId of users) {
         // A deadline already running (the player left normally, then the instance died) stands.
-        if (!(await this.deps.redis.exists(graceKey(gameId, userId)))) await this.playerLeft(gameId, userId);
+        if (!(await this.deps.redis.exists(this.keys.grace(gameId, userId)))) await this.playerLeft(gameId, userId);
       }
     }
     let cursor = "0";
     do {
-      const [next, keys] = await this.deps.redis.scan(cursor, "MATCH", "game:grace:*", "COUNT", 200);
+      const [next, keys] = await this.deps.redis.scan(cursor, "MATCH", this.keys.gracePattern, "COUNT", 200);
       cursor = next;
       for (const key of keys) {
         const deadline = deadlineOf((await this.deps.redis.get(key)) ?? "");
         // The owning instance's own timer goes first; the sweep only picks up what it left.
         if (Number.isNaN(deadline) || deadline > Date.now() - this.deps.sweepIntervalMs) continue;
-        const [, , gameId, userId] = key.split(":");
-        if (gameId && userId) await this.expire(gameId, userId);
+        const owner = this.keys.parseGrace(key);
+        if (owner) await this.expire(owner.gameId, owner.userId);
       }
     } while (cursor !== "0");
   }
@@ -147,7 +151,7 @@ export class DisconnectGrace {
    * started with a not-joined deadline; with this they pass, 2026-11-30.)
    */
   private async expire(gameId: string, userId: string, deadline?: string): Promise<void> {
-    const key = graceKey(gameId, userId);
+    const key = this.keys.grace(gameId, userId);
     const taken = deadline === undefined ? await this.deps.redis.del(key) : await this.deps.redis.eval(DELETE_IF_EQUAL, 1, key, deadline);
     if (taken === 0) return; // rejoined in time, or a later deadline that is not this timer's
     if (await this.deps.connections.isPresent(gameId, userId)) return;

@@ -33,10 +33,6 @@ export const fanOutEnvelopeSchema = z.object({
 });
 export type FanOutEnvelope = z.infer<typeof fanOutEnvelopeSchema>;
 
-export const GAME_CHANNEL_PREFIX = "game:fanout:";
-export const gameChannel = (gameId: string): string => `${GAME_CHANNEL_PREFIX}${gameId}`;
-export const presenceKey = (gameId: string): string => `game:presence:${gameId}`;
-
 /**
  * The serialised envelope, built around the deliveries' JSON texts so no message is serialised
  * twice; it parses as a FanOutEnvelope and starts with `originPrefix(origin)`.

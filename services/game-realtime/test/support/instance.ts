@@ -11,9 +11,18 @@ import type { AccessTokenVerifier } from "../../src/auth/access-token-verifier";
 import { KitAccessTokenVerifier } from "../../src/auth/kit-access-token-verifier";
 import { createApp, createUseCases, type GameRealtimeSettings, type GameRealtimeUseCases } from "../../src/app";
 import { migrations } from "../../src/migrations";
+import { GameRedisKeys } from "../../src/presence/redis-keys";
 import { AUDIENCE, ISSUER, type TestTokenIssuer } from "./tokens";
 
 export const TEST_DATABASE_URL = testDatabaseUrl("tollgate_game_test");
+
+/**
+ * Each test file's instances get Redis keys of their own, per database: on the default `game:*`
+ * every test instance's pairing pass took the local stack's queued players (and each other's) and
+ * made their games in the test database (2026-12-01).
+ */
+const RUN = `test-${randomUUID().slice(0, 8)}`;
+const namespaceFor = (databaseUrl: string): string => `${RUN}-${new URL(databaseUrl).pathname.slice(1)}`;
 
 const migrated = new Map<string, Promise<void>>();
 const createdTopics = new Set<string>();
@@ -42,6 +51,9 @@ export interface TestInstance extends GameRealtimeUseCases {
   server: Server;
   knex: Knex;
   redis: Redis;
+  /** The instance's Redis keys (the file's namespace); a child process joins it with REDIS_KEY_NAMESPACE. */
+  keys: GameRedisKeys;
+  redisKeyNamespace: string;
   instanceId: string;
   stop(): Promise<void>;
 }
@@ -56,6 +68,8 @@ export interface InstanceOptions {
   databaseUrl?: string;
   /** Listen on this port (to restart an instance where it was). */
   port?: number;
+  /** Log here instead of the quiet logger (a test that reads the warnings). */
+  logger?: Logger;
 }
 
 /**
@@ -64,11 +78,12 @@ export interface InstanceOptions {
  * service's, through @tollgate/auth-fixture).
  */
 export async function startInstance(tokens: TestTokenIssuer | AccessTokenVerifier, options: InstanceOptions = {}): Promise<TestInstance> {
-  const logger = quietLogger();
+  const logger = options.logger ?? quietLogger();
   const databaseUrl = options.databaseUrl ?? TEST_DATABASE_URL;
   await migrateTestDatabase(logger, databaseUrl);
   const infra = testInfra();
   const instanceId = options.settings?.instanceId ?? `test-${randomUUID().slice(0, 8)}`;
+  const redisKeyNamespace = options.settings?.redisKeyNamespace ?? namespaceFor(databaseUrl);
   const knex = createDatabase({ url: databaseUrl, logger });
   const redis = createRedis({ url: infra.redisUrl, profile: "store", logger, name: "game-test" });
   const subscriber = createRedis({ url: infra.redisUrl, profile: "subscriber", logger, name: "game-test-sub" });
@@ -96,6 +111,7 @@ export async function startInstance(tokens: TestTokenIssuer | AccessTokenVerifie
     { logger, knex, redis, subscriber, verifier, kafka: kafkaClients },
     {
       instanceId,
+      redisKeyNamespace,
       graceMs: options.settings?.graceMs ?? 60_000,
       graceSweepIntervalMs: options.settings?.graceSweepIntervalMs ?? 5_000,
       presenceTtlMs: options.settings?.presenceTtlMs ?? 90_000,
@@ -134,6 +150,8 @@ export async function startInstance(tokens: TestTokenIssuer | AccessTokenVerifie
     server,
     knex,
     redis,
+    keys: new GameRedisKeys(redisKeyNamespace),
+    redisKeyNamespace,
     instanceId,
     stop: async () => {
       service.matchmaker.stop();
