@@ -133,6 +133,8 @@ export function createUseCases(clients: GameRealtimeClients, settings: GameRealt
     sweepIntervalMs: settings.graceSweepIntervalMs ?? 5_000,
     logger,
     keys,
+    // The matchmaker's notices reach every socket of a user, on any instance (it is made below).
+    tellUser: (userId, message): Promise<void> => matchmaker.notify(userId, message),
   });
   grace.start();
   const matchmaker: Matchmaker = new Matchmaker({ redis, subscriber: clients.subscriber, connections, pair: games.pairPlayers, cancel: games.cancelFind, grace, directory, games: games.get, find: games.findOpponent, channel: matchmakingChannel(queuePrefix), intervalMs: matchmaking.intervalMs, logger });

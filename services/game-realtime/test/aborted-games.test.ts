@@ -55,6 +55,37 @@ describe("games nobody plays: aborted before both players have moved, forfeited 
     expect(await ratingRows(alice, bob)).toEqual([]);
   });
 
+  it("when two matched players never send game:join, then the sockets that got game:matched each get game:over aborted once (issue: REST showed it aborted at +60 s, the sockets heard nothing)", async () => {
+    const [alice, bob] = [setup.issuer.user(), setup.issuer.user()];
+    const [a, b] = [await connect(setup.one, alice), await connect(setup.two, bob)];
+    a.send({ type: "game:find" });
+    await a.next("game:queued", { timeoutMs: 20_000 });
+    b.send({ type: "game:find" });
+    const matched = await a.next("game:matched", { timeoutMs: 20_000 });
+    await b.next("game:matched", { timeoutMs: 20_000 });
+    const expected = { type: "game:over", game_id: matched.game_id, result: null, reason: "aborted" };
+    expect(await a.next("game:over", { timeoutMs: GRACE_MS + 15_000 })).toEqual(expected);
+    expect(await b.next("game:over", { timeoutMs: GRACE_MS + 15_000 })).toEqual(expected);
+    await new Promise((resolve) => setTimeout(resolve, GRACE_MS));
+    expect([a.ofType("game:over").length, b.ofType("game:over").length]).toEqual([1, 1]);
+  });
+
+  it("when one matched player joins and the other only got game:matched, then each socket gets game:over aborted exactly once (the joined one through the game, the other as a notice)", async () => {
+    const [alice, bob] = [setup.issuer.user(), setup.issuer.user()];
+    const [a, b] = [await connect(setup.one, alice), await connect(setup.two, bob)];
+    a.send({ type: "game:find" });
+    await a.next("game:queued", { timeoutMs: 20_000 });
+    b.send({ type: "game:find" });
+    const matched = await a.next("game:matched", { timeoutMs: 20_000 });
+    a.send({ type: "game:join", game_id: matched.game_id });
+    await a.next("game:state", { timeoutMs: 20_000 });
+    const expected = { type: "game:over", game_id: matched.game_id, result: null, reason: "aborted" };
+    expect(await b.next("game:over", { timeoutMs: GRACE_MS + 15_000 })).toEqual(expected);
+    expect(await a.next("game:over", { timeoutMs: GRACE_MS + 15_000 })).toEqual(expected);
+    await new Promise((resolve) => setTimeout(resolve, GRACE_MS));
+    expect([a.ofType("game:over").length, b.ofType("game:over").length]).toEqual([1, 1]);
+  });
+
   it("when both players leave at the same moment before any move, then the game is aborted and neither rating changes", async () => {
     const [alice, bob] = [setup.issuer.user(), setup.issuer.user()];
     const gameId = await createActiveGame(setup.one, alice, bob);

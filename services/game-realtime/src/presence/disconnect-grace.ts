@@ -1,3 +1,4 @@
+import type { ServerMessage } from "@tollgate/contracts";
 import type { Logger } from "@tollgate/service-kit";
 import type { Redis } from "ioredis";
 import { opponentOf } from "../domain/game";
@@ -39,6 +40,8 @@ export class DisconnectGrace {
       logger: Logger;
       /** The environment's keys; `game:*` when absent. */
       keys?: GameRedisKeys;
+      /** A message to every socket of a user that has not joined the game it names (any instance). */
+      tellUser?: (userId: string, message: ServerMessage) => Promise<void>;
     },
   ) {
     this.log = deps.logger.child({ component: "disconnect-grace" });
@@ -156,6 +159,13 @@ export class DisconnectGrace {
     if (taken === 0) return; // rejoined in time, or a later deadline that is not this timer's
     if (await this.deps.connections.isPresent(gameId, userId)) return;
     const view = await this.deps.games.forfeit.execute(gameId, userId);
-    if (view) await this.deps.broadcaster.gameChanged(view);
+    if (!view) return;
+    await this.deps.broadcaster.gameChanged(view);
+    // The fan-out only reaches sockets that joined the game: a player matched who never sent
+    // game:join heard nothing of its end (REST showed it aborted at +60 s). Their other sockets
+    // are told too; a socket in the game is skipped, it had the game:over above.
+    const { game } = view;
+    const over: ServerMessage = { type: "game:over", game_id: game.id, result: game.result, reason: game.endReason ?? "unknown", ...(view.ratingChange ? { rating_change: view.ratingChange } : {}) };
+    await Promise.all([game.player1Id, game.player2Id].map((player) => (player ? this.deps.tellUser?.(player, over) : undefined)));
   }
 }

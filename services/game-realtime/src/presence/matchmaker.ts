@@ -138,7 +138,8 @@ export class Matchmaker {
     await Promise.all(matches.flatMap((match) => [this.notify(match.player1.userId, seat(match, "player1")), this.notify(match.player2.userId, seat(match, "player2"))]));
   }
 
-  private async notify(to: string, message: ServerMessage): Promise<void> {
+  /** Sends a message to every socket of a user, on any instance of the environment. */
+  async notify(to: string, message: ServerMessage): Promise<void> {
     await this.deps.redis.publish(this.deps.channel, JSON.stringify({ to, message }));
   }
 
@@ -183,6 +184,10 @@ export class Matchmaker {
 
   private deliver(to: string, message: ServerMessage): void {
     this.queuedFrom.delete(to);
-    for (const connection of this.deps.connections.all()) if (connection.userId === to && !connection.closed) connection.send(message);
+    // A socket in the game has its game:over through the game's fan-out already.
+    const skip = message.type === "game:over" ? message.game_id : undefined;
+    for (const connection of this.deps.connections.all()) {
+      if (connection.userId === to && !connection.closed && (skip === undefined || !connection.games.has(skip))) connection.send(message);
+    }
   }
 }
