@@ -77,6 +77,8 @@ export const wsErrorCodes = {
   /** No `auth` message within the time allowed after the handshake. */
   AUTH_TIMEOUT: "AUTH_TIMEOUT",
   TOO_MANY_CONNECTIONS: "TOO_MANY_CONNECTIONS",
+  /** `game:action` or `game:resign` from a socket that has not sent `game:join` for that game: nothing is done. */
+  NOT_JOINED: "NOT_JOINED",
 } as const;
 
 /** Refusals of a request before any route handles it: the shared kit's HTTP server, the proxy's request checks, the game socket's handshake. */

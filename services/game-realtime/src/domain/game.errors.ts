@@ -118,3 +118,14 @@ export class IllegalMoveError extends GameError {
     super(422, code, detail);
   }
 }
+
+/**
+ * A socket's `game:action` or `game:resign` for a game it has not joined. Before, it was carried
+ * out and the sender, outside the game's fan-out, heard nothing (the game finished, both rated,
+ * silence); the protocol has a socket join a game before it plays it.
+ */
+export class NotJoinedError extends GameError {
+  constructor(gameId: string) {
+    super(409, errorCodes.NOT_JOINED, `this socket has not joined game ${gameId}: send game:join first`);
+  }
+}

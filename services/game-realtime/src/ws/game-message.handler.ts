@@ -1,7 +1,7 @@
 import { WS_SERVICE_UNAVAILABLE, type ClientMessage } from "@tollgate/contracts";
 import { unavailableDependency, type Logger } from "@tollgate/service-kit";
 import { opponentOf, slotOf } from "../domain/game";
-import { GameError, GameNotFoundError } from "../domain/game.errors";
+import { GameError, GameNotFoundError, NotJoinedError } from "../domain/game.errors";
 import type { GameUseCases } from "../domain/game-use-cases";
 import type { ConnectionManager } from "../presence/connection-manager";
 import type { DisconnectGrace } from "../presence/disconnect-grace";
@@ -54,6 +54,8 @@ export class GameMessageHandler {
       case "game:join":
         return this.join(connection, userId, message.game_id);
       case "game:action": {
+        // Only a socket in the game hears its outcome (the fan-out); any other is refused, nothing done.
+        if (!connection.games.has(message.game_id)) throw new NotJoinedError(message.game_id);
         const outcome = await this.deps.games.playMove.execute(userId, message.game_id, message.seq, message.action);
         // A repeated seq changes nothing: the sender alone gets the current state again.
         if (outcome.kind === "duplicate") connection.send(stateMessage(outcome.view, userId));
@@ -61,6 +63,7 @@ export class GameMessageHandler {
         return;
       }
       case "game:resign":
+        if (!connection.games.has(message.game_id)) throw new NotJoinedError(message.game_id);
         return this.deps.broadcaster.gameChanged(await this.deps.games.resign.execute(userId, message.game_id));
       case "game:find": {
         const queued = await this.deps.games.findOpponent.execute(userId);
