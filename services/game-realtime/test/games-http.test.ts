@@ -55,6 +55,27 @@ describe("games HTTP API", () => {
     expect(res.status).toBe(422);
   });
 
+  it("when opponent_id is an existing user's id in upper case (C0CF9F67-37AE-4141-BDDF-F97CE4C75178), then 201 and the game is reserved for that user, as in lower case", async () => {
+    const opponent = "c0cf9f67-37ae-4141-bddf-f97ce4c75178";
+    await instance.knex("user_directory").insert({ user_id: opponent, username: `upper_${randomUUID().slice(0, 8)}`, registered_at: new Date() }).onConflict("user_id").ignore();
+    const creator = issuer.user();
+    for (const sent of ["C0CF9F67-37AE-4141-BDDF-F97CE4C75178", opponent]) {
+      const res = await api().post("/api/v1/games").set(auth(creator.token)).send({ opponent_id: sent });
+      expect(res.status).toBe(201);
+      expect(gameSchema.parse(res.body).invited_user_id).toBe(opponent);
+    }
+  });
+
+  it.each(["null", "1", "true", '"x"'])("when the body of POST /api/v1/games or POST /api/v1/games/matchmaking is %s, then 422 VALIDATION_ERROR (valid JSON of the wrong shape), and nothing is created or queued", async (body) => {
+    const user = issuer.user();
+    for (const path of ["/api/v1/games", "/api/v1/games/matchmaking"]) {
+      const res = await api().post(path).set(auth(user.token)).set("Content-Type", "application/json").send(body);
+      expect({ path, status: res.status, code: errorBodySchema.parse(res.body).error_code }).toEqual({ path, status: 422, code: "VALIDATION_ERROR" });
+    }
+    expect(await instance.knex("games").where({ player1_id: user.userId })).toEqual([]);
+    expect((await api().get("/api/v1/games/matchmaking").set(auth(user.token))).body).toEqual({ status: "idle" });
+  });
+
   it("when a second player joins an open game, then it becomes active with both seats taken", async () => {
     const alice = issuer.user();
     const bob = issuer.user();

@@ -14,7 +14,8 @@ export type GameResult = z.infer<typeof gameResultSchema>;
  */
 export const createGameRequestSchema = z
   .strictObject({
-    opponent_id: z.uuid().optional(),
+    /** Any case; read in lower case (RFC 9562 §4), as ids are stored: an upper-case id was a 404 USER_NOT_FOUND. */
+    opponent_id: z.uuid().toLowerCase().optional(),
     opponent_username: usernameSchema.optional(),
   })
   .refine((body) => body.opponent_id === undefined || body.opponent_username === undefined, {
@@ -76,7 +77,7 @@ export interface LeaderboardPosition {
   userId: string;
 }
 
-const leaderboardPositionSchema = z.tuple([z.number().finite(), z.uuid()]);
+const leaderboardPositionSchema = z.tuple([z.number().finite(), z.uuid().toLowerCase()]);
 
 /** The opaque `next_cursor` of a leaderboard page (base64url); clients pass it back as `cursor`, unchanged. */
 export function encodeLeaderboardCursor(position: LeaderboardPosition): string {

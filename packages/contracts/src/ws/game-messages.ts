@@ -2,7 +2,8 @@ import { z } from "zod";
 import { errorCodes } from "../error-codes";
 import { gameResultSchema, gameStatusSchema } from "../rest/games";
 
-const gameId = z.uuid();
+/** Any case, read in lower case (RFC 9562 §4) as ids are stored and compared: an upper-case id was GAME_NOT_FOUND. */
+const gameId = z.uuid().toLowerCase();
 
 /** Messages a game client sends over `/ws/game`. */
 export const clientMessageSchema = z.discriminatedUnion("type", [

@@ -6,6 +6,7 @@ import type { GameUseCases } from "../domain/game-use-cases";
 import type { UserDirectory } from "../domain/user-directory.port";
 import type { DisconnectGrace } from "../presence/disconnect-grace";
 import { principalOf } from "./authenticate.middleware";
+import { bodyOrEmpty } from "./body-or-empty";
 import { presentGames } from "./game.presenter";
 
 /** A malformed id cannot name a game: 404, like someone else's. */
@@ -36,7 +37,7 @@ export function gamesRouter(deps: { games: GameUseCases; directory: UserDirector
    *       422: { SELF_INVITE: you cannot invite yourself, VALIDATION_ERROR: "opponent_id is not a UUID, or both opponent_id and opponent_username were given" }
    */
   router.post("/api/v1/games", async (req, res) => {
-    const body = parseOrThrow(createGameRequestSchema, req.body ?? {});
+    const body = parseOrThrow(createGameRequestSchema, bodyOrEmpty(req.body));
     const game = await deps.games.create.execute(principalOf(res).userId, { opponentId: body.opponent_id, opponentUsername: body.opponent_username });
     res.status(201).json(await present(game));
   });

@@ -4,6 +4,7 @@ import { Router, type RequestHandler } from "express";
 import type { GameUseCases } from "../domain/game-use-cases";
 import type { Matchmaker } from "../presence/matchmaker";
 import { principalOf } from "./authenticate.middleware";
+import { bodyOrEmpty } from "./body-or-empty";
 
 /** The REST twin of `game:find` / `game:find_cancel`, for clients without a socket open. */
 export function matchmakingRouter(deps: { games: GameUseCases; matchmaker: Matchmaker; authenticate: RequestHandler }): Router {
@@ -30,7 +31,7 @@ export function matchmakingRouter(deps: { games: GameUseCases; matchmaker: Match
    *       422: { VALIDATION_ERROR: the body has fields (it takes none) }
    */
   router.post("/api/v1/games/matchmaking", async (req, res) => {
-    parseOrThrow(findOpponentRequestSchema, req.body ?? {});
+    parseOrThrow(findOpponentRequestSchema, bodyOrEmpty(req.body));
     const queued = await deps.games.findOpponent.execute(principalOf(res).userId);
     deps.matchmaker.kick();
     const body: MatchmakingQueued = { status: "queued", rating: queued.rating, queued_at: queued.queuedAt.toISOString() };
