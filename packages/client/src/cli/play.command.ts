@@ -1,5 +1,5 @@
-import { errorCodes, type Game } from "@tollgate/contracts";
-import { Option, type Command } from "commander";
+import { errorCodes, usernameSchema, type Game } from "@tollgate/contracts";
+import { InvalidArgumentError, Option, type Command } from "commander";
 import { TollgateError } from "../errors";
 import type { GameSocket } from "../game-socket";
 import type { Opponent } from "../games-api";
@@ -118,11 +118,21 @@ async function play(ctx: CliContext, options: { opponent?: string; join?: string
 
 const gameId = () => parseUuid("a game id", "the one tollgate play printed for the game's creator");
 
+/**
+ * `--opponent`: a username by the contracts' rule (or a user id), checked before anything is sent,
+ * so a bad one is named and exits 2; `--opponent 'x y'` exited 1 with the server's raw 422 text.
+ */
+export function parseOpponent(value: string): string {
+  if (isUuid(value)) return value.toLowerCase();
+  if (!usernameSchema.safeParse(value).success) throw new InvalidArgumentError("a username has 3 to 32 characters, only letters, digits, '_' and '-' (tollgate me shows yours).");
+  return value;
+}
+
 export function addPlayCommand(program: Command, act: CliAction): void {
   program
     .command("play")
     .description("play Connect Four: be matched with someone looking for a game, invite one user by username, or join a game")
-    .addOption(new Option("--opponent <username>", "create a game for this user (they join with the printed command)").conflicts(["join", "game"]))
+    .addOption(new Option("--opponent <username>", "create a game for this user (they join with the printed command)").argParser(parseOpponent).conflicts(["join", "game"]))
     .addOption(new Option("--join <game-id>", "take your seat in a game someone created for you (or rejoin yours)").argParser(gameId()).conflicts("game"))
     .addOption(new Option("--game <game-id>", "the same as --join").argParser(gameId()))
     .addHelpText(
