@@ -115,7 +115,7 @@ describe("a game in the terminal", () => {
     expect(t.output()).toBe(`\n${line}`);
   });
 
-  it("when the connection drops and comes back, then 'your move' is shown again with the board, before and after the rejoined state", async () => {
+  it("when the connection drops and comes back, then the board and 'your move' are shown again once: the rejoined state, unchanged, is not drawn a second time", async () => {
     const t = terminal();
     t.socket.emit("state", state(true));
     t.clear();
@@ -126,10 +126,26 @@ describe("a game in the terminal", () => {
     expect(t.output()).toMatch(/^reconnected\n\n\| \. \. \. \. \. \. \. \|[\s\S]*\nyour move \(column 1-7\): $/);
     t.clear();
     t.socket.emit("state", state(true));
-    expect(t.output()).toMatch(/your move \(column 1-7\): $/);
+    expect(t.output()).toBe("");
+    // The next change is drawn as usual.
+    t.socket.emit("state", { ...state(true), version: 1 });
+    expect(t.output().match(/your move \(column 1-7\): /g)).toHaveLength(1);
     await t.type("3");
     expect(t.socket.act).toHaveBeenCalledWith(GAME_ID, { column: 2 });
     t.socket.emit("over", { result: "player1_won", reason: "win" });
+    await expect(t.played).resolves.toBe(0);
+  });
+
+  it("when the opponent moved while the connection was down, then the rejoined state (a new version) is drawn once after the reconnection's board", async () => {
+    const t = terminal();
+    t.socket.emit("state", state(false));
+    t.socket.emit("closed", { code: 1006, reason: "", willReconnect: true });
+    t.socket.emit("ready", "a-user");
+    t.clear();
+    t.socket.emit("state", { ...state(true), version: 1 });
+    expect(t.output().match(/\| \. \. \. \. \. \. \. \|/g)?.length).toBe(6);
+    expect(t.output().match(/your move \(column 1-7\): /g)).toHaveLength(1);
+    t.socket.emit("over", { result: "draw", reason: "draw" });
     await expect(t.played).resolves.toBe(0);
   });
 

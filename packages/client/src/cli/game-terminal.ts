@@ -24,6 +24,10 @@ export class GameTerminal {
   private board = "";
   /** The connection dropped and has not been authenticated again yet: typed moves cannot go out. */
   private reconnecting = false;
+  /** The version, status and turn last drawn; after a reconnection the rejoined state is drawn only if it differs. */
+  private drawn: string | undefined;
+  /** The board was drawn again on reconnecting: the rejoin's state, when it is the same, is not drawn twice. */
+  private redrawnOnReconnect = false;
 
   constructor(
     private readonly socket: GameSocket,
@@ -45,6 +49,13 @@ export class GameTerminal {
       this.yourTurn = state.your_turn;
       this.status = state.status;
       this.sending = false;
+      const drawn = `${state.version}|${state.status}|${state.your_turn}`;
+      const repeat = this.redrawnOnReconnect && drawn === this.drawn;
+      this.redrawnOnReconnect = false;
+      this.drawn = drawn;
+      // After a reconnection the board and prompt were just drawn; the rejoined state showed them
+      // a second time when nothing had changed.
+      if (repeat) return;
       const board = (state.state as { board?: number[][] }).board;
       if (board) this.board = `\n${renderBoard(board, this.you)}\n`;
       // One write per state, so a reader sees the board and the prompt together.
@@ -67,6 +78,7 @@ export class GameTerminal {
       if (this.finished || !this.reconnecting) return;
       this.reconnecting = false;
       this.sending = false;
+      this.redrawnOnReconnect = this.drawn !== undefined;
       this.write(`reconnected\n${this.board}${this.prompt()}`);
     });
     const rejoin = `tollgate play --join ${this.game.id}`;

@@ -9,7 +9,8 @@ function parseLimit(value: string): number {
   return limit;
 }
 
-const record = (player: { games: number; wins: number; losses: number; draws: number }) => `${player.games} games: ${player.wins} won, ${player.losses} lost, ${player.draws} drawn`;
+const record = (player: { games: number; wins: number; losses: number; draws: number }) =>
+  `${player.games} ${player.games === 1 ? "game" : "games"}: ${player.wins} won, ${player.losses} lost, ${player.draws} drawn`;
 
 /** One row of the table: rank, player, rating, games, wins, losses, draws. */
 export function leaderboardRow(entry: LeaderboardEntry): string {
