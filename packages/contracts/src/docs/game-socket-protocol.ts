@@ -4,11 +4,11 @@ import type { ClientMessage, ServerMessage } from "../ws/game-messages";
 export const clientMessageSummaries: { [T in ClientMessage["type"]]: string } = {
   auth: "Authenticates the socket with an access token, when the upgrade carried no Authorization header (within 5 s of opening); also renews the token of an authenticated socket before it expires (same user only).",
   "game:join": "Subscribes the socket to a game it plays in; answered with game:state (and game:opponent_disconnected while the opponent's grace period runs).",
-  "game:action": "A move. `seq` must equal the game's current version (a repeated seq only re-sends the state); `action` is the game's own move, for connect_four a ConnectFourAction `{ column: 0..6 }`.",
-  "game:resign": "Gives the game up; both players get game:state and game:over.",
+  "game:action": "A move, from a socket that has joined the game (error NOT_JOINED otherwise, and nothing is done). `seq` must equal the game's current version (a repeated seq only re-sends the state); `action` is the game's own move, for connect_four a ConnectFourAction `{ column: 0..6 }`.",
+  "game:resign": "Gives the game up; both players get game:state and game:over. Only from a socket that has joined the game (error NOT_JOINED otherwise, and nothing is done).",
   "game:heartbeat": "Keeps the player's presence alive; answered with game:heartbeat_ack.",
   "game:find": "Queues the player for matchmaking; answered with game:queued, then game:matched (or game:no_opponent after the matchmaking timeout). Refused with error ALREADY_QUEUED or ALREADY_IN_GAME.",
-  "game:find_cancel": "Leaves the matchmaking queue; answered with game:find_cancelled (also when the player was not queued).",
+  "game:find_cancel": "Leaves the matchmaking queue; answered with game:find_cancelled (also when the player was not queued), or error ALREADY_MATCHED when a pairing took the player first: then that pairing's game:matched reaches the socket exactly once, before or after the error.",
 };
 
 export const serverMessageSummaries: { [T in ServerMessage["type"]]: string } = {
@@ -18,13 +18,13 @@ export const serverMessageSummaries: { [T in ServerMessage["type"]]: string } = 
   "game:event": "A game-specific notice with optional data. Reserved: no game sends one today.",
   "game:opponent_disconnected": "The opponent's last socket closed (or they have not joined a game that just started); they forfeit unless they (re)join before `grace_until` (the game is aborted instead while not both players have moved).",
   "game:opponent_reconnected": "The opponent is back within the grace period.",
-  "game:over": "The game ended: result and reason (win, draw, resignation, forfeit; or aborted with result null, unrated, when a player did not join or left before both had moved), and each player's `rating_change` (Glicko-2, rounded) when the game was rated.",
+  "game:over": "The game ended: result and reason (win, draw, resignation, forfeit; or aborted with result null, unrated, when a player did not join or left before both had moved), and each player's `rating_change` (Glicko-2, rounded) when the game was rated. A game ended by a grace period also sends it to the players' sockets that never joined it.",
   "game:heartbeat_ack": "Answers game:heartbeat.",
   "game:queued": "The player waits in the matchmaking queue at this (rounded) rating since `queued_at`.",
-  "game:matched": "Matchmaking paired the player: a new game with both seats taken; send game:join with `game_id`. Sent to both players, whichever instance each is on.",
-  "game:find_cancelled": "Answers game:find_cancel: the player is no longer queued (sent to every socket of theirs). Never followed by game:matched: when a pairing took the player first, game:find_cancel is answered with error ALREADY_MATCHED instead.",
+  "game:matched": "Matchmaking paired the player: a new game with both seats taken, committed before this is sent; send game:join with `game_id`. Sent to both players, whichever instance each is on.",
+  "game:find_cancelled": "Answers game:find_cancel: the player is no longer queued (sent to every socket of theirs). Never followed by game:matched: when a pairing took the player first, game:find_cancel is answered with error ALREADY_MATCHED instead (and game:matched comes once, before or after it).",
   "game:no_opponent": "Nobody was paired with the player within the matchmaking timeout (60 s by default); the player has left the queue.",
-  error: "A message was refused; the socket stays open. `code` (one of the `errorCodes` catalogue, UPPER_SNAKE_CASE as over HTTP): MALFORMED_JSON, INVALID_MESSAGE, NOT_AUTHENTICATED, RATE_LIMITED, TOO_MANY_CONNECTIONS (then close 1008), SERVICE_UNAVAILABLE (a dependency is down: send the message again after `retry_after` seconds), INTERNAL_ERROR, or a game's refusal (GAME_NOT_FOUND, NOT_INVITED, GAME_NOT_JOINABLE, OWN_GAME, USER_NOT_FOUND, GAME_NOT_ACTIVE, NOT_YOUR_TURN, STALE_SEQ, INVALID_ACTION, GAME_BUSY, ALREADY_QUEUED, ALREADY_IN_GAME, ALREADY_MATCHED, or a rule's own: COLUMN_FULL, GAME_OVER). `ref` names the message type refused.",
+  error: "A message was refused; the socket stays open. `code` (one of the `errorCodes` catalogue, UPPER_SNAKE_CASE as over HTTP): MALFORMED_JSON, INVALID_MESSAGE, NOT_AUTHENTICATED, RATE_LIMITED, TOO_MANY_CONNECTIONS (then close 1008), NOT_JOINED (game:action or game:resign from a socket that has not joined the game), SERVICE_UNAVAILABLE (a dependency is down: send the message again after `retry_after` seconds), INTERNAL_ERROR, or a game's refusal (GAME_NOT_FOUND, NOT_INVITED, GAME_NOT_JOINABLE, OWN_GAME, USER_NOT_FOUND, GAME_NOT_ACTIVE, NOT_YOUR_TURN, STALE_SEQ, INVALID_ACTION, GAME_BUSY, ALREADY_QUEUED, ALREADY_IN_GAME, ALREADY_MATCHED, or a rule's own: COLUMN_FULL, GAME_OVER). `ref` names the message type refused.",
 };
 
 export const gameSocketDescription = [
