@@ -150,7 +150,17 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
         ...(appOrigin ? { APP_PUBLIC_ORIGIN: appOrigin } : {}),
       },
     },
-    { name: "game-realtime", env: { PORT: String(ports.game), DATABASE_URL: testDatabaseUrl("tollgate_game_e2e_test"), GRACE_PERIOD_MS: "5000" } },
+    {
+      name: "game-realtime",
+      env: {
+        PORT: String(ports.game),
+        DATABASE_URL: testDatabaseUrl("tollgate_game_e2e_test"),
+        GRACE_PERIOD_MS: "5000",
+        // Its matchmaking queue, notices, presence and grace deadlines live in the one Redis every
+        // stack shares (the local stack's too): keys of its own, or it pairs other stacks' players.
+        REDIS_KEY_NAMESPACE: uniqueName("e2e"),
+      },
+    },
   ];
 
   let stopping = false;
