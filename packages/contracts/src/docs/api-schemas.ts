@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { errorBodySchema, fieldIssueSchema } from "../error-body";
+import { emptyBodySchema } from "../rest/tokens";
 import {
   accountSessionListSchema,
   accountSessionSchema,
@@ -126,6 +127,7 @@ export const requestBodySchemas = {
   ServiceTokenRequest: serviceTokenRequestSchema,
   PurchaseTokenRequest: purchaseTokenRequestSchema,
   RevokeTokenRequest: revokeTokenRequestSchema,
+  EmptyBody: emptyBodySchema,
   ValidateTokenRequest: validateTokenRequestSchema,
   CreateGameRequest: createGameRequestSchema,
   ProxyLaunchRequest: proxyLaunchRequestSchema,

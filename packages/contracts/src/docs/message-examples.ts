@@ -64,6 +64,8 @@ export const eventDataExamples: { [K in EventType]: z.input<(typeof eventDataSch
     amount: 2500,
     currency: "usd",
     reason: "unused_token_returned",
+    description: null,
+    remaining: 0,
     refunded_by: null,
     refunded_at: exampleTimes.now,
   },

@@ -30,8 +30,15 @@ export const purchaseRefundedV1Schema = z.object({
   user_id: z.uuid(),
   amount: z.number().int().min(0),
   currency: z.string().regex(/^[a-z]{3}$/),
-  /** `purchase_failed`, `unused_token_returned`, or an administrator's own words. */
+  /** A code: `purchase_failed`, `unused_token_returned` or `admin_refund` (events before the split may hold an administrator's words). */
   reason: z.string().min(1).max(500),
+  /** An administrator's own words for an `admin_refund`; null otherwise. */
+  description: z.string().max(500).nullable().optional(),
+  /**
+   * What is left unrefunded of the purchase after this refund (minor units). 0 means nothing of
+   * the price is left: the token service makes the purchase's token unusable. Absent on older events.
+   */
+  remaining: z.number().int().min(0).optional(),
   /** The administrator who refunded, or null when the token service asked. */
   refunded_by: z.uuid().nullable(),
   refunded_at: z.iso.datetime({ offset: true }),

@@ -32,11 +32,21 @@ export const billingErrorCodes = {
   INVALID_SIGNATURE: "INVALID_SIGNATURE",
   /** A price list in a currency other than the one the service sells in. */
   CURRENCY_NOT_SUPPORTED: "CURRENCY_NOT_SUPPORTED",
+  /**
+   * The purchase named the price its buyer was shown (`price_id`), and the duration's current
+   * price is another price version: nothing was debited; show the new price and ask again.
+   */
+  PRICE_CHANGED: "PRICE_CHANGED",
 } as const;
 
 // ——— internal (token service → billing, service token with scope billing:purchases) ———
 
-export const purchaseDebitRequestSchema = z.strictObject({ user_id: z.uuid(), duration_hours: durationHoursSchema });
+export const purchaseDebitRequestSchema = z.strictObject({
+  user_id: z.uuid(),
+  duration_hours: durationHoursSchema,
+  /** The price the buyer was shown; when it is no longer the duration's current price, 409 PRICE_CHANGED and nothing is debited. */
+  price_id: z.uuid().optional(),
+});
 export type PurchaseDebitRequest = z.infer<typeof purchaseDebitRequestSchema>;
 
 export const purchaseDebitResponseSchema = z.object({
@@ -54,6 +64,9 @@ export const purchaseDebitResponseSchema = z.object({
 export type PurchaseDebitResponse = z.infer<typeof purchaseDebitResponseSchema>;
 
 export const purchaseRefundReasons = ["purchase_failed", "unused_token_returned"] as const;
+/** Every refund's `reason` code: the token service's two, and an administrator's refund (their words go in `description`). */
+export const refundReasonCodes = [...purchaseRefundReasons, "admin_refund"] as const;
+export type RefundReasonCode = (typeof refundReasonCodes)[number];
 export const purchaseRefundRequestSchema = z.strictObject({ reason: z.enum(purchaseRefundReasons) });
 export type PurchaseRefundRequest = z.infer<typeof purchaseRefundRequestSchema>;
 
@@ -124,12 +137,56 @@ export const receiptSchema = z.object({
   currency: currencySchema,
   price_id: z.uuid(),
   debited_at: z.iso.datetime({ offset: true }),
-  refunds: z.array(z.object({ refund_id: z.uuid(), amount: amountSchema, reason: z.string(), created_at: z.iso.datetime({ offset: true }) })),
+  refunds: z.array(
+    z.object({
+      refund_id: z.uuid(),
+      amount: amountSchema,
+      /** Why, as a code: `purchase_failed`, `unused_token_returned` (the token service's) or `admin_refund`. */
+      reason: z.enum(refundReasonCodes),
+      /** An administrator's own words for an `admin_refund`; null otherwise. */
+      description: z.string().nullable(),
+      created_at: z.iso.datetime({ offset: true }),
+    }),
+  ),
 });
 export type Receipt = z.infer<typeof receiptSchema>;
 
-export const topUpRequestSchema = z.strictObject({ amount: z.number().int().min(1).max(MAX_MOVEMENT_AMOUNT) });
+/** TOP_UP_MIN_AMOUNT / TOP_UP_MAX_AMOUNT of a deployment, minor units. */
+export interface TopUpBounds {
+  minAmount: number;
+  maxAmount: number;
+}
+
+/** The one message every top-up amount outside the deployment's bounds gets (a fraction, 0, negative, 1e300 alike). */
+export const topUpAmountMessage = ({ minAmount, maxAmount }: TopUpBounds, currency: string): string =>
+  `must be from ${minAmount} to ${maxAmount} (whole minor units of ${currency}; TOP_UP_MIN_AMOUNT to TOP_UP_MAX_AMOUNT)`;
+
+/**
+ * A top-up's body, for the deployment's bounds. Each check aborts the next, so an amount out of
+ * range gets one message, never zod's safe-integer and range messages together.
+ */
+export const topUpRequestSchemaFor = (bounds: TopUpBounds, currency = "usd") => {
+  const error = topUpAmountMessage(bounds, currency);
+  return z.strictObject({
+    amount: z.number({ error: "must be a number (minor units)" }).int({ error, abort: true }).min(bounds.minAmount, { error, abort: true }).max(bounds.maxAmount, { error }),
+  });
+};
+/** The widest shape (each deployment narrows it to its TOP_UP_MIN_AMOUNT..TOP_UP_MAX_AMOUNT; its /openapi.json says which). */
+export const topUpRequestSchema = topUpRequestSchemaFor({ minAmount: 1, maxAmount: MAX_MOVEMENT_AMOUNT });
 export type TopUpRequest = z.infer<typeof topUpRequestSchema>;
+
+/**
+ * The `errors[]` item of a top-up's 422 when the amount is out of range: the bounds and currency
+ * beside the message, so a client can say them in money as a person writes it.
+ */
+export const topUpAmountIssueSchema = z.object({
+  path: z.literal("amount"),
+  message: z.string(),
+  minimum: z.number().int(),
+  maximum: z.number().int(),
+  currency: currencySchema,
+});
+export type TopUpAmountIssue = z.infer<typeof topUpAmountIssueSchema>;
 
 export const topUpResponseSchema = z.object({
   id: z.uuid(),
@@ -176,9 +233,21 @@ export const adjustmentRequestSchema = z.strictObject({
 });
 export type AdjustmentRequest = z.infer<typeof adjustmentRequestSchema>;
 
-export const adjustmentResponseSchema = z.object({ id: z.uuid(), user_id: z.uuid(), amount: z.number().int(), currency: currencySchema, reason: z.string(), balance_after: z.number().int(), created_at: z.iso.datetime({ offset: true }) });
+export const adjustmentResponseSchema = z.object({
+  /** The adjustment's id: what its transaction's `reference.id` names in the transactions lists. */
+  id: z.uuid(),
+  /** The ledger transaction that moved the money: the `id` of its entry in the transactions lists. */
+  transaction_id: z.uuid(),
+  user_id: z.uuid(),
+  amount: z.number().int(),
+  currency: currencySchema,
+  reason: z.string(),
+  balance_after: z.number().int(),
+  created_at: z.iso.datetime({ offset: true }),
+});
 export type AdjustmentResponse = z.infer<typeof adjustmentResponseSchema>;
 
+/** `reason`: the administrator's own words, kept as the refund's `description` (its `reason` code is `admin_refund`). */
 export const adminRefundRequestSchema = z.strictObject({ purchase_id: z.uuid(), amount: z.number().int().min(1).max(MAX_MOVEMENT_AMOUNT), reason: freeTextSchema(3, 500, { trim: true }) });
 export type AdminRefundRequest = z.infer<typeof adminRefundRequestSchema>;
 

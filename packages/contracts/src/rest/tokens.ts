@@ -7,7 +7,15 @@ export const durationHoursSchema = z.union(durationHoursValues.map((value) => z.
 });
 export type DurationHours = (typeof durationHoursValues)[number];
 
-export const purchaseTokenRequestSchema = z.strictObject({ duration_hours: durationHoursSchema });
+export const purchaseTokenRequestSchema = z.strictObject({
+  duration_hours: durationHoursSchema,
+  /**
+   * The price the buyer was shown (`price_id` from GET /api/v1/billing/prices). When the duration's
+   * current price is another version, 409 PRICE_CHANGED and nothing is debited. Without it, the
+   * current price is charged.
+   */
+  price_id: z.uuid().optional(),
+});
 export type PurchaseTokenRequest = z.infer<typeof purchaseTokenRequestSchema>;
 
 /** `refunded`: returned unused by its owner for a full refund; terminal, like `revoked`. */
@@ -94,6 +102,11 @@ export type TokenStatusResponse = z.infer<typeof tokenStatusResponseSchema>;
  */
 export const idempotencyKeySchema = z.string().regex(/^[\x21-\x7e][\x20-\x7e]{0,254}$/, "Idempotency-Key must be 1 to 255 printable ASCII characters");
 
+/** A route that reads no body: none, or `{}`; any field is refused by name (422). */
+export const emptyBodySchema = z.strictObject({});
+/** A GET route that takes no query parameters: any is refused by name (422). */
+export const emptyQuerySchema = z.strictObject({});
+
 /** `POST /api/v1/tokens/{id}/refund`: the unused token is now `refunded`, its price back in the wallet. */
 export const refundTokenResponseSchema = z.object({
   token_id: z.uuid(),
@@ -115,6 +128,8 @@ export const tokenErrorCodes = {
   TOKEN_ALREADY_USED: "TOKEN_ALREADY_USED",
   /** A refund of a token never used but revoked when its account was disabled. */
   TOKEN_NOT_REFUNDABLE: "TOKEN_NOT_REFUNDABLE",
+  /** An owner's refund of a token whose whole price an administrator already refunded: nothing is left to return. */
+  TOKEN_ALREADY_REFUNDED: "TOKEN_ALREADY_REFUNDED",
   /** A purchase with this `Idempotency-Key` is still in flight. */
   IDEMPOTENCY_KEY_IN_USE: "IDEMPOTENCY_KEY_IN_USE",
   /** This `Idempotency-Key` was used with a different request body. */
