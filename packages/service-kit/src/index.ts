@@ -22,6 +22,7 @@ export * from "./http/openapi";
 export * from "./http/plain-route";
 export * from "./http/request-id";
 export * from "./http/uuid-path-param";
+export * from "./idempotency-key";
 export * from "./lifecycle";
 export * from "./logger";
 export * from "./redaction";
