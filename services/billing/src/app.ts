@@ -2,6 +2,7 @@ import { createHttpApp, jsonBody, type HttpMetrics, type JwtVerifier, type Logge
 import type { Express } from "express";
 import type { Knex } from "knex";
 import path from "node:path";
+import { IdempotencyRepository } from "./data/idempotency.repository";
 import { LedgerRepository } from "./data/ledger.repository";
 import { PriceRepository } from "./data/price.repository";
 import { PurchaseRepository } from "./data/purchase.repository";
@@ -12,6 +13,7 @@ import { untrackedBillingActivity, type BillingActivity } from "./domain/billing
 import { CheckoutTopUpUseCase } from "./domain/checkout-top-up.use-case";
 import { DebitPurchaseUseCase } from "./domain/debit-purchase.use-case";
 import { DevelopmentTopUpUseCase } from "./domain/development-top-up.use-case";
+import { IdempotentRequests } from "./domain/idempotent-requests";
 import { MoneyMover } from "./domain/money-mover";
 import type { PaymentProvider } from "./domain/payment-provider.port";
 import { ReadBillingUseCase } from "./domain/read-billing.use-case";
@@ -21,6 +23,7 @@ import { adminBillingRouter } from "./http/admin-billing.router";
 import { billingRouter } from "./http/billing.router";
 import { internalPurchasesRouter } from "./http/internal-purchases.router";
 import { topUpReturnRouter } from "./http/top-up-return.router";
+import { topUpRequestComponent } from "./http/top-up-request";
 import { topUpsRouter } from "./http/top-ups.router";
 import { webhooksRouter } from "./http/webhooks.router";
 import { BillingEventsPublisher } from "./messaging/billing-events.publisher";
@@ -77,18 +80,20 @@ export function createUseCases(clients: BillingClients, settings: BillingSetting
   const events = new BillingEventsPublisher(settings.topicNamespace);
   const unitOfWork = new KnexUnitOfWork(knex);
   const money = new MoneyMover(ledger, events);
+  const idempotency = new IdempotentRequests(unitOfWork, new IdempotencyRepository(knex));
   const refund = new RefundPurchaseUseCase(unitOfWork, purchases, ledger, money, events, settings.currency, logger.child({ component: "refunds" }), activity);
   const read = new ReadBillingUseCase(purchases, prices, ledger, settings.currency);
   const topUpBounds = { minAmount: settings.topUpMinAmount, maxAmount: settings.topUpMaxAmount };
   return {
+    topUpPolicy: { currency: settings.currency, ...topUpBounds },
     prices,
     debit: new DebitPurchaseUseCase(unitOfWork, purchases, prices, ledger, money, settings.currency, activity),
     refund,
     read,
-    developmentTopUp: new DevelopmentTopUpUseCase(unitOfWork, topUps, money, settings.currency, topUpBounds, activity),
-    checkout: new CheckoutTopUpUseCase(topUps, clients.paymentProvider, { currency: settings.currency, ...topUpBounds }, logger.child({ component: "top-ups" })),
+    developmentTopUp: new DevelopmentTopUpUseCase(unitOfWork, idempotency, topUps, money, settings.currency, topUpBounds, activity),
+    checkout: new CheckoutTopUpUseCase(idempotency, topUps, clients.paymentProvider, { currency: settings.currency, ...topUpBounds }, logger.child({ component: "top-ups" })),
     webhook: new StripeWebhookUseCase(unitOfWork, topUps, money, logger.child({ component: "stripe-webhook" }), activity),
-    admin: new AdminBillingUseCase(unitOfWork, purchases, prices, money, read, refund, settings.currency, logger.child({ component: "admin-billing" }), activity),
+    admin: new AdminBillingUseCase(unitOfWork, idempotency, purchases, prices, money, read, refund, settings.currency, logger.child({ component: "admin-billing" }), activity),
   };
 }
 
@@ -106,6 +111,8 @@ export function createApp(deps: BillingAppDeps): Express {
       version: "1.0.0",
       description: "Money: prices, wallets on a double-entry ledger, card top-ups through Stripe Checkout, purchase debits and refunds for the token service.",
       apis: [path.join(__dirname, "http", "*.router.{ts,js}")],
+      // The configured TOP_UP_MIN_AMOUNT / TOP_UP_MAX_AMOUNT, not the contracts' widest bounds.
+      components: { TopUpRequest: topUpRequestComponent(useCases.topUpPolicy) },
       tags: {
         billing: "Prices, my wallet, its transactions, receipts and top-ups",
         purchases: "The token service's debits and refunds of purchases (service token, scope billing:purchases)",
@@ -116,8 +123,8 @@ export function createApp(deps: BillingAppDeps): Express {
       app.use("/billing/top-ups", topUpReturnRouter());
       app.use(webhooksRouter({ webhook: useCases.webhook, webhookSecret: deps.webhookSecret, activity: deps.activity ?? untrackedBillingActivity, logger: deps.logger }));
       app.use(jsonBody(deps.bodyLimit ?? "16kb"));
-      app.use("/api/v1/billing", topUpsRouter({ verifier: deps.verifier, revocations: deps.revocations, checkout: useCases.checkout }));
-      app.use("/api/v1/billing", billingRouter({ verifier: deps.verifier, revocations: deps.revocations, read: useCases.read, developmentTopUp: deps.production ? undefined : useCases.developmentTopUp }));
+      app.use("/api/v1/billing", topUpsRouter({ verifier: deps.verifier, revocations: deps.revocations, checkout: useCases.checkout, policy: useCases.topUpPolicy }));
+      app.use("/api/v1/billing", billingRouter({ verifier: deps.verifier, revocations: deps.revocations, read: useCases.read, topUpPolicy: useCases.topUpPolicy, developmentTopUp: deps.production ? undefined : useCases.developmentTopUp }));
       app.use("/internal/v1/purchases", internalPurchasesRouter({ verifier: deps.verifier, debit: useCases.debit, refund: useCases.refund, read: useCases.read }));
       app.use("/api/v1/admin/billing", adminBillingRouter({ verifier: deps.verifier, revocations: deps.revocations, admin: useCases.admin, read: useCases.read }));
     },

@@ -126,7 +126,8 @@ describe("administrators' billing routes", () => {
     expect(nothingLeft.body.error_code).toBe("REFUND_EXCEEDS_PURCHASE");
 
     const receipt = await request(fx.app).get(`/api/v1/billing/receipts/${purchaseId}`).set(bearer(user.token));
-    expect(receipt.body.refunds.map((refund: { amount: number; reason: string }) => `${refund.amount}:${refund.reason}`)).toEqual(["1000:upstream down half the time", "1500:unused_token_returned"]);
+    expect(receipt.body.refunds.map((refund: { amount: number; reason: string }) => `${refund.amount}:${refund.reason}`)).toEqual(["1000:admin_refund", "1500:unused_token_returned"]);
+    expect(receipt.body.refunds.map((refund: { description: string | null }) => refund.description)).toEqual(["upstream down half the time", null]);
     await waitFor(() => fx.events.values<{ type: string; data: { purchase_id?: string; refunded_by?: string | null } }>().filter((event) => event.type === eventTypes.purchaseRefunded && event.data.purchase_id === purchaseId).length === 2, {
       what: "two purchase.refunded",
     });

@@ -116,7 +116,7 @@ describe("a user's prices, wallet, transactions and receipts", () => {
     for (const res of answers) {
       expect(res.status).toBe(422);
       expect(res.body.detail).toContain("amount: must be from 100 to 100000");
-      expect(res.body.errors).toEqual([{ path: "amount", message: expect.stringContaining("TOP_UP_MIN_AMOUNT to TOP_UP_MAX_AMOUNT") }]);
+      expect(res.body.errors).toEqual([{ path: "amount", message: expect.stringContaining("TOP_UP_MIN_AMOUNT to TOP_UP_MAX_AMOUNT"), minimum: 100, maximum: 100_000, currency: fx.currency }]);
     }
     expect(await walletAgainstLedger(fx.knex, user.userId, fx.currency)).toEqual({ balance: 0, ledger: 0 });
     expect((await topUp(user.token, 100)).status).toBe(201);

@@ -1,4 +1,4 @@
-import type { DurationHours } from "@tollgate/contracts";
+import type { DurationHours, RefundReasonCode } from "@tollgate/contracts";
 import type { Knex } from "knex";
 import type { Purchase, PurchaseRefund } from "../domain/purchase";
 import type { NewDebit, NewRefund, PurchaseRepositoryPort } from "../domain/purchase.repository.port";
@@ -22,7 +22,8 @@ interface RefundRow {
   id: string;
   purchase_id: string;
   amount: string;
-  reason: string;
+  reason: RefundReasonCode;
+  description: string | null;
   refunded_by: string | null;
   transaction_id: string | null;
   balance_after: string;
@@ -48,6 +49,7 @@ const toRefund = (row: RefundRow): PurchaseRefund => ({
   purchaseId: row.purchase_id,
   amount: toAmount(row.amount),
   reason: row.reason,
+  description: row.description,
   refundedBy: row.refunded_by,
   transactionId: row.transaction_id,
   balanceAfter: toAmount(row.balance_after),
@@ -95,7 +97,7 @@ export class PurchaseRepository implements PurchaseRepositoryPort {
   /** Records a refund and adds it to the purchase; the purchase becomes `refunded` once nothing is left. */
   async addRefund(tx: Tx, purchase: Purchase, refund: NewRefund): Promise<{ purchase: Purchase; refund: PurchaseRefund }> {
     const [refundRow] = await tx("purchase_refunds")
-      .insert({ purchase_id: purchase.purchaseId, amount: refund.amount, reason: refund.reason, refunded_by: refund.refundedBy, transaction_id: refund.transactionId, balance_after: refund.balanceAfter })
+      .insert({ purchase_id: purchase.purchaseId, amount: refund.amount, reason: refund.reason, description: refund.description, refunded_by: refund.refundedBy, transaction_id: refund.transactionId, balance_after: refund.balanceAfter })
       .returning<RefundRow[]>("*");
     const saved = toRefund(refundRow as RefundRow);
     const refundedAmount = purchase.refundedAmount + refund.amount;

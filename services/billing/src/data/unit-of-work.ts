@@ -16,6 +16,10 @@ export class KnexUnitOfWork implements BillingUnitOfWork {
     return applyOnce(this.knex, consumer, eventId, effect);
   }
 
+  savepoint<T>(tx: Tx, work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return tx.transaction(work);
+  }
+
   afterCommit(tx: Tx, effect: () => void): void {
     afterCommit(tx, effect);
   }

@@ -22,6 +22,16 @@ export class PurchaseMismatchError extends ConflictError {
   }
 }
 
+/** 409: the buyer named the price they were shown, and the duration's current price is another version; nothing was debited. */
+export class PriceChangedError extends ConflictError {
+  constructor(current: { id: string; durationHours: number; unitAmount: number; currency: string }) {
+    super(
+      `the price of a ${current.durationHours} h token changed: it is now ${current.unitAmount} (${current.currency}, minor units; price_id ${current.id}); nothing was debited, confirm the new price and buy again`,
+      billingErrorCodes.PRICE_CHANGED,
+    );
+  }
+}
+
 export class PurchaseNotFoundError extends NotFoundError {
   constructor() {
     super("purchase not found", billingErrorCodes.PURCHASE_NOT_FOUND);

@@ -6,5 +6,6 @@ import type { Transaction } from "./transaction.port";
 export interface BillingEventsPort {
   /** `wallet.credited` for a positive movement, `wallet.debited` (amount positive) for a negative one. */
   walletMoved(tx: Transaction, movement: PostedMovement): Promise<void>;
-  purchaseRefunded(tx: Transaction, userId: string, currency: string, refund: PurchaseRefund): Promise<void>;
+  /** `purchase.refunded`; `remaining` is what is left unrefunded of the purchase after it (0: the token service makes its token unusable). */
+  purchaseRefunded(tx: Transaction, userId: string, currency: string, refund: PurchaseRefund, remaining: number): Promise<void>;
 }

@@ -3,6 +3,7 @@ import { DependencyUnavailableError, type Logger } from "@tollgate/service-kit";
 import { randomUUID } from "node:crypto";
 import { PaymentsNotConfiguredError } from "./billing-errors";
 import type { PaymentProvider } from "./payment-provider.port";
+import type { IdempotentAnswer, IdempotentRequests } from "./idempotent-requests";
 import { assertTopUpAmountInBounds } from "./top-up";
 import type { TopUpRepositoryPort } from "./top-up.repository.port";
 
@@ -12,22 +13,33 @@ import type { TopUpRepositoryPort } from "./top-up.repository.port";
  */
 export class CheckoutTopUpUseCase {
   constructor(
+    private readonly idempotency: IdempotentRequests,
     private readonly topUps: TopUpRepositoryPort,
     private readonly provider: PaymentProvider | undefined,
     private readonly policy: { currency: string; minAmount: number; maxAmount: number },
     private readonly logger: Logger,
   ) {}
 
-  /** Errors: 422 outside TOP_UP_MIN_AMOUNT..TOP_UP_MAX_AMOUNT, 503 PAYMENTS_NOT_CONFIGURED, 503 PAYMENT_PROVIDER_ERROR. */
-  async execute(userId: string, amount: number): Promise<TopUpResponse> {
-    if (!this.provider) throw new PaymentsNotConfiguredError();
+  /**
+   * Errors: 422 outside TOP_UP_MIN_AMOUNT..TOP_UP_MAX_AMOUNT, 503 PAYMENTS_NOT_CONFIGURED, 503
+   * PAYMENT_PROVIDER_ERROR (the key is then given back: a retry asks the provider again).
+   * Idempotent by `idempotencyKey` (per user): a repeat answers the same top-up and Checkout page.
+   */
+  async execute(userId: string, amount: number, idempotencyKey?: string): Promise<IdempotentAnswer<TopUpResponse>> {
+    const provider = this.provider;
+    if (!provider) throw new PaymentsNotConfiguredError();
     const { minAmount, maxAmount, currency } = this.policy;
-    assertTopUpAmountInBounds(amount, { minAmount, maxAmount });
+    assertTopUpAmountInBounds(amount, { minAmount, maxAmount }, currency);
+    return this.idempotency.around({ callerId: userId, key: idempotencyKey }, "card_top_up", { amount }, 201, () => this.open(provider, userId, amount));
+  }
+
+  private async open(provider: PaymentProvider, userId: string, amount: number): Promise<TopUpResponse> {
+    const { currency } = this.policy;
     const id = randomUUID();
     await this.topUps.insert({ id, userId, amount, currency, provider: "stripe" });
     let session: { sessionId: string; url: string | null };
     try {
-      session = await this.provider.createCheckout({ topUpId: id, userId, amount, currency });
+      session = await provider.createCheckout({ topUpId: id, userId, amount, currency });
     } catch (error) {
       this.logger.warn("checkout session not created", { top_up_id: id, error: error instanceof Error ? error.message : String(error) });
       throw new DependencyUnavailableError("the payment provider", { cause: error, errorCode: billingErrorCodes.PAYMENT_PROVIDER_ERROR, retryAfterSeconds: 5 });

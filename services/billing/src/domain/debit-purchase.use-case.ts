@@ -1,6 +1,6 @@
 import type { DurationHours, PurchaseDebitResponse } from "@tollgate/contracts";
 import { untrackedBillingActivity, type BillingActivity } from "./billing-activity.port";
-import { InsufficientFundsError, PurchaseCancelledError, PurchaseMismatchError } from "./billing-errors";
+import { InsufficientFundsError, PriceChangedError, PurchaseCancelledError, PurchaseMismatchError } from "./billing-errors";
 import { accounts } from "./ledger";
 import type { LedgerRepositoryPort } from "./ledger.repository.port";
 import type { MoneyMover } from "./money-mover";
@@ -30,7 +30,7 @@ export class DebitPurchaseUseCase {
    * Errors: 402 INSUFFICIENT_FUNDS (nothing debited), 409 PURCHASE_CANCELLED (the id was cancelled
    * or refunded before), 409 PURCHASE_MISMATCH (the id was debited for another user or duration).
    */
-  async execute(purchaseId: string, request: { userId: string; durationHours: DurationHours }): Promise<{ created: boolean; body: PurchaseDebitResponse }> {
+  async execute(purchaseId: string, request: { userId: string; durationHours: DurationHours; priceId?: string | undefined }): Promise<{ created: boolean; body: PurchaseDebitResponse }> {
     try {
       return await this.unitOfWork.transaction(async (tx) => {
         await this.purchases.lock(tx, purchaseId);
@@ -38,10 +38,14 @@ export class DebitPurchaseUseCase {
         if (existing) {
           if (existing.status !== "debited") throw new PurchaseCancelledError();
           if (existing.userId !== request.userId || existing.durationHours !== request.durationHours) throw new PurchaseMismatchError();
+          if (request.priceId !== undefined && existing.priceId !== request.priceId) throw new PurchaseMismatchError();
           return { created: false, body: toDebitResponse(existing) };
         }
         const price = (await this.prices.current(this.currency, tx)).find((candidate) => candidate.durationHours === request.durationHours);
         if (!price) throw new Error(`no price for ${request.durationHours} h in ${this.currency}: PRICE_LIST was never applied`);
+        // The buyer agreed to the price they were shown; a new version since (an admin's PUT
+        // /prices between `tollgate buy` showing $2.00 and the "y") charged $3.00 (issue #19).
+        if (request.priceId !== undefined && request.priceId !== price.id) throw new PriceChangedError(price);
         const debit = { purchaseId, userId: request.userId, durationHours: request.durationHours, amount: price.unitAmount, currency: price.currency, priceId: price.id };
         if (price.unitAmount === 0) {
           // Free: nothing moves, and no wallet is needed; the balance is reported as it stands.
@@ -69,6 +73,7 @@ export class DebitPurchaseUseCase {
       if (error instanceof InsufficientFundsError) this.activity.declined("insufficient_funds");
       if (error instanceof PurchaseCancelledError) this.activity.declined("purchase_cancelled");
       if (error instanceof PurchaseMismatchError) this.activity.declined("purchase_mismatch");
+      if (error instanceof PriceChangedError) this.activity.declined("price_changed");
       throw error;
     }
   }

@@ -1,6 +1,7 @@
 import type { TopUpResponse } from "@tollgate/contracts";
 import { randomUUID } from "node:crypto";
 import { untrackedBillingActivity, type BillingActivity } from "./billing-activity.port";
+import type { IdempotentAnswer, IdempotentRequests } from "./idempotent-requests";
 import { accounts } from "./ledger";
 import type { MoneyMover } from "./money-mover";
 import { assertTopUpAmountInBounds, type TopUpBounds } from "./top-up";
@@ -15,6 +16,7 @@ import type { BillingUnitOfWork } from "./unit-of-work.port";
 export class DevelopmentTopUpUseCase {
   constructor(
     private readonly unitOfWork: BillingUnitOfWork,
+    private readonly idempotency: IdempotentRequests,
     private readonly topUps: TopUpRepositoryPort,
     private readonly money: MoneyMover,
     private readonly currency: string,
@@ -22,10 +24,10 @@ export class DevelopmentTopUpUseCase {
     private readonly activity: BillingActivity = untrackedBillingActivity,
   ) {}
 
-  /** Errors: 422 outside TOP_UP_MIN_AMOUNT..TOP_UP_MAX_AMOUNT, as a card top-up. */
-  async execute(userId: string, amount: number): Promise<TopUpResponse> {
-    assertTopUpAmountInBounds(amount, this.bounds);
-    return this.unitOfWork.transaction(async (tx) => {
+  /** Errors: 422 outside TOP_UP_MIN_AMOUNT..TOP_UP_MAX_AMOUNT, as a card top-up. Idempotent by `idempotencyKey` (per user). */
+  async execute(userId: string, amount: number, idempotencyKey?: string): Promise<IdempotentAnswer<TopUpResponse>> {
+    assertTopUpAmountInBounds(amount, this.bounds, this.currency);
+    return this.idempotency.inTransaction({ callerId: userId, key: idempotencyKey }, "development_top_up", { amount }, 201, async (tx) => {
       const id = randomUUID();
       await this.topUps.insert({ id, userId, amount, currency: this.currency, provider: "development" }, tx);
       const posted = await this.money.move(tx, {

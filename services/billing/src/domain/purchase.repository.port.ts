@@ -1,3 +1,4 @@
+import type { RefundReasonCode } from "@tollgate/contracts";
 import type { DurationHours } from "@tollgate/contracts";
 import type { Purchase, PurchaseRefund } from "./purchase";
 import type { Transaction } from "./transaction.port";
@@ -16,7 +17,9 @@ export interface NewDebit {
 
 export interface NewRefund {
   amount: number;
-  reason: string;
+  reason: RefundReasonCode;
+  /** An administrator's own words; null for the token service's refunds. */
+  description: string | null;
   refundedBy: string | null;
   transactionId: string | null;
   balanceAfter: number;

@@ -1,4 +1,4 @@
-import type { DurationHours, PurchaseDebitResponse, PurchaseStatusResponse } from "@tollgate/contracts";
+import type { DurationHours, PurchaseDebitResponse, PurchaseStatusResponse, RefundReasonCode } from "@tollgate/contracts";
 
 /** A purchase as billing knows it: a debit (`debited`, later `refunded`) or a tombstone (`cancelled`). */
 export interface Purchase {
@@ -19,7 +19,9 @@ export interface PurchaseRefund {
   id: string;
   purchaseId: string;
   amount: number;
-  reason: string;
+  reason: RefundReasonCode;
+  /** An administrator's own words for an `admin_refund`; null otherwise. */
+  description: string | null;
   refundedBy: string | null;
   transactionId: string | null;
   balanceAfter: number;

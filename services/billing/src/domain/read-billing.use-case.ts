@@ -52,7 +52,7 @@ export class ReadBillingUseCase {
       currency: purchase.currency,
       price_id: purchase.priceId,
       debited_at: purchase.debitedAt.toISOString(),
-      refunds: refunds.map((refund) => ({ refund_id: refund.id, amount: refund.amount, reason: refund.reason, created_at: refund.createdAt.toISOString() })),
+      refunds: refunds.map((refund) => ({ refund_id: refund.id, amount: refund.amount, reason: refund.reason, description: refund.description, created_at: refund.createdAt.toISOString() })),
     };
   }
 }

@@ -1,4 +1,4 @@
-import type { PurchaseRefundResponse, PurchaseRefundRequest } from "@tollgate/contracts";
+import type { PurchaseRefundResponse, PurchaseRefundRequest, RefundReasonCode } from "@tollgate/contracts";
 import type { Logger } from "@tollgate/service-kit";
 import { untrackedBillingActivity, type BillingActivity } from "./billing-activity.port";
 import type { BillingEventsPort } from "./billing-events.port";
@@ -35,7 +35,7 @@ export class RefundPurchaseUseCase {
       if (!purchase) return cancelled(await this.purchases.insertCancelled(tx, purchaseId, this.currency));
       if (purchase.status === "cancelled") return cancelled(purchase);
       if (purchase.status === "refunded") return refunded(purchase, await this.purchases.refund(purchase.finalRefundId ?? "", tx));
-      const { purchase: after, refund } = await this.refund(tx, purchase, { amount: purchase.amount - purchase.refundedAmount, reason, refundedBy: null });
+      const { purchase: after, refund } = await this.refund(tx, purchase, { amount: purchase.amount - purchase.refundedAmount, reason, description: null, refundedBy: null });
       this.unitOfWork.afterCommit(tx, () => {
         this.activity.refunded(reason);
         this.logger.info("purchase refunded for the token service", { purchase_id: purchaseId, user_id: purchase.userId, refund_id: refund.id, amount: refund.amount, currency: purchase.currency, reason });
@@ -49,7 +49,7 @@ export class RefundPurchaseUseCase {
    * transaction under the purchase's lock: the ledger movement, the refund row, `wallet.credited`
    * and `purchase.refunded`. An amount of 0 (a free purchase) records the refund and moves nothing.
    */
-  async refund(tx: Transaction, purchase: Purchase, request: { amount: number; reason: string; refundedBy: string | null }): Promise<{ purchase: Purchase; refund: PurchaseRefund }> {
+  async refund(tx: Transaction, purchase: Purchase, request: { amount: number; reason: RefundReasonCode; description: string | null; refundedBy: string | null }): Promise<{ purchase: Purchase; refund: PurchaseRefund }> {
     const userId = purchase.userId as string;
     const posted =
       request.amount > 0
@@ -60,13 +60,13 @@ export class RefundPurchaseUseCase {
             amount: request.amount,
             counterAccount: accounts.revenue(purchase.currency),
             reference: { type: "purchase", id: purchase.purchaseId },
-            description: request.refundedBy ? `refund by an administrator: ${request.reason}` : `refund: ${request.reason.replace(/_/g, " ")}`,
+            description: request.description !== null ? `refund by an administrator: ${request.description}` : `refund: ${request.reason.replace(/_/g, " ")}`,
             funds: "may_go_negative",
           })
         : undefined;
     const balanceAfter = posted?.balanceAfter ?? (await this.ledger.wallet(userId, purchase.currency, tx))?.balance ?? 0;
     const result = await this.purchases.addRefund(tx, purchase, { ...request, transactionId: posted?.transactionId ?? null, balanceAfter });
-    await this.events.purchaseRefunded(tx, userId, purchase.currency, result.refund);
+    await this.events.purchaseRefunded(tx, userId, purchase.currency, result.refund, result.purchase.amount - result.purchase.refundedAmount);
     return result;
   }
 }

@@ -1,4 +1,7 @@
+import { topUpAmountMessage, type TopUpAmountIssue, type TopUpBounds } from "@tollgate/contracts";
 import { ValidationError } from "@tollgate/service-kit";
+
+export type { TopUpBounds } from "@tollgate/contracts";
 
 /** A top-up of a wallet: through Stripe Checkout (credited by its webhook) or, in development, at once. */
 export interface TopUp {
@@ -17,18 +20,22 @@ export interface TopUp {
   disputedAmount: number;
 }
 
-/** TOP_UP_MIN_AMOUNT / TOP_UP_MAX_AMOUNT: the range of any one top-up, card or development, minor units. */
-export interface TopUpBounds {
-  minAmount: number;
-  maxAmount: number;
+/**
+ * The one 422 every top-up amount outside TOP_UP_MIN_AMOUNT..TOP_UP_MAX_AMOUNT gets (0, -500, 99,
+ * 1e300, 1.5 alike): one message naming the bounds, and the bounds and currency as fields of the
+ * `errors[]` item, so a client can say them as money (`$1.00 to $1,000.00`), not minor units.
+ */
+export function topUpAmountOutOfRange(bounds: TopUpBounds, currency: string): ValidationError {
+  const message = topUpAmountMessage(bounds, currency);
+  const issue: TopUpAmountIssue = { path: "amount", message, minimum: bounds.minAmount, maximum: bounds.maxAmount, currency };
+  return new ValidationError(`invalid request body: amount: ${message}`, [issue]);
 }
 
 /**
  * Errors: 422 outside the bounds. Card and development top-ups share it: the development route
  * once took up to 10,000,000 a call (40 parallel calls made $4,000,000 in a second, issue #19).
  */
-export function assertTopUpAmountInBounds(amount: number, { minAmount, maxAmount }: TopUpBounds): void {
-  if (amount >= minAmount && amount <= maxAmount) return;
-  const message = `must be from ${minAmount} to ${maxAmount} (minor units; TOP_UP_MIN_AMOUNT to TOP_UP_MAX_AMOUNT)`;
-  throw new ValidationError(`invalid request body: amount: ${message}`, [{ path: "amount", message }]);
+export function assertTopUpAmountInBounds(amount: number, bounds: TopUpBounds, currency: string): void {
+  if (Number.isSafeInteger(amount) && amount >= bounds.minAmount && amount <= bounds.maxAmount) return;
+  throw topUpAmountOutOfRange(bounds, currency);
 }

@@ -12,6 +12,8 @@ export interface BillingUnitOfWork {
    * running nothing, when that was recorded before (a redelivery changes nothing).
    */
   applyOnce(consumer: string, eventId: string, effect: (tx: Transaction) => Promise<void>): Promise<boolean>;
+  /** Runs `work` in a savepoint of `tx`: when it throws, what it wrote is rolled back and `tx` goes on. */
+  savepoint<T>(tx: Transaction, work: (tx: Transaction) => Promise<T>): Promise<T>;
   /** Runs `effect` once the outermost transaction around `tx` has committed; never if it rolls back. */
   afterCommit(tx: Transaction, effect: () => void): void;
 }

@@ -1,4 +1,4 @@
-import { purchaseDebitRequestSchema, purchaseRefundRequestSchema } from "@tollgate/contracts";
+import { emptyQuerySchema, purchaseDebitRequestSchema, purchaseRefundRequestSchema } from "@tollgate/contracts";
 import { parseOrThrow, requireServiceCaller, uuidPathParam, type JwtVerifier } from "@tollgate/service-kit";
 import { Router } from "express";
 import { PurchaseNotFoundError } from "../domain/billing-errors";
@@ -26,7 +26,7 @@ export function internalPurchasesRouter(deps: InternalPurchasesRouterDeps): Rout
    *   post:
    *     operationId: debitPurchase
    *     summary: Debit the price of a purchase from the buyer's wallet (idempotent by purchase id)
-   *     description: "For the token service: a service token with scope billing:purchases. 201 the first time; 200 with the identical body on any repeat, which moves nothing. A price of 0 debits 0 and needs no wallet. price_id names the price version charged."
+   *     description: "For the token service: a service token with scope billing:purchases. 201 the first time; 200 with the identical body on any repeat, which moves nothing. A price of 0 debits 0 and needs no wallet. price_id names the price version charged. A request price_id is the price the buyer was shown: when the duration's current price is another version, 409 PRICE_CHANGED and nothing is debited."
    *     tags: [purchases]
    *     security: [{ serviceAuth: [] }]
    *     parameters: [{ $ref: "#/components/parameters/PurchaseIdParams.purchase_id" }]
@@ -40,13 +40,16 @@ export function internalPurchasesRouter(deps: InternalPurchasesRouterDeps): Rout
    *       402: { INSUFFICIENT_FUNDS: the wallet cannot pay the price; nothing was debited }
    *       403: { FORBIDDEN: "a user's token, not a service's" }
    *       404: { NOT_FOUND: the purchase id is not a UUID }
-   *       409: { PURCHASE_CANCELLED: this purchase id was cancelled or refunded before, PURCHASE_MISMATCH: this purchase id was debited for another user or duration }
-   *       422: { VALIDATION_ERROR: "the body is not { user_id, duration_hours }" }
+   *       409:
+   *         PURCHASE_CANCELLED: this purchase id was cancelled or refunded before
+   *         PURCHASE_MISMATCH: "this purchase id was debited for another user, duration or price"
+   *         PRICE_CHANGED: "the price_id sent is not the duration's current price; nothing was debited"
+   *       422: { VALIDATION_ERROR: "the body is not { user_id, duration_hours, price_id? }" }
    */
   router.post("/:purchase_id/debit", async (req, res) => {
     const id = uuidPathParam(req, "purchase_id");
     const body = parseOrThrow(purchaseDebitRequestSchema, req.body);
-    const result = await deps.debit.execute(id, { userId: body.user_id, durationHours: body.duration_hours });
+    const result = await deps.debit.execute(id, { userId: body.user_id, durationHours: body.duration_hours, priceId: body.price_id });
     res.status(result.created ? 201 : 200).json(result.body);
   });
 
@@ -90,9 +93,12 @@ export function internalPurchasesRouter(deps: InternalPurchasesRouterDeps): Rout
    *     x-errors:
    *       403: { FORBIDDEN: "a user's token, not a service's" }
    *       404: { PURCHASE_NOT_FOUND: "no debit or cancellation was ever recorded for this id (a malformed id too)" }
+   *       422: { VALIDATION_ERROR: "a query parameter was sent (this route takes none)" }
    */
   router.get("/:purchase_id", async (req, res) => {
-    res.json(await deps.read.purchaseStatus(uuidPathParam(req, "purchase_id", () => new PurchaseNotFoundError())));
+    const id = uuidPathParam(req, "purchase_id", () => new PurchaseNotFoundError());
+    parseOrThrow(emptyQuerySchema, req.query, "query");
+    res.json(await deps.read.purchaseStatus(id));
   });
 
   return router;

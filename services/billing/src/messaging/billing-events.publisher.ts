@@ -31,7 +31,7 @@ export class BillingEventsPublisher implements BillingEventsPort {
     await writeToOutbox(tx, { topic: this.topic, key: movement.userId, event: createEvent({ source: SOURCE, type, subject: movement.userId, data }) });
   }
 
-  async purchaseRefunded(tx: Tx, userId: string, currency: string, refund: PurchaseRefund): Promise<void> {
+  async purchaseRefunded(tx: Tx, userId: string, currency: string, refund: PurchaseRefund, remaining: number): Promise<void> {
     const data: PurchaseRefundedV1 = {
       purchase_id: refund.purchaseId,
       refund_id: refund.id,
@@ -39,6 +39,8 @@ export class BillingEventsPublisher implements BillingEventsPort {
       amount: refund.amount,
       currency,
       reason: refund.reason,
+      description: refund.description,
+      remaining,
       refunded_by: refund.refundedBy,
       refunded_at: refund.createdAt.toISOString(),
     };

@@ -3,6 +3,7 @@ import { pricesMigration } from "./0002-prices";
 import { ledgerMigration } from "./0003-ledger";
 import { walletsPurchasesMigration } from "./0004-wallets-purchases";
 import { topUpsMigration } from "./0005-top-ups";
+import { idempotencyRefundReasonsMigration } from "./0006-idempotency-refund-reasons";
 
 /** Every migration of the billing database, in order. */
-export const billingMigrations: Migration[] = [outboxMigration, processedEventsMigration, pricesMigration, ledgerMigration, walletsPurchasesMigration, topUpsMigration];
+export const billingMigrations: Migration[] = [outboxMigration, processedEventsMigration, pricesMigration, ledgerMigration, walletsPurchasesMigration, topUpsMigration, idempotencyRefundReasonsMigration];
