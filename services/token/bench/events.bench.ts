@@ -156,7 +156,7 @@ async function outboxLoop(kafka: ReturnType<typeof createKafka>, namespace: stri
 
   const userId = randomUUID();
   const tokens: string[] = [];
-  for (let i = 0; i < COUNT; i++) tokens.push((await useCases.purchase.execute({ userId, emailVerified: true }, 1)).token);
+  for (let i = 0; i < COUNT; i++) tokens.push((await useCases.purchase.execute({ userId, emailVerified: true }, { durationHours: 1 })).token);
 
   const committedAt = new Map<string, number>();
   const latencies: Sample[] = [];

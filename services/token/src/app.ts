@@ -13,6 +13,7 @@ import type { CrashHook } from "./domain/crash-point";
 import { PurchaseTokenUseCase } from "./domain/purchase-token.use-case";
 import { RecoverPurchasesUseCase } from "./domain/recover-purchases.use-case";
 import { RefundTokenUseCase } from "./domain/refund-token.use-case";
+import { RevokeRefundedPurchaseUseCase } from "./domain/revoke-refunded-purchase.use-case";
 import { ResponseSealer } from "./domain/response-sealer";
 import { ReadTokensUseCase } from "./domain/read-tokens.use-case";
 import { RevokeTokenUseCase } from "./domain/revoke-token.use-case";
@@ -71,7 +72,7 @@ export interface TokenSettings {
  */
 export const unpricedBilling: BillingGateway = {
   debit: () => Promise.resolve({ amount: 0, currency: "usd", priceId: "00000000-0000-4000-8000-000000000000" }),
-  refund: () => Promise.resolve({ status: "cancelled", amount: 0, currency: "usd" }),
+  refund: () => Promise.resolve({ status: "cancelled", amount: 0, currency: "usd", refundId: null }),
 };
 
 export function createUseCases(clients: TokenClients, settings: TokenSettings) {
@@ -98,6 +99,7 @@ export function createUseCases(clients: TokenClients, settings: TokenSettings) {
     }),
     read: new ReadTokensUseCase(tokens),
     revoke: new RevokeTokenUseCase(tokens, events, activity),
+    revokeRefunded: new RevokeRefundedPurchaseUseCase(tokens, events, activity),
     validate: new ValidateTokenUseCase(tokens, events, activity),
     adminList: new AdminListTokensUseCase(tokens, events),
     adminRevoke: new AdminRevokeTokenUseCase(tokens, events, activity),

@@ -21,6 +21,7 @@ import { loadTokenConfig } from "./config";
 import { BillingClient } from "./data/billing.client";
 import { crashAt } from "./domain/crash-point";
 import { PurchaseSweeper } from "./purchase-sweeper";
+import { createPurchaseRefundedConsumer } from "./messaging/purchase-refunded.consumer";
 import { createUserDisabledConsumer } from "./messaging/user-disabled.consumer";
 import { tokenMigrations } from "./migrations";
 import { createTokenMetrics } from "./token-metrics";
@@ -33,7 +34,7 @@ async function main(): Promise<void> {
   const knex = await openDatabase({ url: config.DATABASE_URL, logger, migrations: tokenMigrations });
   const authTopic = namespacedTopic(config.KAFKA_TOPIC_NAMESPACE, topics.authEvents);
   const clientId = config.KAFKA_CLIENT_ID ?? "tollgate-token";
-  const { kafka, producer } = await connectKafka({ clientId, brokers: config.KAFKA_BROKERS, logger, topics: [namespacedTopic(config.KAFKA_TOPIC_NAMESPACE, topics.tokenEvents), authTopic] });
+  const { kafka, producer } = await connectKafka({ clientId, brokers: config.KAFKA_BROKERS, logger, topics: [namespacedTopic(config.KAFKA_TOPIC_NAMESPACE, topics.tokenEvents), authTopic, namespacedTopic(config.KAFKA_TOPIC_NAMESPACE, topics.billingEvents)] });
 
   const metrics = createTokenMetrics(createHttpMetrics());
   // The relay runs on its own thread; the backlog is read from the table by this thread's registry.
@@ -65,12 +66,14 @@ async function main(): Promise<void> {
   // request pool's queue nor the request thread's event loop delays an event.
   const relay = new OutboxRelayThread({ databaseUrl: config.DATABASE_URL, clientId: `${clientId}-relay`, brokers: config.KAFKA_BROKERS, service: "token", logLevel: config.LOG_LEVEL, logger });
   const userDisabled = createUserDisabledConsumer({ kafka, knex, logger, deadLetterProducer: producer, revokeTokens: useCases.revoke, topicNamespace: config.KAFKA_TOPIC_NAMESPACE, metrics: metrics.http.registry });
+  // billing's full refunds make the purchase's token unusable (issue #19).
+  const purchaseRefunded = createPurchaseRefundedConsumer({ kafka, knex, logger, deadLetterProducer: producer, revokeRefunded: useCases.revokeRefunded, outbox: outboxNotifier, topicNamespace: config.KAFKA_TOPIC_NAMESPACE, metrics: metrics.http.registry });
   const revocations = new RevokedSessionView({ kafka, topic: authTopic, logger, deadLetterProducer: producer, service: "token", instanceId, retentionSeconds: config.ACCESS_TOKEN_TTL_SECONDS, metrics: metrics.http.registry });
   const verifier = accessTokenVerifier({ jwksUrl: config.AUTH_JWKS_URL, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
 
   relay.start();
   sweeper.start();
-  await Promise.all([userDisabled.start(), revocations.start()]);
+  await Promise.all([userDisabled.start(), purchaseRefunded.start(), revocations.start()]);
   const { port } = await serve({
     app: (isShuttingDown) =>
       createApp({
@@ -84,6 +87,7 @@ async function main(): Promise<void> {
         isShuttingDown,
         readiness: {
           user_disabled_consumer: degradesOnly(() => userDisabled.ready()),
+          purchase_refunded_consumer: degradesOnly(() => purchaseRefunded.ready()),
           revoked_sessions_consumer: degradesOnly(() => revocations.ready()),
         },
       }),
@@ -94,6 +98,7 @@ async function main(): Promise<void> {
     steps: [
       { name: "purchase sweeper", run: () => sweeper.stop() },
       { name: "user-disabled consumer", run: () => userDisabled.stop() },
+      { name: "purchase-refunded consumer", run: () => purchaseRefunded.stop() },
       { name: "revoked-session view", run: () => revocations.stop() },
       { name: "outbox notifier", run: () => outboxNotifier.close() },
       { name: "outbox relay", run: () => relay.stop({ flushTimeoutMs: 3_000 }) },

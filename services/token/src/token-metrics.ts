@@ -10,7 +10,7 @@ export function createTokenMetrics(http: HttpMetrics): { http: HttpMetrics; acti
   const registers = [http.registry];
   const purchases = new Counter({ name: "token_purchases_total", help: "Access tokens bought, by duration in hours", labelNames: ["duration_hours"], registers });
   const activations = new Counter({ name: "token_activations_total", help: "Access tokens activated by their first use", registers });
-  const revocations = new Counter({ name: "token_revocations_total", help: "Access tokens revoked, by reason (user_request, admin, user_disabled)", labelNames: ["reason"], registers });
+  const revocations = new Counter({ name: "token_revocations_total", help: "Access tokens revoked, by reason (user_request, admin, user_disabled, refunded)", labelNames: ["reason"], registers });
   const outcomes = new Counter({ name: "token_purchase_outcomes_total", help: "Purchases that did not mint a token (declined, cancelled, unavailable) or were replayed for their Idempotency-Key", labelNames: ["outcome"], registers });
   const refunds = new Counter({ name: "token_purchase_refunds_total", help: "Refunds billing made for this service, by reason (purchase_failed, unused_token_returned)", labelNames: ["reason"], registers });
   for (const outcome of purchaseOutcomes) outcomes.inc({ outcome }, 0);

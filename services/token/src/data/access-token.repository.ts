@@ -141,6 +141,16 @@ export class AccessTokenRepository implements AccessTokenRepositoryPort {
     return row ? toAccessToken(row) : undefined;
   }
 
+  async markPurchaseRefunded(tx: Tx, purchaseId: string): Promise<{ before: AccessToken; after: AccessToken } | undefined> {
+    const row = await tx("access_tokens").where({ purchase_id: purchaseId }).forUpdate().first<AccessTokenRow | undefined>("*");
+    if (!row || row.revoke_reason === REFUNDED_REASON) return undefined;
+    const [updated] = await tx("access_tokens")
+      .where({ id: row.id })
+      .update({ revoked_at: tx.raw("coalesce(revoked_at, now())"), revoke_reason: REFUNDED_REASON })
+      .returning<AccessTokenRow[]>("*");
+    return { before: toAccessToken(row), after: toAccessToken(updated as AccessTokenRow) };
+  }
+
   /** One page of the admin list, newest first (see `keysetPage`); filters optional. */
   async page(filter: { userId?: string; status?: TokenStatus }, after: PagePosition | undefined, limit: number): Promise<{ tokens: AccessToken[]; next: PagePosition | undefined }> {
     const query = this.knex("access_tokens").select("*", this.knex.raw(`${SORT_AT} AS sort_at`));

@@ -44,16 +44,17 @@ export class BillingClient implements BillingGateway {
     });
   }
 
-  /** `POST /internal/v1/purchases/{id}/debit`. 402 → InsufficientFundsError; 409 PURCHASE_CANCELLED → PurchaseCancelledError. */
-  async debit(purchaseId: string, userId: string, durationHours: DurationHours): Promise<Debit> {
-    const body = purchaseDebitResponseSchema.parse(await this.post(`/internal/v1/purchases/${purchaseId}/debit`, { user_id: userId, duration_hours: durationHours }));
+  /** `POST /internal/v1/purchases/{id}/debit`. 402 → InsufficientFundsError; 409 PURCHASE_CANCELLED → PurchaseCancelledError; 409 PRICE_CHANGED and others → AppError with billing's code and detail. */
+  async debit(purchaseId: string, userId: string, durationHours: DurationHours, priceId?: string): Promise<Debit> {
+    const request = priceId === undefined ? { user_id: userId, duration_hours: durationHours } : { user_id: userId, duration_hours: durationHours, price_id: priceId };
+    const body = purchaseDebitResponseSchema.parse(await this.post(`/internal/v1/purchases/${purchaseId}/debit`, request));
     return { amount: body.amount, currency: body.currency, priceId: body.price_id };
   }
 
   /** `POST /internal/v1/purchases/{id}/refund`: refunded in full, or cancelled when no debit exists. */
   async refund(purchaseId: string, reason: RefundReason): Promise<RefundOutcome> {
     const body = purchaseRefundResponseSchema.parse(await this.post(`/internal/v1/purchases/${purchaseId}/refund`, { reason }));
-    return { status: body.status, amount: body.amount, currency: body.currency };
+    return { status: body.status, amount: body.amount, currency: body.currency, refundId: body.refund_id };
   }
 
   private async post(path: string, body: unknown): Promise<unknown> {

@@ -37,6 +37,10 @@ export class TokenRefundRepository implements TokenRefundRepositoryPort {
     await this.knex("token_refunds").where({ token_id: tokenId }).update({ status: "completed", amount: money.amount, currency: money.currency, completed_at: this.knex.fn.now() });
   }
 
+  async withdraw(tokenId: string): Promise<void> {
+    await this.knex("token_refunds").where({ token_id: tokenId, status: "requested" }).delete();
+  }
+
   /** Refunds requested more than `olderThanSeconds` ago and still unfinished (a crash between the two steps). */
   async listUnfinished(olderThanSeconds: number, limit: number): Promise<TokenRefund[]> {
     const rows = await this.knex("token_refunds")

@@ -40,6 +40,12 @@ export interface AccessTokenRepositoryPort {
    * `revoked_at`), as `isRefundable` allows; undefined when it is not refundable.
    */
   markRefunded(tx: Transaction, id: string): Promise<AccessToken | undefined>;
+  /**
+   * The token of a purchase whose whole price billing refunded: `refunded` whatever it was (used,
+   * revoked before — which keeps its `revoked_at`). Returns the token as it was before and after,
+   * or undefined when no token came of the purchase or it was `refunded` already.
+   */
+  markPurchaseRefunded(tx: Transaction, purchaseId: string): Promise<{ before: AccessToken; after: AccessToken } | undefined>;
   /** One page of the admin list, newest first (see `keysetPage`); filters optional. */
   page(filter: {
     userId?: string;

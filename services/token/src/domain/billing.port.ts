@@ -12,6 +12,8 @@ export interface RefundOutcome {
   status: "refunded" | "cancelled";
   amount: number;
   currency: string;
+  /** The refund this request made; null when cancelled, or when an administrator had already refunded the whole price. */
+  refundId: string | null;
 }
 
 export type RefundReason = "purchase_failed" | "unused_token_returned";
@@ -23,6 +25,7 @@ export type RefundReason = "purchase_failed" | "unused_token_returned";
  * billing answered with, or `DependencyUnavailableError` (503) when billing cannot be reached.
  */
 export interface BillingGateway {
-  debit(purchaseId: string, userId: string, durationHours: DurationHours): Promise<Debit>;
+  /** `priceId`: the price the buyer was shown; another current price is a 409 PRICE_CHANGED (an `AppError`) and nothing is debited. */
+  debit(purchaseId: string, userId: string, durationHours: DurationHours, priceId?: string): Promise<Debit>;
   refund(purchaseId: string, reason: RefundReason): Promise<RefundOutcome>;
 }

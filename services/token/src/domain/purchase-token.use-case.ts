@@ -53,19 +53,20 @@ export class PurchaseTokenUseCase {
   /**
    * The plaintext is returned here, and sealed for replays of `idempotencyKey` within 24 h.
    * Errors: 403 EMAIL_NOT_VERIFIED, 409 TOKEN_LIMIT_REACHED / IDEMPOTENCY_KEY_IN_USE /
-   * PURCHASE_CANCELLED, 422 IDEMPOTENCY_KEY_REUSED, 402 INSUFFICIENT_FUNDS, 503 when billing cannot
+   * PURCHASE_CANCELLED / PRICE_CHANGED, 422 IDEMPOTENCY_KEY_REUSED, 402 INSUFFICIENT_FUNDS, 503 when billing cannot
    * be reached (the purchase then stays pending for the sweep).
    */
-  async execute(buyer: Buyer, durationHours: DurationHours, idempotencyKey?: string): Promise<PurchaseTokenResponse> {
+  async execute(buyer: Buyer, request: { durationHours: DurationHours; priceId?: string | undefined }, idempotencyKey?: string): Promise<PurchaseTokenResponse> {
+    const { durationHours, priceId } = request;
     if (this.deps.requireVerifiedEmail && !buyer.emailVerified) throw new EmailNotVerifiedError();
-    const fingerprint = requestFingerprint({ duration_hours: durationHours });
+    const fingerprint = requestFingerprint({ duration_hours: durationHours, price_id: priceId });
     const purchase = await this.begin(buyer.userId, durationHours, idempotencyKey ?? null, fingerprint);
     if ("replay" in purchase) {
       this.activity.purchaseOutcome("replayed");
       return purchase.replay;
     }
     this.crash("before_debit");
-    const debit = await this.debit(purchase);
+    const debit = await this.debit(purchase, priceId);
     this.crash("after_debit");
     const response = await this.mint(purchase, debit);
     this.crash("after_mint");
@@ -94,10 +95,13 @@ export class PurchaseTokenUseCase {
     return { replay: replayPurchase(winner, fingerprint, sealer) };
   }
 
-  /** Step 2. Billing's refusals (402, 409) fail the purchase for good; unreachable billing leaves it pending. */
-  private async debit(purchase: Purchase): Promise<Debit> {
+  /**
+   * Step 2. Billing's refusals (402, 409 PRICE_CHANGED when `priceId` is no longer the current
+   * price, …) fail the purchase for good, its key replaying them; unreachable billing leaves it pending.
+   */
+  private async debit(purchase: Purchase, priceId: string | undefined): Promise<Debit> {
     try {
-      return await this.deps.billing.debit(purchase.id, purchase.userId, purchase.durationHours);
+      return await this.deps.billing.debit(purchase.id, purchase.userId, purchase.durationHours, priceId);
     } catch (error) {
       if (error instanceof AppError && error.statusCode >= 400 && error.statusCode < 500) {
         await this.deps.purchases.fail(purchase.id, { statusCode: error.statusCode, errorCode: error.errorCode, detail: error.detail });

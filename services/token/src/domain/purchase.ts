@@ -23,9 +23,14 @@ export interface Purchase {
   createdAt: Date;
 }
 
-/** SHA-256 (hex) of what makes two purchase requests the same request: their body's fields. */
-export function requestFingerprint(body: { duration_hours: DurationHours }): string {
-  return createHash("sha256").update(JSON.stringify({ duration_hours: body.duration_hours }), "utf8").digest("hex");
+/**
+ * SHA-256 (hex) of what makes two purchase requests the same request: their body's fields. A
+ * request without `price_id` hashes as it did before the field existed, so keys in their replay
+ * window keep answering.
+ */
+export function requestFingerprint(body: { duration_hours: DurationHours; price_id?: string | undefined }): string {
+  const fields = body.price_id === undefined ? { duration_hours: body.duration_hours } : { duration_hours: body.duration_hours, price_id: body.price_id };
+  return createHash("sha256").update(JSON.stringify(fields), "utf8").digest("hex");
 }
 
 /** How long an answer is kept for replays, as Stripe keeps an idempotency key. */

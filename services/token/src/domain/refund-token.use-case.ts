@@ -6,7 +6,7 @@ import type { TokenEventsPort } from "./token-events.port";
 import { isRefundable, tokenStatus } from "./access-token";
 import type { BillingGateway } from "./billing.port";
 import { untrackedTokenActivity, type TokenActivity } from "./token-activity.port";
-import { TokenAlreadyUsedError, TokenNotFoundError, TokenNotRefundableError } from "./token-errors";
+import { TokenAlreadyRefundedError, TokenAlreadyUsedError, TokenNotFoundError, TokenNotRefundableError } from "./token-errors";
 
 /**
  * An owner returns a token never used (see `isRefundable`): (1) one transaction marks it `refunded` (revoked with that
@@ -28,7 +28,8 @@ export class RefundTokenUseCase {
    * if the first refund did not finish). A token its owner or an admin revoked before its first
    * use is refundable too (it keeps its `revoked_at`; its `token.revoked` went out then). Errors:
    * 404 not the caller's token; 409 TOKEN_ALREADY_USED (activated: active or expired); 409
-   * TOKEN_NOT_REFUNDABLE (revoked when its account was disabled); 409 CONFLICT for a token bought
+   * TOKEN_NOT_REFUNDABLE (revoked when its account was disabled); 409 TOKEN_ALREADY_REFUNDED (an
+   * administrator refunded the whole price, before or while this ran); 409 CONFLICT for a token bought
    * before purchases were priced; 503 when billing cannot be reached (the token stays refunded;
    * the sweep or a retry finishes).
    */
@@ -38,7 +39,12 @@ export class RefundTokenUseCase {
       if (!token || token.userId !== userId) throw new TokenNotFoundError();
       if (!token.purchaseId) throw new ConflictError("this token was not bought through a priced purchase; there is nothing to refund");
       const status = tokenStatus(token, new Date());
-      if (status === "refunded") return token.purchaseId;
+      if (status === "refunded") {
+        // Refunded by its owner: the same answer again. Without the owner's request, billing
+        // refunded the whole price at an administrator's word: nothing is left to return.
+        if (!(await this.refunds.findByToken(tokenId))) throw new TokenAlreadyRefundedError();
+        return token.purchaseId;
+      }
       if (token.activatedAt) throw new TokenAlreadyUsedError(status);
       if (!isRefundable(token)) throw new TokenNotRefundableError();
       // The row is held (FOR UPDATE), so what isRefundable saw is what markRefunded changes.
@@ -50,14 +56,23 @@ export class RefundTokenUseCase {
       return token.purchaseId;
     });
     const done = await this.finish(tokenId, purchaseId);
+    if (!done) throw new TokenAlreadyRefundedError();
     return { token_id: tokenId, purchase_id: purchaseId, status: "refunded", amount: done.amount, currency: done.currency };
   }
 
-  /** Step 2, also the sweep's: billing's refund, then the request marked completed with what came back. */
-  async finish(tokenId: string, purchaseId: string): Promise<{ amount: number; currency: string }> {
+  /**
+   * Step 2, also the sweep's: billing's refund, then the request marked completed with what came
+   * back. Undefined when an administrator had refunded the whole price first (billing made no
+   * refund for this request): the request is withdrawn, and the token stays `refunded`.
+   */
+  async finish(tokenId: string, purchaseId: string): Promise<{ amount: number; currency: string } | undefined> {
     const recorded = await this.refunds.findByToken(tokenId);
     if (recorded?.status === "completed" && recorded.amount !== null && recorded.currency !== null) return { amount: recorded.amount, currency: recorded.currency };
     const outcome = await this.billing.refund(purchaseId, "unused_token_returned");
+    if (outcome.status === "refunded" && outcome.refundId === null) {
+      await this.refunds.withdraw(tokenId);
+      return undefined;
+    }
     await this.refunds.complete(tokenId, { amount: outcome.amount, currency: outcome.currency });
     if (recorded?.status !== "completed") this.activity.refunded("unused_token_returned");
     return { amount: outcome.amount, currency: outcome.currency };

@@ -1,5 +1,5 @@
-/** Why a token was revoked, as counted: its owner, an administrator, or its user being disabled. */
-export const revocationKinds = ["user_request", "admin", "user_disabled"] as const;
+/** Why a token was revoked, as counted: its owner, an administrator, its user being disabled, or billing refunding its whole price. */
+export const revocationKinds = ["user_request", "admin", "user_disabled", "refunded"] as const;
 export type RevocationKind = (typeof revocationKinds)[number];
 
 /**

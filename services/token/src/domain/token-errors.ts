@@ -1,5 +1,5 @@
 import { accountErrorCodes, billingErrorCodes, tokenErrorCodes } from "@tollgate/contracts";
-import { AppError, ConflictError, ForbiddenError, NotFoundError } from "@tollgate/service-kit";
+import { AppError, ConflictError, ForbiddenError, IdempotencyKeyInUseError as KitIdempotencyKeyInUseError, IdempotencyKeyReusedError as KitIdempotencyKeyReusedError, NotFoundError } from "@tollgate/service-kit";
 
 /** REQUIRE_VERIFIED_EMAIL is on and the buyer's access JWT does not say the address is verified. */
 export class EmailNotVerifiedError extends ForbiddenError {
@@ -21,16 +21,23 @@ export class TokenNotFoundError extends NotFoundError {
 }
 
 /** A purchase with this `Idempotency-Key` has not finished yet. */
-export class IdempotencyKeyInUseError extends AppError {
+export class IdempotencyKeyInUseError extends KitIdempotencyKeyInUseError {
   constructor() {
-    super(409, tokenErrorCodes.IDEMPOTENCY_KEY_IN_USE, "a purchase with this Idempotency-Key is still in progress; retry in a few seconds", { headers: { "Retry-After": "2" } });
+    super("a purchase");
   }
 }
 
 /** The same `Idempotency-Key` was sent with another body. */
-export class IdempotencyKeyReusedError extends AppError {
+export class IdempotencyKeyReusedError extends KitIdempotencyKeyReusedError {
   constructor() {
-    super(422, tokenErrorCodes.IDEMPOTENCY_KEY_REUSED, "this Idempotency-Key was used with a different request body; use a new key for a new purchase");
+    super("request body");
+  }
+}
+
+/** An owner's refund of a token whose whole price an administrator refunded already: the token was made unusable then. */
+export class TokenAlreadyRefundedError extends ConflictError {
+  constructor() {
+    super("an administrator already refunded this token's whole price; there is nothing left to refund", tokenErrorCodes.TOKEN_ALREADY_REFUNDED);
   }
 }
 

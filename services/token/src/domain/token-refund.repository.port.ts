@@ -22,6 +22,8 @@ export interface TokenRefundRepositoryPort {
     amount: number;
     currency: string;
   }): Promise<void>;
+  /** Withdraws a request billing found nothing left to refund for (an administrator refunded the whole price first). */
+  withdraw(tokenId: string): Promise<void>;
   /** Refunds requested more than `olderThanSeconds` ago and still unfinished (a crash between the two steps). */
   listUnfinished(olderThanSeconds: number, limit: number): Promise<TokenRefund[]>;
 }

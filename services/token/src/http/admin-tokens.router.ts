@@ -5,6 +5,7 @@ import type { AdminCaller } from "../domain/admin-caller";
 import type { AdminListTokensUseCase } from "../domain/admin-list-tokens.use-case";
 import type { AdminRevokeTokenUseCase } from "../domain/admin-revoke-token.use-case";
 import { TokenNotFoundError } from "../domain/token-errors";
+import { bodyOrEmpty } from "./body-or-empty";
 
 export interface AdminTokensRouterDeps {
   verifier: JwtVerifier;
@@ -73,7 +74,7 @@ export function adminTokensRouter(deps: AdminTokensRouterDeps): Router {
   router.post("/api/v1/admin/tokens/:id/revoke", requireAdmin, async (req, res) => {
     // A malformed id cannot name a token: 404, as on the owner's route.
     const id = uuidPathParam(req, "id", () => new TokenNotFoundError());
-    const body = parseOrThrow(revokeTokenRequestSchema, req.body ?? {});
+    const body = parseOrThrow(revokeTokenRequestSchema, bodyOrEmpty(req.body));
     res.json(await deps.adminRevoke.execute(caller(req, res), id, body.reason));
   });
 

@@ -1,11 +1,12 @@
-import { idempotencyKeySchema, myTokensQuerySchema, purchaseTokenRequestSchema, revokeTokenRequestSchema } from "@tollgate/contracts";
-import { authenticatedUser, BadRequestError, parseOrThrow, requireUser, uuidPathParam, type RevocationCheck, type JwtVerifier } from "@tollgate/service-kit";
-import { Router, type Request, type Response } from "express";
+import { emptyBodySchema, emptyQuerySchema, myTokensQuerySchema, purchaseTokenRequestSchema, revokeTokenRequestSchema } from "@tollgate/contracts";
+import { authenticatedUser, idempotencyKeyHeader, parseOrThrow, requireUser, uuidPathParam, type RevocationCheck, type JwtVerifier } from "@tollgate/service-kit";
+import { Router, type Response } from "express";
 import type { PurchaseTokenUseCase } from "../domain/purchase-token.use-case";
 import type { RefundTokenUseCase } from "../domain/refund-token.use-case";
 import type { ReadTokensUseCase, Requester } from "../domain/read-tokens.use-case";
 import type { RevokeTokenUseCase } from "../domain/revoke-token.use-case";
 import { TokenNotFoundError } from "../domain/token-errors";
+import { bodyOrEmpty } from "./body-or-empty";
 
 export interface TokensRouterDeps {
   verifier: JwtVerifier;
@@ -15,19 +16,6 @@ export interface TokensRouterDeps {
   revoke: RevokeTokenUseCase;
   refund: RefundTokenUseCase;
 }
-
-/**
- * The optional `Idempotency-Key` header; present but malformed (empty, over 255, non-printable) is
- * a 422 naming it. Sent more than once is a 400: node joins repeats with ", ", so `x1` and `x2`
- * arrived as the valid key "x1, x2" and bought a token under a key the client never sent.
- */
-const idempotencyKeyHeader = (req: Request): string | undefined => {
-  let sent = 0;
-  for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i]?.toLowerCase() === "idempotency-key") sent++;
-  if (sent > 1) throw new BadRequestError(`send one Idempotency-Key header; this request has ${sent}`);
-  const value = req.headers["idempotency-key"];
-  return typeof value === "string" ? value : undefined;
-};
 
 const requester = (res: Response): Requester => {
   const claims = authenticatedUser(res);
@@ -47,7 +35,7 @@ export function tokensRouter(deps: TokensRouterDeps): Router {
    *   post:
    *     operationId: purchaseToken
    *     summary: Buy an access token; the token is shown once
-   *     description: "Debits the price from the wallet (billing service), then mints the token. Only its SHA-256 is stored. Its clock starts on first use through the proxy: status pending until then. Send an `Idempotency-Key` (Stripe's semantics): the same key with the same body within 24 h replays the first answer, status and body, and debits nothing more."
+   *     description: "Debits the price from the wallet (billing service), then mints the token. Send the price_id the buyer was shown (GET /api/v1/billing/prices): when the duration's price has changed since, 409 PRICE_CHANGED and nothing is debited (the SDK and CLI always send it); without it, the current price is charged. Only its SHA-256 is stored. Its clock starts on first use through the proxy: status pending until then. Send an `Idempotency-Key` (Stripe's semantics): the same key with the same body within 24 h replays the first answer, status and body, and debits nothing more."
    *     tags: [tokens]
    *     security: [{ bearerAuth: [] }]
    *     parameters:
@@ -65,17 +53,17 @@ export function tokensRouter(deps: TokensRouterDeps): Router {
    *         TOKEN_LIMIT_REACHED: "the user already holds as many pending or active tokens as allowed (checked again after the debit: then the debit is refunded at once)"
    *         IDEMPOTENCY_KEY_IN_USE: "a purchase with this key is still in progress (Retry-After)"
    *         PURCHASE_CANCELLED: "the purchase did not finish in time and was cancelled; anything debited was refunded"
+   *         PRICE_CHANGED: "price_id is not the duration's current price (it changed after it was shown); nothing was debited, and the key replays this 409: show the new price, and buy with a new key"
    *       422:
    *         VALIDATION_ERROR: "duration_hours is not one of 1, 12, 24, 168, 720, or the Idempotency-Key header is malformed"
    *         IDEMPOTENCY_KEY_REUSED: this key was used with a different body
    *       503: { SERVICE_UNAVAILABLE: "billing could not be reached; nothing is kept (a debit that did happen is refunded within a minute); retry with the same key" }
    */
   router.post("/purchase", async (req, res) => {
-    const header = idempotencyKeyHeader(req);
-    const key = header === undefined ? undefined : parseOrThrow(idempotencyKeySchema, header, "Idempotency-Key header");
+    const key = idempotencyKeyHeader(req);
     const body = parseOrThrow(purchaseTokenRequestSchema, req.body);
     const claims = authenticatedUser(res);
-    res.status(201).json(await deps.purchase.execute({ userId: claims.sub, emailVerified: claims.email_verified === true }, body.duration_hours, key));
+    res.status(201).json(await deps.purchase.execute({ userId: claims.sub, emailVerified: claims.email_verified === true }, { durationHours: body.duration_hours, priceId: body.price_id }, key));
   });
 
   /**
@@ -110,9 +98,12 @@ export function tokensRouter(deps: TokensRouterDeps): Router {
    *       200: { description: The token, content: { application/json: { schema: { $ref: "#/components/schemas/TokenItem" } } } }
    *     x-errors:
    *       404: { NOT_FOUND: "no such token, or not yours (a malformed id too)" }
+   *       422: { VALIDATION_ERROR: "a query parameter was sent (this route takes none)" }
    */
   router.get("/:id", async (req, res) => {
-    res.json(await deps.read.getOne(uuidPathParam(req, "id", tokenNotFound), requester(res)));
+    const id = uuidPathParam(req, "id", tokenNotFound);
+    parseOrThrow(emptyQuerySchema, req.query, "query");
+    res.json(await deps.read.getOne(id, requester(res)));
   });
 
   /**
@@ -135,7 +126,7 @@ export function tokensRouter(deps: TokensRouterDeps): Router {
    */
   router.post("/:id/revoke", async (req, res) => {
     const id = uuidPathParam(req, "id", tokenNotFound);
-    const body = parseOrThrow(revokeTokenRequestSchema, req.body ?? {});
+    const body = parseOrThrow(revokeTokenRequestSchema, bodyOrEmpty(req.body));
     res.json(await deps.revoke.execute(id, requester(res), body.reason));
   });
 
@@ -145,10 +136,13 @@ export function tokensRouter(deps: TokensRouterDeps): Router {
    *   post:
    *     operationId: refundToken
    *     summary: Return an unused token for a full refund to the wallet (idempotent)
-   *     description: "Only the owner, only for a token never used: pending, or revoked by its owner or an admin before its first use. The token becomes `refunded` at once (refused like a revoked one; token.revoked is emitted unless it was revoked already) and what is left of its price goes back to the wallet. Asking again answers the same 200 and refunds nothing more. The route reads no body; one that is sent must still be JSON."
+   *     description: "Only the owner, only for a token never used: pending, or revoked by its owner or an admin before its first use. The token becomes `refunded` at once (refused like a revoked one; token.revoked is emitted unless it was revoked already) and what is left of its price goes back to the wallet. Asking again answers the same 200 and refunds nothing more. A token whose whole price an administrator already refunded is refunded already (409 TOKEN_ALREADY_REFUNDED), never a refund of 0. The route takes no body: none, or {}; any field (amount is not a thing: the refund is always what is left of the price) or any other JSON value is 422."
    *     tags: [tokens]
    *     security: [{ bearerAuth: [] }]
    *     parameters: [{ $ref: "#/components/parameters/UuidParam.id" }]
+   *     requestBody:
+   *       required: false
+   *       content: { application/json: { schema: { $ref: "#/components/schemas/EmptyBody" } } }
    *     responses:
    *       200: { description: The refund, content: { application/json: { schema: { $ref: "#/components/schemas/RefundTokenResponse" } } } }
    *     x-errors:
@@ -157,13 +151,17 @@ export function tokensRouter(deps: TokensRouterDeps): Router {
    *       409:
    *         TOKEN_ALREADY_USED: "the token was used (active or expired)"
    *         TOKEN_NOT_REFUNDABLE: "the token was never used but was revoked when its account was disabled"
+   *         TOKEN_ALREADY_REFUNDED: "an administrator already refunded the token's whole price (the token was made unusable then)"
    *         CONFLICT: the token was bought before purchases were priced
    *       413: { PAYLOAD_TOO_LARGE: the body is larger than the service accepts }
    *       415: { UNSUPPORTED_MEDIA_TYPE: a body that is not application/json }
+   *       422: { VALIDATION_ERROR: "a body other than {} (the field is named), or null, an array, a number" }
    *       503: { SERVICE_UNAVAILABLE: "billing could not be reached; the token stays refunded and the money follows within a minute (or ask again)" }
    */
   router.post("/:id/refund", async (req, res) => {
-    res.json(await deps.refund.execute(uuidPathParam(req, "id", tokenNotFound), requester(res).userId));
+    const id = uuidPathParam(req, "id", tokenNotFound);
+    parseOrThrow(emptyBodySchema, bodyOrEmpty(req.body));
+    res.json(await deps.refund.execute(id, requester(res).userId));
   });
 
   return router;

@@ -34,6 +34,8 @@ export interface TokenFixture {
   namespace: string;
   tokenTopic: string;
   authTopic: string;
+  /** Where billing's events reach this service (the purchase-refunded consumer reads it). */
+  billingTopic: string;
   events: EventCollector;
   logLines: string[];
   kafka: KafkaConnection["kafka"];
@@ -62,7 +64,8 @@ export async function startTokenFixture({ maxTokensPerUser = 10, requireVerified
   const namespace = uniqueName("tok");
   const tokenTopic = namespacedTopic(namespace, topics.tokenEvents);
   const authTopic = namespacedTopic(namespace, topics.authEvents);
-  const { kafka, producer } = await connectKafka({ clientId: "token-test", brokers: testInfra().kafkaBrokers, logger, topics: [tokenTopic, authTopic] });
+  const billingTopic = namespacedTopic(namespace, topics.billingEvents);
+  const { kafka, producer } = await connectKafka({ clientId: "token-test", brokers: testInfra().kafkaBrokers, logger, topics: [tokenTopic, authTopic, billingTopic] });
   // On its own thread, as main.ts runs it.
   const relay = new OutboxRelayThread({
     databaseUrl: TOKEN_DATABASE_URL,
@@ -104,6 +107,7 @@ export async function startTokenFixture({ maxTokensPerUser = 10, requireVerified
     namespace,
     tokenTopic,
     authTopic,
+    billingTopic,
     events,
     logLines: capture.lines,
     kafka,
