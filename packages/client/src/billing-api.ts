@@ -10,9 +10,16 @@ import {
   type Wallet,
   type WalletTransactionPage,
 } from "@tollgate/contracts";
+import { idempotentPost } from "./purchase";
 
 /** How the SDK sends one request (the client's own, with its session and error handling). */
-export type BillingCall = (method: "GET" | "POST", path: string, options: { body?: unknown; anonymous?: boolean }) => Promise<unknown>;
+export type BillingCall = (method: "GET" | "POST", path: string, options: { body?: unknown; anonymous?: boolean; headers?: Record<string, string> }) => Promise<unknown>;
+
+/** A top-up's `Idempotency-Key` (default: a random UUID, kept across the SDK's own retries) and attempts (default 3). */
+export interface TopUpOptions {
+  idempotencyKey?: string;
+  attempts?: number;
+}
 
 /**
  * The signed-in user's money at the billing service. Amounts are integers in the currency's minor
@@ -50,18 +57,21 @@ export class BillingApi {
    * A card top-up of `amount` minor units through Stripe Checkout: resolves `{ id, status: "open",
    * amount, currency, checkout_url }`; the wallet is credited when the payment succeeds (the
    * provider tells billing), never by this call. Rejects with 503 `PAYMENTS_NOT_CONFIGURED` when the
-   * deployment takes no card payments, 502 `PAYMENT_PROVIDER_ERROR` when the provider failed.
+   * deployment takes no card payments, 503 `PAYMENT_PROVIDER_ERROR` when the provider failed, 422
+   * `VALIDATION_ERROR` outside the deployment's range (the error's `issues[0]` carries `minimum`,
+   * `maximum` and `currency`: `topUpAmountIssueSchema`). Sent with an `Idempotency-Key` and retried
+   * with it on a lost answer, so one call opens one top-up.
    */
-  async topUp(amount: number): Promise<TopUpResponse> {
-    return topUpResponseSchema.parse(await this.call("POST", "/api/v1/billing/top-ups", { body: { amount } }));
+  async topUp(amount: number, options: TopUpOptions = {}): Promise<TopUpResponse> {
+    return topUpResponseSchema.parse(await idempotentPost((path, request) => this.call("POST", path, request), "/api/v1/billing/top-ups", { amount }, options));
   }
 
   /**
    * Development only: credits `amount` minor units at once (`status: "succeeded"`, `balance_after`).
-   * A production deployment answers 404 `NOT_FOUND`, as for any unknown route.
+   * A production deployment answers 404 `NOT_FOUND`, as for any unknown route. Idempotent like `topUp`.
    */
-  async devTopUp(amount: number): Promise<TopUpResponse> {
-    return topUpResponseSchema.parse(await this.call("POST", "/api/v1/billing/dev/top-ups", { body: { amount } }));
+  async devTopUp(amount: number, options: TopUpOptions = {}): Promise<TopUpResponse> {
+    return topUpResponseSchema.parse(await idempotentPost((path, request) => this.call("POST", path, request), "/api/v1/billing/dev/top-ups", { amount }, options));
   }
 
   /** The receipt of one of my purchases (price paid, when, refunds). Rejects with 404 `PURCHASE_NOT_FOUND` for another user's or an unknown one. */

@@ -20,11 +20,18 @@ export class TollgateError extends Error {
     readonly code: string,
     detail: string,
     readonly body?: ErrorBody,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; issues?: readonly unknown[] },
   ) {
     super(detail, options);
     this.name = "TollgateError";
+    this.issues = options?.issues ?? [];
   }
+
+  /**
+   * The body's `errors[]` as the server sent them, with any fields beyond `path` and `message`
+   * (a top-up's range carries `minimum`, `maximum`, `currency`): parse one with its contracts schema.
+   */
+  readonly issues: readonly unknown[];
 
   get requestId(): string | undefined {
     return this.body?.request_id;
@@ -39,9 +46,12 @@ export class TollgateError extends Error {
   }
 
   static async fromResponse(res: Response): Promise<TollgateError> {
-    const parsed = errorBodySchema.safeParse(await res.json().catch(() => undefined));
+    const raw: unknown = await res.json().catch(() => undefined);
+    const parsed = errorBodySchema.safeParse(raw);
     if (parsed.success && res.status === 402 && parsed.data.error_code === errorCodes.INSUFFICIENT_FUNDS) return new InsufficientFundsError(parsed.data);
-    if (parsed.success) return new TollgateError(res.status, parsed.data.error_code, parsed.data.detail, parsed.data);
+    if (parsed.success && res.status === 409 && parsed.data.error_code === errorCodes.PRICE_CHANGED) return new PriceChangedError(parsed.data);
+    const issues = (raw as { errors?: unknown } | undefined)?.errors;
+    if (parsed.success) return new TollgateError(res.status, parsed.data.error_code, parsed.data.detail, parsed.data, { issues: Array.isArray(issues) ? issues : [] });
     return new TollgateError(res.status, `HTTP_${res.status}`, `the server answered ${res.status}`);
   }
 }
@@ -54,6 +64,18 @@ export class InsufficientFundsError extends TollgateError {
   constructor(body: ErrorBody) {
     super(402, errorCodes.INSUFFICIENT_FUNDS, body.detail, body);
     this.name = "InsufficientFundsError";
+  }
+}
+
+/**
+ * 409 `PRICE_CHANGED`: the purchase named the price its buyer was shown (`priceId`) and the
+ * duration's price changed since; nothing was debited and no token was made. Read
+ * `billing.prices()` again, show the new price, and buy with its `price_id` (a new purchase).
+ */
+export class PriceChangedError extends TollgateError {
+  constructor(body: ErrorBody) {
+    super(409, errorCodes.PRICE_CHANGED, body.detail, body);
+    this.name = "PriceChangedError";
   }
 }
 

@@ -140,7 +140,8 @@ export class TollgateClient {
      * price_id }`. Always sends an `Idempotency-Key` (`options.idempotencyKey`, else a random UUID)
      * and retries a lost answer with it, so one call never debits twice. Rejects with
      * `InsufficientFundsError` (402) when the wallet cannot pay, 409 `TOKEN_LIMIT_REACHED`, 422
-     * `IDEMPOTENCY_KEY_REUSED` (that key bought something else).
+     * `IDEMPOTENCY_KEY_REUSED` (that key bought something else), `PriceChangedError` (409
+     * `PRICE_CHANGED`) when `options.priceId`, the price shown, is no longer the price.
      */
     purchase: async (durationHours: DurationHours, options: PurchaseOptions = {}): Promise<PurchaseTokenResponse> =>
       purchaseToken((path, { body, headers }) => this.call("POST", path, { body, headers }), durationHours, options),

@@ -1,13 +1,11 @@
-import { durationHoursValues, type DurationHours, type PriceList } from "@tollgate/contracts";
+import { durationHoursValues, errorCodes, topUpAmountIssueSchema, type DurationHours, type PriceList } from "@tollgate/contracts";
 import { InvalidArgumentError, type Command } from "commander";
-import { InsufficientFundsError } from "../errors";
+import { TollgateError } from "../errors";
 import { formatMoney, parseMajorAmount } from "../money";
 import type { CliAction } from "./cli-action";
 import { parseUuid } from "./cli-arguments";
-import type { CliContext } from "./cli-context";
 import { CliUsageError } from "./cli-errors";
-import { askConfirmation } from "./prompts";
-import { withProgress } from "./progress";
+import { buyAtShownPrice } from "./buy-at-shown-price";
 import { receiptLines, transactionLines } from "./transactions-output";
 
 function parseHours(value: string): DurationHours {
@@ -40,11 +38,15 @@ function minorUnits(text: string, prices: PriceList): number {
   return amount;
 }
 
-/** The wallet cannot pay: say by how much, and what to do. */
-async function refusedForFunds(ctx: CliContext, price: number, currency: string): Promise<number> {
-  const wallet = await ctx.client.billing.wallet();
-  ctx.warn(`Not enough money: balance ${formatMoney(wallet.balance, wallet.currency)}, price ${formatMoney(price, currency)}: top up with \`tollgate topup <amount>\`.`);
-  return 1;
+/**
+ * A top-up the service refused for its range: the range as a person types money ("$1.00 to
+ * $1,000.00"), from the bounds the 422 carries, never the minor units it is checked in.
+ */
+function topUpOutOfRange(error: unknown): CliUsageError | undefined {
+  if (!(error instanceof TollgateError) || error.code !== errorCodes.VALIDATION_ERROR) return undefined;
+  const issue = error.issues.map((candidate) => topUpAmountIssueSchema.safeParse(candidate)).find((parsed) => parsed.success)?.data;
+  if (!issue) return undefined;
+  return new CliUsageError(`a top-up is from ${formatMoney(issue.minimum, issue.currency)} to ${formatMoney(issue.maximum, issue.currency)}.`);
 }
 
 /** buy, balance, topup, transactions, receipt, refund. */
@@ -56,17 +58,9 @@ export function addBillingCommands(program: Command, act: CliAction): void {
     .option("-y, --yes", "buy without asking to confirm the price (scripts)")
     .action(
       act(async (ctx, hours: DurationHours, options: { yes?: boolean }) => {
-        const prices = await ctx.client.billing.prices();
-        const price = prices.prices.find((entry) => entry.duration_hours === hours)?.unit_amount ?? 0;
-        if (price > 0 && !(await askConfirmation(`A ${hours} h token costs ${formatMoney(price, prices.currency)}. Buy it?`, { skip: options.yes === true, flag: "--yes" }))) {
-          ctx.warn("nothing bought");
-          return 1;
-        }
-        const bought = await withProgress("buying", ctx.client.tokens.purchase(hours)).catch((error: unknown) => {
-          if (error instanceof InsufficientFundsError) return undefined;
-          throw error;
-        });
-        if (!bought) return refusedForFunds(ctx, price, prices.currency);
+        const outcome = await buyAtShownPrice(ctx, hours, options.yes === true);
+        if ("refused" in outcome) return outcome.refused;
+        const { bought } = outcome;
         ctx.tokens.remember(bought);
         const paid = bought.amount > 0 ? `paid ${formatMoney(bought.amount, bought.currency)} (purchase ${bought.purchase_id})` : "free";
         ctx.print(`token ${bought.id} for ${bought.duration_hours} h, ${paid} (the clock starts on first use):\n${bought.token}\nShown only once; remembered here for tollgate get and tollgate connect.`);
@@ -93,12 +87,15 @@ export function addBillingCommands(program: Command, act: CliAction): void {
     .action(
       act(async (ctx, text: string, options: { dev?: boolean }) => {
         const amount = minorUnits(text, await ctx.client.billing.prices());
+        const outOfRange = (error: unknown): never => {
+          throw topUpOutOfRange(error) ?? error;
+        };
         if (options.dev) {
-          const credited = await ctx.client.billing.devTopUp(amount);
+          const credited = await ctx.client.billing.devTopUp(amount).catch(outOfRange);
           ctx.print(`added ${formatMoney(credited.amount, credited.currency)} (development top-up, no payment)${credited.balance_after === null ? "" : `; balance ${formatMoney(credited.balance_after, credited.currency)}`}`);
           return 0;
         }
-        const topUp = await ctx.client.billing.topUp(amount);
+        const topUp = await ctx.client.billing.topUp(amount).catch(outOfRange);
         ctx.print(`Pay ${formatMoney(topUp.amount, topUp.currency)} by card here:\n${topUp.checkout_url ?? "(no payment page was given)"}\nYour wallet is credited once the payment succeeds: tollgate balance`);
         return 0;
       }),
