@@ -30,6 +30,6 @@ export function receiptLines(receipt: Receipt): string[] {
   const when = (iso: string) => iso.slice(0, 19).replace("T", " ");
   return [
     `purchase ${receipt.purchase_id}: a ${receipt.duration_hours} h token, ${formatMoney(receipt.amount, receipt.currency)} paid ${when(receipt.debited_at)} (price ${receipt.price_id}); ${receipt.status}`,
-    ...receipt.refunds.map((refund) => `  refund ${refund.refund_id}  +${formatMoney(refund.amount, receipt.currency)}  ${when(refund.created_at)}  ${refund.reason.replace(/_/g, " ")}${refund.description ? `: ${refund.description}` : ""}`),
+    ...receipt.refunds.map((refund) => `  refund ${refund.refund_id}  +${formatMoney(refund.amount, receipt.currency)}  ${when(refund.created_at)}  ${refund.reason}${refund.description ? `: ${refund.description}` : ""}`),
   ];
 }
