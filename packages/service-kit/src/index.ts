@@ -1,5 +1,6 @@
 /** @tollgate/service-kit — the runtime every Tollgate service shares. One job per module. */
 export * from "./access-token";
+export * from "./body-or-empty";
 export * from "./config";
 export * from "./db/create-database";
 export * from "./db/keyset-page";

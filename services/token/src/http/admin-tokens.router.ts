@@ -1,11 +1,10 @@
 import { adminTokenListQuerySchema, revokeTokenRequestSchema } from "@tollgate/contracts";
-import { authenticatedUser, parseOrThrow, requireUser, uuidPathParam, type JwtVerifier, type RevocationCheck } from "@tollgate/service-kit";
+import { authenticatedUser, bodyOrEmpty, parseOrThrow, requireUser, uuidPathParam, type JwtVerifier, type RevocationCheck } from "@tollgate/service-kit";
 import { Router, type Request, type Response } from "express";
 import type { AdminCaller } from "../domain/admin-caller";
 import type { AdminListTokensUseCase } from "../domain/admin-list-tokens.use-case";
 import type { AdminRevokeTokenUseCase } from "../domain/admin-revoke-token.use-case";
 import { TokenNotFoundError } from "../domain/token-errors";
-import { bodyOrEmpty } from "./body-or-empty";
 
 export interface AdminTokensRouterDeps {
   verifier: JwtVerifier;

@@ -1,12 +1,11 @@
 import { emptyBodySchema, emptyQuerySchema, myTokensQuerySchema, purchaseTokenRequestSchema, revokeTokenRequestSchema } from "@tollgate/contracts";
-import { authenticatedUser, idempotencyKeyHeader, parseOrThrow, requireUser, uuidPathParam, type RevocationCheck, type JwtVerifier } from "@tollgate/service-kit";
+import { authenticatedUser, bodyOrEmpty, idempotencyKeyHeader, parseOrThrow, requireUser, uuidPathParam, type RevocationCheck, type JwtVerifier } from "@tollgate/service-kit";
 import { Router, type Response } from "express";
 import type { PurchaseTokenUseCase } from "../domain/purchase-token.use-case";
 import type { RefundTokenUseCase } from "../domain/refund-token.use-case";
 import type { ReadTokensUseCase, Requester } from "../domain/read-tokens.use-case";
 import type { RevokeTokenUseCase } from "../domain/revoke-token.use-case";
 import { TokenNotFoundError } from "../domain/token-errors";
-import { bodyOrEmpty } from "./body-or-empty";
 
 export interface TokensRouterDeps {
   verifier: JwtVerifier;
