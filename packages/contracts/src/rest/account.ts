@@ -40,7 +40,7 @@ export type ResetPasswordRequest = z.infer<typeof resetPasswordRequestSchema>;
 
 /** One of the caller's live sessions (not revoked, not past its lifetime or idle limit). */
 export const accountSessionSchema = z.object({
-  id: z.uuid(),
+  id: z.uuid().toLowerCase(),
   /** The login that opened it. */
   created_at: z.iso.datetime({ offset: true }),
   /** The login, or the last refresh. */

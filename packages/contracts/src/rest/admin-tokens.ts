@@ -7,7 +7,7 @@ import { tokenItemSchema, tokenStatusSchema } from "./tokens";
 /** `GET /api/v1/admin/tokens`: newest first, every filter optional. */
 export const adminTokenListQuerySchema = z.strictObject({
   /** Only this user's tokens. */
-  user_id: z.uuid().optional(),
+  user_id: z.uuid().toLowerCase().optional(),
   /** Only tokens in this status now. */
   status: tokenStatusSchema.optional(),
   /** Tokens per page. */
@@ -19,7 +19,7 @@ export type AdminTokenListQuery = z.infer<typeof adminTokenListQuerySchema>;
 
 /** A token as an administrator sees it: whose it is and why it was revoked (never its plaintext or hash). */
 export const adminTokenItemSchema = tokenItemSchema.extend({
-  user_id: z.uuid(),
+  user_id: z.uuid().toLowerCase(),
   revoke_reason: z.string().nullable(),
 });
 export type AdminTokenItem = z.infer<typeof adminTokenItemSchema>;

@@ -31,7 +31,7 @@ export type AdminUserListQuery = z.infer<typeof adminUserListQuerySchema>;
 
 /** A user as an administrator sees them. */
 export const adminUserSchema = z.object({
-  id: z.uuid(),
+  id: z.uuid().toLowerCase(),
   email: z.string(),
   username: z.string(),
   role: userRoleSchema,
@@ -53,7 +53,7 @@ export type AdminUserPage = z.infer<typeof adminUserPageSchema>;
 
 /** A live session (not revoked, not past its absolute lifetime). */
 export const adminSessionSchema = z.object({
-  id: z.uuid(),
+  id: z.uuid().toLowerCase(),
   created_at: z.iso.datetime({ offset: true }),
   /** Created, or last refreshed. */
   last_used_at: z.iso.datetime({ offset: true }),

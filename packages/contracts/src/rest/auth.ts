@@ -24,7 +24,7 @@ export const userRoleSchema = z.enum(["user", "admin"]);
 export type UserRole = z.infer<typeof userRoleSchema>;
 
 export const userResponseSchema = z.object({
-  id: z.uuid(),
+  id: z.uuid().toLowerCase(),
   email: z.string(),
   username: z.string(),
   role: userRoleSchema,
@@ -84,9 +84,9 @@ export type AuditActorType = z.infer<typeof auditActorTypeSchema>;
 export const auditLogQuerySchema = z
   .strictObject({
     /** The subject: entries about this user. */
-    user_id: z.uuid().optional(),
+    user_id: z.uuid().toLowerCase().optional(),
     /** Entries of actions this user took. */
-    actor_id: z.uuid().optional(),
+    actor_id: z.uuid().toLowerCase().optional(),
     actor_type: auditActorTypeSchema.optional(),
     action: z.string().regex(/^[a-z_]{1,64}$/, "lower-case letters and '_'").optional(),
     /** At or after this instant (RFC 3339). */
@@ -101,11 +101,11 @@ export const auditLogQuerySchema = z
 export type AuditLogQuery = z.infer<typeof auditLogQuerySchema>;
 
 export const auditLogEntrySchema = z.object({
-  id: z.uuid(),
+  id: z.uuid().toLowerCase(),
   /** The subject: the user the entry is about, if any. */
-  user_id: z.uuid().nullable(),
+  user_id: z.uuid().toLowerCase().nullable(),
   /** The user who acted; null when no user did (see actor_type) or for entries older than this field. */
-  actor_id: z.uuid().nullable(),
+  actor_id: z.uuid().toLowerCase().nullable(),
   actor_type: auditActorTypeSchema.nullable(),
   action: z.string(),
   ip: z.string().nullable(),
@@ -130,8 +130,8 @@ export type Jwks = z.infer<typeof jwksSchema>;
 
 /** Claims of a user access token; services verify them with the JWKS. */
 export const accessTokenClaimsSchema = z.object({
-  sub: z.uuid(),
-  sid: z.uuid(),
+  sub: z.uuid().toLowerCase(),
+  sid: z.uuid().toLowerCase(),
   jti: z.string(),
   iss: z.string(),
   aud: z.union([z.string(), z.array(z.string())]),
@@ -171,7 +171,7 @@ export type UserLookupParams = z.infer<typeof userLookupParamsSchema>;
  * private (no e-mail, role or login times).
  */
 export const userLookupResponseSchema = z.object({
-  id: z.uuid(),
+  id: z.uuid().toLowerCase(),
   username: z.string(),
 });
 export type UserLookupResponse = z.infer<typeof userLookupResponseSchema>;

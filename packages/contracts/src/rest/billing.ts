@@ -42,21 +42,21 @@ export const billingErrorCodes = {
 // ——— internal (token service → billing, service token with scope billing:purchases) ———
 
 export const purchaseDebitRequestSchema = z.strictObject({
-  user_id: z.uuid(),
+  user_id: z.uuid().toLowerCase(),
   duration_hours: durationHoursSchema,
   /** The price the buyer was shown; when it is no longer the duration's current price, 409 PRICE_CHANGED and nothing is debited. */
-  price_id: z.uuid().optional(),
+  price_id: z.uuid().toLowerCase().optional(),
 });
 export type PurchaseDebitRequest = z.infer<typeof purchaseDebitRequestSchema>;
 
 export const purchaseDebitResponseSchema = z.object({
-  purchase_id: z.uuid(),
-  user_id: z.uuid(),
+  purchase_id: z.uuid().toLowerCase(),
+  user_id: z.uuid().toLowerCase(),
   status: z.literal("debited"),
   amount: amountSchema,
   currency: currencySchema,
   /** The price version charged. */
-  price_id: z.uuid(),
+  price_id: z.uuid().toLowerCase(),
   /** The wallet's balance right after this debit. */
   balance_after: z.number().int(),
   debited_at: z.iso.datetime({ offset: true }),
@@ -71,7 +71,7 @@ export const purchaseRefundRequestSchema = z.strictObject({ reason: z.enum(purch
 export type PurchaseRefundRequest = z.infer<typeof purchaseRefundRequestSchema>;
 
 export const purchaseRefundResponseSchema = z.object({
-  purchase_id: z.uuid(),
+  purchase_id: z.uuid().toLowerCase(),
   /** `refunded`: a debit existed and is returned in full; `cancelled`: none existed, a later debit is refused. */
   status: z.enum(["refunded", "cancelled"]),
   /**
@@ -80,26 +80,26 @@ export const purchaseRefundResponseSchema = z.object({
    */
   amount: amountSchema,
   currency: currencySchema,
-  refund_id: z.uuid().nullable(),
+  refund_id: z.uuid().toLowerCase().nullable(),
   balance_after: z.number().int().nullable(),
 });
 export type PurchaseRefundResponse = z.infer<typeof purchaseRefundResponseSchema>;
 
 export const purchaseStatusSchema = z.enum(["debited", "refunded", "cancelled"]);
 export const purchaseStatusResponseSchema = z.object({
-  purchase_id: z.uuid(),
+  purchase_id: z.uuid().toLowerCase(),
   status: purchaseStatusSchema,
   amount: amountSchema,
   currency: currencySchema,
-  price_id: z.uuid().nullable(),
+  price_id: z.uuid().toLowerCase().nullable(),
 });
 export type PurchaseStatusResponse = z.infer<typeof purchaseStatusResponseSchema>;
 
-export const purchaseIdParamsSchema = z.object({ purchase_id: z.uuid() });
+export const purchaseIdParamsSchema = z.object({ purchase_id: z.uuid().toLowerCase() });
 
 // ——— public ———
 
-export const priceSchema = z.object({ duration_hours: durationHoursSchema, unit_amount: amountSchema, price_id: z.uuid() });
+export const priceSchema = z.object({ duration_hours: durationHoursSchema, unit_amount: amountSchema, price_id: z.uuid().toLowerCase() });
 export const priceListSchema = z.object({ currency: currencySchema, prices: z.array(priceSchema) });
 export type PriceList = z.infer<typeof priceListSchema>;
 
@@ -108,12 +108,12 @@ export type Wallet = z.infer<typeof walletSchema>;
 
 export const ledgerKinds = ["top_up", "purchase", "refund", "adjustment", "provider_refund", "dispute"] as const;
 export const walletTransactionSchema = z.object({
-  id: z.uuid(),
+  id: z.uuid().toLowerCase(),
   kind: z.enum(ledgerKinds),
   /** Signed: positive credits the wallet, negative debits it. */
   amount: z.number().int(),
   currency: currencySchema,
-  reference: z.object({ type: z.enum(["top_up", "purchase", "refund", "adjustment"]), id: z.uuid() }),
+  reference: z.object({ type: z.enum(["top_up", "purchase", "refund", "adjustment"]), id: z.uuid().toLowerCase() }),
   description: z.string(),
   created_at: z.iso.datetime({ offset: true }),
 });
@@ -130,16 +130,16 @@ export const walletTransactionsQuerySchema = z.strictObject({
 export type WalletTransactionsQuery = z.infer<typeof walletTransactionsQuerySchema>;
 
 export const receiptSchema = z.object({
-  purchase_id: z.uuid(),
+  purchase_id: z.uuid().toLowerCase(),
   duration_hours: durationHoursSchema,
   status: purchaseStatusSchema,
   amount: amountSchema,
   currency: currencySchema,
-  price_id: z.uuid(),
+  price_id: z.uuid().toLowerCase(),
   debited_at: z.iso.datetime({ offset: true }),
   refunds: z.array(
     z.object({
-      refund_id: z.uuid(),
+      refund_id: z.uuid().toLowerCase(),
       amount: amountSchema,
       /** Why, as a code: `purchase_failed`, `unused_token_returned` (the token service's) or `admin_refund`. */
       reason: z.enum(refundReasonCodes),
@@ -189,7 +189,7 @@ export const topUpAmountIssueSchema = z.object({
 export type TopUpAmountIssue = z.infer<typeof topUpAmountIssueSchema>;
 
 export const topUpResponseSchema = z.object({
-  id: z.uuid(),
+  id: z.uuid().toLowerCase(),
   status: z.enum(["open", "succeeded"]),
   amount: amountSchema,
   currency: currencySchema,
@@ -215,13 +215,13 @@ export const webhookAckSchema = z.object({ received: z.literal(true) });
 
 // ——— admin ———
 
-export const adminWalletSchema = walletSchema.extend({ user_id: z.uuid() });
+export const adminWalletSchema = walletSchema.extend({ user_id: z.uuid().toLowerCase() });
 export type AdminWallet = z.infer<typeof adminWalletSchema>;
 
-export const userIdParamsSchema = z.object({ user_id: z.uuid() });
+export const userIdParamsSchema = z.object({ user_id: z.uuid().toLowerCase() });
 
 export const adjustmentRequestSchema = z.strictObject({
-  user_id: z.uuid(),
+  user_id: z.uuid().toLowerCase(),
   /** Signed and non-zero: positive credits, negative debits (never below zero). */
   amount: z
     .number()
@@ -235,10 +235,10 @@ export type AdjustmentRequest = z.infer<typeof adjustmentRequestSchema>;
 
 export const adjustmentResponseSchema = z.object({
   /** The adjustment's id: what its transaction's `reference.id` names in the transactions lists. */
-  id: z.uuid(),
+  id: z.uuid().toLowerCase(),
   /** The ledger transaction that moved the money: the `id` of its entry in the transactions lists. */
-  transaction_id: z.uuid(),
-  user_id: z.uuid(),
+  transaction_id: z.uuid().toLowerCase(),
+  user_id: z.uuid().toLowerCase(),
   amount: z.number().int(),
   currency: currencySchema,
   reason: z.string(),
@@ -248,12 +248,12 @@ export const adjustmentResponseSchema = z.object({
 export type AdjustmentResponse = z.infer<typeof adjustmentResponseSchema>;
 
 /** `reason`: the administrator's own words, kept as the refund's `description` (its `reason` code is `admin_refund`). */
-export const adminRefundRequestSchema = z.strictObject({ purchase_id: z.uuid(), amount: z.number().int().min(1).max(MAX_MOVEMENT_AMOUNT), reason: freeTextSchema(3, 500, { trim: true }) });
+export const adminRefundRequestSchema = z.strictObject({ purchase_id: z.uuid().toLowerCase(), amount: z.number().int().min(1).max(MAX_MOVEMENT_AMOUNT), reason: freeTextSchema(3, 500, { trim: true }) });
 export type AdminRefundRequest = z.infer<typeof adminRefundRequestSchema>;
 
 export const adminRefundResponseSchema = z.object({
-  refund_id: z.uuid(),
-  purchase_id: z.uuid(),
+  refund_id: z.uuid().toLowerCase(),
+  purchase_id: z.uuid().toLowerCase(),
   amount: amountSchema,
   currency: currencySchema,
   /** What is left to refund of the purchase after this one. */

@@ -1,5 +1,5 @@
 import { adjustmentRequestSchema, adminRefundRequestSchema } from "./billing";
-import { freeTextSchema } from "./common";
+import { freeTextSchema, uuidParamSchema } from "./common";
 
 describe("the free-text schema", () => {
   const reason = freeTextSchema(3, 20);
@@ -43,5 +43,20 @@ describe("the free-text schema", () => {
     expect(adjustmentRequestSchema.safeParse({ user_id, amount: 1, reason: "a\ud800bc" }).success).toBe(false);
     expect(adminRefundRequestSchema.safeParse({ purchase_id: user_id, amount: 1, reason: "a\u0000b" }).success).toBe(false);
     expect(adjustmentRequestSchema.safeParse({ user_id, amount: 1, reason: "goodwill" }).success).toBe(true);
+  });
+});
+
+describe("UUIDs a client sends", () => {
+  const upper = "93F00BCE-6A44-4C0E-9B7E-0C6F3D2B8A11";
+  const lower = upper.toLowerCase();
+
+  it("when a path id, an adjustment's user_id or a refund's purchase_id comes in upper case, then it is read in lower case", () => {
+    expect(uuidParamSchema.parse({ id: upper }).id).toBe(lower);
+    expect(adjustmentRequestSchema.parse({ user_id: upper, amount: 100, reason: "goodwill" }).user_id).toBe(lower);
+    expect(adminRefundRequestSchema.parse({ purchase_id: upper, amount: 100, reason: "goodwill" }).purchase_id).toBe(lower);
+  });
+
+  it("when it is not a UUID, then it is still refused", () => {
+    expect(uuidParamSchema.safeParse({ id: "93F00BCE" }).success).toBe(false);
   });
 });

@@ -3,7 +3,10 @@ import { z } from "zod";
 /** Query-string booleans arrive as text; only "true" and "false" are accepted. */
 export const queryBooleanSchema = z.enum(["true", "false"]).transform((value) => value === "true");
 
-export const uuidParamSchema = z.object({ id: z.uuid() });
+// Every UUID a client sends (path, query, body, socket message) is read in lower case: RFC 9562 §4
+// compares UUIDs case-insensitively and writes them in lower case, so "93F00BCE-…" names the same
+// row as "93f00bce-…" and is answered back as stored.
+export const uuidParamSchema = z.object({ id: z.uuid().toLowerCase() });
 export type UuidParam = z.infer<typeof uuidParamSchema>;
 
 /**

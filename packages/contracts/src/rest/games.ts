@@ -25,12 +25,12 @@ export const createGameRequestSchema = z
 export type CreateGameRequest = z.infer<typeof createGameRequestSchema>;
 
 export const gameSchema = z.object({
-  id: z.uuid(),
+  id: z.uuid().toLowerCase(),
   kind: z.string(),
   status: gameStatusSchema,
-  player1_id: z.uuid(),
-  player2_id: z.uuid().nullable(),
-  invited_user_id: z.uuid().nullable(),
+  player1_id: z.uuid().toLowerCase(),
+  player2_id: z.uuid().toLowerCase().nullable(),
+  invited_user_id: z.uuid().toLowerCase().nullable(),
   /** From the user directory; null when the user is not (yet) known there. */
   player1_username: z.string().nullable(),
   player2_username: z.string().nullable(),
@@ -67,7 +67,7 @@ export type MatchmakingQueued = z.infer<typeof matchmakingQueuedSchema>;
 /** `GET /api/v1/games/matchmaking`: idle (not queued), queued, or matched with the game to join. */
 export const matchmakingStatusSchema = z.object({
   status: z.enum(["idle", "queued", "matched"]),
-  game_id: z.uuid().optional(),
+  game_id: z.uuid().toLowerCase().optional(),
 });
 export type MatchmakingStatus = z.infer<typeof matchmakingStatusSchema>;
 
@@ -114,7 +114,7 @@ export type LeaderboardQuery = z.infer<typeof leaderboardQuerySchema>;
 export const leaderboardEntrySchema = z.object({
   /** 1-based position by rating among players with at least one finished game. */
   rank: z.number().int().positive(),
-  user_id: z.uuid(),
+  user_id: z.uuid().toLowerCase(),
   username: z.string().nullable(),
   /** Glicko-2 rating, rounded. */
   rating: z.number().int(),
@@ -135,7 +135,7 @@ export type LeaderboardPage = z.infer<typeof leaderboardPageSchema>;
 
 /** `GET /api/v1/games/ratings/me`: the caller's rating and record (defaults before a first game). */
 export const myRatingSchema = z.object({
-  user_id: z.uuid(),
+  user_id: z.uuid().toLowerCase(),
   username: z.string().nullable(),
   /** Glicko-2 rating, rounded; 1500 before a first game. */
   rating: z.number().int(),

@@ -12,7 +12,7 @@ export interface PagePosition {
   id: string;
 }
 
-const positionSchema = z.tuple([z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/), z.uuid()]);
+const positionSchema = z.tuple([z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/), z.uuid().toLowerCase()]);
 
 /** The opaque `next_cursor` of a page: base64url of the position; clients pass it back as `cursor`, unchanged. */
 export function encodePageCursor(position: PagePosition): string {

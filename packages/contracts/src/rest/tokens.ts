@@ -14,7 +14,7 @@ export const purchaseTokenRequestSchema = z.strictObject({
    * current price is another version, 409 PRICE_CHANGED and nothing is debited. Without it, the
    * current price is charged.
    */
-  price_id: z.uuid().optional(),
+  price_id: z.uuid().toLowerCase().optional(),
 });
 export type PurchaseTokenRequest = z.infer<typeof purchaseTokenRequestSchema>;
 
@@ -29,24 +29,24 @@ export const accessTokenValuePattern = /^[A-Za-z0-9_-]{64}$/;
 export const accessTokenValueSchema = z.string().regex(accessTokenValuePattern, "malformed access token");
 
 export const purchaseTokenResponseSchema = z.object({
-  id: z.uuid(),
+  id: z.uuid().toLowerCase(),
   token: accessTokenValueSchema,
   duration_hours: z.number().int(),
   status: z.literal("pending"),
   created_at: z.iso.datetime({ offset: true }),
   /** The purchase this token came from (what a refund and the billing receipt name). */
-  purchase_id: z.uuid(),
+  purchase_id: z.uuid().toLowerCase(),
   /** The price debited, in minor units of `currency` (0 when the price is 0). */
   amount: z.number().int().min(0),
   /** Lower-case ISO 4217, e.g. "usd". */
   currency: z.string().regex(/^[a-z]{3}$/),
   /** The price version charged (billing's price id). */
-  price_id: z.uuid(),
+  price_id: z.uuid().toLowerCase(),
 });
 export type PurchaseTokenResponse = z.infer<typeof purchaseTokenResponseSchema>;
 
 export const tokenItemSchema = z.object({
-  id: z.uuid(),
+  id: z.uuid().toLowerCase(),
   duration_hours: z.number().int(),
   status: tokenStatusSchema,
   created_at: z.iso.datetime({ offset: true }),
@@ -80,16 +80,16 @@ export const tokenStatusQuerySchema = z.strictObject({ token: z.string().min(1).
 export type TokenStatusQuery = z.infer<typeof tokenStatusQuerySchema>;
 
 export const validateTokenResponseSchema = z.object({
-  token_id: z.uuid(),
-  user_id: z.uuid(),
+  token_id: z.uuid().toLowerCase(),
+  user_id: z.uuid().toLowerCase(),
   activated_at: z.iso.datetime({ offset: true }),
   expires_at: z.iso.datetime({ offset: true }),
 });
 export type ValidateTokenResponse = z.infer<typeof validateTokenResponseSchema>;
 
 export const tokenStatusResponseSchema = z.object({
-  token_id: z.uuid(),
-  user_id: z.uuid(),
+  token_id: z.uuid().toLowerCase(),
+  user_id: z.uuid().toLowerCase(),
   status: tokenStatusSchema,
   activated_at: z.iso.datetime({ offset: true }).nullable(),
   expires_at: z.iso.datetime({ offset: true }).nullable(),
@@ -109,8 +109,8 @@ export const emptyQuerySchema = z.strictObject({});
 
 /** `POST /api/v1/tokens/{id}/refund`: the unused token is now `refunded`, its price back in the wallet. */
 export const refundTokenResponseSchema = z.object({
-  token_id: z.uuid(),
-  purchase_id: z.uuid(),
+  token_id: z.uuid().toLowerCase(),
+  purchase_id: z.uuid().toLowerCase(),
   status: z.literal("refunded"),
   /** Minor units of `currency` returned to the wallet. */
   amount: z.number().int().min(0),

@@ -46,7 +46,7 @@ const retryAfter = z.number().int().positive().optional();
 
 /** Messages the server sends. */
 export const serverMessageSchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("auth_ok"), user_id: z.uuid() }),
+  z.object({ type: z.literal("auth_ok"), user_id: z.uuid().toLowerCase() }),
   z.object({ type: z.literal("auth_error"), code: z.enum(wsAuthErrorCodes), message: z.string(), retry_after: retryAfter }),
   z.object({
     type: z.literal("game:state"),
@@ -72,7 +72,7 @@ export const serverMessageSchema = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("game:matched"),
     game_id: gameId,
-    opponent: z.object({ user_id: z.uuid(), username: z.string().nullable(), rating: z.number().int() }),
+    opponent: z.object({ user_id: z.uuid().toLowerCase(), username: z.string().nullable(), rating: z.number().int() }),
     you_are: z.enum(["player1", "player2"]),
   }),
   z.object({ type: z.literal("game:find_cancelled") }),
