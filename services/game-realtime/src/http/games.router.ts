@@ -1,12 +1,11 @@
 import { createGameRequestSchema, listGamesQuerySchema, listGamesResponseSchema } from "@tollgate/contracts";
-import { parseOrThrow, uuidPathParam } from "@tollgate/service-kit";
+import { bodyOrEmpty, parseOrThrow, uuidPathParam } from "@tollgate/service-kit";
 import { Router, type RequestHandler } from "express";
 import { GameNotFoundError } from "../domain/game.errors";
 import type { GameUseCases } from "../domain/game-use-cases";
 import type { UserDirectory } from "../domain/user-directory.port";
 import type { DisconnectGrace } from "../presence/disconnect-grace";
 import { principalOf } from "./authenticate.middleware";
-import { bodyOrEmpty } from "./body-or-empty";
 import { presentGames } from "./game.presenter";
 
 /** A malformed id cannot name a game: 404, like someone else's. */

@@ -1,10 +1,9 @@
 import { findOpponentRequestSchema, type MatchmakingQueued, type MatchmakingStatus } from "@tollgate/contracts";
-import { parseOrThrow } from "@tollgate/service-kit";
+import { bodyOrEmpty, parseOrThrow } from "@tollgate/service-kit";
 import { Router, type RequestHandler } from "express";
 import type { GameUseCases } from "../domain/game-use-cases";
 import type { Matchmaker } from "../presence/matchmaker";
 import { principalOf } from "./authenticate.middleware";
-import { bodyOrEmpty } from "./body-or-empty";
 
 /** The REST twin of `game:find` / `game:find_cancel`, for clients without a socket open. */
 export function matchmakingRouter(deps: { games: GameUseCases; matchmaker: Matchmaker; authenticate: RequestHandler }): Router {
