@@ -101,7 +101,7 @@ describe("tollgate play and tollgate leaderboard, through the gateway", () => {
       expect(table.status).toBe(0);
       expect(table.stdout).toMatch(/^rank {2}player/m);
       expect(table.stdout).toContain(`you (${loser.username}): rating ${rankOf(loser)?.rating} ± `);
-      expect(table.stdout).toContain("1 games: 0 won, 1 lost, 0 drawn");
+      expect(table.stdout).toContain("1 game: 0 won, 1 lost, 0 drawn");
       const [, cursor] = /more players: tollgate leaderboard --cursor (\S+) --limit 1/.exec(table.stdout) ?? [];
       const next = json<LeaderboardPage>(loser, ["leaderboard", "--json", "--limit", "1", "--cursor", cursor ?? ""]);
       expect(next.data.map((entry) => entry.rank)).toEqual([2]);
