@@ -29,10 +29,8 @@ import { MfaApi, MfaRequiredError } from "./mfa-api";
 import { MemorySessionStore, toStoredSession, type SessionStore, type StoredSession } from "./session";
 import { assertProxyPath } from "./proxy-path";
 import { purchaseToken, type PurchaseOptions } from "./purchase";
+import { fetchWithSafeRetry } from "./safe-retry";
 import { assertTrustedCa, trustingFetch, type TrustedCa } from "./trusted-ca";
-
-/** The pause before a safe request that got no answer is sent again (see `TollgateClient.send`). */
-const SAFE_RETRY_DELAY_MS = 100;
 
 /** The session id (`sid`) an access token names; undefined for a token that does not parse. */
 function sessionIdOf(accessToken: string): string | undefined {
@@ -277,25 +275,6 @@ export class TollgateClient {
     return next;
   }
 
-  /**
-   * One request. A safe request (GET, HEAD) that got no answer at all — typically a kept-alive
-   * connection the gateway closed as it reloaded, just as the request went out — is sent once more
-   * after `SAFE_RETRY_DELAY_MS`: RFC 9110 §9.2.2 lets a client repeat an idempotent request
-   * automatically, and a safe one changes nothing on the server. Anything else, and any answer
-   * (even a 5xx), is returned or thrown as it came. Throws `TollgateError` status 0 (NETWORK_ERROR)
-   * when the repeat gets no answer either.
-   */
-  private async send(url: string, init: RequestInit): Promise<Response> {
-    try {
-      return await this.fetchImpl(url, init);
-    } catch (error) {
-      const safe = init.method === "GET" || init.method === "HEAD";
-      if (!safe || !(error instanceof TollgateError) || error.status !== 0) throw error;
-      await new Promise((resolve) => setTimeout(resolve, SAFE_RETRY_DELAY_MS));
-      return this.fetchImpl(url, init);
-    }
-  }
-
   private async call(
     method: string,
     path: string,
@@ -304,7 +283,7 @@ export class TollgateClient {
     const headers: Record<string, string> = { "User-Agent": this.options.userAgent ?? "tollgate-sdk", ...extra };
     if (body !== undefined) headers["Content-Type"] = "application/json";
     if (!anonymous) headers.Authorization = `Bearer ${(await this.session()).accessToken}`;
-    const res = await this.send(this.url(path), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetchWithSafeRetry(this.fetchImpl, this.url(path), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     if (!res.ok) throw await TollgateError.fromResponse(res);
     // 204, and 202 without a body (a mail on its way): nothing to parse.
     const text = await res.text();
