@@ -10,6 +10,7 @@ export * from "./events/consumer-metrics";
 export * from "./events/event-consumer";
 export * from "./events/idempotency";
 export * from "./events/kafka";
+export * from "./events/kafka-admin";
 export * from "./events/outbox";
 export * from "./events/outbox-metrics";
 export * from "./events/outbox-relay";

@@ -16,6 +16,7 @@ import { eventTypes } from "@tollgate/contracts";
 import type { Admin, Kafka, Producer } from "kafkajs";
 import type { Registry } from "prom-client";
 import { consumerGroupId, EventConsumer } from "../events/event-consumer";
+import { withKafkaAdmin } from "../events/kafka-admin";
 import type { Logger } from "../logger";
 
 export interface RevokedSessionViewOptions {
@@ -93,7 +94,7 @@ export class RevokedSessionView {
     this.consumer = undefined;
     const groupId = this.groupId;
     this.groupId = undefined;
-    if (groupId) await this.withAdmin((admin) => admin.deleteGroups([groupId])).catch(() => undefined);
+    if (groupId) await this.withAdmin((admin) => admin.deleteGroups([groupId]), 1).catch(() => undefined);
   }
 
   isRevoked(claims: SessionClaims): boolean {
@@ -132,14 +133,9 @@ export class RevokedSessionView {
     });
   }
 
-  private async withAdmin<T>(work: (admin: Admin) => Promise<T>): Promise<T> {
-    const admin = this.options.kafka.admin();
-    await admin.connect();
-    try {
-      return await work(admin);
-    } finally {
-      await admin.disconnect();
-    }
+  /** A stop does not wait out a broker that is away: one attempt (`attempts: 1`). */
+  private async withAdmin<T>(work: (admin: Admin) => Promise<T>, attempts?: number): Promise<T> {
+    return withKafkaAdmin(this.options.kafka, work, { log: this.options.logger, what: "revoked-session view's group", attempts });
   }
 
   private sweep(): void {

@@ -1,5 +1,5 @@
 import { eventTypes, topics } from "@tollgate/contracts";
-import { applyOnce, consumerGroupId, EventConsumer, namespacedTopic, type Logger, type Registry } from "@tollgate/service-kit";
+import { applyOnce, consumerGroupId, EventConsumer, namespacedTopic, withKafkaAdmin, type Logger, type Registry } from "@tollgate/service-kit";
 import type { Kafka, Producer } from "kafkajs";
 import type { Knex } from "knex";
 import type { UserDirectoryRepository } from "../data/user-directory.repository";
@@ -58,16 +58,15 @@ export async function rebuildDirectoryIfEmpty(deps: { kafka: Kafka; topicNamespa
   const groupId = directoryGroupId(deps.topicNamespace);
   await deps.directory.forgetProcessed(groupId);
   const log = deps.logger.child({ component: "user-directory-consumer" });
-  const admin = deps.kafka.admin();
-  await admin.connect();
   try {
-    await admin.resetOffsets({ groupId, topic: namespacedTopic(deps.topicNamespace, topics.authEvents), earliest: true });
+    await withKafkaAdmin(deps.kafka, (admin) => admin.resetOffsets({ groupId, topic: namespacedTopic(deps.topicNamespace, topics.authEvents), earliest: true }), {
+      log,
+      what: "resetting the user directory's group to the earliest auth event",
+    });
     log.info("user directory is empty: rebuilding it from the earliest auth event");
     return true;
   } catch (error) {
     log.warn("user directory is empty but the group's offsets could not be reset (members are consuming)", { error: error instanceof Error ? error.message : String(error) });
     return false;
-  } finally {
-    await admin.disconnect();
   }
 }
