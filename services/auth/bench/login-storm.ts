@@ -56,6 +56,10 @@ async function main(): Promise<void> {
     SIGNING_KEYS_ENCRYPTION_KEYS: createHash("sha256").update("tollgate auth bench signing-key encryption").digest("base64"),
     KAFKA_TOPIC_NAMESPACE: "bench",
     REDIS_KEY_NAMESPACE: `bench-${Date.now()}`,
+    // Production refuses the local mail defaults; a login sends no mail, so these only pass the check.
+    SMTP_URL: "smtp://127.0.0.1:2525",
+    MAIL_FROM: "Tollgate bench <bench@tollgate.example>",
+    PUBLIC_BASE_URL: "https://tollgate.example",
   };
   const child = fork(path.join(__dirname, "bench-server.ts"), [], { env, execArgv: ["--import", "tsx", ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [])], stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const replies: Reply[] = [];
