@@ -97,7 +97,8 @@ async function main() {
   const dir = mkdtempSync(path.join(tmpdir(), "tollgate-bench-"));
   writeFileSync(path.join(dir, "nginx.conf"), nginxConfig(dir));
   const nginx = spawn("nginx", ["-c", path.join(dir, "nginx.conf"), "-p", dir, "-g", "daemon off;"], { stdio: "ignore" });
-  process.once("exit", () => nginx.kill("SIGKILL"));
+  // SIGTERM, not SIGKILL: a killed master leaves its worker running, holding the ports and the CPU.
+  process.once("exit", () => nginx.kill("SIGTERM"));
   await new Promise((resolve) => setTimeout(resolve, 500));
 
   const redis = createRedis({ url: process.env.REDIS_URL ?? "redis://127.0.0.1:6379", profile: "cache", logger, name: "bench" });
