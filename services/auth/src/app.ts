@@ -4,6 +4,7 @@ import type { Express } from "express";
 import type { Redis } from "ioredis";
 import type { Knex } from "knex";
 import type { AuthConfig } from "./config";
+import { LoginAccountRepository } from "./data/login-account.repository";
 import { LoginRecordRepository } from "./data/login-record.repository";
 import { LoginThrottleStore } from "./data/login-throttle.store";
 import { MfaChallengeStore } from "./data/mfa-challenge.store";
@@ -186,7 +187,7 @@ export function createUseCases(clients: AuthClients, settings: AuthSettings) {
     accessTokens: { verifier, revocations },
     auth: {
       register: new RegisterUseCase({ uow, hasher, policy }),
-      login: new CountedLoginUseCase({ repos, logins, hasher, passwordCheck, tokens, sessionMaxLifetimeSeconds: config.SESSION_MAX_LIFETIME_SECONDS, logger, secondFactor }, activity),
+      login: new CountedLoginUseCase({ repos, accounts: new LoginAccountRepository(knex), logins, hasher, passwordCheck, tokens, sessionMaxLifetimeSeconds: config.SESSION_MAX_LIFETIME_SECONDS, logger, secondFactor }, activity),
       refresh: new RefreshSessionUseCase({ uow, repos, tokens, graceSeconds: config.REFRESH_GRACE_SECONDS, idleTimeoutSeconds: config.SESSION_IDLE_TIMEOUT_SECONDS, logger }),
       logout: new LogoutUseCase({ uow }),
       serviceToken: new IssueServiceTokenUseCase({ clients: config.SERVICE_CLIENTS, tokens }),

@@ -2,11 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Knex } from "knex";
 import { auditActions } from "../domain/audit-log.port";
 import type { LoginRecord, LoginRecorderPort } from "../domain/login-record.port";
-
-/** The part of a pg client this repository uses (knex's pool holds pg clients). */
-interface PgConnection {
-  query(statement: { name: string; text: string; values: unknown[] }): Promise<{ rowCount: number | null }>;
-}
+import { runNamed } from "./named-statement";
 
 /**
  * A named statement: Postgres parses and plans it once per pooled connection instead of at every
@@ -74,13 +70,7 @@ export class LoginRecordRepository implements LoginRecorderPort {
       login.verifiedPassword !== undefined,
       login.verifiedPassword?.changedAt ?? null,
     ];
-    // knex has no named statements: borrow a pooled connection the way knex's own runner does.
-    const connection = (await this.db.client.acquireConnection()) as PgConnection;
-    try {
-      const result = await connection.query({ ...RECORD_LOGIN, values });
-      return result.rowCount === 1;
-    } finally {
-      await this.db.client.releaseConnection(connection);
-    }
+    const result = await runNamed(this.db, RECORD_LOGIN, values);
+    return result.rowCount === 1;
   }
 }

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { LoginRequest, LoginResponse } from "@tollgate/contracts";
 import type { AppError, Logger } from "@tollgate/service-kit";
 import { auditActions } from "./audit-log.port";
+import type { LoginAccountReader } from "./login-account.port";
 import type { LoginRecorderPort } from "./login-record.port";
 import type { Repositories } from "./unit-of-work.port";
 import { AccountDisabledError, InvalidCredentialsError } from "./auth-errors";
@@ -13,6 +14,8 @@ import type { ThrottledPasswordCheck } from "./throttled-password-check";
 
 export interface LoginDeps {
   repos: Repositories;
+  /** The account and whether a second factor follows, read in one go. */
+  accounts: LoginAccountReader;
   logins: LoginRecorderPort;
   /** Rehashes a password whose stored hash has a lower cost than the current one. */
   hasher: PasswordHasher;
@@ -35,12 +38,12 @@ export class LoginUseCase {
   /** A session, or for an account with a second factor a challenge (`MFA_REQUIRED`) to redeem at `/api/v1/auth/login/mfa`. */
   async execute(input: LoginRequest, client: ClientInfo): Promise<LoginResponse> {
     const { repos } = this.deps;
-    const user = await repos.users.findByLogin(input.login);
+    const user = await this.deps.accounts.findByLogin(input.login);
     // Known accounts are counted by id (e-mail and username share one budget); unknown ones by the login typed.
     const accountKey = user ? `user:${user.id}` : `login:${input.login.toLowerCase()}`;
     // An account without a password (created through a sign-in provider) is checked against the
     // dummy hash like an unknown one: same time, same answer.
-    const secondFactorFollows = user ? await this.deps.secondFactor.isRequired(user.id) : false;
+    const secondFactorFollows = user?.secondFactorRequired ?? false;
     const { valid, locks } = await this.deps.passwordCheck.check({ accountKey, ip: client.ip ?? "unknown" }, user?.passwordHash ?? undefined, input.password, { keepAccountFailures: secondFactorFollows });
     if (!user || !valid) {
       await repos.audit.record({ userId: user?.id ?? null, action: auditActions.loginFailure, ip: client.ip, userAgent: client.userAgent, details: { known_account: user !== undefined } });
