@@ -8,6 +8,9 @@ import type { UpstreamTarget } from "../upstream/upstream-target";
 import type { IdentityAsserter } from "../identity/identity-assertion";
 import { PROXY_PREFIX, prefixSide, singleHeader } from "./public-side";
 
+const LAUNCH_PATH = `${PROXY_PREFIX}/launch`;
+const LAUNCH_QUERY = `${LAUNCH_PATH}?`;
+
 /** Both headers make the body's length ambiguous (request smuggling, RFC 9112 §6.3): refuse. */
 export function assertUnambiguousLength(headers: IncomingHttpHeaders): void {
   if (headers["content-length"] !== undefined && headers["transfer-encoding"] !== undefined) {
@@ -142,7 +145,7 @@ export function proxyHandler(deps: {
 }) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (redirectToSlash(req, res)) return;
-    if (req.method === "POST" && (req.url === `${PROXY_PREFIX}/launch` || req.url?.startsWith(`${PROXY_PREFIX}/launch?`))) return deps.launch(req, res);
+    if (req.method === "POST" && (req.url === LAUNCH_PATH || req.url?.startsWith(LAUNCH_QUERY))) return deps.launch(req, res);
     assertUnambiguousLength(req.headers);
     const token = singleHeader(req.headers["x-access-token"]);
     if (!token) throw new TokenMissingError();

@@ -88,7 +88,7 @@ export class UpstreamResponseWriter implements Dispatcher.DispatchHandler {
     this.outcome.started?.(statusCode);
     this.headers = responseHeaders(headers, this.ctx);
     const kind = this.rewritable(statusCode, headers);
-    const decode = decoders.get(String(headers["content-encoding"] ?? "identity").trim().toLowerCase());
+    const decode = kind && decoders.get(String(headers["content-encoding"] ?? "identity").trim().toLowerCase());
     if (kind && decode) {
       this.buffering = { kind, decode, chunks: [], size: 0 };
       return;

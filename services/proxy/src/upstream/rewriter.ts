@@ -12,6 +12,8 @@ export type { RewriteContext } from "./url-mapping";
  */
 export type RewritableKind = "html" | "css";
 
+const kinds = new Map<string, RewritableKind | undefined>();
+
 /**
  * The kind of a response body from its Content-Type, or undefined when it streams untouched:
  * `text/html` and `text/css`, in UTF-8 or with no charset (the body is then checked to be valid
@@ -19,7 +21,17 @@ export type RewritableKind = "html" | "css";
  * decoded, so its bytes cannot be changed by a round trip through the wrong one.
  */
 export function rewritableKind(contentType: string | undefined): RewritableKind | undefined {
-  const [type = "", ...parameters] = (contentType ?? "").split(";").map((part) => part.trim().toLowerCase());
+  if (contentType === undefined) return undefined;
+  // An upstream sends a handful of distinct values: each is read once, not split on every response.
+  if (kinds.has(contentType)) return kinds.get(contentType);
+  const kind = kindOf(contentType);
+  if (kinds.size >= 256) kinds.clear();
+  kinds.set(contentType, kind);
+  return kind;
+}
+
+function kindOf(contentType: string): RewritableKind | undefined {
+  const [type = "", ...parameters] = contentType.split(";").map((part) => part.trim().toLowerCase());
   const charset = parameters.find((parameter) => parameter.startsWith("charset="))?.slice("charset=".length).replace(/^"|"$/g, "");
   if (charset !== undefined && charset !== "utf-8" && charset !== "utf8") return undefined;
   if (type === "text/html") return "html";
