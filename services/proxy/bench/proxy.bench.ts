@@ -193,13 +193,15 @@ async function main() {
   for (const r of results) console.log(`${r.name.padEnd(34)} ${r.rps.toFixed(0).padStart(7)} req/s   p50 ${r.p50.toFixed(2)} ms   p99 ${r.p99.toFixed(2)} ms`);
   const by = (name: string) => results.find((r) => r.name.startsWith(name)) as Result;
   const oursResult = by("tollgate");
-  console.log(`ours / nginx proxy_pass:   ${(oursResult.rps / by("nginx proxy_pass").rps).toFixed(2)}  (goal >= 0.40)`);
-  console.log(`ours / nginx auth_request: ${(oursResult.rps / by("nginx auth_request").rps).toFixed(2)}  (goal >= 2.5)`);
+  // Goals of issue 23: ours within 10 % of a forwarder that does nothing, which also puts it ahead of
+  // what a team would build instead (nginx auth_request and a small validator).
+  console.log(`ours / nginx proxy_pass:   ${(oursResult.rps / by("nginx proxy_pass").rps).toFixed(2)}`);
+  console.log(`ours / nginx auth_request: ${(oursResult.rps / by("nginx auth_request").rps).toFixed(2)}  (goal >= 1.1)`);
   console.log(`ours / bare http-proxy:    ${(oursResult.rps / by("bare http-proxy").rps).toFixed(2)}`);
-  console.log(`ours / bare undici:        ${(oursResult.rps / by("bare undici").rps).toFixed(2)}`);
+  console.log(`ours / bare undici:        ${(oursResult.rps / by("bare undici").rps).toFixed(2)}  (goal >= 0.90)`);
   console.log(`bare http-proxy / nginx:   ${(by("bare http-proxy").rps / by("nginx proxy_pass").rps).toFixed(2)}   bare undici / nginx: ${(by("bare undici").rps / by("nginx proxy_pass").rps).toFixed(2)}`);
   // What the goals ask of ours, next to what a forwarder with no checks at all does in this run.
-  console.log(`bare undici / nginx auth_request: ${(by("bare undici").rps / by("nginx auth_request").rps).toFixed(2)}   (a Node forwarder with no gate, beside the 2.5 asked of ours)`);
+  console.log(`bare undici / nginx auth_request: ${(by("bare undici").rps / by("nginx auth_request").rps).toFixed(2)}   (a Node forwarder with no gate)`);
 
   // Alternating, so drift of the machine's speed during the run falls on both alike.
   const paired = { with: [] as number[], without: [] as number[] };
@@ -239,7 +241,7 @@ async function main() {
   await fx.close();
   delays.sort((a, b) => a - b);
   const pct = (p: number) => delays[Math.min(delays.length - 1, Math.floor((p / 100) * delays.length))] ?? NaN;
-  console.log(`revoke → 401 (n=${delays.length}): p50 ${pct(50).toFixed(0)} ms   p99 ${pct(99).toFixed(0)} ms   (goal p99 <= 100 ms)`);
+  console.log(`revoke → 401 (n=${delays.length}): p50 ${pct(50).toFixed(0)} ms   p99 ${pct(99).toFixed(0)} ms   (goal p99 <= 50 ms)`);
   process.exit(0);
 }
 
