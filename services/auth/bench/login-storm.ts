@@ -96,6 +96,8 @@ async function main(): Promise<void> {
   let rawCount = 0;
   let rawCpuMs = 0;
   let stormCpuMs = 0;
+  const rawThreads = { main: 0, others: 0 };
+  const stormThreads = { main: 0, others: 0 };
   let clientCpuMs = 0;
   let postgresCpuMs = 0;
   let redisCpuMs = 0;
@@ -110,6 +112,8 @@ async function main(): Promise<void> {
     raws.push(Number(raw.perSecond));
     rawCount += Number(raw.count);
     rawCpuMs += Number(raw.cpuMs);
+    rawThreads.main += Number(raw.mainCpuMs);
+    rawThreads.others += Number(raw.otherThreadsCpuMs);
     child.send({ kind: "storm-start" });
     await next();
     const startedAt = Date.now();
@@ -133,6 +137,8 @@ async function main(): Promise<void> {
     child.send({ kind: "storm-pause" });
     const paused = await next();
     stormCpuMs += Number(paused.cpuMs);
+    stormThreads.main += Number(paused.mainCpuMs);
+    stormThreads.others += Number(paused.otherThreadsCpuMs);
     postgresCpuMs += Number(paused.postgresCpuMs);
     redisCpuMs += Number(paused.redisCpuMs);
   }
@@ -158,6 +164,11 @@ async function main(): Promise<void> {
     server_cpu_ms_per_raw_verify: round(rawCpuMs / rawCount),
     server_cpu_ms_per_login: round(stormCpuMs / ok),
     cpu_ratio: round(rawCpuMs / rawCount / (stormCpuMs / ok)),
+    // The same CPU by thread: the main thread, and the others (argon2 and the signature on libuv's pool, GC helpers).
+    server_main_thread_cpu_ms_per_raw_verify: round(rawThreads.main / rawCount),
+    server_other_threads_cpu_ms_per_raw_verify: round(rawThreads.others / rawCount),
+    server_main_thread_cpu_ms_per_login: round(stormThreads.main / ok),
+    server_other_threads_cpu_ms_per_login: round(stormThreads.others / ok),
     client_cpu_ms_per_login: round(clientCpuMs / ok),
     postgres_cpu_ms_per_login: round(postgresCpuMs / ok),
     redis_server_cpu_ms_per_login: round(redisCpuMs / ok),
