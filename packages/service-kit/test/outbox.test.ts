@@ -61,6 +61,28 @@ describe("outbox and relay", () => {
     expect(await fx.knex("outbox").where({ event_id: committed.id }).whereNotNull("sent_at").first()).toBeDefined();
   });
 
+  it("when the relay is warmed for its topic, then the topic's metadata is loaded before the first event and nothing is written to the topic", async () => {
+    await setUp();
+    const requests: string[] = [];
+    fx.producer.on(fx.producer.events.REQUEST, ({ payload }) => requests.push(payload.apiName));
+    await fx.relay.warm([fx.topic, fx.topic]);
+    expect(requests.filter((name) => name === "Metadata")).toHaveLength(1);
+    expect(requests).not.toContain("Produce");
+    const admin = fx.kafka.admin();
+    await admin.connect();
+    const ends = await admin.fetchTopicOffsets(fx.topic);
+    await admin.disconnect();
+    expect(ends.map((end) => end.high)).toEqual(ends.map(() => "0"));
+
+    requests.length = 0;
+    fx.relay.start();
+    const tokenId = randomUUID();
+    await fx.knex.transaction((trx) => writeToOutbox(trx, { topic: fx.topic, key: tokenId, event: revokedEvent(tokenId) }));
+    expect((await collector.waitForCount(1))[0]?.key).toBe(tokenId);
+    // The first publish went straight to the leader: no metadata round trip before it.
+    expect(requests.slice(0, requests.indexOf("Produce") + 1)).toEqual(["Produce"]);
+  });
+
   it("when events commit one after another while the relay is publishing, then each goes out on its notification, not on the next poll", async () => {
     // A poll a minute away: only notifications can get these events out within the wait below.
     await setUp(undefined, 60_000);

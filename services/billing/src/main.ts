@@ -43,12 +43,13 @@ async function main(): Promise<void> {
   if (await useCases.prices.applyConfigured(config.PRICE_CURRENCY, config.PRICE_LIST)) logger.info("price version recorded from PRICE_LIST", { currency: config.PRICE_CURRENCY });
 
   // The relay runs on a thread of its own, with its own connections and producer.
-  const relay = new OutboxRelayThread({ databaseUrl: config.DATABASE_URL, clientId: `${clientId}-relay`, brokers: config.KAFKA_BROKERS, service: "billing", logLevel: config.LOG_LEVEL, logger });
+  const relay = new OutboxRelayThread({ databaseUrl: config.DATABASE_URL, clientId: `${clientId}-relay`, brokers: config.KAFKA_BROKERS, service: "billing", logLevel: config.LOG_LEVEL, logger, topics: [namespacedTopic(config.KAFKA_TOPIC_NAMESPACE, topics.billingEvents)] });
   const revocations = new RevokedSessionView({ kafka, topic: authTopic, logger, deadLetterProducer: producer, service: "billing", instanceId, retentionSeconds: config.ACCESS_TOKEN_TTL_SECONDS, metrics: metrics.http.registry });
   const verifier = accessTokenVerifier({ jwksUrl: config.AUTH_JWKS_URL, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
 
   relay.start();
-  await revocations.start();
+  // Ready means warm: the relay's producer, connection and topic metadata are open before the first request.
+  await Promise.all([revocations.start(), relay.ready()]);
   const { port } = await serve({
     app: (isShuttingDown) =>
       createApp({
@@ -63,7 +64,7 @@ async function main(): Promise<void> {
         bodyLimit: config.HTTP_BODY_LIMIT,
         metrics: metrics.http,
         isShuttingDown,
-        readiness: { revoked_sessions_consumer: degradesOnly(() => revocations.ready()) },
+        readiness: { revoked_sessions_consumer: degradesOnly(() => revocations.ready()), outbox_relay: degradesOnly(() => relay.ready()) },
       }),
     port: config.PORT,
     host: config.HOST,

@@ -4,7 +4,11 @@
  * the same run on the same broker (the floor any outbox design sits on).
  *
  *   npm run bench:events -w @tollgate/token-service            (defaults: 1000/s for 5 s)
- *   BENCH_RATE=1000 BENCH_SECONDS=10 BENCH_WARMUP_SECONDS=1 npm run bench:events -w @tollgate/token-service
+ *   BENCH_RATE=1000 BENCH_SECONDS=10 npm run bench:events -w @tollgate/token-service
+ *
+ * Every loop is measured from the moment its relay reports ready, first second included (issue
+ * 23): a service takes traffic as soon as it is ready, so a slow first second is a slow service,
+ * not a warm-up to leave out. The first second's p99 is printed apart as well.
  *
  * Consumers run in a child process (bench/events-consumer.ts), as the real ones run in other
  * services; the load shares this process with a relay on a thread of its own, as in the token
@@ -38,13 +42,7 @@ import { tokenMigrations } from "../src/migrations";
 
 const RATE = Number(process.env.BENCH_RATE ?? 1_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-/**
- * Every loop runs this long before the measured seconds; its events are reported apart. A relay
- * thread just started sends its first events slower (its code not yet compiled, first requests to
- * the broker): 100–220 ms for the first 0.2 s in runs without a warm-up, which alone set p99.
- */
-const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 1);
-const COUNT = RATE * (WARMUP_SECONDS + SECONDS);
+const COUNT = RATE * SECONDS;
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/tollgate_token_bench";
 const BROKERS = (process.env.KAFKA_BROKERS ?? "127.0.0.1:9092").split(",");
 
@@ -63,31 +61,42 @@ function stats(samples: Sample[]) {
 }
 
 /**
- * Percentiles of the measured events (those sent after the warm-up's), the warm-up's p99 apart, and when (from
- * the start of the measured seconds) the slowest 1 % were sent: at 1,000/s one stall of 50 ms or
- * more sets p99 on its own, and shows up as one or two 100 ms windows.
+ * Percentiles of every event, first second included; the first second's apart; and when (from the
+ * start) the slowest 1 % were sent: at 1,000/s one stall of 50 ms or more sets p99 on its own, and
+ * shows up as one or two 100 ms windows.
  */
 function summary(samples: Sample[]) {
   const bySendTime = [...samples].sort((a, b) => a[0] - b[0]);
-  const warmup = bySendTime.slice(0, RATE * WARMUP_SECONDS);
-  const measured = bySendTime.slice(RATE * WARMUP_SECONDS);
-  const start = measured[0]?.[0] ?? 0;
-  const result = stats(measured);
-  const slowWindows = [...new Set(measured.filter(([, ms]) => ms >= result.p99).map(([at]) => Math.floor((at - start) / 100)))].sort((a, b) => a - b);
-  return { ...result, slowWindows, warmup: stats(warmup) };
+  const start = bySendTime[0]?.[0] ?? 0;
+  const result = stats(bySendTime);
+  const slowWindows = [...new Set(bySendTime.filter(([, ms]) => ms >= result.p99).map(([at]) => Math.floor((at - start) / 100)))].sort((a, b) => a - b);
+  return { ...result, slowWindows, firstSecond: stats(bySendTime.filter(([at]) => at - start < 1_000)) };
 }
 
-/** Calls `fire(i)` RATE times a second, COUNT times, without letting slow calls delay the schedule. */
-async function paced(fire: (i: number) => Promise<void>): Promise<void> {
+/**
+ * Calls `fire(i)` RATE times a second, COUNT times, without letting slow calls delay the schedule.
+ * Returns how many calls threw (a machine too busy for the rate runs the pool dry): they are
+ * reported beside the figures rather than ending the run.
+ */
+async function paced(fire: (i: number) => Promise<void>): Promise<number> {
   const started = performance.now();
   const inFlight: Promise<void>[] = [];
+  let failed = 0;
+  let firstError: unknown;
   for (let i = 0; i < COUNT; i++) {
     const due = started + (i * 1000) / RATE;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-    inFlight.push(fire(i));
+    inFlight.push(
+      fire(i).catch((error: unknown) => {
+        failed++;
+        firstError ??= error;
+      }),
+    );
   }
   await Promise.all(inFlight);
+  if (failed > 0) console.log(`  ${failed} of ${COUNT} calls failed; the first: ${firstError instanceof Error ? firstError.message : String(firstError)}`);
+  return failed;
 }
 
 async function waitUntil(check: () => boolean, timeoutMs: number, what: string) {
@@ -131,10 +140,10 @@ async function rawLoop(kafka: ReturnType<typeof createKafka>, topic: string) {
   const consumer = await startConsumer({ mode: "raw", topic, brokers: BROKERS }, (arrivals) => {
     for (const [sentAt, arrivedAt] of arrivals) latencies.push([Number(sentAt), arrivedAt - Number(sentAt)]);
   });
-  await paced(async (i) => {
+  const failed = await paced(async (i) => {
     await producer.send({ topic, messages: [{ key: String(i % 64), value: String(epochNow()) }] });
   });
-  await waitUntil(() => latencies.length >= COUNT, 60_000, "raw messages");
+  await waitUntil(() => latencies.length >= COUNT - failed, 60_000, "raw messages");
   await stopConsumer(consumer);
   await producer.disconnect();
   return summary(latencies);
@@ -152,7 +161,8 @@ async function outboxLoop(kafka: ReturnType<typeof createKafka>, namespace: stri
   await knex("outbox").whereNull("sent_at").update({ sent_at: knex.fn.now() });
   const outboxNotifier = new OutboxNotifier({ url: DATABASE_URL, logger });
   const useCases = createUseCases({ knex, outbox: outboxNotifier }, { topicNamespace: namespace, maxTokensPerUser: Number.MAX_SAFE_INTEGER });
-  const relay = relayMode === "thread" ? relayThread() : await timedRelay(knex, kafka);
+  const topic = namespacedTopic(namespace, topics.tokenEvents);
+  const relay = relayMode === "thread" ? relayThread(topic) : await timedRelay(knex, kafka, topic);
 
   const userId = randomUUID();
   const tokens: string[] = [];
@@ -161,7 +171,7 @@ async function outboxLoop(kafka: ReturnType<typeof createKafka>, namespace: stri
   const committedAt = new Map<string, number>();
   const latencies: Sample[] = [];
   const early: Arrival[] = [];
-  const consumer = await startConsumer({ mode: "outbox", topic: namespacedTopic(namespace, topics.tokenEvents), brokers: BROKERS }, (arrivals) => {
+  const consumer = await startConsumer({ mode: "outbox", topic, brokers: BROKERS }, (arrivals) => {
     for (const arrival of arrivals) {
       const committed = committedAt.get(arrival[0]);
       // The handler can report before this process has noted the commit time: match it later.
@@ -171,7 +181,7 @@ async function outboxLoop(kafka: ReturnType<typeof createKafka>, namespace: stri
   });
   relay.start();
   await relay.ready();
-  await paced(async (i) => {
+  const failed = await paced(async (i) => {
     const granted = await useCases.validate.validate(tokens[i] ?? "");
     committedAt.set(granted.token_id, epochNow());
   });
@@ -179,7 +189,7 @@ async function outboxLoop(kafka: ReturnType<typeof createKafka>, namespace: stri
     const committed = committedAt.get(tokenId);
     if (committed !== undefined) latencies.push([committed, arrivedAt - committed]);
   }
-  await waitUntil(() => latencies.length >= COUNT, 60_000, "activation events");
+  await waitUntil(() => latencies.length >= COUNT - failed, 60_000, "activation events");
   const relayed: Sample[] = [];
   for (const [tokenId, committed] of committedAt) {
     const acked = relay.ackedAt.get(tokenId);
@@ -192,14 +202,14 @@ async function outboxLoop(kafka: ReturnType<typeof createKafka>, namespace: stri
   return { total: summary(latencies), relayed: summary(relayed) };
 }
 
-/** The relay on a thread of its own, as main.ts runs it. */
-function relayThread() {
-  const relay = new OutboxRelayThread({ databaseUrl: DATABASE_URL, clientId: "bench-relay", brokers: BROKERS, service: "bench", logLevel: "warn", logger });
+/** The relay on a thread of its own, as main.ts runs it (warmed for `topic` before it reports running). */
+function relayThread(topic: string) {
+  const relay = new OutboxRelayThread({ databaseUrl: DATABASE_URL, clientId: "bench-relay", brokers: BROKERS, service: "bench", logLevel: "warn", logger, topics: [topic] });
   return { ackedAt: new Map<string, number>(), start: () => relay.start(), ready: () => relay.ready(), stop: (options: { flushTimeoutMs: number }) => relay.stop(options) };
 }
 
 /** The relay on this thread, with the time the broker acknowledged each event's batch, by key. */
-async function timedRelay(knex: Knex, kafka: ReturnType<typeof createKafka>) {
+async function timedRelay(knex: Knex, kafka: ReturnType<typeof createKafka>, topic: string) {
   const producer = createIdempotentProducer(kafka);
   await producer.connect();
   const ackedAt = new Map<string, number>();
@@ -211,6 +221,7 @@ async function timedRelay(knex: Knex, kafka: ReturnType<typeof createKafka>) {
     return result;
   };
   const relay = new OutboxRelay({ knex, producer, logger, listenUrl: DATABASE_URL });
+  await relay.warm([topic]);
   return {
     ackedAt,
     start: () => relay.start(),
@@ -228,19 +239,19 @@ async function main() {
   const rawTopic = `${namespace}.raw`;
   await ensureTopics(kafka, [rawTopic, ...["thread", "inline"].map((mode) => namespacedTopic(`${namespace}-${mode}`, topics.tokenEvents))]);
 
-  console.log(`bench/events: ${RATE * SECONDS} events at ${RATE}/s, after ${RATE * WARMUP_SECONDS} of warm-up`);
+  console.log(`bench/events: ${COUNT} events at ${RATE}/s, counted from the moment each relay is ready`);
   const raw = await rawLoop(kafka, rawTopic);
   const thread = await outboxLoop(kafka, `${namespace}-thread`, "thread");
   const inline = await outboxLoop(kafka, `${namespace}-inline`, "inline");
   const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
-  const line = (s: ReturnType<typeof summary>) => `p50 ${fmt(s.p50)}  p99 ${fmt(s.p99)}  max ${fmt(s.max)}  (n=${s.n}; warm-up p99 ${fmt(s.warmup.p99)}; slowest 1 % in ${s.slowWindows.length} windows of 100 ms: ${s.slowWindows.slice(0, 6).map((w) => `+${(w / 10).toFixed(1)} s`).join(" ")}${s.slowWindows.length > 6 ? " …" : ""})`;
+  const line = (s: ReturnType<typeof summary>) => `p50 ${fmt(s.p50)}  p99 ${fmt(s.p99)}  max ${fmt(s.max)}  (n=${s.n}; first second p99 ${fmt(s.firstSecond.p99)} max ${fmt(s.firstSecond.max)}; slowest 1 % in ${s.slowWindows.length} windows of 100 ms: ${s.slowWindows.slice(0, 6).map((w) => `+${(w / 10).toFixed(1)} s`).join(" ")}${s.slowWindows.length > 6 ? " …" : ""})`;
   console.log(`raw kafkajs produce → consume:                       ${line(raw)}`);
   console.log(`activation commit → consumer handler, relay thread:  ${line(thread.total)}`);
   console.log(`same, relay on the request thread:                   ${line(inline.total)}`);
   console.log(`  of which commit → broker ack:                      ${line(inline.relayed)}`);
   console.log(`ratio relay thread / raw: p50 ${(thread.total.p50 / raw.p50).toFixed(2)}x  p99 ${(thread.total.p99 / raw.p99).toFixed(2)}x`);
   console.log(`ratio relay thread / request thread: p50 ${(thread.total.p50 / inline.total.p50).toFixed(2)}x  p99 ${(thread.total.p99 / inline.total.p99).toFixed(2)}x`);
-  console.log(`goal p99 <= 50 ms (relay thread, as deployed): ${thread.total.p99 <= 50 ? "met" : "NOT met"}`);
+  console.log(`goal p99 <= 50 ms, first second included (relay thread, as deployed): ${thread.total.p99 <= 50 ? "met" : "NOT met"}`);
 }
 
 main().catch((error: unknown) => {

@@ -64,7 +64,7 @@ async function main(): Promise<void> {
   const sweeper = new PurchaseSweeper(useCases.recover, logger, config.PURCHASE_SWEEP_INTERVAL_MS);
   // The relay runs on a thread of its own, with its own connections and producer, so neither the
   // request pool's queue nor the request thread's event loop delays an event.
-  const relay = new OutboxRelayThread({ databaseUrl: config.DATABASE_URL, clientId: `${clientId}-relay`, brokers: config.KAFKA_BROKERS, service: "token", logLevel: config.LOG_LEVEL, logger });
+  const relay = new OutboxRelayThread({ databaseUrl: config.DATABASE_URL, clientId: `${clientId}-relay`, brokers: config.KAFKA_BROKERS, service: "token", logLevel: config.LOG_LEVEL, logger, topics: [namespacedTopic(config.KAFKA_TOPIC_NAMESPACE, topics.tokenEvents)] });
   const userDisabled = createUserDisabledConsumer({ kafka, knex, logger, deadLetterProducer: producer, revokeTokens: useCases.revoke, topicNamespace: config.KAFKA_TOPIC_NAMESPACE, metrics: metrics.http.registry });
   // billing's full refunds make the purchase's token unusable (issue #19).
   const purchaseRefunded = createPurchaseRefundedConsumer({ kafka, knex, logger, deadLetterProducer: producer, revokeRefunded: useCases.revokeRefunded, outbox: outboxNotifier, topicNamespace: config.KAFKA_TOPIC_NAMESPACE, metrics: metrics.http.registry });
@@ -73,7 +73,9 @@ async function main(): Promise<void> {
 
   relay.start();
   sweeper.start();
-  await Promise.all([userDisabled.start(), purchaseRefunded.start(), revocations.start()]);
+  // Ready means warm: the relay's producer, connection and topic metadata, and the notifier's
+  // connection, are open before the first request (issue 23: the first second counts).
+  await Promise.all([userDisabled.start(), purchaseRefunded.start(), revocations.start(), relay.ready(), outboxNotifier.warm()]);
   const { port } = await serve({
     app: (isShuttingDown) =>
       createApp({
@@ -89,6 +91,7 @@ async function main(): Promise<void> {
           user_disabled_consumer: degradesOnly(() => userDisabled.ready()),
           purchase_refunded_consumer: degradesOnly(() => purchaseRefunded.ready()),
           revoked_sessions_consumer: degradesOnly(() => revocations.ready()),
+          outbox_relay: degradesOnly(() => relay.ready()),
         },
       }),
     port: config.PORT,

@@ -13,6 +13,8 @@ export const relayThreadSettingsSchema = z.object({
   pollIntervalMs: z.number().int().positive().optional(),
   batchSize: z.number().int().positive().optional(),
   retentionHours: z.number().positive().optional(),
+  /** The topics the service's outbox writes to: their metadata is loaded before the thread reports running (`OutboxRelay.warm`). */
+  topics: z.array(z.string().min(1)).optional(),
 });
 export type RelayThreadSettings = z.infer<typeof relayThreadSettingsSchema>;
 
@@ -28,7 +30,7 @@ export interface RelayThreadStop {
   flushTimeoutMs: number;
 }
 
-/** Thread → main: the producer is connected and the relay runs. */
+/** Thread → main: the producer is connected, the relay is warm (`OutboxRelay.warm`) and runs. */
 export interface RelayThreadEvent {
   type: "running";
 }
@@ -52,7 +54,9 @@ export class OutboxRelayThread {
   private worker: Worker | undefined;
   private exited: Promise<void> = Promise.resolve();
   private stopping = false;
-  private running: Promise<void> = new Promise(() => undefined);
+  /** Whether the current thread has reported running. */
+  private isRunning = false;
+  private waiters: (() => void)[] = [];
   private readonly log: Logger;
   private readonly settings: RelayThreadSettings;
 
@@ -68,9 +72,15 @@ export class OutboxRelayThread {
     this.spawn();
   }
 
-  /** Resolves once the current thread's producer is connected and its relay runs. */
+  /**
+   * Resolves once a thread is running: its producer connected, warm, and its relay publishing. At
+   * once while the current thread runs; after a thread ended, when the next one (started again
+   * after a pause) reports running. A service's readiness waits for it (issue 23: the first
+   * second after ready must be as fast as the rest).
+   */
   ready(): Promise<void> {
-    return this.running;
+    if (this.isRunning) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
   }
 
   /** Asks the thread to flush and stop; ends it outright if it has not within the flush time + 5 s. */
@@ -89,11 +99,16 @@ export class OutboxRelayThread {
   private spawn(): void {
     const worker = startWorker(this.settings);
     this.worker = worker;
-    this.running = new Promise((resolve) => worker.once("message", (message: RelayThreadEvent) => message.type === "running" && resolve()));
+    worker.on("message", (message: RelayThreadEvent) => {
+      if (message.type !== "running" || this.worker !== worker) return;
+      this.isRunning = true;
+      for (const resolve of this.waiters.splice(0)) resolve();
+    });
     worker.on("error", (error) => this.log.error("outbox relay thread failed", { error: error.message }));
     this.exited = new Promise((resolve) => {
       worker.once("exit", (code) => {
         this.worker = undefined;
+        this.isRunning = false;
         resolve();
         if (this.stopping) return;
         this.log.error("outbox relay thread ended; starting it again", { exit_code: code });

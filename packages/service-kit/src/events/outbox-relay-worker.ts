@@ -29,8 +29,9 @@ async function main(): Promise<void> {
       process.exit(0);
     })();
   });
-  // A producer that cannot connect ends the thread; the main thread starts another after a pause.
+  // A producer that cannot connect (or warm) ends the thread; the main thread starts another after a pause.
   await producer.connect();
+  await relay.warm(settings.topics ?? []);
   relay.start();
   const running: RelayThreadEvent = { type: "running" };
   parentPort?.postMessage(running);

@@ -69,6 +69,19 @@ export class OutboxRelay {
     this.maxBackoffMs = options.maxBackoffMs ?? 5_000;
   }
 
+  /**
+   * Makes the first events after a start as fast as the rest: opens the relay's connection and
+   * LISTENs, then has the producer load the metadata of `topics` (the topics this service's outbox
+   * writes to). Without it the first publish to a topic first asks the broker for the topic's
+   * partitions and leaders, on a producer and a connection nobody has used yet. The metadata is
+   * loaded by a send of no messages, which writes nothing to the topic. Throws what the connection
+   * or the broker throws; `start` works without it.
+   */
+  async warm(topics: string[]): Promise<void> {
+    if (!this.connection) await this.connect();
+    for (const topic of new Set(topics)) await this.options.producer.send({ topic, messages: [] });
+  }
+
   start(): void {
     if (this.running) return;
     this.stopping = false;
@@ -149,7 +162,7 @@ export class OutboxRelay {
   }
 
   private async loop(): Promise<void> {
-    await this.connect().catch(() => undefined);
+    if (!this.connection) await this.connect().catch(() => undefined);
     while (!this.stopping) {
       let sent = 0;
       try {

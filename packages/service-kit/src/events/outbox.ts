@@ -117,6 +117,15 @@ export class OutboxNotifier {
       });
   }
 
+  /**
+   * Opens the notifier's connection now rather than at the first commit after a start, whose
+   * wake-up would otherwise wait for a connection to open. Throws what connecting throws.
+   */
+  async warm(): Promise<void> {
+    if (this.closed) return;
+    await (this.connection ??= this.connect());
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     const client = await this.connection?.catch(() => undefined);
