@@ -178,8 +178,21 @@ export class BreakerOpenError extends DependencyUnavailableError {
   }
 }
 
-/** Parses with a schema or throws a 422 naming the failing fields. */
+/**
+ * Parses with a schema or throws a 422 naming the failing fields. With `where` "query" (a parsed
+ * query string), a parameter given more than once (`?limit=2&limit=3`) is refused first, naming
+ * it: the query parser makes a list of it, which the schema's number or text check reported as
+ * "received NaN" (issue #19). No query parameter of the API takes a list. (Express's query parser
+ * keeps brackets in the name: `limit[]` is an unknown parameter, refused by the schema.)
+ */
 export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, where = "request body"): z.infer<S> {
+  if (where === "query" && typeof value === "object" && value !== null) {
+    const repeated = Object.entries(value).filter(([, given]) => typeof given !== "string").map(([name]) => name);
+    if (repeated.length > 0) {
+      const message = "must be given once, as a single value";
+      throw new ValidationError(`invalid query: ${repeated[0]}: ${message}`, repeated.slice(0, 20).map((path) => ({ path, message })));
+    }
+  }
   const result = schema.safeParse(value);
   if (!result.success) throw ValidationError.fromZod(result.error, where);
   return result.data;

@@ -52,6 +52,10 @@ function buildApp(readyCheck: () => Promise<unknown> = async () => undefined) {
       router.get("/conflict", () => {
         throw new AppError(409, "DUPLICATE_THING", "thing exists");
       });
+      router.get("/page", (req, res) => {
+        const query = parseOrThrow(z.strictObject({ limit: z.coerce.number().int().min(1).max(100).default(20), cursor: z.string().optional() }), req.query, "query");
+        res.json(query);
+      });
       router.get("/items/:id", (req, res) => {
         res.json({ id: req.params.id });
       });
@@ -72,6 +76,29 @@ function expectStandardError(res: request.Response, status: number, code: string
 }
 
 describe("createHttpApp", () => {
+  it.each([
+    ["given twice", "/page?limit=2&limit=3", ["limit"]],
+    ["two parameters given twice", "/page?cursor=a&cursor=b&limit=1&limit=1", ["cursor", "limit"]],
+  ])("when a query parameter is %s, then 422 naming it, not a number check's 'received NaN'", async (_case, url, names) => {
+    const { app } = buildApp();
+    const res = await request(app).get(url);
+    const body = expectStandardError(res, 422, "VALIDATION_ERROR");
+    expect(body.detail).toBe(`invalid query: ${names[0]}: must be given once, as a single value`);
+    expect(res.body.errors).toEqual(names.map((path) => ({ path, message: "must be given once, as a single value" })));
+  });
+
+  it("when a query parameter comes with brackets (limit[]=2), then 422 names that unknown parameter as sent", async () => {
+    const { app } = buildApp();
+    const body = expectStandardError(await request(app).get("/page?limit[]=2"), 422, "VALIDATION_ERROR");
+    expect(body.detail).toBe('invalid query: query: Unrecognized key: "limit[]"');
+  });
+
+  it("when each query parameter is given once, then the route gets their values", async () => {
+    const { app } = buildApp();
+    expect((await request(app).get("/page?limit=2&cursor=x")).body).toEqual({ limit: 2, cursor: "x" });
+    expect((await request(app).get("/page")).body).toEqual({ limit: 20 });
+  });
+
   it("when the body is malformed JSON, then 400 MALFORMED_JSON without echoing the body", async () => {
     const { app } = buildApp();
     const res = await request(app).post("/echo").set("Content-Type", "application/json").send(`{"password": "${CANARY_PASSWORD}",`);

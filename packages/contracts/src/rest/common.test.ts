@@ -28,6 +28,24 @@ describe("the free-text schema", () => {
     expect(reason.parse(text)).toBe(text);
   });
 
+  it.each([
+    ["three zero-width spaces", "\u200b\u200b\u200b"],
+    ["a byte-order mark and joiners", "\ufeff\u200d\u2060"],
+    ["bidi controls", "\u202e\u202d\u2066"],
+    ["white space of other scripts", "\u3000\u00a0\u2003"],
+    ["combining marks alone", "\u0301\u0301\u0301"],
+  ])("when the text has no visible character (%s), then it is refused", (_case, text) => {
+    const result = reason.safeParse(text);
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.message).toBe("must contain a visible character (a letter, digit, punctuation mark or symbol)");
+  });
+
+  it("when the text has a visible character among invisible ones, then it is accepted; an optional text (min 0) may be empty", () => {
+    expect(reason.parse("\u200bok\u200b")).toBe("\u200bok\u200b");
+    expect(reason.parse("!!!")).toBe("!!!");
+    expect(freeTextSchema(0, 20).parse("")).toBe("");
+  });
+
   it("when the length is outside min..max, then it is refused; with trim the white space does not count", () => {
     expect(reason.safeParse("ab").success).toBe(false);
     expect(reason.safeParse("a".repeat(21)).success).toBe(false);

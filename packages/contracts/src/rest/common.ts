@@ -18,7 +18,16 @@ export type UuidParam = z.infer<typeof uuidParamSchema>;
  */
 const freeTextPattern = /^(?:[^\u0000-\u001f\u007f-\u009f\ud800-\udfff]|[\ud800-\udbff][\udc00-\udfff])*$/;
 
+/**
+ * A letter, digit, punctuation mark or symbol (Unicode general categories L, N, P, S): what a
+ * reader can see. White space, format characters (zero-width spaces and joiners, U+FEFF, bidi
+ * controls) and combining marks alone show nothing: a reason of three U+200B passed the length
+ * check and was stored as an empty-looking reason (issue #19).
+ */
+const visibleCharacter = /[\p{L}\p{N}\p{P}\p{S}]/u;
+
 export function freeTextSchema(min: number, max: number, options: { trim?: boolean } = {}) {
   const text = options.trim ? z.string().trim() : z.string();
-  return text.min(min).max(max).regex(freeTextPattern, "must not contain control characters or unpaired surrogates");
+  const checked = text.min(min).max(max).regex(freeTextPattern, "must not contain control characters or unpaired surrogates");
+  return min > 0 ? checked.refine((value) => visibleCharacter.test(value), "must contain a visible character (a letter, digit, punctuation mark or symbol)") : checked;
 }
