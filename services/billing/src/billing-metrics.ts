@@ -11,7 +11,7 @@ export function createBillingMetrics(http: HttpMetrics): { http: HttpMetrics; ac
   const topUps = new Counter({ name: "tollgate_billing_top_ups_total", help: "Wallet top-ups credited, by provider (stripe, development)", labelNames: ["provider"], registers });
   const purchases = new Counter({ name: "tollgate_billing_purchases_total", help: "Purchases debited, by duration in hours", labelNames: ["duration_hours"], registers });
   const refunds = new Counter({ name: "tollgate_billing_refunds_total", help: "Money returned or taken back, by kind (purchase_failed, unused_token_returned, admin, provider_refund, dispute)", labelNames: ["kind"], registers });
-  const declined = new Counter({ name: "tollgate_billing_declined_purchases_total", help: "Debits refused, by reason (insufficient_funds, purchase_cancelled, purchase_mismatch, price_changed)", labelNames: ["reason"], registers });
+  const declined = new Counter({ name: "tollgate_billing_declined_purchases_total", help: "Debits refused, by reason (insufficient_funds, purchase_cancelled, purchase_mismatch, price_changed, unknown_price)", labelNames: ["reason"], registers });
   const webhookFailed = new Counter({ name: "tollgate_billing_webhook_failures_total", help: "Payment webhooks refused or not applied, by reason", labelNames: ["reason"], registers });
   for (const provider of ["stripe", "development"]) topUps.inc({ provider }, 0);
   for (const hours of durationHoursValues) purchases.inc({ duration_hours: String(hours) }, 0);

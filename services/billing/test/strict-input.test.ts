@@ -81,6 +81,33 @@ describe("billing's input checks", () => {
     expect(paid.body).toMatchObject({ amount: 300, price_id: current.price_id, balance_after: 1700 });
   });
 
+  it.each([
+    ["a 12 h price for a 1 h token", "other-duration"],
+    ["a price_id that was never issued", "never"],
+  ])("when a debit names %s, then 422 UNKNOWN_PRICE naming price_id (not PRICE_CHANGED), and nothing is debited", async (_case, kind) => {
+    const buyer = await fx.auth.user();
+    expect((await request(fx.app).post("/api/v1/billing/dev/top-ups").set(bearer(buyer.token)).send({ amount: 2000 })).status).toBe(201);
+    const prices = (await request(fx.app).get("/api/v1/billing/prices")).body.prices as { duration_hours: number; price_id: string }[];
+    const priceId = kind === "other-duration" ? prices.find((price) => price.duration_hours === 12)?.price_id : randomUUID();
+    const refused = await debit(randomUUID(), { user_id: buyer.userId, duration_hours: 1, price_id: priceId });
+    expect([refused.status, refused.body.error_code]).toEqual([422, "UNKNOWN_PRICE"]);
+    expect(refused.body.detail).toContain(`price_id ${priceId} is not a price of a 1 h token`);
+    expect(refused.body.errors).toEqual([{ path: "price_id", message: "not a price of a 1 h token" }]);
+    expect((await request(fx.app).get("/api/v1/billing/wallet").set(bearer(buyer.token))).body.balance).toBe(2000);
+  });
+
+  it("when a debit names an earlier price of its own duration, then it is still 409 PRICE_CHANGED", async () => {
+    const buyer = await fx.auth.user();
+    expect((await request(fx.app).post("/api/v1/billing/dev/top-ups").set(bearer(buyer.token)).send({ amount: 5000 })).status).toBe(201);
+    const before = (await request(fx.app).get("/api/v1/billing/prices")).body.prices.find((price: { duration_hours: number }) => price.duration_hours === 24);
+    const admin = await fx.auth.user("admin");
+    expect((await request(fx.app).put("/api/v1/admin/billing/prices").set(bearer(admin.token)).send({ currency: fx.currency, prices: [{ duration_hours: 24, unit_amount: before.unit_amount + 100 }] })).status).toBe(200);
+    const refused = await debit(randomUUID(), { user_id: buyer.userId, duration_hours: 24, price_id: before.price_id });
+    // The other tests of this file price a 24 h token as before.
+    expect((await request(fx.app).put("/api/v1/admin/billing/prices").set(bearer(admin.token)).send({ currency: fx.currency, prices: [{ duration_hours: 24, unit_amount: before.unit_amount }] })).status).toBe(200);
+    expect([refused.status, refused.body.error_code]).toEqual([409, "PRICE_CHANGED"]);
+  });
+
   it("when a repeated debit names another price_id than the one it was debited at, then 409 PURCHASE_MISMATCH and nothing more moves", async () => {
     const buyer = await fx.auth.user();
     expect((await request(fx.app).post("/api/v1/billing/dev/top-ups").set(bearer(buyer.token)).send({ amount: 2000 })).status).toBe(201);

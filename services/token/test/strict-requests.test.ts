@@ -23,6 +23,20 @@ describe("purchase price binding and strict requests", () => {
   const prices = async () => (await fx.billing.useCases.read.priceList()).prices;
   const purchase = (userToken: string, body: object, key: string) => request(fx.app).post("/api/v1/tokens/purchase").set(bearer(userToken)).set("Idempotency-Key", key).send(body);
 
+  it("when the purchase names another duration's price_id (a 12 h price for 1 h), then 422 UNKNOWN_PRICE, nothing is debited, no token is made, and its key replays the 422", async () => {
+    const buyer = await fx.auth.user();
+    await fx.billing.topUp(buyer.userId, 5_000);
+    const twelveHours = (await prices()).find((price) => price.duration_hours === 12);
+    const refused = await purchase(buyer.token, { duration_hours: 1, price_id: twelveHours?.price_id }, "buy-1h-at-12h-price");
+    expect([refused.status, refused.body.error_code]).toEqual([422, "UNKNOWN_PRICE"]);
+    expect(refused.body.detail).toContain("is not a price of a 1 h token");
+    expect(await fx.billing.balance(buyer.userId)).toBe(5_000);
+    expect(await fx.knex("access_tokens").where({ user_id: buyer.userId })).toHaveLength(0);
+    const replayed = await purchase(buyer.token, { duration_hours: 1, price_id: twelveHours?.price_id }, "buy-1h-at-12h-price");
+    expect([replayed.status, replayed.body.error_code]).toEqual([422, "UNKNOWN_PRICE"]);
+    expect(await fx.billing.balance(buyer.userId)).toBe(5_000);
+  });
+
   it("when the price changes between showing $2.00 and the buyer's yes, then the purchase naming the shown price_id is 409 PRICE_CHANGED, nothing is debited, no token is made, and its key replays the 409", async () => {
     const ada = await fx.auth.user();
     await fx.billing.topUp(ada.userId, 1_000);

@@ -37,6 +37,12 @@ export const billingErrorCodes = {
    * price is another price version: nothing was debited; show the new price and ask again.
    */
   PRICE_CHANGED: "PRICE_CHANGED",
+  /**
+   * The purchase named a `price_id` that was never a price of its duration in the service's
+   * currency (another duration's, or none at all): nothing was debited. Distinct from
+   * PRICE_CHANGED, which names an earlier price of the same duration.
+   */
+  UNKNOWN_PRICE: "UNKNOWN_PRICE",
 } as const;
 
 // ——— internal (token service → billing, service token with scope billing:purchases) ———

@@ -27,6 +27,15 @@ export class PriceRepository implements PriceRepositoryPort {
     return rows.map(toPrice);
   }
 
+  /** Any version's price by its id (current or superseded); undefined when there is none. */
+  async find(id: string, db: Knex | Tx = this.knex): Promise<Price | undefined> {
+    const row = await db("prices as p")
+      .join("price_versions as v", "v.id", "p.price_version_id")
+      .where("p.id", id)
+      .first<PriceRow | undefined>("p.id", "p.duration_hours", "p.unit_amount", "v.currency");
+    return row ? toPrice(row) : undefined;
+  }
+
   /** Records a new version (every duration given; the caller carries unchanged ones over). */
   async addVersion(tx: Tx, version: { currency: string; source: "config" | "admin"; createdBy: string | null; entries: readonly PriceEntry[] }): Promise<Price[]> {
     const [row] = await tx("price_versions")

@@ -11,7 +11,7 @@ export interface BillingActivity {
 
 export const refundKinds = ["purchase_failed", "unused_token_returned", "admin", "provider_refund", "dispute"] as const;
 export type RefundKind = (typeof refundKinds)[number];
-export const declineReasons = ["insufficient_funds", "purchase_cancelled", "purchase_mismatch", "price_changed"] as const;
+export const declineReasons = ["insufficient_funds", "purchase_cancelled", "purchase_mismatch", "price_changed", "unknown_price"] as const;
 export type DeclineReason = (typeof declineReasons)[number];
 export const webhookFailures = ["invalid_signature", "not_configured", "amount_mismatch", "processing_error"] as const;
 export type WebhookFailure = (typeof webhookFailures)[number];

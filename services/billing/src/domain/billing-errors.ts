@@ -1,5 +1,5 @@
 import { billingErrorCodes } from "@tollgate/contracts";
-import { AppError, ConflictError, DependencyUnavailableError, NotFoundError } from "@tollgate/service-kit";
+import { AppError, ConflictError, DependencyUnavailableError, NotFoundError, ValidationError } from "@tollgate/service-kit";
 
 /** 402: the wallet cannot pay; nothing was debited. */
 export class InsufficientFundsError extends AppError {
@@ -28,6 +28,17 @@ export class PriceChangedError extends ConflictError {
     super(
       `the price of a ${current.durationHours} h token changed: it is now ${current.unitAmount} (${current.currency}, minor units; price_id ${current.id}); nothing was debited, confirm the new price and buy again`,
       billingErrorCodes.PRICE_CHANGED,
+    );
+  }
+}
+
+/** 422: the purchase named a price_id that was never a price of its duration in this currency; nothing was debited. */
+export class UnknownPriceError extends ValidationError {
+  constructor(priceId: string, durationHours: number, currency: string) {
+    super(
+      `price_id ${priceId} is not a price of a ${durationHours} h token in ${currency}, current or earlier; nothing was debited. GET /api/v1/billing/prices lists the current prices`,
+      [{ path: "price_id", message: `not a price of a ${durationHours} h token` }],
+      billingErrorCodes.UNKNOWN_PRICE,
     );
   }
 }

@@ -1,6 +1,6 @@
 import type { DurationHours, PurchaseDebitResponse } from "@tollgate/contracts";
 import { untrackedBillingActivity, type BillingActivity } from "./billing-activity.port";
-import { InsufficientFundsError, PriceChangedError, PurchaseCancelledError, PurchaseMismatchError } from "./billing-errors";
+import { InsufficientFundsError, PriceChangedError, PurchaseCancelledError, PurchaseMismatchError, UnknownPriceError } from "./billing-errors";
 import { accounts } from "./ledger";
 import type { LedgerRepositoryPort } from "./ledger.repository.port";
 import type { MoneyMover } from "./money-mover";
@@ -28,7 +28,9 @@ export class DebitPurchaseUseCase {
 
   /**
    * Errors: 402 INSUFFICIENT_FUNDS (nothing debited), 409 PURCHASE_CANCELLED (the id was cancelled
-   * or refunded before), 409 PURCHASE_MISMATCH (the id was debited for another user or duration).
+   * or refunded before), 409 PURCHASE_MISMATCH (the id was debited for another user or duration),
+   * 409 PRICE_CHANGED (`priceId` is an earlier price of the duration), 422 UNKNOWN_PRICE
+   * (`priceId` was never a price of the duration in this currency). Nothing is debited on any of them.
    */
   async execute(purchaseId: string, request: { userId: string; durationHours: DurationHours; priceId?: string | undefined }): Promise<{ created: boolean; body: PurchaseDebitResponse }> {
     try {
@@ -45,7 +47,12 @@ export class DebitPurchaseUseCase {
         if (!price) throw new Error(`no price for ${request.durationHours} h in ${this.currency}: PRICE_LIST was never applied`);
         // The buyer agreed to the price they were shown; a new version since (an admin's PUT
         // /prices between `tollgate buy` showing $2.00 and the "y") charged $3.00 (issue #19).
-        if (request.priceId !== undefined && request.priceId !== price.id) throw new PriceChangedError(price);
+        if (request.priceId !== undefined && request.priceId !== price.id) {
+          const named = await this.prices.find(request.priceId, tx);
+          // Only an earlier price of this very duration is a changed price; anything else was never on offer.
+          if (named?.durationHours !== request.durationHours || named.currency !== price.currency) throw new UnknownPriceError(request.priceId, request.durationHours, price.currency);
+          throw new PriceChangedError(price);
+        }
         const debit = { purchaseId, userId: request.userId, durationHours: request.durationHours, amount: price.unitAmount, currency: price.currency, priceId: price.id };
         if (price.unitAmount === 0) {
           // Free: nothing moves, and no wallet is needed; the balance is reported as it stands.
@@ -74,6 +81,7 @@ export class DebitPurchaseUseCase {
       if (error instanceof PurchaseCancelledError) this.activity.declined("purchase_cancelled");
       if (error instanceof PurchaseMismatchError) this.activity.declined("purchase_mismatch");
       if (error instanceof PriceChangedError) this.activity.declined("price_changed");
+      if (error instanceof UnknownPriceError) this.activity.declined("unknown_price");
       throw error;
     }
   }

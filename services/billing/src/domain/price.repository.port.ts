@@ -5,6 +5,8 @@ import type { Transaction } from "./transaction.port";
 export interface PriceRepositoryPort {
   /** The current price of every duration in `currency`, shortest first; empty before any version exists. */
   current(currency: string, tx?: Transaction): Promise<Price[]>;
+  /** Any version's price by its id (current or superseded); undefined when there is none. */
+  find(id: string, tx?: Transaction): Promise<Price | undefined>;
   /** Records a new version (every duration given; the caller carries unchanged ones over). */
   addVersion(tx: Transaction, version: { currency: string; source: "config" | "admin"; createdBy: string | null; entries: readonly PriceEntry[] }): Promise<Price[]>;
   /** Serialises new versions of one currency until the transaction ends. */

@@ -43,8 +43,10 @@ export function internalPurchasesRouter(deps: InternalPurchasesRouterDeps): Rout
    *       409:
    *         PURCHASE_CANCELLED: this purchase id was cancelled or refunded before
    *         PURCHASE_MISMATCH: "this purchase id was debited for another user, duration or price"
-   *         PRICE_CHANGED: "the price_id sent is not the duration's current price; nothing was debited"
-   *       422: { VALIDATION_ERROR: "the body is not { user_id, duration_hours, price_id? }" }
+   *         PRICE_CHANGED: "the price_id sent is an earlier price of this duration, not its current one; nothing was debited"
+   *       422:
+   *         VALIDATION_ERROR: "the body is not { user_id, duration_hours, price_id? }"
+   *         UNKNOWN_PRICE: "the price_id sent was never a price of this duration in this currency (another duration's, or none); nothing was debited"
    */
   router.post("/:purchase_id/debit", async (req, res) => {
     const id = uuidPathParam(req, "purchase_id");

@@ -56,6 +56,7 @@ export function tokensRouter(deps: TokensRouterDeps): Router {
    *       422:
    *         VALIDATION_ERROR: "duration_hours is not one of 1, 12, 24, 168, 720, or the Idempotency-Key header is malformed"
    *         IDEMPOTENCY_KEY_REUSED: this key was used with a different body
+   *         UNKNOWN_PRICE: "price_id was never a price of this duration (another duration's, or none at all); nothing was debited, and the key replays this 422"
    *       503: { SERVICE_UNAVAILABLE: "billing could not be reached; nothing is kept (a debit that did happen is refunded within a minute); retry with the same key" }
    */
   router.post("/purchase", async (req, res) => {
