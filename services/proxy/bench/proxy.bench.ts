@@ -11,6 +11,8 @@
  *   6. our proxy with a cached token     (validation from the in-process LRU)
  *   7. the same without the identity assertion, alternating with 6 (what signing and attaching
  *      X-Tollgate-Jwt-Assertion costs; goal: at most 5 %)
+ *   8. 5 and 6 again, alternating twice: the ratio issue 23's goal is judged on (ours / bare undici
+ *      >= 0.90)
  *
  *   npm run bench -w @tollgate/proxy-service        (needs nginx and wrk: apt-get install -y nginx-light wrk;
  *                                                    Postgres, Redis, Kafka as `npm start` runs them)
@@ -198,7 +200,7 @@ async function main() {
   console.log(`ours / nginx proxy_pass:   ${(oursResult.rps / by("nginx proxy_pass").rps).toFixed(2)}`);
   console.log(`ours / nginx auth_request: ${(oursResult.rps / by("nginx auth_request").rps).toFixed(2)}  (goal >= 1.1)`);
   console.log(`ours / bare http-proxy:    ${(oursResult.rps / by("bare http-proxy").rps).toFixed(2)}`);
-  console.log(`ours / bare undici:        ${(oursResult.rps / by("bare undici").rps).toFixed(2)}  (goal >= 0.90)`);
+  console.log(`ours / bare undici:        ${(oursResult.rps / by("bare undici").rps).toFixed(2)}  (one row each; the goal is judged on the alternating pairs below)`);
   console.log(`bare http-proxy / nginx:   ${(by("bare http-proxy").rps / by("nginx proxy_pass").rps).toFixed(2)}   bare undici / nginx: ${(by("bare undici").rps / by("nginx proxy_pass").rps).toFixed(2)}`);
   // What the goals ask of ours, next to what a forwarder with no checks at all does in this run.
   console.log(`bare undici / nginx auth_request: ${(by("bare undici").rps / by("nginx auth_request").rps).toFixed(2)}   (a Node forwarder with no gate)`);
@@ -210,6 +212,16 @@ async function main() {
     paired.with.push((await wrk("ours with the assertion", `http://127.0.0.1:${PORTS.ours}/api/v1/proxy/`, auth)).rps);
   }
   const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+  // The goal's ratio, alternating too: on a shared machine one row of each moved it from 0.53 to
+  // 0.76 between runs minutes apart, as the load of other work came and went.
+  const forwarders = { bare: [] as number[], ours: [] as number[] };
+  for (let round = 0; round < 2; round++) {
+    forwarders.bare.push((await wrk("bare undici", `http://127.0.0.1:${PORTS.bareUndici}/`)).rps);
+    forwarders.ours.push((await wrk("ours", `http://127.0.0.1:${PORTS.ours}/api/v1/proxy/`, auth)).rps);
+  }
+  console.log(
+    `ours / bare undici, 2 alternating runs each: ${(mean(forwarders.ours) / mean(forwarders.bare)).toFixed(2)} (${mean(forwarders.ours).toFixed(0)} / ${mean(forwarders.bare).toFixed(0)} req/s)  (goal >= 0.90)`,
+  );
   console.log(
     `identity assertion: ${mean(paired.with).toFixed(0)} req/s with, ${mean(paired.without).toFixed(0)} without (2 alternating runs each) → costs ${((1 - mean(paired.with) / mean(paired.without)) * 100).toFixed(1)} %  (goal <= 5 %)`,
   );
