@@ -44,6 +44,8 @@ describe("idempotency keys on billing's money-moving routes", () => {
     expect(first.status).toBe(201);
     expect(second.status).toBe(201);
     expect(second.body).toEqual(first.body);
+    // The same text, keys in the same order: a replay is the first answer, byte for byte.
+    expect(JSON.stringify(second.body)).toBe(JSON.stringify(first.body));
     expect(second.headers["idempotent-replayed"]).toBe("true");
     expect(adjustmentResponseSchema.parse(first.body).balance_after).toBe(2100);
     expect(await balance(user.token)).toBe(2100);
@@ -96,6 +98,8 @@ describe("idempotency keys on billing's money-moving routes", () => {
     expect([first.status, second.status]).toEqual([201, 201]);
     expect(adminRefundResponseSchema.parse(first.body).remaining).toBe(1400);
     expect(second.body).toEqual(first.body);
+    // The same text, keys in the same order: a replay is the first answer, byte for byte.
+    expect(JSON.stringify(second.body)).toBe(JSON.stringify(first.body));
     expect(await balance(user.token)).toBe(600);
     expect(await fx.knex("purchase_refunds").where({ purchase_id: purchaseId }).count<{ count: string }[]>("* as count")).toEqual([{ count: "1" }]);
   });
@@ -106,6 +110,8 @@ describe("idempotency keys on billing's money-moving routes", () => {
     const second = await devTopUp(user.token, { amount: 1000 }, "Y");
     expect([first.status, second.status]).toEqual([201, 201]);
     expect(second.body).toEqual(first.body);
+    // The same text, keys in the same order: a replay is the first answer, byte for byte.
+    expect(JSON.stringify(second.body)).toBe(JSON.stringify(first.body));
     expect(await balance(user.token)).toBe(1000);
     const reused = await devTopUp(user.token, { amount: 2000 }, "Y");
     expect([reused.status, reused.body.error_code]).toEqual([422, "IDEMPOTENCY_KEY_REUSED"]);

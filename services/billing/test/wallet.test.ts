@@ -142,7 +142,7 @@ describe("a user's prices, wallet, transactions and receipts", () => {
     expect(await fx.knex("ledger_transactions").where({ user_id: user.userId })).toHaveLength(0);
   });
 
-  it("when Stripe is not configured, then card top-ups and webhooks answer 503 PAYMENTS_NOT_CONFIGURED", async () => {
+  it("when Stripe is not configured, then card top-ups and webhooks answer 503 PAYMENTS_NOT_CONFIGURED, after the Idempotency-Key's own checks", async () => {
     const logger = createLogger({ service: "billing-test", level: "error" });
     const useCases = createUseCases({ knex: fx.knex, logger }, { topicNamespace: "unused", currency: fx.currency, topUpMinAmount: 100, topUpMaxAmount: 100_000 });
     const app = createApp({ logger, knex: fx.knex, verifier: fx.auth.verifier, useCases, production: false });
@@ -154,6 +154,16 @@ describe("a user's prices, wallet, transactions and receipts", () => {
     const webhook = await request(app).post("/api/v1/billing/webhooks/stripe").set("Content-Type", "application/json").set("Stripe-Signature", signature).send(body);
     expect(webhook.status).toBe(503);
     expect(webhook.body.error_code).toBe("PAYMENTS_NOT_CONFIGURED");
+
+    // A key used for a development top-up, sent to the card route: the key's reuse is the answer,
+    // not the missing configuration; and a 503 under a fresh key gives that key back.
+    expect((await request(app).post("/api/v1/billing/dev/top-ups").set(bearer(user.token)).set("Idempotency-Key", "dev-then-card").send({ amount: 1000 })).status).toBe(201);
+    const reused = await request(app).post("/api/v1/billing/top-ups").set(bearer(user.token)).set("Idempotency-Key", "dev-then-card").send({ amount: 1000 });
+    expect([reused.status, reused.body.error_code]).toEqual([422, "IDEMPOTENCY_KEY_REUSED"]);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const fresh = await request(app).post("/api/v1/billing/top-ups").set(bearer(user.token)).set("Idempotency-Key", "card-only").send({ amount: 1000 });
+      expect([fresh.status, fresh.body.error_code]).toEqual([503, "PAYMENTS_NOT_CONFIGURED"]);
+    }
   });
 
   it("when the documents and metrics are asked, then /openapi.json describes every public billing route, the internal document the token service's and /metrics has the billing series", async () => {

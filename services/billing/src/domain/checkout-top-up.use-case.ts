@@ -26,11 +26,15 @@ export class CheckoutTopUpUseCase {
    * Idempotent by `idempotencyKey` (per user): a repeat answers the same top-up and Checkout page.
    */
   async execute(userId: string, amount: number, idempotencyKey?: string): Promise<IdempotentAnswer<TopUpResponse>> {
-    const provider = this.provider;
-    if (!provider) throw new PaymentsNotConfiguredError();
     const { minAmount, maxAmount, currency } = this.policy;
     assertTopUpAmountInBounds(amount, { minAmount, maxAmount }, currency);
-    return this.idempotency.around({ callerId: userId, key: idempotencyKey }, "card_top_up", { amount }, 201, () => this.open(provider, userId, amount));
+    // The key is checked first: a key already used elsewhere is the caller's mistake whatever this
+    // deployment can do (it answered 503 PAYMENTS_NOT_CONFIGURED before, issue #19). The 503 gives the key back.
+    return this.idempotency.around({ callerId: userId, key: idempotencyKey }, "card_top_up", { amount }, 201, () => {
+      const provider = this.provider;
+      if (!provider) throw new PaymentsNotConfiguredError();
+      return this.open(provider, userId, amount);
+    });
   }
 
   private async open(provider: PaymentProvider, userId: string, amount: number): Promise<TopUpResponse> {
