@@ -158,7 +158,6 @@ async function outboxLoop(kafka: ReturnType<typeof createKafka>, namespace: stri
   await ensureDatabase(DATABASE_URL);
   const knex = createDatabase({ url: DATABASE_URL, logger, pool: { max: 20 } });
   await migrate(knex, tokenMigrations);
-  await knex("outbox").whereNull("sent_at").update({ sent_at: knex.fn.now() });
   const outboxNotifier = new OutboxNotifier({ url: DATABASE_URL, logger });
   const useCases = createUseCases({ knex, outbox: outboxNotifier }, { topicNamespace: namespace, maxTokensPerUser: Number.MAX_SAFE_INTEGER });
   const topic = namespacedTopic(namespace, topics.tokenEvents);
@@ -167,6 +166,11 @@ async function outboxLoop(kafka: ReturnType<typeof createKafka>, namespace: stri
   const userId = randomUUID();
   const tokens: string[] = [];
   for (let i = 0; i < COUNT; i++) tokens.push((await useCases.purchase.execute({ userId, emailVerified: true }, { durationHours: 1 })).token);
+  // The purchases' own events (and any a failed run left) are not what is measured: a relay that
+  // started on a backlog of COUNT events would spend its first second on them.
+  await knex("outbox").whereNull("sent_at").update({ sent_at: knex.fn.now() });
+  // As the token service's start does (main.ts).
+  await outboxNotifier.warm();
 
   const committedAt = new Map<string, number>();
   const latencies: Sample[] = [];
