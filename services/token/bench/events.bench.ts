@@ -136,6 +136,8 @@ async function rawLoop(kafka: ReturnType<typeof createKafka>, topic: string) {
   // The plainest loop: default producer settings, one send per message, no database.
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
+  // Warmed as the relay is before it reports ready: the topic's metadata loaded (a send of no messages).
+  await producer.send({ topic, messages: [] });
   const latencies: Sample[] = [];
   const consumer = await startConsumer({ mode: "raw", topic, brokers: BROKERS }, (arrivals) => {
     for (const [sentAt, arrivedAt] of arrivals) latencies.push([Number(sentAt), arrivedAt - Number(sentAt)]);
