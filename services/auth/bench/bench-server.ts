@@ -129,6 +129,9 @@ async function main(): Promise<void> {
       }
     })();
   });
+  // The bench's process is gone (Ctrl-C, a kill, a crash) when its IPC channel closes: stop too,
+  // rather than keep the port, Postgres connections and Redis client of an orphan.
+  process.on("disconnect", () => process.exit(0));
   send({ kind: "ready", port, argon2Concurrency: config.ARGON2_MAX_CONCURRENCY });
 }
 
