@@ -19,32 +19,48 @@
  */
 import { topics } from "@tollgate/contracts";
 import {
+  commaList,
   createDatabase,
   createIdempotentProducer,
   createKafka,
   createLogger,
   ensureDatabase,
   ensureTopics,
+  loadConfigOrExit,
   migrate,
   namespacedTopic,
   OutboxNotifier,
   OutboxRelay,
   OutboxRelayThread,
+  positiveInt,
 } from "@tollgate/service-kit";
 import { fork, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { Partitioners } from "kafkajs";
 import type { Knex } from "knex";
+import { z } from "zod";
 import type { Arrival, ConsumerSetup } from "./events-consumer";
 import { createUseCases } from "../src/app";
 import { tokenMigrations } from "../src/migrations";
 
-const RATE = Number(process.env.BENCH_RATE ?? 1_000);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+/** The bench's settings (exits 78 naming a bad one: BENCH_SECONDS=abc waited 60 s, then failed elsewhere). */
+const settings = loadConfigOrExit(
+  z.object({
+    BENCH_RATE: positiveInt(1_000),
+    BENCH_SECONDS: positiveInt(5),
+    BENCH_DATABASE_URL: z.string().min(1).default("postgres://postgres@127.0.0.1:5432/tollgate_token_bench"),
+    KAFKA_BROKERS: commaList("127.0.0.1:9092"),
+  }),
+  process.env,
+);
+const RATE = settings.BENCH_RATE;
+const SECONDS = settings.BENCH_SECONDS;
 const COUNT = RATE * SECONDS;
-const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/tollgate_token_bench";
-const BROKERS = (process.env.KAFKA_BROKERS ?? "127.0.0.1:9092").split(",");
+const DATABASE_URL = settings.BENCH_DATABASE_URL;
+const BROKERS = settings.KAFKA_BROKERS;
+/** Held for the whole run: two runs on one bench database read each other's outbox rows. */
+const RUN_LOCK_KEY = "tollgate token events bench";
 
 const logger = createLogger({ service: "bench", level: "warn" });
 
@@ -148,7 +164,7 @@ async function rawLoop(kafka: ReturnType<typeof createKafka>, topic: string) {
   await waitUntil(() => latencies.length >= COUNT - failed, 60_000, "raw messages");
   await stopConsumer(consumer);
   await producer.disconnect();
-  return summary(latencies);
+  return { ...summary(latencies), failed };
 }
 
 /**
@@ -205,7 +221,7 @@ async function outboxLoop(kafka: ReturnType<typeof createKafka>, namespace: stri
   await outboxNotifier.close();
   await relay.stop({ flushTimeoutMs: 0 });
   await knex.destroy();
-  return { total: summary(latencies), relayed: summary(relayed) };
+  return { total: summary(latencies), relayed: summary(relayed), failed };
 }
 
 /** The relay on a thread of its own, as main.ts runs it (warmed for `topic` before it reports running). */
@@ -241,10 +257,31 @@ async function timedRelay(knex: Knex, kafka: ReturnType<typeof createKafka>, top
 
 async function main() {
   const namespace = `bench-${Date.now().toString(36)}`;
+  await ensureDatabase(DATABASE_URL);
+  const lock = createDatabase({ url: DATABASE_URL, logger, pool: { min: 1, max: 1 } });
+  const held = await lock.raw<{ rows: { held: boolean }[] }>("select pg_try_advisory_lock(hashtext(?)) as held", [RUN_LOCK_KEY]);
+  if (held.rows[0]?.held !== true) {
+    console.error(`another events bench is running on ${DATABASE_URL}: two runs read each other's outbox rows; wait for it or set BENCH_DATABASE_URL`);
+    await lock.destroy();
+    process.exit(2);
+  }
   const kafka = createKafka({ clientId: "bench-events", brokers: BROKERS, logger });
   const rawTopic = `${namespace}.raw`;
-  await ensureTopics(kafka, [rawTopic, ...["thread", "inline"].map((mode) => namespacedTopic(`${namespace}-${mode}`, topics.tokenEvents))]);
+  const runTopics = [rawTopic, ...["thread", "inline"].map((mode) => namespacedTopic(`${namespace}-${mode}`, topics.tokenEvents))];
+  await ensureTopics(kafka, runTopics);
+  try {
+    await measure(kafka, namespace, rawTopic);
+  } finally {
+    // The run's topics are its own: leave none behind.
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: runTopics }).catch((error: unknown) => console.error(`could not delete the run's topics ${runTopics.join(", ")}: ${String(error)}`));
+    await admin.disconnect();
+    await lock.destroy();
+  }
+}
 
+async function measure(kafka: ReturnType<typeof createKafka>, namespace: string, rawTopic: string) {
   console.log(`bench/events: ${COUNT} events at ${RATE}/s, counted from the moment each relay is ready`);
   const raw = await rawLoop(kafka, rawTopic);
   const thread = await outboxLoop(kafka, `${namespace}-thread`, "thread");
@@ -257,7 +294,11 @@ async function main() {
   console.log(`  of which commit → broker ack:                      ${line(inline.relayed)}`);
   console.log(`ratio relay thread / raw: p50 ${(thread.total.p50 / raw.p50).toFixed(2)}x  p99 ${(thread.total.p99 / raw.p99).toFixed(2)}x`);
   console.log(`ratio relay thread / request thread: p50 ${(thread.total.p50 / inline.total.p50).toFixed(2)}x  p99 ${(thread.total.p99 / inline.total.p99).toFixed(2)}x`);
-  console.log(`goal p99 <= 50 ms, first second included (relay thread, as deployed): ${thread.total.p99 <= 50 ? "met" : "NOT met"}`);
+  // Percentiles of the events that were sent: with calls failing the rate was not held, so the goal
+  // cannot be judged on them.
+  const failures = [raw, thread, inline].reduce((sum, loop) => sum + loop.failed, 0);
+  const verdict = failures > 0 ? `not judged: ${failures} calls failed, the machine did not hold ${RATE}/s` : thread.total.p99 <= 50 ? "met" : "NOT met";
+  console.log(`goal p99 <= 50 ms, first second included (relay thread, as deployed): ${verdict}`);
 }
 
 main().catch((error: unknown) => {
