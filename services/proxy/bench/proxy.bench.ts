@@ -21,22 +21,52 @@
 import { execFile, spawn } from "node:child_process";
 import { promisify } from "node:util";
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createLogger, createRedis, listen } from "@tollgate/service-kit";
+import { createLogger, createRedis, listen, loadConfigOrExit, positiveInt, urlString } from "@tollgate/service-kit";
 import httpProxy from "http-proxy";
 import { Pool, type Dispatcher } from "undici";
+import { z } from "zod";
 import { createApp, createUseCases } from "../src/app";
 import { redisTokenKey } from "../src/domain/token-validator";
 import { testAssertionKeys } from "../test/support/assertion-keys";
 import { startProxyFixture } from "../test/support/proxy-fixture";
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
-// Enough samples that p99 is not simply the slowest one.
-const REVOCATIONS = Number(process.env.BENCH_REVOCATIONS ?? 200);
+/** The bench's settings (exits 78 naming a bad one: BENCH_SECONDS=abc reached wrk as -d NaNs). */
+const settings = loadConfigOrExit(
+  z.object({
+    BENCH_SECONDS: positiveInt(8),
+    BENCH_CONNECTIONS: positiveInt(32),
+    // Enough samples that p99 is not simply the slowest one.
+    BENCH_REVOCATIONS: positiveInt(200),
+    REDIS_URL: urlString("redis://127.0.0.1:6379"),
+  }),
+  process.env,
+);
+const SECONDS = settings.BENCH_SECONDS;
+const CONNECTIONS = settings.BENCH_CONNECTIONS;
+const REVOCATIONS = settings.BENCH_REVOCATIONS;
+/**
+ * How long a revoked token may still be served before the run stops: the proxy's default
+ * GRANT_MAX_AGE_SECONDS (10 s, its bound for a lost event) and a margin for a loaded machine.
+ */
+const REVOCATION_GIVE_UP_MS = 15_000;
+
+/** The tools the bench runs, with how to get them: it checks for them before starting anything. */
+const REQUIRED_TOOLS = { nginx: "apt-get install -y nginx-light", wrk: "apt-get install -y wrk" };
+
+function onPath(command: string): boolean {
+  return (process.env.PATH ?? "").split(path.delimiter).some((dir) => {
+    try {
+      accessSync(path.join(dir, command), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
 const PORTS = { upstream: 18080, nginxPlain: 18081, nginxAuth: 18082, bare: 18083, ours: 18084, bareUndici: 18085, oursNoAssertion: 18086, validator: 18090 };
 
 interface Result {
@@ -95,15 +125,27 @@ http {
 }
 
 async function main() {
+  const missing = Object.entries(REQUIRED_TOOLS).filter(([command]) => !onPath(command));
+  if (missing.length > 0) {
+    console.error(`bench/proxy needs ${missing.map(([command, install]) => `${command} (${install})`).join(" and ")}`);
+    process.exit(2);
+  }
   const logger = createLogger({ service: "bench", level: "error" });
   const dir = mkdtempSync(path.join(tmpdir(), "tollgate-bench-"));
   writeFileSync(path.join(dir, "nginx.conf"), nginxConfig(dir));
   const nginx = spawn("nginx", ["-c", path.join(dir, "nginx.conf"), "-p", dir, "-g", "daemon off;"], { stdio: "ignore" });
-  // SIGTERM, not SIGKILL: a killed master leaves its worker running, holding the ports and the CPU.
-  process.once("exit", () => nginx.kill("SIGTERM"));
+  nginx.once("error", (error) => {
+    console.error(`nginx could not be started: ${error.message}`);
+    process.exit(1);
+  });
+  process.once("exit", () => {
+    // SIGTERM, not SIGKILL: a killed master leaves its worker running, holding the ports and the CPU.
+    nginx.kill("SIGTERM");
+    rmSync(dir, { recursive: true, force: true });
+  });
   await new Promise((resolve) => setTimeout(resolve, 500));
 
-  const redis = createRedis({ url: process.env.REDIS_URL ?? "redis://127.0.0.1:6379", profile: "cache", logger, name: "bench" });
+  const redis = createRedis({ url: settings.REDIS_URL, profile: "cache", logger, name: "bench" });
   // The cache profile does not queue commands while connecting.
   await new Promise((resolve) => redis.once("ready", resolve));
   const token = randomBytes(48).toString("base64url");
@@ -247,7 +289,10 @@ async function main() {
     if ((await get()).status !== 200) throw new Error("token did not work before revocation");
     const started = performance.now();
     await fetch(`${fx.tokenUrl}/api/v1/tokens/${bought.id}/revoke`, { method: "POST", headers: { "Content-Type": "application/json", Authorization: `Bearer ${bought.userToken}` }, body: "{}" });
-    while ((await get()).status !== 401) await new Promise((resolve) => setTimeout(resolve, 2));
+    while ((await get()).status !== 401) {
+      if (performance.now() - started > REVOCATION_GIVE_UP_MS) throw new Error(`revocation ${i + 1}: the token was still served ${REVOCATION_GIVE_UP_MS} ms after its revoke`);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
     delays.push(performance.now() - started);
   }
   await fx.close();
