@@ -11,7 +11,7 @@
 // (utime + stime from /proc/<pid>/stat, in % of one core) are printed. Leaves the stack running.
 // Linux only (/proc).
 import { execFileSync, spawnSync } from "node:child_process";
-import { readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -83,6 +83,12 @@ async function round(n) {
   for (const name of SERVICES) {
     const pid = running.get(name);
     if (pid === undefined) continue;
+    if (!existsSync(`/proc/${pid}`)) {
+      // Its figures would be another process's, or none: say so, and fail the run after the table.
+      console.log(`${name.padEnd(16)} exited during the idle window (pid ${pid}); see .tollgate/logs/${name}.log`);
+      process.exitCode = 1;
+      continue;
+    }
     const cpu = cpuSeconds(pid) - before.get(name);
     cpuTotal += cpu;
     const readyText = ready.has(name) ? `${ready.get(name).toFixed(1)} s` : "—";
