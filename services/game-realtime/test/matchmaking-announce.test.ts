@@ -139,6 +139,22 @@ describe("matchmaking announces only games its database has", () => {
     });
   });
 
+  it("when a pairing has taken the players and is still making their game, then GET says queued until the game commits, then matched (it said idle in between, seen under load)", async () => {
+    const instance = await start();
+    const users = [issuer.user(), issuer.user()];
+    const ask = async (user: TestUser) => (await request(instance.baseUrl).get("/api/v1/games/matchmaking").set("Authorization", `Bearer ${user.token}`)).body as Record<string, unknown>;
+    await withTrigger(instance, users[0]?.userId as string, "PERFORM pg_sleep(2);", async () => {
+      const connected = await findBoth(instance, users);
+      const taken = async () => (await Promise.all(users.map(async (u) => [await instance.redis.zscore(`${instance.keys.matchmaking}queue`, u.userId), await instance.redis.get(`${instance.keys.matchmaking}matched:${u.userId}`)]))).every(([score, matched]) => score === null && matched === "pending");
+      await waitFor(taken, { what: "the pairing to take both players" });
+      const during = await Promise.all(users.map(ask));
+      expect(await taken()).toBe(true);
+      expect(during).toEqual([{ status: "queued" }, { status: "queued" }]);
+      const matched = await Promise.all(connected.map((socket) => socket.next("game:matched")));
+      for (const user of users) expect(await ask(user)).toEqual({ status: "matched", game_id: matched[0]?.game_id });
+    });
+  });
+
   it("when 40 players on two instances send game:find at once (node t10.js 40), then each is told exactly one game, it exists for both players, and every game:join is answered with its state", async () => {
     const one = await start();
     const two = await start();

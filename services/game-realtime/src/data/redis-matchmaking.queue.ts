@@ -70,8 +70,8 @@ while true do
   if since[b] < since[a] then a, b = b, a end
   taken[a], taken[b] = true, true
   for _, i in ipairs({ a, b }) do
+    -- The player hash stays while the game is made: GET says queued until the game is committed.
     redis.call('ZREM', KEYS[1], users[i])
-    redis.call('DEL', prefix .. users[i])
     redis.call('SET', ARGV[8] .. users[i], 'pending', 'EX', tonumber(ARGV[9]))
     table.insert(found, users[i])
     table.insert(found, ratings[i])
@@ -121,12 +121,18 @@ export class RedisMatchmakingQueue implements MatchmakingQueue {
     return { status: "idle" };
   }
 
+  /**
+   * Queued while the player is in the queue or a pairing that took them is still making their game
+   * ('pending': they are still looking until that game commits, and are queued again if it cannot
+   * be made; GET said idle for that moment, which under load lasted long enough to be seen);
+   * matched once the game exists; idle otherwise.
+   */
   async status(userId: string): Promise<QueueStatus> {
-    const [player, matched] = await Promise.all([this.redis.hgetall(this.playerKey(userId)), this.redis.get(this.matchedKey(userId))]);
-    if (player.rating !== undefined && player.queued_at !== undefined && (await this.redis.zscore(this.queueKey, userId)) !== null) {
+    const [player, matched, score] = await Promise.all([this.redis.hgetall(this.playerKey(userId)), this.redis.get(this.matchedKey(userId)), this.redis.zscore(this.queueKey, userId)]);
+    const looking = score !== null || matched === "pending";
+    if (looking && player.rating !== undefined && player.queued_at !== undefined) {
       return { status: "queued", rating: Number(player.rating), queuedAt: new Date(Number(player.queued_at)) };
     }
-    // 'pending': the pairing took the player out of the queue and is making the game (idle, as before, for that moment).
     return matched && matched !== "pending" ? { status: "matched", gameId: matched } : { status: "idle" };
   }
 
@@ -159,7 +165,7 @@ export class RedisMatchmakingQueue implements MatchmakingQueue {
 
   async markMatched(userIds: readonly string[], gameId: string): Promise<void> {
     const pipeline = this.redis.pipeline();
-    for (const userId of userIds) pipeline.set(this.matchedKey(userId), gameId, "EX", MATCHED_TTL_SECONDS);
+    for (const userId of userIds) pipeline.set(this.matchedKey(userId), gameId, "EX", MATCHED_TTL_SECONDS).del(this.playerKey(userId));
     await pipeline.exec();
   }
 }

@@ -42,7 +42,7 @@ export function matchmakingRouter(deps: { games: GameUseCases; matchmaker: Match
    * /api/v1/games/matchmaking:
    *   get:
    *     operationId: matchmakingStatus
-   *     summary: "Whether the caller is idle, queued, or matched (with the game to join, for 5 minutes after the pairing)"
+   *     summary: "Whether the caller is idle, queued (also while a pairing that took them is making their game), or matched (with the game to join, for 5 minutes after the pairing)"
    *     tags: [games]
    *     security: [{ bearerAuth: [] }]
    *     responses:
