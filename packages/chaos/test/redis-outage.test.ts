@@ -175,16 +175,20 @@ describe("Redis outage", () => {
 
   async function afterOutage(outage: Outage, fx: Fixture, restoredAt: number): Promise<void> {
     const phase = `after ${outage}`;
-    await waitFor(async () => (await ask("login", url("/api/v1/auth/login"), jsonInit("POST", { login: fx.alice.username, password: PASSWORD }))).status === 200, {
-      timeoutMs: 10_000,
-      intervalMs: 50,
-      what: "a login to succeed again",
-    });
-    const recoveredMs = performance.now() - restoredAt;
-    timings.add(phase, { what: "first successful login", ms: recoveredMs, status: 200 });
-    expect(recoveredMs).toBeLessThan(RECOVERY_BOUND_MS);
+    // Each service's client reconnects on its own back-off, so each one's recovery is waited for and
+    // bounded by itself: auth's login coming back says nothing of game-realtime's client (asked
+    // straight after auth recovered, a game creation was once still 503 at a load of 10).
+    const recovered = async (what: string, expected: number, call: () => Promise<{ status: number }>) => {
+      await waitFor(async () => (await call()).status === expected, { timeoutMs: 10_000, intervalMs: 50, what: `${what} to succeed again` });
+      const recoveredMs = performance.now() - restoredAt;
+      timings.add(phase, { what: `first successful ${what}`, ms: recoveredMs, status: expected });
+      expect({ what, recoveredWithinBound: recoveredMs < RECOVERY_BOUND_MS }).toEqual({ what, recoveredWithinBound: true });
+    };
+    await Promise.all([
+      recovered("login", 200, () => ask("login", url("/api/v1/auth/login"), jsonInit("POST", { login: fx.alice.username, password: PASSWORD }))),
+      recovered("game creation", 201, () => ask("create game", url("/api/v1/games"), jsonInit("POST", {}, bearer(fx.alice)))),
+    ]);
 
-    expect((await ask("create game", url("/api/v1/games"), jsonInit("POST", {}, bearer(fx.alice)))).status).toBe(201);
     expect((await ask("join game", url(`/api/v1/games/${fx.gameId}/join`), jsonInit("POST", {}, bearer(fx.bob)))).status).toBe(200);
     const socket = openSocket(fx.bob);
     await socket.next((m) => m.type === "auth_ok");
