@@ -16,12 +16,12 @@ import path from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 
 const options = parseOptionsOrExit({
-    seconds: { type: "string", default: "5" },
-    rounds: { type: "string", default: "4" },
-    clients: { type: "string", default: "8" },
-    users: { type: "string", default: "16" },
-    "raw-concurrency": { type: "string" },
-    "cpu-prof": { type: "string" },
+  seconds: { type: "string", default: "5" },
+  rounds: { type: "string", default: "4" },
+  clients: { type: "string", default: "8" },
+  users: { type: "string", default: "16" },
+  "raw-concurrency": { type: "string" },
+  "cpu-prof": { type: "string" },
 });
 /** node's own parser (strict: an unknown option or a missing value is an error); exits 2 with its message. */
 function parseOptionsOrExit<T extends ParseArgsConfig["options"]>(declared: T) {

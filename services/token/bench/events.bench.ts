@@ -33,6 +33,7 @@ import {
   OutboxRelay,
   OutboxRelayThread,
   positiveInt,
+  withKafkaAdmin,
 } from "@tollgate/service-kit";
 import { fork, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -273,10 +274,9 @@ async function main() {
     await measure(kafka, namespace, rawTopic);
   } finally {
     // The run's topics are its own: leave none behind.
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics: runTopics }).catch((error: unknown) => console.error(`could not delete the run's topics ${runTopics.join(", ")}: ${String(error)}`));
-    await admin.disconnect();
+    await withKafkaAdmin(kafka, (admin) => admin.deleteTopics({ topics: runTopics }), { what: "delete the run's topics" }).catch((error: unknown) =>
+      console.error(`could not delete the run's topics ${runTopics.join(", ")}: ${String(error)}`),
+    );
     await lock.destroy();
   }
 }
