@@ -80,6 +80,11 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
   // The token service's own client credentials at auth, for its calls to billing (scope billing:purchases).
   const tokenClientSecret = randomBytes(24).toString("hex");
   const billingDatabase = `tollgate_billing_e2e_test_${randomBytes(4).toString("hex")}`;
+  // The mail sink binds port 0 itself: started after the ports below were picked (and released), the
+  // kernel once gave it the gateway's, and the stack never got ready (/health answered by the sink).
+  const processes = new Map<E2eProcessName, ChildProcess>();
+  const sink = await startMailSinkProcess(path.join(logDir, "mail-sink.log"));
+  processes.set("mail-sink", sink.process);
   const ports = { demo: await freePort(), auth: await freePort(), token: await freePort(), billing: await freePort(), proxy: await freePort(), game: await freePort(), gateway: await freePort(), health: await freePort(), tls: await freePort(), status: await freePort() };
   const local = (port: number) => `http://127.0.0.1:${port}`;
   const gatewayUrl = local(ports.gateway);
@@ -98,9 +103,6 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
     JWT_AUDIENCE: "tollgate",
     AUTH_JWKS_URL: `${local(ports.auth)}/.well-known/jwks.json`,
   };
-  const processes = new Map<E2eProcessName, ChildProcess>();
-  const sink = await startMailSinkProcess(path.join(logDir, "mail-sink.log"));
-  processes.set("mail-sink", sink.process);
   const services: { name: E2eProcessName; env: Record<string, string> }[] = [
     ...(options.upstreamUrl ? [] : [{ name: "demo-upstream" as const, env: { PORT: String(ports.demo) } }]),
     {
